@@ -1,0 +1,81 @@
+"""``vinfra``: the command line.  It calls public functions and formats their rows; it
+holds no logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..io.design import load
+from ..io.errors import DesignError
+from ..model import Inventory
+
+app = typer.Typer(
+    name="vinfra",
+    help="Design, check and simulate VMware-style virtual datacenters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+@app.callback()
+def _root() -> None:
+    """Design, check and simulate VMware-style virtual datacenters."""
+
+
+def report_design_error(exc: DesignError) -> None:
+    for diag in exc.diagnostics:
+        err.print(str(diag), markup=False)
+    n = len(exc.diagnostics)
+    err.print(f"{n} error{'s' if n != 1 else ''}", markup=False)
+
+
+def load_or_exit(path: Path) -> Inventory:
+    """Load a design; on bad input print every diagnostic and exit 2."""
+    try:
+        return load(path)
+    except DesignError as exc:
+        report_design_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML or JSON).", show_default=False)) -> None:
+    """Load and validate designs; print a one-line summary of each valid one."""
+    failed = False
+    for path in designs:
+        try:
+            inv = load(path)
+        except DesignError as exc:
+            report_design_error(exc)
+            failed = True
+            continue
+        s = inv.summary()
+        out.print(
+            f"{path}: ok: {inv.name}: {s['hosts']} hosts, {s['vms']} VMs, {s['switches']} switches, {s['links']} links",
+            markup=False,
+        )
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Entry point: never shows a traceback for errors users can cause."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Loading a design file: fast on the common path, precise on the error path.
+
+Measured (performance-notes): on a 9 MB design, ruamel.yaml round-trip takes ~75 s, PyYAML's
+libyaml ~11 s, yaml-rs ~0.6 s, orjson (JSON) ~0.2 s.  So the loader parses YAML with yaml-rs
+(YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` are strings, ``true``/``false`` booleans)
+and JSON with orjson, resolves merge keys itself (yaml-rs returns ``<<`` as a plain key), and
+validates.  Only when something is wrong does it parse again with ruamel.yaml, which keeps
+line and column marks, to point every error at its key or value (:mod:`vinfra.io.source_map`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path as FsPath
+from typing import Any
+
+import orjson
+import yaml_rs
+
+from ..model.inventory import Inventory, Problem, build_inventory
+from .errors import DesignError, Diagnostic
+from .source_map import SourceMap
+
+MERGE_KEY = "<<"
+_YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
+
+
+def parse_text(text: str, source: str = "<design>") -> Any:
+    """Parse YAML 1.2 or JSON text into plain data with merge keys resolved."""
+    if source.endswith(".json") or text.lstrip().startswith("{"):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            if source.endswith(".json"):
+                raise DesignError([Diagnostic(source, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]) from None
+            # flow-style YAML that merely starts with '{': fall through to the YAML parser
+    try:
+        data = yaml_rs.loads(text)
+    except yaml_rs.YAMLDecodeError as exc:
+        raise DesignError([_yaml_diagnostic(text, source, exc)]) from None
+    if MERGE_KEY in text:
+        data = resolve_merge_keys(data)
+    return data
+
+
+def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
+    message = str(exc)
+    lines = [ln for ln in message.splitlines() if ln.strip() and not ln.lstrip().startswith(("|", "^")) and not ln.strip()[0].isdigit()]
+    m = _YAML_POS_RE.search(message)
+    detail = lines[-1].strip() if lines else message
+    if m:
+        return Diagnostic(source, int(m.group(1)), int(m.group(2)), f"invalid YAML: {detail}")
+    # no position from the fast parser (e.g. a duplicate key): ask the parser with marks
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 2)  # type: ignore[assignment]
+    try:
+        yaml.load(text)
+    except MarkedYAMLError as marked:
+        mark = marked.problem_mark or marked.context_mark
+        problem = (marked.problem or str(marked)).strip()
+        if "duplicate key" in problem or "found duplicate key" in str(marked):
+            problem = detail
+        if mark is not None:
+            return Diagnostic(source, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")
+    except Exception:
+        pass
+    return Diagnostic(source, 1, 1, f"invalid YAML: {detail}")
+
+
+def resolve_merge_keys(node: Any) -> Any:
+    """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win."""
+    if isinstance(node, list):
+        return [resolve_merge_keys(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if MERGE_KEY not in node:
+        return {k: resolve_merge_keys(v) for k, v in node.items()}
+    sources = node[MERGE_KEY]
+    if isinstance(sources, dict):
+        sources = [sources]
+    merged: dict[Any, Any] = {}
+    if isinstance(sources, list):
+        # earlier sources win over later ones (YAML merge key spec)
+        for src in reversed(sources):
+            if isinstance(src, dict):
+                merged.update(resolve_merge_keys(src))
+    for key, value in node.items():
+        if key != MERGE_KEY:
+            merged[key] = resolve_merge_keys(value)
+    return merged
+
+
+def problems_to_diagnostics(problems: list[Problem], text: str | None, source: str) -> list[Diagnostic]:
+    smap: SourceMap | None = None
+    if text is not None and problems:
+        try:
+            smap = SourceMap(text)
+        except Exception:
+            smap = None
+    out = []
+    for p in problems:
+        pos = smap.locate(p.path, p.at) if smap is not None else None
+        where = _path_text(p.path)
+        message = p.message if not where else f"{where}: {p.message}"
+        out.append(Diagnostic(source, pos[0] if pos else None, pos[1] if pos else None, message))
+    return out
+
+
+def _path_text(path: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for step in path:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+    return "".join(parts)
+
+
+class _LazyLocator:
+    """Builds the source map on first use (findings that point into the file)."""
+
+    def __init__(self, path: FsPath) -> None:
+        self._path = path
+        self._map: SourceMap | None = None
+        self._failed = False
+
+    def __call__(self, path: tuple[Any, ...], at: str) -> tuple[int, int] | None:
+        if self._map is None and not self._failed:
+            try:
+                self._map = SourceMap(self._path.read_text(encoding="utf-8"))
+            except Exception:
+                self._failed = True
+        return self._map.locate(path, at) if self._map is not None else None
+
+
+def load_text(text: str, source: str = "<design>") -> Inventory:
+    data = parse_text(text, source)
+    inv, problems = build_inventory(data)
+    if problems or inv is None:
+        raise DesignError(problems_to_diagnostics(problems, text, source))
+    return inv
+
+
+def load(path: str | FsPath) -> Inventory:
+    """Load and validate a design file (YAML 1.2 or JSON); raise :class:`DesignError`."""
+    fs_path = FsPath(path)
+    source = str(path)
+    try:
+        text = fs_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DesignError([Diagnostic(source, None, None, "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DesignError([Diagnostic(source, None, None, f"cannot read: {exc}")]) from None
+    inv = load_text(text, source)
+    inv.attach_source(source, _LazyLocator(fs_path))
+    return inv
+
+
+def from_data(data: Any, source: str = "<data>") -> Inventory:
+    """Validate plain data (as the builder makes it); raise :class:`DesignError`."""
+    inv, problems = build_inventory(data)
+    if problems or inv is None:
+        raise DesignError(problems_to_diagnostics(problems, None, source))
+    return inv

@@ -1,0 +1,700 @@
+"""The Inventory: one design, validated and immutable, with lookups by name.
+
+:func:`build_inventory` validates a plain-data design (as parsed from YAML or JSON, or as
+produced by the builder) section by section, so that every problem is reported in one run:
+shape errors from pydantic, then every reference that does not resolve.  It returns the
+Inventory (or ``None``) and a list of :class:`Problem` with the path of the offending key.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
+
+from .base import Spec
+from .cluster import Cluster, Datastore, Template, Vm
+from .host import Host, Nic
+from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface, po_number, svi_vlan
+from .refs import FailureRef, InterfaceRef, check_name
+from .vswitch import DvSwitch, TeamingOverride, VSwitch
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a design: the path of the offending key or value, and why.
+
+    ``at`` says whether the key itself (``"key"``) or its value (``"value"``) is to blame,
+    which decides the column an error message points at.
+    """
+
+    path: Path
+    message: str
+    at: str = "value"
+
+
+class Link(Spec):
+    """A cable between two interfaces; its speed is its own, else the lower declared end."""
+
+    a: InterfaceRef
+    b: InterfaceRef
+    speed: int | None = None
+
+    def ends(self) -> tuple[InterfaceRef, InterfaceRef]:
+        return self.a, self.b
+
+    def other_end(self, ref: InterfaceRef) -> InterfaceRef:
+        return self.b if ref == self.a else self.a
+
+    @property
+    def name(self) -> str:
+        a, b = sorted((self.a, self.b))
+        return f"{a}--{b}"
+
+
+Locator = Callable[[Path, str], "tuple[int, int] | None"]
+
+
+class Inventory(Spec):
+    """A whole design: switches, hosts, distributed switches, clusters, storage, VMs, cables."""
+
+    name: str
+    description: str | None = None
+    switches: dict[str, Switch] = {}
+    hosts: dict[str, Host] = {}
+    dvswitches: dict[str, DvSwitch] = {}
+    clusters: dict[str, Cluster] = {}
+    datastores: dict[str, Datastore] = {}
+    vms: dict[str, Vm] = {}
+    templates: dict[str, Template] = {}
+    links: list[Link] = []
+    failures: list[FailureRef] = []
+
+    _source: str | None = PrivateAttr(default=None)
+    _locator: Locator | None = PrivateAttr(default=None)
+    _index: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the design needs a non-empty name")
+        return value
+
+    # provenance -----------------------------------------------------------------------
+    @property
+    def source(self) -> str | None:
+        """The design file this inventory was loaded from, if any."""
+        return self._source
+
+    def locate(self, path: Path, at: str = "key") -> tuple[int, int] | None:
+        """Line and column (1-based) of a key or value in the design file, if known."""
+        if self._locator is None:
+            return None
+        return self._locator(path, at)
+
+    def attach_source(self, source: str | None, locator: Locator | None) -> None:
+        self._source = source
+        self._locator = locator
+
+    # lookups ----------------------------------------------------------------------------
+    def _idx(self) -> dict[str, Any]:
+        if self._index is None:
+            self._index = _build_index(self)
+        return self._index
+
+    def device(self, name: str) -> Switch | Host:
+        if name in self.switches:
+            return self.switches[name]
+        return self.hosts[name]
+
+    def interface(self, ref: str | InterfaceRef) -> SwitchInterface | Nic:
+        """``inv.interface("sw-a:Gi1/0/1")``: a switch interface or a host vmnic.
+
+        Stack-wide interfaces (``Po<N>``, ``Vlan<N>``) are found from any member.
+        """
+        r = InterfaceRef.parse(ref)
+        if r.device in self.hosts:
+            return self.hosts[r.device].nics[r.interface]
+        owner = self.interface_owner(r)
+        if owner is None:
+            raise KeyError(str(r))
+        return self.switches[owner].interfaces[r.interface]
+
+    def interface_owner(self, ref: InterfaceRef) -> str | None:
+        """The switch that declares ``ref``'s interface: the device, or a member of its stack."""
+        sw = self.switches.get(ref.device)
+        if sw is None:
+            return None
+        if ref.interface in sw.interfaces:
+            return ref.device
+        if sw.stack:
+            for member in self.stack_members(sw.stack):
+                if ref.interface in self.switches[member].interfaces:
+                    return member
+        return None
+
+    def link_at(self, ref: InterfaceRef) -> Link | None:
+        return self._idx()["link_at"].get(ref)
+
+    def stack_members(self, stack: str) -> list[str]:
+        return self._idx()["stacks"].get(stack, [])
+
+    def logical_switch(self, switch: str) -> str:
+        """The control plane a switch belongs to: its stack's name, else its own."""
+        return self.switches[switch].stack or switch
+
+    def portgroup_of(self, host: str, network: str) -> tuple[str, str, str] | None:
+        """Resolve a VM NIC's or vmk's ``network`` on ``host``.
+
+        Returns ``("vss", vswitch, label)`` or ``("vds", dvswitch, label)``, or None.
+        """
+        h = self.hosts.get(host)
+        if h is None:
+            return None
+        if "/" in network:
+            dvs_name, _, label = network.partition("/")
+            dvs = self.dvswitches.get(dvs_name)
+            if dvs is not None and host in dvs.hosts and label in dvs.portgroups:
+                return ("vds", dvs_name, label)
+        vs = h.portgroup_vswitch(network)
+        if vs is not None:
+            return ("vss", vs, network)
+        return None
+
+    def vms_on(self, host: str) -> list[str]:
+        return self._idx()["vms_on"].get(host, [])
+
+    def cluster_hosts(self, cluster: str) -> list[str]:
+        return self._idx()["cluster_hosts"].get(cluster, [])
+
+    def iter_interfaces(self) -> Iterator[tuple[InterfaceRef, SwitchInterface | Nic]]:
+        for sname, sw in self.switches.items():
+            for iname, iface in sw.interfaces.items():
+                yield InterfaceRef(sname, iname), iface
+        for hname, host in self.hosts.items():
+            for nname, nic in host.nics.items():
+                yield InterfaceRef(hname, nname), nic
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "hosts": len(self.hosts),
+            "vms": len(self.vms),
+            "switches": len(self.switches),
+            "links": len(self.links),
+        }
+
+
+def _build_index(inv: Inventory) -> dict[str, Any]:
+    link_at: dict[InterfaceRef, Link] = {}
+    for link in inv.links:
+        link_at[link.a] = link
+        link_at[link.b] = link
+    stacks: dict[str, list[str]] = {}
+    for name, sw in inv.switches.items():
+        if sw.stack:
+            stacks.setdefault(sw.stack, []).append(name)
+    vms_on: dict[str, list[str]] = {}
+    for name, vm in inv.vms.items():
+        vms_on.setdefault(vm.host, []).append(name)
+    cluster_hosts: dict[str, list[str]] = {}
+    for name, host in inv.hosts.items():
+        if host.cluster:
+            cluster_hosts.setdefault(host.cluster, []).append(name)
+    return {"link_at": link_at, "stacks": stacks, "vms_on": vms_on, "cluster_hosts": cluster_hosts}
+
+
+# --------------------------------------------------------------------------------------
+# building and validating
+# --------------------------------------------------------------------------------------
+
+SECTIONS: dict[str, type[Spec]] = {
+    "switches": Switch,
+    "hosts": Host,
+    "dvswitches": DvSwitch,
+    "clusters": Cluster,
+    "datastores": Datastore,
+    "vms": Vm,
+    "templates": Template,
+}
+TOP_KEYS = ("name", "description", *SECTIONS, "links", "failures")
+
+
+def _model_at(model: Any, loc: tuple[Any, ...]) -> Any:
+    """The model class found by walking ``loc`` down from ``model`` (for key suggestions)."""
+    current: Any = model
+    for step in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(step))
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) in (dict, list, tuple):
+            args = get_args(current)
+            current = args[-1] if args else None
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Union or str(origin) == "types.UnionType":
+            models = [a for a in get_args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
+            others = [a for a in get_args(tp) if get_origin(a) in (dict, list)]
+            tp = models[0] if models else (others[0] if others else tp)
+            if tp is None or get_origin(tp) in (Union,):
+                return tp
+            if get_origin(tp) is not Union:
+                return tp
+        elif str(origin).endswith("Annotated"):
+            tp = get_args(tp)[0]
+        else:
+            return tp
+
+
+def _pydantic_problems(model: type[Spec], base: Path, exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        kind = err["type"]
+        path = base + loc
+        if kind == "extra_forbidden":
+            key = loc[-1] if loc else "?"
+            parent = _model_at(model, loc[:-1])
+            hint = ""
+            if isinstance(parent, type) and issubclass(parent, BaseModel):
+                names = [n for n, f in parent.model_fields.items() if not f.exclude]
+                close = difflib.get_close_matches(str(key), names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(names)})"
+            problems.append(Problem(path, f"unknown key '{key}'{hint}", "key"))
+        elif kind == "missing":
+            problems.append(Problem(path[:-1], f"missing required key '{loc[-1]}'", "key"))
+        else:
+            msg = err["msg"]
+            for prefix in ("Value error, ", "Assertion failed, "):
+                if msg.startswith(prefix):
+                    msg = msg[len(prefix) :]
+            value = err.get("input")
+            shown = f" (got {value!r})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
+            problems.append(Problem(path, f"{msg}{shown}"))
+    return problems
+
+
+def _normalize_link(raw: Any) -> Any:
+    if isinstance(raw, list):
+        if len(raw) != 2:
+            raise ValueError(f"a link names exactly two interfaces, got {len(raw)}")
+        return {"a": raw[0], "b": raw[1]}
+    return raw
+
+
+def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
+    """Validate a plain-data design; return the Inventory and every problem found."""
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        return None, [Problem((), "a design is a mapping with at least a 'name' key")]
+    for key in data:
+        if key not in TOP_KEYS:
+            close = difflib.get_close_matches(str(key), TOP_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(TOP_KEYS)})"
+            problems.append(Problem((key,), f"unknown key '{key}'{hint}", "key"))
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(("name",) if "name" in data else (), "the design needs a 'name' (a non-empty string)",
+                                "value" if "name" in data else "key"))
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        problems.append(Problem(("description",), "'description' must be a string"))
+        description = None
+
+    sections: dict[str, dict[str, Any]] = {}
+    invalid: set[str] = set()  # items already reported: references to them are not errors again
+    for section, model in SECTIONS.items():
+        raw = data.get(section)
+        sections[section] = {}
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            problems.append(Problem((section,), f"'{section}' must be a mapping of name to settings"))
+            continue
+        for item_name, item in raw.items():
+            if not isinstance(item_name, str):
+                problems.append(Problem((section, item_name), f"{section} are named by strings, got {item_name!r}", "key"))
+                continue
+            if section in ("switches", "hosts"):
+                try:
+                    check_name(item_name, "device name")
+                except ValueError as exc:
+                    problems.append(Problem((section, item_name), str(exc), "key"))
+                    continue
+            if item is None:
+                item = {}
+            if not isinstance(item, dict):
+                problems.append(Problem((section, item_name), f"'{item_name}' must be a mapping of settings"))
+                continue
+            if "name" in item:
+                problems.append(Problem((section, item_name, "name"), "unknown key 'name' (the name is the key above)", "key"))
+                continue
+            try:
+                obj = model.model_validate({**item, "name": item_name})
+            except ValidationError as exc:
+                problems.extend(_pydantic_problems(model, (section, item_name), exc))
+                invalid.add(item_name)
+                continue
+            sections[section][item_name] = obj
+
+    links: list[Link] = []
+    raw_links = data.get("links") or []
+    if not isinstance(raw_links, list):
+        problems.append(Problem(("links",), "'links' must be a list"))
+        raw_links = []
+    link_paths: list[Path] = []
+    for i, raw in enumerate(raw_links):
+        try:
+            link = Link.model_validate(_normalize_link(raw))
+        except ValueError as exc:
+            if isinstance(exc, ValidationError):
+                for p in _pydantic_problems(Link, ("links", i), exc):
+                    if isinstance(raw, list) and len(p.path) > 2 and p.path[2] in ("a", "b"):
+                        p = Problem(("links", i, 0 if p.path[2] == "a" else 1), p.message, p.at)
+                    problems.append(p)
+            else:
+                problems.append(Problem(("links", i), str(exc)))
+            continue
+        links.append(link)
+        link_paths.append(("links", i))
+
+    failures: list[FailureRef] = []
+    raw_failures = data.get("failures") or []
+    if not isinstance(raw_failures, list):
+        problems.append(Problem(("failures",), "'failures' must be a list"))
+        raw_failures = []
+    failure_paths: list[Path] = []
+    for i, raw in enumerate(raw_failures):
+        try:
+            failures.append(FailureRef.parse(raw))
+            failure_paths.append(("failures", i))
+        except ValueError as exc:
+            problems.append(Problem(("failures", i), str(exc)))
+
+    switches = _resolve_stacks(sections["switches"], problems)
+    inv = Inventory.model_construct(
+        name=name if isinstance(name, str) else "",
+        description=description,
+        switches=switches,
+        hosts=sections["hosts"],
+        dvswitches=sections["dvswitches"],
+        clusters=sections["clusters"],
+        datastores=sections["datastores"],
+        vms=sections["vms"],
+        templates=sections["templates"],
+        links=links,
+        failures=failures,
+    )
+    ref_problems: list[Problem] = []
+    _check_references(inv, data, link_paths, failure_paths, ref_problems)
+    problems.extend(p for p in ref_problems if not _mentions(p.message, invalid))
+    return (None if problems else inv), problems
+
+
+def _mentions(message: str, names: set[str]) -> bool:
+    return any(f"'{n}'" in message or f"{n}:" in message for n in names)
+
+
+STACK_KEYS = ("role", "platform", "mac_aging_s", "stp", "vlans")
+
+
+def _resolve_stacks(switches: dict[str, Switch], problems: list[Problem]) -> dict[str, Switch]:
+    """Stack members inherit each other's settings; then platform defaults are filled."""
+    stacks: dict[str, list[str]] = {}
+    for name, sw in switches.items():
+        if sw.stack:
+            stacks.setdefault(sw.stack, []).append(name)
+    out = dict(switches)
+    for stack, members in stacks.items():
+        update: dict[str, Any] = {}
+        for key in STACK_KEYS:
+            setters = [(m, getattr(switches[m], key)) for m in members if key in switches[m].model_fields_set]
+            values = {repr(v) for _, v in setters}
+            if len(values) > 1:
+                first_m, first_v = setters[0]
+                for m, v in setters[1:]:
+                    if repr(v) != repr(first_v):
+                        problems.append(Problem(("switches", m, key),
+                                                f"stack '{stack}': member {m} sets {key} {_show(v)} but {first_m} sets {_show(first_v)}; "
+                                                "members of one stack must agree", "key"))
+            elif setters:
+                update[key] = setters[0][1]
+        seen: dict[str, str] = {}
+        for m in members:
+            for iname in switches[m].interfaces:
+                if iname in seen:
+                    problems.append(Problem(("switches", m, "interfaces", iname),
+                                            f"stack '{stack}': interface {iname} is declared on both {seen[iname]} and {m}", "key"))
+                seen[iname] = m
+            out[m] = switches[m].model_copy(update=update)
+    for name, sw in out.items():
+        defaults = PLATFORM_DEFAULTS[sw.platform]
+        upd: dict[str, Any] = {}
+        if sw.mac_aging_s is None:
+            upd["mac_aging_s"] = defaults["mac_aging_s"]
+        if sw.stp.mode is None:
+            upd["stp"] = sw.stp.model_copy(update={"mode": defaults["stp_mode"]})
+        ifaces = None
+        for iname, iface in sw.interfaces.items():
+            if svi_vlan(iname) is not None and iface.arp_timeout_s is None:
+                if ifaces is None:
+                    ifaces = dict(sw.interfaces)
+                ifaces[iname] = iface.model_copy(update={"arp_timeout_s": defaults["arp_timeout_s"]})
+        if ifaces is not None:
+            upd["interfaces"] = ifaces
+        if upd:
+            out[name] = sw.model_copy(update=upd)
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        return str(value.model_dump(mode="json", exclude_defaults=True))
+    return str(value)
+
+
+def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Path],
+                      failure_paths: list[Path], problems: list[Problem]) -> None:
+    add = problems.append
+    for name in inv.switches:
+        if name in inv.hosts:
+            add(Problem(("hosts", name), f"duplicate name: '{name}' is both a switch and a host", "key"))
+    stacks = {sw.stack for sw in inv.switches.values() if sw.stack}
+    for stack in stacks:
+        if stack in inv.switches or stack in inv.hosts:
+            add(Problem(("switches",), f"duplicate name: stack '{stack}' has the name of a device", "key"))
+
+    # switches ------------------------------------------------------------------------
+    for sname, sw in inv.switches.items():
+        base: Path = ("switches", sname)
+        scope = set(sw.interfaces)
+        if sw.stack:
+            for m in inv.stack_members(sw.stack):
+                scope |= set(inv.switches[m].interfaces)
+        for iname, iface in sw.interfaces.items():
+            ipath = base + ("interfaces", iname)
+            try:
+                check_name(iname, "interface name")
+            except ValueError as exc:
+                add(Problem(ipath, str(exc), "key"))
+            vlan = svi_vlan(iname)
+            if vlan is not None and not 1 <= vlan <= 4094:
+                add(Problem(ipath, f"SVI {iname}: VLAN {vlan} is out of range 1-4094", "key"))
+            po = po_number(iname)
+            if (iface.peer_link or iface.mlag_id is not None) and po is None:
+                key = "peer_link" if iface.peer_link else "mlag_id"
+                add(Problem(ipath + (key,), f"'{key}' belongs on a port-channel (Po<N>), not on {iname}", "key"))
+            if (iface.peer_link or iface.mlag_id is not None) and sw.mlag is None:
+                key = "peer_link" if iface.peer_link else "mlag_id"
+                add(Problem(ipath + (key,), f"'{key}' needs the switch to be in an MLAG pair ('mlag: {{peer: ...}}')", "key"))
+            if iface.channel_group is not None and (po is not None or vlan is not None):
+                add(Problem(ipath + ("channel_group",), f"{iname} cannot be a member of a port-channel", "key"))
+            if iface.fhrp is not None and vlan is None:
+                add(Problem(ipath + ("fhrp",), "FHRP is configured on an SVI (Vlan<N>)", "key"))
+            if iface.fhrp is not None and iface.ip is None:
+                add(Problem(ipath + ("fhrp",), f"{iname} has an FHRP group but no 'ip'", "key"))
+            if iface.ip is not None and vlan is None and iface.mode != "routed":
+                add(Problem(ipath + ("ip",), f"{iname} has an address but is not routed: set 'mode: routed' or use an SVI", "key"))
+        if sw.mlag is not None:
+            peer = inv.switches.get(sw.mlag.peer)
+            mpath = base + ("mlag", "peer")
+            if peer is None:
+                add(Problem(mpath, f"MLAG peer '{sw.mlag.peer}' is not a declared switch"))
+            elif peer.mlag is None or peer.mlag.peer != sname:
+                add(Problem(mpath, f"MLAG peer '{sw.mlag.peer}' does not point back at {sname}"))
+            elif peer.mlag.domain != sw.mlag.domain:
+                add(Problem(base + ("mlag", "domain"), f"MLAG domain {sw.mlag.domain} differs from peer {sw.mlag.peer}'s {peer.mlag.domain}"))
+            if sw.mlag.peer == sname:
+                add(Problem(mpath, "a switch cannot be its own MLAG peer"))
+        for gi, group in enumerate(sw.link_state_tracking):
+            for role in ("upstream", "downstream"):
+                for k, iname in enumerate(getattr(group, role)):
+                    if iname not in scope:
+                        add(Problem(base + ("link_state_tracking", gi, role, k),
+                                    f"link-state tracking group {group.group}: {sname} has no interface {iname}"))
+        if sw.routing is not None:
+            for k, iname in enumerate(sw.routing.passive_interfaces):
+                if iname not in scope:
+                    add(Problem(base + ("routing", "passive_interfaces", k), f"passive interface {iname}: {sname} has no such interface"))
+
+    # hosts ---------------------------------------------------------------------------
+    nic_owner: dict[tuple[str, str], str] = {}
+    for hname, host in inv.hosts.items():
+        base = ("hosts", hname)
+        for nname in host.nics:
+            try:
+                check_name(nname, "interface name")
+            except ValueError as exc:
+                add(Problem(base + ("nics", nname), str(exc), "key"))
+        if host.cluster is not None and host.cluster not in inv.clusters:
+            add(Problem(base + ("cluster",), f"cluster '{host.cluster}' is not declared under 'clusters'"))
+        for k, ds in enumerate(host.datastores):
+            if ds not in inv.datastores:
+                add(Problem(base + ("datastores", k), f"datastore '{ds}' is not declared under 'datastores'"))
+        labels: dict[str, str] = {}
+        for vname, vs in host.vswitches.items():
+            vpath = base + ("vswitches", vname)
+            for k, up in enumerate(vs.uplinks):
+                if up not in host.nics:
+                    add(Problem(vpath + ("uplinks", k), f"uplink {up} is not a NIC of {hname} (declare it under 'nics')"))
+                elif (hname, up) in nic_owner:
+                    add(Problem(vpath + ("uplinks", k), f"{up} already backs {nic_owner[(hname, up)]}; a vmnic backs one switch"))
+                else:
+                    nic_owner[(hname, up)] = vname
+            _check_team(vs.teaming, vs.uplinks, vpath + ("teaming",), vname, add)
+            for label, pg in vs.portgroups.items():
+                ppath = vpath + ("portgroups", label)
+                if label in labels:
+                    add(Problem(ppath, f"port group '{label}' is on both {labels[label]} and {vname}; labels are unique per host", "key"))
+                labels[label] = vname
+                if pg.teaming is not None:
+                    _check_team(pg.teaming, vs.uplinks, ppath + ("teaming",), vname, add)
+        for kname, vmk in host.vmkernel.items():
+            if inv.portgroup_of(hname, vmk.portgroup) is None:
+                add(Problem(base + ("vmkernel", kname, "portgroup"),
+                            f"{kname}: port group '{vmk.portgroup}' does not exist on {hname}"))
+
+    # distributed switches ---------------------------------------------------------------
+    for dname, dvs in inv.dvswitches.items():
+        base = ("dvswitches", dname)
+        for hname, mapping in dvs.hosts.items():
+            hpath = base + ("hosts", hname)
+            host = inv.hosts.get(hname)
+            if host is None:
+                add(Problem(hpath, f"host '{hname}' is not declared under 'hosts'", "key"))
+                continue
+            for up, nic in mapping.items():
+                if up not in dvs.uplinks:
+                    add(Problem(hpath + (up,), f"'{up}' is not a dvUplink of {dname} ({', '.join(dvs.uplinks)})", "key"))
+                if nic not in host.nics:
+                    add(Problem(hpath + (up,), f"{nic} is not a NIC of {hname}"))
+                elif (hname, nic) in nic_owner:
+                    add(Problem(hpath + (up,), f"{nic} already backs {nic_owner[(hname, nic)]}; a vmnic backs one switch"))
+                else:
+                    nic_owner[(hname, nic)] = dname
+        lags = set(dvs.lacp.lags)
+        for lname, lag in dvs.lacp.lags.items():
+            for k, up in enumerate(lag.uplinks):
+                if up not in dvs.uplinks:
+                    add(Problem(base + ("lacp", "lags", lname, "uplinks", k), f"LAG {lname}: '{up}' is not a dvUplink of {dname}"))
+        allowed = list(dvs.uplinks) + [f"lag:{n}" for n in lags]
+        _check_team(dvs.teaming, allowed, base + ("teaming",), dname, add)
+        for label, pg in dvs.portgroups.items():
+            if pg.teaming is not None:
+                _check_team(pg.teaming, allowed, base + ("portgroups", label, "teaming"), dname, add)
+
+    # clusters -----------------------------------------------------------------------------
+    for cname, cl in inv.clusters.items():
+        for ri, rule in enumerate(cl.rules):
+            for k, vm in enumerate(rule.vms):
+                if vm not in inv.vms:
+                    add(Problem(("clusters", cname, "rules", ri, "vms", k), f"rule '{rule.name}': VM '{vm}' is not declared under 'vms'"))
+            for k, h in enumerate(rule.hosts):
+                if h not in inv.hosts:
+                    add(Problem(("clusters", cname, "rules", ri, "hosts", k), f"rule '{rule.name}': host '{h}' is not declared under 'hosts'"))
+                elif inv.hosts[h].cluster != cname:
+                    add(Problem(("clusters", cname, "rules", ri, "hosts", k), f"rule '{rule.name}': host '{h}' is not in cluster {cname}"))
+
+    # VMs and templates -----------------------------------------------------------------------
+    for vname, vm in inv.vms.items():
+        base = ("vms", vname)
+        if vm.host not in inv.hosts:
+            add(Problem(base + ("host",), f"host '{vm.host}' is not declared under 'hosts'"))
+        if vm.datastore is not None and vm.datastore not in inv.datastores:
+            add(Problem(base + ("datastore",), f"datastore '{vm.datastore}' is not declared under 'datastores'"))
+        if vm.host in inv.hosts:
+            for k, nic in enumerate(vm.nics):
+                if inv.portgroup_of(vm.host, nic.network) is None:
+                    add(Problem(base + ("nics", k, "network"),
+                                f"network '{nic.network}' is not a port group on host {vm.host}"))
+    for tname, tpl in inv.templates.items():
+        if tpl.datastore is not None and tpl.datastore not in inv.datastores:
+            add(Problem(("templates", tname, "datastore"), f"datastore '{tpl.datastore}' is not declared under 'datastores'"))
+
+    # links -------------------------------------------------------------------------------------
+    used: dict[InterfaceRef, Path] = {}
+    for link, lpath in zip(inv.links, link_paths, strict=True):
+        raw = data["links"][lpath[1]]
+        for end_key, ref in (("a", link.a), ("b", link.b)):
+            epath = lpath + ((0 if end_key == "a" else 1),) if isinstance(raw, list) else lpath + (end_key,)
+            msg = _undeclared_interface(inv, ref)
+            if msg:
+                add(Problem(epath, msg))
+                continue
+            if po_number(ref.interface) is not None or svi_vlan(ref.interface) is not None:
+                add(Problem(epath, f"{ref} is a logical interface; Po and Vlan interfaces are never cabled"))
+                continue
+            if ref in used:
+                add(Problem(epath, f"{ref} is already cabled (an interface is in at most one link)"))
+                continue
+            used[ref] = epath
+        if link.a == link.b:
+            add(Problem(lpath, f"a link cannot join {link.a} to itself"))
+
+    # failures -----------------------------------------------------------------------------------
+    for failure, fpath in zip(inv.failures, failure_paths, strict=True):
+        msg = failure_problem(inv, failure)
+        if msg:
+            add(Problem(fpath, msg))
+
+
+def _undeclared_interface(inv: Inventory, ref: InterfaceRef) -> str | None:
+    if ref.device in inv.hosts:
+        if ref.interface not in inv.hosts[ref.device].nics:
+            return f"{ref}: host {ref.device} has no NIC {ref.interface} (declare it under 'nics')"
+        return None
+    if ref.device in inv.switches:
+        if inv.interface_owner(ref) is None:
+            return f"{ref}: switch {ref.device} has no interface {ref.interface}"
+        return None
+    return f"{ref}: no switch or host is named '{ref.device}'"
+
+
+def failure_problem(inv: Inventory, failure: FailureRef) -> str | None:
+    """Why a failure name does not resolve, or None when it does."""
+    if failure.kind == "device":
+        if failure.device in inv.switches or failure.device in inv.hosts:
+            return None
+        stacks = {sw.stack for sw in inv.switches.values()}
+        if failure.device in stacks:
+            return f"'{failure.device}' is a stack; fail its members instead"
+        return f"failure '{failure.device}': no switch or host has that name"
+    if failure.kind == "interface":
+        assert failure.interface is not None
+        return _undeclared_interface(inv, failure.interface)
+    assert failure.interface is not None and failure.other is not None
+    for ref in (failure.interface, failure.other):
+        msg = _undeclared_interface(inv, ref)
+        if msg:
+            return msg
+    link = inv.link_at(failure.interface)
+    if link is None or link.other_end(failure.interface) != failure.other:
+        return f"failure '{failure}': no link joins {failure.interface} and {failure.other}"
+    return None
+
+
+def _check_team(team: TeamingOverride, uplinks: list[str], path: Path, owner: str,
+                add: Callable[[Problem], None]) -> None:
+    for role in ("active", "standby", "unused"):
+        for k, up in enumerate(getattr(team, role) or []):
+            if up not in uplinks:
+                add(Problem(path + (role, k), f"team {role} uplink {up} is not an uplink of {owner}"))
+    if team.policy is not None and team.policy.startswith("lag:") and team.policy not in uplinks:
+        add(Problem(path + ("policy",), f"teaming policy {team.policy}: {owner} has no such LAG"))
+
+
+__all__ = ["Inventory", "Link", "Problem", "build_inventory", "VSwitch"]

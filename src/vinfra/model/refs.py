@@ -1,0 +1,97 @@
+"""References between sections: ``device:interface`` and failure names.
+
+Device and interface names use letters, digits, ``-``, ``_``, ``.`` and ``/`` and never
+contain ``--`` or ``:`` (topology-v1, Conventions), which is what makes ``a:b--c:d``
+unambiguous as a link name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+NAME_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
+
+
+def check_name(name: str, what: str = "name") -> str:
+    if not NAME_RE.match(name) or "--" in name:
+        raise ValueError(
+            f"invalid {what} {name!r}: use letters, digits, '-', '_', '.', '/' (never '--' or ':')"
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class InterfaceRef:
+    """``device:interface``, e.g. ``esx01:vmnic0`` or ``sw-a:Gi1/0/1``."""
+
+    device: str
+    interface: str
+
+    @classmethod
+    def parse(cls, text: Any) -> InterfaceRef:
+        if isinstance(text, InterfaceRef):
+            return text
+        if not isinstance(text, str):
+            raise ValueError(f"expected 'device:interface', got {text!r}")
+        device, sep, interface = text.partition(":")
+        if not sep or not device or not interface:
+            raise ValueError(f"expected 'device:interface', got {text!r}")
+        check_name(device, "device name")
+        check_name(interface, "interface name")
+        return cls(device, interface)
+
+    def __str__(self) -> str:
+        return f"{self.device}:{self.interface}"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="always"),
+        )
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FailureRef:
+    """A failed element: a device, an interface, or a link ``a:x--b:y`` (either order)."""
+
+    kind: str  # "device" | "interface" | "link"
+    device: str
+    interface: InterfaceRef | None = None
+    other: InterfaceRef | None = None
+
+    @classmethod
+    def parse(cls, text: Any) -> FailureRef:
+        if isinstance(text, FailureRef):
+            return text
+        if not isinstance(text, str):
+            raise ValueError(f"expected a device, 'device:interface' or a link 'a:x--b:y', got {text!r}")
+        if "--" in text:
+            left, _, right = text.partition("--")
+            a, b = InterfaceRef.parse(left), InterfaceRef.parse(right)
+            a, b = min(a, b), max(a, b)  # a link is named in either order
+            return cls("link", a.device, a, b)
+        if ":" in text:
+            ref = InterfaceRef.parse(text)
+            return cls("interface", ref.device, ref)
+        check_name(text, "device name")
+        return cls("device", text)
+
+    def __str__(self) -> str:
+        if self.kind == "link":
+            return f"{self.interface}--{self.other}"
+        if self.kind == "interface":
+            return str(self.interface)
+        return self.device
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str, when_used="always"),
+        )
