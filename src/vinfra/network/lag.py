@@ -1,0 +1,177 @@
+"""Port-channels: which form, and the state of every member.
+
+Topology-v1, "Port-channels": one logical channel is a switch's ``Po<N>``, a stack's ``Po<N>``
+(declared once), or the ``Po``s with the same ``mlag_id`` on an MLAG pair.  The Po's settings
+govern its members; a member whose settings differ is suspended; an undeclared Po takes its
+first member's settings.  ``on``/``on``, ``active``/``active``, ``active``/``passive`` and
+``desirable``/``auto`` or ``desirable`` form a bundle.  An LACP or PAgP port with no partner runs
+stand-alone on ``ios``, is suspended on ``nxos`` and inactive on ``eos`` (M5, M6).  A standard
+vSwitch never speaks LACP (T6) nor PAgP (M6); a vDS LAG speaks LACP in its own mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import InterfaceRef, Inventory, SwitchInterface, po_number
+
+LACP = ("active", "passive")
+PAGP = ("desirable", "auto")
+
+BUNDLED = "bundled"
+STANDALONE = "standalone"  # IOS "I": forwards as an ordinary port
+SUSPENDED = "suspended"  # NX-OS "s" / EOS inactive: no traffic
+DOWN = "down"
+
+#: Settings that must match between a member and its channel.
+MEMBER_KEYS = ("mode", "vlan", "allowed_vlans", "native_vlan")
+
+
+@dataclass(frozen=True)
+class PortChannel:
+    """One logical channel and the state of each member."""
+
+    key: str  # "sw-a:Po1", "acc-stack:Po1" or "n5k-1+n5k-2:mlag11"
+    switches: tuple[str, ...]  # the switches that hold the Po (two for an MLAG channel)
+    po_refs: tuple[InterfaceRef, ...]  # the Po interface on each of them
+    settings: SwitchInterface
+    declared: bool
+    members: tuple[InterfaceRef, ...]
+    member_state: dict[InterfaceRef, str] = field(default_factory=dict)
+    reasons: dict[InterfaceRef, str] = field(default_factory=dict)
+    peer_link: bool = False
+    mlag_id: int | None = None
+
+    @property
+    def up(self) -> bool:
+        return any(s == BUNDLED for s in self.member_state.values())
+
+    @property
+    def bundled(self) -> tuple[InterfaceRef, ...]:
+        return tuple(m for m in self.members if self.member_state.get(m) == BUNDLED)
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+
+def host_lacp_mode(inv: Inventory, host: str, vmnic: str) -> str | None:
+    """The LACP mode a host runs on ``vmnic``: its vDS LAG's mode, else None (no LACP, T6)."""
+    for dvs in inv.dvswitches.values():
+        mapping = dvs.hosts.get(host)
+        if not mapping:
+            continue
+        for uplink, nic in mapping.items():
+            if nic != vmnic:
+                continue
+            for lag in dvs.lacp.lags.values():
+                if uplink in lag.uplinks:
+                    return lag.mode
+    return None
+
+
+def _pairs(mine: str, theirs: str | None) -> bool:
+    """Whether two ends' channel modes form a bundle (``None``: not a channel member)."""
+    if mine == "on":
+        return True  # static: the switch bundles whatever is on the other end
+    if mine in LACP:
+        return theirs in LACP and "active" in (mine, theirs)
+    if mine in PAGP:
+        return theirs in PAGP and "desirable" in (mine, theirs)
+    return False
+
+
+def _no_partner(platform: str) -> str:
+    return STANDALONE if platform == "ios" else SUSPENDED
+
+
+def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef | None],
+                   link_up: Callable[[InterfaceRef], bool]) -> list[PortChannel]:
+    """Every port-channel of the design with its members' state under the given link state."""
+    groups: dict[str, dict] = {}
+    mlag_po: dict[tuple[str, int], str] = {}  # (switch, N) -> channel key, for MLAG Pos
+
+    # MLAG channels: Po<N> with mlag_id on both peers
+    for sname, sw in inv.switches.items():
+        if sw.mlag is None:
+            continue
+        for iname, iface in sw.interfaces.items():
+            n = po_number(iname)
+            if n is None or iface.mlag_id is None:
+                continue
+            pair = "+".join(sorted((sname, sw.mlag.peer)))
+            key = f"{pair}:mlag{iface.mlag_id}"
+            g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": iface.mlag_id})
+            g["switches"].append(sname)
+            g["pos"].append(InterfaceRef(sname, iname))
+            g["settings"] = g["settings"] or iface
+            mlag_po[(sname, n)] = key
+
+    for sname, sw in inv.switches.items():
+        owner_name = sw.stack or sname
+        for iname, iface in sw.interfaces.items():
+            n = iface.channel_group
+            if n is None:
+                continue
+            key = mlag_po.get((sname, n)) or f"{owner_name}:Po{n}"
+            g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None})
+            g["members"].append(InterfaceRef(sname, iname))
+
+    channels: list[PortChannel] = []
+    for key, g in sorted(groups.items()):
+        members = sorted(g["members"])
+        if g["mlag_id"] is None:
+            owner_name, _, po = key.partition(":")
+            first_switch = members[0].device if members else owner_name
+            po_ref = InterfaceRef(first_switch, po)
+            holder = inv.interface_owner(po_ref)
+            declared = holder is not None
+            if declared:
+                po_ref = InterfaceRef(holder, po)  # type: ignore[arg-type]
+                settings = inv.switches[holder].interfaces[po]  # type: ignore[index]
+            else:
+                first = members[0]
+                settings = inv.switches[first.device].interfaces[first.interface]
+            switches = tuple(sorted({m.device for m in members} | ({holder} if holder else set())))
+            po_refs: tuple[InterfaceRef, ...] = (po_ref,)
+            peer_link = settings.peer_link
+        else:
+            declared = True
+            settings = g["settings"]
+            switches = tuple(sorted(g["switches"]))
+            po_refs = tuple(sorted(g["pos"]))
+            peer_link = False
+        state: dict[InterfaceRef, str] = {}
+        reasons: dict[InterfaceRef, str] = {}
+        for m in members:
+            sw = inv.switches[m.device]
+            iface = sw.interfaces[m.interface]
+            if not link_up(m):
+                state[m] = DOWN
+                continue
+            differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(settings, k)]
+            if differing:
+                state[m] = SUSPENDED
+                reasons[m] = f"settings differ from {key}: {', '.join(differing)}"
+                continue
+            other = peer(m)
+            theirs: str | None = None
+            partner_kind = "switch"
+            if other is not None and other.device in inv.hosts:
+                partner_kind = "host"
+                theirs = host_lacp_mode(inv, other.device, other.interface)
+            elif other is not None and other.device in inv.switches:
+                o = inv.switches[other.device].interfaces.get(other.interface)
+                theirs = o.channel_mode if o is not None and o.channel_group is not None else None
+            mode = iface.channel_mode
+            if _pairs(mode, theirs):
+                state[m] = BUNDLED
+            else:
+                state[m] = _no_partner(sw.platform)
+                proto = "LACP" if mode in LACP else "PAgP"
+                who = "the host (a standard vSwitch never speaks LACP or PAgP)" if partner_kind == "host" and theirs is None else str(other)
+                reasons[m] = f"{proto} ({mode}) gets no partner from {who}"
+        channels.append(PortChannel(key, switches, po_refs, settings, declared, tuple(members), state, reasons,
+                                    peer_link, g["mlag_id"]))
+    return channels

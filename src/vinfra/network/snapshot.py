@@ -1,0 +1,231 @@
+"""A Snapshot: an Inventory plus a set of failed elements, deriving network state lazily.
+
+Like a Batfish snapshot, it is the unit every analysis asks questions of; ``fork(fail=...)``
+shares the Inventory, so failure sweeps only pay for what changes.  Derived state is computed
+on first use and kept: cabling and link state (failures, shutdown, link-state tracking),
+port-channels, the effective VLANs of each port end, the logical topology and its layer-2
+domains, and every port group's team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+from ..model import FailureRef, InterfaceRef, Inventory, po_number
+from ..model.inventory import failure_problem
+from .cabling import Cabling, FailureSet
+from .lag import BUNDLED, STANDALONE, PortChannel, build_channels
+from .teams import Team, build_teams
+from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
+from .tracking import tracked_down
+from .vlans import PortVlans
+
+
+class FailureError(ValueError):
+    """A failure name that does not resolve in the design."""
+
+
+class Snapshot:
+    """The network as it is with ``inventory.failures`` plus ``fail`` applied."""
+
+    def __init__(self, inventory: Inventory, fail: Iterable[str | FailureRef] = ()) -> None:
+        self.inventory = inventory
+        extra = []
+        for item in fail:
+            try:
+                ref = FailureRef.parse(item)
+            except ValueError as exc:
+                raise FailureError(f"--fail {item}: {exc}") from None
+            problem = failure_problem(inventory, ref)
+            if problem:
+                raise FailureError(f"--fail {item}: {problem}")
+            extra.append(ref)
+        self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
+
+    def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
+        """A snapshot of the same design with more elements failed."""
+        return Snapshot(self.inventory, [*self.failures, *fail])
+
+    # failures and link state ---------------------------------------------------------------
+    @cached_property
+    def failed(self) -> FailureSet:
+        return FailureSet.resolve(self.inventory, self.failures)
+
+    @cached_property
+    def cabling(self) -> Cabling:
+        return Cabling(self.inventory, self.failed)
+
+    def switch_alive(self, name: str) -> bool:
+        return name not in self.failed.devices
+
+    def host_alive(self, name: str) -> bool:
+        return name not in self.failed.devices
+
+    def bridge_of(self, switch: str) -> str:
+        """The logical switch (one STP bridge, one MAC table): its stack, else itself."""
+        return self.inventory.logical_switch(switch)
+
+    def bridge_alive(self, bridge: str) -> bool:
+        members = self.inventory.stack_members(bridge) or [bridge]
+        return any(self.switch_alive(m) for m in members)
+
+    @cached_property
+    def tracked_down(self) -> dict[InterfaceRef, str]:
+        """Ports taken down by link-state tracking (T15), with the reason."""
+        return tracked_down(self.inventory, self.cabling.link_up, self.switch_alive)
+
+    def link_up(self, ref: InterfaceRef) -> bool:
+        """Whether ``ref``'s cable is up at both ends, after failures and link-state tracking."""
+        if not self.cabling.link_up(ref):
+            return False
+        tracked = self.tracked_down
+        if not tracked:
+            return True
+        peer = self.cabling.peer(ref)
+        return ref not in tracked and peer not in tracked
+
+    def down_reason(self, ref: InterfaceRef) -> str | None:
+        """Why a cabled interface is down, in the user's words; None when it is up."""
+        if self.link_up(ref):
+            return None
+        peer = self.cabling.peer(ref)
+        if peer is None:
+            return f"{ref} is not cabled"
+        for end in (ref, peer):
+            if end in self.tracked_down:
+                return f"{end} is down: {self.tracked_down[end]}"
+        for end in (ref, peer):
+            if end.device in self.failed.devices:
+                return f"{end.device} has failed"
+            if end in self.failed.interfaces:
+                return f"{end} has failed"
+        if tuple(sorted((ref, peer))) in self.failed.links:
+            return f"link {ref}--{peer} has failed"
+        for end in (ref, peer):
+            owner = self.inventory.interface_owner(end) if end.device in self.inventory.switches else None
+            if owner and self.inventory.switches[owner].interfaces[end.interface].shutdown:
+                return f"{end} is shut down"
+        return f"{ref} is down"
+
+    # port-channels -----------------------------------------------------------------------------
+    @cached_property
+    def channels(self) -> list[PortChannel]:
+        return build_channels(self.inventory, self.cabling.peer, self.link_up)
+
+    @cached_property
+    def _channel_index(self) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
+        by_member: dict[InterfaceRef, PortChannel] = {}
+        by_po: dict[InterfaceRef, PortChannel] = {}
+        for ch in self.channels:
+            for m in ch.members:
+                by_member[m] = ch
+            for po in ch.po_refs:
+                by_po[po] = ch
+        return by_member, by_po
+
+    def channel_of(self, ref: InterfaceRef) -> PortChannel | None:
+        """The channel a physical port is a member of, or that a ``Po`` interface names."""
+        by_member, by_po = self._channel_index
+        if po_number(ref.interface) is not None:
+            owner = self.inventory.interface_owner(ref)
+            return by_po.get(InterfaceRef(owner, ref.interface)) if owner else None
+        return by_member.get(ref)
+
+    def member_state(self, ref: InterfaceRef) -> str | None:
+        ch = self.channel_of(ref)
+        return ch.member_state.get(ref) if ch is not None else None
+
+    # VLANs ----------------------------------------------------------------------------------------
+    def port_vlans(self, ref: InterfaceRef) -> PortVlans:
+        """Effective VLAN settings of a switch port: a bundled member uses its channel's."""
+        inv = self.inventory
+        owner = inv.interface_owner(ref)
+        if owner is None:
+            raise KeyError(str(ref))
+        sw = inv.switches[owner]
+        ch = self.channel_of(ref)
+        if ch is not None and (po_number(ref.interface) is not None or ch.member_state.get(ref) == BUNDLED):
+            return PortVlans.of(ch.settings, sw)
+        return PortVlans.of(sw.interfaces[ref.interface], sw)
+
+    def forwarding(self, ref: InterfaceRef) -> bool:
+        """Whether a physical switch port passes frames at all (up, not suspended)."""
+        if not self.link_up(ref):
+            return False
+        state = self.member_state(ref)
+        return state in (None, BUNDLED, STANDALONE)
+
+    # host side --------------------------------------------------------------------------------------
+    @cached_property
+    def teams(self) -> dict[tuple[str, str], Team]:
+        """Every port group's team on every host, keyed by (host, network)."""
+        return build_teams(self.inventory)
+
+    def host_facing_ports(self) -> list[InterfaceRef]:
+        """Physical switch ports cabled to a host vmnic (whatever their state)."""
+        inv = self.inventory
+        out = []
+        for link in inv.links:
+            for here, there in ((link.a, link.b), (link.b, link.a)):
+                if here.device in inv.switches and there.device in inv.hosts:
+                    out.append(here)
+        return sorted(out)
+
+    def switch_port_of(self, host: str, vmnic: str) -> InterfaceRef | None:
+        """The switch port a host's vmnic is cabled to, if any."""
+        peer = self.cabling.peer(InterfaceRef(host, vmnic))
+        if peer is not None and peer.device in self.inventory.switches:
+            return peer
+        return None
+
+    # logical topology and layer-2 domains ---------------------------------------------------------------
+    def port_end(self, ref: InterfaceRef) -> PortEnd:
+        """The logical end a physical switch port belongs to: its bundled channel, or itself."""
+        ch = self.channel_of(ref)
+        if ch is not None and ch.member_state.get(ref) == BUNDLED:
+            bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in ch.bundled}))
+            speed = sum(self.cabling.speed(m) for m in ch.bundled)
+            return PortEnd(ch.key, bridges, self.port_vlans(ref), ch.bundled, speed, ch.key)
+        return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
+
+    @cached_property
+    def logical_links(self) -> list[LogicalLink]:
+        """Forwarding links between logical switches (a bundled channel once)."""
+        inv = self.inventory
+        seen: set[tuple[str, str]] = set()
+        out: list[LogicalLink] = []
+        for link in inv.links:
+            a, b = link.a, link.b
+            if a.device not in inv.switches or b.device not in inv.switches:
+                continue
+            if not (self.forwarding(a) and self.forwarding(b)):
+                continue
+            ea, eb = self.port_end(a), self.port_end(b)
+            if ea.bridges == eb.bridges and len(ea.bridges) == 1:
+                continue  # a cable within one stack: no L2 effect across bridges
+            key = tuple(sorted((ea.name, eb.name)))
+            if key in seen:
+                continue
+            seen.add(key)  # type: ignore[arg-type]
+            out.append(LogicalLink(ea, eb) if ea.name <= eb.name else LogicalLink(eb, ea))
+        return out
+
+    @cached_property
+    def _domains(self) -> UnionFind:
+        return l2_domains(self.logical_links)
+
+    def l2_domain(self, bridge: str, vlan: int) -> object:
+        """An opaque id shared by every (bridge, VLAN) of one layer-2 domain."""
+        return self._domains.find((bridge, vlan))
+
+    def same_l2_domain(self, a: tuple[str, int], b: tuple[str, int]) -> bool:
+        return self._domains.find(a) == self._domains.find(b)
+
+    # interfaces, as text ------------------------------------------------------------------------------------
+    @staticmethod
+    def ref(text: str | InterfaceRef) -> InterfaceRef:
+        return InterfaceRef.parse(text)
+
+
+__all__ = ["FailureError", "LogicalLink", "Snapshot"]

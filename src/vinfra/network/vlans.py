@@ -1,0 +1,85 @@
+"""VLAN membership and tagging of port ends (V1-V8 and topology-v1 "VLANs").
+
+A switch port admits a frame into a VLAN, or not, by its mode: an access port takes untagged
+frames into its access VLAN; a trunk takes untagged frames into its native VLAN (if allowed)
+and tagged frames whose VLAN is allowed, including frames tagged with the native VLAN ID (IOS
+behaviour), but sends its native VLAN untagged.  A switch forwards only VLANs in its ``vlans``.
+On the host side (section 2): VLAN 0 (EST) port groups send and take untagged frames, 1-4094
+(VST) tagged frames of their VLAN only, 4095 (VGT) pass guest tags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import NO_VLANS, VlanSet
+from ..model.physical import Switch, SwitchInterface
+
+#: [model] V3: whether untagged (native) frames reach a VGT (4095) port group.
+VGT_ACCEPTS_UNTAGGED = False
+
+Tag = int | None  # None = untagged
+
+
+@dataclass(frozen=True, slots=True)
+class PortVlans:
+    """The effective VLAN settings of a switch port end (a channel member uses its channel's)."""
+
+    mode: str  # access | trunk | routed
+    access_vlan: int
+    native_vlan: int
+    allowed: VlanSet
+    switch_vlans: VlanSet
+
+    @classmethod
+    def of(cls, settings: SwitchInterface, switch: Switch) -> PortVlans:
+        return cls(settings.mode, settings.vlan, settings.native_vlan, settings.allowed_vlans, switch.vlans)
+
+    @property
+    def carried(self) -> VlanSet:
+        """VLANs this port forwards (tagged or untagged)."""
+        if self.mode == "access":
+            return VlanSet.of(self.access_vlan) & self.switch_vlans
+        if self.mode == "trunk":
+            return self.allowed & self.switch_vlans
+        return NO_VLANS
+
+    def ingress(self, tag: Tag) -> int | None:
+        """The VLAN a frame arriving with ``tag`` is put in, or None if it is dropped."""
+        if self.mode == "access":
+            vlan = self.access_vlan if tag is None else None
+        elif self.mode == "trunk":
+            vlan = self.native_vlan if tag is None else tag
+            if vlan not in self.allowed:
+                return None
+        else:
+            return None
+        return vlan if vlan in self.switch_vlans else None
+
+    def egress(self, vlan: int) -> tuple[bool, Tag]:
+        """Whether a frame of ``vlan`` leaves this port, and with which tag."""
+        if vlan not in self.carried:
+            return False, None
+        if self.mode == "access":
+            return True, None
+        return True, (None if vlan == self.native_vlan else vlan)
+
+
+def portgroup_egress_tag(pg_vlan: int, guest_tag: Tag = None) -> Tag:
+    """The tag a port group's frame carries on the uplink (V1, V2, V3)."""
+    if pg_vlan == 0:
+        return None
+    if pg_vlan == 4095:
+        return guest_tag
+    return pg_vlan
+
+
+def portgroup_accepts(pg_vlan: int, tag: Tag, trunk: VlanSet | None = None) -> bool:
+    """Whether a frame arriving on an uplink with ``tag`` reaches a port group (V1-V4, V6)."""
+    if trunk is not None:  # vDS VLAN trunking: tagged frames in the range only (V4)
+        return tag is not None and tag in trunk
+    if pg_vlan == 0:
+        return tag is None
+    if pg_vlan == 4095:
+        return tag is not None or VGT_ACCEPTS_UNTAGGED
+    return tag == pg_vlan
