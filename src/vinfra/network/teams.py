@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Inventory, VlanSet
+from ..model import DvSwitch, Inventory, VlanSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def build_teams(inv: Inventory) -> dict[tuple[str, str], Team]:
             if hname not in inv.hosts:
                 continue
 
-            def nics(entries: tuple[str, ...], mapping: dict[str, str] = mapping) -> tuple[list[str], str | None]:
+            def nics(entries: tuple[str, ...], mapping: dict[str, str] = mapping, dvs: DvSwitch = dvs) -> tuple[list[str], str | None]:
                 out: list[str] = []
                 lag_name: str | None = None
                 for entry in entries:
