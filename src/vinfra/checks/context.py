@@ -1,0 +1,443 @@
+"""What several rules need from a Snapshot, worked out once per run.
+
+Everything here is a view of :class:`vinfra.network.Snapshot` (teams, cabling, port-channels,
+port VLANs, L2 domains): nothing re-derives network behaviour.  The one thing added is the
+*carriage* of a port group on a switch port — which switch VLAN its frames enter and whether
+that VLAN's frames come back to it — which is V1-V8 applied through
+:meth:`PortVlans.ingress` / :meth:`PortVlans.egress` and :func:`portgroup_accepts`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..model import NO_VLANS, InterfaceRef, Inventory, VlanSet, po_number, svi_vlan
+from ..model.physical import Switch, SwitchInterface
+from ..network.lag import BUNDLED, PortChannel
+from ..network.teams import Team
+from ..network.vlans import PortVlans, portgroup_accepts
+from .finding import DesignPath
+
+if TYPE_CHECKING:
+    from ..network import Snapshot
+
+MGMT_SERVICES = frozenset({"management", "service_console"})
+
+
+@dataclass(frozen=True, slots=True)
+class Uplink:
+    """An active or standby vmnic of a team and what its cable reaches."""
+
+    vmnic: str
+    role: str  # "active" | "standby"
+    port: InterfaceRef | None  # the switch port at the far end of the cable
+    far: InterfaceRef | None  # whatever the far end is (a switch port or another host's vmnic)
+
+
+@dataclass(frozen=True, slots=True)
+class PgVlan:
+    """A port group's VLAN type (section 2): EST (0), VST (1-4094), VGT (4095), vDS trunk, PVLAN."""
+
+    kind: str  # "est" | "vst" | "vgt" | "trunk" | "pvlan"
+    vlan: int | None = None  # 0 for EST, the ID for VST and PVLAN
+    trunk: VlanSet | None = None
+
+    @property
+    def single(self) -> bool:
+        """Whether the port group's frames belong to one VLAN (EST, VST, PVLAN)."""
+        return self.kind in ("est", "vst", "pvlan")
+
+    def __str__(self) -> str:
+        if self.kind == "est":
+            return "VLAN 0 (untagged)"
+        if self.kind == "vgt":
+            return "VLAN 4095 (guest tagging)"
+        if self.kind == "trunk":
+            return f"VLAN trunk {self.trunk}"
+        if self.kind == "pvlan":
+            return f"private VLAN {self.vlan}"
+        return f"VLAN {self.vlan}"
+
+
+@dataclass(frozen=True, slots=True)
+class Carriage:
+    """How a single-VLAN port group's frames fare on one switch port.
+
+    ``vlan``: the switch VLAN its frames enter (None: the port drops them, ``reason`` says why);
+    ``inbound``: whether the switch's frames of that VLAN come back to the port group (False
+    for a VST port group on its trunk's native VLAN, V6).
+    """
+
+    vlan: int | None
+    inbound: bool
+    reason: str = ""
+
+    @property
+    def both_ways(self) -> bool:
+        return self.vlan is not None and self.inbound
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A VM NIC or a VMkernel / Service Console port: something with a MAC and maybe an IP."""
+
+    name: str  # "web01", "web01:nic1", "esx01:vmk0"
+    kind: str  # "vm" | "vmk"
+    host: str
+    team: tuple[str, str] | None  # key into Snapshot.teams
+    ip: ipaddress.IPv4Interface | None
+    gateway: ipaddress.IPv4Address | None
+    mac: str | None
+    mtu: int | None  # VMkernel ports only
+    services: tuple[str, ...]
+    path: DesignPath
+    iscsi_bound: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Svi:
+    """A switch's ``Vlan<N>`` interface with an address."""
+
+    switch: str  # the switch that declares it (a stack member for a stack's SVI)
+    bridge: str
+    name: str
+    vlan: int
+    iface: SwitchInterface
+    alive: bool
+
+    @property
+    def ref(self) -> str:
+        return f"{self.switch}:{self.name}"
+
+    @property
+    def path(self) -> DesignPath:
+        return ("switches", self.switch, "interfaces", self.name)
+
+
+def _why_dropped(pv: PortVlans, tag: int | None, switch: str) -> str:
+    if pv.mode == "routed":
+        return "is a routed port"
+    if pv.mode == "access":
+        if tag is not None:
+            return f"is an access port (VLAN {pv.access_vlan}) and drops tagged frames"
+        return f"is an access port in VLAN {pv.access_vlan}, which does not exist on {switch}"
+    if tag is None:
+        if pv.native_vlan not in pv.allowed:
+            return f"does not allow its native VLAN {pv.native_vlan}, so it carries nothing untagged"
+        return f"has native VLAN {pv.native_vlan}, which does not exist on {switch}"
+    if tag not in pv.allowed:
+        return f"does not allow VLAN {tag} (allowed: {pv.allowed})"
+    return f"allows VLAN {tag}, but VLAN {tag} does not exist on {switch} (vlans: {pv.switch_vlans})"
+
+
+def tagged_carried(pv: PortVlans) -> VlanSet:
+    """VLANs a port sends and takes tagged: a trunk's carried VLANs but its native one."""
+    if pv.mode != "trunk":
+        return NO_VLANS
+    return pv.carried - VlanSet.of(pv.native_vlan)
+
+
+class CheckContext:
+    """A Snapshot plus the indexes the rules share, each built on first use."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snap = snapshot
+        self.inv: Inventory = snapshot.inventory
+        self._pv: dict[InterfaceRef, PortVlans] = {}
+        self._domain: dict[tuple[str, int], object] = {}
+        self.cache: dict[str, object] = {}  # per-run memo for rule modules (graphs, indexes)
+
+    # switch side ------------------------------------------------------------------------
+    def owner(self, ref: InterfaceRef) -> str:
+        owner = self.inv.interface_owner(ref)
+        if owner is None:
+            raise KeyError(str(ref))
+        return owner
+
+    def switch(self, ref: InterfaceRef) -> Switch:
+        return self.inv.switches[self.owner(ref)]
+
+    def iface(self, ref: InterfaceRef) -> SwitchInterface:
+        return self.switch(ref).interfaces[ref.interface]
+
+    def iface_path(self, ref: InterfaceRef, *tail: str | int) -> DesignPath:
+        return ("switches", self.owner(ref), "interfaces", ref.interface, *tail)
+
+    def pv(self, ref: InterfaceRef) -> PortVlans:
+        """The port's effective VLAN settings (a bundled member's are its channel's)."""
+        got = self._pv.get(ref)
+        if got is None:
+            got = self._pv[ref] = self.snap.port_vlans(ref)
+        return got
+
+    def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
+        """The interface whose settings govern a physical port: its Po when bundled, else itself."""
+        ch = self.snap.channel_of(ref)
+        if ch is not None and ch.member_state.get(ref) == BUNDLED:
+            po = next((p for p in ch.po_refs if p.device == ref.device), ch.po_refs[0])
+            owner = self.inv.interface_owner(po)
+            if owner is not None and po.interface in self.inv.switches[owner].interfaces:
+                return self.inv.switches[owner].interfaces[po.interface], InterfaceRef(owner, po.interface)
+            return ch.settings, po
+        return self.iface(ref), ref
+
+    def channel(self, ref: InterfaceRef) -> PortChannel | None:
+        return self.snap.channel_of(ref)
+
+    def bridge(self, ref: InterfaceRef) -> str:
+        return self.snap.bridge_of(ref.device)
+
+    def domain(self, bridge: str, vlan: int) -> object:
+        key = (bridge, vlan)
+        got = self._domain.get(key)
+        if got is None:
+            got = self._domain[key] = self.snap.l2_domain(bridge, vlan)
+        return got
+
+    def platform(self, ref: InterfaceRef) -> str:
+        return self.switch(ref).platform
+
+    def unit(self, switch: str) -> str:
+        """The redundancy unit a switch belongs to for channels: its stack, or its MLAG pair."""
+        sw = self.inv.switches[switch]
+        if sw.stack:
+            return sw.stack
+        if sw.mlag is not None and sw.mlag.peer in self.inv.switches:
+            return "+".join(sorted((switch, sw.mlag.peer)))
+        return switch
+
+    @cached_property
+    def host_facing(self) -> list[tuple[InterfaceRef, InterfaceRef]]:
+        """(switch port, host vmnic) for every cable between a switch and a host, sorted."""
+        out = []
+        for port in self.snap.host_facing_ports():
+            far = self.snap.cabling.peer(port)
+            if far is not None:
+                out.append((port, far))
+        return out
+
+    # host side ------------------------------------------------------------------------------
+    @property
+    def teams(self) -> dict[tuple[str, str], Team]:
+        return self.snap.teams
+
+    @cached_property
+    def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:
+        """Each team's active then standby vmnics with what they are cabled to."""
+        peer = self.snap.cabling.peer
+        switches = self.inv.switches
+        cache: dict[tuple[str, str], Uplink] = {}
+        out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
+        for key, team in self.teams.items():
+            ups = []
+            for role, nics in (("active", team.active), ("standby", team.standby)):
+                for nic in nics:
+                    ck = (team.host, nic)
+                    base = cache.get(ck)
+                    if base is None:
+                        far = peer(InterfaceRef(team.host, nic))
+                        port = far if far is not None and far.device in switches else None
+                        base = cache[ck] = Uplink(nic, "", port, far)
+                    ups.append(Uplink(nic, role, base.port, base.far))
+            out[key] = tuple(ups)
+        return out
+
+    def cabled(self, key: tuple[str, str]) -> list[Uplink]:
+        """A team's active/standby uplinks that reach a switch port."""
+        return [u for u in self.uplinks[key] if u.port is not None]
+
+    @cached_property
+    def nic_owner(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Which virtual switch a host vmnic backs: ``("vss", name)`` or ``("vds", name)``."""
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        for hname, host in self.inv.hosts.items():
+            for vname, vs in host.vswitches.items():
+                for nic in vs.uplinks:
+                    out[(hname, nic)] = ("vss", vname)
+        for dname, dvs in self.inv.dvswitches.items():
+            for hname, mapping in dvs.hosts.items():
+                for nic in mapping.values():
+                    out[(hname, nic)] = ("vds", dname)
+        return out
+
+    def describe_nic_owner(self, nic: InterfaceRef) -> str:
+        kind, name = self.nic_owner.get((nic.device, nic.interface), ("", ""))
+        if kind == "vss":
+            return f"standard vSwitch {name}"
+        if kind == "vds":
+            return f"vDS {name} without a LAG on it"
+        return "no virtual switch"
+
+    def pg_vlan(self, team: Team) -> PgVlan:
+        if team.kind == "vds":
+            pg = self.inv.dvswitches[team.switch].portgroups[team.portgroup]
+            if not isinstance(pg.vlan, int):
+                if pg.vlan.trunk is not None:
+                    return PgVlan("trunk", None, pg.vlan.trunk)
+                if pg.vlan.pvlan is not None:
+                    return PgVlan("pvlan", pg.vlan.pvlan)
+        v = team.vlan or 0
+        if v == 0:
+            return PgVlan("est", 0)
+        if v == 4095:
+            return PgVlan("vgt")
+        return PgVlan("vst", v)
+
+    def carriage(self, pgv: PgVlan, port: InterfaceRef) -> Carriage:
+        """How a single-VLAN port group's frames fare on ``port`` (V1, V2, V6, V8)."""
+        pv = self.pv(port)
+        tag = None if pgv.kind == "est" else pgv.vlan
+        vlan = pv.ingress(tag)
+        if vlan is None:
+            return Carriage(None, False, _why_dropped(pv, tag, self.owner(port)))
+        ok, back = pv.egress(vlan)
+        inbound = ok and portgroup_accepts(0 if pgv.kind == "est" else vlan, back)
+        reason = "" if inbound else f"sends VLAN {vlan} untagged (its native VLAN), which a tagged port group never takes"
+        return Carriage(vlan, inbound, reason)
+
+    def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
+        """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
+        team = self.teams[key]
+        pgv = self.pg_vlan(team)
+        if not pgv.single:
+            return []
+        out = []
+        for up in self.cabled(key):
+            assert up.port is not None
+            c = self.carriage(pgv, up.port)
+            if c.vlan is not None:
+                out.append((up, (self.bridge(up.port), c.vlan)))
+        return out
+
+    def portgroup_count(self, host: str, kind: str, switch: str) -> int:
+        if kind == "vss":
+            return len(self.inv.hosts[host].vswitches[switch].portgroups)
+        return len(self.inv.dvswitches[switch].portgroups)
+
+    def team_path(self, team: Team, *tail: str | int, portgroup: bool = True) -> DesignPath:
+        if team.kind == "vss":
+            base: DesignPath = ("hosts", team.host, "vswitches", team.switch)
+        else:
+            base = ("dvswitches", team.switch)
+        if portgroup:
+            base = (*base, "portgroups", team.portgroup)
+        return (*base, *tail)
+
+    def has_override(self, team: Team) -> bool:
+        if team.kind == "vss":
+            return self.inv.hosts[team.host].vswitches[team.switch].portgroups[team.portgroup].teaming is not None
+        return self.inv.dvswitches[team.switch].portgroups[team.portgroup].teaming is not None
+
+    def describe_teams(self, teams: list[Team], key: str = "teaming") -> tuple[tuple[str, ...], DesignPath]:
+        """Objects and design path for findings about teams of one host and one switch.
+
+        All of a switch's port groups → the switch itself (``esx01:vSwitch0``) and its
+        ``teaming``; some → those port groups, pointing at the first one's override if it has one.
+        """
+        first = teams[0]
+        label = f"{first.host}:{first.switch}"
+        if len(teams) == self.portgroup_count(first.host, first.kind, first.switch) and not any(
+                self.has_override(t) for t in teams):
+            return (label,), self.team_path(first, key, portgroup=False)
+        objs = tuple(sorted(f"{label}/{t.portgroup}" for t in teams))
+        overridden = [t for t in teams if self.has_override(t)]
+        if overridden:
+            return objs, self.team_path(overridden[0], key)
+        return objs, self.team_path(first, key, portgroup=False)
+
+    @staticmethod
+    def group(teams: Iterable[Team], key: Callable[[Team], Hashable]) -> list[list[Team]]:
+        """Teams grouped by (host, switch, key(team)), in a stable order."""
+        groups: dict[Hashable, list[Team]] = defaultdict(list)
+        for t in teams:
+            groups[(t.host, t.kind, t.switch, key(t))].append(t)
+        return [sorted(g, key=lambda t: t.portgroup) for _, g in sorted(groups.items(), key=lambda kv: repr(kv[0]))]
+
+    # endpoints ------------------------------------------------------------------------------
+    def team_key(self, host: str, network: str) -> tuple[str, str] | None:
+        found = self.inv.portgroup_of(host, network)
+        if found is None:
+            return None
+        kind, switch, label = found
+        return (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+
+    @cached_property
+    def endpoints(self) -> list[Endpoint]:
+        out: list[Endpoint] = []
+        for hname, host in self.inv.hosts.items():
+            for kname, vmk in host.vmkernel.items():
+                out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, self.team_key(hname, vmk.portgroup), vmk.ip,
+                                    vmk.gateway, vmk.mac, vmk.mtu, tuple(vmk.services),
+                                    ("hosts", hname, "vmkernel", kname), vmk.iscsi_port_binding))
+        for vname, vm in self.inv.vms.items():
+            if vm.host not in self.inv.hosts:
+                continue
+            for i, nic in enumerate(vm.nics):
+                name = vname if i == 0 else f"{vname}:nic{i}"
+                out.append(Endpoint(name, "vm", vm.host, self.team_key(vm.host, nic.network), nic.ip, nic.gateway,
+                                    nic.mac, None, (), ("vms", vname, "nics", i)))
+        return out
+
+    @cached_property
+    def endpoints_by_team(self) -> dict[tuple[str, str], list[Endpoint]]:
+        out: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)
+        for e in self.endpoints:
+            if e.team is not None:
+                out[e.team].append(e)
+        return out
+
+    def carries_vm_or_management(self, key: tuple[str, str]) -> bool:
+        return any(e.kind == "vm" or MGMT_SERVICES.intersection(e.services) for e in self.endpoints_by_team.get(key, ()))
+
+    def endpoint_nodes(self, e: Endpoint) -> list[tuple[str, int]]:
+        """The (bridge, VLAN) nodes where an endpoint's frames enter the network."""
+        if e.team is None:
+            return []
+        return sorted({node for _, node in self.team_nodes(e.team)})
+
+    # layer 3 ----------------------------------------------------------------------------------
+    @cached_property
+    def svis(self) -> list[Svi]:
+        out = []
+        for sname, sw in self.inv.switches.items():
+            bridge = self.snap.bridge_of(sname)
+            alive = self.snap.bridge_alive(bridge)
+            for iname, iface in sw.interfaces.items():
+                vlan = svi_vlan(iname)
+                if vlan is None or iface.ip is None:
+                    continue
+                out.append(Svi(sname, bridge, iname, vlan, iface, alive and not iface.shutdown))
+        return sorted(out, key=lambda s: (s.switch, s.vlan))
+
+    @cached_property
+    def gateway_addresses(self) -> dict[ipaddress.IPv4Address, list[Svi]]:
+        """Live SVIs by the addresses they answer: their own and their FHRP virtual IP."""
+        out: dict[ipaddress.IPv4Address, list[Svi]] = defaultdict(list)
+        for s in self.svis:
+            if not s.alive:
+                continue
+            assert s.iface.ip is not None
+            out[s.iface.ip.ip].append(s)
+            if s.iface.fhrp is not None:
+                out[s.iface.fhrp.vip].append(s)
+        return out
+
+    # misc ----------------------------------------------------------------------------------------
+    def is_po(self, ref: InterfaceRef) -> bool:
+        return po_number(ref.interface) is not None
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def join(items: Iterable[object], last: str = "and") -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

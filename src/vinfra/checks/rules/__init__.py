@@ -1,0 +1,1 @@
+"""The check rules, one module per topic; importing a module registers its rules."""

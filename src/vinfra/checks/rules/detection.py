@@ -1,0 +1,398 @@
+"""Failure detection and redundancy: beacon probing, link-state tracking, single points of
+failure, management uplinks, uncabled uplinks, switch notification (T12-T15, P3, P4, K4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ...model import InterfaceRef
+from ...network.teams import Team
+from ...network.tracking import tracked_down
+from .. import fixes
+from ..context import MGMT_SERVICES, CheckContext, join, plural
+from ..engine import rule
+from ..finding import Issue
+
+
+@rule("VN301", "beacon-with-two-uplinks", "warning", ("T14", "M12"), tags=("teaming", "failover"))
+def beacon_with_two_uplinks(ctx: CheckContext) -> Iterator[Issue]:
+    """Beacon probing with fewer than three uplinks.
+
+    ## What it checks
+    Every port group whose failure detection is beacon probing must have at least three active
+    or standby uplinks.
+
+    ## Why it matters
+    Beacons tell which uplink is cut only by majority (T14). With two uplinks and one broken
+    path neither hears the other, the host cannot tell which one is bad and sends every frame
+    on both ("shotgun mode"): duplicate frames and MAC flaps upstream (M12). With one uplink
+    beacons detect nothing at all.
+
+    ## Failing example
+    ```yaml
+    vSwitch0: {uplinks: [vmnic0, vmnic1], teaming: {detection: beacon}}
+    ```
+
+    ## Passing example
+    ```yaml
+    vSwitch0: {uplinks: [vmnic0, vmnic1, vmnic2], teaming: {detection: beacon}}
+    ```
+
+    ## Fix
+    On the host, go back to link status (`teaming.detection: link_status`) and configure
+    link-state tracking on the access switches (T15); or add a third uplink to another switch.
+
+    ## Rests on
+    T14, M12
+    """
+    teams = [t for t in ctx.teams.values() if t.detection == "beacon" and len(t.team) < 3]
+    for group in ctx.group(teams, lambda t: t.team):
+        objs, path = ctx.describe_teams(group)
+        team = group[0].team
+        msg = (f"{join(objs)} uses beacon probing with {plural(len(team), 'uplink')} ({join(team) or 'none'}): when a "
+               "path breaks the host cannot tell which uplink is bad and sends on all of them (shotgun mode: duplicate "
+               "frames, MAC flaps, M12)")
+        fix = fixes.on_host(join(objs), "teaming.detection: link_status (with link-state tracking on the switches), "
+                            "or a third uplink to another switch")
+        yield Issue(objs, msg, fix, (*path, "detection"))
+
+
+@rule("VN302", "beacon-with-ip-hash", "error", ("T14", "M13"), tags=("teaming", "failover"))
+def beacon_with_ip_hash(ctx: CheckContext) -> Iterator[Issue]:
+    """Beacon probing on an IP-hash team (or a vDS LAG).
+
+    ## What it checks
+    No port group may combine beacon probing with IP-hash teaming or a LAG.
+
+    ## Why it matters
+    A beacon sent into a port-channel never comes back on another member of the same
+    channel: a switch never floods a frame back into the channel it arrived on. Every member
+    misses the others' beacons, is marked failed, and the team flaps or goes to shotgun mode
+    (T14, M13).
+
+    ## Failing example
+    ```yaml
+    vSwitch0: {teaming: {policy: ip_hash, detection: beacon}}
+    ```
+
+    ## Passing example
+    ```yaml
+    vSwitch0: {teaming: {policy: ip_hash, detection: link_status}}
+    ```
+
+    ## Fix
+    On the host, set `teaming.detection: link_status` for IP-hash and LAG port groups (T3).
+
+    ## Rests on
+    T14, M13
+    """
+    teams = [t for t in ctx.teams.values() if t.detection == "beacon" and t.policy in ("ip_hash", "lag")]
+    for group in ctx.group(teams, lambda t: t.policy):
+        objs, path = ctx.describe_teams(group)
+        msg = (f"{join(objs)} combines beacon probing with {'IP hash' if group[0].policy == 'ip_hash' else 'a LAG'}: "
+               "beacons never return through the channel, so its members are marked failed and flap (M13)")
+        yield Issue(objs, msg, fixes.on_host(join(objs), "teaming.detection: link_status"), (*path, "detection"))
+
+
+def _upstream(ctx: CheckContext, unit: str, members: list[str]) -> list[InterfaceRef]:
+    """A switch unit's cabled links to switches outside it (its uplinks, ISLs)."""
+    out = []
+    peer = ctx.snap.cabling.peer
+    for s in members:
+        for iname in ctx.inv.switches[s].interfaces:
+            ref = InterfaceRef(s, iname)
+            far = peer(ref)
+            if far is not None and far.device in ctx.inv.switches and ctx.unit(far.device) != unit:
+                out.append(ref)
+    return sorted(out)
+
+
+@rule("VN303", "no-upstream-failure-detection", "warning", ("T13", "T15", "P4", "M16"), tags=("failover", "lst"))
+def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
+    """A switch can lose all its upstream links without the host noticing.
+
+    ## What it checks
+    For every team whose uplinks go to independent switches (not one stack, not one MLAG pair)
+    and whose detection is link status only, each of those switches is cut off from all its
+    links to other switches — a failure the rule simulates — and it fires when the host-facing
+    ports stay up, that is when no link-state tracking group takes them down (T15). A switch
+    without links to other switches has nothing to lose and is not reported here.
+
+    ## Why it matters
+    Link status sees only the first cable (T13). An access switch that lost its uplinks keeps
+    its host ports up, so the VMs homed on those ports are black-holed while the other uplink
+    would have worked (M16). Link-state tracking (P4) or beacon probing with three or more
+    uplinks turns that into a failover.
+
+    ## Failing example
+    ```yaml
+    sw-a: {interfaces: {Gi1/0/1: {stp: {edge: true}}, Gi1/0/48: {mode: trunk}}}   # no link_state_tracking
+    ```
+
+    ## Passing example
+    ```yaml
+    sw-a:
+      link_state_tracking:
+        - {group: 1, upstream: [Gi1/0/48], downstream: [Gi1/0/1, Gi1/0/2]}
+    ```
+
+    ## Fix
+    On the switch, configure link-state tracking with its uplinks upstream and its host ports
+    downstream (IOS `link state track N`; EOS `link tracking group`; NX-OS has none: use
+    another design there). Or, on the host, use beacon probing with at least three uplinks.
+
+    ## Rests on
+    T13, T15, P4, M16
+    """
+    snap = ctx.snap
+    peer = snap.cabling.peer
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for s in ctx.inv.switches:
+        members_of[ctx.unit(s)].append(s)
+
+    exposed: dict[str, list[tuple[Team, InterfaceRef]]] = defaultdict(list)
+    for key, team in sorted(ctx.teams.items()):
+        if team.detection != "link_status":
+            continue
+        ups = ctx.cabled(key)
+        units = {ctx.unit(u.port.device) for u in ups if u.port is not None}
+        if len(ups) < 2 or len(units) < 2:
+            continue
+        for u in ups:
+            assert u.port is not None
+            if snap.link_up(u.port):
+                exposed[ctx.unit(u.port.device)].append((team, u.port))
+
+    for unit in sorted(exposed):
+        upstream = _upstream(ctx, unit, sorted(members_of[unit]))
+        if not upstream:
+            continue
+        cut = set(upstream)
+
+        def up_after(ref: InterfaceRef, cut: set[InterfaceRef] = cut) -> bool:
+            return snap.cabling.link_up(ref) and ref not in cut and peer(ref) not in cut
+
+        tracked = tracked_down(ctx.inv, up_after, snap.switch_alive)
+        stays_up = [(t, p) for t, p in exposed[unit] if up_after(p) and p not in tracked and peer(p) not in tracked]
+        if not stays_up:
+            continue
+        ports = sorted({p for _, p in stays_up})
+        owners = sorted({f"{t.host}:{t.switch}" for t, _ in stays_up})
+        switches = sorted({p.device for p in ports})
+        msg = (f"{unit} can lose all its links to other switches ({join(upstream)}) while its host ports "
+               f"{join(ports) if len(ports) <= 6 else plural(len(ports), 'host port')} stay up: "
+               f"{join(owners) if len(owners) <= 6 else plural(len(owners), 'team')} detect failures by link status only "
+               "and keep sending the traffic homed on these ports into it (T13, M16)")
+        parts = []
+        for s in switches:
+            sw = ctx.inv.switches[s]
+            group = max((g.group for g in sw.link_state_tracking), default=0) + 1
+            lst = fixes.link_state_tracking(sw.platform, s, group, [u.interface for u in upstream if u.device == s] or
+                                            [u.interface for u in upstream],
+                                            [p.interface for p in ports if p.device == s])
+            if lst:
+                parts.append(lst)
+        host_fix = fixes.on_host(join(owners) if len(owners) <= 6 else "the hosts' teams",
+                                 "teaming.detection: beacon with at least three uplinks")
+        fix = fixes.combine("; then ".join(parts), ("or " if parts else "") + host_fix)
+        yield Issue((unit, *map(str, upstream), *map(str, ports), *owners), msg, fix,
+                    ("switches", switches[0], "link_state_tracking"))
+
+
+@rule("VN304", "single-point-of-failure", "warning", ("P3", "K4"), tags=("redundancy",))
+def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
+    """A team carrying VM or management traffic hangs off one uplink or one switch.
+
+    ## What it checks
+    Every port group that VMs or a management / Service Console port use must have at least
+    two cabled active/standby uplinks, reaching at least two switches. Members of one stack
+    and the two peers of an MLAG pair count as different switches (each can fail on its
+    own); two ports of one switch do not.
+
+    ## Why it matters
+    One NIC, one cable or one switch failure then cuts the port group off: its VMs only reach
+    each other inside the host (F6), and a management network failure isolates the host from
+    vCenter and HA (P3, K4).
+
+    ## Failing example
+    ```yaml
+    # both uplinks on one switch
+    links: [[esx01:vmnic0, acc-1:Gi1/0/1], [esx01:vmnic1, acc-1:Gi1/0/2]]
+    ```
+
+    ## Passing example
+    ```yaml
+    links: [[esx01:vmnic0, acc-1:Gi1/0/1], [esx01:vmnic1, acc-2:Gi1/0/1]]
+    ```
+
+    ## Fix
+    Cable the second uplink to another switch (another stack member or MLAG peer, or an
+    independent switch in the same layer-2 domain) and list it as active or standby.
+
+    ## Rests on
+    P3, K4
+    """
+    for key, team in sorted(ctx.teams.items()):
+        if not ctx.carries_vm_or_management(key):
+            continue
+        ups = ctx.cabled(key)
+        if not ups:
+            continue  # internal-only by design (F6); uplink-not-cabled reports missing cables
+        switches = sorted({u.port.device for u in ups if u.port is not None})
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
+        what = "VM" if any(e.kind == "vm" for e in ctx.endpoints_by_team.get(key, ())) else "management"
+        if len(ups) == 1:
+            u = ups[0]
+            msg = (f"{obj} carries {what} traffic over a single uplink ({u.vmnic} -> {u.port}): one NIC, cable or switch "
+                   "failure cuts it off (P3, K4)")
+            fix = fixes.on_host(obj, "teaming: add a second uplink, cabled to another switch, as active or standby")
+        elif len(switches) == 1:
+            sw = ctx.inv.switches[switches[0]]
+            kind = (f", a single member of stack {sw.stack}" if sw.stack else
+                    f", one peer of MLAG pair {ctx.unit(switches[0])}" if sw.mlag else ", a single switch")
+            msg = (f"{obj} carries {what} traffic, but all its uplinks ({join(u.vmnic for u in ups)}) reach "
+                   f"{switches[0]}{kind}: if it fails the port group is cut off (P3)")
+            fix = f"cable one of {join(u.vmnic for u in ups)} to another switch (stack member, MLAG peer or independent switch)"
+        else:
+            continue
+        yield Issue((obj, *(str(u.port) for u in ups)), msg, fix, ctx.team_path(team, "teaming"))
+
+
+@rule("VN305", "management-single-uplink", "warning", ("K4",), tags=("redundancy", "vmkernel"))
+def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
+    """The management or Service Console port group has fewer than two usable uplinks.
+
+    ## What it checks
+    For every VMkernel port with the management service and every Service Console port
+    (`vswif`), its port group must have at least two cabled uplinks among its active and
+    standby adapters (a standby counts: it takes over when the active one fails).
+
+    ## Why it matters
+    vCenter and HA reach the host through this port. With one uplink a single NIC or cable
+    failure isolates the host: vCenter loses it and HA applies the isolation response (K4).
+
+    ## Failing example
+    ```yaml
+    portgroups:
+      Management: {vlan: 10, teaming: {active: [vmnic0], unused: [vmnic1]}}
+    ```
+
+    ## Passing example
+    ```yaml
+    portgroups:
+      Management: {vlan: 10, teaming: {active: [vmnic0], standby: [vmnic1]}}
+    ```
+
+    ## Fix
+    On the host, give the management port group a second uplink as active or standby
+    (`teaming: {active: [vmnic0], standby: [vmnic1]}`), cabled to another switch.
+
+    ## Rests on
+    K4
+    """
+    for e in ctx.endpoints:
+        if e.kind != "vmk" or e.team is None or not MGMT_SERVICES.intersection(e.services):
+            continue
+        team = ctx.teams[e.team]
+        usable = ctx.cabled(e.team)
+        if len(usable) >= 2:
+            continue
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
+        msg = (f"{e.name} ({join(s for s in e.services if s in MGMT_SERVICES)}) uses {obj}, which has "
+               f"{plural(len(usable), 'usable uplink')} ({join(u.vmnic for u in usable) or 'none'}; active {join(team.active) or 'none'}, "
+               f"standby {join(team.standby) or 'none'}): one NIC or cable failure isolates the host from vCenter and HA (K4)")
+        fix = fixes.on_host(obj, "teaming: a second uplink as active or standby, cabled to another switch")
+        yield Issue((e.name, obj), msg, fix, ctx.team_path(team, "teaming"))
+
+
+@rule("VN306", "uplink-not-cabled", "warning", ("T13", "F6"), tags=("cabling",))
+def uplink_not_cabled(ctx: CheckContext) -> Iterator[Issue]:
+    """A vSwitch uplink has no cable.
+
+    ## What it checks
+    Every vmnic listed as an uplink of a standard vSwitch, or bound to a dvUplink of a
+    distributed switch, must be cabled (`links`).
+
+    ## Why it matters
+    An uncabled vmnic is link-down: the teams that list it as active or standby run without
+    it, so the redundancy the design shows is not there, and a team whose only uplinks are
+    uncabled is internal-only (F6).
+
+    ## Failing example
+    ```yaml
+    vSwitch0: {uplinks: [vmnic0, vmnic1]}
+    links: [[esx01:vmnic0, sw-a:Gi1/0/1]]          # vmnic1 not cabled
+    ```
+
+    ## Passing example
+    ```yaml
+    links: [[esx01:vmnic0, sw-a:Gi1/0/1], [esx01:vmnic1, sw-b:Gi1/0/1]]
+    ```
+
+    ## Fix
+    Cable the vmnic to a switch port configured like its team-mates' ports, or remove it from
+    the vSwitch's uplinks.
+
+    ## Rests on
+    T13, F6
+    """
+    peer = ctx.snap.cabling.peer
+    for hname, host in sorted(ctx.inv.hosts.items()):
+        for vname, vs in sorted(host.vswitches.items()):
+            missing = [n for n in vs.uplinks if peer(InterfaceRef(hname, n)) is None]
+            if missing:
+                obj = f"{hname}:{vname}"
+                msg = (f"{obj}: uplink{'s' if len(missing) > 1 else ''} {join(missing)} ha{'ve' if len(missing) > 1 else 's'} "
+                       "no cable, so the port groups that list them run without them (T13)")
+                yield Issue((obj, *(f"{hname}:{n}" for n in missing)), msg,
+                            f"cable {join(f'{hname}:{n}' for n in missing)} to a switch port, or remove them from uplinks",
+                            ("hosts", hname, "vswitches", vname, "uplinks"))
+    for dname, dvs in sorted(ctx.inv.dvswitches.items()):
+        for hname, mapping in sorted(dvs.hosts.items()):
+            missing = [n for _, n in sorted(mapping.items()) if hname in ctx.inv.hosts and peer(InterfaceRef(hname, n)) is None]
+            if missing:
+                obj = f"{hname}:{dname}"
+                msg = f"{obj}: {join(missing)} back dvUplinks but have no cable, so the port groups run without them (T13)"
+                yield Issue((obj, *(f"{hname}:{n}" for n in missing)), msg,
+                            f"cable {join(f'{hname}:{n}' for n in missing)} to a switch port, or unbind them",
+                            ("dvswitches", dname, "hosts", hname))
+
+
+@rule("VN307", "notify-switches-off", "info", ("T12", "M17"), tags=("teaming", "failover"))
+def notify_switches_off(ctx: CheckContext) -> Iterator[Issue]:
+    """A port group does not notify the physical switches when its ports move.
+
+    ## What it checks
+    Reports every port group with `notify_switches: false`. That is right for Microsoft NLB
+    in unicast mode and wrong nearly everywhere else; the design cannot tell which, hence the
+    `info` severity.
+
+    ## Why it matters
+    Without the RARP frames the host sends after a failover, failback or vMotion, the
+    physical switches keep the old MAC entries and deliver inbound traffic to the old uplink
+    until the VM transmits or the entry ages out (IOS 300 s) (T12).
+
+    ## Failing example
+    ```yaml
+    vSwitch0: {teaming: {notify_switches: false}}
+    ```
+
+    ## Passing example
+    ```yaml
+    vSwitch0: {teaming: {notify_switches: true}}    # the default
+    ```
+
+    ## Fix
+    On the host, `teaming.notify_switches: true`, unless the port group carries Microsoft NLB
+    in unicast mode (M17).
+
+    ## Rests on
+    T12, M17
+    """
+    teams = [t for t in ctx.teams.values() if not t.notify_switches]
+    for group in ctx.group(teams, lambda t: t.notify_switches):
+        objs, path = ctx.describe_teams(group)
+        msg = (f"{join(objs)} does not notify switches: after a failover, failback or vMotion inbound traffic follows "
+               "stale MAC entries until they age out (T12); keep it only for Microsoft NLB in unicast mode (M17)")
+        yield Issue(objs, msg, fixes.on_host(join(objs), "teaming.notify_switches: true"), (*path, "notify_switches"))

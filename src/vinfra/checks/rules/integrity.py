@@ -1,0 +1,126 @@
+"""Addresses that must be unique: IP and MAC (indexed by address, never compared pairwise)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ...model import InterfaceRef
+from ..context import CheckContext, join
+from ..engine import rule
+from ..finding import DesignPath, Issue
+
+
+@rule("VN801", "duplicate-ip", "error", (), tags=("addressing",))
+def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
+    """Two endpoints share an IP address.
+
+    ## What it checks
+    Every address of the design — VM NICs, VMkernel and Service Console ports, SVIs, routed
+    ports and FHRP virtual IPs — must belong to one endpoint. The routers of one FHRP group
+    share its virtual IP by design and count as one endpoint.
+
+    ## Why it matters
+    Two owners of one address answer ARP in turn: traffic goes to whichever answered last,
+    connections break at random, and failover or vMotion moves the conflict around.
+
+    ## Failing example
+    ```yaml
+    vms:
+      web01: {nics: [{network: VM-10, ip: 10.0.10.21/24}]}
+      web02: {nics: [{network: VM-10, ip: 10.0.10.21/24}]}
+    ```
+
+    ## Passing example
+    ```yaml
+      web02: {nics: [{network: VM-10, ip: 10.0.10.22/24}]}
+    ```
+
+    ## Fix
+    Give one of the endpoints another address.
+
+    ## Rests on
+    (the definition of an address: no behaviour rule needed)
+    """
+    owners: dict[object, dict[str, DesignPath]] = defaultdict(dict)
+    for e in ctx.endpoints:
+        if e.ip is not None:
+            owners[e.ip.ip][e.name] = (*e.path, "ip")
+    vip_groups: dict[tuple[object, object, str, int], list[str]] = defaultdict(list)
+    for s in ctx.svis:
+        assert s.iface.ip is not None
+        owners[s.iface.ip.ip][s.ref] = (*s.path, "ip")
+        f = s.iface.fhrp
+        if f is not None:
+            vip_groups[(f.vip, ctx.domain(s.bridge, s.vlan), f.protocol, f.group)].append(s.ref)
+    for (vip, _, proto, group), refs in vip_groups.items():
+        owners[vip][f"virtual IP {vip} ({proto.upper()} {group} on {join(sorted(refs))})"] = \
+            ("switches", refs[0].split(":")[0], "interfaces", refs[0].split(":")[1], "fhrp", "vip")
+    for sname, sw in ctx.inv.switches.items():
+        for iname, iface in sw.interfaces.items():
+            if iface.ip is not None and iface.mode == "routed" and not iname.startswith("Vlan"):
+                owners[iface.ip.ip][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
+    for addr, names in sorted(owners.items(), key=lambda kv: kv[0].packed):  # type: ignore[attr-defined]
+        if len(names) < 2:
+            continue
+        ordered = sorted(names)
+        msg = f"{addr} belongs to {len(ordered)} endpoints ({join(ordered)}): ARP answers alternate and traffic goes astray"
+        yield Issue(tuple(ordered), msg, f"give {join(ordered[1:])} another address", names[ordered[-1]])
+
+
+@rule("VN802", "duplicate-mac", "error", ("F1",), tags=("addressing",))
+def duplicate_mac(ctx: CheckContext) -> Iterator[Issue]:
+    """Two endpoints share a MAC address.
+
+    ## What it checks
+    Every MAC written in the design — VM NICs, VMkernel ports, host NICs, switch interfaces —
+    must belong to one endpoint (ports without a MAC get unique synthetic ones). A VMkernel port
+    that takes a vmnic of its own host's MAC is the ESXi default for vmk0 (K1) and is allowed.
+
+    ## Why it matters
+    The vSwitch keys its forwarding table by (VLAN, MAC) (F1) and the physical switches learn
+    one port per MAC: two owners make the MAC flap between ports and hosts, and frames reach
+    only one of them.
+
+    ## Failing example
+    ```yaml
+    web01: {nics: [{network: VM-10, mac: "00:50:56:00:10:21"}]}
+    web02: {nics: [{network: VM-10, mac: "00:50:56:00:10:21"}]}
+    ```
+
+    ## Passing example
+    ```yaml
+    web02: {nics: [{network: VM-10, mac: "00:50:56:00:10:22"}]}
+    ```
+
+    ## Fix
+    Give one of the endpoints another MAC (VMware's manual range is 00:50:56:00:00:00 to
+    00:50:56:3f:ff:ff).
+
+    ## Rests on
+    F1
+    """
+    owners: dict[str, dict[str, tuple[DesignPath, str | None]]] = defaultdict(dict)
+    for e in ctx.endpoints:
+        if e.mac is not None:
+            owners[e.mac][e.name] = ((*e.path, "mac"), e.host if e.kind == "vmk" else None)
+    for hname, host in ctx.inv.hosts.items():
+        for nname, nic in host.nics.items():
+            if nic.mac is not None:
+                owners[nic.mac][f"{hname}:{nname}"] = (("hosts", hname, "nics", nname, "mac"), hname)
+    for sname, sw in ctx.inv.switches.items():
+        for iname, iface in sw.interfaces.items():
+            if iface.mac is not None:
+                owners[iface.mac][f"{sname}:{iname}"] = (("switches", sname, "interfaces", iname, "mac"), None)
+    for mac, names in sorted(owners.items()):
+        if len(names) < 2:
+            continue
+        # K1: a VMkernel port may use a vmnic MAC of its own host
+        hosts = {h for h, _ in ((names[n][1], n) for n in names)}
+        vmk_and_nics = all(":vmk" in n or ":vswif" in n or ":vmnic" in n for n in names)
+        if vmk_and_nics and len(hosts) == 1 and None not in hosts and sum(":vmnic" in n for n in names) <= 1 \
+                and sum(":vmnic" not in n for n in names) <= 1:
+            continue
+        ordered = sorted(names)
+        msg = f"MAC {mac} belongs to {len(ordered)} endpoints ({join(ordered)}): switches learn it on one port at a time (F1)"
+        yield Issue(tuple(ordered), msg, f"give {join(ordered[1:])} another MAC", names[ordered[-1]][0])

@@ -1,0 +1,324 @@
+"""NIC teaming against the switch side: IP hash needs exactly one static channel, and a
+channel needs IP hash (T3, T7, M1-M3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...model import InterfaceRef, po_number
+from ...network.lag import BUNDLED
+from ...network.teams import Team
+from .. import fixes
+from ..context import CheckContext, join, plural
+from ..engine import rule
+from ..finding import Issue
+
+CHANNEL_POLICIES = ("ip_hash", "lag")
+
+
+def _key(t: Team) -> tuple[str, str]:
+    return (t.host, t.network)
+
+
+def _ports(ctx: CheckContext, t: Team) -> tuple[InterfaceRef, ...]:
+    return tuple(u.port for u in ctx.cabled(_key(t)) if u.port is not None)
+
+
+def _host_side(ctx: CheckContext, teams: list[Team], setting: str) -> str:
+    objs, _ = ctx.describe_teams(teams)
+    return fixes.on_host(join(objs), setting)
+
+
+def free_po_number(ctx: CheckContext, switch: str) -> int:
+    """The lowest port-channel number not used on a switch (or its stack)."""
+    sw = ctx.inv.switches[switch]
+    members = ctx.inv.stack_members(sw.stack) if sw.stack else [switch]
+    used: set[int] = set()
+    for m in members:
+        for name, iface in ctx.inv.switches[m].interfaces.items():
+            n = po_number(name)
+            if n is not None:
+                used.add(n)
+            if iface.channel_group is not None:
+                used.add(iface.channel_group)
+    n = 1
+    while n in used:
+        n += 1
+    return n
+
+
+def static_channel_fix(ctx: CheckContext, ports: list[InterfaceRef]) -> str:
+    """Switch commands that bundle ``ports`` into one static channel (T3), per switch."""
+    number = None
+    for p in ports:
+        ch = ctx.channel(p)
+        if ch is not None:
+            number = int(ch.po_refs[0].interface[2:]) if po_number(ch.po_refs[0].interface) is not None else None
+            break
+    if number is None:
+        number = free_po_number(ctx, ports[0].device)
+    parts = []
+    for p in ports:
+        parts.append(fixes.on_switch(p.device, ctx.platform(p), [fixes.channel_group(ctx.platform(p), number, "on")], p.interface))
+    return "; then ".join(parts)
+
+
+@rule("VN201", "ip-hash-without-channel", "error", ("T3", "T7", "M1"), tags=("teaming", "port-channel"))
+def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
+    """An IP-hash team's uplinks do not land on exactly one static port-channel.
+
+    ## What it checks
+    For every port group whose effective teaming is "Route based on IP hash" and that has at
+    least two cabled active/standby uplinks, the switch ports those uplinks reach must all be
+    members of one port-channel, and that channel must be static (`channel_mode: on`). It fires
+    when some port is in no channel, when the ports are spread over several channels, or when
+    the channel negotiates (LACP `active`/`passive`, PAgP `desirable`/`auto`).
+
+    ## Why it matters
+    With IP hash the host sends one VM's frames out of every uplink, chosen per flow (T3). If
+    the switch does not treat those ports as one logical link it sees the VM's MAC address
+    jump between ports: MAC flapping, "loop detected" messages, inbound traffic delivered to
+    whichever port learned last, intermittent loss (M1). A standard vSwitch never speaks LACP
+    or PAgP (T6), so a negotiating channel never forms toward it.
+
+    ## Failing example
+    ```yaml
+    switches:
+      sw-a:
+        interfaces:
+          Gi1/0/1: {mode: trunk}          # no channel_group
+          Gi1/0/2: {mode: trunk}
+    hosts:
+      esx01:
+        vswitches:
+          vSwitch0: {uplinks: [vmnic0, vmnic1], teaming: {policy: ip_hash}}
+    ```
+
+    ## Passing example
+    ```yaml
+    switches:
+      sw-a:
+        interfaces:
+          Gi1/0/1: {mode: trunk, channel_group: 1, channel_mode: "on"}
+          Gi1/0/2: {mode: trunk, channel_group: 1, channel_mode: "on"}
+          Po1: {mode: trunk}
+    ```
+
+    ## Fix
+    On the switch, bundle exactly the team's ports into one static channel
+    (`channel-group N mode on` on IOS, NX-OS and EOS alike); the ports must sit on one switch,
+    one stack or one MLAG pair. Or, on the host, leave IP hash (`teaming.policy: port_id`),
+    which needs no channel.
+
+    ## Rests on
+    T3, T7, M1
+    """
+    teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
+    for group in ctx.group(teams, lambda t: _ports(ctx, t)):
+        ports = list(_ports(ctx, group[0]))
+        if len(ports) < 2:
+            continue  # nothing to hash over: one uplink cannot flap
+        objs, path = ctx.describe_teams(group)
+        nics = [u.vmnic for u in ctx.cabled(_key(group[0]))]
+        unchannelled = [p for p in ports if ctx.channel(p) is None]
+        channels = sorted({ch.key for p in ports if (ch := ctx.channel(p)) is not None})
+        negotiating = sorted({f"{p} ({ctx.iface(p).channel_mode})" for p in ports
+                              if ctx.channel(p) is not None and ctx.iface(p).channel_mode != "on"})
+        problems = []
+        if unchannelled:
+            problems.append(f"{join(unchannelled)} {'is' if len(unchannelled) == 1 else 'are'} in no port-channel")
+        if len(channels) > 1:
+            problems.append(f"the ports are split over {plural(len(channels), 'port-channel')} ({join(channels)})")
+        if negotiating:
+            problems.append(f"{join(negotiating)} negotiate{'s' if len(negotiating) == 1 else ''} LACP/PAgP, "
+                            "which a vSwitch never answers (T6)")
+        if not problems:
+            continue
+        units = {ctx.unit(p.device) for p in ports}
+        host_fix = _host_side(ctx, group, "teaming.policy: port_id")
+        if len(units) == 1:
+            fix = fixes.combine(static_channel_fix(ctx, ports), "or " + host_fix)
+        else:
+            fix = fixes.combine(host_fix + " (the uplinks go to switches that are neither one stack nor an MLAG pair, "
+                                "so they cannot form one channel)")
+        msg = (f"{join(objs)} hashes by IP over {join(nics)}, but {'; '.join(problems)}: the switch sees each VM's "
+               "MAC address move between ports (MAC flapping, intermittent loss, M1)")
+        yield Issue((*objs, *map(str, ports), *channels), msg, fix, (*path, "policy"))
+
+
+@rule("VN202", "channel-without-ip-hash", "error", ("T7", "M2"), tags=("teaming", "port-channel"))
+def channel_without_ip_hash(ctx: CheckContext) -> Iterator[Issue]:
+    """Host-facing ports form a port-channel but the team does not hash by IP (nor use a LAG).
+
+    ## What it checks
+    For every port group whose teaming is port ID, MAC hash, explicit failover order or
+    load-based, none of its active/standby uplinks may reach a switch port that is bundled in
+    a port-channel (a static `on` channel, or one that negotiated).
+
+    ## Why it matters
+    A channel lets the switch pick any member for frames toward the host, broadcast ARP
+    requests included. The vSwitch, not hashing by IP, only accepts a port's broadcast and
+    multicast frames on that port's home uplink (F9) and drops the rest: some VMs cannot be
+    reached, ARP fails intermittently, and the symptoms move after a vMotion or power cycle (M2).
+
+    ## Failing example
+    ```yaml
+    switches:
+      sw-a:
+        interfaces:
+          Gi1/0/1: {mode: trunk, channel_group: 1}
+          Gi1/0/2: {mode: trunk, channel_group: 1}
+    hosts:
+      esx01:
+        vswitches:
+          vSwitch0: {uplinks: [vmnic0, vmnic1]}     # port_id by default
+    ```
+
+    ## Passing example
+    ```yaml
+          vSwitch0: {uplinks: [vmnic0, vmnic1], teaming: {policy: ip_hash}}
+    ```
+
+    ## Fix
+    Either remove the channel on the switch (`no channel-group` on each member), or set the
+    vSwitch to IP hash with every uplink active (`teaming.policy: ip_hash`); on a vDS use a LAG
+    with LACP instead.
+
+    ## Rests on
+    T7, M2
+    """
+    teams = [t for t in ctx.teams.values() if t.policy not in CHANNEL_POLICIES]
+    for group in ctx.group(teams, lambda t: (t.policy, _ports(ctx, t))):
+        bundled = [p for p in _ports(ctx, group[0]) if ctx.snap.member_state(p) == BUNDLED]
+        if not bundled:
+            continue
+        objs, path = ctx.describe_teams(group)
+        channels = sorted({ch.key for p in bundled if (ch := ctx.channel(p)) is not None})
+        policy = group[0].policy
+        switch_fix = "; then ".join(
+            fixes.on_switch(p.device, ctx.platform(p), [fixes.no_channel_group(ctx.platform(p))], p.interface) for p in bundled)
+        host_fix = _host_side(ctx, group, "teaming.policy: ip_hash, every uplink active" if group[0].kind == "vss"
+                              else "use a LAG (lacp.lags) with LACP toward the channel")
+        msg = (f"{join(objs)} balances by {policy}, but its uplinks reach {join(bundled)}, bundled in "
+               f"{join(channels)}: the switch sends frames toward a VM on any member, and the vSwitch drops broadcasts "
+               "arriving off the VM's home uplink (F9): intermittent ARP failures (M2)")
+        yield Issue((*objs, *map(str, bundled), *channels), msg, fixes.combine(switch_fix, "or " + host_fix),
+                    (*path, "policy"))
+
+
+@rule("VN203", "ip-hash-standby-uplinks", "error", ("T3", "M3"), tags=("teaming",))
+def ip_hash_standby_uplinks(ctx: CheckContext) -> Iterator[Issue]:
+    """An IP-hash team, or a port-group override of it, has standby or unused uplinks.
+
+    ## What it checks
+    Every port group whose effective policy is IP hash must have all of its vSwitch's uplinks
+    active: no standby and no unused adapters, including in port-group overrides such as a
+    management port group that pins its own failover order.
+
+    ## Why it matters
+    The switch's channel delivers frames on any member. A port group treats frames arriving
+    on a standby or unused uplink as not its own and drops them (F9), so that port group loses
+    part of its traffic while the others work; the mixed order also makes MACs flap (M3).
+
+    ## Failing example
+    ```yaml
+    vSwitch0:
+      uplinks: [vmnic0, vmnic1]
+      teaming: {policy: ip_hash}
+      portgroups:
+        Management: {vlan: 10, teaming: {active: [vmnic0], standby: [vmnic1]}}
+    ```
+
+    ## Passing example
+    ```yaml
+      portgroups:
+        Management: {vlan: 10}          # inherits: both uplinks active
+    ```
+
+    ## Fix
+    On the host, make every uplink active for IP-hash port groups (`teaming: {active: [all
+    uplinks], standby: [], unused: []}`), or give the port group that needs a failover order its
+    own vSwitch on unchannelled ports.
+
+    ## Rests on
+    T3, M3
+    """
+    teams = [t for t in ctx.teams.values() if t.policy == "ip_hash" and (t.standby or t.unused)]
+    for group in ctx.group(teams, lambda t: (t.standby, t.unused)):
+        t = group[0]
+        objs, path = ctx.describe_teams(group)
+        parts = []
+        if t.standby:
+            parts.append(f"standby {join(t.standby)}")
+        if t.unused:
+            parts.append(f"unused {join(t.unused)}")
+        msg = (f"{join(objs)} hashes by IP but has {' and '.join(parts)}: the channel delivers frames on every member, "
+               "and the port group drops those arriving on an uplink it does not use actively (F9, M3)")
+        fix = _host_side(ctx, group, f"teaming: {{active: [{', '.join(t.uplinks)}], standby: [], unused: []}}")
+        yield Issue(objs, msg, fix, path)
+
+
+@rule("VN207", "channel-member-count-mismatch", "error", ("T3",), tags=("teaming", "port-channel"))
+def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
+    """An IP-hash channel's member count differs from the team's uplink count.
+
+    ## What it checks
+    For every IP-hash team, each port-channel its uplinks reach must contain exactly the switch
+    ports of the team's active uplinks: no member cabled elsewhere (another host, another
+    vmnic, nothing), and no team uplink outside the channel.
+
+    ## Why it matters
+    IP hash spreads flows over the team's uplinks and the switch spreads the return traffic over
+    the channel's members (T3). A member that leads elsewhere receives frames meant for this
+    host and drops or misdelivers them; a team uplink outside the channel makes MACs flap.
+
+    ## Failing example
+    ```yaml
+    sw-a:
+      interfaces:
+        Gi1/0/1: {channel_group: 1}     # esx01 vmnic0
+        Gi1/0/2: {channel_group: 1}     # esx01 vmnic1
+        Gi1/0/3: {channel_group: 1}     # esx02 vmnic0: not esx01's team
+    ```
+
+    ## Passing example
+    ```yaml
+        Gi1/0/1: {channel_group: 1}     # esx01 vmnic0
+        Gi1/0/2: {channel_group: 1}     # esx01 vmnic1
+    ```
+
+    ## Fix
+    On the switch, give each host its own channel with exactly its team's ports
+    (`no channel-group` on foreign members, `channel-group N mode on` on missing ones); on the
+    host, make the team's active uplinks exactly the vmnics cabled to the channel.
+
+    ## Rests on
+    T3
+    """
+    teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
+    for group in ctx.group(teams, lambda t: _ports(ctx, t)):
+        ports = set(_ports(ctx, group[0]))
+        channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
+        objs, path = ctx.describe_teams(group)
+        for key, ch in sorted(channels.items()):
+            members = set(ch.members)
+            if members == ports:
+                continue
+            extra = sorted(members - ports)
+            missing = sorted(ports - members)
+            details = []
+            for m in extra:
+                far = ctx.snap.cabling.peer(m)
+                details.append(f"{m} leads to {far if far is not None else 'nothing'}")
+            for m in missing:
+                details.append(f"{m} is a team uplink outside the channel")
+            msg = (f"{key} has {plural(len(members), 'member')} but {join(objs)} hashes over "
+                   f"{plural(len(ports), 'uplink')} ({'; '.join(details)}): return traffic is spread over ports "
+                   "that are not this team's (T3)")
+            lines = [fixes.on_switch(m.device, ctx.platform(m), [fixes.no_channel_group(ctx.platform(m))], m.interface)
+                     for m in extra]
+            num = int(ch.po_refs[0].interface[2:]) if po_number(ch.po_refs[0].interface) is not None else 1
+            lines += [fixes.on_switch(m.device, ctx.platform(m), [fixes.channel_group(ctx.platform(m), num, "on")], m.interface)
+                      for m in missing]
+            yield Issue((*objs, key, *map(str, extra + missing)), msg, "; then ".join(lines),
+                        ctx.iface_path(ch.po_refs[0]) if ch.declared else (*path, "policy"))

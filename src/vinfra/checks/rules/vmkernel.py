@@ -1,0 +1,135 @@
+"""VMkernel ports: iSCSI port binding and shared subnets (K5, K6)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from .. import fixes
+from ..context import CheckContext, Endpoint, join, plural
+from ..engine import rule
+from ..finding import Issue
+
+
+@rule("VN701", "iscsi-binding-invalid", "error", ("K5", "M18"), tags=("vmkernel", "storage"))
+def iscsi_binding_invalid(ctx: CheckContext) -> Iterator[Issue]:
+    """An iSCSI-bound VMkernel port has not exactly one active uplink with all others unused,
+    or the bound ports do not share one subnet.
+
+    ## What it checks
+    Every VMkernel port with `iscsi_port_binding: true` must sit on a port group whose team has
+    exactly one active uplink, no standby uplink (the others unused), and no IP hash or LAG.
+    The bound ports of one host must share one subnet: with binding, ports and target portals
+    live in one subnet, never behind a router. (Targets themselves are not in the design; a
+    host whose bound ports span subnets necessarily has ports outside the targets' subnet.)
+
+    ## Why it matters
+    Port binding maps one VMkernel port to one vmnic (K5): the software initiator refuses the
+    binding, or marks it non-compliant, when the port could fail over; paths then go missing
+    and LUNs are not found (M18). Binding across subnets makes the initiator log in through
+    ports that cannot reach the portal without routing, which binding does not do.
+
+    ## Failing example
+    ```yaml
+    portgroups:
+      iSCSI-A: {teaming: {active: [vmnic4], standby: [vmnic5]}}
+    vmkernel:
+      vmk1: {portgroup: iSCSI-A, iscsi_port_binding: true}
+    ```
+
+    ## Passing example
+    ```yaml
+      iSCSI-A: {teaming: {active: [vmnic4], standby: [], unused: [vmnic5]}}
+    ```
+
+    ## Fix
+    On the host, give each bound port group one active adapter and move every other uplink to
+    unused (`teaming: {active: [vmnic4], standby: [], unused: [vmnic5]}`); put all bound ports
+    in the targets' subnet, or do not bind when the targets are routed.
+
+    ## Rests on
+    K5, M18
+    """
+    bound_by_host: dict[str, list[Endpoint]] = defaultdict(list)
+    for e in ctx.endpoints:
+        if e.kind != "vmk" or not e.iscsi_bound or e.team is None:
+            continue
+        bound_by_host[e.host].append(e)
+        team = ctx.teams[e.team]
+        problems = []
+        if len(team.active) != 1:
+            problems.append(f"{plural(len(team.active), 'active uplink')} ({join(team.active) or 'none'}) instead of one")
+        if team.standby:
+            problems.append(f"standby {join(team.standby)} (must be unused)")
+        if team.policy in ("ip_hash", "lag"):
+            problems.append("IP hash / a LAG (no EtherChannel or LACP with port binding)")
+        if not problems:
+            continue
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
+        active = team.active[0] if team.active else (team.standby[0] if team.standby else "vmnicN")
+        others = [u for u in team.uplinks if u != active]
+        msg = f"{e.name} is bound to iSCSI, but {obj} has {'; '.join(problems)}: the binding is refused or non-compliant (K5, M18)"
+        fix = fixes.on_host(obj, f"teaming: {{policy: explicit, active: [{active}], standby: [], unused: [{', '.join(others)}]}}")
+        yield Issue((e.name, obj), msg, fix, ctx.team_path(team, "teaming"))
+    for host, bound in sorted(bound_by_host.items()):
+        nets = defaultdict(list)
+        for e in bound:
+            if e.ip is not None:
+                nets[str(e.ip.network)].append(e.name)
+        if len(nets) > 1:
+            parts = "; ".join(f"{join(sorted(names))} in {net}" for net, names in sorted(nets.items()))
+            msg = (f"{host}'s iSCSI-bound ports span {len(nets)} subnets ({parts}): with port binding every bound port and "
+                   "the target portal share one subnet; ports outside it cannot reach the targets (K5, M18)")
+            yield Issue(tuple(sorted(e.name for e in bound)), msg,
+                        fixes.on_host(host, "vmkernel: bound ports in the targets' subnet, or no binding for routed targets"),
+                        (*sorted(bound, key=lambda e: e.name)[-1].path, "ip"))
+
+
+@rule("VN702", "vmk-same-subnet", "warning", ("K6",), tags=("vmkernel",))
+def vmk_same_subnet(ctx: CheckContext) -> Iterator[Issue]:
+    """Several VMkernel ports of one host share a subnet.
+
+    ## What it checks
+    Within one host, VMkernel ports (not Service Console ports, which have their own IP stack)
+    must not have addresses in the same subnet. iSCSI-bound ports are exempt among themselves:
+    port binding requires them to share the targets' subnet (K5).
+
+    ## Why it matters
+    The VMkernel routes by destination: traffic to a subnet leaves from the first VMkernel port
+    in it, whatever services the others carry (K6). vMotion or NFS then run over the management
+    port's uplinks and VLAN policy rather than their own.
+
+    ## Failing example
+    ```yaml
+    vmkernel:
+      vmk0: {portgroup: Management, ip: 10.0.1.11/24, services: [management]}
+      vmk1: {portgroup: vMotion, ip: 10.0.1.21/24, services: [vmotion]}
+    ```
+
+    ## Passing example
+    ```yaml
+      vmk1: {portgroup: vMotion, ip: 10.0.20.11/24, services: [vmotion]}
+    ```
+
+    ## Fix
+    On the host, give each traffic type its own subnet and VLAN (K4), or, from ESXi 6.0, put
+    vMotion on its own TCP/IP stack.
+
+    ## Rests on
+    K6
+    """
+    by_host: dict[str, dict[str, list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
+    for e in ctx.endpoints:
+        if e.kind == "vmk" and e.ip is not None and "service_console" not in e.services:
+            by_host[e.host][str(e.ip.network)].append(e)
+    for host, nets in sorted(by_host.items()):
+        for net, vmks in sorted(nets.items()):
+            if len(vmks) < 2 or all(e.iscsi_bound for e in vmks):
+                continue
+            vmks = sorted(vmks, key=lambda e: e.name)
+            shown = join(f"{e.name} ({join(e.services) or 'no services'})" for e in vmks)
+            msg = (f"{shown} share {net}: traffic to that "
+                   "subnet leaves from one of them only, whatever their services (K6)")
+            yield Issue(tuple(e.name for e in vmks), msg,
+                        fixes.on_host(host, f"vmkernel: one port per subnet in {net} (separate VLANs and subnets per traffic type)"),
+                        (*vmks[1].path, "ip"))
