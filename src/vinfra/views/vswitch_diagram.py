@@ -188,9 +188,9 @@ def _dvs_diagram(inv: Inventory, host: str, name: str, dvs: DvSwitch,
                                  tuple(ports.get(("vds", name, label), ()))))
     uplinks = [_uplink_row(inv, host, u, mapping.get(u)) for u in dvs.uplinks]
     for lname, lag in dvs.lacp.lags.items():
-        members = ", ".join(lag.uplinks) or "no uplinks"
+        members = ", ".join(lag.uplinks) or "none"
         uplinks.append(UplinkRow(f"lag:{lname}", None, None, None,
-                                 f"LACP {lag.mode}, {members}, hash {lag.hash}"))
+                                 f"LACP {lag.mode}; members {members}; hash {lag.hash}"))
     summary = f"distributed switch {dvs.version}, MTU {dvs.mtu}, teaming {dvs.teaming.policy}"
     return SwitchDiagram(host, "distributed", name, summary, str(dvs.teaming.policy), tuple(uplinks), tuple(rows))
 
