@@ -35,7 +35,9 @@ def parse_text(text: str, source: str = "<design>") -> Any:
                 raise DesignError([Diagnostic(source, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]) from None
             # flow-style YAML that merely starts with '{': fall through to the YAML parser
     try:
-        data = yaml_rs.loads(text)
+        # The core schema has no timestamps, and yaml-rs would turn even a quoted "12:30:45" or
+        # "2024-01-01" into a time or date object; strings stay strings.
+        data = yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
         raise DesignError([_yaml_diagnostic(text, source, exc)]) from None
     if MERGE_KEY in text:
