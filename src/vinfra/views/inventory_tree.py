@@ -38,12 +38,22 @@ def cluster_label(name: str, cl: Cluster) -> str:
     if cl.drs.enabled:
         features.append(f"DRS {cl.drs.automation} (threshold {cl.drs.threshold})")
     if cl.ha.enabled:
-        ac = cl.ha.admission_control
-        value = ", ".join(ac.value) if isinstance(ac.value, list) else str(ac.value)
-        features.append(f"HA ({ac.policy.replace('_', ' ')} {value})" if ac.policy != "disabled" else "HA")
+        features.append(f"HA ({_admission(cl)})")
     if cl.evc:
         features.append(f"EVC {cl.evc}")
     return f"Cluster {name}" + (f"  [{', '.join(features)}]" if features else "")
+
+
+def _admission(cl: Cluster) -> str:
+    ac = cl.ha.admission_control
+    if ac.policy == "host_failures" and isinstance(ac.value, int):
+        return f"tolerates {_plural(ac.value, 'host failure')}"
+    if ac.policy == "percentage" and isinstance(ac.value, int):
+        return f"{ac.value}% reserved"
+    if ac.policy == "failover_hosts":
+        hosts = ", ".join(ac.value) if isinstance(ac.value, list) else str(ac.value)
+        return f"failover hosts {hosts}"
+    return "no admission control" if ac.policy == "disabled" else f"{ac.policy} {ac.value}"
 
 
 def host_label(name: str, host: Host) -> str:

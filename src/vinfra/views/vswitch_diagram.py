@@ -220,6 +220,8 @@ def diagram_lines(d: SwitchDiagram) -> list[str]:
         left.append((head, pg))
         left.extend((f"    {p.name}  {p.detail}", None) for p in pg.ports)
     widths = [max(len(u.name), ROLE_WIDTH) for u in d.uplinks]
+    if not left:
+        left.append(("(no port groups)", None))
     lw = max([len("Port groups")] + [len(text) for text, _ in left]) + 2
 
     def right(cells: list[str]) -> str:
@@ -230,8 +232,6 @@ def diagram_lines(d: SwitchDiagram) -> list[str]:
     rule_r = "─" * (max(sum(widths) + 2 * (len(widths) - 1), len(header)) + 1)
     lines.append(f"  {'Port groups'.ljust(lw)}│ {header}")
     lines.append(f"  {'─' * lw}┼{rule_r}")
-    if not d.portgroups:
-        lines.append(f"  {'(no port groups)'.ljust(lw)}│")
     for text, pg in left:
         cells = right(list(pg.roles)) if pg is not None and d.uplinks else ""
         lines.append(f"  {text.ljust(lw)}│ {cells}".rstrip())
