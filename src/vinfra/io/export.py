@@ -13,6 +13,7 @@ quoted, so older tools read the file the way we do.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -52,6 +53,7 @@ def to_json(inv: Inventory) -> str:
     return orjson.dumps(to_data(inv), option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
+@functools.lru_cache(maxsize=65536)  # names, modes and roles repeat across a large design
 def _needs_quotes(text: str) -> bool:
     if text == "" or _CORE_NON_STR.match(text):
         return True
@@ -60,6 +62,10 @@ def _needs_quotes(text: str) -> bool:
 
 class _Representer(RoundTripRepresenter):
     """Round-trip representer (keeps key order) with explicit ``null`` and safe quoting."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # an export spells everything out: never '&anchor' / '*alias', even for a shared object
+        return True
 
 
 def _represent_str(rep: _Representer, data: str) -> ScalarNode:
