@@ -85,3 +85,12 @@ def test_loaded_inventory_knows_its_source_and_locates_keys() -> None:
     # inherited through the merge key: found where the anchor writes it
     line, col = inv.locate(("hosts", "esx02", "nics"))  # type: ignore[misc]
     assert line < inv.locate(("hosts", "esx02"))[0]  # type: ignore[index]
+
+
+def test_equality_is_about_the_design_not_its_provenance_or_cache() -> None:
+    path = shared_example("seed-two-independent-switches.yaml")
+    from_file = vinfra.load(path)  # knows its source file
+    from_text = vinfra.load_text(path.read_text(encoding="utf-8"))
+    from_file.link_at(from_file.links[0].a)  # builds the lookup index on one side only
+    assert from_file == from_text
+    assert from_file != from_text.model_copy(update={"description": "other"})
