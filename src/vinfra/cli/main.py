@@ -12,6 +12,8 @@ from rich.console import Console
 from ..io.design import load
 from ..io.errors import DesignError
 from ..model import Inventory
+from .export import export
+from .show import show
 
 app = typer.Typer(
     name="vinfra",
@@ -66,6 +68,10 @@ def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML 
         )
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+app.command()(show)
+app.command()(export)
 
 
 def main() -> None:
