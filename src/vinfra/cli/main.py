@@ -12,6 +12,8 @@ from rich.console import Console
 from ..io.design import load
 from ..io.errors import DesignError
 from ..model import Inventory
+from .export import export
+from .show import show
 
 app = typer.Typer(
     name="vinfra",
@@ -60,12 +62,20 @@ def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML 
             failed = True
             continue
         s = inv.summary()
-        out.print(
-            f"{path}: ok: {inv.name}: {s['hosts']} hosts, {s['vms']} VMs, {s['switches']} switches, {s['links']} links",
-            markup=False,
-        )
+        counts = ", ".join(_count(s[key], word) for key, word in
+                           (("hosts", "host"), ("vms", "VM"), ("switches", "switch"), ("links", "link")))
+        out.print(f"{path}: ok: {inv.name}: {counts}", markup=False)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+app.command()(show)
+app.command()(export)
+
+
+def _count(n: int, word: str) -> str:
+    plural = word + ("es" if word.endswith("ch") else "s")
+    return f"{n} {word if n == 1 else plural}"
 
 
 def main() -> None:

@@ -35,7 +35,9 @@ def parse_text(text: str, source: str = "<design>") -> Any:
                 raise DesignError([Diagnostic(source, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]) from None
             # flow-style YAML that merely starts with '{': fall through to the YAML parser
     try:
-        data = yaml_rs.loads(text)
+        # The core schema has no timestamps, and yaml-rs would turn even a quoted "12:30:45" or
+        # "2024-01-01" into a time or date object; strings stay strings.
+        data = yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
         raise DesignError([_yaml_diagnostic(text, source, exc)]) from None
     if MERGE_KEY in text:
@@ -48,9 +50,24 @@ def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.lstrip().startswith(("|", "^")) and not ln.strip()[0].isdigit()]
     m = _YAML_POS_RE.search(message)
     detail = lines[-1].strip() if lines else message
+    # The parser with marks says more: where the construct that failed began (an unclosed flow mapping
+    # is only noticed lines later), and where a duplicate key is (the fast parser gives no position).
+    marked = _marked_yaml_error(text)
     if m:
-        return Diagnostic(source, int(m.group(1)), int(m.group(2)), f"invalid YAML: {detail}")
-    # no position from the fast parser (e.g. a duplicate key): ask the parser with marks
+        line, column = int(m.group(1)), int(m.group(2))
+        return Diagnostic(source, line, column, f"invalid YAML: {detail}{_context(marked, line, column)}")
+    if marked is not None:
+        mark = marked.problem_mark or marked.context_mark
+        problem = (marked.problem or str(marked)).strip()
+        if "duplicate key" in problem or "found duplicate key" in str(marked):
+            problem = detail
+        if mark is not None:
+            return Diagnostic(source, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")
+    return Diagnostic(source, 1, 1, f"invalid YAML: {detail}")
+
+
+def _marked_yaml_error(text: str) -> Any:
+    """ruamel.yaml's error for ``text`` (a ``MarkedYAMLError``), or None if it has none to give."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError
 
@@ -59,15 +76,21 @@ def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
     try:
         yaml.load(text)
     except MarkedYAMLError as marked:
-        mark = marked.problem_mark or marked.context_mark
-        problem = (marked.problem or str(marked)).strip()
-        if "duplicate key" in problem or "found duplicate key" in str(marked):
-            problem = detail
-        if mark is not None:
-            return Diagnostic(source, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")
+        return marked
     except Exception:
-        pass
-    return Diagnostic(source, 1, 1, f"invalid YAML: {detail}")
+        return None
+    return None
+
+
+def _context(marked: Any, line: int, column: int) -> str:
+    """`` (while parsing a flow mapping that starts at line 4, column 11)`` when both parsers agree on
+    where the error is and the construct it broke began elsewhere; else nothing."""
+    if marked is None or not marked.context or marked.context_mark is None or marked.problem_mark is None:
+        return ""
+    problem, context = marked.problem_mark, marked.context_mark
+    if (problem.line + 1, problem.column + 1) != (line, column) or (context.line, context.column) == (problem.line, problem.column):
+        return ""
+    return f" ({marked.context.strip()} that starts at line {context.line + 1}, column {context.column + 1})"
 
 
 def resolve_merge_keys(node: Any) -> Any:

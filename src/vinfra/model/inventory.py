@@ -15,7 +15,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
 
-from .base import Spec
+from .base import Spec, Speed
 from .cluster import Cluster, Datastore, Template, Vm
 from .host import Host, Nic
 from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface, po_number, svi_vlan
@@ -43,7 +43,7 @@ class Link(Spec):
 
     a: InterfaceRef
     b: InterfaceRef
-    speed: int | None = None
+    speed: Speed | None = None  # Mb/s, in the same range as a port's
 
     def ends(self) -> tuple[InterfaceRef, InterfaceRef]:
         return self.a, self.b
@@ -363,8 +363,11 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             sections[section][item_name] = obj
 
     links: list[Link] = []
-    raw_links = data.get("links") or []
-    if not isinstance(raw_links, list):
+    # `is None`, not falsiness: `links: {}` or `links: 0` is a wrong type, not an empty list
+    raw_links = data.get("links")
+    if raw_links is None:
+        raw_links = []
+    elif not isinstance(raw_links, list):
         problems.append(Problem(("links",), "'links' must be a list"))
         raw_links = []
     link_paths: list[Path] = []
@@ -384,8 +387,10 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
         link_paths.append(("links", i))
 
     failures: list[FailureRef] = []
-    raw_failures = data.get("failures") or []
-    if not isinstance(raw_failures, list):
+    raw_failures = data.get("failures")
+    if raw_failures is None:
+        raw_failures = []
+    elif not isinstance(raw_failures, list):
         problems.append(Problem(("failures",), "'failures' must be a list"))
         raw_failures = []
     failure_paths: list[Path] = []

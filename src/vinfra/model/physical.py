@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_serializer, model_validator
 
 from .base import IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
 from .vlan import ALL_VLANS, VlanSet
@@ -93,6 +93,14 @@ class StpPriority(Spec):
 
     def for_vlan(self, vlan: int) -> int:
         return self.per_vlan.get(vlan, self.default)
+
+    @model_serializer(mode="plain")
+    def _as_written(self) -> int | dict[int | str, int]:
+        # Dump the way topology-v1 spells it (a number, or a map per VLAN plus 'default'), so an
+        # export is a valid design and reads back through SwitchStp._priority unchanged.
+        if not self.per_vlan:
+            return self.default
+        return {**dict(sorted(self.per_vlan.items())), "default": self.default}
 
 
 class SwitchStp(Spec):

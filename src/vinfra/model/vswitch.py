@@ -215,7 +215,7 @@ class DvPortGroup(Spec):
 class DvSwitch(Spec):
     """A distributed vSwitch (vSphere 4+): dvUplinks bound per host to vmnics."""
 
-    name: str = Field("", exclude=True)
+    name: str = Field("", exclude=True)  # the key in 'dvswitches', set by the loader like every section's
     version: str = "7.0"
     mtu: Mtu = 1500
     uplinks: UniqueStrList = ["uplink1", "uplink2"]
