@@ -71,6 +71,7 @@ def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML 
 
 app.command()(show)
 app.command()(export)
+from . import check as _check  # noqa: E402, F401  (registers check, rules and rule)
 
 
 def _count(n: int, word: str) -> str:

@@ -1,0 +1,1 @@
+"""Analyses of a Snapshot that answer questions as rows (reach, trace, failures, verify)."""

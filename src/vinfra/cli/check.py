@@ -1,0 +1,114 @@
+"""``vinfra check``, ``vinfra rules`` and ``vinfra rule``: the consistency checks, rendered.
+
+Only formatting lives here: the run, its rows and documents come from :mod:`vinfra.checks`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import orjson
+import typer
+from rich.table import Table
+
+from ..checks import report
+from ..checks.engine import CheckRun, SelectionError, all_rules, get_rule, run_checks, select_rules
+from ..network import FailureError, Snapshot
+from .main import EXIT_BAD_INPUT, app, err, load_or_exit, out
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+def _dump(doc: object) -> None:
+    out.print(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode(), markup=False)
+
+
+@app.command()
+def check(
+    design: Path = typer.Argument(..., help="Design file (YAML or JSON).", show_default=False),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    select: list[str] = typer.Option([], "--select", help="Rules to run: slugs, codes or code prefixes (VN2); repeat or comma-separate."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Rules to skip: slugs, codes or code prefixes."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
+    fail: list[str] = typer.Option([], "--fail", help="Also fail this element (device, device:interface or a:x--b:y); repeatable."),
+) -> None:
+    """Find every place where the vSwitch side and the switch side disagree, and explain it.
+
+    Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
+    """
+    try:
+        rules = select_rules(select, ignore)
+    except SelectionError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    inv = load_or_exit(design)
+    try:
+        snap = Snapshot(inv, fail=fail)
+    except FailureError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    run = run_checks(snap, rules=rules)
+    if fmt is Format.json:
+        _dump(report.to_json(run))
+    elif fmt is Format.sarif:
+        _dump(report.to_sarif(run))
+    else:
+        for line in report.text_lines(run):
+            out.print(line, markup=False)
+        _print_summary(run, str(design))
+    raise typer.Exit(report.exit_code(run, fail_on.value))
+
+
+def _print_summary(run: CheckRun, design: str) -> None:
+    totals = report.totals(run)
+    rows = report.summary_rows(run)
+    if rows:
+        table = Table(title=None, show_edge=False, pad_edge=False)
+        for name, justify in (("code", "left"), ("rule", "left"), ("severity", "left"), ("findings", "right"),
+                              ("unknown", "right")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for code, slug, sev, fails, unknowns in rows:
+            table.add_row(code, slug, sev, str(fails), str(unknowns))
+        out.print()
+        out.print(table)
+    found = sum(totals[k] for k in ("error", "warning", "info"))
+    out.print(f"{design}: {found} finding{'s' if found != 1 else ''} ({totals['error']} error, {totals['warning']} "
+              f"warning, {totals['info']} info; {totals['unknown']} unknown) from {totals['rules']} rules", markup=False)
+
+
+@app.command("rules")
+def rules_cmd(fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")) -> None:
+    """List every check rule: code, slug, severity, summary."""
+    rows = [report.rule_row(r) for r in all_rules()]
+    if fmt is not Format.text:
+        _dump({"rules": rows})
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for name in ("code", "rule", "severity", "summary"):
+        table.add_column(name)
+    for row in rows:
+        table.add_row(row["code"], row["rule"], row["severity"], row["summary"])
+    out.print(table)
+
+
+@app.command("rule")
+def rule_cmd(name: str = typer.Argument(..., help="A rule's slug or code.", show_default=False)) -> None:
+    """Print a rule's documentation."""
+    r = get_rule(name)
+    if r is None:
+        close = [x.slug for x in all_rules() if name.lower() in x.slug]
+        hint = f" (did you mean {', '.join(close[:3])}?)" if close else " (see 'vinfra rules')"
+        err.print(f"error: no rule has the slug or code '{name}'{hint}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    out.print(r.render_doc(), markup=False)
