@@ -290,7 +290,7 @@ class _Flow(_Node):
                 raise Unsupported("complex flow key")
             key = _unquote(tok)
             key_pos = doc.pos(start)
-            tok2, kind2, start2, pos2 = doc.token(pos)
+            tok2, kind2, _, pos2 = doc.token(pos)
             if kind2 != "colon":
                 out.setdefault(key, _Entry(key_pos, None, None))  # a key without a value
                 if tok2 == close:
@@ -400,7 +400,7 @@ class TextLocator:
         m = re.search(r"&" + re.escape(name) + r"(?=[\s,\]}]|$)", self.text)
         if m is None:
             return None
-        line, col = self.line_col0(m.start())
+        line, _ = self.line_col0(m.start())
         text = self.lines[line]
         at = m.end() - self.line_starts[line]
         while at < len(text) and text[at] in " \t":

@@ -5,7 +5,7 @@ Only formatting lives here: the run, its rows and documents come from :mod:`vinf
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import orjson
@@ -18,13 +18,13 @@ from ..network import FailureError, Snapshot
 from .main import EXIT_BAD_INPUT, app, err, load_or_exit, out
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     never = "never"

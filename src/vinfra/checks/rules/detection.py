@@ -152,6 +152,7 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
         members_of[ctx.unit(s)].append(s)
 
     exposed: dict[str, list[tuple[Team, InterfaceRef]]] = defaultdict(list)
+    partners: dict[str, set[str]] = defaultdict(set)  # the other access units of the same teams
     for key, team in sorted(ctx.teams.items()):
         if team.detection != "link_status":
             continue
@@ -161,12 +162,16 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
             continue
         for u in ups:
             assert u.port is not None
+            unit = ctx.unit(u.port.device)
+            partners[unit] |= units - {unit}
             if snap.link_up(u.port):
-                exposed[ctx.unit(u.port.device)].append((team, u.port))
+                exposed[unit].append((team, u.port))
 
     for unit in sorted(exposed):
         upstream = _upstream(ctx, unit, sorted(members_of[unit]))
-        if not upstream:
+        # a switch joined only to its partner access switches has no upstream to lose: losing
+        # the link between them splits the network evenly, which no detection can repair
+        if not [u for u in upstream if ctx.unit(peer(u).device) not in partners[unit]]:  # type: ignore[union-attr]
             continue
         cut = set(upstream)
 
