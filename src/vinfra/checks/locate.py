@@ -485,7 +485,10 @@ def locator_for(inv: Inventory) -> Callable[[DesignPath], Location]:
             except (Unsupported, IndexError, AttributeError):
                 pos = None
         if pos is None:
-            pos = inv.locate(path, "key")
+            try:
+                pos = inv.locate(path, "key")
+            except Exception:  # a location is a courtesy: never let it break the report
+                pos = None
         return Location(source, pos[0] if pos else None, pos[1] if pos else None)
 
     return locate
