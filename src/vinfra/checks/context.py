@@ -151,6 +151,14 @@ class CheckContext:
         self._pv: dict[InterfaceRef, PortVlans] = {}
         self._domain: dict[tuple[str, int], object] = {}
         self.cache: dict[str, object] = {}  # per-run memo for rule modules (graphs, indexes)
+        # memos: thousands of ports share a handful of VLAN settings, so carriage is worked
+        # out once per distinct (port settings, port-group VLAN), not once per port and rule
+        self._carriage: dict[tuple[PortVlans, str, int | None], tuple[int | None, bool, str]] = {}
+        self._carried: dict[PortVlans, VlanSet] = {}
+        self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
+        self._cabled: dict[tuple[str, str], list[Uplink]] = {}
+        self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
+        self._nodes: dict[tuple[str, str], list[tuple[str, int]]] = {}
 
     # switch side ------------------------------------------------------------------------
     def owner(self, ref: InterfaceRef) -> str:
@@ -173,6 +181,14 @@ class CheckContext:
         got = self._pv.get(ref)
         if got is None:
             got = self._pv[ref] = self.snap.port_vlans(ref)
+        return got
+
+    def carried(self, ref: InterfaceRef | PortVlans) -> VlanSet:
+        """VLANs a port forwards (:attr:`PortVlans.carried`), memoized by port settings."""
+        pv = ref if isinstance(ref, PortVlans) else self.pv(ref)
+        got = self._carried.get(pv)
+        if got is None:
+            got = self._carried[pv] = pv.carried
         return got
 
     def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
@@ -249,7 +265,10 @@ class CheckContext:
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
-        return [u for u in self.uplinks[key] if u.port is not None]
+        got = self._cabled.get(key)
+        if got is None:
+            got = self._cabled[key] = [u for u in self.uplinks[key] if u.port is not None]
+        return got
 
     @cached_property
     def nic_owner(self) -> dict[tuple[str, str], tuple[str, str]]:
@@ -274,6 +293,13 @@ class CheckContext:
         return "no virtual switch"
 
     def pg_vlan(self, team: Team) -> PgVlan:
+        key = (team.host, team.network)
+        got = self._pg_vlan.get(key)
+        if got is None:
+            got = self._pg_vlan[key] = self._pg_vlan_of(team)
+        return got
+
+    def _pg_vlan_of(self, team: Team) -> PgVlan:
         if team.kind == "vds":
             pg = self.inv.dvswitches[team.switch].portgroups[team.portgroup]
             if not isinstance(pg.vlan, int):
@@ -291,27 +317,37 @@ class CheckContext:
     def carriage(self, pgv: PgVlan, port: InterfaceRef) -> Carriage:
         """How a single-VLAN port group's frames fare on ``port`` (V1, V2, V6, V8)."""
         pv = self.pv(port)
-        tag = None if pgv.kind == "est" else pgv.vlan
-        vlan = pv.ingress(tag)
-        if vlan is None:
-            return Carriage(None, False, _why_dropped(pv, tag, self.owner(port)))
-        ok, back = pv.egress(vlan)
-        inbound = ok and portgroup_accepts(0 if pgv.kind == "est" else vlan, back)
-        reason = "" if inbound else f"sends VLAN {vlan} untagged (its native VLAN), which a tagged port group never takes"
-        return Carriage(vlan, inbound, reason)
+        memo = (pv, pgv.kind, pgv.vlan)
+        got = self._carriage.get(memo)
+        if got is None:
+            tag = None if pgv.kind == "est" else pgv.vlan
+            vlan = pv.ingress(tag)
+            if vlan is None:
+                got = (None, False, _why_dropped(pv, tag, "{switch}"))
+            else:
+                ok, back = pv.egress(vlan)
+                inbound = ok and portgroup_accepts(0 if pgv.kind == "est" else vlan, back)
+                got = (vlan, inbound, "" if inbound else
+                       f"sends VLAN {vlan} untagged (its native VLAN), which a tagged port group never takes")
+            self._carriage[memo] = got
+        vlan, inbound, reason = got
+        return Carriage(vlan, inbound, reason.replace("{switch}", self.owner(port)) if "{switch}" in reason else reason)
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
         """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
+        got = self._team_nodes.get(key)
+        if got is not None:
+            return got
         team = self.teams[key]
         pgv = self.pg_vlan(team)
-        if not pgv.single:
-            return []
-        out = []
-        for up in self.cabled(key):
-            assert up.port is not None
-            c = self.carriage(pgv, up.port)
-            if c.vlan is not None:
-                out.append((up, (self.bridge(up.port), c.vlan)))
+        out: list[tuple[Uplink, tuple[str, int]]] = []
+        if pgv.single:
+            for up in self.cabled(key):
+                assert up.port is not None
+                c = self.carriage(pgv, up.port)
+                if c.vlan is not None:
+                    out.append((up, (self.bridge(up.port), c.vlan)))
+        self._team_nodes[key] = out
         return out
 
     def portgroup_count(self, host: str, kind: str, switch: str) -> int:
@@ -356,7 +392,8 @@ class CheckContext:
         groups: dict[Hashable, list[Team]] = defaultdict(list)
         for t in teams:
             groups[(t.host, t.kind, t.switch, key(t))].append(t)
-        return [sorted(g, key=lambda t: t.portgroup) for _, g in sorted(groups.items(), key=lambda kv: repr(kv[0]))]
+        order = sorted(groups, key=lambda k: (k[0], k[1], k[2], str(k[3])))
+        return [sorted(groups[k], key=lambda t: t.portgroup) for k in order]
 
     # endpoints ------------------------------------------------------------------------------
     def team_key(self, host: str, network: str) -> tuple[str, str] | None:
@@ -398,7 +435,10 @@ class CheckContext:
         """The (bridge, VLAN) nodes where an endpoint's frames enter the network."""
         if e.team is None:
             return []
-        return sorted({node for _, node in self.team_nodes(e.team)})
+        got = self._nodes.get(e.team)
+        if got is None:
+            got = self._nodes[e.team] = sorted({node for _, node in self.team_nodes(e.team)})
+        return got
 
     # layer 3 ----------------------------------------------------------------------------------
     @cached_property

@@ -5,6 +5,7 @@ Only formatting lives here: the run, its rows and documents come from :mod:`vinf
 
 from __future__ import annotations
 
+import gc
 from enum import StrEnum
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def check(
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     inv = load_or_exit(design)
+    # the inventory lives for the whole run: keep the collector from rescanning its objects
+    # (about a quarter of the check time on a 2,500-host design)
+    gc.freeze()
     try:
         snap = Snapshot(inv, fail=fail)
     except FailureError as exc:

@@ -309,7 +309,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
         for v in sorted(vlans):
             per_host = {}
             for h in hosts:
-                per_host[h] = {ctx.domain(ctx.bridge(p), v) for p in host_ports[h] if v in ctx.pv(p).carried}
+                per_host[h] = {ctx.domain(ctx.bridge(p), v) for p in host_ports[h] if v in ctx.carried(p)}
             common = set.intersection(*per_host.values()) if per_host else set()
             if common:
                 continue
@@ -318,7 +318,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
             for h, ds in per_host.items():
                 for d in ds:
                     doms[d].append(h)
-            parts = [f"{join(sorted(hs))} via {join(sorted({p.device for h2 in hs for p in host_ports[h2] if v in ctx.pv(p).carried}))}"
+            parts = [f"{join(sorted(hs))} via {join(sorted({p.device for h2 in hs for p in host_ports[h2] if v in ctx.carried(p)}))}"
                      for hs in sorted(doms.values())]
             if missing:
                 parts.append(f"{join(missing)} not at all")

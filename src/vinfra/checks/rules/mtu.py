@@ -153,7 +153,7 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
             continue
         if vlan not in vlan_links:
             vlan_links[vlan] = [lk for lk in ctx.snap.logical_links
-                                if vlan in lk.a.vlans.carried and vlan in lk.b.vlans.carried]
+                                if vlan in ctx.carried(lk.a.vlans) and vlan in ctx.carried(lk.b.vlans)]
         narrow = []
         for link in _pruned_edges(vlan_links[vlan], terminals):
             m, port = _link_mtu(ctx, link)
