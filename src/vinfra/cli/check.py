@@ -6,6 +6,7 @@ Only formatting lives here: the run, its rows and documents come from :mod:`vinf
 from __future__ import annotations
 
 import gc
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -32,7 +33,8 @@ class FailOn(StrEnum):
 
 
 def _dump(doc: object) -> None:
-    out.print(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode(), markup=False)
+    # plain writes: rich's console is slow on megabytes of text, and JSON needs no styling
+    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
 
 
 @app.command()
@@ -68,8 +70,9 @@ def check(
     elif fmt is Format.sarif:
         _dump(report.to_sarif(run))
     else:
-        for line in report.text_lines(run):
-            out.print(line, markup=False)
+        lines = report.text_lines(run)
+        if lines:
+            sys.stdout.write("\n".join(lines) + "\n")
         _print_summary(run, str(design))
     raise typer.Exit(report.exit_code(run, fail_on.value))
 
