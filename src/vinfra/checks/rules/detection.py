@@ -401,3 +401,58 @@ def notify_switches_off(ctx: CheckContext) -> Iterator[Issue]:
         msg = (f"{join(objs)} does not notify switches: after a failover, failback or vMotion inbound traffic follows "
                "stale MAC entries until they age out (T12); keep it only for Microsoft NLB in unicast mode (M17)")
         yield Issue(objs, msg, fixes.on_host(join(objs), "teaming.notify_switches: true"), (*path, "notify_switches"))
+
+
+@rule("VN308", "mlag-orphan-host", "warning", ("P3",), tags=("redundancy", "mlag"))
+def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
+    """A virtual switch attaches to only one peer of an MLAG pair (an orphan host).
+
+    ## What it checks
+    For every standard or distributed switch of every host whose cabled uplinks reach a switch
+    that has an MLAG peer (`mlag: {peer: ...}`), at least one uplink must reach the peer too.
+
+    ## Why it matters
+    An MLAG or vPC pair is built so that either peer can fail; a host cabled to only one of
+    them loses that virtual switch's network when its peer fails, and during a peer-link
+    failure it is stranded on one side of the pair while dual-attached hosts carry on (P3:
+    "avoid orphan, single-attached hosts").
+
+    ## Failing example
+    ```yaml
+    links:
+      - [esx01:vmnic0, n5k-1:Ethernet1/1]
+      - [esx01:vmnic1, n5k-1:Ethernet1/2]     # both on n5k-1 of the vPC pair
+    ```
+
+    ## Passing example
+    ```yaml
+    links:
+      - [esx01:vmnic0, n5k-1:Ethernet1/1]
+      - [esx01:vmnic1, n5k-2:Ethernet1/1]
+    ```
+
+    ## Fix
+    Cable one of the virtual switch's vmnics to the other peer and make it active or standby
+    (or bundle both in a vPC / MLAG port-channel with IP hash or a LAG).
+
+    ## Rests on
+    P3
+    """
+    peer = ctx.snap.cabling.peer
+    by_switch: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for (host, nic), (kind, name) in ctx.nic_owner.items():
+        by_switch[(host, kind, name)].append(nic)
+    for (host, kind, name), nics in sorted(by_switch.items()):
+        ports = [p for n in sorted(nics) if (p := peer(InterfaceRef(host, n))) is not None and p.device in ctx.inv.switches]
+        devices = {p.device for p in ports}
+        for device in sorted(devices):
+            mlag = ctx.inv.switches[device].mlag
+            if mlag is None or mlag.peer not in ctx.inv.switches or mlag.peer in devices:
+                continue
+            mine = [p for p in ports if p.device == device]
+            obj = f"{host}:{name}"
+            msg = (f"{obj} reaches only {device} of the MLAG pair {ctx.unit(device)} ({join(mine)}): if {device} fails "
+                   f"or is cut from {mlag.peer}, the {'vSwitch' if kind == 'vss' else 'vDS'} loses its network (P3)")
+            fix = f"cable a vmnic of {obj} to {mlag.peer} and make it active or standby"
+            path = ("hosts", host, "vswitches", name, "uplinks") if kind == "vss" else ("dvswitches", name, "hosts", host)
+            yield Issue((obj, *map(str, mine), mlag.peer), msg, fix, path)
