@@ -48,7 +48,7 @@ def check(
 ) -> None:
     """Find every place where the vSwitch side and the switch side disagree, and explain it.
 
-    Exit status: 0 clean, 1 a finding at or above --fail-on, 2 bad input.
+    Exit status: 0 clean, 1 a finding (failed or unknown) at or above --fail-on, 2 bad input.
     """
     try:
         rules = select_rules(select, ignore)
