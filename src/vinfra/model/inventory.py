@@ -86,6 +86,17 @@ class Inventory(Spec):
             raise ValueError("the design needs a non-empty name")
         return value
 
+    def __eq__(self, other: object) -> bool:
+        # Two inventories are equal when their designs are: where one was read from (``_source``,
+        # ``_locator``) and whether its lookup index was built yet are not part of the design, so
+        # pydantic's default (which also compares private attributes) would make a loaded design
+        # differ from the same design built in code, or from itself after a lookup.
+        if not isinstance(other, Inventory):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in type(self).model_fields)
+
+    __hash__ = None  # type: ignore[assignment]  # holds dicts: never hashable
+
     # provenance -----------------------------------------------------------------------
     @property
     def source(self) -> str | None:
