@@ -68,6 +68,11 @@ def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML 
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+# command modules register themselves on ``app``
+from . import network as _network  # noqa: E402,F401
+from . import verify as _verify  # noqa: E402,F401
+
+
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
     try:
