@@ -116,28 +116,25 @@ class Reach:
                 local.setdefault(key, []).append((name, e))
             for group in local.values():
                 units.append(([sig], group, False))
-        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]]]] = []
+        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool]] = []
         for sigs, members, mergeable in units:
             target = None
             if mergeable:
                 for g in groups:
-                    if all(self.class_reaches(x, y) and self.class_reaches(y, x) for x in g[0] for y in sigs if x != y) \
-                            and all(self.class_reaches(x, x) is not False for x in g[0]) and g[0][0] != ("unmergeable",):
+                    if g[2] and all(self.class_reaches(x, y) and self.class_reaches(y, x) for x in g[0] for y in sigs):
                         target = g
                         break
             if target is None:
-                groups.append((list(sigs) if mergeable else [("unmergeable",), *sigs], list(members)))
+                groups.append((list(sigs), list(members), mergeable))
             else:
-                target[0].extend(s for s in sigs if s not in target[0])
+                target[0].extend(sigs)
                 target[1].extend(members)
+        ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
         out: list[dict[str, Any]] = []
-        ordered = sorted(groups, key=lambda g: sorted(n for n, _ in g[1])[0])
-        sig_lists = [[s for s in g[0] if s != ("unmergeable",)] for g in ordered]
-        for k, (g, sigs) in enumerate(zip(ordered, sig_lists, strict=True)):
-            reaches = [j for j, other in enumerate(sig_lists)
-                       if j != k and all(self.class_reaches(x, y) for x in sigs for y in other)]
-            out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]),
-                        "reaches": [j + 1 for j in reaches]})
+        for k, g in enumerate(ordered):
+            reaches = [j + 1 for j, h in enumerate(ordered)
+                       if j != k and all(self.class_reaches(x, y) for x in g[0] for y in h[0])]
+            out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]), "reaches": reaches})
         return out
 
 

@@ -417,10 +417,11 @@ class Forwarding:
         if not takes:
             raise Unreachable(f"{frame.describe()} from {s} never reaches {r}: " + (why_r[0] if why_r else "no port takes it"),
                               _rule_of(why_r[0]) if why_r else None)
+        if not self.record:
+            raise Unreachable(f"{frame.describe()}: no layer-2 path from {s} to {r}", "STP")
         u, entry = sends[0]
         _, node, _ = takes[0]
-        via = f"{'home uplink ' if u else ''}{u + ' ' if u else ''}"
-        where = f"{s}'s {via}leads to {entry[0]} (VLAN {entry[1]})" if u else f"{s} sits in {entry[0]} VLAN {entry[1]}"
+        where = f"{s}'s uplink {u} leads to {entry[0]} (VLAN {entry[1]})" if u else f"{s} sits in {entry[0]} VLAN {entry[1]}"
         raise Unreachable(f"{frame.describe()}: {where}, which has no layer-2 path to {r} at {node[0]} (VLAN {node[1]})"
                           + (f"; {why_s[0]}" if why_s else ""), "STP")
 
