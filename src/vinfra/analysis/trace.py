@@ -15,14 +15,15 @@ from ..network.forwarding import Forwarding
 COLUMNS = ("hop", "device", "in", "out", "vlan", "tag", "frame", "decision", "rule")
 
 
-def trace(snap: Snapshot, src: str, dst: str) -> dict[str, Any]:
-    """Trace a ping from ``src`` to ``dst`` (endpoint names or addresses).
+def trace(snap: Snapshot, src: str, dst: str, size: int | None = None) -> dict[str, Any]:
+    """Trace a ping from ``src`` to ``dst`` (endpoint names or addresses); ``size`` is the ICMP payload of
+    a don't-fragment ping (``vmkping -d -s``), checked against every MTU on the path (S7).
 
     Raises :class:`vinfra.network.endpoints.EndpointError` for a name that does not resolve.
     """
     a = snap.endpoints.resolve(src)
     b = snap.endpoints.resolve(dst)
-    verdict = Forwarding(snap, record=True).ping(a, b)
+    verdict = Forwarding(snap, record=True, size=size).ping(a, b)
     return {
         "src": src,
         "dst": dst,

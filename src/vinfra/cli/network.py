@@ -47,13 +47,14 @@ def trace(
     src: str = typer.Argument(..., help="Source endpoint: web01, web01:nic1, esx01:vmk0, dist-1:Vlan10 or an address.", show_default=False),
     dst: str = typer.Argument(..., help="Destination endpoint.", show_default=False),
     fail: list[str] = FailOpt,
+    size: int = typer.Option(None, "--size", help="ICMP payload of a don't-fragment ping (vmkping -d -s); checks MTUs (S7).", show_default=False),
     fmt: str = FormatOpt,
 ) -> None:
     """Trace one ping hop by hop: ARP, echo request and reply, with the rule behind each decision."""
     _check_format(fmt)
     snap = _snapshot(design, fail)
     try:
-        answer = trace_answer(snap, src, dst)
+        answer = trace_answer(snap, src, dst, size)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None

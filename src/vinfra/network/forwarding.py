@@ -113,9 +113,11 @@ Takes = tuple[tuple[str | None, Node, object], ...]  # (uplink, node, tag)
 class Forwarding:
     """The walk of pings over one snapshot.  ``record=True`` keeps rows and reasons (trace)."""
 
-    def __init__(self, snap: Snapshot, record: bool = False) -> None:
+    def __init__(self, snap: Snapshot, record: bool = False, size: int | None = None) -> None:
         self.snap = snap
         self.record = record
+        #: ICMP payload bytes of a don't-fragment ping (``vmkping -d -s``); None: MTU is not checked
+        self.size = size
         self.rows: list[dict] = []
         self._leg_memo: dict[tuple, bool] = {}
         self._view_memo: dict[tuple, tuple] = {}
@@ -411,9 +413,11 @@ class Forwarding:
                 if self._reaches(entry, node):
                     if self.record:
                         self._record_path(s, r, frame, u, entry, ru, node, tag)
+                        if self.size is not None and frame.is_ip:
+                            self._check_mtu(s, r, u, entry, ru, node)
                     return
         if not sends:
-            raise Unreachable(why_s[0] if why_s else f"{s} cannot send", "T10" if "F6" in (why_s or [""])[0] else None)
+            raise Unreachable(why_s[0] if why_s else f"{s} cannot send", _rule_of(why_s[0]) if why_s else None)
         if not takes:
             raise Unreachable(f"{frame.describe()} from {s} never reaches {r}: " + (why_r[0] if why_r else "no port takes it"),
                               _rule_of(why_r[0]) if why_r else None)
@@ -424,6 +428,35 @@ class Forwarding:
         where = f"{s}'s uplink {u} leads to {entry[0]} (VLAN {entry[1]})" if u else f"{s} sits in {entry[0]} VLAN {entry[1]}"
         raise Unreachable(f"{frame.describe()}: {where}, which has no layer-2 path to {r} at {node[0]} (VLAN {node[1]})"
                           + (f"; {why_s[0]}" if why_s else ""), "STP")
+
+    def _check_mtu(self, s: Agent, r: Agent, u: str | None, entry: Node, ru: str | None, node: Node) -> None:
+        """S7: a don't-fragment packet larger than any MTU on its path is dropped (M11)."""
+        assert self.size is not None
+        length = self.size + 28  # ICMP and IPv4 headers
+        parts: list[tuple[int, str]] = []
+        inv = self.snap.inventory
+        from .stp import end_settings
+
+        for agent, uplink in ((s, u), (r, ru)):
+            if isinstance(agent, HostAgent):
+                ts = self.team(agent.ep)
+                assert ts is not None
+                parts.append((ts.team.mtu, f"{ts.team.switch} on {agent.ep.device}"))
+                if agent.ep.kind == "vmk":
+                    vmk = inv.hosts[agent.ep.device].vmkernel[agent.ep.interface or ""]
+                    parts.append((vmk.mtu, agent.ep.name))
+                port = self.snap.uplinks(agent.ep.device, uplink or "").port
+                if port is not None:
+                    parts.append((end_settings(self.snap, self.snap.port_end(port)).mtu, str(port)))
+            else:
+                parts.append((inv.switches[agent.iface.owner].interfaces[agent.iface.name].mtu, agent.iface.ref))
+        for h in self.snap.active.path(entry, node) or []:
+            link = self.snap.logical_links[h.link]
+            for end in (link.a, link.b):
+                parts.append((end_settings(self.snap, end).mtu, end.name))
+        for mtu, where in parts:
+            if length > mtu:
+                raise Unreachable(f"a {length}-byte packet with don't-fragment set exceeds the MTU {mtu} of {where} (S7, M11)", "S7")
 
     def _record_path(self, s: Agent, r: Agent, frame: Frame, u: str | None, entry: Node, ru: str | None,
                      node: Node, tag: object) -> None:

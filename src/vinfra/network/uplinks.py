@@ -53,8 +53,22 @@ class UplinkPort:
         assert self.vlans is not None and self.port is not None
         vlan = self.vlans.ingress(tag)
         if vlan is None:
-            return None, f"{_tag_text(tag)} frames are not admitted by {self.port} ({_mode_text(self.vlans)})"
+            return None, self._refusal(tag)
         return (self.entry_bridge, vlan), None  # type: ignore[return-value]
+
+    def _refusal(self, tag: Tag) -> str:
+        v = self.vlans
+        assert v is not None
+        if v.mode == "access" and tag is not None:
+            return f"{self.port} is an access port (VLAN {v.access_vlan}) and drops frames tagged {tag} (V2)"
+        if v.mode == "trunk" and tag is not None and tag not in v.allowed:
+            return f"VLAN {tag} is not allowed on {self.port} (V8)"
+        if v.mode == "trunk" and tag is None and v.native_vlan not in v.allowed:
+            return f"{self.port} carries nothing untagged: its native VLAN {v.native_vlan} is not allowed (V8)"
+        vlan = (v.access_vlan if v.mode == "access" else v.native_vlan) if tag is None else tag
+        if vlan not in v.switch_vlans:
+            return f"VLAN {vlan} does not exist on {self.port.device if self.port else 'the switch'} (V8)"
+        return f"{_tag_text(tag)} frames are not admitted by {self.port} ({_mode_text(v)})"
 
     def egress(self, vlan: int) -> tuple[bool, Tag, str | None]:
         """Whether a frame of ``vlan`` leaves the switch port toward the host, and with which tag."""
