@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _build import edge_trunk, host, ping, snapshot, trunk, vm
 
+from _build import edge_trunk, host, ping, snapshot, trunk, vm
 from vinfra.network.forwarding import Forwarding, HostAgent
 from vinfra.network.frames import BROADCAST, Frame, channel_hash_index, ip_hash_index
 from vinfra.network.settings import Settings
