@@ -9,9 +9,9 @@ import types
 from pathlib import Path
 
 import pytest
-from _paths import OWN_EXAMPLES, SHARED_EXAMPLES
 from typer.testing import CliRunner
 
+from _paths import OWN_EXAMPLES, SHARED_EXAMPLES
 from vinfra.analysis import expect, reach
 from vinfra.analysis.expect import ExpectError, StatementResult, run_expectations
 from vinfra.cli.main import app

@@ -24,7 +24,8 @@ from typing import Any
 
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
-from ..network.forwarding import Forwarding
+from ..network.forwarding import Forwarding, HostAgent
+from ..network.frames import BROADCAST, Frame
 
 MAX_LISTED_PAIRS = 5_000
 
@@ -38,6 +39,7 @@ class Reach:
         self._sig: dict[str, tuple] = {}
         self._matrix: dict[tuple[tuple, tuple], bool] = {}
         self._members: dict[tuple, list[Endpoint]] = {}
+        self._views: dict[tuple | None, tuple] = {}
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
@@ -45,17 +47,19 @@ class Reach:
         if got is not None:
             return got
         fw = self.fw
-        if not e.on_host or fw.sensitive(e):
-            sig: tuple = ("own", e.name)
+        if not e.on_host:
+            sig: tuple = ("router", e.name)
+        elif fw.sensitive(e):
+            sig = ("own", e.name)
         else:
-            from ..network.forwarding import HostAgent
-            from ..network.frames import BROADCAST, Frame
-
-            a = HostAgent(e)
-            probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-            problem = fw.host_problem(e)
-            sig = ("host", problem is None, str(e.ip.network) if e.ip else None, e.gateway,
-                   fw.sends(a, probe)[0], fw.takes(a, probe, None)[0], fw.takes(a, probe, fw.location(a, probe))[0])
+            view = fw._view_key(e)
+            got_view = self._views.get(view)
+            if got_view is None:
+                a = HostAgent(e)
+                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
+                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
+            sig = ("host", e.ip.network if e.ip else None, e.gateway, got_view)
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig

@@ -54,9 +54,9 @@ class Endpoint:
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
-    digest = hashlib.sha1(seed.encode()).digest()
-    raw = prefix + digest[: 6 - len(prefix)]
-    return ":".join(f"{b:02x}" for b in raw)
+    digest = hashlib.sha1(seed.encode()).hexdigest()
+    text = prefix.hex() + digest[: 12 - 2 * len(prefix)]
+    return f"{text[0:2]}:{text[2:4]}:{text[4:6]}:{text[6:8]}:{text[8:10]}:{text[10:12]}"
 
 
 def vip_mac(protocol: str, group: int) -> str:

@@ -121,7 +121,9 @@ class Forwarding:
         self.rows: list[dict] = []
         self._leg_memo: dict[tuple, bool] = {}
         self._view_memo: dict[tuple, tuple] = {}
-        self._sensitive: dict[str, bool] = {}
+        self._sensitive: dict[tuple, bool] = {}  # by (team, alive): sensitivity depends on the team only
+        self._view_keys: dict[str, tuple | None] = {}
+        self._delivery: dict[tuple, list] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -158,10 +160,11 @@ class Forwarding:
     def sensitive(self, ep: Endpoint) -> bool:
         """Whether the uplink a frame uses or arrives on depends on the frame (IP hash over ports that lead
         to different places; a port-channel facing a team that does not hash: M1, M2, M4)."""
-        got = self._sensitive.get(ep.name)
+        ts = self.team(ep)
+        memo_key = (ep.team_key, self.host_problem(ep) is None)
+        got = self._sensitive.get(memo_key)
         if got is not None:
             return got
-        ts = self.team(ep)
         result = False
         if ts is not None and ts.active and self.host_problem(ep) is None:
             ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
@@ -175,7 +178,7 @@ class Forwarding:
                     receivers = {self._member_vmnic(ep, m) for m in up.end.members}
                     if ts.team.policy not in HASHED or not receivers <= set(ts.active):
                         result = True
-        self._sensitive[ep.name] = result
+        self._sensitive[memo_key] = result
         return result
 
     def _member_vmnic(self, ep: Endpoint, member) -> str | None:
@@ -255,7 +258,10 @@ class Forwarding:
                 via = f" (the switch hashed it onto member {receiver} of {up.end.name})" if up.end.channel else ""
                 why.append(f"{kind} for {ep.name} arrives on {receiver}{via}, which is {role} for it: dropped ({rule})")
                 continue
-            nodes = delivery_nodes(self.snap, up, ts.pg)
+            dkey = (ep.device, receiver, ts.pg)
+            nodes = self._delivery.get(dkey)
+            if nodes is None:
+                nodes = self._delivery[dkey] = delivery_nodes(self.snap, up, ts.pg)
             if not nodes:
                 why.append(self._admission_problem(ep, ts, up))
                 continue
@@ -290,11 +296,18 @@ class Forwarding:
     # views -------------------------------------------------------------------------------------------------------
     def _view_key(self, ep: Endpoint) -> tuple | None:
         """What an insensitive host port's views depend on: its team and home uplink (None: compute per frame)."""
-        if self.record or self.sensitive(ep):
+        if self.record:
             return None
-        problem = self.host_problem(ep)
-        ts = self.team(ep)
-        return (ep.team_key, None if ts is None else ts.home(ep.port_id, ep.mac), problem is None)
+        got = self._view_keys.get(ep.name, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        if self.sensitive(ep):
+            key = None
+        else:
+            ts = self.team(ep)
+            key = (ep.team_key, None if ts is None else ts.home(ep.port_id, ep.mac), self.host_problem(ep) is None)
+        self._view_keys[ep.name] = key
+        return key
 
     def sends(self, a: Agent, frame: Frame) -> tuple[Sends, list[str]]:
         if isinstance(a, RouterAgent):

@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from ..model import Fhrp, InterfaceRef, VlanSet, svi_vlan
 from .endpoints import synthetic_mac, vip_mac
 from .stp import Component, Node
 
 if TYPE_CHECKING:
+
     from .snapshot import Snapshot
 
 
@@ -187,6 +186,7 @@ class L3:
 
     # routing ----------------------------------------------------------------------------------------------
     def _adjacency(self) -> None:
+        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         g = nx.Graph()
         g.add_nodes_from(sorted(self.routing))
         by_seg: dict[tuple[object, IPv4Network], list[L3If]] = {}

@@ -41,12 +41,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from ..model import SwitchInterface
 from .topology import LogicalLink, PortEnd
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .snapshot import Snapshot
 
 Node = tuple[str, int]  # (bridge, VLAN)
@@ -236,6 +236,7 @@ class SpanningTree:
 
     def _tree(self, states: list[LinkState], vlan: int | None) -> dict[int, bool]:
         """Forwarding state of each link of one instance (see the module doc for the rules)."""
+        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         g = nx.Graph()
         for s in states:
             g.add_edge(*s.ends) if s.ends[0] != s.ends[1] else g.add_node(s.ends[0])
@@ -349,6 +350,7 @@ class ActiveTopology:
     """The directed graph of ``(bridge, VLAN)`` nodes that forwarding links join after STP."""
 
     def __init__(self, snap: Snapshot, stp: SpanningTree) -> None:
+        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         self.snap = snap
         self.stp = stp
         self.out: dict[Node, list[Hop]] = {}
@@ -389,6 +391,7 @@ class ActiveTopology:
 
     def reaches_component(self, a: Component, b: Component) -> bool:
         """:meth:`reaches` between components (every node of a component reaches the same nodes)."""
+        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         if a == b:
             return True
         ka, kb = a.key, b.key
@@ -401,6 +404,7 @@ class ActiveTopology:
 
     def reaches(self, a: Node, b: Node) -> bool:
         """Whether a frame flooded in node ``a`` arrives in node ``b``."""
+        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         if a == b:
             return True
         ka, kb = self._scc.get(a), self._scc.get(b)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from ..model import Inventory
@@ -71,9 +70,14 @@ class TeamState:
 
     def home(self, port_id: int, mac: str) -> str | None:
         """The home uplink of a port for policies that do not hash per frame."""
-        if not self.active or self.team.policy in HASHED:
+        a = self.active
+        if not a or self.team.policy in HASHED:
             return None
-        return self.sends_on(port_id, mac, Frame("ip", mac, mac, _ZERO, _ZERO), Settings())[0]
+        if self.team.policy in ("port_id", "load_based"):
+            return a[port_id % len(a)]
+        if self.team.policy == "mac_hash":
+            return a[mac_bytes(mac)[5] % len(a)]
+        return a[0]
 
     def delivers_bum(self, uplink: str, home: str | None) -> bool:
         """F9: BUM arriving on ``uplink`` reaches the port only on its home (any member when hashed)."""
@@ -93,7 +97,6 @@ class TeamState:
         return settings.unicast_on_other_active
 
 
-_ZERO = IPv4Address(0)
 
 
 def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str, ...]:

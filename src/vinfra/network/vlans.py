@@ -20,6 +20,8 @@ VGT_ACCEPTS_UNTAGGED = False
 
 Tag = int | None  # None = untagged
 
+_CARRIED: dict[PortVlans, VlanSet] = {}  # carried VLANs are set algebra: worked out once per distinct port
+
 
 @dataclass(frozen=True, slots=True)
 class PortVlans:
@@ -38,6 +40,12 @@ class PortVlans:
     @property
     def carried(self) -> VlanSet:
         """VLANs this port forwards (tagged or untagged)."""
+        got = _CARRIED.get(self)
+        if got is None:
+            got = _CARRIED[self] = self._carried()
+        return got
+
+    def _carried(self) -> VlanSet:
         if self.mode == "access":
             return VlanSet.of(self.access_vlan) & self.switch_vlans
         if self.mode == "trunk":
