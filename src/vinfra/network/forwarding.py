@@ -398,13 +398,23 @@ class Forwarding:
         steps.append((x, y, ip, back))
         memo_key = None
         if not self.record:
+            # agents whose views do not depend on the frame are memoized by identity first
+            fixed = all(isinstance(a, RouterAgent) or self._view_key(a.ep) is not None for a in (x, y))
+            id_key = (x.key, y.key, need_arp) if fixed else None
+            got = self._leg_memo.get(id_key) if id_key is not None else None  # type: ignore[arg-type]
+            if got is True:
+                return
+            if got is False:
+                raise Unreachable("unreachable")
             memo_key = tuple(
                 (self.sends(s, f)[0], self.takes(r, f, None if c is None else self.location(r, c))[0])
                 for s, r, f, c in steps)
             got = self._leg_memo.get(memo_key)
-            if got is True:
-                return
-            if got is False:
+            if got is not None:
+                if id_key is not None:
+                    self._leg_memo[id_key] = got  # type: ignore[index]
+                if got:
+                    return
                 raise Unreachable("unreachable")
         try:
             for s, r, f, c in steps:
@@ -412,9 +422,13 @@ class Forwarding:
         except Unreachable:
             if memo_key is not None:
                 self._leg_memo[memo_key] = False
+                if id_key is not None:
+                    self._leg_memo[id_key] = False  # type: ignore[index]
             raise
         if memo_key is not None:
             self._leg_memo[memo_key] = True
+            if id_key is not None:
+                self._leg_memo[id_key] = True  # type: ignore[index]
 
     def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None) -> None:
         """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location)."""
