@@ -36,6 +36,12 @@ def test_no_expectation_statement_fails(path: Path) -> None:
     assert all(r.status == "not-run" for r in run.results if r.section in ("vmotion", "ha", "drs"))
 
 
+def test_vinfra_verify_passes_on_every_example() -> None:
+    result = runner.invoke(app, ["verify", *map(str, EXPECTATIONS)])
+    assert result.exit_code == 0, result.stdout
+    assert " 0 failed," in result.stdout.splitlines()[-1] and "not run" in result.stdout
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     assert TWO is not None
     p = tmp_path / "x.expect.yaml"

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import InterfaceRef
 from .lag import BUNDLED
 from .teams import Team
 from .vlans import PortGroupVlan
@@ -107,7 +106,3 @@ def delivery_nodes(snap: Snapshot, up, pg: PortGroupVlan) -> list[tuple[tuple[st
             for bridge in up.bridges:
                 out.append(((bridge, vlan), tag))
     return out
-
-
-def uplink_ref(team: Team, nic: str) -> InterfaceRef:
-    return InterfaceRef(team.host, nic)

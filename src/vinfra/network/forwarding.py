@@ -511,9 +511,9 @@ class Forwarding:
         else:
             outs.append(f"{r.iface.ref} (SVI)" if r.iface.kind == "svi" else r.iface.ref)
         for k, (n, i, o) in enumerate(zip(nodes, ins, outs, strict=True)):
-            wire = hops[k].tag if k < len(hops) else tag
+            wire = hops[k].tag if k < len(hops) else (tag if isinstance(r, HostAgent) else "-")
             rule = "F5" if frame.bum else ("STP" if k < len(hops) else "F4")
-            self._row(n[0], f"{how}: VLAN {n[1]} out {o} (tag {'none' if wire is None else wire})", rule,
+            self._row(n[0], f"{how}: VLAN {n[1]} out {o}" + ("" if wire == "-" else f" (tag {'none' if wire is None else wire})"), rule,
                       frame=frame, inp=i, out=o, vlan=n[1], tag=wire)
         if isinstance(r, HostAgent):
             ts = self.team(r.ep)

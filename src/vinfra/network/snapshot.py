@@ -9,7 +9,7 @@ domains, and every port group's team.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
@@ -247,7 +247,7 @@ class Snapshot:
         return Uplinks(self)
 
     @cached_property
-    def team_states(self) -> dict[tuple[str, str], TeamState]:
+    def team_states(self) -> Mapping[tuple[str, str], TeamState]:
         """Every team after failure detection and failover (T9-T14), keyed like :attr:`teams`."""
         return build_team_states(self)
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -442,7 +441,3 @@ class ActiveTopology:
             hops.append(hop)
             node = hop.src
         return hops[::-1]
-
-    def nodes_of(self, bridges: Iterable[str]) -> list[Node]:
-        wanted = set(bridges)
-        return sorted(n for n in set(self.out) | set(self._scc) if n[0] in wanted)

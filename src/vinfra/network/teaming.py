@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -125,18 +126,40 @@ def portgroup_vlan(inv: Inventory, team: Team) -> PortGroupVlan:
     return PortGroupVlan(team.vlan, team.trunk, None)
 
 
-def build_team_states(snap: Snapshot) -> dict[tuple[str, str], TeamState]:
-    out: dict[tuple[str, str], TeamState] = {}
+class TeamStates(Mapping[tuple[str, str], TeamState]):
+    """Every team's state, keyed like :attr:`Snapshot.teams`, worked out on first use of each key (a
+    trace touches a handful of the tens of thousands a large design has)."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self._done: dict[tuple[str, str], TeamState] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> TeamState:
+        got = self._done.get(key)
+        if got is None:
+            got = self._done[key] = team_state(self.snap, self.snap.teams[key])
+        return got
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.snap.teams)
+
+    def __len__(self) -> int:
+        return len(self.snap.teams)
+
+
+def team_state(snap: Snapshot, team: Team) -> TeamState:
     inv = snap.inventory
-    for key, team in snap.teams.items():
-        pg = portgroup_vlan(inv, team)
-        det = detect(snap, team, pg)
-        lag_hash = None
-        if team.kind == "vds" and team.lag:
-            lag = inv.dvswitches[team.switch].lacp.lags.get(team.lag)
-            lag_hash = lag.hash if lag is not None else None
-        out[key] = TeamState(team, pg, det, current_active(team, det, snap.settings), lag_hash)
-    return out
+    pg = portgroup_vlan(inv, team)
+    det = detect(snap, team, pg)
+    lag_hash = None
+    if team.kind == "vds" and team.lag:
+        lag = inv.dvswitches[team.switch].lacp.lags.get(team.lag)
+        lag_hash = lag.hash if lag is not None else None
+    return TeamState(team, pg, det, current_active(team, det, snap.settings), lag_hash)
+
+
+def build_team_states(snap: Snapshot) -> TeamStates:
+    return TeamStates(snap)
 
 
 def assign_port_ids(inv: Inventory) -> dict[tuple[str, str, int | str], int]:

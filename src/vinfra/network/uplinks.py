@@ -80,15 +80,6 @@ class UplinkPort:
             return False, None, f"VLAN {vlan} is not allowed on {self.port}"
         return True, tag, None
 
-    def delivery_vlans(self) -> list[int]:
-        """VLANs whose frames leave the switch port toward the host."""
-        if self.reason is not None or self.vlans is None:
-            return []
-        v = self.vlans
-        if v.mode == "access":
-            return [v.access_vlan] if v.access_vlan in v.carried else []
-        return list(v.carried)
-
 
 def _tag_text(tag: Tag) -> str:
     return "untagged" if tag is None else f"VLAN {tag} tagged"
