@@ -26,7 +26,7 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
 
     def port(sw: str) -> str:
         ports[sw] = ports.get(sw, 0) + 1
-        return f"Gi0/{ports[sw]}"
+        return f"Gi{sw[1:]}/0/{ports[sw]}"  # unique across a stack
 
     def trunk_or_access() -> dict[str, Any]:
         if draw(st.booleans()):
@@ -39,6 +39,10 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
         mode = draw(st.sampled_from(["rpvst", "mst", "none", "pvst"]))
         switches[name] = {"platform": draw(st.sampled_from(platforms)), "vlans": VLANS,
                           "stp": {"mode": mode, "priority": draw(st.sampled_from([4096, 32768]))}, "interfaces": {}}
+    stacked = n_sw >= 2 and draw(st.integers(0, 3)) == 0
+    if stacked:  # s0 and s1 are one logical switch: same settings, interfaces and Po/SVIs declared once
+        switches["s1"].update(platform=switches["s0"]["platform"], stp=switches["s0"]["stp"], stack="stk")
+        switches["s0"]["stack"] = "stk"
     # inter-switch links (possibly parallel: loops for spanning tree)
     for _ in range(draw(st.integers(0, 3))):
         if n_sw < 2:
@@ -51,6 +55,8 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
         links.append([f"{a}:{pa}", f"{b}:{pb}"])
     # an SVI (with FHRP on some) per switch, sometimes
     for name in names:
+        if stacked and name == "s1":
+            continue
         for vlan in VLANS:
             if draw(st.integers(0, 3)) == 0:
                 iface: dict[str, Any] = {"ip": f"10.0.{vlan}.{250 - names.index(name)}/24"}
@@ -95,13 +101,15 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
                 if draw(st.booleans()):
                     nic["gateway"] = draw(st.sampled_from([f"10.0.{vlan}.1", f"10.0.{vlan}.250"]))
             vms[f"vm{h}{j}"] = {"host": hname, "nics": [nic]}
+    declared: set[int] = set()
     for name in names:
-        for p in range(1, ports.get(name, 0) + 1):
-            switches[name]["interfaces"].setdefault(f"Gi0/{p}", {"mode": "trunk"})
-        for po in {i.get("channel_group") for i in switches[name]["interfaces"].values()} - {None}:
+        for po in sorted({i.get("channel_group") for i in switches[name]["interfaces"].values()} - {None}):
+            if stacked and name in ("s0", "s1") and po in declared:
+                continue
+            declared.add(po)
             switches[name]["interfaces"][f"Po{po}"] = {"mode": "trunk", "allowed_vlans": VLANS}
     design = {"name": "random", "switches": switches, "hosts": hosts, "vms": vms, "links": links}
-    candidates = names + [lk[0] for lk in links] + list(hosts)
+    candidates = names + [lk[0] for lk in links] + [lk[1] for lk in links] + list(hosts)
     fail = draw(st.lists(st.sampled_from(candidates), max_size=2, unique=True))
     return design, fail
 

@@ -52,7 +52,7 @@ class Reach:
         elif fw.sensitive(e):
             sig = ("own", e.name)
         else:
-            view = fw._view_key(e)
+            view = fw.view_key(e)
             got_view = self._views.get(view)
             if got_view is None:
                 a = HostAgent(e)

@@ -294,7 +294,7 @@ class Forwarding:
         return ((None, i.node),), ((None, i.node, None),), []
 
     # views -------------------------------------------------------------------------------------------------------
-    def _view_key(self, ep: Endpoint) -> tuple | None:
+    def view_key(self, ep: Endpoint) -> tuple | None:
         """What an insensitive host port's views depend on: its team and home uplink (None: compute per frame)."""
         if self.record:
             return None
@@ -313,7 +313,7 @@ class Forwarding:
         if isinstance(a, RouterAgent):
             s, _, why = self.router_view(a)
             return (self._comp_sends(s), why) if not self.record else (s, why)
-        key = self._view_key(a.ep)
+        key = self.view_key(a.ep)
         if key is None:
             s, why = self.host_sends(a.ep, frame)
             return (s, why) if self.record else (self._comp_sends(s), why)
@@ -328,7 +328,7 @@ class Forwarding:
         if isinstance(a, RouterAgent):
             _, t, why = self.router_view(a)
             return (self._comp_takes(t), why) if not self.record else (t, why)
-        key = self._view_key(a.ep)
+        key = self.view_key(a.ep)
         if key is None:
             t, why = self.host_takes(a.ep, frame, loc)
             return (t, why) if self.record else (self._comp_takes(t), why)
@@ -356,11 +356,11 @@ class Forwarding:
         """Where an agent's MAC is learned: the uplinks it sends this conversation's packets on."""
         if isinstance(a, RouterAgent):
             return ()
-        sends, _ = self.host_sends(a.ep, conversation) if self._view_key(a.ep) is None else self._home_sends(a.ep)
+        sends, _ = self.host_sends(a.ep, conversation) if self.view_key(a.ep) is None else self._home_sends(a.ep)
         return tuple(u for u, _ in sends if u is not None)
 
     def _home_sends(self, ep: Endpoint) -> tuple[Sends, list[str]]:
-        key = ("loc", ep.team_key, self._view_key(ep))
+        key = ("loc", ep.team_key, self.view_key(ep))
         got = self._view_memo.get(key)
         if got is None:
             got = self._view_memo[key] = self.host_sends(ep, Frame("ip", ep.mac, ep.mac, NO_IP, NO_IP))
@@ -399,7 +399,7 @@ class Forwarding:
         memo_key = None
         if not self.record:
             # agents whose views do not depend on the frame are memoized by identity first
-            fixed = all(isinstance(a, RouterAgent) or self._view_key(a.ep) is not None for a in (x, y))
+            fixed = all(isinstance(a, RouterAgent) or self.view_key(a.ep) is not None for a in (x, y))
             id_key = (x.key, y.key, need_arp) if fixed else None
             got = self._leg_memo.get(id_key) if id_key is not None else None  # type: ignore[arg-type]
             if got is True:
