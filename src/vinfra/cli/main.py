@@ -78,6 +78,11 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else plural}"
 
 
+# command modules register themselves on ``app``
+from . import network as _network  # noqa: E402,F401
+from . import verify as _verify  # noqa: E402,F401
+
+
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
     try:
