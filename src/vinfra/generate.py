@@ -21,6 +21,7 @@ Patterns (``mixed`` rotates through them block by block):
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import math
@@ -627,10 +628,8 @@ def dump_design(data: dict[str, Any], path: str | os.PathLike[str], fmt: str = "
             fh.write(blob)
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
