@@ -186,7 +186,7 @@ class _Generator:
         return {
             "name": name,
             "description": (
-                f"Synthetic design: {self.n_hosts} hosts in {self.n_blocks} blocks of at most {HOSTS_PER_BLOCK} "
+                f"Synthetic design: {self.n_hosts} hosts in {self.n_blocks} block(s) of at most {HOSTS_PER_BLOCK} "
                 f"(pattern {self.pattern}), {self.n_vms} VMs, seed {seed}. Made by vinfra generate."
             ),
             "switches": {"core-1": core[0], "core-2": core[1], **self.switches},

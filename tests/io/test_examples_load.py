@@ -7,9 +7,12 @@ import pytest
 import vinfra
 
 ROOT = Path(__file__).resolve().parents[2]
+# ../shared sits next to the main checkout, and two levels up from a worktree under wt/
+SHARED = next((a / "shared" / "examples" for a in ROOT.parents if (a / "shared" / "examples").is_dir()),
+              ROOT.parent / "shared" / "examples")
 DESIGNS = sorted(
     p
-    for d in (ROOT / "examples", ROOT.parent / "shared" / "examples")
+    for d in (ROOT / "examples", SHARED)
     if d.is_dir()
     for p in d.rglob("*.yaml")
     if not p.name.endswith(".expect.yaml")

@@ -68,6 +68,11 @@ def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML 
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+from .generate import generate as _generate  # noqa: E402  (a command module per group)
+
+app.command("generate")(_generate)
+
+
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
     try:
