@@ -10,7 +10,10 @@ line and column marks, to point every error at its key or value (:mod:`vinfra.io
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -136,9 +139,27 @@ class _LazyLocator:
         return self._map.locate(path, at) if self._map is not None else None
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a design is built.
+
+    Parsing and validating allocate millions of objects that all stay alive, and each
+    allocation burst triggers collections that walk the whole growing heap again: on a
+    2,500-host design that was about half of the validation time.  The data has no cycles
+    to collect, so nothing is lost by collecting once, later, as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_text(text: str, source: str = "<design>") -> Inventory:
-    data = parse_text(text, source)
-    inv, problems = build_inventory(data)
+    with _gc_paused():
+        data = parse_text(text, source)
+        inv, problems = build_inventory(data)
     if problems or inv is None:
         raise DesignError(problems_to_diagnostics(problems, text, source))
     return inv
@@ -161,7 +182,8 @@ def load(path: str | FsPath) -> Inventory:
 
 def from_data(data: Any, source: str = "<data>") -> Inventory:
     """Validate plain data (as the builder makes it); raise :class:`DesignError`."""
-    inv, problems = build_inventory(data)
+    with _gc_paused():
+        inv, problems = build_inventory(data)
     if problems or inv is None:
         raise DesignError(problems_to_diagnostics(problems, None, source))
     return inv
