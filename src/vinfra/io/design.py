@@ -74,13 +74,39 @@ def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
 
 
 def resolve_merge_keys(node: Any) -> Any:
-    """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win."""
+    """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win.
+
+    Copy on change: a mapping or list with no merge key below it is returned as it is, so a
+    large design with one anchor costs a walk, not a copy of the whole tree (nothing downstream
+    mutates parsed data)."""
+    if isinstance(node, dict):
+        if MERGE_KEY in node:
+            return _merge(node)
+        changed: dict[Any, Any] | None = None
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                new = resolve_merge_keys(value)
+                if new is not value:
+                    if changed is None:
+                        changed = {}
+                    changed[key] = new
+        if changed is None:
+            return node
+        return {key: changed.get(key, value) for key, value in node.items()}
     if isinstance(node, list):
-        return [resolve_merge_keys(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if MERGE_KEY not in node:
-        return {k: resolve_merge_keys(v) for k, v in node.items()}
+        out: list[Any] | None = None
+        for i, item in enumerate(node):
+            if isinstance(item, (dict, list)):
+                new = resolve_merge_keys(item)
+                if new is not item:
+                    if out is None:
+                        out = list(node)
+                    out[i] = new
+        return node if out is None else out
+    return node
+
+
+def _merge(node: dict[Any, Any]) -> dict[Any, Any]:
     sources = node[MERGE_KEY]
     if isinstance(sources, dict):
         sources = [sources]
