@@ -186,6 +186,7 @@ def load_text(text: str, source: str = "<design>") -> Inventory:
     with _gc_paused():
         data = parse_text(text, source)
         inv, problems = build_inventory(data)
+        del data  # freed before the collector resumes: its first pass then skips the raw tree
     if problems or inv is None:
         raise DesignError(problems_to_diagnostics(problems, text, source))
     return inv
