@@ -156,3 +156,29 @@ def test_load_restores_the_garbage_collector(tmp_path: Any) -> None:
     with pytest.raises(vinfra.DesignError):
         vinfra.load(bad)
     assert gc.isenabled()
+
+
+# reference problems about items already reported ------------------------------------------------
+
+
+def test_mentions_matches_the_substring_definition() -> None:
+    from vinfra.model.inventory import _mentions
+
+    def reference(message: str, names: set[str]) -> bool:
+        return any(f"'{n}'" in message or f"{n}:" in message for n in names)
+
+    rng = random.Random(2)
+    alphabet = "ab':x "
+    for _ in range(30000):
+        names = {"".join(rng.choice(alphabet) for _ in range(rng.randrange(4))) for _ in range(rng.randrange(4))}
+        message = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        assert _mentions(message, names, max(map(len, names), default=0)) == reference(message, names)
+
+
+def test_problems_about_invalid_hosts_are_not_repeated_as_references() -> None:
+    data = {"name": "d", "hosts": {f"esx{i}": {"memroy_gb": 1} for i in range(50)},
+            "vms": {f"vm{i}": {"host": f"esx{i % 50}"} for i in range(200)}}
+    with pytest.raises(vinfra.DesignError) as err:
+        vinfra.from_data(data)
+    assert len(err.value.diagnostics) == 50
+    assert all("unknown key 'memroy_gb'" in d.message for d in err.value.diagnostics)
