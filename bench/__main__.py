@@ -30,6 +30,7 @@ class Result:
     fmt: str
     file_mb: float
     seconds: float
+    cpu_seconds: float
     rss_mib: float
     target: str
     ok: bool | None  # None: no target
@@ -49,10 +50,10 @@ def run_child(case_name: str, path: str) -> None:
     arg: object = Path(path)
     if c.input == "inventory":
         arg = vinfra.load(path)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     c.fn(arg)
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "rss_mib": _peak_rss_mib()}))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_mib": _peak_rss_mib()}))
 
 
 def _run(argv: list[str], what: str) -> str:
@@ -63,12 +64,12 @@ def _run(argv: list[str], what: str) -> str:
     return proc.stdout
 
 
-def _spawn(case_name: str, path: Path) -> tuple[float, float]:
+def _spawn(case_name: str, path: Path) -> tuple[float, float, float]:
     # Linux carries the parent's peak RSS into a child's ru_maxrss across fork and exec, so this
     # process stays lean (designs are generated in subprocesses too): then a case's peak is its own.
     stdout = _run([sys.executable, "-m", "bench", "--child", case_name, str(path)], f"case {case_name} on {path.name}")
     out = json.loads(stdout.strip().splitlines()[-1])
-    return float(out["seconds"]), float(out["rss_mib"])
+    return float(out["seconds"]), float(out["cpu_seconds"]), float(out["rss_mib"])
 
 
 def generate_child(size_name: str, formats: str, workdir: str) -> None:
@@ -145,19 +146,20 @@ def main(argv: list[str] | None = None) -> int:
         for c, size, fmt in runs:
             path = files[size.name][fmt]
             timings = [_spawn(c.name, path) for _ in range(args.repeat)]
-            seconds = min(t for t, _ in timings)
-            rss = max(r for _, r in timings)
+            seconds = min(t for t, _, _ in timings)
+            cpu = min(t for _, t, _ in timings)
+            rss = max(r for _, _, r in timings)
             target = c.targets.get(size.name)
-            results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, rss,
+            results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, cpu, rss,
                                   target.describe() if target else "-", target.met(seconds, rss) if target else None))
 
     table = Table(title="vinfra benchmarks (each case in a fresh process)")
     for col, justify in (("case", "left"), ("size", "left"), ("format", "left"), ("file MB", "right"),
-                         ("seconds", "right"), ("peak RSS MiB", "right"), ("target", "left"), ("result", "left")):
+                         ("seconds", "right"), ("CPU s", "right"), ("peak RSS MiB", "right"), ("target", "left"), ("result", "left")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in results:
         verdict = "-" if r.ok is None else ("[green]PASS[/]" if r.ok else "[red]FAIL[/]")
-        table.add_row(r.case, r.size, r.fmt, f"{r.file_mb:.1f}", f"{r.seconds:.2f}", f"{r.rss_mib:.0f}", r.target, verdict)
+        table.add_row(r.case, r.size, r.fmt, f"{r.file_mb:.1f}", f"{r.seconds:.2f}", f"{r.cpu_seconds:.2f}", f"{r.rss_mib:.0f}", r.target, verdict)
     console.print(table)
     failed = [r for r in results if r.ok is False]
     if failed:

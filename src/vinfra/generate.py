@@ -177,7 +177,7 @@ class _Generator:
             )
 
     def build(self, seed: int) -> dict[str, Any]:
-        core = [self._core_switch(1), self._core_switch(2)]
+        core = [self._core_switch(), self._core_switch()]
         for blk in self._blocks():
             self._block(blk, core)
         # the core pair's own link last, so core ports are numbered by block
@@ -199,7 +199,7 @@ class _Generator:
 
     # switches ------------------------------------------------------------------------------
     @staticmethod
-    def _core_switch(n: int) -> dict[str, Any]:
+    def _core_switch() -> dict[str, Any]:
         return {"role": "core", "vlans": [1], "interfaces": {}, "routing": {"protocol": "ospf"}}
 
     def _routed_link(self, a: dict[str, Any], a_if: str, b: dict[str, Any], b_if: str,
