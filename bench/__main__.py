@@ -20,7 +20,8 @@ from . import cases as _cases  # noqa: F401  (registers the sizes and cases)
 from .registry import CASES, SIZES, Case, Size
 
 ROOT = Path(__file__).resolve().parents[1]
-SUFFIX = {"yaml": ".yaml", "json": ".json"}
+# yaml-anchors: each cluster's hosts as one anchor and merge keys, as the shared examples write them
+SUFFIX = {"yaml": ".yaml", "yaml-anchors": "-anchors.yaml", "json": ".json"}
 
 
 @dataclass
@@ -79,7 +80,8 @@ def generate_child(size_name: str, formats: str, workdir: str) -> None:
     size = SIZES[size_name]
     data = generate_design(size.hosts, size.vms, seed=size.seed, pattern=size.pattern)
     for fmt in formats.split(","):
-        dump_design(data, Path(workdir) / f"{size.name}{SUFFIX[fmt]}", fmt)
+        anchors = fmt == "yaml-anchors"
+        dump_design(data, Path(workdir) / f"{size.name}{SUFFIX[fmt]}", "yaml" if anchors else fmt, anchors=anchors)
 
 
 def _generate(size: Size, formats: set[str], workdir: Path, console: Console) -> dict[str, Path]:

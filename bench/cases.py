@@ -15,7 +15,7 @@ LARGE = add_size(Size("2500h-40k", hosts=2_500, vms=40_000))  # a vCenter 8 maxi
 LOAD_TARGETS = {SMALL.name: Target(seconds=1.0), LARGE.name: Target(seconds=15.0, rss_mib=2048)}
 
 
-@case("load", formats=("yaml", "json"), targets=LOAD_TARGETS)
+@case("load", formats=("yaml", "yaml-anchors", "json"), targets=LOAD_TARGETS)
 def load(path: Path) -> object:
     """Parse and validate a design file: ``vinfra.load``."""
     return vinfra.load(path)

@@ -12,6 +12,7 @@ import yaml_rs
 
 import vinfra
 from vinfra.generate import ALL_PATTERNS, HOSTS_PER_BLOCK, dump_design, generate_design, render_design
+from vinfra.io.design import parse_text
 from vinfra.model import VlanSet
 
 SIZES = [(1, 0), (2, 3), (5, 40), (33, 100), (70, 700)]
@@ -65,6 +66,18 @@ def test_yaml_reads_back_as_the_same_data() -> None:
     for pattern in ALL_PATTERNS:
         data = generate_design(35, 120, seed=3, pattern=pattern)
         assert yaml_rs.loads(render_design(data, "yaml").decode()) == data
+
+
+@pytest.mark.parametrize("pattern", ALL_PATTERNS)
+def test_anchored_yaml_is_the_same_design(pattern: str) -> None:
+    data = generate_design(40, 120, seed=4, pattern=pattern)
+    text = render_design(data, anchors=True).decode()
+    assert text.count("<<: *blk") == 40 - 2  # every host but the first of each of the two clusters
+    assert parse_text(text, "d.yaml") == data
+    assert vinfra.load_text(text, "d.yaml").model_dump(mode="json") == vinfra.from_data(data).model_dump(mode="json")
+    assert len(text) < len(render_design(data).decode())
+    with pytest.raises(ValueError, match="YAML only"):
+        render_design(data, "json", anchors=True)
 
 
 def test_yaml_style_is_block_with_flow_leaves() -> None:

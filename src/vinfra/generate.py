@@ -606,21 +606,55 @@ def _block_seq(node: list[Any], indent: int, out: list[str], cache: dict[str, st
             out.extend(sub)
 
 
-def render_design(data: dict[str, Any], fmt: str = "yaml") -> bytes:
-    """Design data as YAML (block style, flow-style leaves, like the shared examples) or JSON."""
+def _hosts_with_anchors(hosts: dict[str, Any], out: list[str], cache: dict[str, str]) -> None:
+    """The ``hosts`` section as the shared examples write it: a cluster's first host carries an
+    anchor (``&cluster``) and the others merge it (``<<: *cluster``), writing only what differs."""
+    first: dict[str, dict[str, Any]] = {}
+    for name, host in hosts.items():
+        cluster = host.get("cluster") if isinstance(host, dict) else None
+        key = _scalar(name, cache)
+        if not isinstance(cluster, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", cluster):
+            _block_map({name: host}, 2, out, cache)
+        elif cluster not in first:
+            first[cluster] = host
+            out.append(f"  {key}: &{cluster}")
+            _block_map(host, 4, out, cache)
+        else:
+            base = first[cluster]
+            out.append(f"  {key}:")
+            out.append(f"    <<: *{cluster}")
+            _block_map({k: v for k, v in host.items() if k not in base or base[k] != v}, 4, out, cache)
+
+
+def render_design(data: dict[str, Any], fmt: str = "yaml", *, anchors: bool = False) -> bytes:
+    """Design data as YAML (block style, flow-style leaves, like the shared examples) or JSON.
+
+    ``anchors=True`` (YAML only) writes each cluster's hosts as one anchor and merge keys, as the
+    shared examples do: the same data, in a smaller file that exercises the loader's merge keys."""
     if fmt == "json":
+        if anchors:
+            raise ValueError("anchors and merge keys are YAML only")
         return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
     if fmt != "yaml":
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
     out: list[str] = []
-    _block_map(data, 0, out, {}, top=True)
+    cache: dict[str, str] = {}
+    if anchors and isinstance(data.get("hosts"), dict) and data["hosts"]:
+        keys = list(data)
+        at = keys.index("hosts")
+        _block_map({k: data[k] for k in keys[:at]}, 0, out, cache, top=True)
+        out.append("hosts:")
+        _hosts_with_anchors(data["hosts"], out, cache)
+        _block_map({k: data[k] for k in keys[at + 1 :]}, 0, out, cache, top=True)
+    else:
+        _block_map(data, 0, out, cache, top=True)
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def dump_design(data: dict[str, Any], path: str | os.PathLike[str], fmt: str = "yaml") -> None:
+def dump_design(data: dict[str, Any], path: str | os.PathLike[str], fmt: str = "yaml", *, anchors: bool = False) -> None:
     """Write design data to ``path`` atomically: a temporary file in the same folder, then a rename,
     so a reader never sees half a design."""
-    blob = render_design(data, fmt)
+    blob = render_design(data, fmt, anchors=anchors)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

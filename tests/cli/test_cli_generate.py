@@ -45,8 +45,17 @@ def test_explicit_format_wins(tmp_path: Path) -> None:
     (["--hosts", "2", "--vms", "1", "--format", "xml"], "--format must be one of"),
     (["--hosts", "2", "--vms", "1", "-o", "/no/such/dir/d.yaml"], "no such folder"),
     (["--hosts", "2", "--vms", "99999999"], "vms must be at most"),
+    (["--hosts", "2", "--vms", "1", "--format", "json", "--anchors"], "--anchors needs YAML"),
 ])
 def test_bad_arguments_exit_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["generate", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_anchors(tmp_path: Path) -> None:
+    out = tmp_path / "d.yaml"
+    result = runner.invoke(app, ["generate", "--hosts", "4", "--vms", "8", "--anchors", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<<: *blk01-cl" in out.read_text()
+    assert len(vinfra.load(out).hosts) == 4

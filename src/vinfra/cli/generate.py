@@ -28,6 +28,7 @@ def generate(
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of to stdout.",
                                        dir_okay=False),
     fmt: str | None = typer.Option(None, "--format", help="yaml | json (default: json when -o ends in .json, else yaml)."),
+    anchors: bool = typer.Option(False, "--anchors", help="YAML: write each cluster's hosts as one anchor and merge keys."),
 ) -> None:
     """Generate a valid synthetic design: access blocks, distribution pairs, a core pair, hosts and VMs."""
     if pattern not in ALL_PATTERNS:
@@ -36,6 +37,8 @@ def generate(
         fmt = "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
     elif fmt not in FORMATS:
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if anchors and fmt != "yaml":
+        raise _fail("--anchors needs YAML: JSON has no anchors or merge keys")
     if output is not None and not output.parent.is_dir():
         raise _fail(f"cannot write {output}: no such folder {output.parent}")
     try:
@@ -43,10 +46,10 @@ def generate(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if output is None:
-        sys.stdout.buffer.write(render_design(data, fmt))
+        sys.stdout.buffer.write(render_design(data, fmt, anchors=anchors))
         sys.stdout.flush()
         return
     try:
-        dump_design(data, output, fmt)
+        dump_design(data, output, fmt, anchors=anchors)
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
