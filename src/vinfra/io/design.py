@@ -169,10 +169,11 @@ class _LazyLocator:
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a design is built.
 
-    Parsing and validating allocate millions of objects that all stay alive, and each
-    allocation burst triggers collections that walk the whole growing heap again: on a
-    2,500-host design that was about half of the validation time.  The data has no cycles
-    to collect, so nothing is lost by collecting once, later, as usual."""
+    Parsing and validating allocate about a million container objects that all stay alive,
+    and the collector kept walking the growing heap while they were made: a third of the load
+    time of a 2,500-host design (6.8 s -> 4.7 s).  Loading makes no cyclic garbage worth
+    collecting early; the collector resumes afterwards and its first pass looks at the new
+    objects once (about 0.4 s on that design, counted in the load time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
