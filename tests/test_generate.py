@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ def test_written_design_loads(tmp_path: Path, pattern: str, fmt: str) -> None:
     assert inv.name == data["name"]
     assert len(inv.vms) == 300
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
 
 
 def test_medium_mixed_design_loads_from_yaml(tmp_path: Path) -> None:
