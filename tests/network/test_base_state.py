@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 import vinfra
+from _paths import SHARED_EXAMPLES
 from vinfra.model import InterfaceRef, VlanSet
 from vinfra.network import FailureError, Snapshot
 from vinfra.network.lag import BUNDLED, STANDALONE, SUSPENDED
 from vinfra.network.vlans import PortVlans, portgroup_accepts, portgroup_egress_tag
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "examples"
+SHARED = SHARED_EXAMPLES or Path(__file__).resolve().parents[3] / "shared" / "examples"
 R = InterfaceRef.parse
 
 

@@ -1,1 +1,1 @@
-"""Analyses of a Snapshot that answer questions as rows (reach, trace, failures, verify)."""
+"""Analyses: pure functions of a Snapshot that answer with rows of plain data."""

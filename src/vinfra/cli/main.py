@@ -79,6 +79,14 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else plural}"
 
 
+# command modules register themselves on ``app``
+from . import network as _network  # noqa: E402,F401
+from . import verify as _verify  # noqa: E402,F401
+from .generate import generate as _generate  # noqa: E402  (a command module per group)
+
+app.command("generate")(_generate)
+
+
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
     try:

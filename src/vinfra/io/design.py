@@ -10,7 +10,10 @@ line and column marks, to point every error at its key or value (:mod:`vinfra.io
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -94,13 +97,39 @@ def _context(marked: Any, line: int, column: int) -> str:
 
 
 def resolve_merge_keys(node: Any) -> Any:
-    """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win."""
+    """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win.
+
+    Copy on change: a mapping or list with no merge key below it is returned as it is, so a
+    large design with one anchor costs a walk, not a copy of the whole tree (nothing downstream
+    mutates parsed data)."""
+    if isinstance(node, dict):
+        if MERGE_KEY in node:
+            return _merge(node)
+        changed: dict[Any, Any] | None = None
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                new = resolve_merge_keys(value)
+                if new is not value:
+                    if changed is None:
+                        changed = {}
+                    changed[key] = new
+        if changed is None:
+            return node
+        return {key: changed.get(key, value) for key, value in node.items()}
     if isinstance(node, list):
-        return [resolve_merge_keys(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if MERGE_KEY not in node:
-        return {k: resolve_merge_keys(v) for k, v in node.items()}
+        out: list[Any] | None = None
+        for i, item in enumerate(node):
+            if isinstance(item, (dict, list)):
+                new = resolve_merge_keys(item)
+                if new is not item:
+                    if out is None:
+                        out = list(node)
+                    out[i] = new
+        return node if out is None else out
+    return node
+
+
+def _merge(node: dict[Any, Any]) -> dict[Any, Any]:
     sources = node[MERGE_KEY]
     if isinstance(sources, dict):
         sources = [sources]
@@ -159,9 +188,29 @@ class _LazyLocator:
         return self._map.locate(path, at) if self._map is not None else None
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a design is built.
+
+    Parsing and validating allocate about a million container objects that all stay alive,
+    and the collector kept walking the growing heap while they were made: a third of the load
+    time of a 2,500-host design (6.8 s -> 4.7 s).  Loading makes no cyclic garbage worth
+    collecting early; the collector resumes afterwards and its first pass looks at the new
+    objects once (about 0.4 s on that design, counted in the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_text(text: str, source: str = "<design>") -> Inventory:
-    data = parse_text(text, source)
-    inv, problems = build_inventory(data)
+    with _gc_paused():
+        data = parse_text(text, source)
+        inv, problems = build_inventory(data)
+        del data  # freed before the collector resumes: its first pass then skips the raw tree
     if problems or inv is None:
         raise DesignError(problems_to_diagnostics(problems, text, source))
     return inv
@@ -184,7 +233,8 @@ def load(path: str | FsPath) -> Inventory:
 
 def from_data(data: Any, source: str = "<data>") -> Inventory:
     """Validate plain data (as the builder makes it); raise :class:`DesignError`."""
-    inv, problems = build_inventory(data)
+    with _gc_paused():
+        inv, problems = build_inventory(data)
     if problems or inv is None:
         raise DesignError(problems_to_diagnostics(problems, None, source))
     return inv

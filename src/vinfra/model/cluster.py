@@ -96,9 +96,10 @@ class VmSpec(Spec):
     power: Literal["on", "off", "suspended"] = "on"
     ha: VmHa = VmHa()
     datastore: str | None = None
-    nics: list[VmNic] = []
+    # factories, not [] literals: pydantic deep-copies an unhashable default for every VM
+    nics: list[VmNic] = Field(default_factory=list)
     load: VmLoad = VmLoad()
-    local_devices: list[str] = []
+    local_devices: list[str] = Field(default_factory=list)
     description: str | None = None
 
     @field_validator("power", mode="before")

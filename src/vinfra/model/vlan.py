@@ -8,6 +8,7 @@ integers, ranges and strings (``[10, "20-29"]``, ``"10,20-29"``, ``all``, ``none
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -181,6 +182,11 @@ class VlanSet:
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> VlanSet:
             try:
+                # a design repeats a few VLAN lists on thousands of ports: parse each spelling once
+                if type(value) is str:
+                    return _parse_cached(value)
+                if type(value) is list and all(type(v) is int or type(v) is str for v in value):
+                    return _parse_cached(tuple(value))
                 return cls.parse(value)
             except VlanError as exc:
                 raise ValueError(str(exc)) from None
@@ -196,3 +202,9 @@ class VlanSet:
 
 ALL_VLANS = VlanSet([(VLAN_MIN, VLAN_MAX)])
 NO_VLANS = VlanSet()
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(value: str | tuple[int | str, ...]) -> VlanSet:
+    # keys are strings or tuples of exact ints and strings (never bools, which equal 0 and 1)
+    return VlanSet.parse(value)

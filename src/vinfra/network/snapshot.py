@@ -9,16 +9,22 @@ domains, and every port group's team.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
 from ..model.inventory import failure_problem
 from .cabling import Cabling, FailureSet
+from .endpoints import Endpoints
+from .l3 import L3
 from .lag import BUNDLED, STANDALONE, PortChannel, build_channels
+from .settings import DEFAULT_SETTINGS, Settings
+from .stp import ActiveTopology, SpanningTree
+from .teaming import TeamState, build_team_states
 from .teams import Team, build_teams
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
+from .uplinks import Uplinks
 from .vlans import PortVlans
 
 
@@ -29,8 +35,10 @@ class FailureError(ValueError):
 class Snapshot:
     """The network as it is with ``inventory.failures`` plus ``fail`` applied."""
 
-    def __init__(self, inventory: Inventory, fail: Iterable[str | FailureRef] = ()) -> None:
+    def __init__(self, inventory: Inventory, fail: Iterable[str | FailureRef] = (),
+                 settings: Settings | None = None) -> None:
         self.inventory = inventory
+        self.settings = settings or DEFAULT_SETTINGS
         extra = []
         for item in fail:
             try:
@@ -45,7 +53,7 @@ class Snapshot:
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
         """A snapshot of the same design with more elements failed."""
-        return Snapshot(self.inventory, [*self.failures, *fail])
+        return Snapshot(self.inventory, [*self.failures, *fail], self.settings)
 
     # failures and link state ---------------------------------------------------------------
     @cached_property
@@ -221,6 +229,37 @@ class Snapshot:
 
     def same_l2_domain(self, a: tuple[str, int], b: tuple[str, int]) -> bool:
         return self._domains.find(a) == self._domains.find(b)
+
+    # derived forwarding state (spanning tree, detection, teaming, layer 3) ----------------------------------
+    @cached_property
+    def stp(self) -> SpanningTree:
+        """Spanning tree after convergence (see :mod:`vinfra.network.stp`)."""
+        return SpanningTree(self)
+
+    @cached_property
+    def active(self) -> ActiveTopology:
+        """The layer-2 topology that forwards after spanning tree, per VLAN."""
+        return ActiveTopology(self, self.stp)
+
+    @cached_property
+    def uplinks(self) -> Uplinks:
+        """``snap.uplinks(host, vmnic)``: the switch port an uplink lands on, and what it admits."""
+        return Uplinks(self)
+
+    @cached_property
+    def team_states(self) -> Mapping[tuple[str, str], TeamState]:
+        """Every team after failure detection and failover (T9-T14), keyed like :attr:`teams`."""
+        return build_team_states(self)
+
+    @cached_property
+    def endpoints(self) -> Endpoints:
+        """Every endpoint (VM NIC, VMkernel port, SVI, routed port, FHRP VIP) with its addresses."""
+        return Endpoints(self)
+
+    @cached_property
+    def l3(self) -> L3:
+        """Layer 3: SVIs, routed links, FHRP, routing domains and routes."""
+        return L3(self)
 
     # interfaces, as text ------------------------------------------------------------------------------------
     @staticmethod

@@ -20,6 +20,8 @@ VGT_ACCEPTS_UNTAGGED = False
 
 Tag = int | None  # None = untagged
 
+_CARRIED: dict[PortVlans, VlanSet] = {}  # carried VLANs are set algebra: worked out once per distinct port
+
 
 @dataclass(frozen=True, slots=True)
 class PortVlans:
@@ -38,6 +40,12 @@ class PortVlans:
     @property
     def carried(self) -> VlanSet:
         """VLANs this port forwards (tagged or untagged)."""
+        got = _CARRIED.get(self)
+        if got is None:
+            got = _CARRIED[self] = self._carried()
+        return got
+
+    def _carried(self) -> VlanSet:
         if self.mode == "access":
             return VlanSet.of(self.access_vlan) & self.switch_vlans
         if self.mode == "trunk":
@@ -83,3 +91,54 @@ def portgroup_accepts(pg_vlan: int, tag: Tag, trunk: VlanSet | None = None) -> b
     if pg_vlan == 4095:
         return tag is not None or VGT_ACCEPTS_UNTAGGED
     return tag == pg_vlan
+
+
+@dataclass(frozen=True, slots=True)
+class PortGroupVlan:
+    """A port group's VLAN setting as the vSwitch applies it (section 2).
+
+    ``vlan`` 0-4095 for a standard port group or a vDS single VLAN; ``trunk`` for vDS VLAN
+    trunking (V4); ``pvlan`` for a vDS private VLAN, modelled as its VLAN ID both ways (V5 [model]).
+    Guests on VGT (4095) and trunk port groups are modelled as sending untagged frames: the design
+    format has no guest VLAN.
+    """
+
+    vlan: int | None = 0
+    trunk: VlanSet | None = None
+    pvlan: int | None = None
+
+    def egress_tag(self) -> Tag:
+        """The tag the port group's frames carry on an uplink (V1-V3, V5)."""
+        if self.pvlan is not None:
+            return self.pvlan
+        if self.trunk is not None or self.vlan is None:
+            return None
+        return portgroup_egress_tag(self.vlan)
+
+    def accepts(self, tag: Tag) -> bool:
+        """Whether a frame arriving on an uplink with ``tag`` reaches the port group (V1-V6)."""
+        if self.pvlan is not None:
+            return tag == self.pvlan
+        if self.trunk is None and self.vlan is None:
+            return False
+        return portgroup_accepts(self.vlan if self.vlan is not None else 0, tag, self.trunk)
+
+    @property
+    def local_key(self) -> object:
+        """Ports of one vSwitch whose keys are equal share one L2 domain inside the host (F3)."""
+        if self.pvlan is not None:
+            return ("pvlan", self.pvlan)
+        if self.trunk is not None:
+            return ("trunk", self.trunk)
+        return ("vlan", self.vlan)
+
+    def __str__(self) -> str:
+        if self.pvlan is not None:
+            return f"PVLAN {self.pvlan}"
+        if self.trunk is not None:
+            return f"VLAN trunk {self.trunk}"
+        if self.vlan == 0:
+            return "VLAN 0 (untagged)"
+        if self.vlan == 4095:
+            return "VLAN 4095 (guest tagging)"
+        return f"VLAN {self.vlan}"

@@ -1,0 +1,174 @@
+"""``python -m bench``: generate the designs, run every case in its own process, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from . import cases as _cases  # noqa: F401  (registers the sizes and cases)
+from .registry import CASES, SIZES, Case, Size
+
+ROOT = Path(__file__).resolve().parents[1]
+# yaml-anchors: each cluster's hosts as one anchor and merge keys, as the shared examples write them
+SUFFIX = {"yaml": ".yaml", "yaml-anchors": "-anchors.yaml", "json": ".json"}
+
+
+@dataclass
+class Result:
+    case: str
+    size: str
+    fmt: str
+    file_mb: float
+    seconds: float
+    cpu_seconds: float
+    rss_mib: float
+    target: str
+    ok: bool | None  # None: no target
+
+
+def _peak_rss_mib() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def run_child(case_name: str, path: str) -> None:
+    """In the fresh subprocess: run one case once, print one JSON line."""
+    import vinfra
+
+    c = CASES[case_name]
+    arg: object = Path(path)
+    if c.input == "inventory":
+        arg = vinfra.load(path)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    c.fn(arg)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_mib": _peak_rss_mib()}))
+
+
+def _run(argv: list[str], what: str) -> str:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{proc.stderr.strip()}")
+    return proc.stdout
+
+
+def _spawn(case_name: str, path: Path) -> tuple[float, float, float]:
+    # Linux carries the parent's peak RSS into a child's ru_maxrss across fork and exec, so this
+    # process stays lean (designs are generated in subprocesses too): then a case's peak is its own.
+    stdout = _run([sys.executable, "-m", "bench", "--child", case_name, str(path)], f"case {case_name} on {path.name}")
+    out = json.loads(stdout.strip().splitlines()[-1])
+    return float(out["seconds"]), float(out["cpu_seconds"]), float(out["rss_mib"])
+
+
+def generate_child(size_name: str, formats: str, workdir: str) -> None:
+    """In a subprocess: write one size's design in each format (see :func:`_spawn` on why)."""
+    from vinfra.generate import dump_design, generate_design
+
+    size = SIZES[size_name]
+    data = generate_design(size.hosts, size.vms, seed=size.seed, pattern=size.pattern)
+    for fmt in formats.split(","):
+        anchors = fmt == "yaml-anchors"
+        dump_design(data, Path(workdir) / f"{size.name}{SUFFIX[fmt]}", "yaml" if anchors else fmt, anchors=anchors)
+
+
+def _generate(size: Size, formats: set[str], workdir: Path, console: Console) -> dict[str, Path]:
+    start = time.perf_counter()
+    _run([sys.executable, "-m", "bench", "--generate", size.name, ",".join(sorted(formats)), str(workdir)],
+         f"generating {size.name}")
+    console.print(f"generated {size.name} ({size.hosts} hosts, {size.vms} VMs, pattern {size.pattern}) "
+                  f"as {', '.join(sorted(formats))} in {time.perf_counter() - start:.1f} s", style="dim")
+    return {fmt: workdir / f"{size.name}{SUFFIX[fmt]}" for fmt in formats}
+
+
+def _selected(args: argparse.Namespace) -> list[tuple[Case, Size, str]]:
+    wanted_cases = set(args.cases.split(",")) if args.cases else None
+    wanted_sizes = set(args.sizes.split(",")) if args.sizes else None
+    wanted_formats = set(args.formats.split(",")) if args.formats else None
+    for label, wanted, known in (("case", wanted_cases, CASES), ("size", wanted_sizes, SIZES),
+                                 ("format", wanted_formats, SUFFIX)):
+        unknown = sorted((wanted or set()) - set(known))
+        if unknown:
+            raise SystemExit(f"unknown {label}: {', '.join(unknown)} (known: {', '.join(known)})")
+    runs = []
+    for c in CASES.values():
+        if wanted_cases is not None and c.name not in wanted_cases:
+            continue
+        for size in SIZES.values():
+            if (c.sizes is not None and size.name not in c.sizes) or (wanted_sizes is not None and size.name not in wanted_sizes):
+                continue
+            for fmt in c.formats:
+                if wanted_formats is None or fmt in wanted_formats:
+                    runs.append((c, size, fmt))
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    parser.add_argument("--sizes", help=f"comma-separated sizes (default: all of {', '.join(SIZES)})")
+    parser.add_argument("--formats", help="comma-separated formats (default: each case's)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case; the best time and the highest peak count")
+    parser.add_argument("--workdir", type=Path, help="keep the generated designs here (default: a temporary folder)")
+    parser.add_argument("--child", nargs=2, metavar=("CASE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=3, metavar=("SIZE", "FORMATS", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        run_child(*args.child)
+        return 0
+    if args.generate:
+        generate_child(*args.generate)
+        return 0
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    # wide enough for the table when stdout is not a terminal (make, CI logs)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    runs = _selected(args)
+    with tempfile.TemporaryDirectory(prefix="vinfra-bench-") as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        needed: dict[str, set[str]] = {}
+        for _, size, fmt in runs:
+            needed.setdefault(size.name, set()).add(fmt)
+        files = {name: _generate(SIZES[name], fmts, workdir, console) for name, fmts in needed.items()}
+        results = []
+        for c, size, fmt in runs:
+            path = files[size.name][fmt]
+            timings = [_spawn(c.name, path) for _ in range(args.repeat)]
+            seconds = min(t for t, _, _ in timings)
+            cpu = min(t for _, t, _ in timings)
+            rss = max(r for _, _, r in timings)
+            target = c.targets.get(size.name)
+            results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, cpu, rss,
+                                  target.describe() if target else "-", target.met(seconds, rss) if target else None))
+
+    table = Table(title="vinfra benchmarks (each case in a fresh process)")
+    for col, justify in (("case", "left"), ("size", "left"), ("format", "left"), ("file MB", "right"),
+                         ("seconds", "right"), ("CPU s", "right"), ("peak RSS MiB", "right"), ("target", "left"), ("result", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in results:
+        verdict = "-" if r.ok is None else ("[green]PASS[/]" if r.ok else "[red]FAIL[/]")
+        table.add_row(r.case, r.size, r.fmt, f"{r.file_mb:.1f}", f"{r.seconds:.2f}", f"{r.cpu_seconds:.2f}", f"{r.rss_mib:.0f}", r.target, verdict)
+    console.print(table)
+    failed = [r for r in results if r.ok is False]
+    if failed:
+        console.print(f"[red]{len(failed)} target(s) missed[/]")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""The registry of benchmark sizes and cases, and their targets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Input = Literal["path", "inventory"]
+
+
+@dataclass(frozen=True)
+class Size:
+    """One generated design (:func:`vinfra.generate.generate_design` arguments)."""
+
+    name: str
+    hosts: int
+    vms: int
+    seed: int = 0
+    pattern: str = "mixed"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a case must stay under at one size; ``None`` is no limit."""
+
+    seconds: float | None = None
+    rss_mib: float | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.seconds is not None:
+            parts.append(f"< {self.seconds:g} s")
+        if self.rss_mib is not None:
+            parts.append(f"< {self.rss_mib / 1024:g} GiB" if self.rss_mib >= 1024 else f"< {self.rss_mib:g} MiB")
+        return ", ".join(parts) or "-"
+
+    def met(self, seconds: float, rss_mib: float) -> bool:
+        return (self.seconds is None or seconds < self.seconds) and (self.rss_mib is None or rss_mib < self.rss_mib)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A timed function.  ``input="path"`` times ``fn(design_path)``; ``input="inventory"``
+    loads the design first (untimed, but counted in peak memory) and times ``fn(inventory)``."""
+
+    name: str
+    fn: Callable[[Any], object]
+    input: Input = "path"
+    sizes: Sequence[str] | None = None  # None: every size
+    formats: Sequence[str] = ("yaml",)
+    targets: dict[str, Target] = field(default_factory=dict)
+
+
+SIZES: dict[str, Size] = {}
+CASES: dict[str, Case] = {}
+
+
+def add_size(size: Size) -> Size:
+    SIZES[size.name] = size
+    return size
+
+
+def register(c: Case) -> Case:
+    if c.name in CASES:
+        raise ValueError(f"benchmark case {c.name!r} is registered twice")
+    CASES[c.name] = c
+    return c
+
+
+def case(name: str, *, input: Input = "path", sizes: Sequence[str] | None = None,
+         formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None
+         ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
+    """Decorator: register ``fn`` as case ``name``."""
+
+    def wrap(fn: Callable[[Any], object]) -> Callable[[Any], object]:
+        register(Case(name, fn, input, sizes, formats, targets or {}))
+        return fn
+
+    return wrap

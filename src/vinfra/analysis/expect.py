@@ -1,0 +1,254 @@
+"""Expectation files (expectations-v1): load one, run its sections, report every statement.
+
+Each section has an evaluator in :data:`EVALUATORS`, ``(snapshot_factory, section_data, context) ->
+list[StatementResult]``; ``snapshot_factory(fail)`` gives the design's snapshot with its own
+``failures:`` plus ``fail`` (cached), so other analyses plug in by adding an entry.  ``reach`` and
+``failures`` run here; ``checks`` runs through ``vinfra.checks.expect.evaluate_checks`` when that
+module exists, and is otherwise *not run*, like ``vmotion``, ``ha`` and ``drs``: never passed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..io.design import load, parse_text
+from ..io.errors import DesignError, Diagnostic
+from ..io.source_map import SourceMap
+from ..model import Inventory
+from ..network import FailureError, Snapshot
+from ..network.endpoints import EndpointError
+from .reach import Reach
+
+Status = Literal["pass", "fail", "not-run"]
+SECTIONS = ("design", "checks", "reach", "failures", "vmotion", "ha", "drs")
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    section: str
+    statement: str
+    status: Status
+    detail: str
+
+
+class ExpectError(Exception):
+    """An expectation file that cannot be run: every problem, located."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+@dataclass
+class Context:
+    """What evaluators may need besides the section: where the file is, and how to point into it."""
+
+    path: Path
+    inventory: Inventory
+    text: str
+    base: tuple[str | int, ...] = ()
+    _map: SourceMap | None = field(default=None, repr=False)
+
+    def at(self, *path: str | int) -> str:
+        """``file:line:col`` of a node of the expectation file (relative to the section)."""
+        if self._map is None:
+            self._map = SourceMap(self.text)
+        pos = self._map.locate(self.base + path, "value")
+        return f"{self.path}:{pos[0]}:{pos[1]}" if pos else str(self.path)
+
+    def within(self, *path: str | int) -> Context:
+        ctx = Context(self.path, self.inventory, self.text, self.base + path)
+        ctx._map = self._map
+        return ctx
+
+    def error(self, message: str, *path: str | int) -> ExpectError:
+        if self._map is None:
+            self._map = SourceMap(self.text)
+        pos = self._map.locate(self.base + path, "value")
+        return ExpectError([Diagnostic(str(self.path), pos[0] if pos else None, pos[1] if pos else None, message)])
+
+
+SnapshotFactory = Callable[[list[str]], Snapshot]
+Evaluator = Callable[[SnapshotFactory, Any, Context], list[StatementResult]]
+
+
+def _reach_statements(factory: SnapshotFactory, data: Any, ctx: Context, fail: list[str], section: str) -> list[StatementResult]:
+    if not isinstance(data, list):
+        raise ctx.error("'reach' must be a list of {src, dst, reachable}")
+    for k, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise ctx.error("a reach statement is a mapping {src, dst, reachable}", k)
+        unknown = sorted(set(item) - {"src", "dst", "reachable"})
+        if unknown:
+            raise ctx.error(f"unknown key '{unknown[0]}' in a reach statement (expected src, dst, reachable)", k, unknown[0])
+        for key in ("src", "dst", "reachable"):
+            if key not in item:
+                raise ctx.error(f"reach statement lacks '{key}'", k)
+        if not isinstance(item["reachable"], bool):
+            raise ctx.error("'reachable' must be true or false", k, "reachable")
+        for key in ("src", "dst"):
+            if not isinstance(item[key], str):
+                raise ctx.error(f"'{key}' must be an endpoint name or address", k, key)
+    snap = factory(fail)
+    r = Reach(snap)
+    prefix = f"[fail {', '.join(fail)}] " if fail else ""
+    out: list[StatementResult] = []
+    for k, item in enumerate(data):
+        ends = []
+        for key in ("src", "dst"):
+            try:
+                ends.append(snap.endpoints.resolve(item[key]))
+            except EndpointError as exc:
+                raise ctx.error(f"{key} {item[key]!r}: {exc}", k, key) from None
+        a, b = ends
+        ok = r.pair(a, b)
+        want = item["reachable"]
+        text = f"{prefix}{item['src']} -> {item['dst']} {'reachable' if want else 'unreachable'}"
+        if ok == want:
+            out.append(StatementResult(section, text, "pass", ""))
+        else:
+            why = r.reason(a, b) if not ok else "it is reachable"
+            out.append(StatementResult(section, text, "fail", f"{ctx.at(k)}: expected {'reachable' if want else 'unreachable'}, "
+                                                              f"got {'reachable' if ok else 'unreachable'}: {why}"))
+    return out
+
+
+def evaluate_reach(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    return _reach_statements(factory, data, ctx, [], "reach")
+
+
+def evaluate_failures(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    """Each scenario: the design's own failures plus ``fail``, then its nested sections."""
+    if not isinstance(data, list):
+        raise ctx.error("'failures' must be a list of {fail: [...], reach: [...]}")
+    out: list[StatementResult] = []
+    for k, scenario in enumerate(data):
+        if not isinstance(scenario, dict) or "fail" not in scenario:
+            raise ctx.error("a failure scenario is a mapping with 'fail'", k)
+        fail = scenario["fail"]
+        if isinstance(fail, str):
+            fail = [fail]
+        if not isinstance(fail, list) or not all(isinstance(f, str) for f in fail):
+            raise ctx.error("'fail' must be a list of device, interface or link names", k, "fail")
+        try:
+            factory(fail)
+        except FailureError as exc:
+            raise ctx.error(str(exc), k, "fail") from None
+        for key, value in scenario.items():
+            if key == "fail":
+                continue
+            sub = ctx.within(k, key)
+            if key == "reach":
+                out.extend(_reach_statements(factory, value, sub, fail, "failures"))
+            elif key in EVALUATORS and key not in ("failures", "reach"):
+                out.extend(_not_run(key, value, f"[fail {', '.join(fail)}] "))
+            else:
+                raise ctx.error(f"unknown key '{key}' in a failure scenario", k, key)
+    return out
+
+
+def _not_run(section: str, data: Any, prefix: str = "") -> list[StatementResult]:
+    """Every statement of a section whose analysis does not exist yet."""
+    items: list[str] = []
+    if isinstance(data, list):
+        items = [_short(x) for x in data]
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, list):
+                items.extend(f"{key}: {_short(v)}" for v in value)
+            else:
+                items.append(f"{key}: {_short(value)}")
+    else:
+        items = [_short(data)]
+    return [StatementResult(section, f"{prefix}{section} {it}", "not-run", f"the {section} analysis is not available")
+            for it in items]
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def evaluate_checks(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    if importlib.util.find_spec("vinfra.checks") is not None and importlib.util.find_spec("vinfra.checks.expect") is not None:
+        module = importlib.import_module("vinfra.checks.expect")
+        return list(module.evaluate_checks(factory([]), data))
+    return _not_run("checks", data)
+
+
+def _not_run_evaluator(section: str) -> Evaluator:
+    def run(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+        return _not_run(section, data)
+
+    return run
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "checks": evaluate_checks,
+    "reach": evaluate_reach,
+    "failures": evaluate_failures,
+    "vmotion": _not_run_evaluator("vmotion"),
+    "ha": _not_run_evaluator("ha"),
+    "drs": _not_run_evaluator("drs"),
+}
+
+
+@dataclass
+class ExpectationRun:
+    path: Path
+    design: Path
+    results: list[StatementResult]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+def run_expectations(path: str | Path) -> ExpectationRun:
+    """Load and run one expectation file.  Raises :class:`ExpectError` or :class:`DesignError` on bad input."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExpectError([Diagnostic(str(p), None, None, "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExpectError([Diagnostic(str(p), None, None, f"cannot read: {exc}")]) from None
+    try:
+        data = parse_text(text, str(p))
+    except DesignError as exc:
+        raise ExpectError(exc.diagnostics) from None
+    probe = Context(p, None, text)  # type: ignore[arg-type]
+    if not isinstance(data, dict):
+        raise probe.error("an expectation file is a mapping with 'design' and sections")
+    for key in data:
+        if key not in SECTIONS:
+            raise ExpectError([_key_diag(probe, key, f"unknown section '{key}' (expected one of {', '.join(SECTIONS)})")])
+    if not isinstance(data.get("design"), str):
+        raise probe.error("'design' (the design file, relative to this file) is required", "design")
+    design = (p.parent / data["design"]).resolve() if not Path(data["design"]).is_absolute() else Path(data["design"])
+    inv = load(design)
+    ctx = Context(p, inv, text)
+    snapshots: dict[tuple[str, ...], Snapshot] = {}
+
+    def factory(fail: list[str]) -> Snapshot:
+        key = tuple(fail)
+        if key not in snapshots:
+            snapshots[key] = Snapshot(inv, fail=fail)
+        return snapshots[key]
+
+    results: list[StatementResult] = []
+    for section in SECTIONS[1:]:
+        if section in data:
+            results.extend(EVALUATORS[section](factory, data[section], ctx.within(section)))
+    return ExpectationRun(p, design, results)
+
+
+def _key_diag(ctx: Context, key: str, message: str) -> Diagnostic:
+    smap = SourceMap(ctx.text)
+    pos = smap.locate((key,), "key")
+    return Diagnostic(str(ctx.path), pos[0] if pos else None, pos[1] if pos else None, message)

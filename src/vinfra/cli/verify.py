@@ -1,0 +1,48 @@
+"""``vinfra verify``: run expectation files and report every statement that does not hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..analysis.expect import ExpectError, run_expectations
+from ..io.errors import DesignError
+from .main import EXIT_BAD_INPUT, app, err, out, report_design_error
+
+
+@app.command()
+def verify(
+    files: list[Path] = typer.Argument(..., help="Expectation files (NAME.expect.yaml).", show_default=False),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list statements that passed or did not run."),
+) -> None:
+    """Check a design against its expectation file: reach and failures run; sections whose analysis does not
+    exist yet are reported as not run.  Exit 1 if a statement failed, 2 on bad input."""
+    passed = failed = not_run = 0
+    bad_input = False
+    for path in files:
+        try:
+            run = run_expectations(path)
+        except ExpectError as exc:
+            for d in exc.diagnostics:
+                err.print(str(d), markup=False)
+            bad_input = True
+            continue
+        except DesignError as exc:
+            report_design_error(exc)
+            bad_input = True
+            continue
+        for r in run.results:
+            if r.status == "fail":
+                out.print(f"FAIL {r.section}: {r.statement}: {r.detail}", markup=False)
+            elif verbose:
+                out.print(f"{r.status.upper()} {r.section}: {r.statement}" + (f" ({r.detail})" if r.detail else ""), markup=False)
+        p, f, n = run.count("pass"), run.count("fail"), run.count("not-run")
+        out.print(f"{path}: {p} passed, {f} failed, {n} not run", markup=False)
+        passed, failed, not_run = passed + p, failed + f, not_run + n
+    if len(files) > 1:
+        out.print(f"total: {passed} passed, {failed} failed, {not_run} not run", markup=False)
+    if bad_input:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,643 @@
+"""One ping's walk: ARP, the echo request and its reply, hop by hop.
+
+This is the single decision procedure behind both ``trace`` (which records every hop as a row) and
+``reach`` (which asks only for the verdict and memoizes the layer-2 legs by the nodes they touch).
+
+**The ping** (expectations-v1 "Meaning of reachable").  The sender picks its next hop: the
+destination when it is in the sender's subnet, else its own gateway (none: other subnets are
+unreachable).  Each layer-2 *leg* from X to next hop Y is:
+
+1. ARP request, broadcast from X (skipped when X learned Y from Y's own ARP request earlier in this
+   ping): it must reach a port that takes it and answers (F5, F9 for BUM);
+2. ARP reply, unicast from Y back to X;
+3. the IPv4 packet, unicast from X to Y.
+
+A router that receives the packet looks up the destination (:mod:`vinfra.network.l3`), and the next
+leg starts from its outgoing interface; the echo reply travels back the same way from the
+destination, with its own next hops.  Endpoints without an address are judged at layer 2: one leg
+with ARP semantics in each direction.
+
+**Layer 2.** A frame leaves a host on the uplink(s) teaming picks (T1-T5, shotgun: all), is admitted
+by the switch port into a VLAN (V1-V4, V6, V8), and crosses the active topology (spanning tree
+converged, :mod:`vinfra.network.stp`).  Broadcast is flooded; unicast goes to where the destination
+MAC was learned, which is where the destination sends its own frames of this conversation (a steady
+state of MAC learning).  At a host port the switch sends the frame with the egress tag of its port
+(a channel: one member, by the switch's hash); the vSwitch takes it only if the port group accepts the
+tag (V2, V6), and only on the uplink F9 allows.  Two ports of one vSwitch with the same VLAN talk
+inside the host (F3); frames from one of them that come back from the wire to the other are dropped by
+the reverse-path check (F10) because their source MAC is local.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
+
+from .detection import delivery_nodes
+from .endpoints import Endpoint
+from .frames import BROADCAST, Frame, channel_hash_index
+from .l3 import L3If
+from .stp import Node
+from .teaming import HASHED, TeamState
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+MAX_ROUTED_HOPS = 32
+NO_IP = IPv4Address(0)
+
+
+@dataclass(frozen=True)
+class HostAgent:
+    ep: Endpoint
+
+    @property
+    def key(self) -> str:
+        return self.ep.name
+
+    @property
+    def mac(self) -> str:
+        return self.ep.mac
+
+    @property
+    def ip(self) -> IPv4Address:
+        return self.ep.ip.ip if self.ep.ip is not None else NO_IP
+
+    def __str__(self) -> str:
+        return self.ep.name
+
+
+@dataclass(frozen=True)
+class RouterAgent:
+    iface: L3If
+    ip: IPv4Address  # the address it answers for (its own, or a VIP)
+    mac: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.iface.ref}@{self.ip}"
+
+    @property
+    def router(self) -> str:
+        return self.iface.router
+
+    def __str__(self) -> str:
+        return self.iface.ref if self.ip == self.iface.ip.ip else f"{self.iface.ref} ({self.ip})"
+
+
+Agent = HostAgent | RouterAgent
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    reason: str | None = None
+    rule: str | None = None
+    rows: list[dict] = field(default_factory=list)
+
+
+class Unreachable(Exception):
+    def __init__(self, reason: str, rule: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.rule = rule
+
+
+# a view is what a leg needs to know of an agent for one frame: where its frames enter the fabric, and
+# where a flooded / a unicast frame must be for it to arrive
+Sends = tuple[tuple[str | None, Node], ...]  # (uplink or None for a router, entry node)
+Takes = tuple[tuple[str | None, Node, object], ...]  # (uplink, node, tag)
+
+
+class Forwarding:
+    """The walk of pings over one snapshot.  ``record=True`` keeps rows and reasons (trace)."""
+
+    def __init__(self, snap: Snapshot, record: bool = False, size: int | None = None) -> None:
+        self.snap = snap
+        self.record = record
+        #: ICMP payload bytes of a don't-fragment ping (``vmkping -d -s``); None: MTU is not checked
+        self.size = size
+        self.rows: list[dict] = []
+        self._leg_memo: dict[tuple, bool] = {}
+        self._view_memo: dict[tuple, tuple] = {}
+        self._sensitive: dict[tuple, bool] = {}  # by (team, alive): sensitivity depends on the team only
+        self._view_keys: dict[str, tuple | None] = {}
+        self._delivery: dict[tuple, list] = {}
+        #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
+        self.apart = False
+
+    # rows ----------------------------------------------------------------------------------------------------
+    def _row(self, device: str, decision: str, rule: str | None = None, *, frame: Frame | None = None,
+             inp: str | None = None, out: str | None = None, vlan: int | None = None, tag: object = "-") -> None:
+        if not self.record:
+            return
+        self.rows.append({
+            "hop": len(self.rows) + 1, "device": device, "in": inp, "out": out, "vlan": vlan,
+            "tag": None if tag == "-" else ("untagged" if tag is None else tag),
+            "frame": frame.describe() if frame is not None else None, "decision": decision, "rule": rule,
+        })
+
+    # host views ---------------------------------------------------------------------------------------------
+    def team(self, ep: Endpoint) -> TeamState | None:
+        return self.snap.team_states.get(ep.team_key)
+
+    def host_problem(self, ep: Endpoint) -> str | None:
+        """Why a host port sends and takes nothing at all, or None."""
+        inv = self.snap.inventory
+        if not self.snap.host_alive(ep.device):
+            return f"{ep.device} has failed"
+        if ep.vm is not None:
+            vm = inv.vms[ep.vm]
+            if vm.power != "on":
+                return f"{ep.vm} is powered {vm.power}"
+            if not vm.nics[ep.nic or 0].connected:
+                return f"{ep.name} is not connected"
+        if self.team(ep) is None:
+            return f"{ep.name}: port group {ep.network} has no team on {ep.device}"
+        return None
+
+    def sensitive(self, ep: Endpoint) -> bool:
+        """Whether the uplink a frame uses or arrives on depends on the frame (IP hash over ports that lead
+        to different places; a port-channel facing a team that does not hash: M1, M2, M4)."""
+        ts = self.team(ep)
+        memo_key = (ep.team_key, self.host_problem(ep) is None)
+        got = self._sensitive.get(memo_key)
+        if got is not None:
+            return got
+        result = False
+        if ts is not None and ts.active and self.host_problem(ep) is None:
+            ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
+            if ts.team.policy in HASHED and not ts.shotgun:
+                entries = {up.entry(ts.pg.egress_tag())[0] for up in ups}
+                ends = {up.end.name if up.end is not None else None for up in ups}
+                result = len(entries) > 1 or len(ends) > 1
+            for u in ts.team.uplinks:
+                up = self.snap.uplinks(ep.device, u)
+                if up.end is not None and up.end.channel is not None and up.reason is None:
+                    receivers = {self._member_vmnic(ep, m) for m in up.end.members}
+                    if ts.team.policy not in HASHED or not receivers <= set(ts.active):
+                        result = True
+        self._sensitive[memo_key] = result
+        return result
+
+    def _member_vmnic(self, ep: Endpoint, member) -> str | None:
+        peer = self.snap.cabling.peer(member)
+        return peer.interface if peer is not None and peer.device == ep.device else None
+
+    def host_sends(self, ep: Endpoint, frame: Frame) -> tuple[Sends, list[str]]:
+        """Entry nodes of a frame sent by a host port, and why any uplink failed."""
+        problem = self.host_problem(ep)
+        if problem:
+            return (), [problem]
+        ts = self.team(ep)
+        assert ts is not None
+        ups = ts.sends_on(ep.port_id, ep.mac, frame, self.snap.settings)
+        if not ups:
+            return (), [f"{ep.name}: every active and standby uplink of port group {ts.team.portgroup} has failed "
+                        f"({self._failed_text(ts)}); it talks only inside {ep.device} (F6, T10)"]
+        out: list[tuple[str | None, Node]] = []
+        why: list[str] = []
+        tag = ts.pg.egress_tag()
+        for u in ups:
+            up = self.snap.uplinks(ep.device, u)
+            node, problem = up.entry(tag)
+            if node is None:
+                why.append(f"{ep.name} sends on {u}: {problem}")
+            else:
+                out.append((u, node))
+        return tuple(out), why
+
+    def _failed_text(self, ts: TeamState) -> str:
+        return "; ".join(f"{u}: {why}" for u, why in sorted(ts.detection.failed.items())) or "none in the team"
+
+    def host_takes(self, ep: Endpoint, frame: Frame, loc: tuple[str, ...] | None) -> tuple[Takes, list[str]]:
+        """Nodes where ``frame`` must be for the port to receive it.
+
+        ``loc`` None: a flooded frame (BUM), which reaches every port of the VLAN; otherwise the uplinks
+        where the port's MAC is learned (unicast goes there).
+        """
+        problem = self.host_problem(ep)
+        if problem:
+            return (), [problem]
+        ts = self.team(ep)
+        assert ts is not None
+        home = ts.home(ep.port_id, ep.mac)
+        settings = self.snap.settings
+        out: list[tuple[str | None, Node, object]] = []
+        why: list[str] = []
+        seen_ends: set[str] = set()
+        candidates = ts.team.uplinks if loc is None else loc
+        for u in candidates:
+            up = self.snap.uplinks(ep.device, u)
+            if up.reason is not None:
+                if loc is not None or u in ts.active:
+                    why.append(f"{ep.device}:{u}: {up.reason}")
+                continue
+            assert up.end is not None
+            if up.end.name in seen_ends:
+                continue
+            seen_ends.add(up.end.name)
+            receiver = u
+            if up.end.channel is not None:
+                members = up.end.members
+                m = members[channel_hash_index(frame, len(members), settings.switch_channel_hash)]
+                receiver = self._member_vmnic(ep, m) or f"{m}"
+                up = self.snap.uplinks(ep.device, receiver) if receiver in ts.team.uplinks else up
+            if loc is None:
+                ok = ts.delivers_bum(receiver, home)
+                rule = "F9"
+                kind = "broadcast"
+            else:
+                ok = ts.delivers_unicast(receiver, home, settings)
+                rule = "F9"
+                kind = "unicast"
+            if not ok:
+                role = ("unused" if receiver in ts.team.unused else "standby" if receiver in ts.team.standby
+                        else "not the home uplink" if receiver in ts.active else "not in the team")
+                via = f" (the switch hashed it onto member {receiver} of {up.end.name})" if up.end.channel else ""
+                why.append(f"{kind} for {ep.name} arrives on {receiver}{via}, which is {role} for it: dropped ({rule})")
+                continue
+            dkey = (ep.device, receiver, ts.pg)
+            nodes = self._delivery.get(dkey)
+            if nodes is None:
+                nodes = self._delivery[dkey] = delivery_nodes(self.snap, up, ts.pg)
+            if not nodes:
+                why.append(self._admission_problem(ep, ts, up))
+                continue
+            for node, tag in nodes:
+                out.append((receiver, node, tag))
+        return tuple(out), why
+
+    def _admission_problem(self, ep: Endpoint, ts: TeamState, up) -> str:
+        pg = ts.pg
+        v = up.vlans
+        tag = pg.egress_tag()
+        vlan = v.ingress(tag) if v is not None else None
+        if pg.vlan not in (None, 0, 4095) and v is not None and v.mode == "trunk" and pg.vlan == v.native_vlan:
+            return (f"{up.port} sends native VLAN {pg.vlan} untagged and port group {ts.team.portgroup} "
+                    f"(VLAN {pg.vlan}) takes only frames tagged {pg.vlan}: no inbound traffic (V6)")
+        if vlan is None or v is None:
+            return f"{pg} of port group {ts.team.portgroup} is not carried by {up.port} (V8)"
+        ok, etag = v.egress(vlan)
+        if not ok:
+            return f"VLAN {vlan} is not allowed on {up.port} (V8)"
+        return f"{up.port} sends VLAN {vlan} {'untagged' if etag is None else f'tagged {etag}'}, which port group {ts.team.portgroup} ({pg}) does not take (V2)"
+
+    # router views ---------------------------------------------------------------------------------------------
+    def router_view(self, a: RouterAgent) -> tuple[Sends, Takes, list[str]]:
+        i = a.iface
+        if not i.up:
+            return (), (), [f"{i.ref} is down: {i.reason}"]
+        if i.node is None:
+            return (), (), []
+        return ((None, i.node),), ((None, i.node, None),), []
+
+    # views -------------------------------------------------------------------------------------------------------
+    def view_key(self, ep: Endpoint) -> tuple | None:
+        """What an insensitive host port's views depend on: its team and home uplink (None: compute per frame)."""
+        if self.record:
+            return None
+        got = self._view_keys.get(ep.name, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        if self.sensitive(ep):
+            key = None
+        else:
+            ts = self.team(ep)
+            key = (ep.team_key, None if ts is None else ts.home(ep.port_id, ep.mac), self.host_problem(ep) is None)
+        self._view_keys[ep.name] = key
+        return key
+
+    def sends(self, a: Agent, frame: Frame) -> tuple[Sends, list[str]]:
+        if isinstance(a, RouterAgent):
+            s, _, why = self.router_view(a)
+            return (self._comp_sends(s), why) if not self.record else (s, why)
+        key = self.view_key(a.ep)
+        if key is None:
+            s, why = self.host_sends(a.ep, frame)
+            return (s, why) if self.record else (self._comp_sends(s), why)
+        key = ("s", *key)
+        got = self._view_memo.get(key)
+        if got is None:
+            s, why = self.host_sends(a.ep, frame)
+            got = self._view_memo[key] = (self._comp_sends(s), why[:1])
+        return got
+
+    def takes(self, a: Agent, frame: Frame, loc: tuple[str, ...] | None) -> tuple[Takes, list[str]]:
+        if isinstance(a, RouterAgent):
+            _, t, why = self.router_view(a)
+            return (self._comp_takes(t), why) if not self.record else (t, why)
+        key = self.view_key(a.ep)
+        if key is None:
+            t, why = self.host_takes(a.ep, frame, loc)
+            return (t, why) if self.record else (self._comp_takes(t), why)
+        key = ("t", loc is None, *key)
+        got = self._view_memo.get(key)
+        if got is None:
+            t, why = self.host_takes(a.ep, frame, loc)
+            got = self._view_memo[key] = (self._comp_takes(t), why[:1])
+        return got
+
+    def _comp_sends(self, sends: Sends) -> Sends:
+        comp = self.snap.active.component
+        return tuple(sorted({(None, comp(n)) for _, n in sends}, key=repr))  # type: ignore[misc]
+
+    def _comp_takes(self, takes: Takes) -> Takes:
+        comp = self.snap.active.component
+        return tuple(sorted({(None, comp(n), None) for _, n, _ in takes}, key=repr))  # type: ignore[misc]
+
+    def _reaches(self, a, b) -> bool:
+        if self.record:
+            return self.snap.active.reaches(a, b)
+        return self.snap.active.reaches_component(a, b)
+
+    def location(self, a: Agent, conversation: Frame) -> tuple[str, ...] | None:
+        """Where an agent's MAC is learned: the uplinks it sends this conversation's packets on."""
+        if isinstance(a, RouterAgent):
+            return ()
+        sends, _ = self.host_sends(a.ep, conversation) if self.view_key(a.ep) is None else self._home_sends(a.ep)
+        return tuple(u for u, _ in sends if u is not None)
+
+    def _home_sends(self, ep: Endpoint) -> tuple[Sends, list[str]]:
+        key = ("loc", ep.team_key, self.view_key(ep))
+        got = self._view_memo.get(key)
+        if got is None:
+            got = self._view_memo[key] = self.host_sends(ep, Frame("ip", ep.mac, ep.mac, NO_IP, NO_IP))
+        return got
+
+    # one layer-2 leg -------------------------------------------------------------------------------------------
+    def leg(self, x: Agent, y: Agent, ip_src: IPv4Address, ip_dst: IPv4Address, need_arp: bool) -> None:
+        """Raise :class:`Unreachable` unless X's packet to Y, with ARP first when needed, gets through."""
+        if isinstance(x, HostAgent) and isinstance(y, HostAgent) and x.ep.device == y.ep.device and not self.apart:
+            tx, ty = self.team(x.ep), self.team(y.ep)
+            if tx is not None and ty is not None and (tx.team.kind, tx.team.switch) == (ty.team.kind, ty.team.switch):
+                for a in (x, y):
+                    problem = self.host_problem(a.ep)
+                    if problem:
+                        raise Unreachable(problem)
+                if tx.pg.local_key == ty.pg.local_key:
+                    self._row(x.ep.device, f"{x} -> {y}: same vSwitch {tx.team.switch}, same VLAN: delivered inside the host",
+                              "F3", inp=str(x), out=str(y), vlan=tx.pg.vlan)
+                    return
+                raise Unreachable(f"{x} and {y} share vSwitch {tx.team.switch} but not a VLAN; frames between them "
+                                  f"that return from the wire carry a local source MAC and are dropped (F10)", "F10")
+        if isinstance(x, RouterAgent) and isinstance(y, RouterAgent) and x.iface.peer is not None:
+            if not (x.iface.up and y.iface.up):
+                raise Unreachable(f"routed link {x.iface.ref}--{y.iface.ref} is down")
+            self._row(x.router, f"routed link to {y.iface.ref}", "L3", out=x.iface.name)
+            return
+        arp_req = Frame("arp-request", x.mac, BROADCAST, x.ip, y.ip)
+        arp_rep = Frame("arp-reply", y.mac, x.mac, y.ip, x.ip)
+        ip = Frame("ip", x.mac, y.mac, ip_src, ip_dst)
+        back = Frame("ip", y.mac, x.mac, ip_dst, ip_src)
+        steps: list[tuple[Agent, Agent, Frame, Frame | None]] = []
+        if need_arp:
+            steps.append((x, y, arp_req, None))
+            steps.append((y, x, arp_rep, ip))
+        steps.append((x, y, ip, back))
+        memo_key = None
+        if not self.record:
+            # agents whose views do not depend on the frame are memoized by identity first
+            fixed = all(isinstance(a, RouterAgent) or self.view_key(a.ep) is not None for a in (x, y))
+            id_key = (x.key, y.key, need_arp) if fixed else None
+            got = self._leg_memo.get(id_key) if id_key is not None else None  # type: ignore[arg-type]
+            if got is True:
+                return
+            if got is False:
+                raise Unreachable("unreachable")
+            memo_key = tuple(
+                (self.sends(s, f)[0], self.takes(r, f, None if c is None else self.location(r, c))[0])
+                for s, r, f, c in steps)
+            got = self._leg_memo.get(memo_key)
+            if got is not None:
+                if id_key is not None:
+                    self._leg_memo[id_key] = got  # type: ignore[index]
+                if got:
+                    return
+                raise Unreachable("unreachable")
+        try:
+            for s, r, f, c in steps:
+                self.step(s, r, f, c)
+        except Unreachable:
+            if memo_key is not None:
+                self._leg_memo[memo_key] = False
+                if id_key is not None:
+                    self._leg_memo[id_key] = False  # type: ignore[index]
+            raise
+        if memo_key is not None:
+            self._leg_memo[memo_key] = True
+            if id_key is not None:
+                self._leg_memo[id_key] = True  # type: ignore[index]
+
+    def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None) -> None:
+        """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location)."""
+        sends, why_s = self.sends(s, frame)
+        loc = None if conversation is None else self.location(r, conversation)
+        takes, why_r = self.takes(r, frame, loc)
+        for u, entry in sends:
+            for ru, node, tag in takes:
+                if self._reaches(entry, node):
+                    if self.record:
+                        self._record_path(s, r, frame, u, entry, ru, node, tag)
+                        if self.size is not None and frame.is_ip:
+                            self._check_mtu(s, r, u, entry, ru, node)
+                    return
+        if not sends:
+            raise Unreachable(why_s[0] if why_s else f"{s} cannot send", _rule_of(why_s[0]) if why_s else None)
+        if not takes:
+            raise Unreachable(f"{frame.describe()} from {s} never reaches {r}: " + (why_r[0] if why_r else "no port takes it"),
+                              _rule_of(why_r[0]) if why_r else None)
+        if not self.record:
+            raise Unreachable(f"{frame.describe()}: no layer-2 path from {s} to {r}", "STP")
+        u, entry = sends[0]
+        _, node, _ = takes[0]
+        where = f"{s}'s uplink {u} leads to {entry[0]} (VLAN {entry[1]})" if u else f"{s} sits in {entry[0]} VLAN {entry[1]}"
+        raise Unreachable(f"{frame.describe()}: {where}, which has no layer-2 path to {r} at {node[0]} (VLAN {node[1]})"
+                          + (f"; {why_s[0]}" if why_s else ""), "STP")
+
+    def _check_mtu(self, s: Agent, r: Agent, u: str | None, entry: Node, ru: str | None, node: Node) -> None:
+        """S7: a don't-fragment packet larger than any MTU on its path is dropped (M11)."""
+        assert self.size is not None
+        length = self.size + 28  # ICMP and IPv4 headers
+        parts: list[tuple[int, str]] = []
+        inv = self.snap.inventory
+        from .stp import end_settings
+
+        for agent, uplink in ((s, u), (r, ru)):
+            if isinstance(agent, HostAgent):
+                ts = self.team(agent.ep)
+                assert ts is not None
+                parts.append((ts.team.mtu, f"{ts.team.switch} on {agent.ep.device}"))
+                if agent.ep.kind == "vmk":
+                    vmk = inv.hosts[agent.ep.device].vmkernel[agent.ep.interface or ""]
+                    parts.append((vmk.mtu, agent.ep.name))
+                port = self.snap.uplinks(agent.ep.device, uplink or "").port
+                if port is not None:
+                    parts.append((end_settings(self.snap, self.snap.port_end(port)).mtu, str(port)))
+            else:
+                parts.append((inv.switches[agent.iface.owner].interfaces[agent.iface.name].mtu, agent.iface.ref))
+        for h in self.snap.active.path(entry, node) or []:
+            link = self.snap.logical_links[h.link]
+            for end in (link.a, link.b):
+                parts.append((end_settings(self.snap, end).mtu, end.name))
+        for mtu, where in parts:
+            if length > mtu:
+                raise Unreachable(f"a {length}-byte packet with don't-fragment set exceeds the MTU {mtu} of {where} (S7, M11)", "S7")
+
+    def _record_path(self, s: Agent, r: Agent, frame: Frame, u: str | None, entry: Node, ru: str | None,
+                     node: Node, tag: object) -> None:
+        """Rows for one frame: the sender, each bridge it crosses (in, out, VLAN, tag), the receiver."""
+        first_in: str | None = None
+        if isinstance(s, HostAgent):
+            ts = self.team(s.ep)
+            assert ts is not None
+            policy = ts.team.policy
+            rule = "T14" if ts.shotgun else {"port_id": "T1", "mac_hash": "T2", "ip_hash": "T3", "explicit": "T4",
+                                             "load_based": "T5", "lag": "T6"}.get(policy, "T1")
+            self._row(s.ep.device, f"{s} ({ts.pg}) sends on {u}: {policy}{' (shotgun)' if ts.shotgun else ''}",
+                      rule, frame=frame, inp=s.ep.name, out=u, vlan=ts.pg.vlan, tag=ts.pg.egress_tag())
+            first_in = str(self.snap.uplinks(s.ep.device, u).port)  # type: ignore[arg-type]
+        else:
+            first_in = f"{s.iface.ref} (SVI)" if s.iface.kind == "svi" else s.iface.ref
+        hops = self.snap.active.path(entry, node) or []
+        how = "flood" if frame.bum else "forward to learned MAC"
+        ins = [first_in] + [h.in_port for h in hops]
+        outs = [h.out_port for h in hops]
+        nodes = [entry] + [h.dst for h in hops]
+        if isinstance(r, HostAgent):
+            assert ru is not None
+            outs.append(str(self.snap.uplinks(r.ep.device, ru).port))
+        else:
+            outs.append(f"{r.iface.ref} (SVI)" if r.iface.kind == "svi" else r.iface.ref)
+        for k, (n, i, o) in enumerate(zip(nodes, ins, outs, strict=True)):
+            wire = hops[k].tag if k < len(hops) else (tag if isinstance(r, HostAgent) else "-")
+            rule = "F5" if frame.bum else ("STP" if k < len(hops) else "F4")
+            self._row(n[0], f"{how}: VLAN {n[1]} out {o}" + ("" if wire == "-" else f" (tag {'none' if wire is None else wire})"), rule,
+                      frame=frame, inp=i, out=o, vlan=n[1], tag=wire)
+        if isinstance(r, HostAgent):
+            ts = self.team(r.ep)
+            assert ts is not None
+            self._row(r.ep.device, f"delivered to {r} ({ts.pg}) on {ru}", "F9" if frame.bum else "V2", frame=frame,
+                      inp=ru, out=r.ep.name, vlan=ts.pg.vlan, tag=tag)
+        else:
+            self._row(r.router, f"received by {r}", "L3", frame=frame, inp=r.iface.name, vlan=node[1])
+
+    # next hops ---------------------------------------------------------------------------------------------------
+    def agent_for(self, x: Agent, ip: IPv4Address) -> list[Agent]:
+        """Who may answer ARP for ``ip`` on X's segment: host ports and router interfaces with that address,
+        and for an FHRP virtual IP the router active for it where X's frames enter."""
+        snap = self.snap
+        out: list[Agent] = []
+        for e in snap.endpoints.by_ip.get(ip, ()):
+            if e.on_host:
+                out.append(HostAgent(e))
+        for i in snap.l3.by_ip.get(ip, ()):
+            out.append(RouterAgent(i, ip, i.mac))
+        if ip in snap.l3.vip_mac:
+            nodes: list[Node] = []
+            if isinstance(x, RouterAgent):
+                if x.iface.node is not None:
+                    nodes.append(x.iface.node)
+            else:
+                sends, _ = self.sends(x, Frame("arp-request", x.mac, BROADCAST, x.ip, ip))
+                nodes.extend(n for _, n in sends)
+            for n in nodes:
+                act = snap.l3.vip_answerer(ip, n)
+                if act is not None:
+                    out.append(RouterAgent(act, ip, snap.l3.vip_mac[ip]))
+        return out
+
+    # the ping ------------------------------------------------------------------------------------------------------
+    def ping(self, src: Endpoint, dst: Endpoint) -> Verdict:
+        self.rows = []
+        try:
+            if src.ip is None or dst.ip is None:
+                a, b = self._agent(src), self._agent(dst)
+                self._row(str(a), "no IPv4 address at one end: judged at layer 2", None)
+                self.leg(a, b, NO_IP, NO_IP, True)
+                self.leg(b, a, NO_IP, NO_IP, True)
+                return Verdict(True, rows=self.rows)
+            learned: set[tuple[str, IPv4Address]] = set()
+            answered = self.deliver(src, dst, src.ip.ip, dst.ip.ip, learned)
+            self.deliver(answered, src, dst.ip.ip, src.ip.ip, learned)
+            return Verdict(True, rows=self.rows)
+        except Unreachable as exc:
+            return Verdict(False, exc.reason, exc.rule, rows=self.rows)
+
+    def _agent(self, e: Endpoint) -> Agent:
+        if e.on_host:
+            return HostAgent(e)
+        if e.kind == "vip":
+            owners = self.snap.l3.vip_owners.get(e.ip.ip) if e.ip else None  # type: ignore[union-attr]
+            if not owners:
+                raise Unreachable(f"no live router is active for {e.name}")
+            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac[e.ip.ip])  # type: ignore[union-attr]
+        i = self.snap.l3.by_ref.get(f"{e.device}:{e.interface}")
+        if i is None:
+            raise Unreachable(f"{e.name} is not an L3 interface")
+        if not i.up:
+            raise Unreachable(f"{e.name} is down: {i.reason}")
+        return RouterAgent(i, i.ip.ip, i.mac)
+
+    def deliver(self, src: Endpoint | Agent, dst: Endpoint, ip_src: IPv4Address, ip_dst: IPv4Address,
+                learned: set[tuple[str, IPv4Address]]) -> Agent:
+        """Carry a packet from ``src`` to the owner of ``ip_dst``; return the agent that took it."""
+        snap = self.snap
+        x: Agent = self._agent(src) if isinstance(src, Endpoint) else src
+        router: str | None = None
+        for _ in range(MAX_ROUTED_HOPS):
+            if isinstance(x, HostAgent) and router is None:
+                ep = x.ep
+                assert ep.ip is not None
+                if ip_dst in ep.ip.network:
+                    nh = ip_dst
+                elif ep.gateway is not None:
+                    nh = ep.gateway
+                    self._row(ep.name, f"{ip_dst} is not in {ep.ip.network}: send to gateway {nh}", None)
+                else:
+                    raise Unreachable(f"{ep.name} has no gateway and {ip_dst} is outside {ep.ip.network}")
+            else:
+                r = router if router is not None else x.router  # type: ignore[union-attr]
+                own = snap.l3.owns(r, ip_dst)
+                if own is not None:
+                    self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
+                    return RouterAgent(own, ip_dst, snap.l3.vip_mac.get(ip_dst, own.mac))
+                rt = snap.l3.route(r, ip_dst)
+                if rt is None:
+                    raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
+                nh = ip_dst if rt.kind == "connected" else rt.next_hop  # type: ignore[assignment]
+                self._row(r, f"route {rt.network} {rt.kind} via {rt.iface.ref}" + (f", next hop {nh}" if rt.kind != "connected" else ""), "L3")
+                x = RouterAgent(rt.iface, rt.iface.ip.ip, rt.iface.mac)
+                router = None
+            candidates = self.agent_for(x, nh)
+            if not candidates:
+                raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
+            first_error: Unreachable | None = None
+            for y in candidates:
+                need_arp = (x.key, y.ip) not in learned
+                try:
+                    self.leg(x, y, ip_src, ip_dst, need_arp)
+                except Unreachable as exc:
+                    first_error = first_error or exc
+                    continue
+                if need_arp:
+                    learned.add((y.key, x.ip))
+                break
+            else:
+                assert first_error is not None
+                raise first_error
+            if isinstance(y, HostAgent):
+                if y.ep.ip is not None and y.ep.ip.ip == ip_dst:
+                    return y
+                raise Unreachable(f"next hop {nh} is {y}, which does not route")
+            x = y
+            router = y.router
+        raise Unreachable(f"routing loop toward {ip_dst}", "L3")
+
+
+def _rule_of(text: str) -> str | None:
+    for rule in ("V6", "V8", "V2", "F9", "F10", "F6", "T10"):
+        if f"({rule})" in text:
+            return rule
+    return None

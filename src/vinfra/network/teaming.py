@@ -1,0 +1,191 @@
+"""Teaming after failures: the uplinks each port group uses, and each port's home uplink.
+
+- **Failover** (T9, T10): ``A`` is the Active list with every failed member replaced, in order, by
+  the first usable Standby member not yet used (:attr:`Settings.standby_takes_failed_slot`; with it
+  off, Standby members are used only once every Active member has failed).  Unused members never
+  carry or deliver the port group's traffic.  All Active and Standby members down: cut off (F6).
+- **Failback** (T11): a snapshot is a steady state, so a recovered uplink is simply alive and takes
+  its slot back; Failback No only matters in time (simulation).
+- **Home uplink** of a port: T1/T5 ``A[port_id % n]`` with port IDs from :func:`assign_port_ids`;
+  T2 ``A[last MAC byte % n]``; T3 IP hash per frame (:func:`~vinfra.network.frames.ip_hash_index`);
+  T4 ``A[0]``; a vDS LAG hashes over its members like a port-channel.  In beacon shotgun mode every
+  member is used at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Inventory
+from .detection import Detection, detect
+from .frames import Frame, channel_hash_index, ip_hash_index, mac_bytes
+from .settings import Settings
+from .teams import Team
+from .vlans import PortGroupVlan
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+HASHED = ("ip_hash", "lag")  # policies that pick an uplink per frame and accept BUM on any member (F9)
+
+
+@dataclass(frozen=True)
+class TeamState:
+    """A team after detection and failover."""
+
+    team: Team
+    pg: PortGroupVlan
+    detection: Detection
+    active: tuple[str, ...]  # A: the uplinks in use, in slot order (T10)
+    lag_hash: str | None = None
+
+    @property
+    def shotgun(self) -> bool:
+        return self.detection.shotgun
+
+    @property
+    def cut_off(self) -> bool:
+        return not self.active
+
+    def sends_on(self, port_id: int, mac: str, frame: Frame, settings: Settings) -> tuple[str, ...]:
+        """The uplink(s) a frame from this port leaves on."""
+        a = self.active
+        if not a:
+            return ()
+        if self.shotgun:
+            return a
+        n = len(a)
+        policy = self.team.policy
+        if policy in ("port_id", "load_based"):
+            return (a[port_id % n],)
+        if policy == "mac_hash":
+            return (a[mac_bytes(mac)[5] % n],)
+        if policy == "ip_hash":
+            return (a[ip_hash_index(frame.hash_words(), n, settings.ip_hash)],)
+        if policy == "lag":
+            method = "src-dst-mac" if self.lag_hash and "mac" in self.lag_hash.lower() and "ip" not in self.lag_hash.lower() else "src-dst-ip"
+            return (a[channel_hash_index(frame, n, method)],)
+        return (a[0],)  # explicit (T4)
+
+    def home(self, port_id: int, mac: str) -> str | None:
+        """The home uplink of a port for policies that do not hash per frame."""
+        a = self.active
+        if not a or self.team.policy in HASHED:
+            return None
+        if self.team.policy in ("port_id", "load_based"):
+            return a[port_id % len(a)]
+        if self.team.policy == "mac_hash":
+            return a[mac_bytes(mac)[5] % len(a)]
+        return a[0]
+
+    def delivers_bum(self, uplink: str, home: str | None) -> bool:
+        """F9: BUM arriving on ``uplink`` reaches the port only on its home (any member when hashed)."""
+        if uplink not in self.active:
+            return False
+        if self.shotgun or self.team.policy in HASHED:
+            return True
+        return uplink == home
+
+    def delivers_unicast(self, uplink: str, home: str | None, settings: Settings) -> bool:
+        """F9: unicast from a Standby/Unused uplink never reaches the port; from another Active one
+        only with :attr:`Settings.unicast_on_other_active`."""
+        if uplink not in self.active:
+            return False
+        if self.shotgun or self.team.policy in HASHED or uplink == home:
+            return True
+        return settings.unicast_on_other_active
+
+
+
+
+def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str, ...]:
+    """T10: the Active list after failover."""
+    alive = set(det.alive)
+    if det.shotgun:
+        return tuple(m for m in team.active + team.standby if m in alive)
+    standby = [m for m in team.standby if m in alive]
+    if settings.standby_takes_failed_slot:
+        out: list[str] = []
+        for m in team.active:
+            if m in alive:
+                out.append(m)
+            elif standby:
+                out.append(standby.pop(0))
+        return tuple(out)
+    active = tuple(m for m in team.active if m in alive)
+    return active or tuple(standby)
+
+
+def portgroup_vlan(inv: Inventory, team: Team) -> PortGroupVlan:
+    if team.kind == "vds":
+        pg = inv.dvswitches[team.switch].portgroups[team.portgroup]
+        if not isinstance(pg.vlan, int) and pg.vlan.pvlan is not None:
+            return PortGroupVlan(None, None, pg.vlan.pvlan)
+    return PortGroupVlan(team.vlan, team.trunk, None)
+
+
+class TeamStates(Mapping[tuple[str, str], TeamState]):
+    """Every team's state, keyed like :attr:`Snapshot.teams`, worked out on first use of each key (a
+    trace touches a handful of the tens of thousands a large design has)."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self._done: dict[tuple[str, str], TeamState] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> TeamState:
+        got = self._done.get(key)
+        if got is None:
+            got = self._done[key] = team_state(self.snap, self.snap.teams[key])
+        return got
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.snap.teams)
+
+    def __len__(self) -> int:
+        return len(self.snap.teams)
+
+
+def team_state(snap: Snapshot, team: Team) -> TeamState:
+    inv = snap.inventory
+    pg = portgroup_vlan(inv, team)
+    det = detect(snap, team, pg)
+    lag_hash = None
+    if team.kind == "vds" and team.lag:
+        lag = inv.dvswitches[team.switch].lacp.lags.get(team.lag)
+        lag_hash = lag.hash if lag is not None else None
+    return TeamState(team, pg, det, current_active(team, det, snap.settings), lag_hash)
+
+
+def build_team_states(snap: Snapshot) -> TeamStates:
+    return TeamStates(snap)
+
+
+def assign_port_ids(inv: Inventory) -> dict[tuple[str, str, int | str], int]:
+    """T1 [model]: port IDs per vSwitch (per host proxy switch for a vDS), numbered from 0 in this
+    order: the host's VMkernel and Service Console ports as declared, then the NICs of the VMs on the
+    host in design order, each VM's NICs in order.
+
+    Keys: ``(host, "vmk", name)`` and ``(vm, "nic", index)``.
+    """
+    counters: dict[tuple[str, str, str], int] = {}
+    out: dict[tuple[str, str, int | str], int] = {}
+
+    def switch_of(host: str, network: str) -> tuple[str, str, str] | None:
+        pg = inv.portgroup_of(host, network)
+        return (host, pg[0], pg[1]) if pg else None
+
+    for hname, host in inv.hosts.items():
+        for kname, vmk in host.vmkernel.items():
+            sw = switch_of(hname, vmk.portgroup)
+            if sw is not None:
+                out[(hname, "vmk", kname)] = counters.get(sw, 0)
+                counters[sw] = counters.get(sw, 0) + 1
+        for vname in inv.vms_on(hname):
+            for i, nic in enumerate(inv.vms[vname].nics):
+                sw = switch_of(hname, nic.network)
+                if sw is not None:
+                    out[(vname, "nic", i)] = counters.get(sw, 0)
+                    counters[sw] = counters.get(sw, 0) + 1
+    return out
