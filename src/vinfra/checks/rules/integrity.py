@@ -53,7 +53,10 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
         f = s.iface.fhrp
         if f is not None:
             vip_groups[(f.vip, ctx.domain(s.bridge, s.vlan), f.protocol, f.group)].append(s.ref)
+    own_addresses = {s.iface.ip.ip: s.ref for s in ctx.svis if s.iface.ip is not None}
     for (vip, _, proto, group), refs in vip_groups.items():
+        if proto == "vrrp" and own_addresses.get(vip) in refs:
+            continue  # a VRRP address owner uses its own interface address as the virtual IP
         owners[vip][f"virtual IP {vip} ({proto.upper()} {group} on {join(sorted(refs))})"] = \
             ("switches", refs[0].split(":")[0], "interfaces", refs[0].split(":")[1], "fhrp", "vip")
     for sname, sw in ctx.inv.switches.items():
