@@ -88,9 +88,11 @@ def channel_split_across_switches(ctx: CheckContext) -> Iterator[Issue]:
         if len(units) == 1:
             why = (f"{join(switches)} are an MLAG pair, but {join(sorted(channels))} are separate local channels "
                    "(no common mlag_id)")
-            fix = "; ".join(fixes.on_switch(ch.po_refs[0].device, ctx.platform(ch.po_refs[0]),
-                                            [f"{'vpc' if ctx.platform(ch.po_refs[0]) == 'nxos' else 'mlag'} {_po_number(ch)}"],
-                                            ch.po_refs[0].interface) for ch in channels.values())
+            number = min(_po_number(ch) for ch in channels.values())
+            fix = "; then ".join(fixes.on_switch(ch.po_refs[0].device, ctx.platform(ch.po_refs[0]),
+                                                 [f"{'vpc' if ctx.platform(ch.po_refs[0]) == 'nxos' else 'mlag'} {number} "
+                                                  f"(mlag_id: {number})"], ch.po_refs[0].interface)
+                                 for ch in channels.values())
         else:
             why = f"{join(switches)} are neither one stack nor an MLAG pair"
             fix = fixes.on_host(join(objs), "teaming.policy: port_id, and remove the channels (no channel-group)")
@@ -170,9 +172,9 @@ def lacp_to_standard_vswitch(ctx: CheckContext) -> Iterator[Issue]:
         else:
             switch_fix = "; then ".join(fixes.on_switch(m.device, ctx.platform(m), [fixes.no_channel_group(ctx.platform(m))],
                                                         m.interface) for m in members)
-        host_fix = fixes.on_host(join(sorted({n.device for n in nics})), "or move the vmnics to a vDS with a LAG in "
+        host_fix = fixes.on_host(join(sorted({n.device for n in nics})), "move the vmnics to a vDS with a LAG in "
                                  "active mode (lacp.lags) and use it (teaming.policy: lag:<name>)")
-        yield Issue((ch.key, *map(str, members), *map(str, nics)), msg, fixes.combine(switch_fix, host_fix),
+        yield Issue((ch.key, *map(str, members), *map(str, nics)), msg, fixes.combine(switch_fix, "or " + host_fix),
                     ctx.iface_path(members[0], "channel_mode"))
 
 

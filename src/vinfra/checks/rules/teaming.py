@@ -47,19 +47,34 @@ def free_po_number(ctx: CheckContext, switch: str) -> int:
     return n
 
 
+def _number(ch: object) -> int | None:
+    name = ch.po_refs[0].interface  # type: ignore[attr-defined]
+    return po_number(name)
+
+
 def static_channel_fix(ctx: CheckContext, ports: list[InterfaceRef]) -> str:
-    """Switch commands that bundle ``ports`` into one static channel (T3), per switch."""
-    number = None
-    for p in ports:
-        ch = ctx.channel(p)
-        if ch is not None:
-            number = int(ch.po_refs[0].interface[2:]) if po_number(ch.po_refs[0].interface) is not None else None
-            break
+    """Switch commands that make ``ports`` one static channel (T3): the ports that are in no
+    channel, in another one or negotiating join the first channel found (or a free number); on
+    an MLAG pair, both peers' port-channels get the same vPC / MLAG id."""
+    channels = [ch for p in ports if (ch := ctx.channel(p)) is not None]
+    number = next((n for ch in channels if (n := _number(ch)) is not None), None)
     if number is None:
         number = free_po_number(ctx, ports[0].device)
     parts = []
     for p in ports:
-        parts.append(fixes.on_switch(p.device, ctx.platform(p), [fixes.channel_group(ctx.platform(p), number, "on")], p.interface))
+        ch = ctx.channel(p)
+        iface = ctx.iface(p)
+        if ch is not None and iface.channel_group == number and iface.channel_mode == "on":
+            continue
+        parts.append(fixes.on_switch(p.device, ctx.platform(p), [fixes.channel_group(ctx.platform(p), number, "on")],
+                                     p.interface))
+    switches = sorted({p.device for p in ports})
+    if len(switches) > 1 and not any(ch.mlag_id is not None for ch in channels):
+        for s in switches:
+            sw = ctx.inv.switches[s]
+            if sw.mlag is not None:
+                word = "vpc" if sw.platform == "nxos" else "mlag"
+                parts.append(fixes.on_switch(s, sw.platform, [f"{word} {number} (mlag_id: {number})"], f"Po{number}"))
     return "; then ".join(parts)
 
 
@@ -299,6 +314,8 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     for group in ctx.group(teams, lambda t: _ports(ctx, t)):
         ports = set(_ports(ctx, group[0]))
         channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
+        if len(channels) != 1:
+            continue  # no channel, or several: ip-hash-without-channel and channel-split say so
         objs, path = ctx.describe_teams(group)
         for key, ch in sorted(channels.items()):
             members = set(ch.members)
