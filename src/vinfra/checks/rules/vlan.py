@@ -494,12 +494,11 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         splits: list[tuple[int, dict[object, list[str]]]] = []
         if pgv.single:
             by_dom: dict[object, list[str]] = defaultdict(list)
-            vlan = None
-            for u, node in ctx.team_nodes(key):
-                by_dom[ctx.domain(*node)].append(f"{u.vmnic} -> {u.port}")
-                vlan = node[1]
-            if len(by_dom) > 1 and vlan is not None:
-                splits.append((vlan, by_dom))
+            nodes = ctx.team_nodes(key)
+            for u, node in nodes:
+                by_dom[ctx.domain(*node)].append(f"{u.vmnic} -> {u.port} (VLAN {node[1]})")
+            if len(by_dom) > 1:
+                splits.append((min(v for _, (_, v) in nodes), by_dom))
         else:
             common: VlanSet | None = None
             for u in ups:
@@ -520,9 +519,9 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         vlans = [v for v, _ in splits]
         vlan, by_dom = splits[0]
         islands = "; ".join(join(sorted(v)) for v in sorted(by_dom.values()))
-        msg = (f"{obj} ({pgv}): its uplinks land in different layer-2 domains of VLAN {join(vlans) if len(vlans) < 6 else plural(len(vlans), 'VLAN')}"
-               f" ({islands}): VMs homed on one uplink cannot reach those homed on another, and failover moves them "
-               "into another network (P3, T8)")
+        which = "" if pgv.single else f" of VLAN {join(vlans)}" if len(vlans) < 6 else f" of {plural(len(vlans), 'VLAN')}"
+        msg = (f"{obj} ({pgv}): its uplinks land in different layer-2 domains{which} ({islands}): VMs homed on one "
+               "uplink cannot reach those homed on another, and failover moves them into another network (P3, T8)")
         switches = sorted({u.port.device for u in ups if u.port is not None})
         fix = fixes.combine(f"carry VLAN {vlan} between {join(switches)} (an inter-switch trunk or common distribution: "
                             f"switchport trunk allowed vlan add {vlan})",
