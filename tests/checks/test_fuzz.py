@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import vinfra
 from vinfra.checks import all_rules, run_checks
 from vinfra.checks.finding import SEVERITIES
-from vinfra.checks.report import to_sarif, text_lines
+from vinfra.checks.report import text_lines, to_sarif
 from vinfra.network import Snapshot
 
 VLANS = [1, 10, 20]
