@@ -65,3 +65,9 @@ def test_unknown_rules_are_not_run_and_bad_sections_fail() -> None:
     assert "unknown statement 'presnt'" in results[0].detail
     assert evaluate_checks(snap, None) == []
     assert evaluate_checks(snap, ["absent"])[0].status == "fail"
+
+
+def test_verify_and_checks_share_one_statement_type() -> None:
+    from vinfra.analysis import expect as verify_expect
+
+    assert verify_expect.StatementResult is StatementResult

@@ -23,17 +23,10 @@ from ..model import Inventory
 from ..network import FailureError, Snapshot
 from ..network.endpoints import EndpointError
 from .reach import Reach
+from .results import StatementResult  # one definition, shared with vinfra.checks.expect
 
 Status = Literal["pass", "fail", "not-run"]
 SECTIONS = ("design", "checks", "reach", "failures", "vmotion", "ha", "drs")
-
-
-@dataclass(frozen=True)
-class StatementResult:
-    section: str
-    statement: str
-    status: Status
-    detail: str
 
 
 class ExpectError(Exception):
