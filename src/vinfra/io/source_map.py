@@ -70,8 +70,9 @@ def _map_lookup(node: CommentedMap, step: str | int) -> tuple[CommentedMap, Any]
         candidates.append(str(step))
     elif isinstance(step, str) and step.lstrip("-").isdigit():
         candidates.append(int(step))
+    marks = node.lc.data or {}  # an empty flow mapping `{}` has no marks at all
     for key in candidates:
-        if key in node.lc.data:
+        if key in marks:
             return node, key
     # a key inherited through a merge key: find the mapping that defines it
     for source in getattr(node, "merge", []) or []:
