@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import vinfra
+from vinfra.analysis.trace import trace  # imported before timing: the targets are "after loading"
+from vinfra.network import Snapshot
 
 from .registry import Size, Target, add_size, case
 
@@ -19,3 +21,67 @@ LOAD_TARGETS = {SMALL.name: Target(seconds=1.0), LARGE.name: Target(seconds=15.0
 def load(path: Path) -> object:
     """Parse and validate a design file: ``vinfra.load``."""
     return vinfra.load(path)
+
+
+def _run_cli(*args: str) -> int:
+    """Run a ``vinfra`` command in this process, output discarded; imports count in the time."""
+    import contextlib
+    import io
+
+    from vinfra.cli.main import app
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            app(list(args), standalone_mode=False)
+        except SystemExit as exc:  # check exits 1 when it finds errors
+            return int(exc.code or 0)
+    return 0
+
+
+# Issue targets (network engine): reach 200/2,000 < 2 s; 2,500/40,000 < 30 s and < 4 GiB.
+REACH_TARGETS = {SMALL.name: Target(seconds=2.0), LARGE.name: Target(seconds=30.0, rss_mib=4096)}
+
+
+@case("reach", targets=REACH_TARGETS)
+def reach_cli(path: Path) -> object:
+    """``vinfra reach DESIGN --format json``: load, derive, classify every endpoint pair."""
+    return _run_cli("reach", str(path), "--format", "json")
+
+
+def _vm_pair(inventory: vinfra.Inventory, routed: bool) -> tuple[str, str]:
+    vms = [name for name, vm in inventory.vms.items() if vm.nics and vm.nics[0].ip is not None]
+    first = inventory.vms[vms[0]].nics[0]
+    for name in reversed(vms):
+        nic = inventory.vms[name].nics[0]
+        same = nic.network == first.network and inventory.vms[name].host != inventory.vms[vms[0]].host
+        if (not routed and same) or (routed and nic.ip.network != first.ip.network):  # type: ignore[union-attr]
+            return vms[0], name
+    return vms[0], vms[-1]
+
+
+# One trace after loading: a fresh snapshot of a loaded inventory, then one ping's walk (< 50 ms).
+TRACE_TARGETS = {SMALL.name: Target(seconds=0.05), LARGE.name: Target(seconds=0.05)}
+
+
+@case("trace-same-vlan", input="inventory", targets=TRACE_TARGETS)
+def trace_same_vlan(inventory: vinfra.Inventory) -> object:
+    """One ``vinfra trace`` between VMs of one VLAN on different hosts, after loading."""
+    src, dst = _vm_pair(inventory, routed=False)
+    return trace(Snapshot(inventory), src, dst)
+
+
+@case("trace-routed", input="inventory", targets=TRACE_TARGETS)
+def trace_routed(inventory: vinfra.Inventory) -> object:
+    """One ``vinfra trace`` between VMs of different subnets (gateways, routed hops), after loading."""
+    src, dst = _vm_pair(inventory, routed=True)
+    return trace(Snapshot(inventory), src, dst)
+
+
+# Issue target (checks): vinfra check on 2,500/40,000 < 30 s.
+CHECK_TARGETS = {LARGE.name: Target(seconds=30.0)}
+
+
+@case("check", targets=CHECK_TARGETS)
+def check_cli(path: Path) -> object:
+    """``vinfra check DESIGN --format json``: every rule of the catalogue."""
+    return _run_cli("check", str(path), "--format", "json")
