@@ -31,6 +31,7 @@ the reverse-path check (F10) because their source MAC is local.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ class HostAgent:
     def mac(self) -> str:
         return self.ep.mac
 
-    @property
+    @cached_property
     def ip(self) -> IPv4Address:
         return self.ep.ip.ip if self.ep.ip is not None else NO_IP
 
@@ -74,8 +75,9 @@ class RouterAgent:
     ip: IPv4Address  # the address it answers for (its own, or a VIP)
     mac: str
 
-    @property
+    @cached_property
     def key(self) -> str:
+        # cached: formatting an address costs more than the rest of a memoized leg
         return f"{self.iface.ref}@{self.ip}"
 
     @property
@@ -124,6 +126,7 @@ class Forwarding:
         self._sensitive: dict[tuple, bool] = {}  # by (team, alive): sensitivity depends on the team only
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
+        self._iface_agents: dict[str, RouterAgent] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -533,7 +536,7 @@ class Forwarding:
             if e.on_host:
                 out.append(HostAgent(e))
         for i in snap.l3.by_ip.get(ip, ()):
-            out.append(RouterAgent(i, ip, i.mac))
+            out.append(self.iface_agent(i))
         if ip in snap.l3.vip_mac:
             nodes: list[Node] = []
             if isinstance(x, RouterAgent):
@@ -578,55 +581,32 @@ class Forwarding:
             raise Unreachable(f"{e.name} is not an L3 interface")
         if not i.up:
             raise Unreachable(f"{e.name} is down: {i.reason}")
-        return RouterAgent(i, i.ip.ip, i.mac)
+        return self.iface_agent(i)
+
+    def iface_agent(self, i: L3If) -> RouterAgent:
+        """A router interface answering for its own address (one object each: its key is cached)."""
+        got = self._iface_agents.get(i.ref)
+        if got is None:
+            got = self._iface_agents[i.ref] = RouterAgent(i, i.ip.ip, i.mac)
+        return got
 
     def deliver(self, src: Endpoint | Agent, dst: Endpoint, ip_src: IPv4Address, ip_dst: IPv4Address,
                 learned: set[tuple[str, IPv4Address]]) -> Agent:
         """Carry a packet from ``src`` to the owner of ``ip_dst``; return the agent that took it."""
-        snap = self.snap
         x: Agent = self._agent(src) if isinstance(src, Endpoint) else src
         router: str | None = None
         for _ in range(MAX_ROUTED_HOPS):
             if isinstance(x, HostAgent) and router is None:
-                ep = x.ep
-                assert ep.ip is not None
-                if ip_dst in ep.ip.network:
-                    nh = ip_dst
-                elif ep.gateway is not None:
-                    nh = ep.gateway
-                    self._row(ep.name, f"{ip_dst} is not in {ep.ip.network}: send to gateway {nh}", None)
-                else:
-                    raise Unreachable(f"{ep.name} has no gateway and {ip_dst} is outside {ep.ip.network}")
+                nh = self.host_next_hop(x, ip_dst)
             else:
                 r = router if router is not None else x.router  # type: ignore[union-attr]
-                own = snap.l3.owns(r, ip_dst)
+                own, out = self.at_router(r, ip_dst)
                 if own is not None:
-                    self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
-                    return RouterAgent(own, ip_dst, snap.l3.vip_mac.get(ip_dst, own.mac))
-                rt = snap.l3.route(r, ip_dst)
-                if rt is None:
-                    raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
-                nh = ip_dst if rt.kind == "connected" else rt.next_hop  # type: ignore[assignment]
-                self._row(r, f"route {rt.network} {rt.kind} via {rt.iface.ref}" + (f", next hop {nh}" if rt.kind != "connected" else ""), "L3")
-                x = RouterAgent(rt.iface, rt.iface.ip.ip, rt.iface.mac)
+                    return own
+                assert out is not None
+                x, nh = out
                 router = None
-            candidates = self.agent_for(x, nh)
-            if not candidates:
-                raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
-            first_error: Unreachable | None = None
-            for y in candidates:
-                need_arp = (x.key, y.ip) not in learned
-                try:
-                    self.leg(x, y, ip_src, ip_dst, need_arp)
-                except Unreachable as exc:
-                    first_error = first_error or exc
-                    continue
-                if need_arp:
-                    learned.add((y.key, x.ip))
-                break
-            else:
-                assert first_error is not None
-                raise first_error
+            y = self.next_agent(x, nh, ip_src, ip_dst, learned)
             if isinstance(y, HostAgent):
                 if y.ep.ip is not None and y.ep.ip.ip == ip_dst:
                     return y
@@ -634,6 +614,56 @@ class Forwarding:
             x = y
             router = y.router
         raise Unreachable(f"routing loop toward {ip_dst}", "L3")
+
+    # the pieces of :meth:`deliver`, shared with reach's bulk evaluation -----------------------------------------
+    def host_next_hop(self, x: HostAgent, ip_dst: IPv4Address) -> IPv4Address:
+        """A host's next hop toward ``ip_dst``: the address itself inside its subnet, else its gateway."""
+        ep = x.ep
+        assert ep.ip is not None
+        if ip_dst in ep.ip.network:
+            return ip_dst
+        if ep.gateway is not None:
+            if self.record:
+                self._row(ep.name, f"{ip_dst} is not in {ep.ip.network}: send to gateway {ep.gateway}", None)
+            return ep.gateway
+        raise Unreachable(f"{ep.name} has no gateway and {ip_dst} is outside {ep.ip.network}")
+
+    def at_router(self, r: str, ip_dst: IPv4Address) -> tuple[RouterAgent | None, tuple[RouterAgent, IPv4Address] | None]:
+        """What router ``r`` does with a packet for ``ip_dst``: take it (its own address, first) or send it
+        out of an interface toward a next hop (second)."""
+        l3 = self.snap.l3
+        own = l3.owns(r, ip_dst)
+        if own is not None:
+            if self.record:
+                self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
+            return RouterAgent(own, ip_dst, l3.vip_mac.get(ip_dst, own.mac)), None
+        rt = l3.route(r, ip_dst)
+        if rt is None:
+            raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
+        nh = ip_dst if rt.kind == "connected" else rt.next_hop
+        if self.record:
+            self._row(r, f"route {rt.network} {rt.kind} via {rt.iface.ref}" + (f", next hop {nh}" if rt.kind != "connected" else ""), "L3")
+        return None, (self.iface_agent(rt.iface), nh)  # type: ignore[return-value]
+
+    def next_agent(self, x: Agent, nh: IPv4Address, ip_src: IPv4Address, ip_dst: IPv4Address,
+                   learned: set[tuple[str, IPv4Address]]) -> Agent:
+        """The first agent answering for ``nh`` that X's packet reaches (ARP first unless already learned)."""
+        candidates = self.agent_for(x, nh)
+        if not candidates:
+            raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
+        first_error: Unreachable | None = None
+        for y in candidates:
+            need_arp = (x.key, y.ip) not in learned
+            try:
+                self.leg(x, y, ip_src, ip_dst, need_arp)
+            except Unreachable as exc:
+                first_error = first_error or exc
+                continue
+            if need_arp:
+                learned.add((y.key, x.ip))
+            return y
+        assert first_error is not None
+        raise first_error
 
 
 def _rule_of(text: str) -> str | None:

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ class L3If:
     fhrp: Fhrp | None
     mac: str
 
-    @property
+    @cached_property
     def ref(self) -> str:
         return f"{self.owner}:{self.name}"
 
