@@ -140,6 +140,7 @@ class L3:
         self._fhrp()
         self._adjacency()
         self._route_cache: dict[tuple[str, IPv4Address], Route | None] = {}
+        self._prefix_index: tuple[list[int], set[tuple[int, int]]] | None = None
 
     # segments ------------------------------------------------------------------------------------------
     def segment(self, i: L3If) -> object | None:
@@ -242,6 +243,17 @@ class L3:
                 break
         self._route_cache[key] = found
         return found
+
+    def prefixes_holding(self, ip: int) -> tuple[tuple[int, int], ...]:
+        """The routed prefixes (every live interface's subnet) holding address ``ip``, as (length, bits):
+        addresses with the same answer meet the same longest-prefix match at every router."""
+        index = self._prefix_index
+        if index is None:
+            nets = {(i.ip.network.prefixlen, int(i.ip.network.network_address) >> (32 - i.ip.network.prefixlen))
+                    for i in self.ifaces if i.up}
+            index = self._prefix_index = (sorted({n for n, _ in nets}, reverse=True), nets)
+        lengths, nets = index
+        return tuple((n, ip >> (32 - n)) for n in lengths if (n, ip >> (32 - n)) in nets)
 
     def rows(self) -> list[dict]:
         out = []
