@@ -42,6 +42,7 @@ class Reach:
         self._members: dict[tuple, list[Endpoint]] = {}
         self._views: dict[tuple | None, tuple] = {}
         self._bulk: Bulk | None = None
+        self._addrs: dict[str, tuple[int, int, int]] = {}
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
@@ -167,9 +168,26 @@ class Reach:
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:
             for b in by_host.get(a.device, ()) if a.on_host else ():
-                if _direct(a, b) and not (self.pair(a, b) and self.pair(b, a)):
+                if self._direct(a, b) and not (self.pair(a, b) and self.pair(b, a)):
                     return False
         return True
+
+    def _direct(self, a: Endpoint, b: Endpoint) -> bool:
+        """Whether a ping between two host ports may go straight from one to the other (no router between)."""
+        if a.ip is None or b.ip is None:
+            return True
+        ia, ib = self._addr(a), self._addr(b)
+        return ((ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
+                or ia[2] == ib[0] or ib[2] == ia[0])
+
+    def _addr(self, e: Endpoint) -> tuple[int, int, int]:
+        """(address, host bits of its subnet, gateway or -1) as ints: cheap to compare many times."""
+        got = self._addrs.get(e.name)
+        if got is None:
+            assert e.ip is not None
+            got = self._addrs[e.name] = (int(e.ip), 32 - e.ip.network.prefixlen,
+                                         int(e.gateway) if e.gateway is not None else -1)
+        return got
 
     def bulk(self, sigs: list[tuple]) -> Bulk:
         """:meth:`class_reaches` for every pair of ``sigs``, as bit rows and columns (see :class:`Bulk`)."""
@@ -246,7 +264,8 @@ class Bulk:
         self.reps = reps
         conflict = any(len(v) > 1 for v in snap.endpoints.by_ip.values())
         regular = [not conflict and s[0] != "own" and e.ip is not None for s, e in zip(sigs, reps, strict=True)]
-        self._transit: dict[tuple[str, object], tuple] = {}
+        self._transit_memo: dict[tuple[str, object], tuple[RouterAgent | None, int]] = {}
+        self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
         self._last: dict[tuple[str, int, bool], bool] = {}
         self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
@@ -342,33 +361,30 @@ class Bulk:
             self._step[key] = got
         return got
 
-    def _path(self, r: str, k: int) -> tuple:
-        """Routers visited from ``r`` toward class ``k``'s subnet: (routers, egress agent at the last or None)."""
+    def _transit(self, r: str, k: int) -> tuple[RouterAgent | None, int]:
+        """From router ``r`` toward class ``k``'s subnet (owned by no router on the way): the egress agent of
+        the router whose route is connected (None: the packet is lost first) and the routers visited."""
         rc = self._route_class(k)
         key = (r, rc)
-        got = self._transit.get(key)
+        got = self._transit_memo.get(key)
         if got is None:
-            ip = self.reps[k].ip.ip  # type: ignore[union-attr]
-            path: list[str] = []
-            cur = r
-            egress = None
-            while len(path) < MAX_ROUTED_HOPS:
-                path.append(cur)
-                st = self._step_at(cur, rc, ip)
-                if st[0] == "at":
-                    egress = st[1]
-                    break
-                if st[0] == "fail":
-                    break
-                cur = st[1]
-            got = self._transit[key] = (tuple(path), egress)
+            self._transit_memo[key] = (None, MAX_ROUTED_HOPS + 1)  # a routing loop comes back here: lost
+            st = self._step_at(r, rc, self.reps[k].ip.ip)  # type: ignore[union-attr]
+            if st[0] == "at":
+                got = (st[1], 1)
+            elif st[0] == "fail":
+                got = (None, 1)
+            else:
+                egress, count = self._transit(st[1], k)
+                got = (egress, count + 1) if count < MAX_ROUTED_HOPS else (None, MAX_ROUTED_HOPS + 1)
+            self._transit_memo[key] = got
         return got
 
     def _to_host(self, r: str, k: int, arp: bool) -> tuple[bool, RouterAgent | None, int]:
         """A packet at router ``r`` for host class ``k``: (delivered, last egress agent, iterations)."""
-        path, egress = self._path(r, k)
+        egress, count = self._transit(r, k)
         if egress is None:
-            return False, None, 0
+            return False, None, count
         key = (egress.key, k, arp)
         ok = self._last.get(key)
         if ok is None:
@@ -381,41 +397,46 @@ class Bulk:
             except Unreachable:
                 ok = False
             self._last[key] = ok
-        return ok, egress, len(path)
+        return ok, egress, count
 
     def _to_router(self, r: str, k: int) -> tuple[bool, str | None, int]:
         """A packet at router ``r`` for router endpoint class ``k``: (taken, the router that took it, iterations)."""
         key = (r, k)
         got = self._routers_memo.get(key)
         if got is None:
-            got = self._routers_memo[key] = self._walk_to_router(r, k)
+            self._routers_memo[key] = (False, None, MAX_ROUTED_HOPS + 1)  # a routing loop comes back here: lost
+            got = self._routers_memo[key] = self._router_step(r, k)
         return got
 
-    def _walk_to_router(self, r: str, k: int) -> tuple[bool, str | None, int]:
-        fw = self.fw
-        l3 = self.snap.l3
+    def _router_step(self, r: str, k: int) -> tuple[bool, str | None, int]:
         e = self.reps[k]
         assert e.ip is not None
         ip = e.ip.ip
-        count = 0
-        cur = r
-        while True:
-            path, egress = self._path(cur, k)
-            for router in path:
-                count += 1
-                if count > MAX_ROUTED_HOPS:
-                    return False, None, count
-                if l3.owns(router, ip) is not None:
-                    return True, router, count
-            if egress is None or len(path) >= MAX_ROUTED_HOPS:
-                return False, None, count
-            try:
-                y = fw.next_agent(egress, ip, NO_IP, ip, set())
-            except Unreachable:
-                return False, None, count
-            if not isinstance(y, RouterAgent):
-                return False, None, count
-            cur = y.router
+        if self.snap.l3.owns(r, ip) is not None:
+            return True, r, 1
+        rc = self._route_class(k)
+        st = self._step_at(r, rc, ip)
+        if st[0] == "fail":
+            return False, None, 1
+        if st[0] == "next":
+            nxt = st[1]
+        else:  # connected: the leg to whoever answers for the address, then that router takes over
+            egress = st[1]
+            ckey = (egress.key, k)
+            nxt = self._onto.get(ckey, False)
+            if nxt is False:
+                try:
+                    y = self.fw.next_agent(egress, ip, NO_IP, ip, set())
+                    nxt = y.router if isinstance(y, RouterAgent) else None
+                except Unreachable:
+                    nxt = None
+                self._onto[ckey] = nxt
+            if nxt is None:
+                return False, None, 1
+        ok, taker, count = self._to_router(nxt, k)  # type: ignore[arg-type]
+        if not ok or count >= MAX_ROUTED_HOPS:
+            return False, None, MAX_ROUTED_HOPS + 1
+        return True, taker, count + 1
 
     def _reply_start(self, k: int, skip_arp: bool) -> str | bool | None:
         """The router where host class ``k``'s reply to another subnet starts routing (None: it never gets
@@ -488,7 +509,7 @@ class Bulk:
                 if not (regular[x] and src[x]):
                     continue
                 if hosts[x]:
-                    _path, egress = self._path(q, x)
+                    egress, _ = self._transit(q, x)
                     if egress is None:
                         continue
                     ok, _, count = self._to_host(q, x, egress.key != src[x][2])
@@ -531,13 +552,6 @@ class Bulk:
                     out.add((k, j))
                     out.add((j, k))
         return out
-
-
-def _direct(a: Endpoint, b: Endpoint) -> bool:
-    """Whether a ping between two host ports may go straight from one to the other (no router between)."""
-    if a.ip is None or b.ip is None:
-        return True
-    return b.ip.ip in a.ip.network or a.ip.ip in b.ip.network or a.gateway == b.ip.ip or b.gateway == a.ip.ip
 
 
 def _bits(mask: int) -> list[int]:

@@ -136,11 +136,10 @@ class L3:
             self.by_router.setdefault(i.router, []).append(i)
             self.by_ip.setdefault(i.ip.ip, []).append(i)
             self.by_ref[i.ref] = i
+        self._by_ipi = {int(ip): ifaces for ip, ifaces in self.by_ip.items()}
         self.routing = set(routing_of)
         self._fhrp()
         self._adjacency()
-        self._route_cache: dict[tuple[str, IPv4Address], Route | None] = {}
-        self._prefix_index: tuple[list[int], set[tuple[int, int]]] | None = None
 
     # segments ------------------------------------------------------------------------------------------
     def segment(self, i: L3If) -> object | None:
@@ -170,6 +169,7 @@ class L3:
                 owners += [m for m in members if m.owner == sw.mlag.peer and m is not act]
             self.vip_owners.setdefault(vip, []).extend(owners)
         self.vip_mac = {i.fhrp.vip: vip_mac(i.fhrp.protocol, i.fhrp.group) for i in self.ifaces if i.fhrp is not None}
+        self._vip_ownersi = {int(ip): owners for ip, owners in self.vip_owners.items()}
 
     def vip_answerer(self, vip: IPv4Address, where: Node | Component) -> L3If | None:
         """The router interface that answers ARP for ``vip`` seen from a node or component (the active router)."""
@@ -178,10 +178,11 @@ class L3:
 
     def owns(self, router: str, ip: IPv4Address) -> L3If | None:
         """The interface of ``router`` that makes ``ip`` its own, if any (live addresses and owned VIPs)."""
-        for i in self.by_ip.get(ip, ()):
+        addr = int(ip)  # int keys: an IPv4Address hashes in Python code, and this is asked per hop
+        for i in self._by_ipi.get(addr, ()):
             if i.router == router and i.up:
                 return i
-        for i in self.vip_owners.get(ip, ()):
+        for i in self._vip_ownersi.get(addr, ()):
             if i.router == router:
                 return i
         return None
@@ -207,52 +208,103 @@ class L3:
         for pairs in self.neighbours.values():
             pairs.sort(key=lambda p: (p[1].ip.ip, p[0].ip.ip))
         self.graph = g
-        self.dist = dict(nx.all_pairs_shortest_path_length(g))
-        self.tables: dict[str, list[Route]] = {}
-        for r in self.routers:
-            table: dict[IPv4Network, Route] = {}
-            for i in self.by_router.get(r, []):
-                if i.up and i.ip.network not in table:
-                    table[i.ip.network] = Route(i.ip.network, "connected", i)
-            if r in self.routing:
-                d = self.dist.get(r, {})
-                best: dict[IPv4Network, tuple[int, str]] = {}
-                for other, hops in d.items():
-                    if other == r:
-                        continue
-                    for i in self.by_router.get(other, []):
-                        if i.up and i.ip.network not in table:
-                            cand = (hops, other)
-                            if i.ip.network not in best or cand < best[i.ip.network]:
-                                best[i.ip.network] = cand
-                for net, (hops, target) in best.items():
-                    first = min(n for n in g.neighbors(r) if d.get(n) is not None and self.dist[n].get(target, 1 << 30) == hops - 1)
-                    mine, theirs = self.neighbours[(r, first)][0]
-                    table[net] = Route(net, "learned", mine, theirs.ip.ip, first, hops)
-            self.tables[r] = sorted(table.values(), key=lambda rt: -rt.network.prefixlen)
+        self._dist: dict[str, dict[str, int]] = {}
+        self._route_cache: dict[tuple[str, int], Route | None] = {}
+        self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
+        self._nets: tuple[list[int], dict[tuple[int, int], list[L3If]]] | None = None
+
+    def dist(self, r: str) -> dict[str, int]:
+        """Hops from router ``r`` to each router of its routing domain (breadth first, on use)."""
+        got = self._dist.get(r)
+        if got is None:
+            got = {r: 0}
+            frontier = [r]
+            g = self.graph
+            while frontier:
+                nxt = []
+                for a in frontier:
+                    for b in g.neighbors(a):
+                        if b not in got:
+                            got[b] = got[a] + 1
+                            nxt.append(b)
+                frontier = nxt
+            self._dist[r] = got
+        return got
+
+    def _networks(self) -> tuple[list[int], dict[tuple[int, int], list[L3If]]]:
+        """Every live interface's subnet as (length, bits) -> its interfaces in router, name order."""
+        if self._nets is None:
+            by: dict[tuple[int, int], list[L3If]] = {}
+            for i in self.ifaces:
+                if i.up:
+                    net = i.ip.network
+                    by.setdefault((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), []).append(i)
+            self._nets = (sorted({n for n, _ in by}, reverse=True), by)
+        return self._nets
 
     def route(self, router: str, ip: IPv4Address) -> Route | None:
-        """Longest-prefix match in ``router``'s table."""
-        key = (router, ip)
-        if key in self._route_cache:
-            return self._route_cache[key]
+        """Longest-prefix match in ``router``'s table (see :meth:`route_for` for the table's entries)."""
+        addr = int(ip)  # int keys: an IPv4Address hashes in Python code
+        key = (router, addr)
+        cache = self._route_cache
+        if key in cache:
+            return cache[key]
+        lengths, nets = self._networks()
         found = None
-        for rt in self.tables.get(router, []):
-            if ip in rt.network:
-                found = rt
-                break
-        self._route_cache[key] = found
+        for n in lengths:
+            net = (n, addr >> (32 - n))
+            if net in nets:
+                found = self.route_for(router, net)
+                if found is not None:
+                    break
+        cache[key] = found
         return found
+
+    def route_for(self, r: str, net: tuple[int, int]) -> Route | None:
+        """``r``'s route to one subnet, worked out on first use: connected when ``r`` has a live interface in
+        it (the first by name), else learned from the router of its domain holding it at the fewest hops
+        (ties to the name), through the neighbour first in name order on a shortest path."""
+        key = (r, net)
+        got = self._for_net.get(key, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        holders = self._networks()[1].get(net, [])
+        found: Route | None = None
+        for i in holders:
+            if i.router == r:
+                found = Route(i.ip.network, "connected", i)
+                break
+        if found is None and r in self.routing:
+            d = self.dist(r)
+            best: tuple[int, str] | None = None
+            network = None
+            for i in holders:
+                o = i.router
+                if o != r and o in d and (best is None or (d[o], o) < best):
+                    best, network = (d[o], o), i.ip.network
+            if best is not None:
+                hops, target = best
+                back = self.dist(target)
+                first = min(n for n in self.graph.neighbors(r) if back.get(n, 1 << 30) == hops - 1)
+                mine, theirs = self.neighbours[(r, first)][0]
+                found = Route(network, "learned", mine, theirs.ip.ip, first, hops)  # type: ignore[arg-type]
+        self._for_net[key] = found
+        return found
+
+    @property
+    def tables(self) -> dict[str, list[Route]]:
+        """Every router's whole table, longest prefixes first."""
+        out: dict[str, list[Route]] = {}
+        nets = self._networks()[1]
+        for r in self.routers:
+            found = [rt for net in nets if (rt := self.route_for(r, net)) is not None]
+            out[r] = sorted(found, key=lambda rt: (-rt.network.prefixlen, rt.network))
+        return out
 
     def prefixes_holding(self, ip: int) -> tuple[tuple[int, int], ...]:
         """The routed prefixes (every live interface's subnet) holding address ``ip``, as (length, bits):
         addresses with the same answer meet the same longest-prefix match at every router."""
-        index = self._prefix_index
-        if index is None:
-            nets = {(i.ip.network.prefixlen, int(i.ip.network.network_address) >> (32 - i.ip.network.prefixlen))
-                    for i in self.ifaces if i.up}
-            index = self._prefix_index = (sorted({n for n, _ in nets}, reverse=True), nets)
-        lengths, nets = index
+        lengths, nets = self._networks()
         return tuple((n, ip >> (32 - n)) for n in lengths if (n, ip >> (32 - n)) in nets)
 
     def rows(self) -> list[dict]:
