@@ -50,12 +50,12 @@ class Reach:
         if got is not None:
             return got
         fw = self.fw
+        view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
         if not e.on_host:
             sig: tuple = ("router", e.name)
-        elif fw.sensitive(e):
+        elif view is None:
             sig = ("own", e.name)
         else:
-            view = fw.view_key(e)
             got_view = self._views.get(view)
             if got_view is None:
                 a = HostAgent(e)

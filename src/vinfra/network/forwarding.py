@@ -127,6 +127,7 @@ class Forwarding:
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
+        self._problems: dict[str, str | None] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -147,6 +148,12 @@ class Forwarding:
 
     def host_problem(self, ep: Endpoint) -> str | None:
         """Why a host port sends and takes nothing at all, or None."""
+        got = self._problems.get(ep.name, False)
+        if got is False:
+            got = self._problems[ep.name] = self._host_problem(ep)
+        return got  # type: ignore[return-value]
+
+    def _host_problem(self, ep: Endpoint) -> str | None:
         inv = self.snap.inventory
         if not self.snap.host_alive(ep.device):
             return f"{ep.device} has failed"

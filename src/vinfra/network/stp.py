@@ -381,12 +381,16 @@ class ActiveTopology:
                     self._scc[node] = k
             self._cond = nx.condensation(g, comps)
         self._desc: dict[int, frozenset[int]] = {}
+        self._components: dict[Node, Component] = {}
         self._bfs: dict[Node, dict[Node, Hop | None]] = {}
 
     def component(self, node: Node) -> Component:
         """An id shared by nodes that reach each other both ways."""
-        k = self._scc.get(node)
-        return Component(k if k is not None else ("alone", node))
+        got = self._components.get(node)
+        if got is None:
+            k = self._scc.get(node)
+            got = self._components[node] = Component(k if k is not None else ("alone", node))
+        return got
 
     def reaches_component(self, a: Component, b: Component) -> bool:
         """:meth:`reaches` between components (every node of a component reaches the same nodes)."""
