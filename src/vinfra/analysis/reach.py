@@ -130,28 +130,32 @@ class Reach:
         # the class-to-class matrix, every pair at once: rows (whom x reaches) and columns (who reaches y)
         bulk = self.bulk(list(by_sig))
         bit = bulk.index
-        # (sigs, members, mergeable, [mask of sigs], host -> members on it)
+        # (sigs, members, mergeable, [mask of its sigs, classes all of its sigs reach], host -> members on it)
         groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool, list[int], dict[str, list[Endpoint]]]] = []
+        row = bulk.row
         for sigs, members, mergeable in units:
             target = None
-            want = 0
+            want, reached = 0, -1
             for y in sigs:
                 want |= 1 << bit[y]
+                reached &= row[bit[y]]
             if mergeable:
                 for g in groups:
                     # every x of g and y of the unit reach each other both ways, and so do ports of one host
                     # that talk directly (their classes speak for ports of different hosts only: F3, F10)
-                    if g[2] and all(bulk.row[bit[y]] & g[3][0] == g[3][0] and bulk.col[bit[y]] & g[3][0] == g[3][0]
-                                    for y in sigs) and self._same_host_ok(members, g[4]):
+                    mask, all_reach = g[3]
+                    if (g[2] and reached & mask == mask and all_reach & want == want
+                            and self._same_host_ok(members, g[4])):
                         target = g
                         break
             if target is None:
-                groups.append((list(sigs), list(members), mergeable, [want], {}))
+                groups.append((list(sigs), list(members), mergeable, [want, reached], {}))
                 target = groups[-1]
             else:
                 target[0].extend(sigs)
                 target[1].extend(members)
                 target[3][0] |= want
+                target[3][1] &= reached
             for _, e in members:
                 if e.on_host:
                     target[4].setdefault(e.device, []).append(e)
@@ -259,18 +263,21 @@ class Bulk:
         self.index: dict[tuple, int] = {s: k for k, s in enumerate(sigs)}
         n = len(sigs)
         self.row: list[int] = [0] * n  # bit y of row[x]: class x reaches class y
-        self.col: list[int] = [0] * n  # bit x of col[y]: the same pair, by destination
         reps = [reach._members[s][0] for s in sigs]
         self.reps = reps
         conflict = any(len(v) > 1 for v in snap.endpoints.by_ip.values())
         regular = [not conflict and s[0] != "own" and e.ip is not None for s, e in zip(sigs, reps, strict=True)]
-        self._transit_memo: dict[tuple[str, object], tuple[RouterAgent | None, int]] = {}
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
         self._last: dict[tuple[str, int, bool], bool] = {}
         self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
         self._first_rep: dict[tuple[int, bool], str | bool | None] = {}
-        self._rc: dict[int, object] = {}
+        self._hops: dict[tuple[str, object], tuple] = {}
+        self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
+        self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
+        self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
+        self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
+                                             for e, ip in zip(reps, self.ips, strict=True)]
         fw.apart = True
         try:
             src = [self._source(k) if regular[k] else False for k in range(n)]
@@ -305,10 +312,8 @@ class Bulk:
     def _set(self, x: int, y: int, ok: bool) -> None:
         if ok:
             self.row[x] |= 1 << y
-            self.col[y] |= 1 << x
         else:
             self.row[x] &= ~(1 << y)
-            self.col[y] &= ~(1 << x)
 
     # pieces -----------------------------------------------------------------------------------------------------
     def _source(self, k: int) -> tuple[str, int, str | None] | bool | None:
@@ -332,14 +337,6 @@ class Bulk:
             return False
         return (y.router, 1, y.key)
 
-    def _route_class(self, k: int) -> object:
-        """Addresses of one route class meet the same route at every router (the routed prefixes holding it)."""
-        got = self._rc.get(k)
-        if got is None:
-            ip = int(self.reps[k].ip.ip)  # type: ignore[union-attr]
-            got = self._rc[k] = self.snap.l3.prefixes_holding(ip)
-        return got
-
     def _step_at(self, r: str, rc: object, ip: IPv4Address) -> tuple:
         """One router's step toward a route class it owns nothing of: ("at", egress agent) for a connected
         route, ("next", router) after a leg to the next hop, ("fail",)."""
@@ -354,50 +351,55 @@ class Bulk:
                 elif rt.kind == "connected":
                     got = ("at", fw.iface_agent(rt.iface))
                 else:
-                    y = fw.next_agent(fw.iface_agent(rt.iface), rt.next_hop, NO_IP, ip, set())  # type: ignore[arg-type]
-                    got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
+                    # the leg to a next hop is the same for every subnet routed through it
+                    hop = (rt.iface.ref, rt.next_hop)
+                    got = self._hops.get(hop)
+                    if got is None:
+                        try:
+                            y = fw.next_agent(fw.iface_agent(rt.iface), rt.next_hop, NO_IP, ip, set())  # type: ignore[arg-type]
+                            got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
+                        except Unreachable:
+                            got = ("fail",)
+                        self._hops[hop] = got
             except Unreachable:
                 got = ("fail",)
             self._step[key] = got
         return got
 
-    def _transit(self, r: str, k: int) -> tuple[RouterAgent | None, int]:
-        """From router ``r`` toward class ``k``'s subnet (owned by no router on the way): the egress agent of
-        the router whose route is connected (None: the packet is lost first) and the routers visited."""
-        rc = self._route_class(k)
+    def _chain(self, r: str, rc: object, ip: IPv4Address) -> tuple[tuple[str, ...], RouterAgent | None]:
+        """Routers visited from ``r`` toward route class ``rc`` (before any of them is found to own the
+        address), and the egress agent of the last one when its route is connected (None: lost first)."""
         key = (r, rc)
-        got = self._transit_memo.get(key)
+        got = self._chains.get(key)
         if got is None:
-            self._transit_memo[key] = (None, MAX_ROUTED_HOPS + 1)  # a routing loop comes back here: lost
-            st = self._step_at(r, rc, self.reps[k].ip.ip)  # type: ignore[union-attr]
-            if st[0] == "at":
-                got = (st[1], 1)
-            elif st[0] == "fail":
-                got = (None, 1)
-            else:
-                egress, count = self._transit(st[1], k)
-                got = (egress, count + 1) if count < MAX_ROUTED_HOPS else (None, MAX_ROUTED_HOPS + 1)
-            self._transit_memo[key] = got
+            path: list[str] = []
+            egress = None
+            cur = r
+            while len(path) <= MAX_ROUTED_HOPS:  # one more than a walk may visit: a loop is lost
+                path.append(cur)
+                st = self._step_at(cur, rc, ip)
+                if st[0] != "next":
+                    egress = st[1] if st[0] == "at" else None
+                    break
+                cur = st[1]
+            got = self._chains[key] = (tuple(path), egress)
         return got
 
-    def _to_host(self, r: str, k: int, arp: bool) -> tuple[bool, RouterAgent | None, int]:
-        """A packet at router ``r`` for host class ``k``: (delivered, last egress agent, iterations)."""
-        egress, count = self._transit(r, k)
-        if egress is None:
-            return False, None, count
+    def _last_leg(self, egress: RouterAgent, k: int, arp: bool) -> bool:
+        """Whether the last router's interface delivers to host class ``k`` (``arp``: it must ask first)."""
         key = (egress.key, k, arp)
         ok = self._last.get(key)
         if ok is None:
             e = self.reps[k]
-            assert e.ip is not None
-            learned: set[tuple[str, IPv4Address]] = set() if arp else {(egress.key, e.ip.ip)}
+            ip = self.ips[k]
+            learned: set[tuple[str, IPv4Address]] = set() if arp else {(egress.key, ip)}
             try:
-                y = self.fw.next_agent(egress, e.ip.ip, NO_IP, e.ip.ip, learned)
+                y = self.fw.next_agent(egress, ip, NO_IP, ip, learned)
                 ok = isinstance(y, HostAgent) and y.ep.name == e.name
             except Unreachable:
                 ok = False
             self._last[key] = ok
-        return ok, egress, count
+        return ok
 
     def _to_router(self, r: str, k: int) -> tuple[bool, str | None, int]:
         """A packet at router ``r`` for router endpoint class ``k``: (taken, the router that took it, iterations)."""
@@ -405,38 +407,36 @@ class Bulk:
         got = self._routers_memo.get(key)
         if got is None:
             self._routers_memo[key] = (False, None, MAX_ROUTED_HOPS + 1)  # a routing loop comes back here: lost
-            got = self._routers_memo[key] = self._router_step(r, k)
+            path, egress = self._chain(r, self.rcs[k], self.ips[k])
+            got = self._routers_memo[key] = self._via(k, path, egress)
         return got
 
-    def _router_step(self, r: str, k: int) -> tuple[bool, str | None, int]:
-        e = self.reps[k]
-        assert e.ip is not None
-        ip = e.ip.ip
-        if self.snap.l3.owns(r, ip) is not None:
-            return True, r, 1
-        rc = self._route_class(k)
-        st = self._step_at(r, rc, ip)
-        if st[0] == "fail":
-            return False, None, 1
-        if st[0] == "next":
-            nxt = st[1]
-        else:  # connected: the leg to whoever answers for the address, then that router takes over
-            egress = st[1]
-            ckey = (egress.key, k)
-            nxt = self._onto.get(ckey, False)
-            if nxt is False:
-                try:
-                    y = self.fw.next_agent(egress, ip, NO_IP, ip, set())
-                    nxt = y.router if isinstance(y, RouterAgent) else None
-                except Unreachable:
-                    nxt = None
-                self._onto[ckey] = nxt
-            if nxt is None:
-                return False, None, 1
+    def _via(self, k: int, path: tuple[str, ...], egress: RouterAgent | None) -> tuple[bool, str | None, int]:
+        """The walk toward router endpoint class ``k`` along ``path``: the first router owning its address
+        takes it; past the last one, the leg to whoever answers for it, and on from that router."""
+        owners = self.owners[k]
+        for i, router in enumerate(path):
+            if router in owners:
+                return (True, router, i + 1) if i < MAX_ROUTED_HOPS else (False, None, i + 1)
+        if egress is None:
+            return False, None, len(path)
+        ckey = (egress.key, k)
+        nxt = self._onto.get(ckey, False)
+        if nxt is False:
+            ip = self.ips[k]
+            try:
+                y = self.fw.next_agent(egress, ip, NO_IP, ip, set())
+                nxt = y.router if isinstance(y, RouterAgent) else None
+            except Unreachable:
+                nxt = None
+            self._onto[ckey] = nxt
+        if nxt is None:
+            return False, None, len(path)
         ok, taker, count = self._to_router(nxt, k)  # type: ignore[arg-type]
-        if not ok or count >= MAX_ROUTED_HOPS:
-            return False, None, MAX_ROUTED_HOPS + 1
-        return True, taker, count + 1
+        count += len(path)
+        if not ok or count > MAX_ROUTED_HOPS:
+            return False, None, count
+        return True, taker, count
 
     def _reply_start(self, k: int, skip_arp: bool) -> str | bool | None:
         """The router where host class ``k``'s reply to another subnet starts routing (None: it never gets
@@ -461,76 +461,114 @@ class Bulk:
 
     # combining ----------------------------------------------------------------------------------------------------
     def _combine(self, src: list, regular: list[bool]) -> None:
+        """Rows of the matrix for regular classes.  Destinations (and, for replies, sources) are taken a route
+        class at a time: every starting router whose walk toward it has the same shape (egress, length,
+        where the owning routers sit on it) gets the same answers, so each shape is worked out once."""
         n = len(self.sigs)
-        reps = self.reps
-        hosts = [e.on_host for e in reps]
-        profiles: dict[tuple[str, int], int] = {}  # (router, iterations) -> mask of sources
+        hosts = [e.on_host for e in self.reps]
+        gateways = [e.gateway for e in self.reps]
+        by_rc: dict[object, list[int]] = {}
+        for y in range(n):
+            if regular[y]:
+                by_rc.setdefault(self.rcs[y], []).append(y)
+        rc_owners = {rc: frozenset().union(*(self.owners[y] for y in ys)) for rc, ys in by_rc.items()}
+        starting: dict[str, dict[int, int]] = {}  # router -> iterations used before it -> mask of sources
         for k in range(n):
             if regular[k] and src[k]:
-                p = src[k][:2]
-                profiles[p] = profiles.get(p, 0) | 1 << k
-        # forward: for each profile and destination, where the reply starts ((router, iterations) or None)
+                r, n0, _ = src[k]
+                masks = starting.setdefault(r, {})
+                masks[n0] = masks.get(n0, 0) | 1 << k
+
+        def shape(r: str, rc: object) -> tuple:
+            path, egress = self._chain(r, rc, self.ips[by_rc[rc][0]])
+            owners = rc_owners[rc]
+            return (path, egress, (rc, egress.key if egress is not None else None, len(path),
+                                   tuple((i, x) for i, x in enumerate(path) if x in owners)))
+
+        # forward: from each starting router, which destinations take the packet and where each reply starts
+        fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
         by_reply: dict[tuple[str, int], dict[tuple[str, int], int]] = {}  # profile -> reply start -> mask of y
-        reply_of: dict[tuple[str, int], list] = {}
-        for p in profiles:
-            r, n0 = p
-            starts: list = [None] * n
-            masks: dict[tuple[str, int], int] = {}
-            for y in range(n):
-                if not regular[y]:
-                    continue
-                if hosts[y]:
-                    ok, egress, count = self._to_host(r, y, True)
-                    if not ok or n0 + count > MAX_ROUTED_HOPS:
-                        continue
-                    assert egress is not None
-                    q = self._reply_start(y, egress.ip == reps[y].gateway)
-                    if q is False:
-                        regular[y] = False  # its gateway is a host: walked whole
-                        continue
-                    start = None if q is None else (q, 1)
-                else:
-                    ok, taker, count = self._to_router(r, y)
-                    if not ok or n0 + count > MAX_ROUTED_HOPS:
-                        continue
-                    start = (taker, 0)
-                if start is not None:
-                    starts[y] = start
-                    masks[start] = masks.get(start, 0) | 1 << y
-            by_reply[p] = masks
-            reply_of[p] = starts
+        for r, n0s in starting.items():
+            acc = {n0: by_reply.setdefault((r, n0), {}) for n0 in n0s}
+            for rc, ys in by_rc.items():
+                path, egress, key = shape(r, rc)
+                res = fwd_cache.get(key)
+                if res is None:
+                    res = fwd_cache[key] = self._forward(ys, path, egress, hosts, gateways, regular)
+                for start, by_count in res.items():
+                    for count, mask in by_count.items():
+                        for n0, masks in acc.items():
+                            if n0 + count <= MAX_ROUTED_HOPS:
+                                masks[start] = masks.get(start, 0) | mask
         # replies: from each start, which sources take the reply
+        starts_used: dict[str, set[int]] = {}
+        for masks in by_reply.values():
+            for q, n0 in masks:
+                starts_used.setdefault(q, set()).add(n0)
+        back_cache: dict[tuple, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
-        starts_used = {s for masks in by_reply.values() for s in masks}
-        for start in starts_used:
-            q, n0 = start
-            mask = 0
-            for x in range(n):
-                if not (regular[x] and src[x]):
+        for q, n0s in starts_used.items():
+            got = dict.fromkeys(n0s, 0)
+            for rc, xs in by_rc.items():
+                path, egress, key = shape(q, rc)
+                res2 = back_cache.get(key)
+                if res2 is None:
+                    res2 = back_cache[key] = self._backward(xs, path, egress, hosts, src)
+                for count, mask in res2.items():
+                    for n0 in n0s:
+                        if n0 + count <= MAX_ROUTED_HOPS:
+                            got[n0] |= mask
+            for n0, mask in got.items():
+                back[(q, n0)] = mask
+        for r, n0s in starting.items():
+            for n0, xs in n0s.items():
+                for start, ys in by_reply[(r, n0)].items():
+                    for x in _bits(xs & back[start]):
+                        self.row[x] |= ys
+
+    def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
+                 gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
+        """Destinations of one route class reached along ``path``: reply start -> iterations -> mask."""
+        out: dict[tuple[str, int], dict[int, int]] = {}
+        for y in ys:
+            if hosts[y]:
+                if egress is None or not self._last_leg(egress, y, True):
                     continue
-                if hosts[x]:
-                    egress, _ = self._transit(q, x)
-                    if egress is None:
-                        continue
-                    ok, _, count = self._to_host(q, x, egress.key != src[x][2])
-                else:
-                    ok, _, count = self._to_router(q, x)
-                if ok and n0 + count <= MAX_ROUTED_HOPS:
-                    mask |= 1 << x
-            back[start] = mask
-        for p, xs in profiles.items():
-            masks = by_reply[p]
-            for x in _bits(xs):
-                row = 0
-                for start, ys in masks.items():
-                    if back[start] >> x & 1:
-                        row |= ys
-                self.row[x] = row
-            starts = reply_of[p]
-            for y in range(n):
-                start = starts[y]
-                if start is not None:
-                    self.col[y] |= xs & back[start]
+                count = len(path)
+                q = self._reply_start(y, egress.ip == gateways[y])
+                if q is False:
+                    regular[y] = False  # its gateway is a host: walked whole
+                    continue
+                if q is None:
+                    continue
+                start: tuple[str, int] = (q, 1)  # type: ignore[assignment]
+            else:
+                ok, taker, count = self._via(y, path, egress)
+                if not ok:
+                    continue
+                start = (taker, 0)  # type: ignore[assignment]
+            by_count = out.setdefault(start, {})
+            by_count[count] = by_count.get(count, 0) | 1 << y
+        return out
+
+    def _backward(self, xs: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
+                  src: list) -> dict[int, int]:
+        """Sources of one route class that take a reply routed along ``path``: iterations -> mask."""
+        out: dict[int, int] = {}
+        for x in xs:
+            if not src[x]:
+                continue
+            if hosts[x]:
+                # the interface the source's own first hop reached learned it then: no ARP (see the class doc)
+                if egress is None or not self._last_leg(egress, x, egress.key != src[x][2]):
+                    continue
+                count = len(path)
+            else:
+                ok, _, count = self._via(x, path, egress)
+                if not ok:
+                    continue
+            out[count] = out.get(count, 0) | 1 << x
+        return out
 
     def _local_pairs(self, regular: list[bool]) -> set[tuple[int, int]]:
         """Pairs where one end is a host whose subnet holds the other's address (both directions)."""

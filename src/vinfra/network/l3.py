@@ -187,6 +187,12 @@ class L3:
                 return i
         return None
 
+    def owner_routers(self, ip: IPv4Address) -> frozenset[str]:
+        """The routers for which :meth:`owns` finds ``ip``."""
+        addr = int(ip)
+        return frozenset([i.router for i in self._by_ipi.get(addr, ()) if i.up]
+                         + [i.router for i in self._vip_ownersi.get(addr, ())])
+
     # routing ----------------------------------------------------------------------------------------------
     def _adjacency(self) -> None:
         import networkx as nx  # imported on use: it costs 0.2 s at start-up
