@@ -128,6 +128,7 @@ class Forwarding:
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
         self._problems: dict[str, str | None] = {}
+        self._shapes: dict[tuple[str, str] | None, tuple] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -169,12 +170,14 @@ class Forwarding:
 
     def sensitive(self, ep: Endpoint) -> bool:
         """Whether the uplink a frame uses or arrives on depends on the frame (IP hash over ports that lead
-        to different places; a port-channel facing a team that does not hash: M1, M2, M4)."""
-        ts = self.team(ep)
-        memo_key = (ep.team_key, self.host_problem(ep) is None)
-        got = self._sensitive.get(memo_key)
+        to different places; a port-channel facing a team that does not hash: M1, M2, M4).  IP hash over one
+        properly formed channel (every team uplink bundled in one logical channel end) is not: every flow
+        enters the same logical port, and the switch may hand it back on any member, all active."""
+        shape = self.team_shape(ep)
+        got = self._sensitive.get(shape)
         if got is not None:
             return got
+        ts = self.team(ep)
         result = False
         if ts is not None and ts.active and self.host_problem(ep) is None:
             ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
@@ -188,8 +191,38 @@ class Forwarding:
                     receivers = {self._member_vmnic(ep, m) for m in up.end.members}
                     if ts.team.policy not in HASHED or not receivers <= set(ts.active):
                         result = True
-        self._sensitive[memo_key] = result
+        self._sensitive[shape] = result
         return result
+
+    def team_shape(self, ep: Endpoint) -> tuple:
+        """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
+        failover and, per uplink, what the switch port does (its logical switches, VLAN settings, which
+        uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
+        hosts cabled alike share a shape, so their views are worked out once."""
+        got = self._shapes.get(ep.team_key if self.host_problem(ep) is None else None)
+        if got is not None:
+            return got
+        if self.host_problem(ep) is not None:
+            shape: tuple = ("down",)
+            self._shapes[None] = shape
+            return shape
+        ts = self.team(ep)
+        assert ts is not None
+        ends: dict[str, int] = {}
+        per = []
+        for u in ts.team.uplinks:
+            up = self.snap.uplinks(ep.device, u)
+            end = up.end
+            if end is None:
+                per.append((up.reason is None, up.bridges, None, None, None))
+                continue
+            receivers = tuple(self._member_vmnic(ep, m) for m in end.members) if end.channel is not None else None
+            per.append((up.reason is None, up.bridges, end.vlans, ends.setdefault(end.name, len(ends)), receivers))
+        team = ts.team
+        shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
+                 team.uplinks, tuple(per))
+        self._shapes[ep.team_key] = shape
+        return shape
 
     def _member_vmnic(self, ep: Endpoint, member) -> str | None:
         peer = self.snap.cabling.peer(member)
@@ -315,7 +348,8 @@ class Forwarding:
             key = None
         else:
             ts = self.team(ep)
-            key = (ep.team_key, None if ts is None else ts.home(ep.port_id, ep.mac), self.host_problem(ep) is None)
+            alive = self.host_problem(ep) is None
+            key = (self.team_shape(ep), None if ts is None or not alive else ts.home(ep.port_id, ep.mac), alive)
         self._view_keys[ep.name] = key
         return key
 
@@ -370,7 +404,7 @@ class Forwarding:
         return tuple(u for u, _ in sends if u is not None)
 
     def _home_sends(self, ep: Endpoint) -> tuple[Sends, list[str]]:
-        key = ("loc", ep.team_key, self.view_key(ep))
+        key = ("loc", self.view_key(ep))
         got = self._view_memo.get(key)
         if got is None:
             got = self._view_memo[key] = self.host_sends(ep, Frame("ip", ep.mac, ep.mac, NO_IP, NO_IP))
