@@ -479,11 +479,16 @@ class Bulk:
                 masks = starting.setdefault(r, {})
                 masks[n0] = masks.get(n0, 0) | 1 << k
 
+        shapes: dict[tuple[str, object], tuple] = {}
+
         def shape(r: str, rc: object) -> tuple:
-            path, egress = self._chain(r, rc, self.ips[by_rc[rc][0]])
-            owners = rc_owners[rc]
-            return (path, egress, (rc, egress.key if egress is not None else None, len(path),
-                                   tuple((i, x) for i, x in enumerate(path) if x in owners)))
+            got = shapes.get((r, rc))
+            if got is None:
+                path, egress = self._chain(r, rc, self.ips[by_rc[rc][0]])
+                owners = rc_owners[rc]
+                where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
+                got = shapes[(r, rc)] = (path, egress, (rc, egress.key if egress is not None else None, len(path), where))
+            return got
 
         # forward: from each starting router, which destinations take the packet and where each reply starts
         fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}

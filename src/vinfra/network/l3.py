@@ -217,6 +217,7 @@ class L3:
         self._dist: dict[str, dict[str, int]] = {}
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
+        self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
         self._nets: tuple[list[int], dict[tuple[int, int], list[L3If]]] | None = None
 
     def dist(self, r: str) -> dict[str, int]:
@@ -290,10 +291,13 @@ class L3:
                     best, network = (d[o], o), i.ip.network
             if best is not None:
                 hops, target = best
-                back = self.dist(target)
-                first = min(n for n in self.graph.neighbors(r) if back.get(n, 1 << 30) == hops - 1)
-                mine, theirs = self.neighbours[(r, first)][0]
-                found = Route(network, "learned", mine, theirs.ip.ip, first, hops)  # type: ignore[arg-type]
+                via = self._toward.get((r, target))
+                if via is None:  # the same for every subnet learned from that router
+                    back = self.dist(target)
+                    first = min(n for n in self.graph.neighbors(r) if back.get(n, 1 << 30) == hops - 1)
+                    mine, theirs = self.neighbours[(r, first)][0]
+                    via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
+                found = Route(network, "learned", via[0], via[1], via[2], hops)  # type: ignore[arg-type]
         self._for_net[key] = found
         return found
 
