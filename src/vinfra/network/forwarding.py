@@ -522,7 +522,7 @@ class Forwarding:
             else:
                 parts.append((inv.switches[agent.iface.owner].interfaces[agent.iface.name].mtu, agent.iface.ref))
         for h in self.snap.active.path(entry, node) or []:
-            link = self.snap.logical_links[h.link]
+            link = h.link
             for end in (link.a, link.b):
                 parts.append((end_settings(self.snap, end).mtu, end.name))
         for mtu, where in parts:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
-from ..model.inventory import failure_problem
+from ..model.inventory import Link, failure_problem
 from .cabling import Cabling, FailureSet
 from .endpoints import Endpoints
 from .l3 import L3
@@ -50,6 +50,8 @@ class Snapshot:
                 raise FailureError(f"--fail {item}: {problem}")
             extra.append(ref)
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
+        self._logical: dict[tuple[str, str], LogicalLink] = {}
+        self._links_of: dict[str, list[LogicalLink]] = {}
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
         """A snapshot of the same design with more elements failed."""
@@ -197,27 +199,50 @@ class Snapshot:
             return PortEnd(ch.key, bridges, self.port_vlans(ref), ch.bundled, speed, ch.key)
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
 
+    def _logical_link(self, link: Link) -> LogicalLink | None:
+        """The forwarding logical link a cable between two switches is part of (a bundled channel once:
+        its members give the same object), or None."""
+        inv = self.inventory
+        a, b = link.a, link.b
+        if a.device not in inv.switches or b.device not in inv.switches:
+            return None
+        if not (self.forwarding(a) and self.forwarding(b)):
+            return None
+        ea, eb = self.port_end(a), self.port_end(b)
+        if ea.bridges == eb.bridges and len(ea.bridges) == 1:
+            return None  # a cable within one stack: no L2 effect across bridges
+        key = (ea.name, eb.name) if ea.name <= eb.name else (eb.name, ea.name)
+        got = self._logical.get(key)
+        if got is None:
+            got = self._logical[key] = LogicalLink(ea, eb) if ea.name <= eb.name else LogicalLink(eb, ea)
+        return got
+
     @cached_property
     def logical_links(self) -> list[LogicalLink]:
-        """Forwarding links between logical switches (a bundled channel once)."""
-        inv = self.inventory
-        seen: set[tuple[str, str]] = set()
-        out: list[LogicalLink] = []
-        for link in inv.links:
-            a, b = link.a, link.b
-            if a.device not in inv.switches or b.device not in inv.switches:
-                continue
-            if not (self.forwarding(a) and self.forwarding(b)):
-                continue
-            ea, eb = self.port_end(a), self.port_end(b)
-            if ea.bridges == eb.bridges and len(ea.bridges) == 1:
-                continue  # a cable within one stack: no L2 effect across bridges
-            key = tuple(sorted((ea.name, eb.name)))
-            if key in seen:
-                continue
-            seen.add(key)  # type: ignore[arg-type]
-            out.append(LogicalLink(ea, eb) if ea.name <= eb.name else LogicalLink(eb, ea))
-        return out
+        """Forwarding links between logical switches (a bundled channel once), in cabling order."""
+        seen: dict[tuple[str, str], LogicalLink] = {}
+        for link in self.inventory.links:
+            ll = self._logical_link(link)
+            if ll is not None:
+                seen.setdefault((ll.a.name, ll.b.name), ll)
+        return list(seen.values())
+
+    def links_of(self, bridge: str) -> list[LogicalLink]:
+        """Logical links with a member port on ``bridge`` (a logical switch), found from its own ports."""
+        got = self._links_of.get(bridge)
+        if got is None:
+            inv = self.inventory
+            seen: dict[tuple[str, str], LogicalLink] = {}
+            for sw in inv.stack_members(bridge) or ([bridge] if bridge in inv.switches else []):
+                for iname in inv.switches[sw].interfaces:
+                    link = inv.link_at(InterfaceRef(sw, iname))
+                    if link is None:
+                        continue
+                    ll = self._logical_link(link)
+                    if ll is not None:
+                        seen.setdefault((ll.a.name, ll.b.name), ll)
+            got = self._links_of[bridge] = [seen[k] for k in sorted(seen)]
+        return got
 
     @cached_property
     def _domains(self) -> UnionFind:
