@@ -119,6 +119,15 @@ class Inventory(Spec):
             self._index = _build_index(self)
         return self._index
 
+    def derived(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value worked out from the design alone, built on first use and kept with the inventory (so the
+        snapshots of one design, with whatever failures, share it).  ``key`` names it: ``"module.what"``."""
+        idx = self._idx()
+        got = idx.get(key)
+        if got is None:
+            got = idx[key] = build()
+        return got
+
     def device(self, name: str) -> Switch | Host:
         if name in self.switches:
             return self.switches[name]

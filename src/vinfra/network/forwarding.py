@@ -576,9 +576,10 @@ class Forwarding:
         for e in snap.endpoints.by_ip.get(ip, ()):
             if e.on_host:
                 out.append(HostAgent(e))
-        for i in snap.l3.by_ip.get(ip, ()):
+        for i in snap.l3.ifaces_at(ip):
             out.append(self.iface_agent(i))
-        if ip in snap.l3.vip_mac:
+        vmac = snap.l3.vip_mac_of(ip)
+        if vmac is not None:
             nodes: list[Node] = []
             if isinstance(x, RouterAgent):
                 if x.iface.node is not None:
@@ -589,7 +590,7 @@ class Forwarding:
             for n in nodes:
                 act = snap.l3.vip_answerer(ip, n)
                 if act is not None:
-                    out.append(RouterAgent(act, ip, snap.l3.vip_mac[ip]))
+                    out.append(RouterAgent(act, ip, vmac))
         return out
 
     # the ping ------------------------------------------------------------------------------------------------------
@@ -613,10 +614,10 @@ class Forwarding:
         if e.on_host:
             return HostAgent(e)
         if e.kind == "vip":
-            owners = self.snap.l3.vip_owners.get(e.ip.ip) if e.ip else None  # type: ignore[union-attr]
+            owners = self.snap.l3.owners_of(e.ip.ip) if e.ip else None
             if not owners:
                 raise Unreachable(f"no live router is active for {e.name}")
-            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac[e.ip.ip])  # type: ignore[union-attr]
+            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac_of(e.ip.ip))  # type: ignore[union-attr,arg-type]
         i = self.snap.l3.by_ref.get(f"{e.device}:{e.interface}")
         if i is None:
             raise Unreachable(f"{e.name} is not an L3 interface")
@@ -677,7 +678,7 @@ class Forwarding:
         if own is not None:
             if self.record:
                 self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
-            return RouterAgent(own, ip_dst, l3.vip_mac.get(ip_dst, own.mac)), None
+            return RouterAgent(own, ip_dst, l3.vip_mac_of(ip_dst) or own.mac), None
         rt = l3.route(r, ip_dst)
         if rt is None:
             raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
