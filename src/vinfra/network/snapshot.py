@@ -17,11 +17,11 @@ from ..model.inventory import Link, failure_problem
 from .cabling import Cabling, FailureSet
 from .endpoints import Endpoints
 from .l3 import L3
-from .lag import BUNDLED, STANDALONE, PortChannel, build_channels
+from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
-from .teams import Team, build_teams
+from .teams import Team, build_team, build_teams
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
 from .uplinks import Uplinks
@@ -52,6 +52,8 @@ class Snapshot:
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
+        self._teams: dict[tuple[str, str], Team | None] = {}
+        self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
         """A snapshot of the same design with more elements failed."""
@@ -123,20 +125,26 @@ class Snapshot:
     def channels(self) -> list[PortChannel]:
         return build_channels(self.inventory, self.cabling.peer, self.link_up)
 
-    @cached_property
-    def _channel_index(self) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
-        by_member: dict[InterfaceRef, PortChannel] = {}
-        by_po: dict[InterfaceRef, PortChannel] = {}
-        for ch in self.channels:
-            for m in ch.members:
-                by_member[m] = ch
-            for po in ch.po_refs:
-                by_po[po] = ch
-        return by_member, by_po
+    def _channel_index(self, switch: str) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
+        """Channels by member and by Po interface, among the switches that may share one with ``switch``
+        (its stack and MLAG peer): worked out per switch on use."""
+        got = self._channels_near.get(switch)
+        if got is None:
+            by_member: dict[InterfaceRef, PortChannel] = {}
+            by_po: dict[InterfaceRef, PortChannel] = {}
+            for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
+                for m in ch.members:
+                    by_member[m] = ch
+                for po in ch.po_refs:
+                    by_po[po] = ch
+            got = self._channels_near[switch] = (by_member, by_po)
+        return got
 
     def channel_of(self, ref: InterfaceRef) -> PortChannel | None:
         """The channel a physical port is a member of, or that a ``Po`` interface names."""
-        by_member, by_po = self._channel_index
+        if ref.device not in self.inventory.switches:
+            return None
+        by_member, by_po = self._channel_index(ref.device)
         if po_number(ref.interface) is not None:
             owner = self.inventory.interface_owner(ref)
             return by_po.get(InterfaceRef(owner, ref.interface)) if owner else None
@@ -171,6 +179,14 @@ class Snapshot:
     def teams(self) -> dict[tuple[str, str], Team]:
         """Every port group's team on every host, keyed by (host, network)."""
         return build_teams(self.inventory)
+
+    def team(self, host: str, network: str) -> Team | None:
+        """One port group's team on one host (:attr:`teams` without building the others)."""
+        key = (host, network)
+        got = self._teams.get(key, False)
+        if got is False:
+            got = self._teams[key] = build_team(self.inventory, host, network)
+        return got  # type: ignore[return-value]
 
     def host_facing_ports(self) -> list[InterfaceRef]:
         """Physical switch ports cabled to a host vmnic (whatever their state)."""
