@@ -71,47 +71,16 @@ def vip_mac(protocol: str, group: int) -> str:
 _ORDER = {"vm": 0, "vmk": 1, "svi": 2, "routed": 3, "vip": 4}
 
 
-@dataclass(frozen=True)
-class AddressBook:
-    """Every endpoint's name by address, and each synthetic MAC (failure-independent: one per design)."""
-
-    names_at: dict[int, list[str]]  # address -> endpoint names, in the order endpoints are listed
-    vips: dict[int, tuple[str, str]]  # virtual IP -> the (switch, interface) that declares it first
-    synthetic: dict[str, str]  # endpoint name -> its synthetic MAC, for ports without one
-
-
-def address_book(inv) -> AddressBook:
-    def build() -> AddressBook:
-        names_at: dict[int, list[tuple[int, str]]] = {}
-        used: set[str] = set()
-        pending: list[tuple[str, bool]] = []  # (name, is a router interface)
-        vips: dict[int, tuple[str, str]] = {}
-
-        def add(name: str, kind: str, ip, mac: str | None) -> None:
-            if ip is not None:
-                names_at.setdefault(int(ip), []).append((_ORDER[kind], name))
-            if mac is not None:
-                used.add(mac)
-            else:
-                pending.append((name, kind in ("svi", "routed")))
-
-        for hname, host in inv.hosts.items():
-            for kname, vmk in host.vmkernel.items():
-                add(f"{hname}:{kname}", "vmk", vmk.ip, vmk.mac)
-        for vname, vm in inv.vms.items():
-            for i, nic in enumerate(vm.nics):
-                add(vname if i == 0 else f"{vname}:nic{i}", "vm", nic.ip, nic.mac)
-        for sname, sw in inv.switches.items():
-            for iname, iface in sw.interfaces.items():
-                if iface.ip is None:
-                    continue
-                add(f"{sname}:{iname}", "svi" if svi_vlan(iname) is not None else "routed", iface.ip, iface.mac)
-                f = iface.fhrp
-                if f is not None and int(f.vip) not in vips:
-                    vips[int(f.vip)] = (sname, iname)
-                    names_at.setdefault(int(f.vip), []).append((_ORDER["vip"], str(f.vip)))
-                    used.add(vip_mac(f.protocol, f.group))
-        synthetic: dict[str, str] = {}
+def synthetic_macs(inv) -> dict[str, str]:
+    """The MAC of every port that declares none: unique, deterministic, in name order (see the module doc)."""
+    def build() -> dict[str, str]:
+        book = inv.addresses()
+        used = set(book["macs"])
+        for sname, iname in book["vips"].values():
+            f = inv.switches[sname].interfaces[iname].fhrp
+            used.add(vip_mac(f.protocol, f.group))
+        out: dict[str, str] = {}
+        pending = [(n, False) for n in book["unnamed"]] + [(n, True) for n in book["unnamed_l3"]]
         for seed, router in sorted(pending):
             prefix = b"\x02" if router else b"\x00\x50\x56"
             k = 0
@@ -120,10 +89,21 @@ def address_book(inv) -> AddressBook:
                 k += 1
                 mac = synthetic_mac(f"{seed}#{k}", prefix)
             used.add(mac)
-            synthetic[seed] = mac
-        return AddressBook({ip: [n for _, n in sorted(v)] for ip, v in names_at.items()}, vips, synthetic)
+            out[seed] = mac
+        return out
 
-    return inv.derived("network.endpoints", build)
+    return inv.derived("network.synthetic_macs", build)
+
+
+def _kind_order(inv, name: str) -> int:
+    device, sep, _ = name.partition(":")
+    if device in inv.vms:
+        return _ORDER["vm"]
+    if sep and device in inv.hosts:
+        return _ORDER["vmk"]
+    if sep and device in inv.switches:
+        return _ORDER["svi"] if svi_vlan(name.partition(":")[2]) is not None else _ORDER["routed"]
+    return _ORDER["vip"]
 
 
 def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
@@ -158,9 +138,6 @@ class Endpoints:
         self.snap = snap
         self._made: dict[str, Endpoint | None] = {}
 
-    @property
-    def book(self) -> AddressBook:
-        return address_book(self.snap.inventory)
 
     def get(self, name: str) -> Endpoint | None:
         """The endpoint with canonical name ``name``, or None."""
@@ -170,7 +147,7 @@ class Endpoints:
         return got  # type: ignore[return-value]
 
     def _mac(self, name: str, declared: str | None) -> str:
-        return declared if declared is not None else self.book.synthetic[name]
+        return declared if declared is not None else synthetic_macs(self.snap.inventory)[name]
 
     def _make(self, name: str) -> Endpoint | None:
         inv = self.snap.inventory
@@ -205,7 +182,7 @@ class Endpoints:
             addr = int(IPv4Address(name))
         except ValueError:
             return None
-        decl = self.book.vips.get(addr)
+        decl = inv.addresses()["vips"].get(addr)
         if decl is None or str(IPv4Address(addr)) != name:
             return None
         sname, iname = decl
@@ -226,8 +203,16 @@ class Endpoints:
 
     def at(self, ip: IPv4Address) -> list[Endpoint]:
         """The endpoints with address ``ip``, in :attr:`all` order."""
-        names = self.book.names_at.get(int(ip))
-        return [e for e in map(self.get, names) if e is not None] if names else []
+        book = self.snap.inventory.addresses()
+        addr = int(ip)
+        names = book["more"].get(addr)
+        if names is None:
+            one = book["owner"].get(addr)
+            names = [one] if one is not None else []
+        elif len(names) > 1:
+            inv = self.snap.inventory
+            names = sorted(names, key=lambda n: (_kind_order(inv, n), n))
+        return [e for e in map(self.get, names) if e is not None]
 
     # every endpoint ------------------------------------------------------------------------------------------------
     @cached_property
@@ -236,7 +221,7 @@ class Endpoints:
         names = [f"{h}:{k}" for h, host in inv.hosts.items() for k in host.vmkernel]
         names += [v if i == 0 else f"{v}:nic{i}" for v, vm in inv.vms.items() for i in range(len(vm.nics))]
         names += [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
-        names += [str(IPv4Address(vip)) for vip in self.book.vips]
+        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
         items = [e for e in map(self.get, names) if e is not None]
         return sorted(items, key=lambda e: (_ORDER[e.kind], e.name))
 
