@@ -116,6 +116,8 @@ class Reach:
         units: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool]] = []  # (sigs, members, mergeable)
         for sig, members in sorted(by_sig.items(), key=lambda kv: kv[1][0][0]):
             self_ok = self.class_reaches(sig, sig) if len(self._members[sig]) > 1 else None
+            if self_ok and not self._one_host_ok(members):
+                self_ok = False  # a class speaks for ports of different hosts; these two share one (F10)
             if len(members) == 1 or self_ok:
                 units.append(([sig], members, bool(self_ok) or len(self._members[sig]) == 1))
                 continue
@@ -168,6 +170,21 @@ class Reach:
             reaches = [j + 1 for j, h in enumerate(ordered) if j != k and common & h[3][0] == h[3][0]]
             out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]), "reaches": reaches})
         return out
+
+    def _one_host_ok(self, members: list[tuple[str, Endpoint]]) -> bool:
+        """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
+        vSwitch decides those itself: F3 inside one VLAN, F10 across two)."""
+        by_switch: dict[tuple, list[Endpoint]] = {}
+        for _, e in members:
+            ts = self.fw.team(e) if e.on_host else None
+            if ts is not None:
+                by_switch.setdefault((e.device, ts.team.kind, ts.team.switch), []).append(e)
+        for group in by_switch.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    if self._direct(a, b) and not (self.pair(a, b) and self.pair(b, a)):
+                        return False
+        return True
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:

@@ -77,6 +77,7 @@ class L3Decls:
     lengths: list[int]  # prefix lengths of those subnets, longest first
     routing_of: dict[str, set[str]]  # router with routing -> its passive interfaces
     routers: list[str]
+    by_router: dict[str, list[tuple[str, str]]]
 
 
 def l3_decls(inv) -> L3Decls:
@@ -86,7 +87,7 @@ def l3_decls(inv) -> L3Decls:
         by_vip: dict[int, list[tuple[str, str]]] = {}
         by_net: dict[tuple[int, int], list[tuple[str, str]]] = {}
         routing_of: dict[str, set[str]] = {}
-        routers: set[str] = set()
+        by_router: dict[str, list[tuple[str, str]]] = {}
         for sname, sw in inv.switches.items():
             bridge = sw.stack or sname
             if sw.routing is not None:
@@ -97,14 +98,14 @@ def l3_decls(inv) -> L3Decls:
                     continue
                 key = (sname, iname)
                 ports[key] = iface
-                routers.add(bridge)
+                by_router.setdefault(bridge, []).append(key)
                 by_ip.setdefault(int(ip), []).append(key)
                 net = ip.network
                 by_net.setdefault((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), []).append(key)
                 if iface.fhrp is not None:
                     by_vip.setdefault(int(iface.fhrp.vip), []).append(key)
         return L3Decls(ports, by_ip, by_vip, by_net, sorted({n for n, _ in by_net}, reverse=True), routing_of,
-                       sorted(routers))
+                       sorted(by_router), by_router)
     return inv.derived("network.l3", build)
 
 
@@ -120,8 +121,8 @@ class L3:
         self._ifaces: dict[tuple[str, str], L3If] = {}
         self._live: dict[str, VlanSet] = {}
         self._fhrp_done: dict[int, tuple[dict[object, L3If], list[L3If], str | None]] = {}
-        self._adj: dict[str, set[str]] | None = None
-        self._dist: dict[str, dict[str, int]] = {}
+        self._nb: dict[str, dict[str, list[tuple[L3If, L3If]]]] = {}
+        self._hops: dict[tuple[str, str], int | None] = {}
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
@@ -310,33 +311,46 @@ class L3:
                          + [i.router for i in vips])
 
     # routing ----------------------------------------------------------------------------------------------
+    def _passive(self, key: tuple[str, str]) -> bool:
+        """No routing on its router, or a passive interface."""
+        bridge = self.snap.bridge_of(key[0])
+        routing_of = self.decls.routing_of
+        return bridge not in routing_of or key[1] in routing_of[bridge]
+
+    def neighbours_of(self, r: str) -> dict[str, list[tuple[L3If, L3If]]]:
+        """Routing neighbours of ``r``: routers whose non-passive interfaces share a subnet on one segment with
+        one of ``r``'s, each with the (mine, theirs) interface pairs, by their address then mine."""
+        got = self._nb.get(r)
+        if got is None:
+            got = {}
+            if r in self.routing:
+                for key in self.decls.by_router.get(r, ()):
+                    if self._passive(key):
+                        continue
+                    x = self.iface(*key)
+                    seg = self.segment(x)
+                    if seg is None:
+                        continue
+                    net = x.ip.network
+                    for other in self.decls.by_net.get((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), ()):
+                        if other == key or self._passive(other):
+                            continue
+                        y = self.iface(*other)
+                        if y.router != r and y.router in self.routing and self.segment(y) == seg:
+                            got.setdefault(y.router, []).append((x, y))
+                for pairs in got.values():
+                    pairs.sort(key=lambda p: (p[1].ip.ip, p[0].ip.ip))
+            self._nb[r] = got
+        return got
+
     @property
     def adjacency(self) -> dict[str, set[str]]:
-        """Routing neighbours: routers whose non-passive interfaces share a subnet on one segment."""
-        if self._adj is None:
-            adj: dict[str, set[str]] = {r: set() for r in sorted(self.routing)}
-            by_seg: dict[tuple[object, IPv4Network], list[L3If]] = {}
-            routing_of = self.decls.routing_of
-            for (sname, iname) in self.decls.ports:
-                bridge = self.snap.bridge_of(sname)
-                if bridge not in routing_of or iname in routing_of[bridge]:
-                    continue  # passive, or no routing
-                i = self.iface(sname, iname)
-                seg = self.segment(i)
-                if seg is None:
-                    continue
-                by_seg.setdefault((seg, i.ip.network), []).append(i)
-            self.neighbours: dict[tuple[str, str], list[tuple[L3If, L3If]]] = {}
-            for members in by_seg.values():
-                for x in members:
-                    for y in members:
-                        if x.router != y.router:
-                            adj[x.router].add(y.router)
-                            self.neighbours.setdefault((x.router, y.router), []).append((x, y))
-            for pairs in self.neighbours.values():
-                pairs.sort(key=lambda p: (p[1].ip.ip, p[0].ip.ip))
-            self._adj = adj
-        return self._adj
+        """Every routing router's neighbours."""
+        return {r: set(self.neighbours_of(r)) for r in sorted(self.routing)}
+
+    @property
+    def neighbours(self) -> dict[tuple[str, str], list[tuple[L3If, L3If]]]:
+        return {(r, o): pairs for r in sorted(self.routing) for o, pairs in self.neighbours_of(r).items()}
 
     @property
     def graph(self):
@@ -348,23 +362,31 @@ class L3:
                 g.add_edge(a, b)
         return g
 
-    def dist(self, r: str) -> dict[str, int]:
-        """Hops from router ``r`` to each router of its routing domain (breadth first, on use)."""
-        got = self._dist.get(r)
-        if got is None:
-            got = {r: 0}
-            frontier = [r]
-            adj = self.adjacency
-            while frontier:
-                nxt = []
-                for a in frontier:
-                    for b in adj.get(a, ()):
-                        if b not in got:
-                            got[b] = got[a] + 1
-                            nxt.append(b)
-                frontier = nxt
-            self._dist[r] = got
-        return got
+    def hops(self, a: str, b: str) -> int | None:
+        """Routing hops between two routers (None: not one domain), searched from both ends at once: the
+        routers in between (a core with a hundred neighbours) need not be expanded."""
+        if a == b:
+            return 0
+        key = (a, b) if a <= b else (b, a)
+        if key in self._hops:
+            return self._hops[key]
+        sides = [({a: 0}, [a]), ({b: 0}, [b])]
+        found: int | None = None
+        while found is None and sides[0][1] and sides[1][1]:
+            k = 0 if len(sides[0][1]) <= len(sides[1][1]) else 1
+            seen, frontier = sides[k]
+            other = sides[1 - k][0]
+            nxt = []
+            for n in frontier:
+                for m in self.neighbours_of(n):
+                    if m not in seen:
+                        seen[m] = seen[n] + 1
+                        nxt.append(m)
+                        if m in other and (found is None or seen[m] + other[m] < found):
+                            found = seen[m] + other[m]
+            sides[k] = (seen, nxt)
+        self._hops[key] = found
+        return found
 
     def holders(self, net: tuple[int, int]) -> list[L3If]:
         """The live interfaces in subnet ``net`` ((length, bits)), by router and name."""
@@ -406,20 +428,21 @@ class L3:
                 found = Route(i.ip.network, "connected", i)
                 break
         if found is None and r in self.routing:
-            d = self.dist(r)
             best: tuple[int, str] | None = None
             network = None
             for i in holders:
                 o = i.router
-                if o != r and o in d and (best is None or (d[o], o) < best):
-                    best, network = (d[o], o), i.ip.network
+                if o == r or o not in self.routing:
+                    continue
+                d = self.hops(r, o)
+                if d is not None and (best is None or (d, o) < best):
+                    best, network = (d, o), i.ip.network
             if best is not None:
                 hops, target = best
                 via = self._toward.get((r, target))
                 if via is None:  # the same for every subnet learned from that router
-                    back = self.dist(target)
-                    first = min(n for n in self.adjacency[r] if back.get(n, 1 << 30) == hops - 1)
-                    mine, theirs = self.neighbours[(r, first)][0]
+                    first = min(n for n in self.neighbours_of(r) if self.hops(target, n) == hops - 1)
+                    mine, theirs = self.neighbours_of(r)[first][0]
                     via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
                 found = Route(network, "learned", via[0], via[1], via[2], hops)  # type: ignore[arg-type]
         self._for_net[key] = found
