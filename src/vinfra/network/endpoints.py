@@ -201,8 +201,8 @@ class Endpoints:
         return Endpoint(name, "vm", vm.host, nic.ip, self._mac(name, nic.mac), nic.gateway, nic.network, pid,
                         vm=vname, nic=i)
 
-    def at(self, ip: IPv4Address) -> list[Endpoint]:
-        """The endpoints with address ``ip``, in :attr:`all` order."""
+    def at(self, ip: IPv4Address, hosts_only: bool = False) -> list[Endpoint]:
+        """The endpoints with address ``ip``, in :attr:`all` order (``hosts_only``: VM NICs and VMkernel ports)."""
         book = self.snap.inventory.addresses()
         addr = int(ip)
         names = book["more"].get(addr)
@@ -212,6 +212,9 @@ class Endpoints:
         elif len(names) > 1:
             inv = self.snap.inventory
             names = sorted(names, key=lambda n: (_kind_order(inv, n), n))
+        if hosts_only:
+            inv = self.snap.inventory
+            names = [n for n in names if _kind_order(inv, n) <= _ORDER["vmk"]]
         return [e for e in map(self.get, names) if e is not None]
 
     # every endpoint ------------------------------------------------------------------------------------------------

@@ -573,7 +573,7 @@ class Forwarding:
         and for an FHRP virtual IP the router active for it where X's frames enter."""
         snap = self.snap
         out: list[Agent] = []
-        for e in snap.endpoints.at(ip):
+        for e in snap.endpoints.at(ip, hosts_only=True):
             if e.on_host:
                 out.append(HostAgent(e))
         for i in snap.l3.ifaces_at(ip):

@@ -123,6 +123,8 @@ class L3:
         self._fhrp_done: dict[int, tuple[dict[object, L3If], list[L3If], str | None]] = {}
         self._nb: dict[str, dict[str, list[tuple[L3If, L3If]]]] = {}
         self._hops: dict[tuple[str, str], int | None] = {}
+        self._levels: dict[str, list[list[str]]] = {}
+        self._levels_seen: dict[str, set[str]] = {}
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
@@ -362,6 +364,33 @@ class L3:
                 g.add_edge(a, b)
         return g
 
+    def _cost(self, r: str) -> int:
+        return len(self.decls.by_router.get(r, ()))
+
+    def _adjacent(self, a: str, b: str) -> bool:
+        """Whether two routers are neighbours, asked of the one with fewer interfaces (the relation is symmetric)."""
+        return b in self.neighbours_of(a) if self._cost(a) <= self._cost(b) else a in self.neighbours_of(b)
+
+    def _pairs(self, r: str, o: str) -> list[tuple[L3If, L3If]]:
+        """(r's interface, o's interface) for every segment the two share."""
+        if self._cost(r) <= self._cost(o):
+            return self.neighbours_of(r).get(o, [])
+        return [(x, y) for y, x in self.neighbours_of(o).get(r, [])]
+
+    def _level(self, r: str, depth: int) -> list[str]:
+        """The routers exactly ``depth`` hops from ``r`` (breadth first from ``r``, as far as asked)."""
+        levels = self._levels.setdefault(r, [[r]])
+        seen = self._levels_seen.setdefault(r, {r})
+        while len(levels) <= depth and levels[-1]:
+            nxt = []
+            for n in levels[-1]:
+                for m in self.neighbours_of(n):
+                    if m not in seen:
+                        seen.add(m)
+                        nxt.append(m)
+            levels.append(nxt)
+        return levels[depth] if depth < len(levels) else []
+
     def hops(self, a: str, b: str) -> int | None:
         """Routing hops between two routers (None: not one domain), searched from both ends at once: the
         routers in between (a core with a hundred neighbours) need not be expanded."""
@@ -373,7 +402,9 @@ class L3:
         sides = [({a: 0}, [a]), ({b: 0}, [b])]
         found: int | None = None
         while found is None and sides[0][1] and sides[1][1]:
-            k = 0 if len(sides[0][1]) <= len(sides[1][1]) else 1
+            # grow the side whose routers have fewer interfaces: a core's neighbours cost a hundred look-ups
+            cost = [sum(len(self.decls.by_router.get(n, ())) for n in side[1]) for side in sides]
+            k = 0 if cost[0] <= cost[1] else 1
             seen, frontier = sides[k]
             other = sides[1 - k][0]
             nxt = []
@@ -441,8 +472,9 @@ class L3:
                 hops, target = best
                 via = self._toward.get((r, target))
                 if via is None:  # the same for every subnet learned from that router
-                    first = min(n for n in self.neighbours_of(r) if self.hops(target, n) == hops - 1)
-                    mine, theirs = self.neighbours_of(r)[first][0]
+                    # the neighbour of r first in name order among the routers hops - 1 away from the target
+                    first = min(n for n in self._level(target, hops - 1) if self._adjacent(r, n))
+                    mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
                     via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
                 found = Route(network, "learned", via[0], via[1], via[2], hops)  # type: ignore[arg-type]
         self._for_net[key] = found
