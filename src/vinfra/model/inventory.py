@@ -115,9 +115,13 @@ class Inventory(Spec):
 
     # lookups ----------------------------------------------------------------------------
     def _idx(self) -> dict[str, Any]:
-        if self._index is None:
-            self._index = _build_index(self)
-        return self._index
+        # through the private-attribute dict itself: pydantic's __getattr__ route costs microseconds, and the
+        # network engine asks for cables and stacks per port
+        private = self.__pydantic_private__
+        idx = private.get("_index") if private is not None else None
+        if idx is None:
+            idx = self._index = _build_index(self)
+        return idx
 
     def derived(self, key: str, build: Callable[[], Any]) -> Any:
         """A value worked out from the design alone, built on first use and kept with the inventory (so the

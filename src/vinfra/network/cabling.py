@@ -73,10 +73,11 @@ class Cabling:
         self.failed = failed
         self._speed: dict[InterfaceRef, int] = {}
         self._up: dict[InterfaceRef, bool] = {}
+        self._link_at = inv._idx()["link_at"]  # asked per port: skip the method call
 
     def peer(self, ref: InterfaceRef) -> InterfaceRef | None:
         """The far end of ``ref``'s cable, whatever its state."""
-        link = self.inv.link_at(ref)
+        link = self._link_at.get(ref)
         if link is None:
             return None
         return link.b if ref == link.a else link.a
@@ -84,7 +85,7 @@ class Cabling:
     def speed(self, ref: InterfaceRef) -> int:
         got = self._speed.get(ref)
         if got is None:
-            link = self.inv.link_at(ref)
+            link = self._link_at.get(ref)
             if link is None:
                 return DEFAULT_SPEED
             got = link.speed or _lower_declared_speed(self.inv, link.a, link.b) or DEFAULT_SPEED

@@ -129,6 +129,7 @@ class Forwarding:
         self._iface_agents: dict[str, RouterAgent] = {}
         self._problems: dict[str, str | None] = {}
         self._shapes: dict[tuple[str, str] | None, tuple] = {}
+        self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -216,13 +217,23 @@ class Forwarding:
             if end is None:
                 per.append((up.reason is None, up.bridges, None, None, None))
                 continue
-            receivers = tuple(self._member_vmnic(ep, m) for m in end.members) if end.channel is not None else None
+            receivers = self._receivers(ep.device, end) if end.channel is not None else None
             per.append((up.reason is None, up.bridges, end.vlans, ends.setdefault(end.name, len(ends)), receivers))
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
                  team.uplinks, tuple(per))
         self._shapes[ep.team_key] = shape
         return shape
+
+    def _receivers(self, host: str, end) -> tuple[str | None, ...]:
+        """The uplink of ``host`` each member of a channel end leads back to (None: another device)."""
+        key = (host, end.name)
+        got = self._recv.get(key)
+        if got is None:
+            peer = self.snap.cabling.peer
+            got = self._recv[key] = tuple(p.interface if (p := peer(m)) is not None and p.device == host else None
+                                          for m in end.members)
+        return got
 
     def _member_vmnic(self, ep: Endpoint, member) -> str | None:
         peer = self.snap.cabling.peer(member)

@@ -53,6 +53,7 @@ class Snapshot:
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
         self._teams: dict[tuple[str, str], Team | None] = {}
+        self._ends: dict[InterfaceRef, PortEnd] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
@@ -208,6 +209,12 @@ class Snapshot:
     # logical topology and layer-2 domains ---------------------------------------------------------------
     def port_end(self, ref: InterfaceRef) -> PortEnd:
         """The logical end a physical switch port belongs to: its bundled channel, or itself."""
+        got = self._ends.get(ref)
+        if got is None:
+            got = self._ends[ref] = self._port_end(ref)
+        return got
+
+    def _port_end(self, ref: InterfaceRef) -> PortEnd:
         ch = self.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in ch.bundled}))
