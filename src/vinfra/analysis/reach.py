@@ -20,6 +20,7 @@ endpoints are 1.6 billion pairs).  Reasons for unreachable pairs come from ``tra
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from ipaddress import IPv4Address
 from typing import Any
 
@@ -182,14 +183,32 @@ class Reach:
         for group in by_switch.values():
             for i, a in enumerate(group):
                 for b in group[i + 1:]:
-                    if self._direct(a, b) and not (self.pair(a, b) and self.pair(b, a)):
+                    if self._direct(a, b) and not self._both_ways(a, b):
                         return False
         return True
+
+    def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
+        """``pair(a, b) and pair(b, a)`` for two ports of one host; decided without a walk when every leg between
+        them stays inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10)."""
+        fw = self.fw
+        ta, tb = fw.team(a), fw.team(b)
+        if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
+                and fw.host_problem(a) is None and fw.host_problem(b) is None and not self._conflicts):
+            ia = self._addr(a) if a.ip is not None else None
+            ib = self._addr(b) if b.ip is not None else None
+            if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
+                return ta.pg.local_key == tb.pg.local_key
+        return self.pair(a, b) and self.pair(b, a)
+
+    @cached_property
+    def _conflicts(self) -> bool:
+        """Whether two endpoints share an address (then the walk decides who answers)."""
+        return any(len(v) > 1 for v in self.snap.endpoints.by_ip.values())
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:
             for b in by_host.get(a.device, ()) if a.on_host else ():
-                if self._direct(a, b) and not (self.pair(a, b) and self.pair(b, a)):
+                if self._direct(a, b) and not self._both_ways(a, b):
                     return False
         return True
 
