@@ -2,12 +2,15 @@
 
 How it scales.  Every endpoint gets a *signature*: its subnet and gateway, and, as components of
 the active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
-(:meth:`Forwarding.sends` / :meth:`Forwarding.takes`).  Two endpoints with one signature answer
-alike toward every other endpoint of a different host, so the walk (the same one ``trace`` uses,
-with its layer-2 legs memoized by the components they touch) runs once per pair of signature
-classes.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
-port-channel facing a non-hashing team: M1, M2, M4) form classes of their own and are walked pair by
-pair, as are pairs of ports on one host (F3, F10).
+(:meth:`Forwarding.sends` / :meth:`Forwarding.takes`, worked out once per *team shape*: hosts cabled
+alike share them).  Two endpoints with one signature answer alike toward every other endpoint of a
+different host.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
+port-channel facing a non-hashing team: M1, M2, M4) form classes of their own; IP hash over one
+properly formed channel does not (every flow enters the same logical port).  The class-to-class
+matrix is then built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the
+walk that ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit
+sets; pairs within a subnet, flow-sensitive classes and designs with duplicate addresses by walking
+one representative pair.  Pairs of ports on one host are judged by the vSwitch (F3, F10).
 
 What it answers.  *Classes*: groups of endpoints that all reach each other (a signature class that
 reaches itself, else its ports that share one vSwitch and VLAN on one host), with the classes each one
@@ -230,7 +233,7 @@ class Reach:
         return got
 
     def bulk(self, sigs: list[tuple]) -> Bulk:
-        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows and columns (see :class:`Bulk`)."""
+        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`)."""
         got = Bulk(self, sigs)
         self._bulk = got
         return got
