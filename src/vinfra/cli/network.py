@@ -26,7 +26,7 @@ def _snapshot(design: Path, fail: list[str] | None) -> Snapshot:
 
     inv = load_or_exit(design)
     # the loaded design lives as long as the command: keep the collector from walking its million objects
-    # again and again while the analysis allocates (a 2,500-host design: seconds)
+    # again and again while the analysis allocates (a 2,500-host design: seconds); the command unfreezes
     gc.freeze()
     try:
         snap = Snapshot(inv, fail=fail or [])
@@ -69,12 +69,14 @@ def trace(
     from ..network.endpoints import EndpointError
 
     _check_format(fmt)
-    snap = _snapshot(design, fail)
     try:
+        snap = _snapshot(design, fail)
         answer = trace_answer(snap, src, dst, size)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
     if fmt == "json":
         _json(answer)
         return
@@ -105,12 +107,14 @@ def reach(
     from ..network.endpoints import EndpointError
 
     _check_format(fmt)
-    snap = _snapshot(design, fail)
     try:
+        snap = _snapshot(design, fail)
         answer = reach_answer(snap, sources or None, targets or None)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
     if fmt == "json":
         _json(answer)
         return
