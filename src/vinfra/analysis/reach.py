@@ -384,18 +384,24 @@ class Bulk:
         if got is None:
             fw = self.fw
             try:
-                rt = self.snap.l3.route(r, ip)
-                if rt is None:
+                # the route class lists the routed subnets holding the address, longest first: the first
+                # one the router has a route to is its longest match (what l3.route finds)
+                part = None
+                for net in rc:  # type: ignore[attr-defined]
+                    part = self.snap.l3.route_parts(r, net)
+                    if part is not None:
+                        break
+                if part is None:
                     got = ("fail",)
-                elif rt.kind == "connected":
-                    got = ("at", fw.iface_agent(rt.iface))
+                elif part[0] == "connected":
+                    got = ("at", fw.iface_agent(part[1]))
                 else:
                     # the leg to a next hop is the same for every subnet routed through it
-                    hop = (rt.iface.ref, rt.next_hop)
+                    hop = (part[1].ref, part[2])
                     got = self._hops.get(hop)
                     if got is None:
                         try:
-                            y = fw.next_agent(fw.iface_agent(rt.iface), rt.next_hop, NO_IP, ip, set())  # type: ignore[arg-type]
+                            y = fw.next_agent(fw.iface_agent(part[1]), part[2], NO_IP, ip, set())
                             got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
                         except Unreachable:
                             got = ("fail",)

@@ -127,6 +127,7 @@ class L3:
         self._levels_seen: dict[str, set[str]] = {}
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
+        self._parts: dict[tuple[str, tuple[int, int]], tuple | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
         self._holders: dict[tuple[int, int], list[L3If]] = {}
 
@@ -445,29 +446,43 @@ class L3:
         return found
 
     def route_for(self, r: str, net: tuple[int, int]) -> Route | None:
-        """``r``'s route to one subnet, worked out on first use: connected when ``r`` has a live interface in
-        it (the first by name), else learned from the router of its domain holding it at the fewest hops
-        (ties to the name), through the neighbour first in name order on a shortest path."""
+        """``r``'s route to one subnet (see :meth:`route_parts`)."""
         key = (r, net)
         got = self._for_net.get(key, False)
+        if got is False:
+            parts = self.route_parts(r, net)
+            got = None
+            if parts is not None:
+                kind, iface, next_hop, next_router, hops = parts
+                network = self.holders(net)[0].ip.network
+                got = Route(network, kind, iface, next_hop, next_router, hops)
+            self._for_net[key] = got
+        return got  # type: ignore[return-value]
+
+    def route_parts(self, r: str, net: tuple[int, int]) -> tuple | None:
+        """``r``'s route to one subnet as (kind, interface, next hop, next router, hops), worked out on first
+        use: connected when ``r`` has a live interface in it (the first by name), else learned from the router
+        of its domain holding it at the fewest hops (ties to the name), through the neighbour first in name
+        order on a shortest path."""
+        key = (r, net)
+        got = self._parts.get(key, False)
         if got is not False:
             return got  # type: ignore[return-value]
         holders = self.holders(net)
-        found: Route | None = None
+        found: tuple | None = None
         for i in holders:
             if i.router == r:
-                found = Route(i.ip.network, "connected", i)
+                found = ("connected", i, None, None, 0)
                 break
         if found is None and r in self.routing:
             best: tuple[int, str] | None = None
-            network = None
             for i in holders:
                 o = i.router
                 if o == r or o not in self.routing:
                     continue
                 d = self.hops(r, o)
                 if d is not None and (best is None or (d, o) < best):
-                    best, network = (d, o), i.ip.network
+                    best = (d, o)
             if best is not None:
                 hops, target = best
                 via = self._toward.get((r, target))
@@ -476,8 +491,8 @@ class L3:
                     first = min(n for n in self._level(target, hops - 1) if self._adjacent(r, n))
                     mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
                     via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
-                found = Route(network, "learned", via[0], via[1], via[2], hops)  # type: ignore[arg-type]
-        self._for_net[key] = found
+                found = ("learned", via[0], via[1], via[2], hops)
+        self._parts[key] = found
         return found
 
     @property
