@@ -71,7 +71,18 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
         hname = f"esx{h}"
         n_nic = draw(st.integers(1, 3))
         nics = [f"vmnic{i}" for i in range(n_nic)]
+        # sometimes IP hash over a properly formed static channel (T3): every uplink active and bundled into
+        # one channel on one switch or one stack, whose members match its Po; such ports are not flow-sensitive
+        proper = n_nic >= 2 and draw(st.integers(0, 3)) == 0
+        home = draw(st.sampled_from(names))
         for nic in nics:
+            if proper:
+                sw = draw(st.sampled_from(["s0", "s1"])) if stacked and home in ("s0", "s1") else home
+                p = port(sw)
+                switches[sw]["interfaces"][p] = {"mode": "trunk", "allowed_vlans": VLANS, "stp": {"edge": True},
+                                                 "channel_group": 1 + h, "channel_mode": "on"}
+                links.append([f"{hname}:{nic}", f"{sw}:{p}"])
+                continue
             if draw(st.integers(0, 5)) == 0:
                 continue  # uncabled
             sw = draw(st.sampled_from(names))
@@ -83,11 +94,11 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
                 iface["channel_mode"] = draw(st.sampled_from(["on", "active"]))
             switches[sw]["interfaces"][p] = iface
             links.append([f"{hname}:{nic}", f"{sw}:{p}"])
-        policy = draw(st.sampled_from(["port_id", "mac_hash", "ip_hash", "explicit"]))
+        policy = "ip_hash" if proper else draw(st.sampled_from(["port_id", "mac_hash", "ip_hash", "explicit"]))
         order = draw(st.permutations(nics))
-        k = draw(st.integers(1, n_nic))
+        k = n_nic if proper else draw(st.integers(1, n_nic))
         teaming: dict[str, Any] = {"policy": policy, "active": list(order[:k]), "standby": list(order[k:]),
-                                   "detection": draw(st.sampled_from(["link_status", "beacon"]))}
+                                   "detection": "link_status" if proper else draw(st.sampled_from(["link_status", "beacon"]))}
         pgs = {f"PG{v}": {"vlan": v} for v in draw(st.lists(st.sampled_from([0, 1, 10, 20]), min_size=1, max_size=3, unique=True))}
         hosts[hname] = {"nics": {n: {} for n in nics},
                         "vswitches": {"vSwitch0": {"uplinks": nics, "teaming": teaming, "portgroups": pgs}},

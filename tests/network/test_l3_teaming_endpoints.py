@@ -195,3 +195,36 @@ def test_trunk_portgroup_v4_takes_only_tagged_frames_in_its_range() -> None:
     assert PortGroupVlan(0).accepts(None) and not PortGroupVlan(0).accepts(10)
     assert PortGroupVlan(10).egress_tag() == 10 and PortGroupVlan(0).egress_tag() is None
     assert PortGroupVlan(None, None, 31).accepts(31)
+
+
+def _ip_hash_channel(split: bool) -> dict:
+    """Two hosts with IP hash over two uplinks: bundled in one static channel on one switch, or (``split``)
+    each uplink on its own switch with half a channel each (M4)."""
+    switches = {"s": {"vlans": [10], "interfaces": {}}, "t": {"vlans": [10], "interfaces": {}}}
+    links = [["s:Gi0/9", "t:Gi0/9"]]
+    switches["s"]["interfaces"]["Gi0/9"] = trunk("10")
+    switches["t"]["interfaces"]["Gi0/9"] = trunk("10")
+    hosts, vms = {}, {}
+    for h in range(2):
+        for i in range(2):
+            sw = ("s", "t")[i] if split else "s"
+            port = f"Gi0/{2 * h + i}"
+            switches[sw]["interfaces"][port] = edge_trunk("10", channel_group=h + 1, channel_mode="on")
+            switches[sw]["interfaces"][f"Po{h + 1}"] = trunk("10")
+            links.append([f"h{h}:vmnic{i}", f"{sw}:{port}"])
+        hosts[f"h{h}"] = host(["vmnic0", "vmnic1"], {"V": {"vlan": 10}}, teaming={"policy": "ip_hash"})
+        vms[f"v{h}"] = vm(f"h{h}", "V", f"10.0.10.{h + 1}/24")
+    return {"switches": switches, "hosts": hosts, "vms": vms, "links": links}
+
+
+def test_ip_hash_over_a_proper_channel_is_not_flow_sensitive_but_a_split_channel_is() -> None:
+    from vinfra.analysis.reach import Reach
+
+    proper = snapshot(_ip_hash_channel(split=False))
+    r = Reach(proper)
+    a, b = proper.endpoints.resolve("v0"), proper.endpoints.resolve("v1")
+    assert not r.fw.sensitive(a)
+    assert r.signature(a)[0] == "host" and r.signature(a) == r.signature(b)  # one ordinary class
+    assert r.pair(a, b) and r.pair(b, a)
+    split = snapshot(_ip_hash_channel(split=True))
+    assert Reach(split).fw.sensitive(split.endpoints.resolve("v0"))  # each flow may enter another switch (M4)

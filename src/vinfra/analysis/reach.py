@@ -2,12 +2,15 @@
 
 How it scales.  Every endpoint gets a *signature*: its subnet and gateway, and, as components of
 the active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
-(:meth:`Forwarding.sends` / :meth:`Forwarding.takes`).  Two endpoints with one signature answer
-alike toward every other endpoint of a different host, so the walk (the same one ``trace`` uses,
-with its layer-2 legs memoized by the components they touch) runs once per pair of signature
-classes.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
-port-channel facing a non-hashing team: M1, M2, M4) form classes of their own and are walked pair by
-pair, as are pairs of ports on one host (F3, F10).
+(:meth:`Forwarding.sends` / :meth:`Forwarding.takes`, worked out once per *team shape*: hosts cabled
+alike share them).  Two endpoints with one signature answer alike toward every other endpoint of a
+different host.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
+port-channel facing a non-hashing team: M1, M2, M4) form classes of their own; IP hash over one
+properly formed channel does not (every flow enters the same logical port).  The class-to-class
+matrix is then built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the
+walk that ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit
+sets; pairs within a subnet, flow-sensitive classes and designs with duplicate addresses by walking
+one representative pair.  Pairs of ports on one host are judged by the vSwitch (F3, F10).
 
 What it answers.  *Classes*: groups of endpoints that all reach each other (a signature class that
 reaches itself, else its ports that share one vSwitch and VLAN on one host), with the classes each one
@@ -20,11 +23,13 @@ endpoints are 1.6 billion pairs).  Reasons for unreachable pairs come from ``tra
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
+from ipaddress import IPv4Address
 from typing import Any
 
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
-from ..network.forwarding import Forwarding, HostAgent
+from ..network.forwarding import MAX_ROUTED_HOPS, NO_IP, Forwarding, HostAgent, RouterAgent, Unreachable
 from ..network.frames import BROADCAST, Frame
 
 MAX_LISTED_PAIRS = 5_000
@@ -40,6 +45,8 @@ class Reach:
         self._matrix: dict[tuple[tuple, tuple], bool] = {}
         self._members: dict[tuple, list[Endpoint]] = {}
         self._views: dict[tuple | None, tuple] = {}
+        self._bulk: Bulk | None = None
+        self._addrs: dict[str, tuple[int, int, int]] = {}
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
@@ -47,12 +54,12 @@ class Reach:
         if got is not None:
             return got
         fw = self.fw
+        view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
         if not e.on_host:
             sig: tuple = ("router", e.name)
-        elif fw.sensitive(e):
+        elif view is None:
             sig = ("own", e.name)
         else:
-            view = fw.view_key(e)
             got_view = self._views.get(view)
             if got_view is None:
                 a = HostAgent(e)
@@ -77,6 +84,10 @@ class Reach:
         key = (x, y)
         if key in self._matrix:
             return self._matrix[key]
+        if self._bulk is not None and x != y:
+            got = self._bulk.get(x, y)
+            if got is not None:
+                return got
         xs, ys = self._members[x], self._members[y]
         if x[0] == "own" or y[0] == "own":
             result = all(self._eval(a, b, False) for a in xs for b in ys if a.name != b.name) if (len(xs) > 1 or len(ys) > 1 or x != y) else None
@@ -109,6 +120,8 @@ class Reach:
         units: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool]] = []  # (sigs, members, mergeable)
         for sig, members in sorted(by_sig.items(), key=lambda kv: kv[1][0][0]):
             self_ok = self.class_reaches(sig, sig) if len(self._members[sig]) > 1 else None
+            if self_ok and not self._one_host_ok(members):
+                self_ok = False  # a class speaks for ports of different hosts; these two share one (F10)
             if len(members) == 1 or self_ok:
                 units.append(([sig], members, bool(self_ok) or len(self._members[sig]) == 1))
                 continue
@@ -120,26 +133,110 @@ class Reach:
                 local.setdefault(key, []).append((name, e))
             for group in local.values():
                 units.append(([sig], group, False))
-        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool]] = []
+        # the class-to-class matrix, every pair at once: rows (whom x reaches) and columns (who reaches y)
+        bulk = self.bulk(list(by_sig))
+        bit = bulk.index
+        # (sigs, members, mergeable, [mask of its sigs, classes all of its sigs reach], host -> members on it)
+        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool, list[int], dict[str, list[Endpoint]]]] = []
+        row = bulk.row
         for sigs, members, mergeable in units:
             target = None
+            want, reached = 0, -1
+            for y in sigs:
+                want |= 1 << bit[y]
+                reached &= row[bit[y]]
             if mergeable:
                 for g in groups:
-                    if g[2] and all(self.class_reaches(x, y) and self.class_reaches(y, x) for x in g[0] for y in sigs):
+                    # every x of g and y of the unit reach each other both ways, and so do ports of one host
+                    # that talk directly (their classes speak for ports of different hosts only: F3, F10)
+                    mask, all_reach = g[3]
+                    if (g[2] and reached & mask == mask and all_reach & want == want
+                            and self._same_host_ok(members, g[4])):
                         target = g
                         break
             if target is None:
-                groups.append((list(sigs), list(members), mergeable))
+                groups.append((list(sigs), list(members), mergeable, [want, reached], {}))
+                target = groups[-1]
             else:
                 target[0].extend(sigs)
                 target[1].extend(members)
+                target[3][0] |= want
+                target[3][1] &= reached
+            for _, e in members:
+                if e.on_host:
+                    target[4].setdefault(e.device, []).append(e)
         ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
         out: list[dict[str, Any]] = []
         for k, g in enumerate(ordered):
-            reaches = [j + 1 for j, h in enumerate(ordered)
-                       if j != k and all(self.class_reaches(x, y) for x in g[0] for y in h[0])]
+            common = -1  # the classes every x of g reaches
+            for x in g[0]:
+                common &= bulk.row[bit[x]]
+            reaches = [j + 1 for j, h in enumerate(ordered) if j != k and common & h[3][0] == h[3][0]]
             out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]), "reaches": reaches})
         return out
+
+    def _one_host_ok(self, members: list[tuple[str, Endpoint]]) -> bool:
+        """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
+        vSwitch decides those itself: F3 inside one VLAN, F10 across two)."""
+        by_switch: dict[tuple, list[Endpoint]] = {}
+        for _, e in members:
+            ts = self.fw.team(e) if e.on_host else None
+            if ts is not None:
+                by_switch.setdefault((e.device, ts.team.kind, ts.team.switch), []).append(e)
+        for group in by_switch.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    if self._direct(a, b) and not self._both_ways(a, b):
+                        return False
+        return True
+
+    def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
+        """``pair(a, b) and pair(b, a)`` for two ports of one host; decided without a walk when every leg between
+        them stays inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10)."""
+        fw = self.fw
+        ta, tb = fw.team(a), fw.team(b)
+        if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
+                and fw.host_problem(a) is None and fw.host_problem(b) is None and not self._conflicts):
+            ia = self._addr(a) if a.ip is not None else None
+            ib = self._addr(b) if b.ip is not None else None
+            if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
+                return ta.pg.local_key == tb.pg.local_key
+        return self.pair(a, b) and self.pair(b, a)
+
+    @cached_property
+    def _conflicts(self) -> bool:
+        """Whether two endpoints share an address (then the walk decides who answers)."""
+        return any(len(v) > 1 for v in self.snap.endpoints.by_ip.values())
+
+    def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
+        for _, a in members:
+            for b in by_host.get(a.device, ()) if a.on_host else ():
+                if self._direct(a, b) and not self._both_ways(a, b):
+                    return False
+        return True
+
+    def _direct(self, a: Endpoint, b: Endpoint) -> bool:
+        """Whether a ping between two host ports may go straight from one to the other (no router between)."""
+        if a.ip is None or b.ip is None:
+            return True
+        ia, ib = self._addr(a), self._addr(b)
+        return ((ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
+                or ia[2] == ib[0] or ib[2] == ia[0])
+
+    def _addr(self, e: Endpoint) -> tuple[int, int, int]:
+        """(address, host bits of its subnet, gateway or -1) as ints: cheap to compare many times."""
+        got = self._addrs.get(e.name)
+        if got is None:
+            assert e.ip is not None
+            got = self._addrs[e.name] = (int(e.ip), 32 - e.ip.network.prefixlen,
+                                         int(e.gateway) if e.gateway is not None else -1)
+        return got
+
+    def bulk(self, sigs: list[tuple]) -> Bulk:
+        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`)."""
+        got = Bulk(self, sigs)
+        self._bulk = got
+        return got
 
 
 def reach(snap: Snapshot, sources: list[str] | None = None, targets: list[str] | None = None, *,
@@ -175,3 +272,380 @@ def reach(snap: Snapshot, sources: list[str] | None = None, targets: list[str] |
         answer["note"] = (f"{n_pairs} pairs are not listed; restrict with --from/--to to list pairs. "
                           "Classes: endpoints of one class all reach each other.")
     return answer
+
+
+class Bulk:
+    """Whether each signature class reaches each other one, for all pairs at once.
+
+    Walking one ping per pair of classes costs n² walks (3,000 classes in a 2,500-host design: 9 million).
+    But a ping between classes in different subnets is made of pieces that depend on one end only, or
+    on a router and one end: the source's first hop to its gateway (:meth:`Forwarding.host_next_hop`,
+    :meth:`Forwarding.next_agent`), each router's step toward the destination's subnet
+    (:meth:`Forwarding.at_router`), the last leg from the last router to the destination, and the same
+    pieces back.  Each piece is worked out once by the walk's own code, then combined as bit sets.  Two
+    things tie the directions together, and are carried as flags: a host that was sent a packet by the
+    address it then uses as its own next hop skips ARP, and so does a router interface answering a host
+    it learned on the way in.  (Router-to-router legs need no flag: a leg whose reverse just worked works
+    with or without ARP, since ARP and its reply cross the same two nodes.)
+
+    Pairs where that does not hold are walked whole by :meth:`Reach.class_reaches`: classes whose uplink
+    depends on the flow or that have no address, pairs where one end is in the other's subnet (F3, F9 and
+    the ARP learned on the way in decide those), a host whose gateway is a host, and every pair when two
+    endpoints share an address.
+    """
+
+    def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
+        self.reach = reach
+        self.fw = fw = reach.fw
+        self.snap = snap = reach.snap
+        self.sigs = sigs
+        self.index: dict[tuple, int] = {s: k for k, s in enumerate(sigs)}
+        n = len(sigs)
+        self.row: list[int] = [0] * n  # bit y of row[x]: class x reaches class y
+        reps = [reach._members[s][0] for s in sigs]
+        self.reps = reps
+        conflict = any(len(v) > 1 for v in snap.endpoints.by_ip.values())
+        regular = [not conflict and s[0] != "own" and e.ip is not None for s, e in zip(sigs, reps, strict=True)]
+        self._onto: dict[tuple[str, int], str | None] = {}
+        self._step: dict[tuple[str, object], tuple] = {}
+        self._last: dict[tuple[str, int, bool], bool] = {}
+        self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
+        self._first_rep: dict[tuple[int, bool], str | bool | None] = {}
+        self._hops: dict[tuple[str, object], tuple] = {}
+        self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
+        self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
+        self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
+        self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
+                                             for e, ip in zip(reps, self.ips, strict=True)]
+        fw.apart = True
+        try:
+            src = [self._source(k) if regular[k] else False for k in range(n)]
+            for k in range(n):
+                if src[k] is False:
+                    regular[k] = False
+            self._combine(src, regular)
+        finally:
+            fw.apart = False
+        # what the pieces do not cover: walked whole
+        walked = [k for k in range(n) if not regular[k]]
+        pairs: set[tuple[int, int]] = set()
+        for k in walked:
+            for j in range(n):
+                if j != k:
+                    pairs.add((k, j))
+                    pairs.add((j, k))
+        pairs |= self._local_pairs(regular)
+        cr = reach.class_reaches
+        for x, y in pairs:
+            ok = cr(sigs[x], sigs[y])
+            self._set(x, y, bool(ok))
+        for k in range(n):
+            self._set(k, k, bool(cr(sigs[k], sigs[k])))
+
+    def get(self, x: tuple, y: tuple) -> bool | None:
+        kx, ky = self.index.get(x), self.index.get(y)
+        if kx is None or ky is None:
+            return None
+        return bool(self.row[kx] >> ky & 1)
+
+    def _set(self, x: int, y: int, ok: bool) -> None:
+        if ok:
+            self.row[x] |= 1 << y
+        else:
+            self.row[x] &= ~(1 << y)
+
+    # pieces -----------------------------------------------------------------------------------------------------
+    def _source(self, k: int) -> tuple[str, int, str | None] | bool | None:
+        """Where class ``k``'s packets to another subnet start routing: (router, iterations used, key of the
+        agent that learned the source's address), None when they never get there, False when the pieces do
+        not apply (its gateway is a host)."""
+        e = self.reps[k]
+        fw = self.fw
+        try:
+            if not e.on_host:
+                a = fw._agent(e)
+                assert isinstance(a, RouterAgent)
+                return (a.router, 0, None)
+            if e.gateway is None:
+                return None
+            x = HostAgent(e)
+            y = fw.next_agent(x, e.gateway, x.ip, NO_IP, set())
+        except Unreachable:
+            return None
+        if not isinstance(y, RouterAgent):
+            return False
+        return (y.router, 1, y.key)
+
+    def _step_at(self, r: str, rc: object, ip: IPv4Address) -> tuple:
+        """One router's step toward a route class it owns nothing of: ("at", egress agent) for a connected
+        route, ("next", router) after a leg to the next hop, ("fail",)."""
+        key = (r, rc)
+        got = self._step.get(key)
+        if got is None:
+            fw = self.fw
+            try:
+                # the route class lists the routed subnets holding the address, longest first: the first
+                # one the router has a route to is its longest match (what l3.route finds)
+                part = None
+                for net in rc:  # type: ignore[attr-defined]
+                    part = self.snap.l3.route_parts(r, net)
+                    if part is not None:
+                        break
+                if part is None:
+                    got = ("fail",)
+                elif part[0] == "connected":
+                    got = ("at", fw.iface_agent(part[1]))
+                else:
+                    # the leg to a next hop is the same for every subnet routed through it
+                    hop = (part[1].ref, part[2])
+                    got = self._hops.get(hop)
+                    if got is None:
+                        try:
+                            y = fw.next_agent(fw.iface_agent(part[1]), part[2], NO_IP, ip, set())
+                            got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
+                        except Unreachable:
+                            got = ("fail",)
+                        self._hops[hop] = got
+            except Unreachable:
+                got = ("fail",)
+            self._step[key] = got
+        return got
+
+    def _chain(self, r: str, rc: object, ip: IPv4Address) -> tuple[tuple[str, ...], RouterAgent | None]:
+        """Routers visited from ``r`` toward route class ``rc`` (before any of them is found to own the
+        address), and the egress agent of the last one when its route is connected (None: lost first)."""
+        key = (r, rc)
+        got = self._chains.get(key)
+        if got is None:
+            path: list[str] = []
+            egress = None
+            cur = r
+            while len(path) <= MAX_ROUTED_HOPS:  # one more than a walk may visit: a loop is lost
+                path.append(cur)
+                st = self._step_at(cur, rc, ip)
+                if st[0] != "next":
+                    egress = st[1] if st[0] == "at" else None
+                    break
+                cur = st[1]
+            got = self._chains[key] = (tuple(path), egress)
+        return got
+
+    def _last_leg(self, egress: RouterAgent, k: int, arp: bool) -> bool:
+        """Whether the last router's interface delivers to host class ``k`` (``arp``: it must ask first)."""
+        key = (egress.key, k, arp)
+        ok = self._last.get(key)
+        if ok is None:
+            e = self.reps[k]
+            ip = self.ips[k]
+            learned: set[tuple[str, IPv4Address]] = set() if arp else {(egress.key, ip)}
+            try:
+                y = self.fw.next_agent(egress, ip, NO_IP, ip, learned)
+                ok = isinstance(y, HostAgent) and y.ep.name == e.name
+            except Unreachable:
+                ok = False
+            self._last[key] = ok
+        return ok
+
+    def _to_router(self, r: str, k: int) -> tuple[bool, str | None, int]:
+        """A packet at router ``r`` for router endpoint class ``k``: (taken, the router that took it, iterations)."""
+        key = (r, k)
+        got = self._routers_memo.get(key)
+        if got is None:
+            self._routers_memo[key] = (False, None, MAX_ROUTED_HOPS + 1)  # a routing loop comes back here: lost
+            path, egress = self._chain(r, self.rcs[k], self.ips[k])
+            got = self._routers_memo[key] = self._via(k, path, egress)
+        return got
+
+    def _via(self, k: int, path: tuple[str, ...], egress: RouterAgent | None) -> tuple[bool, str | None, int]:
+        """The walk toward router endpoint class ``k`` along ``path``: the first router owning its address
+        takes it; past the last one, the leg to whoever answers for it, and on from that router."""
+        owners = self.owners[k]
+        for i, router in enumerate(path):
+            if router in owners:
+                return (True, router, i + 1) if i < MAX_ROUTED_HOPS else (False, None, i + 1)
+        if egress is None:
+            return False, None, len(path)
+        ckey = (egress.key, k)
+        nxt = self._onto.get(ckey, False)
+        if nxt is False:
+            ip = self.ips[k]
+            try:
+                y = self.fw.next_agent(egress, ip, NO_IP, ip, set())
+                nxt = y.router if isinstance(y, RouterAgent) else None
+            except Unreachable:
+                nxt = None
+            self._onto[ckey] = nxt
+        if nxt is None:
+            return False, None, len(path)
+        ok, taker, count = self._to_router(nxt, k)  # type: ignore[arg-type]
+        count += len(path)
+        if not ok or count > MAX_ROUTED_HOPS:
+            return False, None, count
+        return True, taker, count
+
+    def _reply_start(self, k: int, skip_arp: bool) -> str | bool | None:
+        """The router where host class ``k``'s reply to another subnet starts routing (None: it never gets
+        there; False: the pieces do not apply).  ``skip_arp``: its gateway is the address that just
+        delivered to it, learned then."""
+        key = (k, skip_arp)
+        got = self._first_rep.get(key)
+        if got is None:
+            e = self.reps[k]
+            if e.gateway is None:
+                got = None
+            else:
+                x = HostAgent(e)
+                learned = {(x.key, e.gateway)} if skip_arp else set()
+                try:
+                    y = self.fw.next_agent(x, e.gateway, x.ip, NO_IP, learned)
+                    got = y.router if isinstance(y, RouterAgent) else False
+                except Unreachable:
+                    got = None
+            self._first_rep[key] = got
+        return got
+
+    # combining ----------------------------------------------------------------------------------------------------
+    def _combine(self, src: list, regular: list[bool]) -> None:
+        """Rows of the matrix for regular classes.  Destinations (and, for replies, sources) are taken a route
+        class at a time: every starting router whose walk toward it has the same shape (egress, length,
+        where the owning routers sit on it) gets the same answers, so each shape is worked out once."""
+        n = len(self.sigs)
+        hosts = [e.on_host for e in self.reps]
+        gateways = [e.gateway for e in self.reps]
+        by_rc: dict[object, list[int]] = {}
+        for y in range(n):
+            if regular[y]:
+                by_rc.setdefault(self.rcs[y], []).append(y)
+        rc_owners = {rc: frozenset().union(*(self.owners[y] for y in ys)) for rc, ys in by_rc.items()}
+        starting: dict[str, dict[int, int]] = {}  # router -> iterations used before it -> mask of sources
+        for k in range(n):
+            if regular[k] and src[k]:
+                r, n0, _ = src[k]
+                masks = starting.setdefault(r, {})
+                masks[n0] = masks.get(n0, 0) | 1 << k
+
+        shapes: dict[tuple[str, object], tuple] = {}
+
+        def shape(r: str, rc: object) -> tuple:
+            got = shapes.get((r, rc))
+            if got is None:
+                path, egress = self._chain(r, rc, self.ips[by_rc[rc][0]])
+                owners = rc_owners[rc]
+                where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
+                got = shapes[(r, rc)] = (path, egress, (rc, egress.key if egress is not None else None, len(path), where))
+            return got
+
+        # forward: from each starting router, which destinations take the packet and where each reply starts
+        fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
+        by_reply: dict[tuple[str, int], dict[tuple[str, int], int]] = {}  # profile -> reply start -> mask of y
+        for r, n0s in starting.items():
+            acc = {n0: by_reply.setdefault((r, n0), {}) for n0 in n0s}
+            for rc, ys in by_rc.items():
+                path, egress, key = shape(r, rc)
+                res = fwd_cache.get(key)
+                if res is None:
+                    res = fwd_cache[key] = self._forward(ys, path, egress, hosts, gateways, regular)
+                for start, by_count in res.items():
+                    for count, mask in by_count.items():
+                        for n0, masks in acc.items():
+                            if n0 + count <= MAX_ROUTED_HOPS:
+                                masks[start] = masks.get(start, 0) | mask
+        # replies: from each start, which sources take the reply
+        starts_used: dict[str, set[int]] = {}
+        for masks in by_reply.values():
+            for q, n0 in masks:
+                starts_used.setdefault(q, set()).add(n0)
+        back_cache: dict[tuple, dict[int, int]] = {}
+        back: dict[tuple[str, int], int] = {}
+        for q, n0s in starts_used.items():
+            got = dict.fromkeys(n0s, 0)
+            for rc, xs in by_rc.items():
+                path, egress, key = shape(q, rc)
+                res2 = back_cache.get(key)
+                if res2 is None:
+                    res2 = back_cache[key] = self._backward(xs, path, egress, hosts, src)
+                for count, mask in res2.items():
+                    for n0 in n0s:
+                        if n0 + count <= MAX_ROUTED_HOPS:
+                            got[n0] |= mask
+            for n0, mask in got.items():
+                back[(q, n0)] = mask
+        for r, n0s in starting.items():
+            for n0, xs in n0s.items():
+                for start, ys in by_reply[(r, n0)].items():
+                    for x in _bits(xs & back[start]):
+                        self.row[x] |= ys
+
+    def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
+                 gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
+        """Destinations of one route class reached along ``path``: reply start -> iterations -> mask."""
+        out: dict[tuple[str, int], dict[int, int]] = {}
+        for y in ys:
+            if hosts[y]:
+                if egress is None or not self._last_leg(egress, y, True):
+                    continue
+                count = len(path)
+                q = self._reply_start(y, egress.ip == gateways[y])
+                if q is False:
+                    regular[y] = False  # its gateway is a host: walked whole
+                    continue
+                if q is None:
+                    continue
+                start: tuple[str, int] = (q, 1)  # type: ignore[assignment]
+            else:
+                ok, taker, count = self._via(y, path, egress)
+                if not ok:
+                    continue
+                start = (taker, 0)  # type: ignore[assignment]
+            by_count = out.setdefault(start, {})
+            by_count[count] = by_count.get(count, 0) | 1 << y
+        return out
+
+    def _backward(self, xs: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
+                  src: list) -> dict[int, int]:
+        """Sources of one route class that take a reply routed along ``path``: iterations -> mask."""
+        out: dict[int, int] = {}
+        for x in xs:
+            if not src[x]:
+                continue
+            if hosts[x]:
+                # the interface the source's own first hop reached learned it then: no ARP (see the class doc)
+                if egress is None or not self._last_leg(egress, x, egress.key != src[x][2]):
+                    continue
+                count = len(path)
+            else:
+                ok, _, count = self._via(x, path, egress)
+                if not ok:
+                    continue
+            out[count] = out.get(count, 0) | 1 << x
+        return out
+
+    def _local_pairs(self, regular: list[bool]) -> set[tuple[int, int]]:
+        """Pairs where one end is a host whose subnet holds the other's address (both directions)."""
+        by_prefix: dict[tuple[int, int], list[int]] = {}
+        lengths = {e.ip.network.prefixlen for e in self.reps if e.on_host and e.ip is not None}
+        for k, e in enumerate(self.reps):
+            if e.ip is None:
+                continue
+            ip = int(e.ip.ip)
+            for length in lengths:
+                by_prefix.setdefault((length, ip >> (32 - length)), []).append(k)
+        out: set[tuple[int, int]] = set()
+        for k, e in enumerate(self.reps):
+            if not (e.on_host and e.ip is not None and regular[k]):
+                continue
+            length = e.ip.network.prefixlen
+            for j in by_prefix.get((length, int(e.ip.ip) >> (32 - length)), ()):
+                if j != k:
+                    out.add((k, j))
+                    out.add((j, k))
+        return out
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from ..io.design import load
-from ..io.errors import DesignError
-from ..model import Inventory
 from .export import export
 from .show import show
+
+if TYPE_CHECKING:
+    from ..io.errors import DesignError
+    from ..model import Inventory
 
 app = typer.Typer(
     name="vinfra",
@@ -43,6 +45,9 @@ def report_design_error(exc: DesignError) -> None:
 
 def load_or_exit(path: Path) -> Inventory:
     """Load a design; on bad input print every diagnostic and exit 2."""
+    from ..io.design import load  # imported on use: the model is not needed to start or for --help
+    from ..io.errors import DesignError
+
     try:
         return load(path)
     except DesignError as exc:
@@ -53,6 +58,9 @@ def load_or_exit(path: Path) -> Inventory:
 @app.command()
 def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML or JSON).", show_default=False)) -> None:
     """Load and validate designs; print a one-line summary of each valid one."""
+    from ..io.design import load
+    from ..io.errors import DesignError
+
     failed = False
     for path in designs:
         try:

@@ -3,25 +3,31 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
 import typer
-from rich.table import Table
 
-from ..analysis.reach import reach as reach_answer
-from ..analysis.trace import COLUMNS
-from ..analysis.trace import trace as trace_answer
-from ..network import FailureError, Snapshot
-from ..network.endpoints import EndpointError
 from .main import EXIT_BAD_INPUT, app, err, load_or_exit, out
+
+if TYPE_CHECKING:
+    from ..network import Snapshot
+
+# The analyses, the network engine, orjson and rich tables are imported inside the commands: the command
+# line starts (and ``--help`` answers) without them.
 
 FailOpt = typer.Option(None, "--fail", help="Fail a device, interface or link (repeatable).", show_default=False)
 FormatOpt = typer.Option("text", "--format", help="text or json.")
 
 
 def _snapshot(design: Path, fail: list[str] | None) -> Snapshot:
+    from ..network import FailureError, Snapshot
+
     inv = load_or_exit(design)
+    # the loaded design lives as long as the command: keep the collector from walking its million objects
+    # again and again while the analysis allocates (a 2,500-host design: seconds); the command unfreezes
+    gc.freeze()
     try:
         snap = Snapshot(inv, fail=fail or [])
         _ = snap.failed
@@ -38,7 +44,12 @@ def _check_format(fmt: str) -> None:
 
 
 def _json(data: object) -> None:
-    out.print(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode(), markup=False)
+    import orjson
+
+    # straight to the console's file: JSON needs no rendering, and rich takes seconds over a megabyte of it
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    out.file.write(text + "\n")
+    out.file.flush()
 
 
 @app.command()
@@ -51,13 +62,21 @@ def trace(
     fmt: str = FormatOpt,
 ) -> None:
     """Trace one ping hop by hop: ARP, echo request and reply, with the rule behind each decision."""
+    from rich.table import Table
+
+    from ..analysis.trace import COLUMNS
+    from ..analysis.trace import trace as trace_answer
+    from ..network.endpoints import EndpointError
+
     _check_format(fmt)
-    snap = _snapshot(design, fail)
     try:
+        snap = _snapshot(design, fail)
         answer = trace_answer(snap, src, dst, size)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
     if fmt == "json":
         _json(answer)
         return
@@ -82,13 +101,20 @@ def reach(
 ) -> None:
     """Who can ping whom.  Prints classes of endpoints that all reach each other; pairs (with the reason
     when unreachable) are listed when --from/--to restrict the question or the design is small."""
+    from rich.table import Table
+
+    from ..analysis.reach import reach as reach_answer
+    from ..network.endpoints import EndpointError
+
     _check_format(fmt)
-    snap = _snapshot(design, fail)
     try:
+        snap = _snapshot(design, fail)
         answer = reach_answer(snap, sources or None, targets or None)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
     if fmt == "json":
         _json(answer)
         return

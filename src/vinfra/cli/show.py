@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.segment import Segments
-from rich.text import Text
-from rich.tree import Tree
 
-from ..views import TreeNode, diagram_lines, host_diagrams, inventory_tree
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from ..views import TreeNode
 
 
 def tree_width(node: TreeNode, depth: int = 0) -> int:
@@ -19,6 +20,9 @@ def tree_width(node: TreeNode, depth: int = 0) -> int:
 
 
 def rich_tree(node: TreeNode) -> Tree:
+    from rich.text import Text
+    from rich.tree import Tree
+
     # Text, not markup: names may contain '[' (rich would read them as tags)
     tree = Tree(Text(node.label))
     _add_children(tree, node)
@@ -26,6 +30,8 @@ def rich_tree(node: TreeNode) -> Tree:
 
 
 def _add_children(tree: Tree, node: TreeNode) -> None:
+    from rich.text import Text
+
     for child in node.children:
         _add_children(tree.add(Text(child.label)), child)
 
@@ -35,7 +41,11 @@ def show(
     host: str | None = typer.Option(None, "--host", "-H", help="Draw only this host's switches.", show_default=False),
 ) -> None:
     """Show the inventory tree, and each host's vSwitches with port groups, uplink roles and cabling."""
-    # imported here, not at the top: main imports this module to register the command
+    # imported here, not at the top: main imports this module to register the command, and the views
+    # need the model, which the command line's start-up does without
+    from rich.segment import Segments
+
+    from ..views import diagram_lines, host_diagrams, inventory_tree
     from .main import EXIT_BAD_INPUT, err, load_or_exit, out
 
     inv = load_or_exit(design)

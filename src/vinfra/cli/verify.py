@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from ..analysis.expect import ExpectError, run_expectations
-from ..io.errors import DesignError
 from .main import EXIT_BAD_INPUT, app, err, out, report_design_error
 
 
@@ -18,6 +16,9 @@ def verify(
 ) -> None:
     """Check a design against its expectation file: reach and failures run; sections whose analysis does not
     exist yet are reported as not run.  Exit 1 if a statement failed, 2 on bad input."""
+    from ..analysis.expect import ExpectError, run_expectations  # imported on use: lean start-up
+    from ..io.errors import DesignError
+
     passed = failed = not_run = 0
     bad_input = False
     for path in files:

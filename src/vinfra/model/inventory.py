@@ -115,9 +115,22 @@ class Inventory(Spec):
 
     # lookups ----------------------------------------------------------------------------
     def _idx(self) -> dict[str, Any]:
-        if self._index is None:
-            self._index = _build_index(self)
-        return self._index
+        # through the private-attribute dict itself: pydantic's __getattr__ route costs microseconds, and the
+        # network engine asks for cables and stacks per port
+        private = self.__pydantic_private__
+        idx = private.get("_index") if private is not None else None
+        if idx is None:
+            idx = self._index = _build_index(self)
+        return idx
+
+    def derived(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value worked out from the design alone, built on first use and kept with the inventory (so the
+        snapshots of one design, with whatever failures, share it).  ``key`` names it: ``"module.what"``."""
+        idx = self._idx()
+        got = idx.get(key)
+        if got is None:
+            got = idx[key] = build()
+        return got
 
     def device(self, name: str) -> Switch | Host:
         if name in self.switches:
@@ -149,6 +162,11 @@ class Inventory(Spec):
                 if ref.interface in self.switches[member].interfaces:
                     return member
         return None
+
+    def addresses(self) -> dict[str, Any]:
+        """The address index: ``owner`` / ``more`` (address as an int -> port names), ``macs`` (declared),
+        ``unnamed`` / ``unnamed_l3`` (ports without a MAC) and ``vips`` (FHRP address -> declaring interface)."""
+        return self._idx()["addresses"]
 
     def link_at(self, ref: InterfaceRef) -> Link | None:
         return self._idx()["link_at"].get(ref)
@@ -217,7 +235,58 @@ def _build_index(inv: Inventory) -> dict[str, Any]:
     for name, host in inv.hosts.items():
         if host.cluster:
             cluster_hosts.setdefault(host.cluster, []).append(name)
-    return {"link_at": link_at, "stacks": stacks, "vms_on": vms_on, "cluster_hosts": cluster_hosts}
+    return {"link_at": link_at, "stacks": stacks, "vms_on": vms_on, "cluster_hosts": cluster_hosts,
+            "addresses": _addresses(inv)}
+
+
+def _addresses(inv: Inventory) -> dict[str, Any]:
+    """Who has which address and MAC, by endpoint name (``vm``, ``vm:nic1``, ``host:vmk0``, ``switch:Vlan10``):
+    one pass over every port, so that a question about one address does not walk the design."""
+    owner: dict[int, str] = {}  # address -> the first port holding it
+    more: dict[int, list[str]] = {}  # address -> every port holding it, when several do
+    macs: set[str] = set()  # declared MACs
+    unnamed: list[str] = []  # host ports without a MAC
+    unnamed_l3: list[str] = []  # router interfaces without a MAC
+    vips: dict[int, tuple[str, str]] = {}  # FHRP virtual IP -> the (switch, interface) declaring it first
+
+    def own(addr: int, name: str) -> None:
+        if addr in owner:
+            more.setdefault(addr, [owner[addr]]).append(name)
+        else:
+            owner[addr] = name
+
+    for hname, host in inv.hosts.items():
+        for kname, vmk in host.vmkernel.items():
+            name = f"{hname}:{kname}"
+            if vmk.ip is not None:
+                own(int(vmk.ip), name)
+            if vmk.mac is not None:
+                macs.add(vmk.mac)
+            else:
+                unnamed.append(name)
+    for vname, vm in inv.vms.items():
+        for i, nic in enumerate(vm.nics):
+            name = vname if i == 0 else f"{vname}:nic{i}"
+            if nic.ip is not None:
+                own(int(nic.ip), name)
+            if nic.mac is not None:
+                macs.add(nic.mac)
+            else:
+                unnamed.append(name)
+    for sname, sw in inv.switches.items():
+        for iname, iface in sw.interfaces.items():
+            if iface.ip is None:
+                continue
+            name = f"{sname}:{iname}"
+            own(int(iface.ip), name)
+            if iface.mac is not None:
+                macs.add(iface.mac)
+            else:
+                unnamed_l3.append(name)
+            if iface.fhrp is not None and int(iface.fhrp.vip) not in vips:
+                vips[int(iface.fhrp.vip)] = (sname, iname)
+                own(int(iface.fhrp.vip), str(iface.fhrp.vip))
+    return {"owner": owner, "more": more, "macs": macs, "unnamed": unnamed, "unnamed_l3": unnamed_l3, "vips": vips}
 
 
 # --------------------------------------------------------------------------------------
@@ -419,7 +488,10 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
     _check_references(inv, data, link_paths, failure_paths, ref_problems)
     longest = max(map(len, invalid), default=0)
     problems.extend(p for p in ref_problems if not _mentions(p.message, invalid, longest))
-    return (None if problems else inv), problems
+    if problems:
+        return None, problems
+    inv._idx()  # the lookup index (cables, stacks, addresses) is part of a loaded design
+    return inv, problems
 
 
 def _mentions(message: str, names: set[str], longest: int) -> bool:

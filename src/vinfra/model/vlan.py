@@ -9,6 +9,7 @@ integers, ranges and strings (``[10, "20-29"]``, ``"10,20-29"``, ``all``, ``none
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -59,11 +60,12 @@ def _parse_token(token: str, lo_bound: int, hi_bound: int) -> Range:
 class VlanSet:
     """An immutable set of VLAN IDs (1-4094) with set algebra."""
 
-    __slots__ = ("_hash", "_ranges")
+    __slots__ = ("_hash", "_his", "_ranges")
 
     def __init__(self, ranges: Iterable[Range] = ()) -> None:
         self._ranges = _normalize(ranges)
         self._hash = hash(self._ranges)
+        self._his = tuple(hi for _, hi in self._ranges)  # for a binary search: membership is asked per frame
 
     # construction -----------------------------------------------------------------
     @classmethod
@@ -101,12 +103,8 @@ class VlanSet:
     def __contains__(self, vlan: object) -> bool:
         if not isinstance(vlan, int):
             return False
-        for lo, hi in self._ranges:
-            if vlan < lo:
-                return False
-            if vlan <= hi:
-                return True
-        return False
+        k = bisect_left(self._his, vlan)  # the first range ending at or after vlan
+        return k < len(self._ranges) and self._ranges[k][0] <= vlan
 
     def __iter__(self) -> Iterator[int]:
         for lo, hi in self._ranges:

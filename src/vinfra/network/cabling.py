@@ -66,28 +66,31 @@ def is_logical(name: str) -> bool:
 
 
 class Cabling:
-    """Raw physical state of every cabled interface under a failure set."""
+    """Raw physical state of every cabled interface under a failure set, each worked out on first use."""
 
     def __init__(self, inv: Inventory, failed: FailureSet) -> None:
         self.inv = inv
         self.failed = failed
-        self._peer: dict[InterfaceRef, InterfaceRef] = {}
         self._speed: dict[InterfaceRef, int] = {}
-        for link in inv.links:
-            self._peer[link.a] = link.b
-            self._peer[link.b] = link.a
-            speed = link.speed or _lower_declared_speed(inv, link.a, link.b) or DEFAULT_SPEED
-            self._speed[link.a] = self._speed[link.b] = speed
         self._up: dict[InterfaceRef, bool] = {}
-        for ref in self._peer:
-            self._up[ref] = self._compute_up(ref)
+        self._link_at = inv._idx()["link_at"]  # asked per port: skip the method call
 
     def peer(self, ref: InterfaceRef) -> InterfaceRef | None:
         """The far end of ``ref``'s cable, whatever its state."""
-        return self._peer.get(ref)
+        link = self._link_at.get(ref)
+        if link is None:
+            return None
+        return link.b if ref == link.a else link.a
 
     def speed(self, ref: InterfaceRef) -> int:
-        return self._speed.get(ref, DEFAULT_SPEED)
+        got = self._speed.get(ref)
+        if got is None:
+            link = self._link_at.get(ref)
+            if link is None:
+                return DEFAULT_SPEED
+            got = link.speed or _lower_declared_speed(self.inv, link.a, link.b) or DEFAULT_SPEED
+            self._speed[ref] = got
+        return got
 
     def device_failed(self, device: str) -> bool:
         return device in self.failed.devices
@@ -105,7 +108,7 @@ class Cabling:
         return True
 
     def _compute_up(self, ref: InterfaceRef) -> bool:
-        other = self._peer.get(ref)
+        other = self.peer(ref)
         if other is None:
             return False
         if tuple(sorted((ref, other))) in self.failed.links:
@@ -114,10 +117,15 @@ class Cabling:
 
     def link_up(self, ref: InterfaceRef) -> bool:
         """Raw link state of a cabled physical interface (before link-state tracking)."""
-        return self._up.get(ref, False)
+        got = self._up.get(ref)
+        if got is None:
+            got = self._up[ref] = self._compute_up(ref)
+        return got
 
     def cabled(self) -> Iterable[InterfaceRef]:
-        return self._peer.keys()
+        for link in self.inv.links:
+            yield link.a
+            yield link.b
 
 
 def _lower_declared_speed(inv: Inventory, a: InterfaceRef, b: InterfaceRef) -> int | None:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
 from typing import TYPE_CHECKING
 
 from ..model import InterfaceRef, svi_vlan
-from .teaming import assign_port_ids
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -68,63 +68,177 @@ def vip_mac(protocol: str, group: int) -> str:
     return f"00:00:0c:07:ac:{g:02x}"
 
 
-class Endpoints:
-    """Every endpoint of a design, with resolution of names and addresses."""
+_ORDER = {"vm": 0, "vmk": 1, "svi": 2, "routed": 3, "vip": 4}
 
-    def __init__(self, snap: Snapshot) -> None:
-        self.snap = snap
-        inv = snap.inventory
-        port_ids = assign_port_ids(inv)
-        items: list[Endpoint] = []
-        pending: list[tuple[str, dict]] = []  # endpoints still needing a synthetic MAC
-        used: set[str] = set()
 
-        def add(mac: str | None, fields: dict) -> None:
-            if mac is not None:
-                used.add(mac)
-                items.append(Endpoint(mac=mac, **fields))
-            else:
-                pending.append((fields["name"], fields))
-
-        for hname, host in inv.hosts.items():
-            for kname, vmk in host.vmkernel.items():
-                add(vmk.mac, dict(name=f"{hname}:{kname}", kind="vmk", device=hname, ip=vmk.ip, gateway=vmk.gateway,
-                                  network=vmk.portgroup, port_id=port_ids.get((hname, "vmk", kname), 0), interface=kname))
-        for vname, vm in inv.vms.items():
-            for i, nic in enumerate(vm.nics):
-                add(nic.mac, dict(name=vname if i == 0 else f"{vname}:nic{i}", kind="vm", device=vm.host, ip=nic.ip,
-                                  gateway=nic.gateway, network=nic.network, port_id=port_ids.get((vname, "nic", i), 0),
-                                  vm=vname, nic=i))
-        vips: dict[IPv4Address, dict] = {}
-        for sname, sw in inv.switches.items():
-            for iname, iface in sw.interfaces.items():
-                if iface.ip is None:
-                    continue
-                vlan = svi_vlan(iname)
-                kind = "svi" if vlan is not None else "routed"
-                add(iface.mac, dict(name=f"{sname}:{iname}", kind=kind, device=sname, ip=iface.ip, interface=iname, vlan=vlan))
-                if iface.fhrp is not None and iface.fhrp.vip not in vips:
-                    f = iface.fhrp
-                    vips[f.vip] = dict(name=str(f.vip), kind="vip", device=sname,
-                                       ip=IPv4Interface(f"{f.vip}/{iface.ip.network.prefixlen}"), vlan=vlan)
-                    used.add(vip_mac(f.protocol, f.group))
-                    items.append(Endpoint(mac=vip_mac(f.protocol, f.group), **vips[f.vip]))
-        for seed, fields in sorted(pending, key=lambda p: p[0]):
-            prefix = b"\x02" if fields["kind"] in ("svi", "routed") else b"\x00\x50\x56"
+def synthetic_macs(inv) -> dict[str, str]:
+    """The MAC of every port that declares none: unique, deterministic, in name order (see the module doc)."""
+    def build() -> dict[str, str]:
+        book = inv.addresses()
+        used = set(book["macs"])
+        for sname, iname in book["vips"].values():
+            f = inv.switches[sname].interfaces[iname].fhrp
+            used.add(vip_mac(f.protocol, f.group))
+        out: dict[str, str] = {}
+        pending = [(n, False) for n in book["unnamed"]] + [(n, True) for n in book["unnamed_l3"]]
+        for seed, router in sorted(pending):
+            prefix = b"\x02" if router else b"\x00\x50\x56"
             k = 0
             mac = synthetic_mac(seed, prefix)
             while mac in used:
                 k += 1
                 mac = synthetic_mac(f"{seed}#{k}", prefix)
             used.add(mac)
-            items.append(Endpoint(mac=mac, **fields))
-        order = {"vm": 0, "vmk": 1, "svi": 2, "routed": 3, "vip": 4}
-        self.all: list[Endpoint] = sorted(items, key=lambda e: (order[e.kind], e.name))
-        self.by_name: dict[str, Endpoint] = {e.name: e for e in self.all}
-        self.by_ip: dict[IPv4Address, list[Endpoint]] = {}
+            out[seed] = mac
+        return out
+
+    return inv.derived("network.synthetic_macs", build)
+
+
+def _kind_order(inv, name: str) -> int:
+    device, sep, _ = name.partition(":")
+    if device in inv.vms:
+        return _ORDER["vm"]
+    if sep and device in inv.hosts:
+        return _ORDER["vmk"]
+    if sep and device in inv.switches:
+        return _ORDER["svi"] if svi_vlan(name.partition(":")[2]) is not None else _ORDER["routed"]
+    return _ORDER["vip"]
+
+
+def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
+    """T1 [model]: :func:`~vinfra.network.teaming.assign_port_ids` for one host's ports."""
+    def build() -> dict[tuple[str, str, int | str], int]:
+        counters: dict[tuple[str, str], int] = {}
+        out: dict[tuple[str, str, int | str], int] = {}
+        host = inv.hosts[hname]
+        for kname, vmk in host.vmkernel.items():
+            pg = inv.portgroup_of(hname, vmk.portgroup)
+            if pg is not None:
+                sw = (pg[0], pg[1])
+                out[(hname, "vmk", kname)] = counters.get(sw, 0)
+                counters[sw] = counters.get(sw, 0) + 1
+        for vname in inv.vms_on(hname):
+            for i, nic in enumerate(inv.vms[vname].nics):
+                pg = inv.portgroup_of(hname, nic.network)
+                if pg is not None:
+                    sw = (pg[0], pg[1])
+                    out[(vname, "nic", i)] = counters.get(sw, 0)
+                    counters[sw] = counters.get(sw, 0) + 1
+        return out
+
+    return inv.derived(f"network.port_ids:{hname}", build)
+
+
+class Endpoints:
+    """The endpoints of a design, with resolution of names and addresses.  An endpoint is built when it is
+    asked for (by name, or by address through :meth:`at`); :attr:`all` builds every one."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self._made: dict[str, Endpoint | None] = {}
+
+
+    def get(self, name: str) -> Endpoint | None:
+        """The endpoint with canonical name ``name``, or None."""
+        got = self._made.get(name, False)
+        if got is False:
+            got = self._made[name] = self._make(name)
+        return got  # type: ignore[return-value]
+
+    def _mac(self, name: str, declared: str | None) -> str:
+        return declared if declared is not None else synthetic_macs(self.snap.inventory)[name]
+
+    def _make(self, name: str) -> Endpoint | None:
+        inv = self.snap.inventory
+        vm = inv.vms.get(name)
+        if vm is not None:
+            return self._vm_nic(name, 0) if vm.nics else None
+        device, sep, rest = name.partition(":")
+        if sep:
+            if device in inv.vms:
+                if rest.startswith("nic") and rest[3:].isdigit() and str(int(rest[3:])) == rest[3:]:
+                    i = int(rest[3:])
+                    return self._vm_nic(device, i) if 0 < i < len(inv.vms[device].nics) else None
+                return None
+            host = inv.hosts.get(device)
+            if host is not None:
+                vmk = host.vmkernel.get(rest)
+                if vmk is None:
+                    return None
+                pid = host_port_ids(inv, device).get((device, "vmk", rest), 0)
+                return Endpoint(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway, vmk.portgroup, pid,
+                                interface=rest)
+            sw = inv.switches.get(device)
+            if sw is not None:
+                iface = sw.interfaces.get(rest)
+                if iface is None or iface.ip is None:
+                    return None
+                vlan = svi_vlan(rest)
+                return Endpoint(name, "svi" if vlan is not None else "routed", device, iface.ip,
+                                self._mac(name, iface.mac), interface=rest, vlan=vlan)
+            return None
+        try:
+            addr = int(IPv4Address(name))
+        except ValueError:
+            return None
+        decl = inv.addresses()["vips"].get(addr)
+        if decl is None or str(IPv4Address(addr)) != name:
+            return None
+        sname, iname = decl
+        iface = inv.switches[sname].interfaces[iname]
+        f = iface.fhrp
+        assert f is not None and iface.ip is not None
+        return Endpoint(name, "vip", sname, IPv4Interface(f"{f.vip}/{iface.ip.network.prefixlen}"),
+                        vip_mac(f.protocol, f.group), vlan=svi_vlan(iname))
+
+    def _vm_nic(self, vname: str, i: int) -> Endpoint:
+        inv = self.snap.inventory
+        vm = inv.vms[vname]
+        nic = vm.nics[i]
+        name = vname if i == 0 else f"{vname}:nic{i}"
+        pid = host_port_ids(inv, vm.host).get((vname, "nic", i), 0) if vm.host in inv.hosts else 0
+        return Endpoint(name, "vm", vm.host, nic.ip, self._mac(name, nic.mac), nic.gateway, nic.network, pid,
+                        vm=vname, nic=i)
+
+    def at(self, ip: IPv4Address, hosts_only: bool = False) -> list[Endpoint]:
+        """The endpoints with address ``ip``, in :attr:`all` order (``hosts_only``: VM NICs and VMkernel ports)."""
+        book = self.snap.inventory.addresses()
+        addr = int(ip)
+        names = book["more"].get(addr)
+        if names is None:
+            one = book["owner"].get(addr)
+            names = [one] if one is not None else []
+        elif len(names) > 1:
+            inv = self.snap.inventory
+            names = sorted(names, key=lambda n: (_kind_order(inv, n), n))
+        if hosts_only:
+            inv = self.snap.inventory
+            names = [n for n in names if _kind_order(inv, n) <= _ORDER["vmk"]]
+        return [e for e in map(self.get, names) if e is not None]
+
+    # every endpoint ------------------------------------------------------------------------------------------------
+    @cached_property
+    def all(self) -> list[Endpoint]:
+        inv = self.snap.inventory
+        names = [f"{h}:{k}" for h, host in inv.hosts.items() for k in host.vmkernel]
+        names += [v if i == 0 else f"{v}:nic{i}" for v, vm in inv.vms.items() for i in range(len(vm.nics))]
+        names += [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
+        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
+        items = [e for e in map(self.get, names) if e is not None]
+        return sorted(items, key=lambda e: (_ORDER[e.kind], e.name))
+
+    @cached_property
+    def by_name(self) -> dict[str, Endpoint]:
+        return {e.name: e for e in self.all}
+
+    @cached_property
+    def by_ip(self) -> dict[IPv4Address, list[Endpoint]]:
+        out: dict[IPv4Address, list[Endpoint]] = {}
         for e in self.all:
             if e.ip is not None:
-                self.by_ip.setdefault(e.ip.ip, []).append(e)
+                out.setdefault(e.ip.ip, []).append(e)
+        return out
 
     def listed(self) -> list[Endpoint]:
         """The endpoints ``reach`` lists by default: VM NICs, VMkernel ports, SVIs and VIPs."""
@@ -139,13 +253,14 @@ class Endpoints:
         except ValueError:
             addr = None
         if addr is not None:
-            owners = self.by_ip.get(addr)
+            owners = self.at(addr)
             if not owners:
                 raise EndpointError(f"no endpoint has the address {text}")
             vip = [e for e in owners if e.kind == "vip"]
             return vip[0] if vip else owners[0]
-        if text in self.by_name:
-            return self.by_name[text]
+        got = self.get(text)
+        if got is not None:
+            return got
         if text in inv.vms:
             raise EndpointError(f"VM {text} has no NIC")
         device, sep, rest = text.partition(":")
@@ -154,17 +269,17 @@ class Endpoints:
                 if rest.startswith("nic") and rest[3:].isdigit():
                     i = int(rest[3:])
                     if i == 0 and inv.vms[device].nics:
-                        return self.by_name[device]
-                    if f"{device}:nic{i}" in self.by_name:
-                        return self.by_name[f"{device}:nic{i}"]
+                        return self.get(device)  # type: ignore[return-value]
+                    if self.get(f"{device}:nic{i}") is not None:
+                        return self.get(f"{device}:nic{i}")  # type: ignore[return-value]
                     raise EndpointError(f"VM {device} has no NIC {i} (it has {len(inv.vms[device].nics)})")
                 raise EndpointError(f"'{text}': a VM's NIC is named {device}:nic<N>")
             if device in inv.hosts:
                 raise EndpointError(f"host {device} has no VMkernel or Service Console port {rest}")
             if device in inv.switches:
                 owner = inv.interface_owner(InterfaceRef(device, rest))
-                if owner is not None and f"{owner}:{rest}" in self.by_name:
-                    e = self.by_name[f"{owner}:{rest}"]
+                if owner is not None and self.get(f"{owner}:{rest}") is not None:
+                    e = self.get(f"{owner}:{rest}")
                     return Endpoint(**{**{k: getattr(e, k) for k in e.__slots__}, "name": text})
                 if owner is not None:
                     raise EndpointError(f"{text} has no IP address")

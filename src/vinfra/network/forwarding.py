@@ -31,6 +31,7 @@ the reverse-path check (F10) because their source MAC is local.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
@@ -60,7 +61,7 @@ class HostAgent:
     def mac(self) -> str:
         return self.ep.mac
 
-    @property
+    @cached_property
     def ip(self) -> IPv4Address:
         return self.ep.ip.ip if self.ep.ip is not None else NO_IP
 
@@ -74,8 +75,9 @@ class RouterAgent:
     ip: IPv4Address  # the address it answers for (its own, or a VIP)
     mac: str
 
-    @property
+    @cached_property
     def key(self) -> str:
+        # cached: formatting an address costs more than the rest of a memoized leg
         return f"{self.iface.ref}@{self.ip}"
 
     @property
@@ -124,6 +126,10 @@ class Forwarding:
         self._sensitive: dict[tuple, bool] = {}  # by (team, alive): sensitivity depends on the team only
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
+        self._iface_agents: dict[str, RouterAgent] = {}
+        self._problems: dict[str, str | None] = {}
+        self._shapes: dict[tuple[str, str] | None, tuple] = {}
+        self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -144,6 +150,12 @@ class Forwarding:
 
     def host_problem(self, ep: Endpoint) -> str | None:
         """Why a host port sends and takes nothing at all, or None."""
+        got = self._problems.get(ep.name, False)
+        if got is False:
+            got = self._problems[ep.name] = self._host_problem(ep)
+        return got  # type: ignore[return-value]
+
+    def _host_problem(self, ep: Endpoint) -> str | None:
         inv = self.snap.inventory
         if not self.snap.host_alive(ep.device):
             return f"{ep.device} has failed"
@@ -159,12 +171,14 @@ class Forwarding:
 
     def sensitive(self, ep: Endpoint) -> bool:
         """Whether the uplink a frame uses or arrives on depends on the frame (IP hash over ports that lead
-        to different places; a port-channel facing a team that does not hash: M1, M2, M4)."""
-        ts = self.team(ep)
-        memo_key = (ep.team_key, self.host_problem(ep) is None)
-        got = self._sensitive.get(memo_key)
+        to different places; a port-channel facing a team that does not hash: M1, M2, M4).  IP hash over one
+        properly formed channel (every team uplink bundled in one logical channel end) is not: every flow
+        enters the same logical port, and the switch may hand it back on any member, all active."""
+        shape = self.team_shape(ep)
+        got = self._sensitive.get(shape)
         if got is not None:
             return got
+        ts = self.team(ep)
         result = False
         if ts is not None and ts.active and self.host_problem(ep) is None:
             ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
@@ -178,8 +192,48 @@ class Forwarding:
                     receivers = {self._member_vmnic(ep, m) for m in up.end.members}
                     if ts.team.policy not in HASHED or not receivers <= set(ts.active):
                         result = True
-        self._sensitive[memo_key] = result
+        self._sensitive[shape] = result
         return result
+
+    def team_shape(self, ep: Endpoint) -> tuple:
+        """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
+        failover and, per uplink, what the switch port does (its logical switches, VLAN settings, which
+        uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
+        hosts cabled alike share a shape, so their views are worked out once."""
+        got = self._shapes.get(ep.team_key if self.host_problem(ep) is None else None)
+        if got is not None:
+            return got
+        if self.host_problem(ep) is not None:
+            shape: tuple = ("down",)
+            self._shapes[None] = shape
+            return shape
+        ts = self.team(ep)
+        assert ts is not None
+        ends: dict[str, int] = {}
+        per = []
+        for u in ts.team.uplinks:
+            up = self.snap.uplinks(ep.device, u)
+            end = up.end
+            if end is None:
+                per.append((up.reason is None, up.bridges, None, None, None))
+                continue
+            receivers = self._receivers(ep.device, end) if end.channel is not None else None
+            per.append((up.reason is None, up.bridges, end.vlans, ends.setdefault(end.name, len(ends)), receivers))
+        team = ts.team
+        shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
+                 team.uplinks, tuple(per))
+        self._shapes[ep.team_key] = shape
+        return shape
+
+    def _receivers(self, host: str, end) -> tuple[str | None, ...]:
+        """The uplink of ``host`` each member of a channel end leads back to (None: another device)."""
+        key = (host, end.name)
+        got = self._recv.get(key)
+        if got is None:
+            peer = self.snap.cabling.peer
+            got = self._recv[key] = tuple(p.interface if (p := peer(m)) is not None and p.device == host else None
+                                          for m in end.members)
+        return got
 
     def _member_vmnic(self, ep: Endpoint, member) -> str | None:
         peer = self.snap.cabling.peer(member)
@@ -305,7 +359,8 @@ class Forwarding:
             key = None
         else:
             ts = self.team(ep)
-            key = (ep.team_key, None if ts is None else ts.home(ep.port_id, ep.mac), self.host_problem(ep) is None)
+            alive = self.host_problem(ep) is None
+            key = (self.team_shape(ep), None if ts is None or not alive else ts.home(ep.port_id, ep.mac), alive)
         self._view_keys[ep.name] = key
         return key
 
@@ -360,7 +415,7 @@ class Forwarding:
         return tuple(u for u, _ in sends if u is not None)
 
     def _home_sends(self, ep: Endpoint) -> tuple[Sends, list[str]]:
-        key = ("loc", ep.team_key, self.view_key(ep))
+        key = ("loc", self.view_key(ep))
         got = self._view_memo.get(key)
         if got is None:
             got = self._view_memo[key] = self.host_sends(ep, Frame("ip", ep.mac, ep.mac, NO_IP, NO_IP))
@@ -478,7 +533,7 @@ class Forwarding:
             else:
                 parts.append((inv.switches[agent.iface.owner].interfaces[agent.iface.name].mtu, agent.iface.ref))
         for h in self.snap.active.path(entry, node) or []:
-            link = self.snap.logical_links[h.link]
+            link = h.link
             for end in (link.a, link.b):
                 parts.append((end_settings(self.snap, end).mtu, end.name))
         for mtu, where in parts:
@@ -529,12 +584,13 @@ class Forwarding:
         and for an FHRP virtual IP the router active for it where X's frames enter."""
         snap = self.snap
         out: list[Agent] = []
-        for e in snap.endpoints.by_ip.get(ip, ()):
+        for e in snap.endpoints.at(ip, hosts_only=True):
             if e.on_host:
                 out.append(HostAgent(e))
-        for i in snap.l3.by_ip.get(ip, ()):
-            out.append(RouterAgent(i, ip, i.mac))
-        if ip in snap.l3.vip_mac:
+        for i in snap.l3.ifaces_at(ip):
+            out.append(self.iface_agent(i))
+        vmac = snap.l3.vip_mac_of(ip)
+        if vmac is not None:
             nodes: list[Node] = []
             if isinstance(x, RouterAgent):
                 if x.iface.node is not None:
@@ -545,7 +601,7 @@ class Forwarding:
             for n in nodes:
                 act = snap.l3.vip_answerer(ip, n)
                 if act is not None:
-                    out.append(RouterAgent(act, ip, snap.l3.vip_mac[ip]))
+                    out.append(RouterAgent(act, ip, vmac))
         return out
 
     # the ping ------------------------------------------------------------------------------------------------------
@@ -569,64 +625,41 @@ class Forwarding:
         if e.on_host:
             return HostAgent(e)
         if e.kind == "vip":
-            owners = self.snap.l3.vip_owners.get(e.ip.ip) if e.ip else None  # type: ignore[union-attr]
+            owners = self.snap.l3.owners_of(e.ip.ip) if e.ip else None
             if not owners:
                 raise Unreachable(f"no live router is active for {e.name}")
-            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac[e.ip.ip])  # type: ignore[union-attr]
+            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac_of(e.ip.ip))  # type: ignore[union-attr,arg-type]
         i = self.snap.l3.by_ref.get(f"{e.device}:{e.interface}")
         if i is None:
             raise Unreachable(f"{e.name} is not an L3 interface")
         if not i.up:
             raise Unreachable(f"{e.name} is down: {i.reason}")
-        return RouterAgent(i, i.ip.ip, i.mac)
+        return self.iface_agent(i)
+
+    def iface_agent(self, i: L3If) -> RouterAgent:
+        """A router interface answering for its own address (one object each: its key is cached)."""
+        got = self._iface_agents.get(i.ref)
+        if got is None:
+            got = self._iface_agents[i.ref] = RouterAgent(i, i.ip.ip, i.mac)
+        return got
 
     def deliver(self, src: Endpoint | Agent, dst: Endpoint, ip_src: IPv4Address, ip_dst: IPv4Address,
                 learned: set[tuple[str, IPv4Address]]) -> Agent:
         """Carry a packet from ``src`` to the owner of ``ip_dst``; return the agent that took it."""
-        snap = self.snap
         x: Agent = self._agent(src) if isinstance(src, Endpoint) else src
         router: str | None = None
         for _ in range(MAX_ROUTED_HOPS):
             if isinstance(x, HostAgent) and router is None:
-                ep = x.ep
-                assert ep.ip is not None
-                if ip_dst in ep.ip.network:
-                    nh = ip_dst
-                elif ep.gateway is not None:
-                    nh = ep.gateway
-                    self._row(ep.name, f"{ip_dst} is not in {ep.ip.network}: send to gateway {nh}", None)
-                else:
-                    raise Unreachable(f"{ep.name} has no gateway and {ip_dst} is outside {ep.ip.network}")
+                nh = self.host_next_hop(x, ip_dst)
             else:
                 r = router if router is not None else x.router  # type: ignore[union-attr]
-                own = snap.l3.owns(r, ip_dst)
+                own, out = self.at_router(r, ip_dst)
                 if own is not None:
-                    self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
-                    return RouterAgent(own, ip_dst, snap.l3.vip_mac.get(ip_dst, own.mac))
-                rt = snap.l3.route(r, ip_dst)
-                if rt is None:
-                    raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
-                nh = ip_dst if rt.kind == "connected" else rt.next_hop  # type: ignore[assignment]
-                self._row(r, f"route {rt.network} {rt.kind} via {rt.iface.ref}" + (f", next hop {nh}" if rt.kind != "connected" else ""), "L3")
-                x = RouterAgent(rt.iface, rt.iface.ip.ip, rt.iface.mac)
+                    return own
+                assert out is not None
+                x, nh = out
                 router = None
-            candidates = self.agent_for(x, nh)
-            if not candidates:
-                raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
-            first_error: Unreachable | None = None
-            for y in candidates:
-                need_arp = (x.key, y.ip) not in learned
-                try:
-                    self.leg(x, y, ip_src, ip_dst, need_arp)
-                except Unreachable as exc:
-                    first_error = first_error or exc
-                    continue
-                if need_arp:
-                    learned.add((y.key, x.ip))
-                break
-            else:
-                assert first_error is not None
-                raise first_error
+            y = self.next_agent(x, nh, ip_src, ip_dst, learned)
             if isinstance(y, HostAgent):
                 if y.ep.ip is not None and y.ep.ip.ip == ip_dst:
                     return y
@@ -634,6 +667,56 @@ class Forwarding:
             x = y
             router = y.router
         raise Unreachable(f"routing loop toward {ip_dst}", "L3")
+
+    # the pieces of :meth:`deliver`, shared with reach's bulk evaluation -----------------------------------------
+    def host_next_hop(self, x: HostAgent, ip_dst: IPv4Address) -> IPv4Address:
+        """A host's next hop toward ``ip_dst``: the address itself inside its subnet, else its gateway."""
+        ep = x.ep
+        assert ep.ip is not None
+        if ip_dst in ep.ip.network:
+            return ip_dst
+        if ep.gateway is not None:
+            if self.record:
+                self._row(ep.name, f"{ip_dst} is not in {ep.ip.network}: send to gateway {ep.gateway}", None)
+            return ep.gateway
+        raise Unreachable(f"{ep.name} has no gateway and {ip_dst} is outside {ep.ip.network}")
+
+    def at_router(self, r: str, ip_dst: IPv4Address) -> tuple[RouterAgent | None, tuple[RouterAgent, IPv4Address] | None]:
+        """What router ``r`` does with a packet for ``ip_dst``: take it (its own address, first) or send it
+        out of an interface toward a next hop (second)."""
+        l3 = self.snap.l3
+        own = l3.owns(r, ip_dst)
+        if own is not None:
+            if self.record:
+                self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
+            return RouterAgent(own, ip_dst, l3.vip_mac_of(ip_dst) or own.mac), None
+        rt = l3.route(r, ip_dst)
+        if rt is None:
+            raise Unreachable(f"{r} has no route to {ip_dst}", "L3")
+        nh = ip_dst if rt.kind == "connected" else rt.next_hop
+        if self.record:
+            self._row(r, f"route {rt.network} {rt.kind} via {rt.iface.ref}" + (f", next hop {nh}" if rt.kind != "connected" else ""), "L3")
+        return None, (self.iface_agent(rt.iface), nh)  # type: ignore[return-value]
+
+    def next_agent(self, x: Agent, nh: IPv4Address, ip_src: IPv4Address, ip_dst: IPv4Address,
+                   learned: set[tuple[str, IPv4Address]]) -> Agent:
+        """The first agent answering for ``nh`` that X's packet reaches (ARP first unless already learned)."""
+        candidates = self.agent_for(x, nh)
+        if not candidates:
+            raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
+        first_error: Unreachable | None = None
+        for y in candidates:
+            need_arp = (x.key, y.ip) not in learned
+            try:
+                self.leg(x, y, ip_src, ip_dst, need_arp)
+            except Unreachable as exc:
+                first_error = first_error or exc
+                continue
+            if need_arp:
+                learned.add((y.key, x.ip))
+            return y
+        assert first_error is not None
+        raise first_error
 
 
 def _rule_of(text: str) -> str | None:

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,7 @@ class L3If:
     fhrp: Fhrp | None
     mac: str
 
-    @property
+    @cached_property
     def ref(self) -> str:
         return f"{self.owner}:{self.name}"
 
@@ -65,80 +66,171 @@ class Route:
     hops: int = 0
 
 
+@dataclass(frozen=True)
+class L3Decls:
+    """The design's L3 interfaces and routing, indexed (failure-independent: shared by every snapshot)."""
+
+    ports: dict[tuple[str, str], object]  # (switch, interface) -> its settings, in design order
+    by_ip: dict[int, list[tuple[str, str]]]
+    by_vip: dict[int, list[tuple[str, str]]]
+    by_net: dict[tuple[int, int], list[tuple[str, str]]]  # subnet as (length, bits)
+    lengths: list[int]  # prefix lengths of those subnets, longest first
+    routing_of: dict[str, set[str]]  # router with routing -> its passive interfaces
+    routers: list[str]
+    by_router: dict[str, list[tuple[str, str]]]
+
+
+def l3_decls(inv) -> L3Decls:
+    def build() -> L3Decls:
+        ports: dict[tuple[str, str], object] = {}
+        by_ip: dict[int, list[tuple[str, str]]] = {}
+        by_vip: dict[int, list[tuple[str, str]]] = {}
+        by_net: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        routing_of: dict[str, set[str]] = {}
+        by_router: dict[str, list[tuple[str, str]]] = {}
+        for sname, sw in inv.switches.items():
+            bridge = sw.stack or sname
+            if sw.routing is not None:
+                routing_of[bridge] = routing_of.get(bridge, set()) | set(sw.routing.passive_interfaces)
+            for iname, iface in sw.interfaces.items():
+                ip = iface.ip
+                if ip is None:
+                    continue
+                key = (sname, iname)
+                ports[key] = iface
+                by_router.setdefault(bridge, []).append(key)
+                by_ip.setdefault(int(ip), []).append(key)
+                net = ip.network
+                by_net.setdefault((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), []).append(key)
+                if iface.fhrp is not None:
+                    by_vip.setdefault(int(iface.fhrp.vip), []).append(key)
+        return L3Decls(ports, by_ip, by_vip, by_net, sorted({n for n, _ in by_net}, reverse=True), routing_of,
+                       sorted(by_router), by_router)
+    return inv.derived("network.l3", build)
+
+
 class L3:
+    """Layer 3 of a snapshot, worked out on use: an interface's state when it is asked about, a VIP's
+    FHRP group when its address is, the routing domains when a route is, a route per router and subnet."""
+
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
+        self.decls = decls = l3_decls(snap.inventory)
+        self.routing = set(decls.routing_of)
+        self.routers = decls.routers
+        self._ifaces: dict[tuple[str, str], L3If] = {}
+        self._live: dict[str, VlanSet] = {}
+        self._fhrp_done: dict[int, tuple[dict[object, L3If], list[L3If], str | None]] = {}
+        self._nb: dict[str, dict[str, list[tuple[L3If, L3If]]]] = {}
+        self._hops: dict[tuple[str, str], int | None] = {}
+        self._levels: dict[str, list[list[str]]] = {}
+        self._levels_seen: dict[str, set[str]] = {}
+        self._route_cache: dict[tuple[str, int], Route | None] = {}
+        self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
+        self._parts: dict[tuple[str, tuple[int, int]], tuple | None] = {}
+        self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
+        self._holders: dict[tuple[int, int], list[L3If]] = {}
+
+    # interfaces ------------------------------------------------------------------------------------------
+    def iface(self, sname: str, iname: str) -> L3If:
+        key = (sname, iname)
+        got = self._ifaces.get(key)
+        if got is None:
+            got = self._ifaces[key] = self._make(sname, iname)
+        return got
+
+    def _live_vlans(self, bridge: str) -> VlanSet:
+        """VLANs some live L2 port of ``bridge`` forwards (IOS autostate)."""
+        got = self._live.get(bridge)
+        if got is None:
+            snap = self.snap
+            inv = snap.inventory
+            got = VlanSet()
+            for sw in inv.stack_members(bridge) or [bridge]:
+                for iname in inv.switches[sw].interfaces:
+                    if svi_vlan(iname) is not None or iname.startswith("Po"):
+                        continue
+                    ref = InterfaceRef(sw, iname)
+                    if snap.cabling.peer(ref) is None or not snap.forwarding(ref):
+                        continue
+                    pv = snap.port_vlans(ref)
+                    if pv.mode != "routed":
+                        got = got | pv.carried
+            self._live[bridge] = got
+        return got
+
+    def _make(self, sname: str, iname: str) -> L3If:
+        snap = self.snap
         inv = snap.inventory
-        live_vlans: dict[str, VlanSet] = {}
-        if snap.settings.svi_autostate:
-            for ref, _ in inv.iter_interfaces():
-                if ref.device not in inv.switches or svi_vlan(ref.interface) is not None or ref.interface.startswith("Po"):
-                    continue
-                if snap.cabling.peer(ref) is None or not snap.forwarding(ref):
-                    continue
-                pv = snap.port_vlans(ref)
-                if pv.mode == "routed":
-                    continue
-                bridge = snap.bridge_of(ref.device)
-                live_vlans[bridge] = live_vlans.get(bridge, VlanSet()) | pv.carried
-        self.ifaces: list[L3If] = []
-        routing_of: dict[str, set[str] | None] = {}
-        for sname, sw in inv.switches.items():
-            bridge = snap.bridge_of(sname)
-            if sw.routing is not None:
-                passive = routing_of.get(bridge) or set()
-                routing_of[bridge] = passive | set(sw.routing.passive_interfaces)
-        for sname, sw in inv.switches.items():
-            bridge = snap.bridge_of(sname)
-            for iname, iface in sw.interfaces.items():
-                if iface.ip is None:
-                    continue
-                vlan = svi_vlan(iname)
-                mac = iface.mac or synthetic_mac(f"{sname}:{iname}", b"\x02")
-                passive = bridge not in routing_of or iname in (routing_of.get(bridge) or set())
-                node: Node | None = None
-                peer: InterfaceRef | None = None
-                if vlan is not None:
-                    up, why = True, None
-                    if not snap.bridge_alive(bridge):
-                        up, why = False, f"{bridge} has failed"
-                    elif iface.shutdown:
-                        up, why = False, f"{sname}:{iname} is shut down"
-                    elif vlan not in sw.vlans:
-                        up, why = False, f"VLAN {vlan} does not exist on {sname}"
-                    elif snap.settings.svi_autostate and vlan not in live_vlans.get(bridge, VlanSet()):
-                        up, why = False, f"{sname}:{iname} is down (autostate: no live port of {bridge} forwards VLAN {vlan})"
-                    node = (bridge, vlan)
-                    kind = "svi"
-                else:
-                    kind = "routed"
-                    ref = InterfaceRef(sname, iname)
-                    up = snap.link_up(ref)
-                    why = None if up else (snap.down_reason(ref) or f"{ref} is down")
-                    far = snap.cabling.peer(ref)
-                    if up and far is not None and far.device in inv.switches:
-                        far_iface = inv.interface(far)
-                        if getattr(far_iface, "mode", None) == "routed":
-                            peer = far
-                        elif snap.forwarding(far):
-                            v = snap.port_vlans(far).ingress(None)
-                            if v is not None:
-                                node = (snap.bridge_of(far.device), v)
-                self.ifaces.append(L3If(bridge, sname, iname, iface.ip, kind, vlan, up, why, node, peer, passive,
-                                        iface.fhrp, mac))
-        self.ifaces.sort(key=lambda i: (i.router, i.ref))
-        self.routers = sorted({i.router for i in self.ifaces})
-        self.by_router: dict[str, list[L3If]] = {}
-        self.by_ip: dict[IPv4Address, list[L3If]] = {}
-        self.by_ref: dict[str, L3If] = {}
+        sw = inv.switches[sname]
+        iface = sw.interfaces[iname]
+        bridge = snap.bridge_of(sname)
+        vlan = svi_vlan(iname)
+        mac = iface.mac or synthetic_mac(f"{sname}:{iname}", b"\x02")
+        routing_of = self.decls.routing_of
+        passive = bridge not in routing_of or iname in routing_of[bridge]
+        node: Node | None = None
+        peer: InterfaceRef | None = None
+        if vlan is not None:
+            up, why = True, None
+            if not snap.bridge_alive(bridge):
+                up, why = False, f"{bridge} has failed"
+            elif iface.shutdown:
+                up, why = False, f"{sname}:{iname} is shut down"
+            elif vlan not in sw.vlans:
+                up, why = False, f"VLAN {vlan} does not exist on {sname}"
+            elif snap.settings.svi_autostate and vlan not in self._live_vlans(bridge):
+                up, why = False, f"{sname}:{iname} is down (autostate: no live port of {bridge} forwards VLAN {vlan})"
+            node = (bridge, vlan)
+            kind = "svi"
+        else:
+            kind = "routed"
+            ref = InterfaceRef(sname, iname)
+            up = snap.link_up(ref)
+            why = None if up else (snap.down_reason(ref) or f"{ref} is down")
+            far = snap.cabling.peer(ref)
+            if up and far is not None and far.device in inv.switches:
+                far_iface = inv.interface(far)
+                if getattr(far_iface, "mode", None) == "routed":
+                    peer = far
+                elif snap.forwarding(far):
+                    v = snap.port_vlans(far).ingress(None)
+                    if v is not None:
+                        node = (snap.bridge_of(far.device), v)
+        assert iface.ip is not None
+        return L3If(bridge, sname, iname, iface.ip, kind, vlan, up, why, node, peer, passive, iface.fhrp, mac)
+
+    def _sorted(self, keys) -> list[L3If]:
+        return sorted((self.iface(*k) for k in keys), key=lambda i: (i.router, i.ref))
+
+    @cached_property
+    def ifaces(self) -> list[L3If]:
+        """Every L3 interface, by router and name."""
+        return self._sorted(self.decls.ports)
+
+    @property
+    def by_router(self) -> dict[str, list[L3If]]:
+        out: dict[str, list[L3If]] = {}
         for i in self.ifaces:
-            self.by_router.setdefault(i.router, []).append(i)
-            self.by_ip.setdefault(i.ip.ip, []).append(i)
-            self.by_ref[i.ref] = i
-        self.routing = set(routing_of)
-        self._fhrp()
-        self._adjacency()
-        self._route_cache: dict[tuple[str, IPv4Address], Route | None] = {}
+            out.setdefault(i.router, []).append(i)
+        return out
+
+    @property
+    def by_ip(self) -> dict[IPv4Address, list[L3If]]:
+        out: dict[IPv4Address, list[L3If]] = {}
+        for i in self.ifaces:
+            out.setdefault(i.ip.ip, []).append(i)
+        return out
+
+    def ifaces_at(self, ip: IPv4Address) -> list[L3If]:
+        """The L3 interfaces with address ``ip`` (live or not), by router and name."""
+        keys = self.decls.by_ip.get(int(ip))
+        return self._sorted(keys) if keys else []
+
+    @property
+    def by_ref(self) -> _ByRef:
+        """``by_ref["sw:Vlan10"]``: an interface by the switch that declares it and its name."""
+        return _ByRef(self)
 
     # segments ------------------------------------------------------------------------------------------
     def segment(self, i: L3If) -> object | None:
@@ -151,96 +243,274 @@ class L3:
         return None
 
     # FHRP -----------------------------------------------------------------------------------------------
-    def _fhrp(self) -> None:
-        groups: dict[tuple[IPv4Address, object], list[L3If]] = {}
-        for i in self.ifaces:
-            if i.fhrp is not None and i.up:
-                groups.setdefault((i.fhrp.vip, self.segment(i)), []).append(i)
-        self.vip_active: dict[tuple[IPv4Address, object], L3If] = {}
-        self.vip_owners: dict[IPv4Address, list[L3If]] = {}
+    def _fhrp(self, vip: int) -> tuple[dict[object, L3If], list[L3If], str | None]:
+        """One virtual IP's groups: the active router per segment, the owners, and the virtual MAC."""
+        got = self._fhrp_done.get(vip)
+        if got is not None:
+            return got
+        members_all = self._sorted(self.decls.by_vip.get(vip, ()))
+        groups: dict[object, list[L3If]] = {}
+        for i in members_all:
+            if i.up:
+                groups.setdefault(self.segment(i), []).append(i)
+        active: dict[object, L3If] = {}
+        owners: list[L3If] = []
         inv = self.snap.inventory
-        for (vip, seg), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+        for seg, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
             act = max(members, key=lambda i: (i.fhrp.priority, i.ip.ip))  # type: ignore[union-attr]
-            self.vip_active[(vip, seg)] = act
-            owners = [act]
+            active[seg] = act
+            owners.append(act)
             sw = inv.switches.get(act.owner)
             if sw is not None and sw.mlag is not None:
                 owners += [m for m in members if m.owner == sw.mlag.peer and m is not act]
-            self.vip_owners.setdefault(vip, []).extend(owners)
-        self.vip_mac = {i.fhrp.vip: vip_mac(i.fhrp.protocol, i.fhrp.group) for i in self.ifaces if i.fhrp is not None}
+        last = members_all[-1].fhrp if members_all else None  # the last interface's protocol names the MAC
+        mac = vip_mac(last.protocol, last.group) if last is not None else None
+        got = self._fhrp_done[vip] = (active, owners, mac)
+        return got
+
+    def owners_of(self, vip: IPv4Address) -> list[L3If]:
+        """The interfaces routing for virtual IP ``vip`` (the active router of each segment, and its MLAG peer)."""
+        return self._fhrp(int(vip))[1]
+
+    def vip_mac_of(self, ip: IPv4Address) -> str | None:
+        """The virtual MAC of ``ip`` if it is an FHRP virtual IP."""
+        addr = int(ip)
+        return self._fhrp(addr)[2] if addr in self.decls.by_vip else None
+
+    @property
+    def vip_active(self) -> dict[tuple[IPv4Address, object], L3If]:
+        return {(IPv4Address(vip), seg): i for vip in sorted(self.decls.by_vip) for seg, i in self._fhrp(vip)[0].items()}
+
+    @property
+    def vip_owners(self) -> dict[IPv4Address, list[L3If]]:
+        return {IPv4Address(vip): self._fhrp(vip)[1] for vip in sorted(self.decls.by_vip) if self._fhrp(vip)[1]}
+
+    @property
+    def vip_mac(self) -> dict[IPv4Address, str]:
+        return {IPv4Address(vip): self._fhrp(vip)[2] for vip in self.decls.by_vip}  # type: ignore[misc]
 
     def vip_answerer(self, vip: IPv4Address, where: Node | Component) -> L3If | None:
         """The router interface that answers ARP for ``vip`` seen from a node or component (the active router)."""
         comp = where if isinstance(where, Component) else self.snap.active.component(where)
-        return self.vip_active.get((vip, comp))
+        return self._fhrp(int(vip))[0].get(comp)
 
     def owns(self, router: str, ip: IPv4Address) -> L3If | None:
         """The interface of ``router`` that makes ``ip`` its own, if any (live addresses and owned VIPs)."""
-        for i in self.by_ip.get(ip, ()):
+        addr = int(ip)  # int keys: an IPv4Address hashes in Python code, and this is asked per hop
+        for i in self._sorted(self.decls.by_ip.get(addr, ())):
             if i.router == router and i.up:
                 return i
-        for i in self.vip_owners.get(ip, ()):
-            if i.router == router:
-                return i
+        if addr in self.decls.by_vip:
+            for i in self._fhrp(addr)[1]:
+                if i.router == router:
+                    return i
         return None
 
+    def owner_routers(self, ip: IPv4Address) -> frozenset[str]:
+        """The routers for which :meth:`owns` finds ``ip``."""
+        addr = int(ip)
+        vips = self._fhrp(addr)[1] if addr in self.decls.by_vip else []
+        return frozenset([i.router for i in self._sorted(self.decls.by_ip.get(addr, ())) if i.up]
+                         + [i.router for i in vips])
+
     # routing ----------------------------------------------------------------------------------------------
-    def _adjacency(self) -> None:
-        import networkx as nx  # imported on use: it costs 0.2 s at start-up
+    def _passive(self, key: tuple[str, str]) -> bool:
+        """No routing on its router, or a passive interface."""
+        bridge = self.snap.bridge_of(key[0])
+        routing_of = self.decls.routing_of
+        return bridge not in routing_of or key[1] in routing_of[bridge]
+
+    def neighbours_of(self, r: str) -> dict[str, list[tuple[L3If, L3If]]]:
+        """Routing neighbours of ``r``: routers whose non-passive interfaces share a subnet on one segment with
+        one of ``r``'s, each with the (mine, theirs) interface pairs, by their address then mine."""
+        got = self._nb.get(r)
+        if got is None:
+            got = {}
+            if r in self.routing:
+                for key in self.decls.by_router.get(r, ()):
+                    if self._passive(key):
+                        continue
+                    x = self.iface(*key)
+                    seg = self.segment(x)
+                    if seg is None:
+                        continue
+                    net = x.ip.network
+                    for other in self.decls.by_net.get((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), ()):
+                        if other == key or self._passive(other):
+                            continue
+                        y = self.iface(*other)
+                        if y.router != r and y.router in self.routing and self.segment(y) == seg:
+                            got.setdefault(y.router, []).append((x, y))
+                for pairs in got.values():
+                    pairs.sort(key=lambda p: (p[1].ip.ip, p[0].ip.ip))
+            self._nb[r] = got
+        return got
+
+    @property
+    def adjacency(self) -> dict[str, set[str]]:
+        """Every routing router's neighbours."""
+        return {r: set(self.neighbours_of(r)) for r in sorted(self.routing)}
+
+    @property
+    def neighbours(self) -> dict[tuple[str, str], list[tuple[L3If, L3If]]]:
+        return {(r, o): pairs for r in sorted(self.routing) for o, pairs in self.neighbours_of(r).items()}
+
+    @property
+    def graph(self):
+        import networkx as nx
         g = nx.Graph()
         g.add_nodes_from(sorted(self.routing))
-        by_seg: dict[tuple[object, IPv4Network], list[L3If]] = {}
-        for i in self.ifaces:
-            seg = self.segment(i)
-            if seg is None or i.passive or i.router not in self.routing:
-                continue
-            by_seg.setdefault((seg, i.ip.network), []).append(i)
-        self.neighbours: dict[tuple[str, str], list[tuple[L3If, L3If]]] = {}
-        for members in by_seg.values():
-            for x in members:
-                for y in members:
-                    if x.router != y.router:
-                        g.add_edge(x.router, y.router)
-                        self.neighbours.setdefault((x.router, y.router), []).append((x, y))
-        for pairs in self.neighbours.values():
-            pairs.sort(key=lambda p: (p[1].ip.ip, p[0].ip.ip))
-        self.graph = g
-        self.dist = dict(nx.all_pairs_shortest_path_length(g))
-        self.tables: dict[str, list[Route]] = {}
-        for r in self.routers:
-            table: dict[IPv4Network, Route] = {}
-            for i in self.by_router.get(r, []):
-                if i.up and i.ip.network not in table:
-                    table[i.ip.network] = Route(i.ip.network, "connected", i)
-            if r in self.routing:
-                d = self.dist.get(r, {})
-                best: dict[IPv4Network, tuple[int, str]] = {}
-                for other, hops in d.items():
-                    if other == r:
-                        continue
-                    for i in self.by_router.get(other, []):
-                        if i.up and i.ip.network not in table:
-                            cand = (hops, other)
-                            if i.ip.network not in best or cand < best[i.ip.network]:
-                                best[i.ip.network] = cand
-                for net, (hops, target) in best.items():
-                    first = min(n for n in g.neighbors(r) if d.get(n) is not None and self.dist[n].get(target, 1 << 30) == hops - 1)
-                    mine, theirs = self.neighbours[(r, first)][0]
-                    table[net] = Route(net, "learned", mine, theirs.ip.ip, first, hops)
-            self.tables[r] = sorted(table.values(), key=lambda rt: -rt.network.prefixlen)
+        for a, bs in self.adjacency.items():
+            for b in bs:
+                g.add_edge(a, b)
+        return g
+
+    def _cost(self, r: str) -> int:
+        return len(self.decls.by_router.get(r, ()))
+
+    def _adjacent(self, a: str, b: str) -> bool:
+        """Whether two routers are neighbours, asked of the one with fewer interfaces (the relation is symmetric)."""
+        return b in self.neighbours_of(a) if self._cost(a) <= self._cost(b) else a in self.neighbours_of(b)
+
+    def _pairs(self, r: str, o: str) -> list[tuple[L3If, L3If]]:
+        """(r's interface, o's interface) for every segment the two share."""
+        if self._cost(r) <= self._cost(o):
+            return self.neighbours_of(r).get(o, [])
+        return [(x, y) for y, x in self.neighbours_of(o).get(r, [])]
+
+    def _level(self, r: str, depth: int) -> list[str]:
+        """The routers exactly ``depth`` hops from ``r`` (breadth first from ``r``, as far as asked)."""
+        levels = self._levels.setdefault(r, [[r]])
+        seen = self._levels_seen.setdefault(r, {r})
+        while len(levels) <= depth and levels[-1]:
+            nxt = []
+            for n in levels[-1]:
+                for m in self.neighbours_of(n):
+                    if m not in seen:
+                        seen.add(m)
+                        nxt.append(m)
+            levels.append(nxt)
+        return levels[depth] if depth < len(levels) else []
+
+    def hops(self, a: str, b: str) -> int | None:
+        """Routing hops between two routers (None: not one domain), searched from both ends at once: the
+        routers in between (a core with a hundred neighbours) need not be expanded."""
+        if a == b:
+            return 0
+        key = (a, b) if a <= b else (b, a)
+        if key in self._hops:
+            return self._hops[key]
+        sides = [({a: 0}, [a]), ({b: 0}, [b])]
+        found: int | None = None
+        while found is None and sides[0][1] and sides[1][1]:
+            # grow the side whose routers have fewer interfaces: a core's neighbours cost a hundred look-ups
+            cost = [sum(len(self.decls.by_router.get(n, ())) for n in side[1]) for side in sides]
+            k = 0 if cost[0] <= cost[1] else 1
+            seen, frontier = sides[k]
+            other = sides[1 - k][0]
+            nxt = []
+            for n in frontier:
+                for m in self.neighbours_of(n):
+                    if m not in seen:
+                        seen[m] = seen[n] + 1
+                        nxt.append(m)
+                        if m in other and (found is None or seen[m] + other[m] < found):
+                            found = seen[m] + other[m]
+            sides[k] = (seen, nxt)
+        self._hops[key] = found
+        return found
+
+    def holders(self, net: tuple[int, int]) -> list[L3If]:
+        """The live interfaces in subnet ``net`` ((length, bits)), by router and name."""
+        got = self._holders.get(net)
+        if got is None:
+            got = self._holders[net] = [i for i in self._sorted(self.decls.by_net.get(net, ())) if i.up]
+        return got
 
     def route(self, router: str, ip: IPv4Address) -> Route | None:
-        """Longest-prefix match in ``router``'s table."""
-        key = (router, ip)
-        if key in self._route_cache:
-            return self._route_cache[key]
+        """Longest-prefix match in ``router``'s table (see :meth:`route_for` for the table's entries)."""
+        addr = int(ip)  # int keys: an IPv4Address hashes in Python code
+        key = (router, addr)
+        cache = self._route_cache
+        if key in cache:
+            return cache[key]
+        nets = self.decls.by_net
         found = None
-        for rt in self.tables.get(router, []):
-            if ip in rt.network:
-                found = rt
-                break
-        self._route_cache[key] = found
+        for n in self.decls.lengths:
+            net = (n, addr >> (32 - n))
+            if net in nets:
+                found = self.route_for(router, net)
+                if found is not None:
+                    break
+        cache[key] = found
         return found
+
+    def route_for(self, r: str, net: tuple[int, int]) -> Route | None:
+        """``r``'s route to one subnet (see :meth:`route_parts`)."""
+        key = (r, net)
+        got = self._for_net.get(key, False)
+        if got is False:
+            parts = self.route_parts(r, net)
+            got = None
+            if parts is not None:
+                kind, iface, next_hop, next_router, hops = parts
+                network = self.holders(net)[0].ip.network
+                got = Route(network, kind, iface, next_hop, next_router, hops)
+            self._for_net[key] = got
+        return got  # type: ignore[return-value]
+
+    def route_parts(self, r: str, net: tuple[int, int]) -> tuple | None:
+        """``r``'s route to one subnet as (kind, interface, next hop, next router, hops), worked out on first
+        use: connected when ``r`` has a live interface in it (the first by name), else learned from the router
+        of its domain holding it at the fewest hops (ties to the name), through the neighbour first in name
+        order on a shortest path."""
+        key = (r, net)
+        got = self._parts.get(key, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        holders = self.holders(net)
+        found: tuple | None = None
+        for i in holders:
+            if i.router == r:
+                found = ("connected", i, None, None, 0)
+                break
+        if found is None and r in self.routing:
+            best: tuple[int, str] | None = None
+            for i in holders:
+                o = i.router
+                if o == r or o not in self.routing:
+                    continue
+                d = self.hops(r, o)
+                if d is not None and (best is None or (d, o) < best):
+                    best = (d, o)
+            if best is not None:
+                hops, target = best
+                via = self._toward.get((r, target))
+                if via is None:  # the same for every subnet learned from that router
+                    # the neighbour of r first in name order among the routers hops - 1 away from the target
+                    first = min(n for n in self._level(target, hops - 1) if self._adjacent(r, n))
+                    mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
+                    via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
+                found = ("learned", via[0], via[1], via[2], hops)
+        self._parts[key] = found
+        return found
+
+    @property
+    def tables(self) -> dict[str, list[Route]]:
+        """Every router's whole table, longest prefixes first."""
+        out: dict[str, list[Route]] = {}
+        nets = self.decls.by_net
+        for r in self.routers:
+            found = [rt for net in nets if (rt := self.route_for(r, net)) is not None]
+            out[r] = sorted(found, key=lambda rt: (-rt.network.prefixlen, rt.network))
+        return out
+
+    def prefixes_holding(self, ip: int) -> tuple[tuple[int, int], ...]:
+        """The routed prefixes (every live interface's subnet) holding address ``ip``, as (length, bits):
+        addresses with the same answer meet the same longest-prefix match at every router."""
+        nets = self.decls.by_net
+        return tuple((n, ip >> (32 - n)) for n in self.decls.lengths
+                     if (n, ip >> (32 - n)) in nets and self.holders((n, ip >> (32 - n))))
 
     def rows(self) -> list[dict]:
         out = []
@@ -249,3 +519,25 @@ class L3:
                 out.append({"router": r, "network": str(rt.network), "kind": rt.kind, "interface": rt.iface.ref,
                             "next_hop": str(rt.next_hop) if rt.next_hop else None, "hops": rt.hops})
         return out
+
+
+class _ByRef:
+    """A read-only mapping ``"switch:interface"`` -> :class:`L3If`, each built on first use."""
+
+    def __init__(self, l3: L3) -> None:
+        self.l3 = l3
+
+    def get(self, ref: str, default: L3If | None = None) -> L3If | None:
+        sname, _, iname = ref.partition(":")
+        if (sname, iname) not in self.l3.decls.ports:
+            return default
+        return self.l3.iface(sname, iname)
+
+    def __getitem__(self, ref: str) -> L3If:
+        got = self.get(ref)
+        if got is None:
+            raise KeyError(ref)
+        return got
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str) and self.get(ref) is not None

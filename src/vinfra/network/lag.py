@@ -86,14 +86,15 @@ def _no_partner(platform: str) -> str:
     return STANDALONE if platform == "ios" else SUSPENDED
 
 
-def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef | None],
-                   link_up: Callable[[InterfaceRef], bool]) -> list[PortChannel]:
-    """Every port-channel of the design with its members' state under the given link state."""
+def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
+    """Channel groups held by ``switches`` (every switch of the design, or one logical switch and its
+    MLAG peer: a channel's members and Pos never lie elsewhere)."""
     groups: dict[str, dict] = {}
     mlag_po: dict[tuple[str, int], str] = {}  # (switch, N) -> channel key, for MLAG Pos
 
     # MLAG channels: Po<N> with mlag_id on both peers
-    for sname, sw in inv.switches.items():
+    for sname in switches:
+        sw = inv.switches[sname]
         if sw.mlag is None:
             continue
         for iname, iface in sw.interfaces.items():
@@ -108,7 +109,8 @@ def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef |
             g["settings"] = g["settings"] or iface
             mlag_po[(sname, n)] = key
 
-    for sname, sw in inv.switches.items():
+    for sname in switches:
+        sw = inv.switches[sname]
         owner_name = sw.stack or sname
         for iname, iface in sw.interfaces.items():
             n = iface.channel_group
@@ -117,61 +119,87 @@ def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef |
             key = mlag_po.get((sname, n)) or f"{owner_name}:Po{n}"
             g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None})
             g["members"].append(InterfaceRef(sname, iname))
+    return groups
 
-    channels: list[PortChannel] = []
-    for key, g in sorted(groups.items()):
-        members = sorted(g["members"])
-        if g["mlag_id"] is None:
-            owner_name, _, po = key.partition(":")
-            first_switch = members[0].device if members else owner_name
-            po_ref = InterfaceRef(first_switch, po)
-            holder = inv.interface_owner(po_ref)
-            declared = holder is not None
-            if declared:
-                po_ref = InterfaceRef(holder, po)  # type: ignore[arg-type]
-                settings = inv.switches[holder].interfaces[po]  # type: ignore[index]
-            else:
-                first = members[0]
-                settings = inv.switches[first.device].interfaces[first.interface]
-            switches = tuple(sorted({m.device for m in members} | ({holder} if holder else set())))
-            po_refs: tuple[InterfaceRef, ...] = (po_ref,)
-            peer_link = settings.peer_link
+
+def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef | None],
+                   link_up: Callable[[InterfaceRef], bool]) -> list[PortChannel]:
+    """Every port-channel of the design with its members' state under the given link state."""
+    groups = _groups(inv, list(inv.switches))
+    return [make_channel(inv, key, g, peer, link_up) for key, g in sorted(groups.items())]
+
+
+def neighbourhood(inv: Inventory, switch: str) -> list[str]:
+    """The switches that may share a channel with ``switch``: its stack, and its MLAG peer's, in design order."""
+    names: set[str] = set()
+    for s in (switch, *([inv.switches[switch].mlag.peer] if inv.switches[switch].mlag is not None else [])):
+        sw = inv.switches.get(s)
+        if sw is None:
+            continue
+        names.update(inv.stack_members(sw.stack) if sw.stack else [s])
+    return [s for s in inv.switches if s in names]
+
+
+def channels_near(inv: Inventory, switch: str, peer: Callable[[InterfaceRef], InterfaceRef | None],
+                  link_up: Callable[[InterfaceRef], bool]) -> dict[str, PortChannel]:
+    """The channels :func:`build_channels` finds among ``switch``'s neighbourhood, by key."""
+    groups = _groups(inv, neighbourhood(inv, switch))
+    return {key: make_channel(inv, key, g, peer, link_up) for key, g in sorted(groups.items())}
+
+
+def make_channel(inv: Inventory, key: str, g: dict, peer: Callable[[InterfaceRef], InterfaceRef | None],
+                 link_up: Callable[[InterfaceRef], bool]) -> PortChannel:
+    members = sorted(g["members"])
+    if g["mlag_id"] is None:
+        owner_name, _, po = key.partition(":")
+        first_switch = members[0].device if members else owner_name
+        po_ref = InterfaceRef(first_switch, po)
+        holder = inv.interface_owner(po_ref)
+        declared = holder is not None
+        if declared:
+            po_ref = InterfaceRef(holder, po)  # type: ignore[arg-type]
+            settings = inv.switches[holder].interfaces[po]  # type: ignore[index]
         else:
-            declared = True
-            settings = g["settings"]
-            switches = tuple(sorted(g["switches"]))
-            po_refs = tuple(sorted(g["pos"]))
-            peer_link = False
-        state: dict[InterfaceRef, str] = {}
-        reasons: dict[InterfaceRef, str] = {}
-        for m in members:
-            sw = inv.switches[m.device]
-            iface = sw.interfaces[m.interface]
-            if not link_up(m):
-                state[m] = DOWN
-                continue
-            differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(settings, k)]
-            if differing:
-                state[m] = SUSPENDED
-                reasons[m] = f"settings differ from {key}: {', '.join(differing)}"
-                continue
-            other = peer(m)
-            theirs: str | None = None
-            partner_kind = "switch"
-            if other is not None and other.device in inv.hosts:
-                partner_kind = "host"
-                theirs = host_lacp_mode(inv, other.device, other.interface)
-            elif other is not None and other.device in inv.switches:
-                o = inv.switches[other.device].interfaces.get(other.interface)
-                theirs = o.channel_mode if o is not None and o.channel_group is not None else None
-            mode = iface.channel_mode
-            if _pairs(mode, theirs):
-                state[m] = BUNDLED
-            else:
-                state[m] = _no_partner(sw.platform)
-                proto = "LACP" if mode in LACP else "PAgP"
-                who = "the host (a standard vSwitch never speaks LACP or PAgP)" if partner_kind == "host" and theirs is None else str(other)
-                reasons[m] = f"{proto} ({mode}) gets no partner from {who}"
-        channels.append(PortChannel(key, switches, po_refs, settings, declared, tuple(members), state, reasons,
-                                    peer_link, g["mlag_id"]))
-    return channels
+            first = members[0]
+            settings = inv.switches[first.device].interfaces[first.interface]
+        switches = tuple(sorted({m.device for m in members} | ({holder} if holder else set())))
+        po_refs: tuple[InterfaceRef, ...] = (po_ref,)
+        peer_link = settings.peer_link
+    else:
+        declared = True
+        settings = g["settings"]
+        switches = tuple(sorted(g["switches"]))
+        po_refs = tuple(sorted(g["pos"]))
+        peer_link = False
+    state: dict[InterfaceRef, str] = {}
+    reasons: dict[InterfaceRef, str] = {}
+    for m in members:
+        sw = inv.switches[m.device]
+        iface = sw.interfaces[m.interface]
+        if not link_up(m):
+            state[m] = DOWN
+            continue
+        differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(settings, k)]
+        if differing:
+            state[m] = SUSPENDED
+            reasons[m] = f"settings differ from {key}: {', '.join(differing)}"
+            continue
+        other = peer(m)
+        theirs: str | None = None
+        partner_kind = "switch"
+        if other is not None and other.device in inv.hosts:
+            partner_kind = "host"
+            theirs = host_lacp_mode(inv, other.device, other.interface)
+        elif other is not None and other.device in inv.switches:
+            o = inv.switches[other.device].interfaces.get(other.interface)
+            theirs = o.channel_mode if o is not None and o.channel_group is not None else None
+        mode = iface.channel_mode
+        if _pairs(mode, theirs):
+            state[m] = BUNDLED
+        else:
+            state[m] = _no_partner(sw.platform)
+            proto = "LACP" if mode in LACP else "PAgP"
+            who = "the host (a standard vSwitch never speaks LACP or PAgP)" if partner_kind == "host" and theirs is None else str(other)
+            reasons[m] = f"{proto} ({mode}) gets no partner from {who}"
+    return PortChannel(key, switches, po_refs, settings, declared, tuple(members), state, reasons,
+                       peer_link, g["mlag_id"])

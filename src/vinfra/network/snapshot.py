@@ -2,9 +2,11 @@
 
 Like a Batfish snapshot, it is the unit every analysis asks questions of; ``fork(fail=...)``
 shares the Inventory, so failure sweeps only pay for what changes.  Derived state is computed
-on first use and kept: cabling and link state (failures, shutdown, link-state tracking),
-port-channels, the effective VLANs of each port end, the logical topology and its layer-2
-domains, and every port group's team.
+on first use, *for what is asked about*, and kept: link state per cable, port-channels per switch
+neighbourhood, port ends, logical links per bridge, teams per host and port group, spanning trees
+per connected part of an instance, layer 3 per interface, subnet and router (a trace of a
+2,500-host design touches a few dozen of each).  Whole-design views (:attr:`logical_links`,
+:attr:`channels`, :attr:`teams`, ``stp.links``) are still there for analyses that want everything.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
-from ..model.inventory import failure_problem
+from ..model.inventory import Link, failure_problem
 from .cabling import Cabling, FailureSet
 from .endpoints import Endpoints
 from .l3 import L3
-from .lag import BUNDLED, STANDALONE, PortChannel, build_channels
+from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
-from .teams import Team, build_teams
+from .teams import Team, build_team, build_teams
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
 from .uplinks import Uplinks
@@ -50,6 +52,11 @@ class Snapshot:
                 raise FailureError(f"--fail {item}: {problem}")
             extra.append(ref)
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
+        self._logical: dict[tuple[str, str], LogicalLink] = {}
+        self._links_of: dict[str, list[LogicalLink]] = {}
+        self._teams: dict[tuple[str, str], Team | None] = {}
+        self._ends: dict[InterfaceRef, PortEnd] = {}
+        self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
         """A snapshot of the same design with more elements failed."""
@@ -121,20 +128,26 @@ class Snapshot:
     def channels(self) -> list[PortChannel]:
         return build_channels(self.inventory, self.cabling.peer, self.link_up)
 
-    @cached_property
-    def _channel_index(self) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
-        by_member: dict[InterfaceRef, PortChannel] = {}
-        by_po: dict[InterfaceRef, PortChannel] = {}
-        for ch in self.channels:
-            for m in ch.members:
-                by_member[m] = ch
-            for po in ch.po_refs:
-                by_po[po] = ch
-        return by_member, by_po
+    def _channel_index(self, switch: str) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
+        """Channels by member and by Po interface, among the switches that may share one with ``switch``
+        (its stack and MLAG peer): worked out per switch on use."""
+        got = self._channels_near.get(switch)
+        if got is None:
+            by_member: dict[InterfaceRef, PortChannel] = {}
+            by_po: dict[InterfaceRef, PortChannel] = {}
+            for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
+                for m in ch.members:
+                    by_member[m] = ch
+                for po in ch.po_refs:
+                    by_po[po] = ch
+            got = self._channels_near[switch] = (by_member, by_po)
+        return got
 
     def channel_of(self, ref: InterfaceRef) -> PortChannel | None:
         """The channel a physical port is a member of, or that a ``Po`` interface names."""
-        by_member, by_po = self._channel_index
+        if ref.device not in self.inventory.switches:
+            return None
+        by_member, by_po = self._channel_index(ref.device)
         if po_number(ref.interface) is not None:
             owner = self.inventory.interface_owner(ref)
             return by_po.get(InterfaceRef(owner, ref.interface)) if owner else None
@@ -170,6 +183,14 @@ class Snapshot:
         """Every port group's team on every host, keyed by (host, network)."""
         return build_teams(self.inventory)
 
+    def team(self, host: str, network: str) -> Team | None:
+        """One port group's team on one host (:attr:`teams` without building the others)."""
+        key = (host, network)
+        got = self._teams.get(key, False)
+        if got is False:
+            got = self._teams[key] = build_team(self.inventory, host, network)
+        return got  # type: ignore[return-value]
+
     def host_facing_ports(self) -> list[InterfaceRef]:
         """Physical switch ports cabled to a host vmnic (whatever their state)."""
         inv = self.inventory
@@ -190,6 +211,12 @@ class Snapshot:
     # logical topology and layer-2 domains ---------------------------------------------------------------
     def port_end(self, ref: InterfaceRef) -> PortEnd:
         """The logical end a physical switch port belongs to: its bundled channel, or itself."""
+        got = self._ends.get(ref)
+        if got is None:
+            got = self._ends[ref] = self._port_end(ref)
+        return got
+
+    def _port_end(self, ref: InterfaceRef) -> PortEnd:
         ch = self.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in ch.bundled}))
@@ -197,27 +224,50 @@ class Snapshot:
             return PortEnd(ch.key, bridges, self.port_vlans(ref), ch.bundled, speed, ch.key)
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
 
+    def _logical_link(self, link: Link) -> LogicalLink | None:
+        """The forwarding logical link a cable between two switches is part of (a bundled channel once:
+        its members give the same object), or None."""
+        inv = self.inventory
+        a, b = link.a, link.b
+        if a.device not in inv.switches or b.device not in inv.switches:
+            return None
+        if not (self.forwarding(a) and self.forwarding(b)):
+            return None
+        ea, eb = self.port_end(a), self.port_end(b)
+        if ea.bridges == eb.bridges and len(ea.bridges) == 1:
+            return None  # a cable within one stack: no L2 effect across bridges
+        key = (ea.name, eb.name) if ea.name <= eb.name else (eb.name, ea.name)
+        got = self._logical.get(key)
+        if got is None:
+            got = self._logical[key] = LogicalLink(ea, eb) if ea.name <= eb.name else LogicalLink(eb, ea)
+        return got
+
     @cached_property
     def logical_links(self) -> list[LogicalLink]:
-        """Forwarding links between logical switches (a bundled channel once)."""
-        inv = self.inventory
-        seen: set[tuple[str, str]] = set()
-        out: list[LogicalLink] = []
-        for link in inv.links:
-            a, b = link.a, link.b
-            if a.device not in inv.switches or b.device not in inv.switches:
-                continue
-            if not (self.forwarding(a) and self.forwarding(b)):
-                continue
-            ea, eb = self.port_end(a), self.port_end(b)
-            if ea.bridges == eb.bridges and len(ea.bridges) == 1:
-                continue  # a cable within one stack: no L2 effect across bridges
-            key = tuple(sorted((ea.name, eb.name)))
-            if key in seen:
-                continue
-            seen.add(key)  # type: ignore[arg-type]
-            out.append(LogicalLink(ea, eb) if ea.name <= eb.name else LogicalLink(eb, ea))
-        return out
+        """Forwarding links between logical switches (a bundled channel once), in cabling order."""
+        seen: dict[tuple[str, str], LogicalLink] = {}
+        for link in self.inventory.links:
+            ll = self._logical_link(link)
+            if ll is not None:
+                seen.setdefault((ll.a.name, ll.b.name), ll)
+        return list(seen.values())
+
+    def links_of(self, bridge: str) -> list[LogicalLink]:
+        """Logical links with a member port on ``bridge`` (a logical switch), found from its own ports."""
+        got = self._links_of.get(bridge)
+        if got is None:
+            inv = self.inventory
+            seen: dict[tuple[str, str], LogicalLink] = {}
+            for sw in inv.stack_members(bridge) or ([bridge] if bridge in inv.switches else []):
+                for iname in inv.switches[sw].interfaces:
+                    link = inv.link_at(InterfaceRef(sw, iname))
+                    if link is None:
+                        continue
+                    ll = self._logical_link(link)
+                    if ll is not None:
+                        seen.setdefault((ll.a.name, ll.b.name), ll)
+            got = self._links_of[bridge] = [seen[k] for k in sorted(seen)]
+        return got
 
     @cached_property
     def _domains(self) -> UnionFind:

@@ -29,13 +29,14 @@ Model (topology-v1 "Spanning tree", "MLAG pairs"; F7):
   those VLANs, as Cisco PVST+ does.
 
 The :class:`ActiveTopology` is the directed graph of ``(bridge, VLAN)`` nodes joined by forwarding
-links, with the tag each frame carries on the wire; reachability within it is answered from its
-strongly connected components, computed once.
+links, with the tag each frame carries on the wire.  Both are worked out on demand: a trace touches a
+handful of VLANs and solves only their trees, however large the design.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -44,8 +45,6 @@ from ..model import SwitchInterface
 from .topology import LogicalLink, PortEnd
 
 if TYPE_CHECKING:
-    import networkx as nx
-
     from .snapshot import Snapshot
 
 Node = tuple[str, int]  # (bridge, VLAN)
@@ -95,14 +94,21 @@ class Hop:
     out_port: str  # port end name on the src bridge ("sw-a:Gi1/0/47" or a channel key)
     in_port: str  # port end name on the dst bridge
     tag: int | None  # the 802.1Q tag on the wire (None = untagged)
-    link: int  # index into Snapshot.logical_links
+    link: LogicalLink
+
+
+LinkKey = tuple[str, str]  # (end a name, end b name): names a logical link
+
+
+def link_key(link: LogicalLink) -> LinkKey:
+    return (link.a.name, link.b.name)
 
 
 @dataclass
 class LinkState:
     """Spanning-tree outcome of one logical link."""
 
-    index: int
+    key: LinkKey
     link: LogicalLink
     kind: str  # "internal" | "cst" | "per_vlan" | "none"
     ends: tuple[str, str]  # STP bridge of end a, of end b
@@ -113,39 +119,83 @@ class LinkState:
     cst_forwarding: bool = True
     blocked_vlans: dict[int, str] = field(default_factory=dict)  # VLAN at end a -> why it blocks
     blocked_end: dict[int | None, str] = field(default_factory=dict)  # instance -> the end that blocks
+    pairs: frozenset[tuple[int, int]] = frozenset()  # VLANs crossing, as (VLAN at a, VLAN at b), both ways
 
 
 class SpanningTree:
-    """Spanning tree of a snapshot: per-link states and per-instance roots."""
+    """Spanning tree of a snapshot: per-link states and per-instance roots, each worked out on first use.
+
+    An instance's tree depends only on the links of its connected part (one VLAN's links for per-VLAN modes,
+    the single-instance links for the rest), so a question about one link solves only the part holding it;
+    :attr:`links` and :attr:`roots` solve everything."""
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
-        inv = snap.inventory
-        self.links: list[LinkState] = []
-        self.roots: dict[object, str] = {}  # instance ("cst" or VLAN) -> root bridge(s), for rows
+        self._roots: dict[object, str] = {}  # instance ("cst" or VLAN) and root -> root, for rows
         self._stp_node: dict[str, str] = {}
         self.bridge_ids: dict[str, tuple[int, str]] = {}
-        for i, link in enumerate(snap.logical_links):
-            na, nb = self.stp_bridge(_first_bridge(snap, link.a)), self.stp_bridge(_first_bridge(snap, link.b))
-            sa, sb = end_settings(snap, link.a), end_settings(snap, link.b)
-            cost = (sa.stp.cost or short_cost(link.a.speed), sb.stp.cost or short_cost(link.b.speed))
-            never = (sa.stp.edge or sa.stp.bpdu_filter, sb.stp.edge or sb.stp.bpdu_filter)
-            ma, mb = mode_class(self.mode(na)), mode_class(self.mode(nb))
-            if na == nb:
-                kind = "internal"
-            elif ma == "none" and mb == "none":
-                kind = "none"
-            elif "per_vlan" in (ma, mb):
-                kind = "per_vlan"
-            else:
-                kind = "cst"
-            state = LinkState(i, link, kind, (na, nb), cost, (link.a.name, link.b.name), never)
-            # BPDU guard err-disables a port that hears BPDUs from another STP bridge (P2)
-            for mine, other_mode, other_settings, end in ((sa, mb, sb, link.a), (sb, ma, sa, link.b)):
-                if kind != "internal" and mine.stp.bpdu_guard and other_mode != "none" and not other_settings.stp.bpdu_filter:
-                    state.err_disabled = f"{end.name} is err-disabled by BPDU guard (it hears BPDUs from another switch)"
-            self.links.append(state)
-        self._solve(inv)
+        self._states: dict[LinkKey, LinkState] = {}
+        self._cst_solved: set[LinkKey] = set()
+        self._vlan_solved: set[tuple[int, LinkKey]] = set()
+
+    # link states ---------------------------------------------------------------------------------------
+    def state(self, link: LogicalLink) -> LinkState:
+        key = link_key(link)
+        got = self._states.get(key)
+        if got is None:
+            got = self._states[key] = self._state(key, link)
+        return got
+
+    def _state(self, key: LinkKey, link: LogicalLink) -> LinkState:
+        snap = self.snap
+        na, nb = self.stp_bridge(_first_bridge(snap, link.a)), self.stp_bridge(_first_bridge(snap, link.b))
+        sa, sb = end_settings(snap, link.a), end_settings(snap, link.b)
+        cost = (sa.stp.cost or short_cost(link.a.speed), sb.stp.cost or short_cost(link.b.speed))
+        never = (sa.stp.edge or sa.stp.bpdu_filter, sb.stp.edge or sb.stp.bpdu_filter)
+        ma, mb = mode_class(self.mode(na)), mode_class(self.mode(nb))
+        if na == nb:
+            kind = "internal"
+        elif ma == "none" and mb == "none":
+            kind = "none"
+        elif "per_vlan" in (ma, mb):
+            kind = "per_vlan"
+        else:
+            kind = "cst"
+        pairs = frozenset(set(link.vlan_pairs()) | {(vb, va) for va, vb in LogicalLink(link.b, link.a).vlan_pairs()})
+        state = LinkState(key, link, kind, (na, nb), cost, (link.a.name, link.b.name), never, pairs=pairs)
+        # BPDU guard err-disables a port that hears BPDUs from another STP bridge (P2)
+        for mine, other_mode, other_settings, end in ((sa, mb, sb, link.a), (sb, ma, sa, link.b)):
+            if kind != "internal" and mine.stp.bpdu_guard and other_mode != "none" and not other_settings.stp.bpdu_filter:
+                state.err_disabled = f"{end.name} is err-disabled by BPDU guard (it hears BPDUs from another switch)"
+        if kind == "per_vlan" and not state.err_disabled and snap.settings.pvst_blocks_native_mismatch:
+            for va, vb in sorted(pairs):
+                if va != vb:
+                    state.blocked_vlans[va] = (f"native VLAN mismatch on {link.a.name}--{link.b.name}: "
+                                               f"PVID-inconsistent, blocked for VLAN {va}")
+        return state
+
+    @property
+    def links(self) -> list[LinkState]:
+        """Every logical link's state, every instance solved (in :attr:`Snapshot.logical_links` order)."""
+        out = []
+        for link in self.snap.logical_links:
+            st = self.state(link)
+            self._settle(st)
+            out.append(st)
+        return out
+
+    @property
+    def roots(self) -> dict[object, str]:
+        _ = self.links
+        return self._roots
+
+    def _settle(self, st: LinkState) -> None:
+        """Solve every instance that decides this link."""
+        if st.kind == "cst":
+            self._solve_cst(st)
+        for va, vb in st.pairs:
+            if va == vb:
+                self._solve_vlan(st, va)
 
     # bridges ----------------------------------------------------------------------------------------
     def stp_bridge(self, bridge: str) -> str:
@@ -194,104 +244,148 @@ class SpanningTree:
         assert best is not None
         return best
 
-    # solving -------------------------------------------------------------------------------------------
-    def _solve(self, inv) -> None:
-        cst = [s for s in self.links if s.kind == "cst" and not s.err_disabled]
-        if cst:
-            fwd = self._tree(cst, None)
-            for s in cst:
-                s.cst_forwarding = fwd[s.index]
-        per_vlan = [s for s in self.links if s.kind == "per_vlan" and not s.err_disabled]
-        if not per_vlan:
-            return
-        by_vlan: dict[int, list[LinkState]] = {}
-        mismatch = self.snap.settings.pvst_blocks_native_mismatch
-        for s in self.links:
-            if s.err_disabled or s.kind in ("internal", "none"):
-                continue
-            if s.kind == "cst" and not s.cst_forwarding:
-                continue
-            pairs = set(s.link.vlan_pairs()) | {(vb, va) for va, vb in LogicalLink(s.link.b, s.link.a).vlan_pairs()}
-            for va, vb in pairs:
-                if va == vb:
-                    by_vlan.setdefault(va, []).append(s)
-                elif s.kind == "per_vlan" and mismatch:
-                    s.blocked_vlans[va] = (f"native VLAN mismatch on {s.link.a.name}--{s.link.b.name}: "
-                                           f"PVID-inconsistent, blocked for VLAN {va}")
-        cache: dict[tuple, dict[int, bool]] = {}
-        for vlan, states in sorted(by_vlan.items()):
-            if not any(s.kind == "per_vlan" for s in states):
-                continue
-            uniq = sorted({s.index: s for s in states}.values(), key=lambda s: s.index)
-            bridges = sorted({b for s in uniq for b in s.ends})
-            ranking = tuple(sorted(bridges, key=lambda b: self.bridge_id(b, vlan)))
-            key = (tuple(s.index for s in uniq), ranking)
-            fwd = cache.get(key)
-            if fwd is None:
-                fwd = cache[key] = self._tree(uniq, vlan)
-            for s in uniq:
-                if s.kind == "per_vlan" and not fwd[s.index]:
-                    s.blocked_vlans.setdefault(vlan, f"spanning tree blocks {self._blocked_end(s, vlan)} for VLAN {vlan}")
+    # solving, one connected part of one instance at a time ---------------------------------------------
+    def _incident(self, stp_bridge: str) -> list[LinkState]:
+        out = []
+        for bridge in self.members(stp_bridge):
+            for link in self.snap.links_of(bridge):
+                out.append(self.state(link))
+        return out
 
-    def _tree(self, states: list[LinkState], vlan: int | None) -> dict[int, bool]:
+    def _part(self, start: LinkState, takes) -> list[LinkState]:
+        """The links ``takes`` admits that connect to ``start`` through the bridges they join."""
+        found: dict[LinkKey, LinkState] = {start.key: start}
+        seen = set(start.ends)
+        frontier = list(start.ends)
+        while frontier:
+            nxt = []
+            for b in frontier:
+                for st in self._incident(b):
+                    if st.key in found or not takes(st):
+                        continue
+                    found[st.key] = st
+                    for e in st.ends:
+                        if e not in seen:
+                            seen.add(e)
+                            nxt.append(e)
+            frontier = nxt
+        return sorted(found.values(), key=lambda st: st.key)
+
+    def _solve_cst(self, st: LinkState) -> None:
+        if st.key in self._cst_solved or st.err_disabled:
+            return
+        part = self._part(st, lambda t: t.kind == "cst" and not t.err_disabled)
+        fwd = self._tree(part, None)
+        for t in part:
+            t.cst_forwarding = fwd[t.key]
+            self._cst_solved.add(t.key)
+
+    def _solve_vlan(self, st: LinkState, vlan: int) -> None:
+        """Spanning tree of ``vlan`` over the part holding ``st``: blocks the per-VLAN links it does not use."""
+        if (vlan, st.key) in self._vlan_solved:
+            return
+
+        def takes(t: LinkState) -> bool:
+            if t.err_disabled or t.kind in ("internal", "none") or (vlan, vlan) not in t.pairs:
+                return False
+            if t.kind == "cst":
+                self._solve_cst(t)
+                return t.cst_forwarding
+            return True
+
+        if not takes(st):
+            self._vlan_solved.add((vlan, st.key))
+            return
+        part = self._part(st, takes)
+        for t in part:
+            self._vlan_solved.add((vlan, t.key))
+        if not any(t.kind == "per_vlan" for t in part):
+            return
+        fwd = self._tree(part, vlan)
+        for t in part:
+            if t.kind == "per_vlan" and not fwd[t.key]:
+                t.blocked_vlans.setdefault(vlan, f"spanning tree blocks {self._blocked_end(t, vlan)} for VLAN {vlan}")
+
+    def _tree(self, states: list[LinkState], vlan: int | None) -> dict[LinkKey, bool]:
         """Forwarding state of each link of one instance (see the module doc for the rules)."""
-        import networkx as nx  # imported on use: it costs 0.2 s at start-up
-        g = nx.Graph()
-        for s in states:
-            g.add_edge(*s.ends) if s.ends[0] != s.ends[1] else g.add_node(s.ends[0])
-        bid = {b: self.bridge_id(b, vlan) for b in g.nodes}
+        adj: dict[str, set[str]] = {}
+        for st in states:
+            a, b = st.ends
+            adj.setdefault(a, set()).add(b)
+            adj.setdefault(b, set()).add(a)
+        bid = {b: self.bridge_id(b, vlan) for b in adj}
         dist: dict[str, int] = {}
         root_of: dict[str, str] = {}
-        for comp in nx.connected_components(g):
+        done: set[str] = set()
+        for start in sorted(adj):
+            if start in done:
+                continue
+            comp = {start}
+            frontier = [start]
+            while frontier:
+                nxt = []
+                for b in frontier:
+                    for n in adj[b]:
+                        if n not in comp:
+                            comp.add(n)
+                            nxt.append(n)
+                frontier = nxt
+            done |= comp
             root = min(comp, key=lambda b: bid[b])
-            self.roots[(vlan if vlan is not None else "cst", root)] = root
-            d = nx.DiGraph()
-            for s in states:
-                if s.ends[0] in comp:
-                    a, b = s.ends
-                    # cost of the *receiving* port: a frame from a arrives at b's port
-                    _add_min(d, a, b, s.cost[1])
-                    _add_min(d, b, a, s.cost[0])
-            lengths = nx.single_source_dijkstra_path_length(d, root) if d.number_of_nodes() else {root: 0}
+            self._roots[(vlan if vlan is not None else "cst", root)] = root
+            # cost of the *receiving* port: a frame from a arrives at b's port; parallel links: the cheapest
+            weight: dict[str, dict[str, int]] = {}
+            for st in states:
+                a, b = st.ends
+                if a in comp and a != b:
+                    for x, y, w in ((a, b, st.cost[1]), (b, a, st.cost[0])):
+                        row = weight.setdefault(x, {})
+                        row[y] = min(w, row.get(y, w))
+            lengths = _dijkstra(weight, root)
             for b in comp:
                 dist[b] = lengths.get(b, 1 << 30)
                 root_of[b] = root
         # root port per non-root bridge
         best: dict[str, tuple] = {}
-        for s in states:
+        for st in states:
             for me, other in ((1, 0), (0, 1)):
-                b, o = s.ends[me], s.ends[other]
+                b, o = st.ends[me], st.ends[other]
                 if b == root_of.get(b) or b == o:
                     continue
-                cand = (dist[o] + s.cost[me], bid[o], s.port_id[other], s.port_id[me], s.index)
+                cand = (dist[o] + st.cost[me], bid[o], st.port_id[other], st.port_id[me], st.key)
                 if b not in best or cand < best[b]:
                     best[b] = cand
         root_port = {b: c[-1] for b, c in best.items()}
-        out: dict[int, bool] = {}
-        for s in states:
-            a, b = s.ends
-            ka = (dist[a], bid[a], s.port_id[0])
-            kb = (dist[b], bid[b], s.port_id[1])
+        out: dict[LinkKey, bool] = {}
+        for st in states:
+            a, b = st.ends
+            ka = (dist[a], bid[a], st.port_id[0])
+            kb = (dist[b], bid[b], st.port_id[1])
             non_designated = 1 if ka <= kb else 0
-            nb = s.ends[non_designated]
-            out[s.index] = (root_port.get(nb) == s.index or s.never_blocks[non_designated]
-                            or mode_class(self.mode(nb)) == "none")
-            s.blocked_end[vlan] = s.port_id[non_designated]
+            nb = st.ends[non_designated]
+            out[st.key] = (root_port.get(nb) == st.key or st.never_blocks[non_designated]
+                           or mode_class(self.mode(nb)) == "none")
+            st.blocked_end[vlan] = st.port_id[non_designated]
         return out
 
     def _blocked_end(self, s: LinkState, vlan: int | None) -> str:
         return s.blocked_end.get(vlan, s.port_id[1])
 
     # answers -----------------------------------------------------------------------------------------
-    def forwards(self, index: int, vlan_a: int, vlan_b: int) -> tuple[bool, str | None]:
-        """Whether logical link ``index`` forwards VLAN ``vlan_a`` (at end a) into ``vlan_b`` (at end b)."""
-        s = self.links[index]
+    def forwards(self, link: LogicalLink, vlan_a: int, vlan_b: int) -> tuple[bool, str | None]:
+        """Whether ``link`` forwards VLAN ``vlan_a`` (at end a) into ``vlan_b`` (at end b)."""
+        s = self.state(link)
         if s.err_disabled:
             return False, s.err_disabled
         if s.kind in ("internal", "none"):
             return True, None
-        if s.kind == "cst" and not s.cst_forwarding:
-            return False, f"spanning tree ({self.mode(s.ends[0])}) blocks {self._blocked_end(s, None)} for every VLAN"
+        if s.kind == "cst":
+            self._solve_cst(s)
+            if not s.cst_forwarding:
+                return False, f"spanning tree ({self.mode(s.ends[0])}) blocks {self._blocked_end(s, None)} for every VLAN"
+        for v in (vlan_a, vlan_b):
+            if (v, v) in s.pairs:
+                self._solve_vlan(s, v)
         if vlan_a in s.blocked_vlans:
             return False, s.blocked_vlans[vlan_a]
         if vlan_b in s.blocked_vlans and vlan_a != vlan_b:
@@ -300,10 +394,11 @@ class SpanningTree:
 
     def rows(self) -> list[dict]:
         """One row per logical link and instance where it blocks, plus the roots."""
+        links = self.links
         out: list[dict] = []
-        for (instance, _), root in sorted(self.roots.items(), key=lambda kv: str(kv[0])):
+        for (instance, _), root in sorted(self._roots.items(), key=lambda kv: str(kv[0])):
             out.append({"instance": str(instance), "link": None, "state": "root", "detail": root})
-        for s in self.links:
+        for s in links:
             name = f"{s.link.a.name}--{s.link.b.name}"
             if s.err_disabled:
                 out.append({"instance": "all", "link": name, "state": "err-disabled", "detail": s.err_disabled})
@@ -314,13 +409,19 @@ class SpanningTree:
         return out
 
 
-def _add_min(d: nx.DiGraph, a: str, b: str, w: int) -> None:
-    if a == b:
-        return
-    if d.has_edge(a, b):
-        d[a][b]["weight"] = min(d[a][b]["weight"], w)
-    else:
-        d.add_edge(a, b, weight=w)
+def _dijkstra(weight: dict[str, dict[str, int]], source: str) -> dict[str, int]:
+    dist = {source: 0}
+    heap = [(0, source)]
+    while heap:
+        d, node = heapq.heappop(heap)
+        if d > dist.get(node, 1 << 62):
+            continue
+        for nxt, w in weight.get(node, {}).items():
+            nd = d + w
+            if nd < dist.get(nxt, 1 << 62):
+                dist[nxt] = nd
+                heapq.heappush(heap, (nd, nxt))
+    return dist
 
 
 def end_bridges(snap: Snapshot, end: PortEnd) -> list[str]:
@@ -346,75 +447,134 @@ def end_settings(snap: Snapshot, end: PortEnd) -> SwitchInterface:
 
 
 class ActiveTopology:
-    """The directed graph of ``(bridge, VLAN)`` nodes that forwarding links join after STP."""
+    """The directed graph of ``(bridge, VLAN)`` nodes that forwarding links join after STP, explored from
+    the nodes asked about: a node's hops are worked out on first use, and so are the spanning trees they
+    depend on."""
 
     def __init__(self, snap: Snapshot, stp: SpanningTree) -> None:
-        import networkx as nx  # imported on use: it costs 0.2 s at start-up
         self.snap = snap
         self.stp = stp
-        self.out: dict[Node, list[Hop]] = {}
-        self.blocked: dict[tuple[int, int], str] = {}  # (link, VLAN at a) -> why
-        g = nx.DiGraph()
-        for i, link in enumerate(snap.logical_links):
-            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
-                bx, by = end_bridges(snap, x), end_bridges(snap, y)
-                for vx, vy in LogicalLink(x, y).vlan_pairs():
-                    va, vb = (vy, vx) if flip else (vx, vy)
-                    ok, why = stp.forwards(i, va, vb)
-                    if not ok:
-                        self.blocked[(i, va)] = why or "blocked"
-                        continue
-                    _, tag = x.vlans.egress(vx)
-                    for b1 in bx:
-                        for b2 in by:
-                            hop = Hop((b1, vx), (b2, vy), x.name, y.name, tag, i)
-                            self.out.setdefault(hop.src, []).append(hop)
-                            g.add_edge(hop.src, hop.dst)
-        for hops in self.out.values():
-            hops.sort(key=lambda h: (h.dst, h.out_port, h.in_port))
-        self._scc: dict[Node, int] = {}
-        self._cond = nx.DiGraph()
-        if g.number_of_nodes():
-            comps = list(nx.strongly_connected_components(g))
-            for k, comp in enumerate(comps):
-                for node in comp:
-                    self._scc[node] = k
-            self._cond = nx.condensation(g, comps)
-        self._desc: dict[int, frozenset[int]] = {}
+        self._out: dict[Node, list[Hop]] = {}
+        self._in: dict[Node, list[Node]] = {}
+        self._blocked: dict[tuple[LinkKey, int], str] = {}
+        self._pairs: dict[tuple[LinkKey, bool], list[tuple[int, int]]] = {}
+        self._fwd: dict[Node, set[Node]] = {}
+        self._components: dict[Node, Component] = {}
         self._bfs: dict[Node, dict[Node, Hop | None]] = {}
 
+    def _vlan_pairs(self, link: LogicalLink, flip: bool) -> list[tuple[int, int]]:
+        key = (link_key(link), flip)
+        got = self._pairs.get(key)
+        if got is None:
+            got = self._pairs[key] = (LogicalLink(link.b, link.a) if flip else link).vlan_pairs()
+        return got
+
+    def out(self, node: Node) -> list[Hop]:
+        """Hops leaving ``node``, sorted by (destination, out port, in port)."""
+        got = self._out.get(node)
+        if got is not None:
+            return got
+        snap, stp = self.snap, self.stp
+        bridge, vlan = node
+        hops: list[Hop] = []
+        for link in snap.links_of(bridge):
+            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
+                if bridge not in end_bridges(snap, x):
+                    continue
+                by = end_bridges(snap, y)
+                for vx, vy in self._vlan_pairs(link, flip):
+                    if vx != vlan:
+                        continue
+                    va, vb = (vy, vx) if flip else (vx, vy)
+                    ok, why = stp.forwards(link, va, vb)
+                    if not ok:
+                        self._blocked[(link_key(link), va)] = why or "blocked"
+                        continue
+                    _, tag = x.vlans.egress(vx)
+                    for b2 in by:
+                        hops.append(Hop(node, (b2, vy), x.name, y.name, tag, link))
+        hops.sort(key=lambda h: (h.dst, h.out_port, h.in_port))
+        self._out[node] = hops
+        return hops
+
+    def _into(self, node: Node) -> list[Node]:
+        """Nodes with a hop into ``node``."""
+        got = self._in.get(node)
+        if got is not None:
+            return got
+        snap = self.snap
+        bridge, vlan = node
+        srcs: set[Node] = set()
+        for link in snap.links_of(bridge):
+            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
+                if bridge not in end_bridges(snap, y):
+                    continue
+                for vx, vy in self._vlan_pairs(link, flip):
+                    if vy != vlan:
+                        continue
+                    for b1 in end_bridges(snap, x):
+                        if any(h.dst == node for h in self.out((b1, vx))):
+                            srcs.add((b1, vx))
+        got = self._in[node] = sorted(srcs)
+        return got
+
+    def _reachable(self, a: Node) -> set[Node]:
+        got = self._fwd.get(a)
+        if got is None:
+            got = {a}
+            frontier = [a]
+            while frontier:
+                nxt = []
+                for node in frontier:
+                    for h in self.out(node):
+                        if h.dst not in got:
+                            got.add(h.dst)
+                            nxt.append(h.dst)
+                frontier = nxt
+            self._fwd[a] = got
+        return got
+
     def component(self, node: Node) -> Component:
-        """An id shared by nodes that reach each other both ways."""
-        k = self._scc.get(node)
-        return Component(k if k is not None else ("alone", node))
+        """An id shared by nodes that reach each other both ways (the least of them)."""
+        got = self._components.get(node)
+        if got is not None:
+            return got
+        forward = self._reachable(node)
+        scc = {node}
+        frontier = [node]
+        while frontier:
+            nxt = []
+            for n in frontier:
+                for m in self._into(n):
+                    if m not in scc and m in forward:
+                        scc.add(m)
+                        nxt.append(m)
+            frontier = nxt
+        comp = Component(min(scc))
+        for n in scc:
+            self._components[n] = comp
+        return comp
 
     def reaches_component(self, a: Component, b: Component) -> bool:
         """:meth:`reaches` between components (every node of a component reaches the same nodes)."""
-        import networkx as nx  # imported on use: it costs 0.2 s at start-up
-        if a == b:
-            return True
-        ka, kb = a.key, b.key
-        if not isinstance(ka, int) or not isinstance(kb, int):
-            return False
-        desc = self._desc.get(ka)
-        if desc is None:
-            desc = self._desc[ka] = frozenset(nx.descendants(self._cond, ka))
-        return kb in desc
+        return a == b or b.key in self._reachable(a.key)  # type: ignore[arg-type,operator]
 
     def reaches(self, a: Node, b: Node) -> bool:
         """Whether a frame flooded in node ``a`` arrives in node ``b``."""
-        import networkx as nx  # imported on use: it costs 0.2 s at start-up
-        if a == b:
-            return True
-        ka, kb = self._scc.get(a), self._scc.get(b)
-        if ka is None or kb is None:
-            return False
-        if ka == kb:
-            return True
-        desc = self._desc.get(ka)
-        if desc is None:
-            desc = self._desc[ka] = frozenset(nx.descendants(self._cond, ka))
-        return kb in desc
+        return a == b or b in self._reachable(a)
+
+    @property
+    def blocked(self) -> dict[tuple[int, int], str]:
+        """(index in :attr:`Snapshot.logical_links`, VLAN at end a) -> why, for every link (solves everything)."""
+        out: dict[tuple[int, int], str] = {}
+        for i, link in enumerate(self.snap.logical_links):
+            for flip in (False, True):
+                for vx, vy in self._vlan_pairs(link, flip):
+                    va, vb = (vy, vx) if flip else (vx, vy)
+                    ok, why = self.stp.forwards(link, va, vb)
+                    if not ok:
+                        out[(i, va)] = why or "blocked"
+        return out
 
     def path(self, a: Node, b: Node) -> list[Hop] | None:
         """The hops a frame takes from ``a`` to ``b`` (the tree path; BFS order, deterministic)."""
@@ -426,7 +586,7 @@ class ActiveTopology:
             queue = deque([a])
             while queue:
                 node = queue.popleft()
-                for hop in self.out.get(node, ()):
+                for hop in self.out(node):
                     if hop.dst not in parents:
                         parents[hop.dst] = hop
                         queue.append(hop.dst)

@@ -135,9 +135,18 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
         self._done: dict[tuple[str, str], TeamState] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> TeamState:
-        got = self._done.get(key)
+        got = self.get(key)
         if got is None:
-            got = self._done[key] = team_state(self.snap, self.snap.teams[key])
+            raise KeyError(key)
+        return got
+
+    def get(self, key: tuple[str, str], default: TeamState | None = None) -> TeamState | None:  # type: ignore[override]
+        got = self._done.get(key)  # asked per frame: skip Mapping.get's KeyError round trip
+        if got is None:
+            team = self.snap.team(*key)
+            if team is None:
+                return default
+            got = self._done[key] = team_state(self.snap, team)
         return got
 
     def __iter__(self) -> Iterator[tuple[str, str]]:

@@ -52,44 +52,70 @@ def build_teams(inv: Inventory) -> dict[tuple[str, str], Team]:
     teams: dict[tuple[str, str], Team] = {}
     for hname, host in inv.hosts.items():
         for vname, vs in host.vswitches.items():
-            for label, pg in vs.portgroups.items():
-                eff = vs.effective_teaming(label)
-                teams[(hname, label)] = Team(
-                    hname, "vss", vname, label, pg.vlan, None, eff.policy, eff.active, eff.standby, eff.unused,
-                    eff.detection, eff.notify_switches, eff.failback, None, tuple(vs.uplinks), vs.mtu,
-                )
+            for label in vs.portgroups:
+                teams[(hname, label)] = _vss_team(inv, hname, vname, label)
     for dname, dvs in inv.dvswitches.items():
-        for hname, mapping in dvs.hosts.items():
+        for hname in dvs.hosts:
             if hname not in inv.hosts:
                 continue
-
-            def nics(entries: tuple[str, ...], mapping: dict[str, str] = mapping, dvs: DvSwitch = dvs) -> tuple[list[str], str | None]:
-                out: list[str] = []
-                lag_name: str | None = None
-                for entry in entries:
-                    if entry.startswith("lag:"):
-                        lag = dvs.lacp.lags.get(entry[4:])
-                        if lag is None:
-                            continue
-                        lag_name = lag_name or entry[4:]
-                        out.extend(mapping[u] for u in lag.uplinks if u in mapping)
-                    elif entry in mapping:
-                        out.append(mapping[entry])
-                return out, lag_name
-
-            for label, pg in dvs.portgroups.items():
-                eff = dvs.effective_teaming(label)
-                active, lag_a = nics(eff.active)
-                standby, lag_s = nics(eff.standby)
-                lag = lag_a or lag_s
-                policy = "lag" if eff.policy.startswith("lag:") or lag_a else eff.policy
-                all_nics = tuple(mapping[u] for u in dvs.uplinks if u in mapping)
-                placed = set(active) | set(standby)
-                vlan = pg.vlan_id
-                trunk = None if isinstance(pg.vlan, int) else pg.vlan.trunk
-                teams[(hname, f"{dname}/{label}")] = Team(
-                    hname, "vds", dname, label, vlan, trunk, policy, tuple(active), tuple(standby),
-                    tuple(n for n in all_nics if n not in placed), eff.detection, eff.notify_switches, eff.failback,
-                    lag, all_nics, dvs.mtu,
-                )
+            for label in dvs.portgroups:
+                teams[(hname, f"{dname}/{label}")] = _vds_team(inv, hname, dname, label)
     return teams
+
+
+def build_team(inv: Inventory, hname: str, network: str) -> Team | None:
+    """One team of :func:`build_teams` (the same answer, without building the others)."""
+    host = inv.hosts.get(hname)
+    if host is None:
+        return None
+    dname, sep, label = network.partition("/")
+    if sep:
+        dvs = inv.dvswitches.get(dname)
+        if dvs is not None and hname in dvs.hosts and label in dvs.portgroups:
+            return _vds_team(inv, hname, dname, label)  # a vDS entry is written last: it wins
+    found = None
+    for vname, vs in host.vswitches.items():
+        if network in vs.portgroups:
+            found = vname  # the last vSwitch holding the label wins, as in the full table
+    return _vss_team(inv, hname, found, network) if found is not None else None
+
+
+def _vss_team(inv: Inventory, hname: str, vname: str, label: str) -> Team:
+    vs = inv.hosts[hname].vswitches[vname]
+    pg = vs.portgroups[label]
+    eff = vs.effective_teaming(label)
+    return Team(hname, "vss", vname, label, pg.vlan, None, eff.policy, eff.active, eff.standby, eff.unused,
+                eff.detection, eff.notify_switches, eff.failback, None, tuple(vs.uplinks), vs.mtu)
+
+
+def _vds_team(inv: Inventory, hname: str, dname: str, label: str) -> Team:
+    dvs: DvSwitch = inv.dvswitches[dname]
+    mapping = dvs.hosts[hname]
+
+    def nics(entries: tuple[str, ...]) -> tuple[list[str], str | None]:
+        out: list[str] = []
+        lag_name: str | None = None
+        for entry in entries:
+            if entry.startswith("lag:"):
+                lag = dvs.lacp.lags.get(entry[4:])
+                if lag is None:
+                    continue
+                lag_name = lag_name or entry[4:]
+                out.extend(mapping[u] for u in lag.uplinks if u in mapping)
+            elif entry in mapping:
+                out.append(mapping[entry])
+        return out, lag_name
+
+    pg = dvs.portgroups[label]
+    eff = dvs.effective_teaming(label)
+    active, lag_a = nics(eff.active)
+    standby, lag_s = nics(eff.standby)
+    lag = lag_a or lag_s
+    policy = "lag" if eff.policy.startswith("lag:") or lag_a else eff.policy
+    all_nics = tuple(mapping[u] for u in dvs.uplinks if u in mapping)
+    placed = set(active) | set(standby)
+    vlan = pg.vlan_id
+    trunk = None if isinstance(pg.vlan, int) else pg.vlan.trunk
+    return Team(hname, "vds", dname, label, vlan, trunk, policy, tuple(active), tuple(standby),
+                tuple(n for n in all_nics if n not in placed), eff.detection, eff.notify_switches, eff.failback,
+                lag, all_nics, dvs.mtu)

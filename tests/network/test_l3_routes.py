@@ -1,0 +1,61 @@
+"""Routes worked out one subnet at a time (``L3.route``) equal the whole tables built the classic way:
+every router's connected subnets, then each subnet of its routing domain from the nearest router
+holding it (ties to the name), through the neighbour first in name order on a shortest path."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+
+import networkx as nx
+import pytest
+
+import vinfra
+from _paths import SHARED_EXAMPLES
+from vinfra.network import Snapshot
+from vinfra.network.l3 import L3
+
+DESIGNS = sorted(p for p in SHARED_EXAMPLES.glob("*.yaml") if not p.name.endswith(".expect.yaml")) if SHARED_EXAMPLES else []
+
+
+def classic_tables(l3: L3) -> dict[str, dict[IPv4Network, tuple]]:
+    g = l3.graph
+    dist = dict(nx.all_pairs_shortest_path_length(g))
+    tables: dict[str, dict[IPv4Network, tuple]] = {}
+    for r in l3.routers:
+        table: dict[IPv4Network, tuple] = {}
+        for i in l3.by_router.get(r, []):
+            if i.up and i.ip.network not in table:
+                table[i.ip.network] = ("connected", i.ref, None, None, 0)
+        if r in l3.routing:
+            d = dist.get(r, {})
+            best: dict[IPv4Network, tuple[int, str]] = {}
+            for other, hops in d.items():
+                if other == r:
+                    continue
+                for i in l3.by_router.get(other, []):
+                    if i.up and i.ip.network not in table:
+                        cand = (hops, other)
+                        if i.ip.network not in best or cand < best[i.ip.network]:
+                            best[i.ip.network] = cand
+            for net, (hops, target) in best.items():
+                first = min(n for n in g.neighbors(r) if dist[n].get(target, 1 << 30) == hops - 1)
+                mine, theirs = l3.neighbours[(r, first)][0]
+                table[net] = ("learned", mine.ref, theirs.ip.ip, first, hops)
+        tables[r] = table
+    return tables
+
+
+@pytest.mark.parametrize("path", DESIGNS, ids=lambda p: p.stem)
+def test_routes_match_the_classic_tables(path) -> None:
+    snap = Snapshot(vinfra.load(path))
+    l3 = snap.l3
+    classic = classic_tables(l3)
+    for r, table in classic.items():
+        for net in table:
+            for addr in (net.network_address, net.broadcast_address):
+                rt = l3.route(r, addr)
+                assert rt is not None
+                # the longest match may be a more specific subnet holding that address
+                best = max((n for n in table if addr in n), key=lambda n: n.prefixlen)
+                assert rt.network == best
+                assert (rt.kind, rt.iface.ref, rt.next_hop, rt.next_router, rt.hops) == table[best]
