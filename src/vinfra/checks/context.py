@@ -164,6 +164,8 @@ class CheckContext:
     def owner(self, ref: InterfaceRef) -> str:
         owner = self.inv.interface_owner(ref)
         if owner is None:
+            if ref.device in self.inv.switches:
+                return ref.device  # an undeclared Po<N> (it takes its first member's settings)
             raise KeyError(str(ref))
         return owner
 
