@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -66,17 +67,8 @@ def trace(
 
     from ..analysis.trace import COLUMNS
     from ..analysis.trace import trace as trace_answer
-    from ..network.endpoints import EndpointError
-
     _check_format(fmt)
-    try:
-        snap = _snapshot(design, fail)
-        answer = trace_answer(snap, src, dst, size)
-    except EndpointError as exc:
-        err.print(f"{design}: error: {exc}", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    finally:
-        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
+    answer = _answer(design, fail, lambda snap: trace_answer(snap, src, dst, size))
     if fmt == "json":
         _json(answer)
         return
@@ -89,6 +81,19 @@ def trace(
     verdict = answer["verdict"]
     out.print(f"{verdict}" + (f": {answer['reason']}" if answer["reason"] else "")
               + (f" [{answer['rule']}]" if answer["rule"] else ""), markup=False)
+
+
+def _answer(design: Path, fail: list[str], ask: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Load the design, apply the failures and ask; an unknown endpoint is bad input (exit 2)."""
+    from ..network.endpoints import EndpointError
+
+    try:
+        return ask(_snapshot(design, fail))
+    except EndpointError as exc:
+        err.print(f"{design}: error: {exc}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    finally:
+        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
 
 
 @app.command()
@@ -104,17 +109,8 @@ def reach(
     from rich.table import Table
 
     from ..analysis.reach import reach as reach_answer
-    from ..network.endpoints import EndpointError
-
     _check_format(fmt)
-    try:
-        snap = _snapshot(design, fail)
-        answer = reach_answer(snap, sources or None, targets or None)
-    except EndpointError as exc:
-        err.print(f"{design}: error: {exc}", markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    finally:
-        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
+    answer = _answer(design, fail, lambda snap: reach_answer(snap, sources or None, targets or None))
     if fmt == "json":
         _json(answer)
         return
