@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean install
+.PHONY: demo test deep-test bench lint clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/python -m pytest
+
+## deep-test: the property and fuzz tests (marked `deep`) with 10,000 examples each
+deep-test: $(STAMP)
+	VINFRA_DEEP=1 $(BIN)/python -m pytest -m deep -p no:cacheprovider
 
 ## bench: time loading and validating generated designs
 bench: $(STAMP)

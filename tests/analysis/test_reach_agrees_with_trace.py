@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vinfra
+from _deep import examples
 from vinfra.analysis.reach import Reach, reach
 from vinfra.network import Snapshot
 from vinfra.network.forwarding import Forwarding
@@ -125,7 +127,8 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     return design, fail
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.deep
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(designs())
 def test_reach_equals_trace_on_every_pair(case: tuple[dict[str, Any], list[str]]) -> None:
     design, fail = case

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vinfra
+from _deep import examples
 from vinfra.checks import all_rules, run_checks
 from vinfra.checks.finding import SEVERITIES
 from vinfra.checks.report import text_lines, to_sarif
@@ -172,7 +174,8 @@ def designs(draw: st.DrawFn) -> dict[str, Any]:
     return design
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.deep
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(designs())
 def test_every_rule_runs_on_any_design(tmp_path_factory: Any, design: dict[str, Any]) -> None:
     path: Path = tmp_path_factory.mktemp("fuzz") / "design.json"
