@@ -18,7 +18,8 @@ from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
 from .base import Spec, Speed
 from .cluster import Cluster, Datastore, Template, Vm
 from .host import Host, Nic
-from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface, po_number, svi_vlan
+from .ifname import interface_key, po_number, svi_vlan
+from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface
 from .refs import FailureRef, InterfaceRef, check_name
 from .vswitch import DvSwitch, TeamingOverride, VSwitch
 
@@ -140,28 +141,62 @@ class Inventory(Spec):
     def interface(self, ref: str | InterfaceRef) -> SwitchInterface | Nic:
         """``inv.interface("sw-a:Gi1/0/1")``: a switch interface or a host vmnic.
 
-        Stack-wide interfaces (``Po<N>``, ``Vlan<N>``) are found from any member.
+        Stack-wide interfaces (``Po<N>``, ``Vlan<N>``) are found from any member; a switch interface
+        by any of its spellings (``sw-a:GigabitEthernet1/0/1``).
         """
         r = InterfaceRef.parse(ref)
         if r.device in self.hosts:
             return self.hosts[r.device].nics[r.interface]
-        owner = self.interface_owner(r)
-        if owner is None:
+        found = self._declared(r)
+        if found is None:
             raise KeyError(str(r))
-        return self.switches[owner].interfaces[r.interface]
+        return self.switches[found[0]].interfaces[found[1]]
 
-    def interface_owner(self, ref: InterfaceRef) -> str | None:
-        """The switch that declares ``ref``'s interface: the device, or a member of its stack."""
+    def _declared(self, ref: InterfaceRef) -> tuple[str, str] | None:
+        """(owning switch, declared name) of a switch interface named in any spelling."""
         sw = self.switches.get(ref.device)
         if sw is None:
             return None
+        # the declared spelling first: the engine asks with it, per port
         if ref.interface in sw.interfaces:
-            return ref.device
+            return ref.device, ref.interface
         if sw.stack:
             for member in self.stack_members(sw.stack):
                 if ref.interface in self.switches[member].interfaces:
-                    return member
-        return None
+                    return member, ref.interface
+        names = self._idx()["ifnames"].get(sw.stack or ref.device)
+        return names.get(interface_key(ref.interface)) if names else None
+
+    def interface_owner(self, ref: InterfaceRef) -> str | None:
+        """The switch that declares ``ref``'s interface (in any spelling): the device, or a member of its stack."""
+        found = self._declared(ref)
+        return found[0] if found is not None else None
+
+    def resolve(self, ref: InterfaceRef) -> InterfaceRef:
+        """``ref`` with the interface spelled as declared (``sw-a:gigabitethernet1/0/1`` -> ``sw-a:Gi1/0/1``);
+        the device stays as written (a stack member naming its stack's ``Po``).  Unchanged when the interface
+        is a host NIC or is not declared."""
+        if ref.device not in self.switches:
+            return ref
+        found = self._declared(ref)
+        if found is None or found[1] == ref.interface:
+            return ref
+        return InterfaceRef(ref.device, found[1])
+
+    def resolve_failure(self, failure: FailureRef) -> FailureRef:
+        """A failure with its interfaces spelled as declared (a link's ends in name order again)."""
+        if failure.kind == "device":
+            return failure
+        assert failure.interface is not None
+        a = self.resolve(failure.interface)
+        if failure.kind == "interface":
+            return failure if a is failure.interface else FailureRef("interface", a.device, a)
+        assert failure.other is not None
+        b = self.resolve(failure.other)
+        if a is failure.interface and b is failure.other:
+            return failure
+        a, b = min(a, b), max(a, b)
+        return FailureRef("link", a.device, a, b)
 
     def addresses(self) -> dict[str, Any]:
         """The address index: ``owner`` / ``more`` (address as an int -> port names), ``macs`` (declared),
@@ -236,7 +271,18 @@ def _build_index(inv: Inventory) -> dict[str, Any]:
         if host.cluster:
             cluster_hosts.setdefault(host.cluster, []).append(name)
     return {"link_at": link_at, "stacks": stacks, "vms_on": vms_on, "cluster_hosts": cluster_hosts,
-            "addresses": _addresses(inv)}
+            "addresses": _addresses(inv), "ifnames": interface_names(inv.switches)}
+
+
+def interface_names(switches: dict[str, Switch]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per logical switch (a stack's name, else the switch's): canonical key -> (member, declared name),
+    the first declaration winning (a second spelling is a load error, see :func:`_spelling_problems`)."""
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for sname, sw in switches.items():
+        names = out.setdefault(sw.stack or sname, {})
+        for iname in sw.interfaces:
+            names.setdefault(interface_key(iname), (sname, iname))
+    return out
 
 
 def _addresses(inv: Inventory) -> dict[str, Any]:
@@ -471,6 +517,8 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             problems.append(Problem(("failures", i), str(exc)))
 
     switches = _resolve_stacks(sections["switches"], problems)
+    _spelling_problems(switches, problems)
+    switches, links, failures = _declared_spellings(switches, links, failures)
     inv = Inventory.model_construct(
         name=name if isinstance(name, str) else "",
         description=description,
@@ -544,13 +592,7 @@ def _resolve_stacks(switches: dict[str, Switch], problems: list[Problem]) -> dic
                                                 "members of one stack must agree", "key"))
             elif setters:
                 update[key] = setters[0][1]
-        seen: dict[str, str] = {}
         for m in members:
-            for iname in switches[m].interfaces:
-                if iname in seen:
-                    problems.append(Problem(("switches", m, "interfaces", iname),
-                                            f"stack '{stack}': interface {iname} is declared on both {seen[iname]} and {m}", "key"))
-                seen[iname] = m
             out[m] = switches[m].model_copy(update=update)
     for name, sw in out.items():
         defaults = PLATFORM_DEFAULTS[sw.platform]
@@ -570,6 +612,79 @@ def _resolve_stacks(switches: dict[str, Switch], problems: list[Problem]) -> dic
         if upd:
             out[name] = sw.model_copy(update=upd)
     return out
+
+
+def _spelling_problems(switches: dict[str, Switch], problems: list[Problem]) -> None:
+    """One interface declared twice on a switch or a stack, in the same spelling (across members) or in two
+    (``Gi1/0/1`` and ``GigabitEthernet1/0/1``, topology-v1 "Names and forms met in vendor configs")."""
+    seen: dict[str, dict[str, tuple[str, str]]] = {}  # logical switch -> key -> (member, declared name)
+    for sname, sw in switches.items():
+        names = seen.setdefault(sw.stack or sname, {})
+        for iname in sw.interfaces:
+            key = interface_key(iname)
+            first = names.get(key)
+            if first is None:
+                names[key] = (sname, iname)
+                continue
+            fm, fname = first
+            if fname == iname:
+                msg = f"stack '{sw.stack}': interface {iname} is declared on both {fm} and {sname}"
+            elif fm == sname:
+                msg = f"{iname} and {fname} name the same interface of {sname}; declare it once"
+            else:
+                msg = f"stack '{sw.stack}': {iname} on {sname} and {fname} on {fm} name the same interface; declare it once"
+            problems.append(Problem(("switches", sname, "interfaces", iname), msg, "key"))
+
+
+def _declared_spellings(switches: dict[str, Switch], links: list[Link],
+                        failures: list[FailureRef]) -> tuple[dict[str, Switch], list[Link], list[FailureRef]]:
+    """Every reference to a switch interface (links, link-state tracking, passive interfaces, failures)
+    spelled as the interface's declaration is, so that everything downstream compares declared names.
+    A reference that resolves to nothing stays as written, for :func:`_check_references` to report."""
+    names = interface_names(switches)
+
+    def declared(device: str, iname: str) -> str:
+        sw = switches.get(device)
+        if sw is None or iname in sw.interfaces:
+            return iname
+        got = names.get(sw.stack or device, {}).get(interface_key(iname))
+        return got[1] if got is not None else iname
+
+    def ref(r: InterfaceRef) -> InterfaceRef:
+        name = declared(r.device, r.interface)
+        return r if name == r.interface else InterfaceRef(r.device, name)
+
+    out_links = []
+    for link in links:
+        a, b = ref(link.a), ref(link.b)
+        out_links.append(link if a is link.a and b is link.b else link.model_copy(update={"a": a, "b": b}))
+    out_failures = []
+    for f in failures:
+        if f.kind == "interface":
+            assert f.interface is not None
+            a = ref(f.interface)
+            f = f if a is f.interface else FailureRef("interface", a.device, a)
+        elif f.kind == "link":
+            assert f.interface is not None and f.other is not None
+            a, b = ref(f.interface), ref(f.other)
+            if a is not f.interface or b is not f.other:
+                a, b = min(a, b), max(a, b)
+                f = FailureRef("link", a.device, a, b)
+        out_failures.append(f)
+    out_switches = dict(switches)
+    for sname, sw in switches.items():
+        update: dict[str, Any] = {}
+        groups = [g.model_copy(update={role: [declared(sname, n) for n in getattr(g, role)] for role in ("upstream", "downstream")})
+                  for g in sw.link_state_tracking]
+        if groups != sw.link_state_tracking:
+            update["link_state_tracking"] = groups
+        if sw.routing is not None:
+            passive = [declared(sname, n) for n in sw.routing.passive_interfaces]
+            if passive != sw.routing.passive_interfaces:
+                update["routing"] = sw.routing.model_copy(update={"passive_interfaces": passive})
+        if update:
+            out_switches[sname] = sw.model_copy(update=update)
+    return out_switches, out_links, out_failures
 
 
 def _show(value: Any) -> str:
@@ -627,8 +742,8 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                 add(Problem(mpath, f"MLAG peer '{sw.mlag.peer}' is not a declared switch"))
             elif peer.mlag is None or peer.mlag.peer != sname:
                 add(Problem(mpath, f"MLAG peer '{sw.mlag.peer}' does not point back at {sname}"))
-            elif peer.mlag.domain != sw.mlag.domain:
-                add(Problem(base + ("mlag", "domain"), f"MLAG domain {sw.mlag.domain} differs from peer {sw.mlag.peer}'s {peer.mlag.domain}"))
+            elif peer.mlag.domain_id != sw.mlag.domain_id:
+                add(Problem(base + ("mlag", "domain"), f"MLAG domain {sw.mlag.domain_id} differs from peer {sw.mlag.peer}'s {peer.mlag.domain_id}; both peers state the same domain"))
             if sw.mlag.peer == sname:
                 add(Problem(mpath, "a switch cannot be its own MLAG peer"))
         for gi, group in enumerate(sw.link_state_tracking):
@@ -787,6 +902,8 @@ def failure_problem(inv: Inventory, failure: FailureRef) -> str | None:
     if failure.kind == "interface":
         assert failure.interface is not None
         return _undeclared_interface(inv, failure.interface)
+    assert failure.interface is not None and failure.other is not None
+    failure = inv.resolve_failure(failure)
     assert failure.interface is not None and failure.other is not None
     for ref in (failure.interface, failure.other):
         msg = _undeclared_interface(inv, ref)

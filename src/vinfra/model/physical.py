@@ -3,7 +3,6 @@ port-channels, SVIs with FHRP, spanning tree, link-state tracking and routing.""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_serializer, model_validator
@@ -23,20 +22,6 @@ PLATFORM_DEFAULTS: dict[str, dict[str, object]] = {
     "nxos": {"mac_aging_s": 1800, "arp_timeout_s": 1500, "stp_mode": "rpvst"},
     "eos": {"mac_aging_s": 300, "arp_timeout_s": 14400, "stp_mode": "mst"},
 }
-
-PO_RE = re.compile(r"^Po(\d+)$")
-SVI_RE = re.compile(r"^Vlan(\d+)$")
-
-
-def po_number(name: str) -> int | None:
-    m = PO_RE.match(name)
-    return int(m.group(1)) if m else None
-
-
-def svi_vlan(name: str) -> int | None:
-    m = SVI_RE.match(name)
-    return int(m.group(1)) if m else None
-
 
 class PortStp(Spec):
     """Per-port spanning-tree settings (IOS portfast / NX-OS port type edge)."""
@@ -126,8 +111,28 @@ class SwitchStp(Spec):
 
 
 class Mlag(Spec):
+    """An MLAG / vPC pair.  ``domain`` is NX-OS's ``vpc domain 10`` (a number) or EOS's ``domain-id DC1_LEAF1``
+    (a word); both peers state the same one (topology-v1, "Names and forms met in vendor configs")."""
+
     peer: str
-    domain: Annotated[int, Field(ge=0, le=65535)] = 1
+    domain: int | str = 1
+
+    @field_validator("domain", mode="before")
+    @classmethod
+    def _domain(cls, value: object) -> object:
+        # checked here rather than by an annotated union, whose errors would name both branches
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError("an MLAG domain is an integer (vpc domain 10) or a word (domain-id DC1_LEAF1)")
+        if isinstance(value, int) and not 0 <= value <= 65535:
+            raise ValueError("an MLAG domain number is in 0-65535")
+        if isinstance(value, str) and (not value or any(c.isspace() for c in value)):
+            raise ValueError("an MLAG domain word is not empty and has no spaces")
+        return value
+
+    @property
+    def domain_id(self) -> str:
+        """The domain as text, so that ``10`` and ``"10"`` are one domain."""
+        return str(self.domain)
 
 
 class LinkStateGroup(Spec):

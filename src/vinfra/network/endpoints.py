@@ -19,6 +19,7 @@ from ipaddress import IPv4Address, IPv4Interface
 from typing import TYPE_CHECKING
 
 from ..model import InterfaceRef, svi_vlan
+from ..model.ifname import standard_name
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
@@ -68,6 +69,12 @@ def vip_mac(protocol: str, group: int) -> str:
     return f"00:00:0c:07:ac:{g:02x}"
 
 
+def router_seed(name: str) -> str:
+    """The seed of a router interface's synthetic MAC: ``switch:`` and the interface's standard spelling."""
+    device, _, iname = name.partition(":")
+    return f"{device}:{standard_name(iname)}"
+
+
 _ORDER = {"vm": 0, "vmk": 1, "svi": 2, "routed": 3, "vip": 4}
 
 
@@ -80,8 +87,9 @@ def synthetic_macs(inv) -> dict[str, str]:
             f = inv.switches[sname].interfaces[iname].fhrp
             used.add(vip_mac(f.protocol, f.group))
         out: dict[str, str] = {}
-        pending = [(n, False) for n in book["unnamed"]] + [(n, True) for n in book["unnamed_l3"]]
-        for seed, router in sorted(pending):
+        # a router interface's seed is its standard spelling: the MAC does not change with how a design spells it
+        pending = [(n, n, False) for n in book["unnamed"]] + [(router_seed(n), n, True) for n in book["unnamed_l3"]]
+        for seed, name, router in sorted(pending):
             prefix = b"\x02" if router else b"\x00\x50\x56"
             k = 0
             mac = synthetic_mac(seed, prefix)
@@ -89,7 +97,7 @@ def synthetic_macs(inv) -> dict[str, str]:
                 k += 1
                 mac = synthetic_mac(f"{seed}#{k}", prefix)
             used.add(mac)
-            out[seed] = mac
+            out[name] = mac
         return out
 
     return inv.derived("network.synthetic_macs", build)
@@ -258,6 +266,10 @@ class Endpoints:
                 raise EndpointError(f"no endpoint has the address {text}")
             vip = [e for e in owners if e.kind == "vip"]
             return vip[0] if vip else owners[0]
+        device, sep, rest = text.partition(":")
+        if sep and device in inv.switches:
+            # a switch interface in any spelling is named as declared (``dist-1:vlan10`` -> ``dist-1:Vlan10``)
+            text = str(inv.resolve(InterfaceRef(device, rest))) if rest else text
         got = self.get(text)
         if got is not None:
             return got

@@ -24,8 +24,8 @@ from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import TYPE_CHECKING
 
-from ..model import Fhrp, InterfaceRef, VlanSet, svi_vlan
-from .endpoints import synthetic_mac, vip_mac
+from ..model import Fhrp, InterfaceRef, VlanSet, po_number, svi_vlan
+from .endpoints import router_seed, synthetic_mac, vip_mac
 from .stp import Component, Node
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class L3:
             got = VlanSet()
             for sw in inv.stack_members(bridge) or [bridge]:
                 for iname in inv.switches[sw].interfaces:
-                    if svi_vlan(iname) is not None or iname.startswith("Po"):
+                    if svi_vlan(iname) is not None or po_number(iname) is not None:
                         continue
                     ref = InterfaceRef(sw, iname)
                     if snap.cabling.peer(ref) is None or not snap.forwarding(ref):
@@ -166,7 +166,7 @@ class L3:
         iface = sw.interfaces[iname]
         bridge = snap.bridge_of(sname)
         vlan = svi_vlan(iname)
-        mac = iface.mac or synthetic_mac(f"{sname}:{iname}", b"\x02")
+        mac = iface.mac or synthetic_mac(router_seed(f"{sname}:{iname}"), b"\x02")
         routing_of = self.decls.routing_of
         passive = bridge not in routing_of or iname in routing_of[bridge]
         node: Node | None = None

@@ -109,6 +109,7 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
             g["settings"] = g["settings"] or iface
             mlag_po[(sname, n)] = key
 
+    po_names: dict[tuple[str, int], str] = {}  # (logical switch, N) -> its Po as declared, else "Po<N>"
     for sname in switches:
         sw = inv.switches[sname]
         owner_name = sw.stack or sname
@@ -116,7 +117,10 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
             n = iface.channel_group
             if n is None:
                 continue
-            key = mlag_po.get((sname, n)) or f"{owner_name}:Po{n}"
+            po = po_names.get((owner_name, n))
+            if po is None:
+                po = po_names[(owner_name, n)] = inv.resolve(InterfaceRef(sname, f"Po{n}")).interface
+            key = mlag_po.get((sname, n)) or f"{owner_name}:{po}"
             g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None})
             g["members"].append(InterfaceRef(sname, iname))
     return groups
@@ -153,7 +157,8 @@ def make_channel(inv: Inventory, key: str, g: dict, peer: Callable[[InterfaceRef
     if g["mlag_id"] is None:
         owner_name, _, po = key.partition(":")
         first_switch = members[0].device if members else owner_name
-        po_ref = InterfaceRef(first_switch, po)
+        po_ref = inv.resolve(InterfaceRef(first_switch, po))
+        po = po_ref.interface
         holder = inv.interface_owner(po_ref)
         declared = holder is not None
         if declared:

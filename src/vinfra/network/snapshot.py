@@ -50,7 +50,7 @@ class Snapshot:
             problem = failure_problem(inventory, ref)
             if problem:
                 raise FailureError(f"--fail {item}: {problem}")
-            extra.append(ref)
+            extra.append(inventory.resolve_failure(ref))  # any spelling of an interface names it
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
@@ -149,6 +149,7 @@ class Snapshot:
             return None
         by_member, by_po = self._channel_index(ref.device)
         if po_number(ref.interface) is not None:
+            ref = self.inventory.resolve(ref)  # a Po in any spelling
             owner = self.inventory.interface_owner(ref)
             return by_po.get(InterfaceRef(owner, ref.interface)) if owner else None
         return by_member.get(ref)
@@ -161,6 +162,7 @@ class Snapshot:
     def port_vlans(self, ref: InterfaceRef) -> PortVlans:
         """Effective VLAN settings of a switch port: a bundled member uses its channel's."""
         inv = self.inventory
+        ref = inv.resolve(ref)
         owner = inv.interface_owner(ref)
         if owner is None:
             raise KeyError(str(ref))

@@ -123,7 +123,7 @@ def _ports_by_portgroup(inv: Inventory, host: str) -> dict[tuple[str, str, str],
     return out
 
 
-def _switch_port_text(iface: SwitchInterface) -> str:
+def _switch_port_text(iface: SwitchInterface, po: str) -> str:
     if iface.mode == "trunk":
         text = f"trunk, allowed {iface.allowed_vlans}, native {iface.native_vlan}"
     elif iface.mode == "routed":
@@ -131,7 +131,7 @@ def _switch_port_text(iface: SwitchInterface) -> str:
     else:
         text = f"access VLAN {iface.vlan}"
     if iface.channel_group is not None:
-        text += f", Po{iface.channel_group} mode {iface.channel_mode}"
+        text += f", {po} mode {iface.channel_mode}"
     if iface.mtu != 1500:
         text += f", MTU {iface.mtu}"
     if iface.shutdown:
@@ -146,7 +146,12 @@ def _peer(inv: Inventory, host: str, nic: str, speed: int | None) -> tuple[str |
         return None, "not cabled"
     far = link.other_end(ref)
     iface = inv.interface(far)
-    note = _switch_port_text(iface) if isinstance(iface, SwitchInterface) else "a host NIC"
+    if isinstance(iface, SwitchInterface):
+        # the channel's Po as declared (``Port-Channel5``), else the short form
+        po = inv.resolve(InterfaceRef(far.device, f"Po{iface.channel_group}")).interface
+        note = _switch_port_text(iface, po)
+    else:
+        note = "a host NIC"
     if link.speed is not None and link.speed != speed:
         note += f", cable {link.speed} Mb/s"
     return str(far), note

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...model import InterfaceRef
+from ...model import InterfaceRef, svi_vlan
 from ..context import CheckContext, join
 from ..engine import rule
 from ..finding import DesignPath, Issue
@@ -61,7 +61,7 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
             ("switches", refs[0].split(":")[0], "interfaces", refs[0].split(":")[1], "fhrp", "vip")
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():
-            if iface.ip is not None and iface.mode == "routed" and not iname.startswith("Vlan"):
+            if iface.ip is not None and iface.mode == "routed" and svi_vlan(iname) is None:
                 owners[iface.ip.ip][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
     for addr, names in sorted(owners.items(), key=lambda kv: kv[0].packed):  # type: ignore[attr-defined]
         if len(names) < 2:

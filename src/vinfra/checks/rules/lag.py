@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...model import InterfaceRef
+from ...model import InterfaceRef, po_number
 from ...network.lag import BUNDLED, LACP, MEMBER_KEYS, PAGP, STANDALONE, SUSPENDED, PortChannel, host_lacp_mode
 from .. import fixes
 from ..context import CheckContext, join, plural
@@ -17,7 +17,8 @@ from .teaming import CHANNEL_POLICIES, free_po_number, static_channel_fix
 
 def _po_number(ch: PortChannel) -> int:
     name = ch.po_refs[0].interface
-    return int(name[2:]) if name.startswith("Po") and name[2:].isdigit() else 1
+    n = po_number(name)
+    return n if n is not None else 1
 
 
 def _host_facing_members(ctx: CheckContext, ch: PortChannel) -> list[tuple[InterfaceRef, InterfaceRef]]:

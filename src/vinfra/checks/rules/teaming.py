@@ -334,7 +334,7 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
                    "that are not this team's (T3)")
             lines = [fixes.on_switch(m.device, ctx.platform(m), [fixes.no_channel_group(ctx.platform(m))], m.interface)
                      for m in extra]
-            num = int(ch.po_refs[0].interface[2:]) if po_number(ch.po_refs[0].interface) is not None else 1
+            num = po_number(ch.po_refs[0].interface) or 1
             lines += [fixes.on_switch(m.device, ctx.platform(m), [fixes.channel_group(ctx.platform(m), num, "on")], m.interface)
                       for m in missing]
             yield Issue((*objs, key, *map(str, extra + missing)), msg, "; then ".join(lines),
