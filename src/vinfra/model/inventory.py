@@ -164,11 +164,16 @@ class Inventory(Spec):
             for member in self.stack_members(sw.stack):
                 if ref.interface in self.switches[member].interfaces:
                     return member, ref.interface
-        names = self._idx()["ifnames"].get(sw.stack or ref.device)
+        # another spelling: by canonical key, in an index built on the first such lookup
+        index = self.derived("model.interface_names", lambda: interface_names(self.switches))
+        names = index.get(sw.stack or ref.device)
         return names.get(interface_key(ref.interface)) if names else None
 
     def interface_owner(self, ref: InterfaceRef) -> str | None:
         """The switch that declares ``ref``'s interface (in any spelling): the device, or a member of its stack."""
+        sw = self.switches.get(ref.device)
+        if sw is not None and ref.interface in sw.interfaces:
+            return ref.device  # the engine's per-port question, asked with the declared spelling
         found = self._declared(ref)
         return found[0] if found is not None else None
 
@@ -271,7 +276,7 @@ def _build_index(inv: Inventory) -> dict[str, Any]:
         if host.cluster:
             cluster_hosts.setdefault(host.cluster, []).append(name)
     return {"link_at": link_at, "stacks": stacks, "vms_on": vms_on, "cluster_hosts": cluster_hosts,
-            "addresses": _addresses(inv), "ifnames": interface_names(inv.switches)}
+            "addresses": _addresses(inv)}
 
 
 def interface_names(switches: dict[str, Switch]) -> dict[str, dict[str, tuple[str, str]]]:
@@ -517,8 +522,8 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             problems.append(Problem(("failures", i), str(exc)))
 
     switches = _resolve_stacks(sections["switches"], problems)
-    _spelling_problems(switches, problems)
-    switches, links, failures = _declared_spellings(switches, links, failures)
+    names = _spelling_problems(switches, problems)
+    switches, links, failures = _declared_spellings(switches, names, links, failures)
     inv = Inventory.model_construct(
         name=name if isinstance(name, str) else "",
         description=description,
@@ -614,9 +619,10 @@ def _resolve_stacks(switches: dict[str, Switch], problems: list[Problem]) -> dic
     return out
 
 
-def _spelling_problems(switches: dict[str, Switch], problems: list[Problem]) -> None:
+def _spelling_problems(switches: dict[str, Switch], problems: list[Problem]) -> dict[str, dict[str, tuple[str, str]]]:
     """One interface declared twice on a switch or a stack, in the same spelling (across members) or in two
-    (``Gi1/0/1`` and ``GigabitEthernet1/0/1``, topology-v1 "Names and forms met in vendor configs")."""
+    (``Gi1/0/1`` and ``GigabitEthernet1/0/1``, topology-v1 "Names and forms met in vendor configs").
+    Returns :func:`interface_names`' index, worked out on the way."""
     seen: dict[str, dict[str, tuple[str, str]]] = {}  # logical switch -> key -> (member, declared name)
     for sname, sw in switches.items():
         names = seen.setdefault(sw.stack or sname, {})
@@ -634,14 +640,14 @@ def _spelling_problems(switches: dict[str, Switch], problems: list[Problem]) -> 
             else:
                 msg = f"stack '{sw.stack}': {iname} on {sname} and {fname} on {fm} name the same interface; declare it once"
             problems.append(Problem(("switches", sname, "interfaces", iname), msg, "key"))
+    return seen
 
 
-def _declared_spellings(switches: dict[str, Switch], links: list[Link],
+def _declared_spellings(switches: dict[str, Switch], names: dict[str, dict[str, tuple[str, str]]], links: list[Link],
                         failures: list[FailureRef]) -> tuple[dict[str, Switch], list[Link], list[FailureRef]]:
     """Every reference to a switch interface (links, link-state tracking, passive interfaces, failures)
     spelled as the interface's declaration is, so that everything downstream compares declared names.
     A reference that resolves to nothing stays as written, for :func:`_check_references` to report."""
-    names = interface_names(switches)
 
     def declared(device: str, iname: str) -> str:
         sw = switches.get(device)
