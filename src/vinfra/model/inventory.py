@@ -326,14 +326,16 @@ def _addresses(inv: Inventory) -> dict[str, Any]:
                 unnamed.append(name)
     for sname, sw in inv.switches.items():
         for iname, iface in sw.interfaces.items():
-            if iface.ip is None:
+            if iface.ip is not None:
+                name = f"{sname}:{iname}"
+                own(int(iface.ip), name)
+                if iface.mac is not None:
+                    macs.add(iface.mac)
+                else:
+                    unnamed_l3.append(name)
+            elif iface.fhrp is None:
                 continue
-            name = f"{sname}:{iname}"
-            own(int(iface.ip), name)
-            if iface.mac is not None:
-                macs.add(iface.mac)
-            else:
-                unnamed_l3.append(name)
+            # an anycast-only SVI (no 'ip') has no address of its own, only its group's
             if iface.fhrp is not None and int(iface.fhrp.vip) not in vips:
                 vips[int(iface.fhrp.vip)] = (sname, iname)
                 own(int(iface.fhrp.vip), str(iface.fhrp.vip))
@@ -737,8 +739,15 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                 add(Problem(ipath + ("channel_group",), f"{iname} cannot be a member of a port-channel", "key"))
             if iface.fhrp is not None and vlan is None:
                 add(Problem(ipath + ("fhrp",), "FHRP is configured on an SVI (Vlan<N>)", "key"))
-            if iface.fhrp is not None and iface.ip is None:
-                add(Problem(ipath + ("fhrp",), f"{iname} has an FHRP group but no 'ip'", "key"))
+            if iface.fhrp is not None and iface.ip is None and iface.address is None:
+                if iface.fhrp.anycast:
+                    add(Problem(ipath + ("fhrp", "vip"), f"{iname} has no 'ip': an anycast gateway that is its only "
+                                "address carries its prefix (vip: 10.1.11.1/24)"))
+                else:
+                    add(Problem(ipath + ("fhrp",), f"{iname} has an FHRP group but no 'ip'", "key"))
+            vip_if = iface.fhrp.vip_interface if iface.fhrp is not None else None
+            if vip_if is not None and iface.ip is not None and vip_if.network != iface.ip.network:
+                add(Problem(ipath + ("fhrp", "vip"), f"virtual IP {vip_if} is not in {iname}'s subnet {iface.ip.network}"))
             if iface.ip is not None and vlan is None and iface.mode != "routed":
                 add(Problem(ipath + ("ip",), f"{iname} has an address but is not routed: set 'mode: routed' or use an SVI", "key"))
         if sw.mlag is not None:

@@ -3,9 +3,10 @@ port-channels, SVIs with FHRP, spanning tree, link-state tracking and routing.""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import ipaddress
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_serializer, model_validator
+from pydantic import Field, PrivateAttr, field_serializer, field_validator, model_serializer, model_validator
 
 from .base import IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
 from .vlan import ALL_VLANS, VlanSet
@@ -33,19 +34,59 @@ class PortStp(Spec):
 
 
 class Fhrp(Spec):
-    """A first-hop redundancy group on an SVI."""
+    """A first-hop redundancy group on an SVI.
 
-    protocol: Literal["hsrp", "vrrp", "glbp"] = "hsrp"
+    ``anycast`` is the anycast gateway (EOS ``ip address virtual`` / ``ip virtual-router address``, NX-OS
+    ``fabric forwarding mode anycast-gateway``): every live router holding it is active at once.  ``vip`` may
+    carry the prefix (``10.1.11.1/24``); an SVI whose only address is the anycast one then omits ``ip``
+    (topology-v1, "Names and forms met in vendor configs").
+    """
+
+    protocol: Literal["hsrp", "vrrp", "glbp", "anycast"] = "hsrp"
     group: Annotated[int, Field(ge=0, le=4095)] = 0
     vip: IPv4Addr
     priority: Annotated[int, Field(ge=0, le=255)] = 100
     preempt: bool | None = None  # [false for HSRP and GLBP, true for VRRP]
+
+    # the prefix length written with the vip, if any: kept beside it so that every user of ``vip`` still
+    # sees an address, and written back with it on export
+    _prefix: int | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _vip_prefix(cls, data: Any, handler: Any) -> Fhrp:
+        prefix = None
+        vip = data.get("vip") if isinstance(data, dict) else None
+        if isinstance(vip, str) and "/" in vip:
+            try:
+                iface = ipaddress.IPv4Interface(vip)
+            except ValueError:
+                iface = None  # left as written: the field's own check reports it, at the vip
+            if iface is not None:
+                data = {**data, "vip": str(iface.ip)}
+                prefix = iface.network.prefixlen
+        obj = handler(data)
+        obj._prefix = prefix
+        return obj
 
     @model_validator(mode="after")
     def _preempt_default(self) -> Fhrp:
         if self.preempt is None:
             object.__setattr__(self, "preempt", self.protocol == "vrrp")
         return self
+
+    @field_serializer("vip")
+    def _vip_as_written(self, vip: ipaddress.IPv4Address) -> str:
+        return f"{vip}/{self._prefix}" if self._prefix is not None else str(vip)
+
+    @property
+    def vip_interface(self) -> ipaddress.IPv4Interface | None:
+        """The vip with the prefix written with it (``10.1.11.1/24``), else None."""
+        return ipaddress.IPv4Interface((int(self.vip), self._prefix)) if self._prefix is not None else None
+
+    @property
+    def anycast(self) -> bool:
+        return self.protocol == "anycast"
 
 
 class SwitchInterface(Spec):
@@ -68,6 +109,15 @@ class SwitchInterface(Spec):
     mac: Mac | None = None
     peer_link: bool = False
     mlag_id: Annotated[int, Field(ge=1, le=4096)] | None = None
+
+    @property
+    def address(self) -> ipaddress.IPv4Interface | None:
+        """The interface's L3 address: ``ip``, else an anycast gateway's vip with its prefix (an SVI whose only
+        address is the anycast one, whose connected subnet is the vip's)."""
+        if self.ip is not None:
+            return self.ip
+        f = self.fhrp
+        return f.vip_interface if f is not None and f.protocol == "anycast" else None
 
 
 class StpPriority(Spec):

@@ -7,7 +7,8 @@ whatever owns it, and an FHRP virtual IP is one endpoint of its own, answered by
 for it.  Ports without a MAC get a synthetic one that is unique and deterministic: VMware's manual
 range ``00:50:56:xx`` for VM and VMkernel ports, a locally administered ``02:...`` for router
 interfaces, and the protocol's virtual MAC for a VIP (HSRP ``00:00:0c:07:ac:GG``, VRRP
-``00:00:5e:00:01:GG``, GLBP ``00:07:b4:00:GG:01``).
+``00:00:5e:00:01:GG``, GLBP ``00:07:b4:00:GG:01``, the anycast gateway :data:`ANYCAST_MAC`).  An SVI whose
+only address is an anycast gateway's is no endpoint of its own: its VIP is.
 """
 
 from __future__ import annotations
@@ -60,12 +61,19 @@ def synthetic_mac(seed: str, prefix: bytes) -> str:
     return f"{text[0:2]}:{text[2:4]}:{text[4:6]}:{text[6:8]}:{text[8:10]}:{text[10:12]}"
 
 
+#: The anycast gateway's virtual MAC, one for every anycast VIP of a design as EOS's ``ip virtual-router
+#: mac-address`` and NX-OS's ``fabric forwarding anycast-gateway-mac`` are one per switch: locally administered.
+ANYCAST_MAC = "02:1c:73:00:00:99"
+
+
 def vip_mac(protocol: str, group: int) -> str:
     g = group & 0xFF
     if protocol == "vrrp":
         return f"00:00:5e:00:01:{g:02x}"
     if protocol == "glbp":
         return f"00:07:b4:00:{g:02x}:01"
+    if protocol == "anycast":
+        return ANYCAST_MAC
     return f"00:00:0c:07:ac:{g:02x}"
 
 
@@ -196,8 +204,9 @@ class Endpoints:
         sname, iname = decl
         iface = inv.switches[sname].interfaces[iname]
         f = iface.fhrp
-        assert f is not None and iface.ip is not None
-        return Endpoint(name, "vip", sname, IPv4Interface(f"{f.vip}/{iface.ip.network.prefixlen}"),
+        address = iface.address  # an anycast-only SVI's is the vip's own
+        assert f is not None and address is not None
+        return Endpoint(name, "vip", sname, IPv4Interface((int(f.vip), address.network.prefixlen)),
                         vip_mac(f.protocol, f.group), vlan=svi_vlan(iname))
 
     def _vm_nic(self, vname: str, i: int) -> Endpoint:
@@ -294,6 +303,9 @@ class Endpoints:
                     e = self.get(f"{owner}:{rest}")
                     return Endpoint(**{**{k: getattr(e, k) for k in e.__slots__}, "name": text})
                 if owner is not None:
+                    f = inv.switches[owner].interfaces[rest].fhrp
+                    if f is not None and f.anycast:
+                        raise EndpointError(f"{text} has no address of its own: name its anycast gateway {f.vip}")
                     raise EndpointError(f"{text} has no IP address")
                 raise EndpointError(f"switch {device} has no interface {rest}")
         raise EndpointError(f"unknown endpoint '{text}': expected a VM, VM:nicN, host:vmkN, switch:VlanN or an IPv4 address")

@@ -9,7 +9,11 @@
 - **FHRP.** Among the live SVIs of one group joined at layer 2 (same component of the active
   topology) the highest priority is active, ties to the highest SVI address.  Both MLAG peers route
   for the virtual IP (vPC): the active router's MLAG peer, live in the same component with the same
-  VIP, also owns it.  Preemption does not change the converged answer.
+  VIP, also owns it.  Preemption does not change the converged answer.  An **anycast gateway**
+  (topology-v1 "Names and forms met in vendor configs") has no election: every live router holding it
+  owns the VIP, and a host's frames for it are taken by the holder nearest (in hops of the active
+  topology, ties to the interface name) to where they enter layer 2.  An SVI whose only address is
+  the anycast one sits in the vip's subnet and has no address of its own.
 - **Routing.** Routers with ``routing:`` (a stack's from any member) whose non-passive interfaces
   share a subnet on one segment (a routed link, or an SVI subnet joined at layer 2) are neighbours;
   each connected set is one routing domain.  Every router knows its connected subnets; a router in
@@ -93,13 +97,14 @@ def l3_decls(inv) -> L3Decls:
             if sw.routing is not None:
                 routing_of[bridge] = routing_of.get(bridge, set()) | set(sw.routing.passive_interfaces)
             for iname, iface in sw.interfaces.items():
-                ip = iface.ip
+                ip = iface.address  # an anycast-only SVI's is its vip's: a subnet, but no address of its own
                 if ip is None:
                     continue
                 key = (sname, iname)
                 ports[key] = iface
                 by_router.setdefault(bridge, []).append(key)
-                by_ip.setdefault(int(ip), []).append(key)
+                if iface.ip is not None:
+                    by_ip.setdefault(int(ip), []).append(key)
                 net = ip.network
                 by_net.setdefault((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)), []).append(key)
                 if iface.fhrp is not None:
@@ -130,6 +135,7 @@ class L3:
         self._parts: dict[tuple[str, tuple[int, int]], tuple | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
         self._holders: dict[tuple[int, int], list[L3If]] = {}
+        self._nearest: dict[tuple[int, Node], L3If | None] = {}
 
     # interfaces ------------------------------------------------------------------------------------------
     def iface(self, sname: str, iname: str) -> L3If:
@@ -168,7 +174,8 @@ class L3:
         vlan = svi_vlan(iname)
         mac = iface.mac or synthetic_mac(router_seed(f"{sname}:{iname}"), b"\x02")
         routing_of = self.decls.routing_of
-        passive = bridge not in routing_of or iname in routing_of[bridge]
+        # an anycast-only SVI forms no adjacency: a routing protocol speaks from an address of its own
+        passive = bridge not in routing_of or iname in routing_of[bridge] or iface.ip is None
         node: Node | None = None
         peer: InterfaceRef | None = None
         if vlan is not None:
@@ -197,8 +204,9 @@ class L3:
                     v = snap.port_vlans(far).ingress(None)
                     if v is not None:
                         node = (snap.bridge_of(far.device), v)
-        assert iface.ip is not None
-        return L3If(bridge, sname, iname, iface.ip, kind, vlan, up, why, node, peer, passive, iface.fhrp, mac)
+        address = iface.address
+        assert address is not None
+        return L3If(bridge, sname, iname, address, kind, vlan, up, why, node, peer, passive, iface.fhrp, mac)
 
     def _sorted(self, keys) -> list[L3If]:
         return sorted((self.iface(*k) for k in keys), key=lambda i: (i.router, i.ref))
@@ -257,6 +265,11 @@ class L3:
         owners: list[L3If] = []
         inv = self.snap.inventory
         for seg, members in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            if members[0].fhrp.anycast:  # type: ignore[union-attr]
+                # every holder is active; seen from a whole segment, the first by name answers
+                active[seg] = members[0]
+                owners += members
+                continue
             act = max(members, key=lambda i: (i.fhrp.priority, i.ip.ip))  # type: ignore[union-attr]
             active[seg] = act
             owners.append(act)
@@ -291,8 +304,34 @@ class L3:
 
     def vip_answerer(self, vip: IPv4Address, where: Node | Component) -> L3If | None:
         """The router interface that answers ARP for ``vip`` seen from a node or component (the active router)."""
+        if not isinstance(where, Component) and self.is_anycast(vip):
+            return self._nearest_holder(int(vip), where)
         comp = where if isinstance(where, Component) else self.snap.active.component(where)
         return self._fhrp(int(vip))[0].get(comp)
+
+    def is_anycast(self, vip: IPv4Address) -> bool:
+        """Whether ``vip`` is an anycast gateway's virtual IP."""
+        keys = self.decls.by_vip.get(int(vip))
+        return bool(keys) and self.decls.ports[keys[0]].fhrp.anycast  # type: ignore[attr-defined]
+
+    def _nearest_holder(self, vip: int, node: Node) -> L3If | None:
+        """The live holder of anycast ``vip`` that frames entering layer 2 at ``node`` reach first: the fewest
+        hops of the active topology, ties to the interface's name."""
+        key = (vip, node)
+        got = self._nearest.get(key, False)
+        if got is False:
+            active = self.snap.active
+            comp = active.component(node)
+            best: tuple[int, str] | None = None
+            got = None
+            for i in self._fhrp(vip)[1]:
+                if i.node is None or self.segment(i) != comp:
+                    continue
+                hops = active.path(node, i.node)
+                if hops is not None and (best is None or (len(hops), i.ref) < best):
+                    best, got = (len(hops), i.ref), i
+            self._nearest[key] = got
+        return got  # type: ignore[return-value]
 
     def owns(self, router: str, ip: IPv4Address) -> L3If | None:
         """The interface of ``router`` that makes ``ip`` its own, if any (live addresses and owned VIPs)."""
@@ -315,10 +354,11 @@ class L3:
 
     # routing ----------------------------------------------------------------------------------------------
     def _passive(self, key: tuple[str, str]) -> bool:
-        """No routing on its router, or a passive interface."""
+        """No routing on its router, a passive interface, or an anycast-only SVI."""
         bridge = self.snap.bridge_of(key[0])
         routing_of = self.decls.routing_of
-        return bridge not in routing_of or key[1] in routing_of[bridge]
+        return (bridge not in routing_of or key[1] in routing_of[bridge]
+                or self.decls.ports[key].ip is None)  # type: ignore[attr-defined]  # anycast-only: see _make
 
     def neighbours_of(self, r: str) -> dict[str, list[tuple[L3If, L3If]]]:
         """Routing neighbours of ``r``: routers whose non-passive interfaces share a subnet on one segment with
