@@ -111,7 +111,7 @@ def test_trace_json_and_text() -> None:
     assert data["reachable"] and data["reason"] is None
     assert {"hop", "device", "in", "out", "vlan", "tag", "decision", "rule"} <= set(data["rows"][0])
     text = runner.invoke(app, ["trace", str(TWO), "esx01:vswif0", "esx02:vswif0"])
-    assert text.exit_code == 0 and "unreachable" in text.stdout and "V6" in text.stdout
+    assert text.exit_code == 1 and "unreachable" in text.stdout and "V6" in text.stdout
 
 
 def test_reach_json_pairs_with_reasons_and_fail_option() -> None:

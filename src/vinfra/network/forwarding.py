@@ -703,6 +703,11 @@ class Forwarding:
         """The first agent answering for ``nh`` that X's packet reaches (ARP first unless already learned)."""
         candidates = self.agent_for(x, nh)
         if not candidates:
+            if isinstance(x, HostAgent):
+                # a gateway VIP is looked for where X's frames enter: when X sends nowhere, say why (F6, T10)
+                sends, why = self.sends(x, Frame("arp-request", x.mac, BROADCAST, x.ip, nh))
+                if not sends and why:
+                    raise Unreachable(why[0], _rule_of(why[0]))
             raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
         first_error: Unreachable | None = None
         for y in candidates:
