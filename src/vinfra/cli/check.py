@@ -116,7 +116,8 @@ def _print_summary(run: CheckRun, design: str) -> None:
         print_table(table)
     found = sum(totals[k] for k in ("error", "warning", "info"))
     out.print(f"{design}: {found} finding{'s' if found != 1 else ''} ({totals['error']} error, {totals['warning']} "
-              f"warning, {totals['info']} info; {totals['unknown']} unknown) from {totals['rules']} rules", markup=False)
+              f"warning, {totals['info']} info; {totals['unknown']} unknown) from {totals['rules']} "
+              f"rule{'s' if totals['rules'] != 1 else ''}", markup=False)
 
 
 @app.command("rules")
