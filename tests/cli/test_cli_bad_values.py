@@ -20,6 +20,7 @@ PING = ["trace", DESIGN, "intranet01", "erp-app01"]
     ([*PING, "--size", "65508"], "error: --size: Input should be less than or equal to 65507"),
     ([*PING, "--size", "big"], "error: --size: Input should be a valid integer"),
     (["generate", "--hosts", "0", "--vms", "1"], "error: --hosts: Input should be greater than or equal to 1"),
+    (["generate", "--hosts", "100001", "--vms", "0"], "error: --hosts: Input should be less than or equal to 100000"),
     (["generate", "--hosts", "1", "--vms", "-1"], "error: --vms: Input should be greater than or equal to 0"),
     (["generate", "--hosts", "1", "--vms", "1", "--seed", "-1"], "error: --seed: Input should be greater than or equal to 0"),
     # selectors

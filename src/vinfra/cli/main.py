@@ -40,9 +40,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 #: exit status of a command whose answer is negative: trace's target unreachable, like ping's 1
 EXIT_NEGATIVE = 1
 
-DesignArg = typer.Argument(..., metavar="DESIGN", help="Design file (YAML or JSON).", show_default=False)
-
-
 def not_empty(what: str, commas: bool = False) -> Callable[[list[str] | None], list[str] | None]:
     """A callback refusing an empty value (``--select ""``) with exit 2; ``commas``: each comma-separated
     item too (``--select "VN1,"``)."""

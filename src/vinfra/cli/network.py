@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 # line starts (and ``--help`` answers) without them.
 
 
-
 class Format(StrEnum):
     text = "text"
     json = "json"
