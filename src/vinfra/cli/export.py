@@ -27,7 +27,8 @@ def export(
 ) -> None:
     """Export the normalized design: every default filled in; loading it gives the same design."""
     # imported here, not at the top: main imports this module to register the command
-    from ..io.export import format_for, render, write_atomic
+    from ..io.export import format_for, render
+    from ..io.files import write_atomic
     from .main import EXIT_BAD_INPUT, err, load_or_exit
 
     inv = load_or_exit(design)
