@@ -408,8 +408,10 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
     """A virtual switch attaches to only one peer of an MLAG pair (an orphan host).
 
     ## What it checks
-    For every standard or distributed switch of every host whose cabled uplinks reach a switch
-    that has an MLAG peer (`mlag: {peer: ...}`), at least one uplink must reach the peer too.
+    For every port group of every host whose active or standby uplinks reach a switch that has
+    an MLAG peer (`mlag: {peer: ...}`), at least one active or standby uplink must reach the
+    peer too. Unused uplinks do not count: a vSwitch cabled to both peers whose port groups use
+    only one of them is an orphan all the same.
 
     ## Why it matters
     An MLAG or vPC pair is built so that either peer can fail; a host cabled to only one of
@@ -433,26 +435,39 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
 
     ## Fix
     Cable one of the virtual switch's vmnics to the other peer and make it active or standby
-    (or bundle both in a vPC / MLAG port-channel with IP hash or a LAG).
+    in every port group (or bundle both in a vPC / MLAG port-channel with IP hash or a LAG).
 
     ## Rests on
     P3
     """
     peer = ctx.snap.cabling.peer
-    by_switch: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for (host, nic), (kind, name) in ctx.nic_owner.items():
-        by_switch[(host, kind, name)].append(nic)
-    for (host, kind, name), nics in sorted(by_switch.items()):
-        ports = [p for n in sorted(nics) if (p := peer(InterfaceRef(host, n))) is not None and p.device in ctx.inv.switches]
+
+    def orphaned(t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
+        """(switch, its MLAG peer, the team's ports on it, idle vmnics cabled to the peer) per orphaned pair."""
+        ports = [u.port for u in ctx.cabled((t.host, t.network)) if u.port is not None]
         devices = {p.device for p in ports}
+        out = []
         for device in sorted(devices):
             mlag = ctx.inv.switches[device].mlag
             if mlag is None or mlag.peer not in ctx.inv.switches or mlag.peer in devices:
                 continue
-            mine = [p for p in ports if p.device == device]
-            obj = f"{host}:{name}"
-            msg = (f"{obj} reaches only {device} of the MLAG pair {ctx.unit(device)} ({join(mine)}): if {device} fails "
-                   f"or is cut from {mlag.peer}, the {'vSwitch' if kind == 'vss' else 'vDS'} loses its network (P3)")
-            fix = f"cable a vmnic of {obj} to {mlag.peer} and make it active or standby"
-            path = ("hosts", host, "vswitches", name, "uplinks") if kind == "vss" else ("dvswitches", name, "hosts", host)
-            yield Issue((obj, *map(str, mine), mlag.peer), msg, fix, path)
+            idle = tuple(n for n in t.uplinks if n not in t.team
+                         and (far := peer(InterfaceRef(t.host, n))) is not None and far.device == mlag.peer)
+            out.append((device, mlag.peer, tuple(p for p in ports if p.device == device), idle))
+        return tuple(out)
+
+    found = {key: o for key, t in ctx.teams.items() if (o := orphaned(t))}
+    for group in ctx.group((ctx.teams[k] for k in found), lambda t: found[(t.host, t.network)]):
+        objs, path = ctx.describe_teams(group)
+        who = ("its port groups lose their network" if "/" not in objs[0] else
+               "these port groups lose their network" if len(objs) > 1 else "the port group loses its network")
+        for device, mpeer, mine, idle in found[(group[0].host, group[0].network)]:
+            unused = (f"; {join(f'{group[0].host}:{n}' for n in idle)}, cabled to {mpeer}, "
+                      f"{'is' if len(idle) == 1 else 'are'} unused") if idle else ""
+            msg = (f"{join(objs)} uses only {device} of the MLAG pair {ctx.unit(device)} ({join(mine)}){unused}: if "
+                   f"{device} fails or is cut from {mpeer}, {who} (P3)")
+            if idle:
+                fix = fixes.on_host(join(objs), f"teaming: make {join(idle)} active or standby")
+            else:
+                fix = f"cable a vmnic of {group[0].host}:{group[0].switch} to {mpeer} and make it active or standby"
+            yield Issue((*objs, *map(str, mine), mpeer), msg, fix, path)
