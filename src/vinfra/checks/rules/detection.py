@@ -213,7 +213,8 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
     Every port group that VMs or a management / Service Console port use must have at least
     two cabled active/standby uplinks, reaching at least two switches. Members of one stack
     and the two peers of an MLAG pair count as different switches (each can fail on its
-    own); two ports of one switch do not.
+    own); two ports of one switch do not. When the verdict hangs on an uplink cabled to
+    another host rather than a switch, the rule reports *unknown*.
 
     ## Why it matters
     One NIC, one cable or one switch failure then cuts the port group off: its VMs only reach
@@ -242,11 +243,16 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
         if not ctx.carries_vm_or_management(key):
             continue
         ups = ctx.cabled(key)
-        if not ups:
+        strays = ctx.strays(key)
+        if not ups and not strays:
             continue  # internal-only by design (F6); uplink-not-cabled reports missing cables
         switches = sorted({u.port.device for u in ups if u.port is not None})
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
         what = "VM" if any(e.kind == "vm" for e in ctx.endpoints_by_team.get(key, ())) else "management"
+        if strays and len(switches) < 2:
+            # a link to another host may or may not be the second path: not in the switch model
+            yield ctx.cannot_tell(team, strays, f"whether {what} traffic has a second path", ctx.team_path(team, "teaming"))
+            continue
         if len(ups) == 1:
             u = ups[0]
             msg = (f"{obj} carries {what} traffic over a single uplink ({u.vmnic} -> {u.port}): one NIC, cable or switch "
@@ -271,7 +277,8 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## What it checks
     For every VMkernel port with the management service and every Service Console port
     (`vswif`), its port group must have at least two cabled uplinks among its active and
-    standby adapters (a standby counts: it takes over when the active one fails).
+    standby adapters (a standby counts: it takes over when the active one fails). An uplink
+    cabled to another host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     vCenter and HA reach the host through this port. With one uplink a single NIC or cable
@@ -302,6 +309,10 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
         team = ctx.teams[e.team]
         usable = ctx.cabled(e.team)
         if len(usable) >= 2:
+            continue
+        if strays := ctx.strays(e.team):
+            yield ctx.cannot_tell(team, strays, f"whether {e.name} has a second usable uplink",
+                                  ctx.team_path(team, "teaming"), (e.name,))
             continue
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
         msg = (f"{e.name} ({join(s for s in e.services if s in MGMT_SERVICES)}) uses {obj}, which has "
