@@ -27,8 +27,10 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
     endpoint's own subnet, and it is the address or the FHRP virtual IP of a live SVI that is
     in the same layer-2 domain as the VLAN the endpoint's uplinks carry (domains follow the
     inter-switch links that carry the VLAN). Endpoints without a gateway are not judged: they
-    only talk inside their subnet. An endpoint without an address, or whose VLAN reaches no
-    switch while an uplink is cabled to another host, makes the rule report *unknown*.
+    only talk inside their subnet. An endpoint without an address, whose VLAN reaches no
+    switch while an uplink is cabled to another host, or whose gateway is a VM of its VLAN (a
+    router appliance: the design does not say whether it routes) makes the rule report
+    *unknown*.
 
     ## Why it matters
     The endpoint ARPs for its gateway in its own VLAN (P5). If no router answers there —
@@ -56,6 +58,10 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
     """
     groups: dict[tuple[object, ...], list[Endpoint]] = defaultdict(list)
     unknown: list[tuple[Endpoint, str]] = []
+    vm_hosts: dict[object, list[Endpoint]] = defaultdict(list)
+    for e in ctx.endpoints:
+        if e.kind == "vm" and e.ip is not None:
+            vm_hosts[e.ip.ip].append(e)
     for e in ctx.endpoints:
         if e.gateway is None:
             continue
@@ -78,6 +84,12 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
         doms = {ctx.domain(*n) for n in nodes}
         cands = ctx.gateway_addresses.get(e.gateway, [])
         if any(ctx.domain(s.bridge, s.vlan) in doms for s in cands):
+            continue
+        routers = [v for v in vm_hosts.get(e.gateway, ()) if doms & {ctx.domain(*n) for n in ctx.endpoint_nodes(v)}]
+        if routers:
+            # a VM (a firewall or router appliance) answers ARP for the gateway; whether it routes is not in the design
+            unknown.append((e, f"{e.name}'s gateway {e.gateway} is {join(sorted(v.name for v in routers))}, a VM in its "
+                               "VLAN: cannot tell whether it routes"))
             continue
         vlans = tuple(sorted({v for _, v in nodes}))
         where = tuple(sorted({s.ref for s in cands}))

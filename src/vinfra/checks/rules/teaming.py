@@ -87,7 +87,8 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     least two cabled active/standby uplinks, the switch ports those uplinks reach must all be
     members of one port-channel, and that channel must be static (`channel_mode: on`). It fires
     when some port is in no channel, when the ports are spread over several channels, or when
-    the channel negotiates (LACP `active`/`passive`, PAgP `desirable`/`auto`).
+    the channel negotiates (LACP `active`/`passive`, PAgP `desirable`/`auto`). An uplink of
+    the team cabled to another host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     With IP hash the host sends one VM's frames out of every uplink, chosen per flow (T3). If
@@ -129,6 +130,11 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     T3, T7, M1
     """
     teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
+    for t in teams:
+        strays = ctx.strays(_key(t))
+        if strays and len(ctx.uplinks[_key(t)]) >= 2:
+            yield ctx.cannot_tell(t, strays, "how the far end takes flows hashed onto it (no switch channel can hold it)",
+                                  (*ctx.team_path(t, "teaming"), "policy"))
     for group in ctx.group(teams, lambda t: _ports(ctx, t)):
         ports = list(_ports(ctx, group[0]))
         if len(ports) < 2:
