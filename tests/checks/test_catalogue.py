@@ -25,10 +25,6 @@ def rules_v1() -> dict[str, str]:
     return out
 
 
-def cluster_slugs() -> set[str]:
-    return {slug for slug, rests in rules_v1().items() if rests.startswith("cluster")}
-
-
 def test_catalogue_has_every_network_rule_of_rules_v1() -> None:
     spec = rules_v1()
     assert len(spec) >= 39
