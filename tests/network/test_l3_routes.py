@@ -17,8 +17,16 @@ from vinfra.network.l3 import L3
 DESIGNS = sorted(p for p in SHARED_EXAMPLES.glob("*.yaml") if not p.name.endswith(".expect.yaml")) if SHARED_EXAMPLES else []
 
 
+def router_graph(l3: L3) -> nx.Graph:
+    """The routing routers and their adjacencies (networkx is a test extra: src never imports it)."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(l3.routing))
+    g.add_edges_from((a, b) for a, bs in l3.adjacency.items() for b in bs)
+    return g
+
+
 def classic_tables(l3: L3) -> dict[str, dict[IPv4Network, tuple]]:
-    g = l3.graph
+    g = router_graph(l3)
     dist = dict(nx.all_pairs_shortest_path_length(g))
     tables: dict[str, dict[IPv4Network, tuple]] = {}
     for r in l3.routers:

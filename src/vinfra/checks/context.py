@@ -21,7 +21,7 @@ from ..model.physical import Switch, SwitchInterface
 from ..network.lag import BUNDLED, PortChannel
 from ..network.teams import Team
 from ..network.vlans import PortVlans, portgroup_accepts
-from .finding import DesignPath
+from .finding import DesignPath, Issue
 
 if TYPE_CHECKING:
     from ..network import Snapshot
@@ -271,6 +271,20 @@ class CheckContext:
         if got is None:
             got = self._cabled[key] = [u for u in self.uplinks[key] if u.port is not None]
         return got
+
+    def strays(self, key: tuple[str, str]) -> list[Uplink]:
+        """A team's active/standby uplinks cabled to something that is not a switch (another host's
+        vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
+        an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
+        return [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+
+    def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
+                    objects: tuple[str, ...] = ()) -> Issue:
+        """The *unknown* finding of a rule that cannot judge ``team`` because of its ``strays``."""
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
+        nics = join(f"{u.vmnic} is cabled to {u.far}" for u in strays)
+        return Issue((obj, *objects, *(str(u.far) for u in strays)),
+                     f"{obj}: {nics}, not to a switch: cannot tell {what}", "", path, status="unknown")
 
     @cached_property
     def nic_owner(self) -> dict[tuple[str, str], tuple[str, str]]:

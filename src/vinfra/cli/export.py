@@ -32,7 +32,8 @@ def export(
     Exit status: 0 written, 2 bad input or a file that cannot be written.
     """
     # imported here, not at the top: main imports this module to register the command
-    from ..io.export import format_for, render, write_atomic
+    from ..io.export import format_for, render
+    from ..io.files import write_atomic
     from .main import EXIT_BAD_INPUT, err, load_or_exit
 
     inv = load_or_exit(design)

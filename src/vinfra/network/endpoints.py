@@ -107,7 +107,9 @@ def _kind_order(inv, name: str) -> int:
 
 
 def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
-    """T1 [model]: :func:`~vinfra.network.teaming.assign_port_ids` for one host's ports."""
+    """T1 [model]: port IDs per vSwitch (per host proxy switch for a vDS) of one host's ports, numbered from 0
+    in this order: the host's VMkernel and Service Console ports as declared, then the NICs of the VMs on the
+    host in design order, each VM's NICs in order.  Keys: ``(host, "vmk", name)`` and ``(vm, "nic", index)``."""
     def build() -> dict[tuple[str, str, int | str], int]:
         counters: dict[tuple[str, str], int] = {}
         out: dict[tuple[str, str, int | str], int] = {}

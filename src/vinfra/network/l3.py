@@ -355,16 +355,6 @@ class L3:
     def neighbours(self) -> dict[tuple[str, str], list[tuple[L3If, L3If]]]:
         return {(r, o): pairs for r in sorted(self.routing) for o, pairs in self.neighbours_of(r).items()}
 
-    @property
-    def graph(self):
-        import networkx as nx
-        g = nx.Graph()
-        g.add_nodes_from(sorted(self.routing))
-        for a, bs in self.adjacency.items():
-            for b in bs:
-                g.add_edge(a, b)
-        return g
-
     def _cost(self, r: str) -> int:
         return len(self.decls.by_router.get(r, ()))
 

@@ -6,7 +6,8 @@
   carry or deliver the port group's traffic.  All Active and Standby members down: cut off (F6).
 - **Failback** (T11): a snapshot is a steady state, so a recovered uplink is simply alive and takes
   its slot back; Failback No only matters in time (simulation).
-- **Home uplink** of a port: T1/T5 ``A[port_id % n]`` with port IDs from :func:`assign_port_ids`;
+- **Home uplink** of a port: T1/T5 ``A[port_id % n]`` with port IDs from
+  :func:`~vinfra.network.endpoints.host_port_ids`;
   T2 ``A[last MAC byte % n]``; T3 IP hash per frame (:func:`~vinfra.network.frames.ip_hash_index`);
   T4 ``A[0]``; a vDS LAG hashes over its members like a port-channel.  In beacon shotgun mode every
   member is used at once.
@@ -169,32 +170,3 @@ def team_state(snap: Snapshot, team: Team) -> TeamState:
 
 def build_team_states(snap: Snapshot) -> TeamStates:
     return TeamStates(snap)
-
-
-def assign_port_ids(inv: Inventory) -> dict[tuple[str, str, int | str], int]:
-    """T1 [model]: port IDs per vSwitch (per host proxy switch for a vDS), numbered from 0 in this
-    order: the host's VMkernel and Service Console ports as declared, then the NICs of the VMs on the
-    host in design order, each VM's NICs in order.
-
-    Keys: ``(host, "vmk", name)`` and ``(vm, "nic", index)``.
-    """
-    counters: dict[tuple[str, str, str], int] = {}
-    out: dict[tuple[str, str, int | str], int] = {}
-
-    def switch_of(host: str, network: str) -> tuple[str, str, str] | None:
-        pg = inv.portgroup_of(host, network)
-        return (host, pg[0], pg[1]) if pg else None
-
-    for hname, host in inv.hosts.items():
-        for kname, vmk in host.vmkernel.items():
-            sw = switch_of(hname, vmk.portgroup)
-            if sw is not None:
-                out[(hname, "vmk", kname)] = counters.get(sw, 0)
-                counters[sw] = counters.get(sw, 0) + 1
-        for vname in inv.vms_on(hname):
-            for i, nic in enumerate(inv.vms[vname].nics):
-                sw = switch_of(hname, nic.network)
-                if sw is not None:
-                    out[(vname, "nic", i)] = counters.get(sw, 0)
-                    counters[sw] = counters.get(sw, 0) + 1
-    return out

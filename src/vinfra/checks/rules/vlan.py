@@ -146,6 +146,7 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     and exist on the switch (an access port drops tagged frames); an untagged port group needs
     an access VLAN or an allowed native VLAN that exists. A guest-tagging (4095) port group
     needs a trunk; a vDS VLAN-trunk port group needs at least one of its VLANs carried tagged.
+    An uplink cabled to another host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     The switch drops the VLAN both ways while the link stays up, so link-status failover does
@@ -175,6 +176,8 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     for key, team in sorted(ctx.teams.items()):
         pgv = ctx.pg_vlan(team)
         ups = ctx.cabled(key)
+        if strays := ctx.strays(key):
+            yield ctx.cannot_tell(team, strays, f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
         bad: list[tuple[str, InterfaceRef, str]] = []
         for u in ups:
             assert u.port is not None
@@ -298,6 +301,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     uplinks land in disconnected parts of the VLAN. It also fires when an endpoint's gateway
     is an SVI or FHRP address of that VLAN on a switch the VLAN does not reach from the
     endpoint's switch. The message names the first link on the path that prunes the VLAN.
+    Endpoints whose uplinks reach no switch but another host make it report *unknown*.
 
     ## Why it matters
     A trunk that does not allow the VLAN drops it silently (V8): each access switch keeps its
@@ -324,12 +328,19 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     V8
     """
     groups: dict[tuple[int, object], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     for e in ctx.endpoints:
         if e.ip is None:
             continue
         nodes = ctx.endpoint_nodes(e)
+        if not nodes and e.team is not None and ctx.strays(e.team):
+            beyond[e.team].append(e)
         for vlan in sorted({v for _, v in nodes}):
             groups[(vlan, e.ip.network)].append((e, [n for n in nodes if n[1] == vlan]))
+    for key, endpoints in sorted(beyond.items()):
+        team = ctx.teams[key]
+        yield ctx.cannot_tell(team, ctx.strays(key), f"which layer-2 island {_hosts(endpoints)} join{'s' if len(endpoints) == 1 else ''}",
+                              endpoints[0].path, tuple(sorted(e.name for e in endpoints)))
     for (vlan, net), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         uf = UnionFind()
         for _, nodes in members:
