@@ -257,8 +257,9 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     For every cluster with two or more hosts and every VLAN its VMs use (the switch VLAN their
     port groups' frames enter), there must be one layer-2 domain of that VLAN that every host
     of the cluster reaches through one of its cabled uplinks. A host that carries the VLAN
-    nowhere, or only into another domain, breaks it. VMs that tag their own VLANs (4095, vDS
-    trunks) make the rule report *unknown*: which VLANs they need is not in the design.
+    nowhere, or only into another domain, breaks it. A VM NIC on a 4095 or vDS trunk port group
+    uses the VLAN its guest tags (`guest_vlan`), or when it sends untagged on 4095 its uplinks'
+    native VLAN; one whose VLAN is still not known makes the rule report *unknown*.
 
     ## Why it matters
     A cluster is a vMotion, DRS and HA domain: a VM keeps its address when it moves (K3), so
@@ -299,11 +300,11 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                     key = ctx.team_key(h, nic.network)
                     if key is None:
                         continue
-                    pgv = ctx.pg_vlan(ctx.teams[key])
+                    pgv = ctx.port_vlan(key, nic.guest_vlan)  # a guest's own VLAN on VGT or a trunk (V3, V4)
                     if not pgv.single:
                         tagging.append(vm if i == 0 else f"{vm}:nic{i}")
                         continue
-                    for _, (_, v) in ctx.team_nodes(key):
+                    for v in {v for _, v in ctx.port_nodes(key, nic.guest_vlan)}:
                         vlans[v].append(vm)
         broken = []
         for v in sorted(vlans):
