@@ -109,9 +109,11 @@ def _guests_on_native(ctx: CheckContext, key: tuple[str, str], team: Team) -> It
                f"the switch sends VLAN {vlan} untagged and a guest's VLAN {vlan} interface only takes frames tagged "
                f"{vlan}, so nothing comes back to it (V3, V6, M7)")
         spare = _unused_vlan(ctx, ports)
+        guest_fix = ("leave guest_vlan out (the guest's untagged interface is in the native VLAN, V3)"
+                     if ctx.pg_vlan(team).kind == "vgt" else
+                     "tag another VLAN of the trunk range (a vDS VLAN trunk drops untagged frames, V4)")
         fix = fixes.combine(_switch_lines(ctx, ports, lambda p, spare=spare: [fixes.native_vlan(ctx.platform(p), spare)]),
-                            "or " + fixes.on_host(join(names), "leave guest_vlan out (the guest's untagged interface "
-                                                               "is in the native VLAN)"))
+                            "or " + fixes.on_host(join(names), guest_fix))
         yield Issue((obj, *names, *map(str, ports)), msg, fix, (*guests[0].path, "guest_vlan"))
 
 
