@@ -257,9 +257,12 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     For every cluster with two or more hosts and every VLAN its VMs use (the switch VLAN their
     port groups' frames enter), there must be one layer-2 domain of that VLAN that every host
     of the cluster reaches through one of its cabled uplinks. A host that carries the VLAN
-    nowhere, or only into another domain, breaks it. A VM NIC on a 4095 or vDS trunk port group
-    uses the VLAN its guest tags (`guest_vlan`), or when it sends untagged on 4095 its uplinks'
-    native VLAN; one whose VLAN is still not known makes the rule report *unknown*.
+    nowhere, or only into another domain, breaks it. VMs that tag their own VLANs (4095, vDS
+    trunks) make the rule report *unknown*: which VLANs they need is not in the design.
+
+    The VLAN a VM NIC on a 4095 or vDS trunk port group uses is the one its guest tags
+    (`guest_vlan`), or, when it sends untagged on 4095, its uplinks' native VLAN (V3); only a
+    NIC whose VLAN is still not known counts as tagging its own VLANs above.
 
     ## Why it matters
     A cluster is a vMotion, DRS and HA domain: a VM keeps its address when it moves (K3), so

@@ -176,11 +176,12 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     For every port group and each of its active and standby uplinks, the switch port the
     uplink reaches must take the port group's frames: a tagged VLAN must be allowed on a trunk
     and exist on the switch (an access port drops tagged frames); an untagged port group needs
-    an access VLAN or an allowed native VLAN that exists. On a guest-tagging port group (4095,
-    or a vDS VLAN trunk) each VLAN a guest tags (a VM NIC's `guest_vlan`) must be carried like
-    a tagged port group's, and a guest that sends untagged on 4095 needs the port's untagged
-    VLAN (V3); when no port on it says what it sends, a 4095 port group needs a trunk and a vDS
-    VLAN-trunk port group at least one of its VLANs carried tagged.
+    an access VLAN or an allowed native VLAN that exists. A guest-tagging (4095) port group
+    needs a trunk; a vDS VLAN-trunk port group needs at least one of its VLANs carried tagged.
+
+    Where the ports on a guest-tagging port group say what they send, it is judged by that
+    instead: each VLAN a guest tags (a VM NIC's `guest_vlan`) must be carried like a tagged
+    port group's, and a guest that sends untagged on 4095 needs the port's untagged VLAN (V3).
 
     ## Why it matters
     The switch drops the VLAN both ways while the link stays up, so link-status failover does
