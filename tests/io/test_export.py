@@ -9,7 +9,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import vinfra
-from _paths import OWN_EXAMPLES, SHARED_EXAMPLES, designs, shared_example
+from _paths import DATA, OWN_EXAMPLES, SHARED_EXAMPLES, designs, shared_example
 from vinfra.io.design import parse_text
 from vinfra.io.export import export, format_for, render, to_data, to_json, to_yaml
 
@@ -137,3 +137,17 @@ def test_export_writes_the_file(tmp_path: Path) -> None:
 def test_exported_yaml_parses_to_the_exported_data() -> None:
     inv = vinfra.load(shared_example("seed-complex-esx.yaml"))
     assert parse_text(to_yaml(inv), "x.yaml") == to_data(inv)
+
+
+def test_guest_vlans_are_exported_and_load_back() -> None:
+    """topology-v1 "VGT": a NIC's guest_vlan survives export (YAML and JSON), beside the NIC's network."""
+    inv = vinfra.load(DATA / "vgt.yaml")
+    data = to_data(inv)
+    assert data["vms"]["g10"]["nics"][0]["guest_vlan"] == 10
+    assert data["vms"]["d30"]["nics"][0] == {**data["vms"]["d30"]["nics"][0], "network": "dvs/dv-trunk", "guest_vlan": 30}
+    assert list(data["vms"]["g10"]["nics"][0])[:2] == ["network", "guest_vlan"]
+    assert data["vms"]["gu"]["nics"][0]["guest_vlan"] is None  # untagged: every default is written out
+    assert vinfra.load_text(to_yaml(inv), "export.yaml") == inv
+    assert vinfra.load_text(to_json(inv), "export.json") == inv
+    text = to_yaml(inv).replace("guest_vlan: 10", "guest_vlan: 20", 1)
+    assert vinfra.load_text(text, "edited.yaml") != inv

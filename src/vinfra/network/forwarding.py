@@ -30,7 +30,7 @@ the reverse-path check (F10) because their source MAC is local.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
@@ -128,8 +128,9 @@ class Forwarding:
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
         self._problems: dict[str, str | None] = {}
-        self._shapes: dict[tuple[str, str] | None, tuple] = {}
+        self._shapes: dict[tuple[str, str, int | None] | None, tuple] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
+        self._guest_teams: dict[tuple[str, str, int | None], TeamState] = {}
         #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
         self.apart = False
 
@@ -146,7 +147,15 @@ class Forwarding:
 
     # host views ---------------------------------------------------------------------------------------------
     def team(self, ep: Endpoint) -> TeamState | None:
-        return self.snap.team_states.get(ep.team_key)
+        """The port's team; for a guest that tags (VGT, V3, V4), with the port group as that port sees it."""
+        ts = self.snap.team_states.get(ep.team_key)
+        if ts is None or ep.guest_vlan is None:
+            return ts
+        key = ep.port_key
+        got = self._guest_teams.get(key)
+        if got is None:
+            got = self._guest_teams[key] = replace(ts, pg=ts.pg.for_guest(ep.guest_vlan))
+        return got
 
     def host_problem(self, ep: Endpoint) -> str | None:
         """Why a host port sends and takes nothing at all, or None."""
@@ -165,8 +174,12 @@ class Forwarding:
                 return f"{ep.vm} is powered {vm.power}"
             if not vm.nics[ep.nic or 0].connected:
                 return f"{ep.name} is not connected"
-        if self.team(ep) is None:
+        ts = self.team(ep)
+        if ts is None:
             return f"{ep.name}: port group {ep.network} has no team on {ep.device}"
+        dropped = ts.pg.untagged_dropped()
+        if dropped:
+            return f"{ep.name} sends untagged on port group {ep.network} ({ts.pg}): {dropped}"
         return None
 
     def sensitive(self, ep: Endpoint) -> bool:
@@ -200,7 +213,7 @@ class Forwarding:
         failover and, per uplink, what the switch port does (its logical switches, VLAN settings, which
         uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
         hosts cabled alike share a shape, so their views are worked out once."""
-        got = self._shapes.get(ep.team_key if self.host_problem(ep) is None else None)
+        got = self._shapes.get(ep.port_key if self.host_problem(ep) is None else None)
         if got is not None:
             return got
         if self.host_problem(ep) is not None:
@@ -222,7 +235,7 @@ class Forwarding:
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
                  team.uplinks, tuple(per))
-        self._shapes[ep.team_key] = shape
+        self._shapes[ep.port_key] = shape
         return shape
 
     def _receivers(self, host: str, end) -> tuple[str | None, ...]:
@@ -328,9 +341,9 @@ class Forwarding:
         v = up.vlans
         tag = pg.egress_tag()
         vlan = v.ingress(tag) if v is not None else None
-        if pg.vlan not in (None, 0, 4095) and v is not None and v.mode == "trunk" and pg.vlan == v.native_vlan:
-            return (f"{up.port} sends native VLAN {pg.vlan} untagged and port group {ts.team.portgroup} "
-                    f"(VLAN {pg.vlan}) takes only frames tagged {pg.vlan}: no inbound traffic (V6)")
+        if pg.vid not in (None, 0, 4095) and v is not None and v.mode == "trunk" and pg.vid == v.native_vlan:
+            return (f"{up.port} sends native VLAN {pg.vid} untagged and port group {ts.team.portgroup} "
+                    f"({pg}) takes only frames tagged {pg.vid}: no inbound traffic (V6)")
         if vlan is None or v is None:
             return f"{pg} of port group {ts.team.portgroup} is not carried by {up.port} (V8)"
         ok, etag = v.egress(vlan)
@@ -433,7 +446,7 @@ class Forwarding:
                         raise Unreachable(problem)
                 if tx.pg.local_key == ty.pg.local_key:
                     self._row(x.ep.device, f"{x} -> {y}: same vSwitch {tx.team.switch}, same VLAN: delivered inside the host",
-                              "F3", inp=str(x), out=str(y), vlan=tx.pg.vlan)
+                              "F3", inp=str(x), out=str(y), vlan=tx.pg.vid)
                     return
                 raise Unreachable(f"{x} and {y} share vSwitch {tx.team.switch} but not a VLAN; frames between them "
                                   f"that return from the wire carry a local source MAC and are dropped (F10)", "F10")
@@ -551,7 +564,7 @@ class Forwarding:
             rule = "T14" if ts.shotgun else {"port_id": "T1", "mac_hash": "T2", "ip_hash": "T3", "explicit": "T4",
                                              "load_based": "T5", "lag": "T6"}.get(policy, "T1")
             self._row(s.ep.device, f"{s} ({ts.pg}) sends on {u}: {policy}{' (shotgun)' if ts.shotgun else ''}",
-                      rule, frame=frame, inp=s.ep.name, out=u, vlan=ts.pg.vlan, tag=ts.pg.egress_tag())
+                      rule, frame=frame, inp=s.ep.name, out=u, vlan=ts.pg.vid, tag=ts.pg.egress_tag())
             first_in = str(self.snap.uplinks(s.ep.device, u).port)  # type: ignore[arg-type]
         else:
             first_in = f"{s.iface.ref} (SVI)" if s.iface.kind == "svi" else s.iface.ref
@@ -574,7 +587,7 @@ class Forwarding:
             ts = self.team(r.ep)
             assert ts is not None
             self._row(r.ep.device, f"delivered to {r} ({ts.pg}) on {ru}", "F9" if frame.bum else "V2", frame=frame,
-                      inp=ru, out=r.ep.name, vlan=ts.pg.vlan, tag=tag)
+                      inp=ru, out=r.ep.name, vlan=ts.pg.vid, tag=tag)
         else:
             self._row(r.router, f"received by {r}", "L3", frame=frame, inp=r.iface.name, vlan=node[1])
 

@@ -119,12 +119,12 @@ def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str,
     return active or tuple(standby)
 
 
-def portgroup_vlan(inv: Inventory, team: Team) -> PortGroupVlan:
+def portgroup_vlan(inv: Inventory, team: Team, settings: Settings) -> PortGroupVlan:
     if team.kind == "vds":
         pg = inv.dvswitches[team.switch].portgroups[team.portgroup]
         if not isinstance(pg.vlan, int) and pg.vlan.pvlan is not None:
             return PortGroupVlan(None, None, pg.vlan.pvlan)
-    return PortGroupVlan(team.vlan, team.trunk, None)
+    return PortGroupVlan(team.vlan, team.trunk, None, vgt_untagged=settings.vgt_passes_untagged)
 
 
 class TeamStates(Mapping[tuple[str, str], TeamState]):
@@ -159,7 +159,7 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
 
 def team_state(snap: Snapshot, team: Team) -> TeamState:
     inv = snap.inventory
-    pg = portgroup_vlan(inv, team)
+    pg = portgroup_vlan(inv, team, snap.settings)
     det = detect(snap, team, pg)
     lag_hash = None
     if team.kind == "vds" and team.lag:

@@ -276,6 +276,10 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     trunks) make the rule report *unknown*: which VLANs they need is not in the design; so
     does a host that carries a VLAN to no switch while its uplinks are cabled to other hosts.
 
+    The VLAN a VM NIC on a 4095 or vDS trunk port group uses is the one its guest tags
+    (`guest_vlan`), or, when it sends untagged on 4095, its uplinks' native VLAN (V3); only a
+    NIC whose VLAN is still not known counts as tagging its own VLANs above.
+
     ## Why it matters
     A cluster is a vMotion, DRS and HA domain: a VM keeps its address when it moves (K3), so
     every host must reach the same layer-2 network for every VM VLAN (P6). A cluster spread over
@@ -317,11 +321,11 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                     key = ctx.team_key(h, nic.network)
                     if key is None:
                         continue
-                    pgv = ctx.pg_vlan(ctx.teams[key])
+                    pgv = ctx.port_vlan(key, nic.guest_vlan)  # a guest's own VLAN on VGT or a trunk (V3, V4)
                     if not pgv.single:
                         tagging.append(vm if i == 0 else f"{vm}:nic{i}")
                         continue
-                    for _, (_, v) in ctx.team_nodes(key):
+                    for v in {v for _, v in ctx.port_nodes(key, nic.guest_vlan)}:
                         vlans[v].append(vm)
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
