@@ -57,7 +57,7 @@ class Reach:
         view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
         if not e.on_host:
             sig: tuple = ("router", e.name)
-        elif view is None:
+        elif view is None or (e.ip is not None and int(e.ip.ip) in self._shared):
             sig = ("own", e.name)
         else:
             got_view = self._views.get(view)
@@ -66,17 +66,63 @@ class Reach:
                 probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
                 got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
                                                 fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
-            sig = ("host", e.ip.network if e.ip else None, e.gateway, got_view)
+            sig = ("host", e.ip.network if e.ip else None, e.gateway, got_view, *self._address_sig(e))
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig
 
+    def _address_sig(self, e: Endpoint) -> tuple:
+        """What decides a host port's paths besides its subnet, gateway and views: every known prefix holding its
+        address (routed subnets, so that routers' longest-prefix matches agree, and host subnets, so that
+        whether it is inside another class's subnet agrees); its address when some port uses that address as
+        gateway; and its host when that host has a port that others meet as a third party (a gateway, or a
+        duplicate address), since a leg to a port of one's own host is decided inside it (F3, F10)."""
+        if e.ip is None:
+            return (None, None, e.device if e.device in self._addressing[3] else None)
+        ip = int(e.ip.ip)
+        nets = self._addressing[0]
+        held = tuple(net for n in self._addressing[1] if (net := (n, ip >> (32 - n))) in nets)
+        return (held, ip if ip in self._addressing[2] else None, e.device if e.device in self._addressing[3] else None)
+
+    @cached_property
+    def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
+        """(every routed and host subnet as (length, bits), their lengths longest first, the gateways of host
+        ports, the hosts with a port whose address is a gateway or shared), from the design."""
+        inv = self.snap.inventory
+        nets = set(self.snap.l3.decls.by_net)
+        gateways: set[int] = set()
+        ports: list[tuple[str, int]] = []
+        for hname, h in inv.hosts.items():
+            for vmk in h.vmkernel.values():
+                if vmk.ip is not None:
+                    ports.append((hname, int(vmk.ip.ip)))
+                    net = vmk.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if vmk.gateway is not None:
+                    gateways.add(int(vmk.gateway))
+        for vm in inv.vms.values():
+            for nic in vm.nics:
+                if nic.ip is not None:
+                    ports.append((vm.host, int(nic.ip.ip)))
+                    net = nic.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if nic.gateway is not None:
+                    gateways.add(int(nic.gateway))
+        shared = self._shared
+        special = {h for h, ip in ports if ip in gateways or ip in shared}
+        return nets, sorted({n for n, _ in nets}, reverse=True), gateways, special
+
+    @cached_property
+    def _shared(self) -> set[int]:
+        """Addresses held by more than one endpoint (topology-v1 "Duplicate addresses")."""
+        return set(self.snap.inventory.addresses()["more"])
+
     def _eval(self, a: Endpoint, b: Endpoint, apart: bool) -> bool:
-        self.fw.apart = apart
+        self.fw.apart = frozenset((a.name, b.name)) if apart else frozenset()
         try:
             return self.fw.ping(a, b).ok
         finally:
-            self.fw.apart = False
+            self.fw.apart = frozenset()
 
     def class_reaches(self, x: tuple, y: tuple) -> bool | None:
         """Whether every member of class ``x`` reaches every member of ``y`` on another host (None: a
@@ -196,17 +242,13 @@ class Reach:
         fw = self.fw
         ta, tb = fw.team(a), fw.team(b)
         if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
-                and fw.host_problem(a) is None and fw.host_problem(b) is None and not self._conflicts):
+                and fw.host_problem(a) is None and fw.host_problem(b) is None
+                and (a.ip is None or int(a.ip.ip) not in self._shared) and (b.ip is None or int(b.ip.ip) not in self._shared)):
             ia = self._addr(a) if a.ip is not None else None
             ib = self._addr(b) if b.ip is not None else None
             if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
                 return ta.pg.local_key == tb.pg.local_key
         return self.pair(a, b) and self.pair(b, a)
-
-    @cached_property
-    def _conflicts(self) -> bool:
-        """Whether two endpoints share an address (then the walk decides who answers)."""
-        return any(len(v) > 1 for v in self.snap.endpoints.by_ip.values())
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:
@@ -296,7 +338,7 @@ class Bulk:
 
     def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
         self.reach = reach
-        self.fw = fw = reach.fw
+        self.fw = reach.fw
         self.snap = snap = reach.snap
         self.sigs = sigs
         self.index: dict[tuple, int] = {s: k for k, s in enumerate(sigs)}
@@ -304,28 +346,26 @@ class Bulk:
         self.row: list[int] = [0] * n  # bit y of row[x]: class x reaches class y
         reps = [reach._members[s][0] for s in sigs]
         self.reps = reps
-        conflict = any(len(v) > 1 for v in snap.endpoints.by_ip.values())
-        regular = [not conflict and s[0] != "own" and e.ip is not None for s, e in zip(sigs, reps, strict=True)]
+        shared = reach._shared
+        # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
+        regular = [s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
+                   for s, e in zip(sigs, reps, strict=True)]
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
         self._last: dict[tuple[str, int, bool], bool] = {}
         self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
-        self._first_rep: dict[tuple[int, bool], str | bool | None] = {}
+        self._first_rep: dict[tuple[int, str | None], str | bool | None] = {}
         self._hops: dict[tuple[str, object], tuple] = {}
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
         self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
-        fw.apart = True
-        try:
-            src = [self._source(k) if regular[k] else False for k in range(n)]
-            for k in range(n):
-                if src[k] is False:
-                    regular[k] = False
-            self._combine(src, regular)
-        finally:
-            fw.apart = False
+        src = [self._source(k) if regular[k] else False for k in range(n)]
+        for k in range(n):
+            if src[k] is False:
+                regular[k] = False
+        self._combine(src, regular)
         # what the pieces do not cover: walked whole
         walked = [k for k in range(n) if not regular[k]]
         pairs: set[tuple[int, int]] = set()
@@ -437,10 +477,10 @@ class Bulk:
         if ok is None:
             e = self.reps[k]
             ip = self.ips[k]
-            learned: set[tuple[str, IPv4Address]] = set() if arp else {(egress.key, ip)}
+            learned: set[tuple[str, str]] = set() if arp else {(egress.key, e.name)}
             try:
                 y = self.fw.next_agent(egress, ip, NO_IP, ip, learned)
-                ok = isinstance(y, HostAgent) and y.ep.name == e.name
+                ok = self.fw.is_endpoint(y, e)
             except Unreachable:
                 ok = False
             self._last[key] = ok
@@ -483,11 +523,11 @@ class Bulk:
             return False, None, count
         return True, taker, count
 
-    def _reply_start(self, k: int, skip_arp: bool) -> str | bool | None:
+    def _reply_start(self, k: int, teacher: str | None) -> str | bool | None:
         """The router where host class ``k``'s reply to another subnet starts routing (None: it never gets
-        there; False: the pieces do not apply).  ``skip_arp``: its gateway is the address that just
-        delivered to it, learned then."""
-        key = (k, skip_arp)
+        there; False: the pieces do not apply).  ``teacher``: the key of the agent that just delivered to it
+        when that is its gateway (learned then: no ARP)."""
+        key = (k, teacher)
         got = self._first_rep.get(key)
         if got is None:
             e = self.reps[k]
@@ -495,7 +535,7 @@ class Bulk:
                 got = None
             else:
                 x = HostAgent(e)
-                learned = {(x.key, e.gateway)} if skip_arp else set()
+                learned = {(x.key, teacher)} if teacher is not None else set()
                 try:
                     y = self.fw.next_agent(x, e.gateway, x.ip, NO_IP, learned)
                     got = y.router if isinstance(y, RouterAgent) else False
@@ -585,7 +625,7 @@ class Bulk:
                 if egress is None or not self._last_leg(egress, y, True):
                     continue
                 count = len(path)
-                q = self._reply_start(y, egress.ip == gateways[y])
+                q = self._reply_start(y, egress.key if egress.ip == gateways[y] else None)
                 if q is False:
                     regular[y] = False  # its gateway is a host: walked whole
                     continue
