@@ -212,14 +212,103 @@ class Reach:
                 if e.on_host:
                     target[4].setdefault(e.device, []).append(e)
         ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
-        out: list[dict[str, Any]] = []
-        for k, g in enumerate(ordered):
-            common = -1  # the classes every x of g reaches
-            for x in g[0]:
-                common &= bulk.row[bit[x]]
-            reaches = [j + 1 for j, h in enumerate(ordered) if j != k and common & h[3][0] == h[3][0]]
-            out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]), "reaches": reaches})
-        return out
+        reaches = self._reaches_lists([[e for _, e in g[1]] for g in ordered], bulk)
+        return [{"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]),
+                 "reaches": [j + 1 for j in reaches[k]]} for k, g in enumerate(ordered)]
+
+    def _reaches_lists(self, groups: list[list[Endpoint]], bulk: Bulk) -> list[list[int]]:
+        """For each group, the groups it reaches, exactly: group A *reaches* group B when every member of A
+        reaches every member of B (:meth:`pair`, the verdict of ``trace``).
+
+        A pair of ports of signature classes x and y is answered by bit y of row x (pairs on different hosts,
+        and pairs on one host whose ping never goes straight from one to the other), except (1) ports with a
+        class of their own, paired one by one; (2) pairs of ports of one host that talk directly, decided by
+        the vSwitch (F3, F10), paired one by one; so bit y of row x is not asked when (3) every pair of the two
+        groups' ports of x and y is of the second kind."""
+        bit, row = bulk.index, bulk.row
+        n = len(groups)
+        sig = self.signature
+        pieces: list[dict[tuple, list[Endpoint]]] = []  # per group: its ports by signature class
+        nmask = [0] * n  # the group's classes, ports with a class of their own left out
+        common = [-1] * n  # what every such class of the group reaches
+        owns: list[list[Endpoint]] = []
+        for k, members in enumerate(groups):
+            by: dict[tuple, list[Endpoint]] = {}
+            mine: list[Endpoint] = []
+            for e in members:
+                x = sig(e)
+                if x[0] == "own":
+                    mine.append(e)
+                else:
+                    by.setdefault(x, []).append(e)
+            for x in by:
+                nmask[k] |= 1 << bit[x]
+                common[k] &= row[bit[x]]
+            pieces.append(by)
+            owns.append(mine)
+        reach: list[set[int]] = [{j for j in range(n) if j != k and common[k] & nmask[j] == nmask[j]} for k in range(n)]
+        # (2) and (3): ports of one host, group by group
+        bad: set[tuple[int, int]] = set()
+        vacuous: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        on_host: dict[str, list[tuple[int, Endpoint]]] = {}
+        single: dict[str, list[tuple[int, tuple]]] = {}  # host -> pieces all of whose ports are on it
+        for k, by in enumerate(pieces):
+            for x, es in by.items():
+                devices = {e.device for e in es if e.on_host}
+                for e in es:
+                    if e.on_host:
+                        on_host.setdefault(e.device, []).append((k, e))
+                if len(devices) == 1 and all(e.on_host for e in es):
+                    single.setdefault(es[0].device, []).append((k, x))
+        for ports in on_host.values():
+            for i, (ka, a) in enumerate(ports):
+                for kb, b in ports[i + 1:]:
+                    if ka != kb and self._direct(a, b):
+                        ab, ba = self._local_pair(a, b)
+                        if not ab:
+                            bad.add((ka, kb))
+                        if not ba:
+                            bad.add((kb, ka))
+        for ps in single.values():
+            for ka, x in ps:
+                for kb, y in ps:
+                    if ka != kb and not row[bit[x]] >> bit[y] & 1 and all(
+                            self._direct(a, b) for a in pieces[ka][x] for b in pieces[kb][y]):
+                        vacuous.setdefault((ka, kb), set()).add((bit[x], bit[y]))
+        for (k, j), exempt in vacuous.items():
+            if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
+                                         for bx in _bits(nmask[k]) for by_ in _bits(nmask[j])):
+                reach[k].add(j)
+        # (1) ports with a class of their own
+        for k in range(n):
+            for j in list(reach[k]):
+                if (k, j) in bad or ((owns[k] or owns[j]) and not self._own_pairs_ok(groups[k], owns[k], groups[j], owns[j])):
+                    reach[k].discard(j)
+        return [sorted(r) for r in reach]
+
+    def _local_pair(self, a: Endpoint, b: Endpoint) -> tuple[bool, bool]:
+        """``(pair(a, b), pair(b, a))`` for two ports of one host."""
+        both = self._both_ways_local(a, b)
+        if both is not None:
+            return both, both
+        return self.pair(a, b), self.pair(b, a)
+
+    def _own_pairs_ok(self, xs: list[Endpoint], xs_own: list[Endpoint], ys: list[Endpoint], ys_own: list[Endpoint]) -> bool:
+        """Whether every port of ``xs`` reaches every port of ``ys`` where one of the two has a class of its own
+        (a row bit of such a class speaks for every member of the other class: when set, no walk is needed)."""
+        bulk = self._bulk
+        for a in xs_own:
+            for b in ys:
+                if not (bulk is not None and bulk.get(self.signature(a), self.signature(b))) and not self.pair(a, b):
+                    return False
+        skip = {a.name for a in xs_own}  # already paired above
+        for b in ys_own:
+            for a in xs:
+                if a.name in skip:
+                    continue
+                if not (bulk is not None and bulk.get(self.signature(a), self.signature(b))) and not self.pair(a, b):
+                    return False
+        return True
 
     def _one_host_ok(self, members: list[tuple[str, Endpoint]]) -> bool:
         """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
@@ -237,8 +326,15 @@ class Reach:
         return True
 
     def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
-        """``pair(a, b) and pair(b, a)`` for two ports of one host; decided without a walk when every leg between
-        them stays inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10)."""
+        """``pair(a, b) and pair(b, a)`` for two ports of one host (see :meth:`_both_ways_local`)."""
+        local = self._both_ways_local(a, b)
+        if local is not None:
+            return local
+        return self.pair(a, b) and self.pair(b, a)
+
+    def _both_ways_local(self, a: Endpoint, b: Endpoint) -> bool | None:
+        """``pair(a, b)``, equal to ``pair(b, a)``, for two ports of one host when every leg between them stays
+        inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10); None otherwise."""
         fw = self.fw
         ta, tb = fw.team(a), fw.team(b)
         if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
@@ -248,7 +344,7 @@ class Reach:
             ib = self._addr(b) if b.ip is not None else None
             if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
                 return ta.pg.local_key == tb.pg.local_key
-        return self.pair(a, b) and self.pair(b, a)
+        return None
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:
