@@ -57,7 +57,7 @@ class Reach:
         view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
         if not e.on_host:
             sig: tuple = ("router", e.name)
-        elif view is None or (e.ip is not None and int(e.ip.ip) in self._shared):
+        elif view is None or (e.ip is not None and int(e.ip) in self._shared):
             sig = ("own", e.name)
         else:
             got_view = self._views.get(view)
@@ -77,12 +77,13 @@ class Reach:
         whether it is inside another class's subnet agrees); its address when some port uses that address as
         gateway; and its host when that host has a port that others meet as a third party (a gateway, or a
         duplicate address), since a leg to a port of one's own host is decided inside it (F3, F10)."""
+        nets, lengths, gateways, special = self._addressing
+        device = e.device if e.device in special else None
         if e.ip is None:
-            return (None, None, e.device if e.device in self._addressing[3] else None)
-        ip = int(e.ip.ip)
-        nets = self._addressing[0]
-        held = tuple(net for n in self._addressing[1] if (net := (n, ip >> (32 - n))) in nets)
-        return (held, ip if ip in self._addressing[2] else None, e.device if e.device in self._addressing[3] else None)
+            return (None, None, device)
+        ip = int(e.ip)  # an IPv4Interface is its address
+        held = tuple(net for n in lengths if (net := (n, ip >> (32 - n))) in nets)
+        return (held, ip if ip in gateways else None, device)
 
     @cached_property
     def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
@@ -260,15 +261,6 @@ class Reach:
                         on_host.setdefault(e.device, []).append((k, e))
                 if len(devices) == 1 and all(e.on_host for e in es):
                     single.setdefault(es[0].device, []).append((k, x))
-        for ports in on_host.values():
-            for i, (ka, a) in enumerate(ports):
-                for kb, b in ports[i + 1:]:
-                    if ka != kb and self._direct(a, b):
-                        ab, ba = self._local_pair(a, b)
-                        if not ab:
-                            bad.add((ka, kb))
-                        if not ba:
-                            bad.add((kb, ka))
         for ps in single.values():
             for ka, x in ps:
                 for kb, y in ps:
@@ -279,6 +271,16 @@ class Reach:
             if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
                                          for bx in _bits(nmask[k]) for by_ in _bits(nmask[j])):
                 reach[k].add(j)
+        for ports in on_host.values():
+            for i, (ka, a) in enumerate(ports):
+                for kb, b in ports[i + 1:]:
+                    # only a claim can be wrong: a pair neither of whose groups reaches the other is left alone
+                    if ka != kb and (kb in reach[ka] or ka in reach[kb]) and self._direct(a, b):
+                        ab, ba = self._local_pair(a, b)
+                        if not ab:
+                            bad.add((ka, kb))
+                        if not ba:
+                            bad.add((kb, ka))
         # (1) ports with a class of their own
         for k in range(n):
             for j in list(reach[k]):
