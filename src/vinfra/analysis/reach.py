@@ -1,23 +1,32 @@
 """``reach``: who can ping whom, for every pair of endpoints, without tracing every pair.
 
-How it scales.  Every endpoint gets a *signature*: its subnet and gateway, and, as components of
-the active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
+How it scales.  Every endpoint gets a *signature*: its subnet and gateway; as components of the
+active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
 (:meth:`Forwarding.sends` / :meth:`Forwarding.takes`, worked out once per *team shape*: hosts cabled
-alike share them).  Two endpoints with one signature answer alike toward every other endpoint of a
-different host.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
-port-channel facing a non-hashing team: M1, M2, M4) form classes of their own; IP hash over one
-properly formed channel does not (every flow enters the same logical port).  The class-to-class
-matrix is then built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the
-walk that ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit
-sets; pairs within a subnet, flow-sensitive classes and designs with duplicate addresses by walking
-one representative pair.  Pairs of ports on one host are judged by the vSwitch (F3, F10).
+alike share them); and what decides paths toward its address: every routed or host subnet holding it
+(so every router's longest-prefix match, topology-v1 "Routing lookups", and whether it lies in another
+port's subnet agree for the whole class), whether some port uses it as gateway, and its host when that
+host holds such a third party.  Two endpoints with one signature answer alike toward every other
+endpoint of a different host.  Endpoints whose uplink depends on the frame (IP hash over ports that
+lead apart, a port-channel facing a non-hashing team: M1, M2, M4) and endpoints whose address another
+endpoint holds (topology-v1 "Duplicate addresses") form classes of their own; IP hash over one properly
+formed channel does not (every flow enters the same logical port).  The class-to-class matrix is then
+built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the walk that
+``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit sets; pairs
+within a subnet and classes of their own by walking one representative pair, or every pair.  Pairs of
+ports on one host that talk directly are judged by the vSwitch (F3, F10).  Duplicate addresses are
+decided by the walk's own :meth:`Forwarding.next_agent` in every case.
 
 What it answers.  *Classes*: groups of endpoints that all reach each other (a signature class that
-reaches itself, else its ports that share one vSwitch and VLAN on one host), with the classes each one
-reaches.  *Pairs* ``{src, dst, reachable, reason}`` (reason None when reachable; names exactly as
+reaches itself, else its ports that share one vSwitch and VLAN on one host), each with the list of
+classes it *reaches*: class A reaches class B when every member of A reaches every member of B, that is
+when a ping from each member of A to each member of B succeeds and its reply returns, exactly as
+``trace`` walks it (ports of one host included).  Where A reaches only some members of B, B is not in
+A's list.  *Pairs* ``{src, dst, reachable, reason}`` (reason None when reachable; names exactly as
 asked) are listed when ``--from``/``--to`` restrict the question or when there are at most
 :data:`MAX_LISTED_PAIRS` of them; for a larger unrestricted design only the classes are given (40,000
-endpoints are 1.6 billion pairs).  Reasons for unreachable pairs come from ``trace``.
+endpoints are 1.6 billion pairs), and the ``reaches`` lists are then the whole answer.  Reasons for
+unreachable pairs come from ``trace``.
 """
 
 from __future__ import annotations
@@ -430,8 +439,8 @@ class Bulk:
 
     Pairs where that does not hold are walked whole by :meth:`Reach.class_reaches`: classes whose uplink
     depends on the flow or that have no address, pairs where one end is in the other's subnet (F3, F9 and
-    the ARP learned on the way in decide those), a host whose gateway is a host, and every pair when two
-    endpoints share an address.
+    the ARP learned on the way in decide those), a host whose gateway is a host, and router endpoints whose
+    address another endpoint holds (the walk decides which port takes the packet).
     """
 
     def __init__(self, reach: Reach, sigs: list[tuple]) -> None:

@@ -26,6 +26,17 @@ state of MAC learning).  At a host port the switch sends the frame with the egre
 tag (V2, V6), and only on the uplink F9 allows.  Two ports of one vSwitch with the same VLAN talk
 inside the host (F3); frames from one of them that come back from the wire to the other are dropped by
 the reverse-path check (F10) because their source MAC is local.
+
+**Routing** is by longest-prefix match over each router's connected and learned routes
+(:meth:`vinfra.network.l3.L3.route`, topology-v1 "Routing lookups").
+
+**Duplicate addresses** (topology-v1 "Duplicate addresses"), decided in :meth:`Forwarding.next_agent`
+and :meth:`Forwarding.ping` for ``trace`` and ``reach`` alike: a port never reaches its own address
+through the network (a ping to another port with the sender's address, a next hop that is the sender's
+own address); when the sender must ARP for a next hop and ports with different MACs complete that ARP
+exchange, whichever answers first is a race and the ping is unreachable ("duplicate address"); and a
+ping is answered only by the destination port itself, not by another port holding its address.
+A MAC learned from the peer's own ARP request earlier in the ping is used without asking (no race).
 """
 
 from __future__ import annotations
