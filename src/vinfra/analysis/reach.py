@@ -439,8 +439,9 @@ class Bulk:
 
     Pairs where that does not hold are walked whole by :meth:`Reach.class_reaches`: classes whose uplink
     depends on the flow or that have no address, pairs where one end is in the other's subnet (F3, F9 and
-    the ARP learned on the way in decide those), a host whose gateway is a host, and router endpoints whose
-    address another endpoint holds (the walk decides which port takes the packet).
+    the ARP learned on the way in decide those), a host whose gateway is a host, router endpoints whose
+    address another endpoint holds (the walk decides which port takes the packet), and every pair when a
+    routing router's interface address is held by another port too (the race for a next hop then depends on what the ping learned).
     """
 
     def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
@@ -454,8 +455,14 @@ class Bulk:
         reps = [reach._members[s][0] for s in sigs]
         self.reps = reps
         shared = reach._shared
+        decls = snap.l3.decls
+        # a routing neighbour's address that another port holds: which one a router's ARP reaches is a race
+        # unless the router learned it from the neighbour's own request earlier in the ping, a state the
+        # pieces do not carry: every pair is walked whole
+        hop_shared = bool(shared) and any(int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
+                                          for (sname, _), iface in decls.ports.items())
         # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
-        regular = [s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
+        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
                    for s, e in zip(sigs, reps, strict=True)]
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
