@@ -145,3 +145,21 @@ def test_class_reaches_lists_count_pairs_on_one_host() -> None:
     answer = _check(snap, expected)
     assert _reaches(answer) == {"p": {"q"}, "q": {"p"}, "r": set()}
     _assert_classes_match_pairs(snap, answer)
+
+
+def test_an_interface_owning_its_fhrp_address_is_no_duplicate() -> None:
+    """A VRRP address owner (the SVI's own address is the group's VIP) answers ARP as the group: one answerer,
+    no race, and the VMs using it as gateway reach the other subnet."""
+    pgs = {"PG10": {"vlan": 10}, "PG20": {"vlan": 20}}
+    design = {
+        "switches": {"sw": {"vlans": [1, 10, 20], "interfaces": {
+            "Gi1/0/1": edge_trunk("10,20"),
+            "Vlan10": {"ip": "10.0.10.1/24", "fhrp": {"protocol": "vrrp", "group": 10, "vip": "10.0.10.1", "priority": 255}},
+            "Vlan20": {"ip": "10.0.20.1/24"}}}},
+        "hosts": {"esx1": host(["vmnic0"], pgs)},
+        "vms": {"a": vm("esx1", "PG10", "10.0.10.10/24", "10.0.10.1"), "b": vm("esx1", "PG20", "10.0.20.10/24", "10.0.20.1")},
+        "links": [["esx1:vmnic0", "sw:Gi1/0/1"]],
+    }
+    snap = snapshot(design)
+    answer = _check(snap, {("a", "b"): True, ("b", "a"): True, ("a", "10.0.10.1"): True, ("b", "sw:Vlan10"): True})
+    _assert_classes_match_pairs(snap, answer)

@@ -125,7 +125,18 @@ class Reach:
     @cached_property
     def _shared(self) -> set[int]:
         """Addresses held by more than one endpoint (topology-v1 "Duplicate addresses")."""
-        return set(self.snap.inventory.addresses()["more"])
+        inv = self.snap.inventory
+        out: set[int] = set()
+        for addr, names in inv.addresses()["more"].items():
+            ports = [n for n in names if n != str(IPv4Address(addr))]
+            if len(ports) == 1 and len(names) == 2:  # an interface that owns its own FHRP address is one answerer
+                sname, _, iname = ports[0].partition(":")
+                sw = inv.switches.get(sname)
+                iface = sw.interfaces.get(iname) if sw is not None else None
+                if iface is not None and iface.fhrp is not None and int(iface.fhrp.vip) == addr:
+                    continue
+            out.add(addr)
+        return out
 
     def _eval(self, a: Endpoint, b: Endpoint, apart: bool) -> bool:
         self.fw.apart = frozenset((a.name, b.name)) if apart else frozenset()

@@ -753,6 +753,8 @@ class Forwarding:
         if not candidates:
             raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
         if len(candidates) > 1:
+            # one agent per key: an interface whose own address is its FHRP group's VIP (a VRRP address owner)
+            # answers once, not as a duplicate of itself
             seen: set[str] = set()
             candidates = [c for c in candidates if not (c.key in seen or seen.add(c.key))]  # type: ignore[func-returns-value]
             for y in candidates:
