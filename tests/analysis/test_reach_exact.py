@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _build import edge_trunk, host, ping, snapshot, vm
+from _build import edge_trunk, host, ping, snapshot, trunk, vm
 from vinfra.analysis.reach import reach
 from vinfra.network import Snapshot
 
@@ -162,4 +162,24 @@ def test_an_interface_owning_its_fhrp_address_is_no_duplicate() -> None:
     }
     snap = snapshot(design)
     answer = _check(snap, {("a", "b"): True, ("b", "a"): True, ("a", "10.0.10.1"): True, ("b", "sw:Vlan10"): True})
+    _assert_classes_match_pairs(snap, answer)
+
+
+def test_an_interface_whose_address_another_router_routes_for_is_a_duplicate() -> None:
+    """r0's SVI has the group's VIP as its own address, but r1 (higher priority) is active for that VIP and takes
+    packets for it: r0's SVI is a duplicate of the VIP, and r1 never reaches r0:Vlan10."""
+    design = {
+        "switches": {
+            "r0": {"vlans": [1, 10], "interfaces": {
+                "Gi1/0/1": trunk("10"), "Gi1/0/2": edge_trunk("10"),
+                "Vlan10": {"ip": "10.0.10.1/24", "fhrp": {"group": 10, "vip": "10.0.10.1", "priority": 100}}}},
+            "r1": {"vlans": [1, 10], "interfaces": {
+                "Gi1/0/1": trunk("10"),
+                "Vlan10": {"ip": "10.0.10.12/24", "fhrp": {"group": 10, "vip": "10.0.10.1", "priority": 110}}}}},
+        "hosts": {"esx1": host(["vmnic0"], {"PG10": {"vlan": 10}})},
+        "vms": {"a": vm("esx1", "PG10", "10.0.10.20/24", "10.0.10.1")},
+        "links": [["r0:Gi1/0/1", "r1:Gi1/0/1"], ["esx1:vmnic0", "r0:Gi1/0/2"]],
+    }
+    snap = snapshot(design)
+    answer = _check(snap, {("r1:Vlan10", "r0:Vlan10"): False, ("a", "r1:Vlan10"): True}, reason="duplicate address")
     _assert_classes_match_pairs(snap, answer)

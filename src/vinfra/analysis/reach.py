@@ -129,11 +129,14 @@ class Reach:
         out: set[int] = set()
         for addr, names in inv.addresses()["more"].items():
             ports = [n for n in names if n != str(IPv4Address(addr))]
-            if len(ports) == 1 and len(names) == 2:  # an interface that owns its own FHRP address is one answerer
+            if len(ports) == 1 and len(names) == 2:
+                # an interface whose own address is its FHRP group's VIP is one answerer while no other router
+                # routes for that VIP here (it is the active one, or the group is down)
                 sname, _, iname = ports[0].partition(":")
                 sw = inv.switches.get(sname)
                 iface = sw.interfaces.get(iname) if sw is not None else None
-                if iface is not None and iface.fhrp is not None and int(iface.fhrp.vip) == addr:
+                if (iface is not None and iface.fhrp is not None and int(iface.fhrp.vip) == addr
+                        and all(o.ref == ports[0] for o in self.snap.l3.owners_of(IPv4Address(addr)))):
                     continue
             out.add(addr)
         return out
