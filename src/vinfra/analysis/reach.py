@@ -455,7 +455,8 @@ class Bulk:
     depends on the flow or that have no address, pairs where one end is in the other's subnet (F3, F9 and
     the ARP learned on the way in decide those), a host whose gateway is a host, router endpoints whose
     address another endpoint holds (the walk decides which port takes the packet), and every pair when a
-    routing router's interface address is held by another port too (the race for a next hop then depends on what the ping learned).
+    routing router's interface address is held by another port too (the race for that next hop then
+    depends on what the ping learned on its way in).
     """
 
     def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
