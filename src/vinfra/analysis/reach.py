@@ -307,7 +307,8 @@ class Reach:
         # (1) ports with a class of their own
         for k in range(n):
             for j in list(reach[k]):
-                if (k, j) in bad or ((owns[k] or owns[j]) and not self._own_pairs_ok(groups[k], owns[k], groups[j], owns[j])):
+                if (k, j) in bad or ((owns[k] or owns[j])
+                                     and not self._own_pairs_ok(groups[k], owns[k], groups[j], owns[j])):
                     reach[k].discard(j)
         return [sorted(r) for r in reach]
 
@@ -318,7 +319,8 @@ class Reach:
             return both, both
         return self.pair(a, b), self.pair(b, a)
 
-    def _own_pairs_ok(self, xs: list[Endpoint], xs_own: list[Endpoint], ys: list[Endpoint], ys_own: list[Endpoint]) -> bool:
+    def _own_pairs_ok(self, xs: list[Endpoint], xs_own: list[Endpoint], ys: list[Endpoint],
+                      ys_own: list[Endpoint]) -> bool:
         """Whether every port of ``xs`` reaches every port of ``ys`` where one of the two has a class of its own
         (a row bit of such a class speaks for every member of the other class: when set, no walk is needed)."""
         bulk = self._bulk
@@ -364,7 +366,8 @@ class Reach:
         ta, tb = fw.team(a), fw.team(b)
         if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
                 and fw.host_problem(a) is None and fw.host_problem(b) is None
-                and (a.ip is None or int(a.ip.ip) not in self._shared) and (b.ip is None or int(b.ip.ip) not in self._shared)):
+                and (a.ip is None or int(a.ip) not in self._shared)
+                and (b.ip is None or int(b.ip) not in self._shared)):
             ia = self._addr(a) if a.ip is not None else None
             ib = self._addr(b) if b.ip is not None else None
             if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
@@ -474,8 +477,9 @@ class Bulk:
         # a routing neighbour's address that another port holds: which one a router's ARP reaches is a race
         # unless the router learned it from the neighbour's own request earlier in the ping, a state the
         # pieces do not carry: every pair is walked whole
-        hop_shared = bool(shared) and any(int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
-                                          for (sname, _), iface in decls.ports.items())
+        hop_shared = bool(shared) and any(
+            int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
+            for (sname, _), iface in decls.ports.items())
         # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
         regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
                    for s, e in zip(sigs, reps, strict=True)]
