@@ -791,6 +791,8 @@ class Forwarding:
         macs = {y.mac for y in answering}
         if len(macs) > 1:
             who = ", ".join(f"{y} ({y.mac})" for y in answering)
+            device = x.ep.device if isinstance(x, HostAgent) else x.router
+            self._row(device, f"ARP who-has {nh} tell {x.ip}: answered by {who}", None, inp=str(x))
             raise Unreachable(f"duplicate address: ARP for {nh} from {x} is answered by {who}; which answers first is "
                               "a race")
 
