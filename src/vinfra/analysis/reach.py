@@ -308,7 +308,7 @@ class Reach:
         for k in range(n):
             for j in list(reach[k]):
                 if (k, j) in bad or ((owns[k] or owns[j])
-                                     and not self._own_pairs_ok(groups[k], owns[k], groups[j], owns[j])):
+                                     and not self._own_pairs_ok(bulk, (pieces[k], owns[k]), (pieces[j], owns[j]))):
                     reach[k].discard(j)
         return [sorted(r) for r in reach]
 
@@ -319,21 +319,25 @@ class Reach:
             return both, both
         return self.pair(a, b), self.pair(b, a)
 
-    def _own_pairs_ok(self, xs: list[Endpoint], xs_own: list[Endpoint], ys: list[Endpoint],
-                      ys_own: list[Endpoint]) -> bool:
-        """Whether every port of ``xs`` reaches every port of ``ys`` where one of the two has a class of its own
-        (a row bit of such a class speaks for every member of the other class: when set, no walk is needed)."""
-        bulk = self._bulk
-        for a in xs_own:
-            for b in ys:
-                if not (bulk is not None and bulk.get(self.signature(a), self.signature(b))) and not self.pair(a, b):
+    def _own_pairs_ok(self, bulk: Bulk, xs: tuple[dict[tuple, list[Endpoint]], list[Endpoint]],
+                      ys: tuple[dict[tuple, list[Endpoint]], list[Endpoint]]) -> bool:
+        """Whether every port of group ``xs`` reaches every port of group ``ys`` (each as its ports by signature
+        class, and its ports with a class of their own) where one of the two has a class of its own.  A row bit
+        of such a class speaks for every member of the other class: when set, that class is not walked."""
+        bit, row = bulk.index, bulk.row
+        sig = self.signature
+        for a in xs[1]:
+            bx = bit[sig(a)]
+            for y, es in ys[0].items():
+                if not row[bx] >> bit[y] & 1 and not all(self.pair(a, b) for b in es):
                     return False
-        skip = {a.name for a in xs_own}  # already paired above
-        for b in ys_own:
-            for a in xs:
-                if a.name in skip:
-                    continue
-                if not (bulk is not None and bulk.get(self.signature(a), self.signature(b))) and not self.pair(a, b):
+            for b in ys[1]:
+                if not row[bx] >> bit[sig(b)] & 1 and not self.pair(a, b):
+                    return False
+        for b in ys[1]:
+            by = bit[sig(b)]
+            for x, es in xs[0].items():
+                if not row[bit[x]] >> by & 1 and not all(self.pair(a, b) for a in es):
                     return False
         return True
 
