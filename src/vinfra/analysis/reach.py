@@ -53,7 +53,8 @@ class Reach:
         self._sig: dict[str, tuple] = {}
         self._matrix: dict[tuple[tuple, tuple], bool] = {}
         self._members: dict[tuple, list[Endpoint]] = {}
-        self._views: dict[tuple | None, tuple] = {}
+        self._views: dict[tuple | None, int] = {}
+        self._view_ids: dict[tuple, int] = {}
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
 
@@ -69,13 +70,18 @@ class Reach:
         elif view is None or (e.ip is not None and int(e.ip) in self._shared):
             sig = ("own", e.name)
         else:
-            got_view = self._views.get(view)
-            if got_view is None:
+            view_id = self._views.get(view)
+            if view_id is None:
                 a = HostAgent(e)
                 probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
-                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
-            sig = ("host", e.ip.network if e.ip else None, e.gateway, got_view, *self._address_sig(e))
+                got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                            fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
+                # one small int per distinct view: a signature is a dict key many times over, and hashing
+                # the views' components (Python-level hashes) each time costs more than the rest of it
+                view_id = self._views[view] = self._view_ids.setdefault(got_view, len(self._view_ids))
+            net = e.ip.network if e.ip is not None else None
+            sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
+                   int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e))
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig
@@ -305,11 +311,13 @@ class Reach:
                         if not ba:
                             bad.add((kb, ka))
         # (1) ports with a class of their own
-        for k in range(n):
-            for j in list(reach[k]):
-                if (k, j) in bad or ((owns[k] or owns[j])
-                                     and not self._own_pairs_ok(bulk, (pieces[k], owns[k]), (pieces[j], owns[j]))):
-                    reach[k].discard(j)
+        for k, j in bad:
+            reach[k].discard(j)
+        if any(owns):
+            for k in range(n):
+                for j in list(reach[k]):
+                    if (owns[k] or owns[j]) and not self._own_pairs_ok(bulk, (pieces[k], owns[k]), (pieces[j], owns[j])):
+                        reach[k].discard(j)
         return [sorted(r) for r in reach]
 
     def _local_pair(self, a: Endpoint, b: Endpoint) -> tuple[bool, bool]:
