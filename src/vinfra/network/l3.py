@@ -15,6 +15,9 @@
   each connected set is one routing domain.  Every router knows its connected subnets; a router in
   a domain also learns every subnet (passive ones included) of the other routers of its domain, by
   the fewest hops; equal-cost ties go to the neighbour first in name order, then the lower address.
+- **Lookups** (topology-v1 "Routing lookups"): longest-prefix match over a router's connected and
+  learned routes, so a more specific subnet elsewhere wins over a covering connected one; among routes
+  to one subnet, the fewest hops, ties to the holding router's name.
 """
 
 from __future__ import annotations
