@@ -20,6 +20,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/vinfra validate examples/two-independent-switches.yaml
 	$(BIN)/vinfra show examples/two-independent-switches.yaml --host esx01
+	@echo
+	@echo "vinfra is installed in $(VENV): '. $(VENV)/bin/activate' puts it on your PATH (README: A five-minute tour)"
 
 ## test: install with the test extras and run the whole suite
 test: $(STAMP)

@@ -8,7 +8,7 @@ import pytest
 
 import vinfra
 import vinfra.topo
-from _paths import shared_example
+from _paths import DATA, shared_example
 from vinfra import DesignError, Topo, TopoError
 from vinfra.model import Nic, SwitchInterface
 
@@ -200,3 +200,53 @@ def test_options_are_copied_not_shared() -> None:
 def test_module_examples() -> None:
     result = doctest.testmod(vinfra.topo)
     assert result.attempted > 0 and result.failed == 0
+
+
+def vgt_cases() -> Topo:
+    """tests/data/vgt.yaml (VGT guests on a 4095 port group and a vDS VLAN trunk), written in code."""
+    t = Topo("vgt-cases")
+    t.add_switch("sw-a", vlans=[1, 10, 20, 30, 50])
+    for port in ("Gi1/0/1", "Gi1/0/2"):
+        t.add_interface("sw-a", port, mode="trunk", allowed_vlans="10,20,50", native_vlan=50, stp={"edge": True})
+    for port in ("Gi1/0/3", "Gi1/0/4"):
+        t.add_interface("sw-a", port, mode="trunk", allowed_vlans="10,20,30", stp={"edge": True})
+    for vlan in (10, 20, 30, 50):
+        t.add_interface("sw-a", f"Vlan{vlan}", ip=f"10.0.{vlan}.1/24")
+    t.add_dvswitch("dvs", uplinks=["uplink1"])
+    for k, host in enumerate(("esx01", "esx02")):
+        t.add_host(host)
+        t.add_nic(host, "vmnic0")
+        t.add_nic(host, "vmnic1")
+        t.add_vswitch(host, "vSwitch0", uplinks=["vmnic0"])
+        t.add_portgroup(host, "vSwitch0", "VM-10", vlan=10)
+        t.add_portgroup(host, "vSwitch0", "VM-20", vlan=20)
+        t.add_portgroup(host, "vSwitch0", "Trunk", vlan=4095)
+        t.add_dvswitch_host("dvs", host, {"uplink1": "vmnic1"})
+        t.add_link(f"{host}:vmnic0", f"sw-a:Gi1/0/{1 + k}")
+    t.add_dvportgroup("dvs", "dv-trunk", vlan={"trunk": "20-30"})
+    t.add_dvportgroup("dvs", "dv-30", vlan=30)
+    for k, host in enumerate(("esx01", "esx02")):
+        t.add_link(f"{host}:vmnic1", f"sw-a:Gi1/0/{3 + k}")
+    for name, host, network, guest, ip, gateway in (
+            ("g10", "esx01", "Trunk", 10, "10.0.10.5/24", None), ("g20", "esx01", "Trunk", 20, "10.0.20.5/24", None),
+            ("gu", "esx01", "Trunk", None, "10.0.50.5/24", "10.0.50.1"), ("gx", "esx01", "Trunk", 30, "10.0.30.5/24", None),
+            ("gn", "esx01", "Trunk", 50, "10.0.50.6/24", None), ("gm", "esx01", "Trunk", 10, "10.0.20.9/24", None),
+            ("d20", "esx01", "dvs/dv-trunk", 20, "10.0.20.7/24", None), ("d30", "esx01", "dvs/dv-trunk", 30, "10.0.30.7/24", None),
+            ("du", "esx01", "dvs/dv-trunk", None, "10.0.30.8/24", None), ("v10", "esx02", "VM-10", None, "10.0.10.21/24", "10.0.10.1"),
+            ("v20", "esx02", "VM-20", None, "10.0.20.21/24", "10.0.20.1"), ("l10", "esx02", "Trunk", 10, "10.0.10.22/24", None),
+            ("e30", "esx02", "dvs/dv-30", None, "10.0.30.21/24", None)):
+        t.add_vm(name, host=host)
+        t.add_vnic(name, network, guest_vlan=guest, ip=ip, gateway=gateway)
+    return t
+
+
+def test_topo_with_guest_vlans_equals_the_yaml_design() -> None:
+    built = vgt_cases().build()
+    loaded = vinfra.load(DATA / "vgt.yaml")
+    assert built == loaded
+    assert built.vms["g10"].nics[0].guest_vlan == 10 and built.vms["gu"].nics[0].guest_vlan is None
+    t = vgt_cases()
+    t.add_vm("bad", host="esx01")
+    t.add_vnic("bad", "VM-10", guest_vlan=10)
+    with pytest.raises(DesignError, match=r"vms\.bad\.nics\[0\]\.guest_vlan: guest_vlan 10: port group 'VM-10'"):
+        t.build()

@@ -21,20 +21,19 @@ Patterns (``mixed`` rotates through them block by block):
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import math
 import os
 import random
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
+
+from .io.files import write_atomic
 
 PATTERNS = ("independent", "stacked", "mlag")
 ALL_PATTERNS = (*PATTERNS, "mixed")
@@ -654,21 +653,7 @@ def render_design(data: dict[str, Any], fmt: str = "yaml", *, anchors: bool = Fa
 def dump_design(data: dict[str, Any], path: str | os.PathLike[str], fmt: str = "yaml", *, anchors: bool = False) -> None:
     """Write design data to ``path`` atomically: a temporary file in the same folder, then a rename,
     so a reader never sees half a design."""
-    blob = render_design(data, fmt, anchors=anchors)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file private (0600); give it the mode an ordinary new file would get
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, render_design(data, fmt, anchors=anchors))
 
 
 __all__ = ["ALL_PATTERNS", "FORMATS", "PATTERNS", "dump_design", "generate_design", "render_design"]

@@ -200,7 +200,8 @@ class Topo:
         return name
 
     def add_vnic(self, vm: str, network: str, **opts: Any) -> int:
-        """A vNIC of ``vm`` on ``network`` (a port group, or ``dvs/portgroup``): ``ip``, ``mac``, ``gateway``.
+        """A vNIC of ``vm`` on ``network`` (a port group, or ``dvs/portgroup``): ``ip``, ``mac``, ``gateway``,
+        ``guest_vlan`` (the VLAN the guest tags on a VLAN 4095 port group or a vDS VLAN trunk), ``connected``.
 
         Returns its index in the VM's ``nics``."""
         v = self._get("vms", vm, "add_vm")

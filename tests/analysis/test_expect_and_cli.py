@@ -104,6 +104,23 @@ def test_checks_section_uses_the_checks_module_when_present(tmp_path: Path, monk
     assert [r.status for r in run.results] == ["pass"] and seen["data"] == {"absent": ["a"]}
 
 
+def test_checks_inside_a_failure_scenario_run_on_that_scenario(tmp_path: Path) -> None:
+    """A scenario's ``checks`` are evaluated over the design with its failures (not reported as not run)."""
+    p = _write(tmp_path, "design: DESIGN\nchecks:\n  absent: [uplinks-in-different-l2-domains]\n"
+                         "failures:\n  - fail: [sw-a]\n    checks:\n      present: [uplinks-in-different-l2-domains]\n"
+                         "      absent: [uplinks-in-different-l2-domains, datastore-not-shared]\n")
+    run = run_expectations(p)
+    got = [(r.section, r.statement, r.status) for r in run.results]
+    assert got == [
+        ("checks", "absent: uplinks-in-different-l2-domains", "pass"),
+        ("failures", "[fail sw-a] present: uplinks-in-different-l2-domains", "pass"),
+        ("failures", "[fail sw-a] absent: uplinks-in-different-l2-domains", "fail"),
+        ("failures", "[fail sw-a] absent: datastore-not-shared", "not-run"),
+    ]
+    result = runner.invoke(app, ["verify", str(p)])
+    assert result.exit_code == 1 and "FAIL failures: [fail sw-a] absent: uplinks-in-different-l2-domains" in result.stdout
+
+
 def test_trace_json_and_text() -> None:
     result = runner.invoke(app, ["trace", str(TWO), "web01", "10.0.10.1", "--format", "json"])
     assert result.exit_code == 0, result.stdout
@@ -111,7 +128,7 @@ def test_trace_json_and_text() -> None:
     assert data["reachable"] and data["reason"] is None
     assert {"hop", "device", "in", "out", "vlan", "tag", "decision", "rule"} <= set(data["rows"][0])
     text = runner.invoke(app, ["trace", str(TWO), "esx01:vswif0", "esx02:vswif0"])
-    assert text.exit_code == 0 and "unreachable" in text.stdout and "V6" in text.stdout
+    assert text.exit_code == 1 and "unreachable" in text.stdout and "V6" in text.stdout
 
 
 def test_reach_json_pairs_with_reasons_and_fail_option() -> None:

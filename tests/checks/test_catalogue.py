@@ -25,17 +25,19 @@ def rules_v1() -> dict[str, str]:
     return out
 
 
-def cluster_slugs() -> set[str]:
-    return {slug for slug, rests in rules_v1().items() if rests.startswith("cluster")}
-
-
 def test_catalogue_has_every_network_rule_of_rules_v1() -> None:
     spec = rules_v1()
     assert len(spec) >= 39
     network = {slug for slug, rests in spec.items() if not rests.startswith("cluster")}
     have = {r.slug for r in all_rules()}
     assert network <= have, f"missing: {sorted(network - have)}"
-    assert not (cluster_slugs() & have), "cluster rules belong to the cluster engine"
+
+
+def test_expectations_know_every_documented_slug() -> None:
+    """``errors: N`` waits for exactly the slugs rules-v1 documents (vinfra.checks.expect.RULES_V1)."""
+    from vinfra.checks.expect import RULES_V1
+
+    assert tuple(rules_v1()) == RULES_V1
 
 
 def test_severities_and_refs_match_rules_v1() -> None:

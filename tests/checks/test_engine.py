@@ -14,6 +14,7 @@ from vinfra.checks import Issue, get_rule, run_checks
 from vinfra.checks.engine import Rule
 from vinfra.io import source_map
 from vinfra.network import Snapshot
+from vinfra.network.settings import Settings
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -61,7 +62,9 @@ def test_findings_are_located_without_the_slow_parser(monkeypatch: pytest.Monkey
         assert run.located() is located  # once per run
 
 
-def test_unknown_when_vms_tag_their_own_vlans() -> None:
+def test_vgt_guests_vlans_are_known_unless_untagged_frames_do_not_pass() -> None:
+    """V3: a guest's VLAN on a 4095 port group is its ``guest_vlan``, or untagged the uplink's native VLAN;
+    only when untagged frames do not pass (a Settings choice) is its VLAN unknown."""
     design = {
         "name": "vgt-cluster",
         "switches": {"sw": {"vlans": [10], "interfaces": {"Gi1": {"mode": "trunk", "stp": {"edge": True}},
@@ -72,6 +75,12 @@ def test_unknown_when_vms_tag_their_own_vlans() -> None:
         "vms": {"nested01": {"host": "esx01", "nics": [{"network": "Trunk"}]}},
         "links": [["esx01:vmnic0", "sw:Gi1"], ["esx02:vmnic0", "sw:Gi2"]],
     }
-    run = run_checks(Snapshot(vinfra.from_data(design)), rules=[get_rule("cluster-spans-l3-boundary")])  # type: ignore[list-item]
+    rules = [get_rule("cluster-spans-l3-boundary")]
+    inv = vinfra.from_data(design)
+    assert run_checks(Snapshot(inv), rules=rules).findings == []  # type: ignore[arg-type]
+    run = run_checks(Snapshot(inv, settings=Settings(vgt_passes_untagged=False)), rules=rules)  # type: ignore[arg-type]
     assert [f.status for f in run.findings] == ["unknown"]
     assert "nested01" in run.findings[0].objects
+    design["vms"]["nested01"]["nics"][0]["guest_vlan"] = 10  # type: ignore[index]
+    assert run_checks(Snapshot(vinfra.from_data(design), settings=Settings(vgt_passes_untagged=False)),
+                      rules=rules).findings == []  # type: ignore[arg-type]

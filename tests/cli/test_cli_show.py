@@ -70,6 +70,13 @@ def test_distributed_switches_follow_the_standard_ones() -> None:
     assert "    lag:lag1          LACP active; members uplink1, uplink2; hash src-dst-ip" in out
 
 
+def test_vgt_guests_show_their_vlans() -> None:
+    result = runner.invoke(app, ["show", "examples/guest-vlan-tagging.yaml", "--host", "esx-lab1"])
+    assert result.exit_code == 0
+    assert "      probe01 nic2  10.20.130.5/24  guest VLAN 130  00:50:56:20:30:05   │" in result.stdout
+    assert "      probe01 nic1  10.20.150.21/24  guest untagged  00:50:56:20:50:21  │" in result.stdout
+
+
 def test_a_long_tree_is_not_cropped_on_a_narrow_terminal() -> None:
     result = runner.invoke(app, ["show", str(shared_example("seed-io-consolidation.yaml"))], terminal_width=40)
     assert "└── Cluster cl-cna  [DRS fully (threshold 3), HA (50% reserved), EVC intel-westmere]" in result.stdout

@@ -135,3 +135,62 @@ def test_missing_file() -> None:
 def test_not_a_mapping(tmp_path: Path) -> None:
     path = write(tmp_path, "list.yaml", "- just\n- a list\n")
     assert errors_of(path) == [f"{path}:1:1: error: a design is a mapping with at least a 'name' key"]
+
+
+VGT_DESIGN = """\
+name: vgt
+hosts:
+  esx01:
+    nics: {vmnic0: {}}
+    vswitches:
+      vSwitch0:
+        uplinks: [vmnic0]
+        portgroups:
+          Trunk: {vlan: 4095}
+          VM-10: {vlan: 10}
+dvswitches:
+  dvs:
+    hosts: {esx01: {}}
+    portgroups:
+      dv-trunk: {vlan: {trunk: "100-200"}}
+      dv-pvlan: {vlan: {pvlan: 5}}
+      dv-7: {vlan: 7}
+vms:
+  ok01:
+    host: esx01
+    nics:
+      - {network: Trunk, guest_vlan: 30}
+      - {network: dvs/dv-trunk, guest_vlan: 150}
+  bad01:
+    host: esx01
+    nics:
+      - {network: VM-10, guest_vlan: 10}
+      - {network: dvs/dv-trunk, guest_vlan: 30}
+      - {network: dvs/dv-pvlan, guest_vlan: 5}
+      - {network: dvs/dv-7, guest_vlan: 7}
+      - {network: Nowhere, guest_vlan: 30}
+  range01:
+    host: esx01
+    nics:
+      - {network: Trunk, guest_vlan: 4095}
+      - {network: Trunk, guest_vlan: 0}
+"""
+
+
+def test_guest_vlan_only_where_a_guest_may_tag(tmp_path: Path) -> None:
+    """topology-v1 "VGT": guest_vlan only on a VLAN 4095 port group or a vDS trunk range that holds it (V3, V4);
+    each error points at the guest_vlan value (a NIC on no port group is reported once, at its network)."""
+    path = write(tmp_path, "vgt.yaml", VGT_DESIGN)
+    tail = "a guest tags its own frames only on a VLAN 4095 port group (VGT) or a vDS VLAN trunk (V3, V4)"
+    assert errors_of(path) == [
+        f"{path}:27:38: error: vms.bad01.nics[0].guest_vlan: guest_vlan 10: port group 'VM-10' on esx01 has VLAN 10; {tail}",
+        f"{path}:28:45: error: vms.bad01.nics[1].guest_vlan: guest_vlan 30 is not in the VLAN trunk range 100-200 of "
+        "port group 'dvs/dv-trunk': the vDS drops its frames (V4)",
+        f"{path}:29:45: error: vms.bad01.nics[2].guest_vlan: guest_vlan 5: port group 'dvs/dv-pvlan' has private VLAN 5, "
+        f"not a VLAN trunk; {tail}",
+        f"{path}:30:41: error: vms.bad01.nics[3].guest_vlan: guest_vlan 7: port group 'dvs/dv-7' has VLAN 7, not a VLAN "
+        f"trunk; {tail}",
+        f"{path}:31:19: error: vms.bad01.nics[4].network: network 'Nowhere' is not a port group on host esx01",
+        f"{path}:35:38: error: vms.range01.nics[0].guest_vlan: Input should be less than or equal to 4094 (got 4095)",
+        f"{path}:36:38: error: vms.range01.nics[1].guest_vlan: Input should be greater than or equal to 1 (got 0)",
+    ]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
 import vinfra
-from _paths import OWN_EXAMPLES, SHARED_EXAMPLES, designs, shared_example
+from _paths import DATA, OWN_EXAMPLES, SHARED_EXAMPLES, designs, shared_example
 from vinfra.io.design import parse_text
-from vinfra.io.export import export, format_for, render, to_data, to_json, to_yaml, write_atomic
+from vinfra.io.export import export, format_for, render, to_data, to_json, to_yaml
 
 DESIGNS = designs(SHARED_EXAMPLES) + designs(OWN_EXAMPLES)
 
@@ -135,30 +134,20 @@ def test_export_writes_the_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["io.json"]  # no temporary file left behind
 
 
-def test_write_atomic_replaces_the_file_and_keeps_a_normal_mode(tmp_path: Path) -> None:
-    target = tmp_path / "design.yaml"
-    target.write_text("old\n", encoding="utf-8")
-    write_atomic(target, "new\n")
-    assert target.read_text(encoding="utf-8") == "new\n"
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
-
-
-def test_write_atomic_never_leaves_a_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = tmp_path / "design.yaml"
-    target.write_text("old and whole\n", encoding="utf-8")
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
-        write_atomic(target, "new\n" * 1000)
-    assert target.read_text(encoding="utf-8") == "old and whole\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["design.yaml"]
-
-
 def test_exported_yaml_parses_to_the_exported_data() -> None:
     inv = vinfra.load(shared_example("seed-complex-esx.yaml"))
     assert parse_text(to_yaml(inv), "x.yaml") == to_data(inv)
+
+
+def test_guest_vlans_are_exported_and_load_back() -> None:
+    """topology-v1 "VGT": a NIC's guest_vlan survives export (YAML and JSON), beside the NIC's network."""
+    inv = vinfra.load(DATA / "vgt.yaml")
+    data = to_data(inv)
+    assert data["vms"]["g10"]["nics"][0]["guest_vlan"] == 10
+    assert data["vms"]["d30"]["nics"][0] == {**data["vms"]["d30"]["nics"][0], "network": "dvs/dv-trunk", "guest_vlan": 30}
+    assert list(data["vms"]["g10"]["nics"][0])[:2] == ["network", "guest_vlan"]
+    assert data["vms"]["gu"]["nics"][0]["guest_vlan"] is None  # untagged: every default is written out
+    assert vinfra.load_text(to_yaml(inv), "export.yaml") == inv
+    assert vinfra.load_text(to_json(inv), "export.json") == inv
+    text = to_yaml(inv).replace("guest_vlan: 10", "guest_vlan: 20", 1)
+    assert vinfra.load_text(text, "edited.yaml") != inv

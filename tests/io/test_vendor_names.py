@@ -151,7 +151,7 @@ def test_cli_fail_from_to_accept_any_spelling(tmp_path: Path) -> None:
     assert pair["dst"] == "sw-a:Vlan10" and pair["reachable"] is False
     assert "sw-a:GigabitEthernet1/0/1 has failed" in pair["reason"]
     result = runner.invoke(app, ["trace", str(path), "web01", "sw-a:vlan10", "--fail", "core:eth1/1", "--format", "json"])
-    assert result.exit_code == 0 and json.loads(result.stdout)["verdict"].startswith("unreachable")
+    assert result.exit_code == 1 and json.loads(result.stdout)["verdict"].startswith("unreachable")
 
 
 def test_outputs_keep_the_declared_spelling(inv: vinfra.Inventory, tmp_path: Path) -> None:

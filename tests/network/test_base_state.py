@@ -161,7 +161,9 @@ def test_v1_v2_v3_portgroup_tagging() -> None:
     assert portgroup_egress_tag(4095, 30) == 30
     assert portgroup_accepts(0, None) and not portgroup_accepts(0, 10)
     assert portgroup_accepts(10, 10) and not portgroup_accepts(10, None)  # V6: untagged never reaches VST
-    assert portgroup_accepts(4095, 77) and not portgroup_accepts(4095, None)
+    # V3: guest tags pass; untagged frames too, unless Settings.vgt_passes_untagged is off
+    assert portgroup_accepts(4095, 77) and portgroup_accepts(4095, None)
+    assert portgroup_accepts(4095, 77, vgt_untagged=False) and not portgroup_accepts(4095, None, vgt_untagged=False)
     assert portgroup_accepts(0, 5, VlanSet.parse("1-10")) and not portgroup_accepts(0, None, VlanSet.parse("1-10"))
 
 

@@ -13,12 +13,21 @@ import vinfra
 from _paths import SHARED_EXAMPLES
 from vinfra.network import Snapshot
 from vinfra.network.l3 import L3
+from vinfra.network.settings import Settings
 
 DESIGNS = sorted(p for p in SHARED_EXAMPLES.glob("*.yaml") if not p.name.endswith(".expect.yaml")) if SHARED_EXAMPLES else []
 
 
+def router_graph(l3: L3) -> nx.Graph:
+    """The routing routers and their adjacencies (networkx is a test extra: src never imports it)."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(l3.routing))
+    g.add_edges_from((a, b) for a, bs in l3.adjacency.items() for b in bs)
+    return g
+
+
 def classic_tables(l3: L3) -> dict[str, dict[IPv4Network, tuple]]:
-    g = l3.graph
+    g = router_graph(l3)
     dist = dict(nx.all_pairs_shortest_path_length(g))
     tables: dict[str, dict[IPv4Network, tuple]] = {}
     for r in l3.routers:
@@ -59,3 +68,29 @@ def test_routes_match_the_classic_tables(path) -> None:
                 best = max((n for n in table if addr in n), key=lambda n: n.prefixlen)
                 assert rt.network == best
                 assert (rt.kind, rt.iface.ref, rt.next_hop, rt.next_router, rt.hops) == table[best]
+
+
+def _router(ifaces: dict) -> dict:
+    return {"vlans": [1, 10, 30], "interfaces": ifaces, "routing": {"protocol": "ospf"}}
+
+
+def test_longest_prefix_then_fewest_hops_then_router_name() -> None:
+    """topology-v1 "Routing lookups": r1's connected /24 loses to the /26 that r2 and r3 both hold, one hop
+    away each; the tie goes to r2 by name.  r4, two hops from r1 behind r3, holds a /27 inside it."""
+    design = {"name": "t", "switches": {
+        "r1": _router({"Vlan10": {"ip": "10.0.10.1/24"},
+                       "Te1/1": {"mode": "routed", "ip": "10.9.1.1/30"}, "Te1/2": {"mode": "routed", "ip": "10.9.2.1/30"}}),
+        "r3": _router({"Vlan30": {"ip": "10.0.10.194/26"}, "Te1/2": {"mode": "routed", "ip": "10.9.2.2/30"},
+                       "Te1/3": {"mode": "routed", "ip": "10.9.3.1/30"}}),
+        "r2": _router({"Vlan30": {"ip": "10.0.10.193/26"}, "Te1/1": {"mode": "routed", "ip": "10.9.1.2/30"}}),
+        "r4": _router({"Vlan30": {"ip": "10.0.10.225/27"}, "Te1/3": {"mode": "routed", "ip": "10.9.3.2/30"}}),
+    }, "links": [["r1:Te1/1", "r2:Te1/1"], ["r1:Te1/2", "r3:Te1/2"], ["r3:Te1/3", "r4:Te1/3"]]}
+    # no L2 ports here: without autostate the SVIs are up whenever their switch lives
+    snap = Snapshot(vinfra.from_data(design), settings=Settings(svi_autostate=False))
+    l3 = snap.l3
+    rt = l3.route("r1", IPv4Network("10.0.10.200/32").network_address)
+    assert rt is not None and (str(rt.network), rt.kind, rt.next_router, rt.hops) == ("10.0.10.192/26", "learned", "r2", 1)
+    rt = l3.route("r1", IPv4Network("10.0.10.230/32").network_address)
+    assert rt is not None and (str(rt.network), rt.next_router, rt.hops) == ("10.0.10.224/27", "r3", 2)
+    rt = l3.route("r1", IPv4Network("10.0.10.100/32").network_address)
+    assert rt is not None and (str(rt.network), rt.kind) == ("10.0.10.0/24", "connected")

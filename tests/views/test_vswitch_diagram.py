@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import vinfra
-from _paths import OWN_EXAMPLES, shared_example
+from _paths import DATA, OWN_EXAMPLES, shared_example
 from vinfra.views import Port, diagram_lines, host_diagrams
 
 ESX01_VSWITCH0 = [
@@ -154,3 +154,29 @@ def test_deterministic() -> None:
     first = [diagram_lines(d) for h in vinfra.load(path).hosts for d in host_diagrams(vinfra.load(path), h)]
     second = [diagram_lines(d) for h in vinfra.load(path).hosts for d in host_diagrams(vinfra.load(path), h)]
     assert first == second and len(first) == 4
+
+
+def test_vgt_nics_show_the_vlan_their_guest_tags() -> None:
+    """V3, V4: on a 4095 port group or a vDS VLAN trunk, each VM NIC shows its guest VLAN, or that it is untagged."""
+    inv = vinfra.load(OWN_EXAMPLES / "guest-vlan-tagging.yaml")
+    vss, = host_diagrams(inv, "esx-lab1")
+    assert diagram_lines(vss)[3:13] == [
+        "  Management · VLAN 110                                                 │ active   active",
+        "      vmk0  10.20.110.11/24  management, vmotion                        │",
+        "  Web · VLAN 130                                                        │ active   active",
+        "  App · VLAN 140                                                        │ active   active",
+        "  Trunk-4095 · all VLANs (4095)                                         │ active   active",
+        "      probe01 nic1  10.20.150.21/24  guest untagged  00:50:56:20:50:21  │",
+        "      probe01 nic2  10.20.130.5/24  guest VLAN 130  00:50:56:20:30:05   │",
+        "      probe01 nic3  10.20.140.5/24  guest VLAN 140  00:50:56:20:40:05   │",
+        "  ──────────────────────────────────────────────────────────────────────┴─────────────────",
+        "  Physical adapters",
+    ]
+    _, dvs = host_diagrams(vinfra.load(DATA / "vgt.yaml"), "esx01")
+    trunk = dvs.portgroups[0]
+    assert trunk.vlan == "VLAN trunk 20-30"
+    assert [(p.name, p.detail) for p in trunk.ports] == [
+        ("d20", "10.0.20.7/24  guest VLAN 20"), ("d30", "10.0.30.7/24  guest VLAN 30"), ("du", "10.0.30.8/24  guest untagged")]
+    assert [p.detail for p in dvs.portgroups[1].ports] == []  # dv-30: a VST port group, nothing to say
+    vst, = (pg for pg in host_diagrams(vinfra.load(DATA / "vgt.yaml"), "esx02")[0].portgroups if pg.label == "VM-10")
+    assert vst.ports == (Port("vm", "v10", "10.0.10.21/24"),)  # a VST VM's guest tags nothing

@@ -3,8 +3,9 @@
 Each section has an evaluator in :data:`EVALUATORS`, ``(snapshot_factory, section_data, context) ->
 list[StatementResult]``; ``snapshot_factory(fail)`` gives the design's snapshot with its own
 ``failures:`` plus ``fail`` (cached), so other analyses plug in by adding an entry.  ``reach`` and
-``failures`` run here; ``checks`` runs through ``vinfra.checks.expect.evaluate_checks`` when that
-module exists, and is otherwise *not run*, like ``vmotion``, ``ha`` and ``drs``: never passed.
+``failures`` run here; ``checks`` (at the top and inside a failure scenario, over that scenario's
+snapshot) runs through ``vinfra.checks.expect.evaluate_checks`` when that module exists, and is
+otherwise *not run*, like ``vmotion``, ``ha`` and ``drs``: never passed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -138,6 +139,8 @@ def evaluate_failures(factory: SnapshotFactory, data: Any, ctx: Context) -> list
             sub = ctx.within(k, key)
             if key == "reach":
                 out.extend(_reach_statements(factory, value, sub, fail, "failures"))
+            elif key == "checks":
+                out.extend(_check_statements(factory, value, fail, "failures"))
             elif key in EVALUATORS and key not in ("failures", "reach"):
                 out.extend(_not_run(key, value, f"[fail {', '.join(fail)}] "))
             else:
@@ -168,11 +171,23 @@ def _short(value: Any) -> str:
     return str(value)
 
 
-def evaluate_checks(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+def _check_statements(factory: SnapshotFactory, data: Any, fail: list[str], section: str) -> list[StatementResult]:
+    """A ``checks`` section over the design with ``fail`` failed (in a failure scenario: statements prefixed
+    ``[fail ...]`` under ``failures``).  The rules live in ``vinfra.checks``, beside this package, so they are
+    looked up rather than imported."""
+    prefix = f"[fail {', '.join(fail)}] " if fail else ""
     if importlib.util.find_spec("vinfra.checks") is not None and importlib.util.find_spec("vinfra.checks.expect") is not None:
         module = importlib.import_module("vinfra.checks.expect")
-        return list(module.evaluate_checks(factory([]), data))
-    return _not_run("checks", data)
+        results = list(module.evaluate_checks(factory(fail), data))
+    else:
+        results = _not_run("checks", data)
+    if not fail:
+        return results
+    return [replace(r, section=section, statement=prefix + r.statement) for r in results]
+
+
+def evaluate_checks(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    return _check_statements(factory, data, [], "checks")
 
 
 def _not_run_evaluator(section: str) -> Evaluator:

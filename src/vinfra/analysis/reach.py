@@ -1,23 +1,32 @@
 """``reach``: who can ping whom, for every pair of endpoints, without tracing every pair.
 
-How it scales.  Every endpoint gets a *signature*: its subnet and gateway, and, as components of
-the active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
+How it scales.  Every endpoint gets a *signature*: its subnet and gateway; as components of the
+active layer-2 topology, where its frames enter and where flooded and unicast frames reach it
 (:meth:`Forwarding.sends` / :meth:`Forwarding.takes`, worked out once per *team shape*: hosts cabled
-alike share them).  Two endpoints with one signature answer alike toward every other endpoint of a
-different host.  Endpoints whose uplink depends on the frame (IP hash over ports that lead apart, a
-port-channel facing a non-hashing team: M1, M2, M4) form classes of their own; IP hash over one
-properly formed channel does not (every flow enters the same logical port).  The class-to-class
-matrix is then built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the
-walk that ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit
-sets; pairs within a subnet, flow-sensitive classes and designs with duplicate addresses by walking
-one representative pair.  Pairs of ports on one host are judged by the vSwitch (F3, F10).
+alike share them); and what decides paths toward its address: every routed or host subnet holding it
+(so every router's longest-prefix match, topology-v1 "Routing lookups", and whether it lies in another
+port's subnet agree for the whole class), whether some port uses it as gateway, and its host when that
+host holds such a third party.  Two endpoints with one signature answer alike toward every other
+endpoint of a different host.  Endpoints whose uplink depends on the frame (IP hash over ports that
+lead apart, a port-channel facing a non-hashing team: M1, M2, M4) and endpoints whose address another
+endpoint holds (topology-v1 "Duplicate addresses") form classes of their own; IP hash over one properly
+formed channel does not (every flow enters the same logical port).  The class-to-class matrix is then
+built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the walk that
+``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit sets; pairs
+within a subnet and classes of their own by walking one representative pair, or every pair.  Pairs of
+ports on one host that talk directly are judged by the vSwitch (F3, F10).  Duplicate addresses are
+decided by the walk's own :meth:`Forwarding.next_agent` in every case.
 
 What it answers.  *Classes*: groups of endpoints that all reach each other (a signature class that
-reaches itself, else its ports that share one vSwitch and VLAN on one host), with the classes each one
-reaches.  *Pairs* ``{src, dst, reachable, reason}`` (reason None when reachable; names exactly as
+reaches itself, else its ports that share one vSwitch and VLAN on one host), each with the list of
+classes it *reaches*: class A reaches class B when every member of A reaches every member of B, that is
+when a ping from each member of A to each member of B succeeds and its reply returns, exactly as
+``trace`` walks it (ports of one host included).  Where A reaches only some members of B, B is not in
+A's list.  *Pairs* ``{src, dst, reachable, reason}`` (reason None when reachable; names exactly as
 asked) are listed when ``--from``/``--to`` restrict the question or when there are at most
 :data:`MAX_LISTED_PAIRS` of them; for a larger unrestricted design only the classes are given (40,000
-endpoints are 1.6 billion pairs).  Reasons for unreachable pairs come from ``trace``.
+endpoints are 1.6 billion pairs), and the ``reaches`` lists are then the whole answer.  Reasons for
+unreachable pairs come from ``trace``.
 """
 
 from __future__ import annotations
@@ -44,7 +53,8 @@ class Reach:
         self._sig: dict[str, tuple] = {}
         self._matrix: dict[tuple[tuple, tuple], bool] = {}
         self._members: dict[tuple, list[Endpoint]] = {}
-        self._views: dict[tuple | None, tuple] = {}
+        self._views: dict[tuple | None, int] = {}
+        self._view_ids: dict[tuple, int] = {}
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
 
@@ -57,26 +67,92 @@ class Reach:
         view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
         if not e.on_host:
             sig: tuple = ("router", e.name)
-        elif view is None:
+        elif view is None or (e.ip is not None and int(e.ip) in self._shared):
             sig = ("own", e.name)
         else:
-            got_view = self._views.get(view)
-            if got_view is None:
+            view_id = self._views.get(view)
+            if view_id is None:
                 a = HostAgent(e)
                 probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
-                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
-            sig = ("host", e.ip.network if e.ip else None, e.gateway, got_view)
+                got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                            fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
+                # one small int per distinct view: a signature is a dict key many times over, and hashing
+                # the views' components (Python-level hashes) each time costs more than the rest of it
+                view_id = self._views[view] = self._view_ids.setdefault(got_view, len(self._view_ids))
+            net = e.ip.network if e.ip is not None else None
+            sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
+                   int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e))
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig
 
+    def _address_sig(self, e: Endpoint) -> tuple:
+        """What decides a host port's paths besides its subnet, gateway and views: every known prefix holding its
+        address (routed subnets, so that routers' longest-prefix matches agree, and host subnets, so that
+        whether it is inside another class's subnet agrees); its address when some port uses that address as
+        gateway; and its host when that host has a port that others meet as a third party (a gateway, or a
+        duplicate address), since a leg to a port of one's own host is decided inside it (F3, F10)."""
+        nets, lengths, gateways, special = self._addressing
+        device = e.device if e.device in special else None
+        if e.ip is None:
+            return (None, None, device)
+        ip = int(e.ip)  # an IPv4Interface is its address
+        held = tuple(net for n in lengths if (net := (n, ip >> (32 - n))) in nets)
+        return (held, ip if ip in gateways else None, device)
+
+    @cached_property
+    def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
+        """(every routed and host subnet as (length, bits), their lengths longest first, the gateways of host
+        ports, the hosts with a port whose address is a gateway or shared), from the design."""
+        inv = self.snap.inventory
+        nets = set(self.snap.l3.decls.by_net)
+        gateways: set[int] = set()
+        ports: list[tuple[str, int]] = []
+        for hname, h in inv.hosts.items():
+            for vmk in h.vmkernel.values():
+                if vmk.ip is not None:
+                    ports.append((hname, int(vmk.ip.ip)))
+                    net = vmk.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if vmk.gateway is not None:
+                    gateways.add(int(vmk.gateway))
+        for vm in inv.vms.values():
+            for nic in vm.nics:
+                if nic.ip is not None:
+                    ports.append((vm.host, int(nic.ip.ip)))
+                    net = nic.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if nic.gateway is not None:
+                    gateways.add(int(nic.gateway))
+        shared = self._shared
+        special = {h for h, ip in ports if ip in gateways or ip in shared}
+        return nets, sorted({n for n, _ in nets}, reverse=True), gateways, special
+
+    @cached_property
+    def _shared(self) -> set[int]:
+        """Addresses held by more than one endpoint (topology-v1 "Duplicate addresses")."""
+        inv = self.snap.inventory
+        out: set[int] = set()
+        for addr, names in inv.addresses()["more"].items():
+            ports = [n for n in names if n != str(IPv4Address(addr))]
+            if len(ports) == 1 and len(names) == 2:
+                # an interface whose own address is its FHRP group's VIP is one answerer while no other router
+                # routes for that VIP here (it is the active one, or the group is down)
+                sname, _, iname = ports[0].partition(":")
+                sw = inv.switches.get(sname)
+                iface = sw.interfaces.get(iname) if sw is not None else None
+                if (iface is not None and iface.fhrp is not None and int(iface.fhrp.vip) == addr
+                        and all(o.ref == ports[0] for o in self.snap.l3.owners_of(IPv4Address(addr)))):
+                    continue
+            out.add(addr)
+        return out
+
     def _eval(self, a: Endpoint, b: Endpoint, apart: bool) -> bool:
-        self.fw.apart = apart
+        self.fw.apart = frozenset((a.name, b.name)) if apart else frozenset()
         try:
             return self.fw.ping(a, b).ok
         finally:
-            self.fw.apart = False
+            self.fw.apart = frozenset()
 
     def class_reaches(self, x: tuple, y: tuple) -> bool | None:
         """Whether every member of class ``x`` reaches every member of ``y`` on another host (None: a
@@ -166,14 +242,112 @@ class Reach:
                 if e.on_host:
                     target[4].setdefault(e.device, []).append(e)
         ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
-        out: list[dict[str, Any]] = []
-        for k, g in enumerate(ordered):
-            common = -1  # the classes every x of g reaches
-            for x in g[0]:
-                common &= bulk.row[bit[x]]
-            reaches = [j + 1 for j, h in enumerate(ordered) if j != k and common & h[3][0] == h[3][0]]
-            out.append({"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]), "reaches": reaches})
-        return out
+        reaches = self._reaches_lists([[e for _, e in g[1]] for g in ordered], bulk)
+        return [{"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]),
+                 "reaches": [j + 1 for j in reaches[k]]} for k, g in enumerate(ordered)]
+
+    def _reaches_lists(self, groups: list[list[Endpoint]], bulk: Bulk) -> list[list[int]]:
+        """For each group, the groups it reaches, exactly: group A *reaches* group B when every member of A
+        reaches every member of B (:meth:`pair`, the verdict of ``trace``).
+
+        A pair of ports of signature classes x and y is answered by bit y of row x (pairs on different hosts,
+        and pairs on one host whose ping never goes straight from one to the other), except (1) ports with a
+        class of their own, paired one by one; (2) pairs of ports of one host that talk directly, decided by
+        the vSwitch (F3, F10), paired one by one; so bit y of row x is not asked when (3) every pair of the two
+        groups' ports of x and y is of the second kind."""
+        bit, row = bulk.index, bulk.row
+        n = len(groups)
+        sig = self.signature
+        pieces: list[dict[tuple, list[Endpoint]]] = []  # per group: its ports by signature class
+        nmask = [0] * n  # the group's classes, ports with a class of their own left out
+        common = [-1] * n  # what every such class of the group reaches
+        owns: list[list[Endpoint]] = []
+        for k, members in enumerate(groups):
+            by: dict[tuple, list[Endpoint]] = {}
+            mine: list[Endpoint] = []
+            for e in members:
+                x = sig(e)
+                if x[0] == "own":
+                    mine.append(e)
+                else:
+                    by.setdefault(x, []).append(e)
+            for x in by:
+                nmask[k] |= 1 << bit[x]
+                common[k] &= row[bit[x]]
+            pieces.append(by)
+            owns.append(mine)
+        reach: list[set[int]] = [{j for j in range(n) if j != k and common[k] & nmask[j] == nmask[j]} for k in range(n)]
+        # (2) and (3): ports of one host, group by group
+        bad: set[tuple[int, int]] = set()
+        vacuous: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        on_host: dict[str, list[tuple[int, Endpoint]]] = {}
+        single: dict[str, list[tuple[int, tuple]]] = {}  # host -> pieces all of whose ports are on it
+        for k, by in enumerate(pieces):
+            for x, es in by.items():
+                devices = {e.device for e in es if e.on_host}
+                for e in es:
+                    if e.on_host:
+                        on_host.setdefault(e.device, []).append((k, e))
+                if len(devices) == 1 and all(e.on_host for e in es):
+                    single.setdefault(es[0].device, []).append((k, x))
+        for ps in single.values():
+            for ka, x in ps:
+                for kb, y in ps:
+                    if ka != kb and not row[bit[x]] >> bit[y] & 1 and all(
+                            self._direct(a, b) for a in pieces[ka][x] for b in pieces[kb][y]):
+                        vacuous.setdefault((ka, kb), set()).add((bit[x], bit[y]))
+        for (k, j), exempt in vacuous.items():
+            if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
+                                         for bx in _bits(nmask[k]) for by_ in _bits(nmask[j])):
+                reach[k].add(j)
+        for ports in on_host.values():
+            for i, (ka, a) in enumerate(ports):
+                for kb, b in ports[i + 1:]:
+                    # only a claim can be wrong: a pair neither of whose groups reaches the other is left alone
+                    if ka != kb and (kb in reach[ka] or ka in reach[kb]) and self._direct(a, b):
+                        ab, ba = self._local_pair(a, b)
+                        if not ab:
+                            bad.add((ka, kb))
+                        if not ba:
+                            bad.add((kb, ka))
+        # (1) ports with a class of their own
+        for k, j in bad:
+            reach[k].discard(j)
+        if any(owns):
+            for k in range(n):
+                for j in list(reach[k]):
+                    if (owns[k] or owns[j]) and not self._own_pairs_ok(bulk, (pieces[k], owns[k]), (pieces[j], owns[j])):
+                        reach[k].discard(j)
+        return [sorted(r) for r in reach]
+
+    def _local_pair(self, a: Endpoint, b: Endpoint) -> tuple[bool, bool]:
+        """``(pair(a, b), pair(b, a))`` for two ports of one host."""
+        both = self._both_ways_local(a, b)
+        if both is not None:
+            return both, both
+        return self.pair(a, b), self.pair(b, a)
+
+    def _own_pairs_ok(self, bulk: Bulk, xs: tuple[dict[tuple, list[Endpoint]], list[Endpoint]],
+                      ys: tuple[dict[tuple, list[Endpoint]], list[Endpoint]]) -> bool:
+        """Whether every port of group ``xs`` reaches every port of group ``ys`` (each as its ports by signature
+        class, and its ports with a class of their own) where one of the two has a class of its own.  A row bit
+        of such a class speaks for every member of the other class: when set, that class is not walked."""
+        bit, row = bulk.index, bulk.row
+        sig = self.signature
+        for a in xs[1]:
+            bx = bit[sig(a)]
+            for y, es in ys[0].items():
+                if not row[bx] >> bit[y] & 1 and not all(self.pair(a, b) for b in es):
+                    return False
+            for b in ys[1]:
+                if not row[bx] >> bit[sig(b)] & 1 and not self.pair(a, b):
+                    return False
+        for b in ys[1]:
+            by = bit[sig(b)]
+            for x, es in xs[0].items():
+                if not row[bit[x]] >> by & 1 and not all(self.pair(a, b) for a in es):
+                    return False
+        return True
 
     def _one_host_ok(self, members: list[tuple[str, Endpoint]]) -> bool:
         """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
@@ -191,22 +365,26 @@ class Reach:
         return True
 
     def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
-        """``pair(a, b) and pair(b, a)`` for two ports of one host; decided without a walk when every leg between
-        them stays inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10)."""
+        """``pair(a, b) and pair(b, a)`` for two ports of one host (see :meth:`_both_ways_local`)."""
+        local = self._both_ways_local(a, b)
+        if local is not None:
+            return local
+        return self.pair(a, b) and self.pair(b, a)
+
+    def _both_ways_local(self, a: Endpoint, b: Endpoint) -> bool | None:
+        """``pair(a, b)``, equal to ``pair(b, a)``, for two ports of one host when every leg between them stays
+        inside one vSwitch: delivered within one VLAN (F3), dropped across two (F10); None otherwise."""
         fw = self.fw
         ta, tb = fw.team(a), fw.team(b)
         if (ta is not None and tb is not None and (ta.team.kind, ta.team.switch) == (tb.team.kind, tb.team.switch)
-                and fw.host_problem(a) is None and fw.host_problem(b) is None and not self._conflicts):
+                and fw.host_problem(a) is None and fw.host_problem(b) is None
+                and (a.ip is None or int(a.ip) not in self._shared)
+                and (b.ip is None or int(b.ip) not in self._shared)):
             ia = self._addr(a) if a.ip is not None else None
             ib = self._addr(b) if b.ip is not None else None
             if ia is None or ib is None or ((ib[0] ^ ia[0]) >> ia[1] == 0 and (ia[0] ^ ib[0]) >> ib[1] == 0):
                 return ta.pg.local_key == tb.pg.local_key
-        return self.pair(a, b) and self.pair(b, a)
-
-    @cached_property
-    def _conflicts(self) -> bool:
-        """Whether two endpoints share an address (then the walk decides who answers)."""
-        return any(len(v) > 1 for v in self.snap.endpoints.by_ip.values())
+        return None
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
         for _, a in members:
@@ -290,13 +468,15 @@ class Bulk:
 
     Pairs where that does not hold are walked whole by :meth:`Reach.class_reaches`: classes whose uplink
     depends on the flow or that have no address, pairs where one end is in the other's subnet (F3, F9 and
-    the ARP learned on the way in decide those), a host whose gateway is a host, and every pair when two
-    endpoints share an address.
+    the ARP learned on the way in decide those), a host whose gateway is a host, router endpoints whose
+    address another endpoint holds (the walk decides which port takes the packet), and every pair when a
+    routing router's interface address is held by another port too (the race for that next hop then
+    depends on what the ping learned on its way in).
     """
 
     def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
         self.reach = reach
-        self.fw = fw = reach.fw
+        self.fw = reach.fw
         self.snap = snap = reach.snap
         self.sigs = sigs
         self.index: dict[tuple, int] = {s: k for k, s in enumerate(sigs)}
@@ -304,28 +484,33 @@ class Bulk:
         self.row: list[int] = [0] * n  # bit y of row[x]: class x reaches class y
         reps = [reach._members[s][0] for s in sigs]
         self.reps = reps
-        conflict = any(len(v) > 1 for v in snap.endpoints.by_ip.values())
-        regular = [not conflict and s[0] != "own" and e.ip is not None for s, e in zip(sigs, reps, strict=True)]
+        shared = reach._shared
+        decls = snap.l3.decls
+        # a routing neighbour's address that another port holds: which one a router's ARP reaches is a race
+        # unless the router learned it from the neighbour's own request earlier in the ping, a state the
+        # pieces do not carry: every pair is walked whole
+        hop_shared = bool(shared) and any(
+            int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
+            for (sname, _), iface in decls.ports.items())
+        # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
+        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
+                   for s, e in zip(sigs, reps, strict=True)]
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
         self._last: dict[tuple[str, int, bool], bool] = {}
         self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
-        self._first_rep: dict[tuple[int, bool], str | bool | None] = {}
+        self._first_rep: dict[tuple[int, str | None], str | bool | None] = {}
         self._hops: dict[tuple[str, object], tuple] = {}
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
         self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
-        fw.apart = True
-        try:
-            src = [self._source(k) if regular[k] else False for k in range(n)]
-            for k in range(n):
-                if src[k] is False:
-                    regular[k] = False
-            self._combine(src, regular)
-        finally:
-            fw.apart = False
+        src = [self._source(k) if regular[k] else False for k in range(n)]
+        for k in range(n):
+            if src[k] is False:
+                regular[k] = False
+        self._combine(src, regular)
         # what the pieces do not cover: walked whole
         walked = [k for k in range(n) if not regular[k]]
         pairs: set[tuple[int, int]] = set()
@@ -437,10 +622,10 @@ class Bulk:
         if ok is None:
             e = self.reps[k]
             ip = self.ips[k]
-            learned: set[tuple[str, IPv4Address]] = set() if arp else {(egress.key, ip)}
+            learned: set[tuple[str, str]] = set() if arp else {(egress.key, e.name)}
             try:
                 y = self.fw.next_agent(egress, ip, NO_IP, ip, learned)
-                ok = isinstance(y, HostAgent) and y.ep.name == e.name
+                ok = self.fw.is_endpoint(y, e)
             except Unreachable:
                 ok = False
             self._last[key] = ok
@@ -483,11 +668,11 @@ class Bulk:
             return False, None, count
         return True, taker, count
 
-    def _reply_start(self, k: int, skip_arp: bool) -> str | bool | None:
+    def _reply_start(self, k: int, teacher: str | None) -> str | bool | None:
         """The router where host class ``k``'s reply to another subnet starts routing (None: it never gets
-        there; False: the pieces do not apply).  ``skip_arp``: its gateway is the address that just
-        delivered to it, learned then."""
-        key = (k, skip_arp)
+        there; False: the pieces do not apply).  ``teacher``: the key of the agent that just delivered to it
+        when that is its gateway (learned then: no ARP)."""
+        key = (k, teacher)
         got = self._first_rep.get(key)
         if got is None:
             e = self.reps[k]
@@ -495,7 +680,7 @@ class Bulk:
                 got = None
             else:
                 x = HostAgent(e)
-                learned = {(x.key, e.gateway)} if skip_arp else set()
+                learned = {(x.key, teacher)} if teacher is not None else set()
                 try:
                     y = self.fw.next_agent(x, e.gateway, x.ip, NO_IP, learned)
                     got = y.router if isinstance(y, RouterAgent) else False
@@ -585,7 +770,7 @@ class Bulk:
                 if egress is None or not self._last_leg(egress, y, True):
                     continue
                 count = len(path)
-                q = self._reply_start(y, egress.ip == gateways[y])
+                q = self._reply_start(y, egress.key if egress.ip == gateways[y] else None)
                 if q is False:
                     regular[y] = False  # its gateway is a host: walked whole
                     continue

@@ -21,7 +21,7 @@ from ..model.physical import Switch, SwitchInterface
 from ..network.lag import BUNDLED, PortChannel
 from ..network.teams import Team
 from ..network.vlans import PortVlans, portgroup_accepts
-from .finding import DesignPath
+from .finding import DesignPath, Issue
 
 if TYPE_CHECKING:
     from ..network import Snapshot
@@ -97,6 +97,7 @@ class Endpoint:
     services: tuple[str, ...]
     path: DesignPath
     iscsi_bound: bool = False
+    guest_vlan: int | None = None  # VM NICs: the VLAN the guest tags (VGT, V3, V4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ class CheckContext:
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
-        self._nodes: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
 
     # switch side ------------------------------------------------------------------------
     def owner(self, ref: InterfaceRef) -> str:
@@ -272,6 +273,20 @@ class CheckContext:
             got = self._cabled[key] = [u for u in self.uplinks[key] if u.port is not None]
         return got
 
+    def strays(self, key: tuple[str, str]) -> list[Uplink]:
+        """A team's active/standby uplinks cabled to something that is not a switch (another host's
+        vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
+        an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
+        return [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+
+    def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
+                    objects: tuple[str, ...] = ()) -> Issue:
+        """The *unknown* finding of a rule that cannot judge ``team`` because of its ``strays``."""
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
+        nics = join(f"{u.vmnic} is cabled to {u.far}" for u in strays)
+        return Issue((obj, *objects, *(str(u.far) for u in strays)),
+                     f"{obj}: {nics}, not to a switch: cannot tell {what}", "", path, status="unknown")
+
     @cached_property
     def nic_owner(self) -> dict[tuple[str, str], tuple[str, str]]:
         """Which virtual switch a host vmnic backs: ``("vss", name)`` or ``("vds", name)``."""
@@ -340,8 +355,10 @@ class CheckContext:
         got = self._team_nodes.get(key)
         if got is not None:
             return got
-        team = self.teams[key]
-        pgv = self.pg_vlan(team)
+        got = self._team_nodes[key] = self._nodes_of(key, self.pg_vlan(self.teams[key]))
+        return got
+
+    def _nodes_of(self, key: tuple[str, str], pgv: PgVlan) -> list[tuple[Uplink, tuple[str, int]]]:
         out: list[tuple[Uplink, tuple[str, int]]] = []
         if pgv.single:
             for up in self.cabled(key):
@@ -349,8 +366,29 @@ class CheckContext:
                 c = self.carriage(pgv, up.port)
                 if c.vlan is not None:
                     out.append((up, (self.bridge(up.port), c.vlan)))
-        self._team_nodes[key] = out
         return out
+
+    def port_vlan(self, key: tuple[str, str], guest_vlan: int | None) -> PgVlan:
+        """The VLAN type of team ``key`` as one port sees it: a guest that tags VLAN G on a VGT or vDS trunk
+        port group is a port of VLAN G (V3, V4); an untagged one on VGT is untagged (EST) while
+        :attr:`Settings.vgt_passes_untagged` holds (V3).  Other ports: the port group's own."""
+        pgv = self.pg_vlan(self.teams[key])
+        if pgv.kind in ("vgt", "trunk"):
+            if guest_vlan is not None:
+                return PgVlan("vst", guest_vlan)
+            if pgv.kind == "vgt" and self.snap.settings.vgt_passes_untagged:
+                return PgVlan("est", 0)
+        return pgv
+
+    def guest_vlans(self, key: tuple[str, str]) -> dict[PgVlan, list[Endpoint]]:
+        """On a VGT or vDS trunk team: the single VLAN of each port whose guest's VLAN is known (tagged, or
+        untagged on VGT: :meth:`port_vlan`), with the ports, in VLAN order."""
+        out: dict[PgVlan, list[Endpoint]] = defaultdict(list)
+        for e in self.endpoints_by_team.get(key, ()):
+            pv = self.port_vlan(key, e.guest_vlan)
+            if pv.single:
+                out[pv].append(e)
+        return dict(sorted(out.items(), key=lambda kv: kv[0].vlan or 0))
 
     def portgroup_count(self, host: str, kind: str, switch: str) -> int:
         if kind == "vss":
@@ -419,7 +457,7 @@ class CheckContext:
             for i, nic in enumerate(vm.nics):
                 name = vname if i == 0 else f"{vname}:nic{i}"
                 out.append(Endpoint(name, "vm", vm.host, self.team_key(vm.host, nic.network), nic.ip, nic.gateway,
-                                    nic.mac, None, (), ("vms", vname, "nics", i)))
+                                    nic.mac, None, (), ("vms", vname, "nics", i), guest_vlan=nic.guest_vlan))
         return out
 
     @cached_property
@@ -434,12 +472,20 @@ class CheckContext:
         return any(e.kind == "vm" or MGMT_SERVICES.intersection(e.services) for e in self.endpoints_by_team.get(key, ()))
 
     def endpoint_nodes(self, e: Endpoint) -> list[tuple[str, int]]:
-        """The (bridge, VLAN) nodes where an endpoint's frames enter the network."""
+        """The (bridge, VLAN) nodes where an endpoint's frames enter the network (a guest's on VGT or a trunk:
+        those of its own VLAN, :meth:`port_vlan`)."""
         if e.team is None:
             return []
-        got = self._nodes.get(e.team)
+        return self.port_nodes(e.team, e.guest_vlan)
+
+    def port_nodes(self, key: tuple[str, str], guest_vlan: int | None) -> list[tuple[str, int]]:
+        """:meth:`endpoint_nodes` of a port on team ``key`` whose guest tags ``guest_vlan``."""
+        memo = (key, guest_vlan)
+        got = self._nodes.get(memo)
         if got is None:
-            got = self._nodes[e.team] = sorted({node for _, node in self.team_nodes(e.team)})
+            pgv = self.port_vlan(key, guest_vlan)
+            nodes = self.team_nodes(key) if pgv == self.pg_vlan(self.teams[key]) else self._nodes_of(key, pgv)
+            got = self._nodes[memo] = sorted({node for _, node in nodes})
         return got
 
     # layer 3 ----------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 - ``absent: [slug, ...]``: the rule ran and reported nothing; a finding with status *unknown*
   fails the statement.
 - ``errors: N``: exactly N failed findings of severity error, from every rule of the catalogue
-  (rules named in the file or not).
+  (rules named in the file or not).  It counts every rule of rules-v1, so while a documented slug
+  (:data:`RULES_V1`) has no rule yet the statement is *not run*: counting a missing rule as zero
+  errors could pass a design that the full catalogue fails.
 - A statement about a slug the catalogue does not have (the cluster rules) is *not run*.
 """
 
@@ -21,11 +23,27 @@ from .engine import CheckRun, all_rules, run_checks
 SECTION = "checks"
 KEYS = ("present", "absent", "errors")
 
+#: The slugs rules-v1 documents (the minimum catalogue, ``spec/rules-v1.md``), in its order.
+RULES_V1: tuple[str, ...] = (
+    "ip-hash-without-channel", "channel-without-ip-hash", "ip-hash-standby-uplinks", "channel-split-across-switches",
+    "lacp-to-standard-vswitch", "pagp-unsupported", "channel-member-count-mismatch", "portgroup-vlan-is-native",
+    "untagged-portgroup-on-trunk", "vlan-not-allowed-on-uplink", "vlan-missing-on-path", "native-vlan-mismatch",
+    "uplinks-in-different-l2-domains", "beacon-with-two-uplinks", "beacon-with-ip-hash", "no-upstream-failure-detection",
+    "single-point-of-failure", "stp-edge-missing", "bpdu-guard-without-guest-filter", "mtu-mismatch", "gateway-missing",
+    "fhrp-inconsistent", "arp-timeout-exceeds-mac-aging", "duplicate-ip", "duplicate-mac", "iscsi-binding-invalid",
+    "vmk-same-subnet", "management-single-uplink", "vmotion-not-configured", "vmotion-vmk-unreachable",
+    "vmotion-network-missing", "cluster-spans-l3-boundary", "datastore-not-shared", "cpu-incompatible",
+    "ha-insufficient-failover-capacity", "ha-isolation-address-unreachable", "affinity-rule-violated",
+    "anti-affinity-rule-violated", "vm-host-rule-violated", "cluster-maximum-exceeded",
+)
 
-def evaluate_checks(snapshot: Snapshot, section_data: Any, run: CheckRun | None = None) -> list[StatementResult]:
+
+def evaluate_checks(snapshot: Snapshot, section_data: Any, run: CheckRun | None = None,
+                    documented: tuple[str, ...] = RULES_V1) -> list[StatementResult]:
     """Every statement of a ``checks`` section with its outcome, in file order.
 
     ``run`` reuses a check run over the same snapshot; by default every rule is run once.
+    ``documented`` are the slugs ``errors: N`` needs before it can be counted.
     """
     results: list[StatementResult] = []
     if section_data is None:
@@ -73,6 +91,10 @@ def evaluate_checks(snapshot: Snapshot, section_data: Any, run: CheckRun | None 
         want = section_data["errors"]
         if not isinstance(want, int) or isinstance(want, bool) or want < 0:
             results.append(StatementResult(SECTION, f"errors: {want}", "fail", "'errors' is a count (0 or more)"))
+        elif missing := [slug for slug in documented if slug not in ran]:
+            results.append(StatementResult(SECTION, f"errors: {want}", "not-run",
+                                           f"counts every rule of rules-v1, and the catalogue lacks {len(missing)} of them "
+                                           f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})"))
         else:
             errs = [f for f in run.findings if f.severity == "error" and f.status == "fail"]
             ok = len(errs) == want

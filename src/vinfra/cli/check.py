@@ -18,13 +18,20 @@ from ..checks import report
 from ..checks.engine import CheckRun, Rule, SelectionError, all_rules, get_rule, run_checks, select_rules
 from ..model import Inventory
 from ..network import FailureError, Snapshot
-from .main import EXIT_BAD_INPUT, app, err, load_or_exit, out
+from .main import EXIT_BAD_INPUT, FailOpt, app, err, load_or_exit, not_empty, out, print_table
+
+SELECTOR = "a rule's slug, code or code prefix (VN2)"
 
 
 class Format(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class FailOn(StrEnum):
@@ -40,14 +47,23 @@ def _dump(doc: object) -> None:
 
 @app.command()
 def check(
-    design: Path = typer.Argument(..., help="Design file (YAML or JSON).", show_default=False),
+    design: Path = typer.Argument(..., metavar="DESIGN", help="Design file (YAML or JSON).", show_default=False),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
-    select: list[str] = typer.Option([], "--select", help="Rules to run: slugs, codes or code prefixes (VN2); repeat or comma-separate."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Rules to skip: slugs, codes or code prefixes."),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
-    fail: list[str] = typer.Option([], "--fail", help="Also fail this element (device, device:interface or a:x--b:y); repeatable."),
+    select: list[str] = typer.Option(
+        [], "--select", metavar="RULES", callback=not_empty(SELECTOR, commas=True), show_default=False,
+        help="Run only these rules: slugs, codes or code prefixes (VN2), comma-separated or repeated.  "
+             "Default: every rule."),
+    ignore: list[str] = typer.Option(
+        [], "--ignore", metavar="RULES", callback=not_empty(SELECTOR, commas=True), show_default=False,
+        help="Skip these rules: slugs, codes or code prefixes, comma-separated or repeated."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on",
+                                   help="Exit 1 when a finding of this severity or worse exists (never: exit 0)."),
+    fail: list[str] = FailOpt,
 ) -> None:
-    """Find every place where the vSwitch side and the switch side disagree, and explain it.
+    """Find where the vSwitch side and the switch side disagree.
+
+    Prints every finding as FILE:LINE:COL: CODE slug [severity] message, with a fix for both sides, then a
+    summary.  A rule that cannot judge a case reports it as unknown.
 
     Exit status: 0 clean, 1 a finding (failed or unknown) at or above --fail-on, 2 bad input.
     """
@@ -97,17 +113,21 @@ def _print_summary(run: CheckRun, design: str) -> None:
         for code, slug, sev, fails, unknowns in rows:
             table.add_row(code, slug, sev, str(fails), str(unknowns))
         out.print()
-        out.print(table)
+        print_table(table)
     found = sum(totals[k] for k in ("error", "warning", "info"))
     out.print(f"{design}: {found} finding{'s' if found != 1 else ''} ({totals['error']} error, {totals['warning']} "
-              f"warning, {totals['info']} info; {totals['unknown']} unknown) from {totals['rules']} rules", markup=False)
+              f"warning, {totals['info']} info; {totals['unknown']} unknown) from {totals['rules']} "
+              f"rule{'s' if totals['rules'] != 1 else ''}", markup=False)
 
 
 @app.command("rules")
-def rules_cmd(fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json.")) -> None:
-    """List every check rule: code, slug, severity, summary."""
+def rules_cmd(fmt: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f", help="Output format.")) -> None:
+    """List the check rules: code, slug, severity, summary.
+
+    Exit status: 0.
+    """
     rows = [report.rule_row(r) for r in all_rules()]
-    if fmt is not Format.text:
+    if fmt is RulesFormat.json:
         _dump({"rules": rows})
         return
     table = Table(show_edge=False, pad_edge=False)
@@ -115,12 +135,18 @@ def rules_cmd(fmt: Format = typer.Option(Format.text, "--format", "-f", help="te
         table.add_column(name)
     for row in rows:
         table.add_row(row["code"], row["rule"], row["severity"], row["summary"])
-    out.print(table)
+    print_table(table)
 
 
 @app.command("rule")
-def rule_cmd(name: str = typer.Argument(..., help="A rule's slug or code.", show_default=False)) -> None:
-    """Print a rule's documentation."""
+def rule_cmd(name: str = typer.Argument(..., metavar="RULE", help="A rule's slug or code.", show_default=False)) -> None:
+    """Print one rule's documentation.
+
+    What the rule checks, why it matters, a failing and a passing example, the fix, and the behaviour rules
+    it rests on.
+
+    Exit status: 0, or 2 when no rule has that slug or code.
+    """
     r = get_rule(name)
     if r is None:
         close = [x.slug for x in all_rules() if name.lower() in x.slug]

@@ -15,19 +15,25 @@ class ExportFormat(StrEnum):
 
 
 def export(
-    design: Path = typer.Argument(..., help="Design file (YAML or JSON).", show_default=False),
+    design: Path = typer.Argument(..., metavar="DESIGN", help="Design file (YAML or JSON).", show_default=False),
     fmt: ExportFormat | None = typer.Option(
         None, "--format", "-f", case_sensitive=False, show_default=False,
-        help="json or yaml [default: from the -o file's suffix (.json), else yaml].",
+        help="Output format.  Default: json when the -o file ends in .json, else yaml.",
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", show_default=False,
-        help="Write here (atomically: the file is whole or untouched) instead of standard output.",
+        None, "--output", "-o", metavar="FILE", show_default=False, dir_okay=False,
+        help="Write to FILE instead of standard output, atomically: the file is whole or untouched.",
     ),
 ) -> None:
-    """Export the normalized design: every default filled in; loading it gives the same design."""
+    """Export the normalized design, every default filled in.
+
+    Loading an export gives back an equal design, so an export is a design file itself.
+
+    Exit status: 0 written, 2 bad input or a file that cannot be written.
+    """
     # imported here, not at the top: main imports this module to register the command
-    from ..io.export import format_for, render, write_atomic
+    from ..io.export import format_for, render
+    from ..io.files import write_atomic
     from .main import EXIT_BAD_INPUT, err, load_or_exit
 
     inv = load_or_exit(design)

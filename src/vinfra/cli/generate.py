@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from ..generate import ALL_PATTERNS, FORMATS, dump_design, generate_design, render_design
+from .command import EXIT_BAD_INPUT
 
-EXIT_BAD_INPUT = 2
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: 40 times vCenter's 2,500-host limit, generated in seconds; past it the run takes minutes before the
+#: generator's address pools run out (about 200,000 hosts)
+MAX_HOSTS = 100_000
+
+# the choices are the generator's own: a pattern or format it gains is offered here
+Pattern = StrEnum("Pattern", {p: p for p in ALL_PATTERNS})  # type: ignore[misc]
+Format = StrEnum("Format", {f: f for f in FORMATS})  # type: ignore[misc]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -20,36 +29,39 @@ def _fail(message: str) -> typer.Exit:
 
 
 def generate(
-    hosts: int = typer.Option(..., "--hosts", min=1, help="Number of ESX hosts (blocks of up to 32 hosts, one cluster each).",
-                              show_default=False),
-    vms: int = typer.Option(..., "--vms", min=0, help="Number of VMs, spread evenly over the hosts.", show_default=False),
-    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same bytes."),
-    pattern: str = typer.Option("mixed", "--pattern", help=f"Access layer: {' | '.join(ALL_PATTERNS)}."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically) instead of to stdout.",
-                                       dir_okay=False),
-    fmt: str | None = typer.Option(None, "--format", help="yaml | json (default: json when -o ends in .json, else yaml)."),
-    anchors: bool = typer.Option(False, "--anchors", help="YAML: write each cluster's hosts as one anchor and merge keys."),
+    hosts: int = typer.Option(..., "--hosts", metavar="N", min=1, max=MAX_HOSTS, show_default=False,
+                              help="Number of ESX hosts, in blocks of up to 32 hosts with one cluster each."),
+    vms: int = typer.Option(..., "--vms", metavar="N", min=0, show_default=False,
+                            help="Number of VMs, spread evenly over the hosts."),
+    seed: int = typer.Option(0, "--seed", metavar="N", min=0, help="Random seed: the same seed gives the same bytes."),
+    pattern: Pattern = typer.Option(Pattern("mixed"), "--pattern", help="Access layer of each block; mixed rotates them."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", dir_okay=False, show_default=False,
+                                       help="Write to FILE (atomically) instead of standard output."),
+    fmt: Format | None = typer.Option(None, "--format", "-f", show_default=False,
+                                      help="Output format.  Default: json when the -o file ends in .json, else yaml."),
+    anchors: bool = typer.Option(False, "--anchors", help="YAML only: write each cluster's hosts as one anchor and merge keys."),
 ) -> None:
-    """Generate a valid synthetic design: access blocks, distribution pairs, a core pair, hosts and VMs."""
-    if pattern not in ALL_PATTERNS:
-        raise _fail(f"--pattern must be one of {', '.join(ALL_PATTERNS)}, got {pattern!r}")
-    if fmt is None:
-        fmt = "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
-    elif fmt not in FORMATS:
-        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    if anchors and fmt != "yaml":
+    """Generate a valid synthetic design of any size.
+
+    Access blocks of the seed examples' patterns, a distribution pair per block and a routed core pair, with
+    hosts and VMs spread over them.
+
+    Exit status: 0 written, 2 bad input or a file that cannot be written.
+    """
+    kind = fmt.value if fmt is not None else "json" if output is not None and output.suffix.lower() == ".json" else "yaml"
+    if anchors and kind != "yaml":
         raise _fail("--anchors needs YAML: JSON has no anchors or merge keys")
     if output is not None and not output.parent.is_dir():
         raise _fail(f"cannot write {output}: no such folder {output.parent}")
     try:
-        data = generate_design(hosts, vms, seed=seed, pattern=pattern)
+        data = generate_design(hosts, vms, seed=seed, pattern=pattern.value)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if output is None:
-        sys.stdout.buffer.write(render_design(data, fmt, anchors=anchors))
+        sys.stdout.buffer.write(render_design(data, kind, anchors=anchors))
         sys.stdout.flush()
         return
     try:
-        dump_design(data, output, fmt, anchors=anchors)
+        dump_design(data, output, kind, anchors=anchors)
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -4,36 +4,93 @@ holds no logic of its own."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
+from .. import __version__
+from .command import EXIT_BAD_INPUT, VinfraGroup
 from .export import export
 from .show import show
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from ..io.errors import DesignError
     from ..model import Inventory
 
 app = typer.Typer(
     name="vinfra",
+    cls=VinfraGroup,
     help="Design, check and simulate VMware-style virtual datacenters.",
+    epilog="Exit status: 0 success; 1 the answer is negative (check: a finding; trace: unreachable; "
+           "verify: a failed statement); 2 bad input or usage.  'vinfra COMMAND --help' documents each command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help and errors: no boxes, no markup, the same on a terminal and in a pipe
 )
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_BAD_INPUT = 2
+#: exit status of a command whose answer is negative: trace's target unreachable, like ping's 1
+EXIT_NEGATIVE = 1
+
+def not_empty(what: str, commas: bool = False) -> Callable[[list[str] | None], list[str] | None]:
+    """A callback refusing an empty value (``--select ""``) with exit 2; ``commas``: each comma-separated
+    item too (``--select "VN1,"``)."""
+
+    def check(values: list[str] | None) -> list[str] | None:
+        for value in values or ():
+            items = value.split(",") if commas else [value]
+            if any(not item.strip() for item in items):
+                raise typer.BadParameter(f"empty value {value!r}: expected {what}")
+        return values
+
+    return check
+
+
+#: one meaning of --fail everywhere (check, trace, reach)
+FailOpt = typer.Option(
+    [], "--fail", metavar="ELEMENT", callback=not_empty("a device, DEVICE:INTERFACE or a link A:X--B:Y"),
+    show_default=False,
+    help="Treat ELEMENT as failed: a device, DEVICE:INTERFACE or a link A:X--B:Y.  Repeatable.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"vinfra {__version__}", markup=False)
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", callback=_version,
+                                 is_eager=True),
+) -> None:
     """Design, check and simulate VMware-style virtual datacenters."""
+
+
+def print_table(table: RenderableType) -> None:
+    """Print a table; when output is not a terminal, as wide as its rows need: a pipe or a file gets every
+    value whole, never folded or cut at 80 columns."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    from io import StringIO
+
+    from rich.measure import Measurement
+
+    width = Measurement.get(out, out.options.update(width=10**6), table).maximum
+    plain = Console(file=StringIO(), width=max(width, 1), highlight=False, color_system=None, soft_wrap=False)
+    plain.print(table)
+    lines = plain.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    out.file.write("".join(line.rstrip() + "\n" for line in lines))
+    out.file.flush()
 
 
 def report_design_error(exc: DesignError) -> None:
@@ -56,8 +113,16 @@ def load_or_exit(path: Path) -> Inventory:
 
 
 @app.command()
-def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML or JSON).", show_default=False)) -> None:
-    """Load and validate designs; print a one-line summary of each valid one."""
+def validate(
+    designs: list[Path] = typer.Argument(..., metavar="DESIGN", help="Design files (YAML or JSON).", show_default=False),
+) -> None:
+    """Load and validate designs.
+
+    Prints a one-line summary of each valid design and every error of the others, as FILE:LINE:COL: error:
+    MESSAGE.
+
+    Exit status: 0 all valid, 2 an invalid or unreadable design.
+    """
     from ..io.design import load
     from ..io.errors import DesignError
 

@@ -37,10 +37,17 @@ def _add_children(tree: Tree, node: TreeNode) -> None:
 
 
 def show(
-    design: Path = typer.Argument(..., help="Design file (YAML or JSON).", show_default=False),
-    host: str | None = typer.Option(None, "--host", "-H", help="Draw only this host's switches.", show_default=False),
+    design: Path = typer.Argument(..., metavar="DESIGN", help="Design file (YAML or JSON).", show_default=False),
+    host: str | None = typer.Option(None, "--host", "-H", metavar="HOST", help="Draw only this host's switches.",
+                                    show_default=False),
 ) -> None:
-    """Show the inventory tree, and each host's vSwitches with port groups, uplink roles and cabling."""
+    """Draw the inventory tree and each host's virtual switches.
+
+    Each vSwitch and vDS is drawn as the vSphere client draws it: port groups with their VLAN and ports, the
+    role of every uplink for each port group, and the switch port each uplink is cabled to.
+
+    Exit status: 0 drawn, 2 bad input (an invalid design, an unknown host).
+    """
     # imported here, not at the top: main imports this module to register the command, and the views
     # need the model, which the command line's start-up does without
     from rich.segment import Segments

@@ -11,11 +11,17 @@ from .main import EXIT_BAD_INPUT, app, err, out, report_design_error
 
 @app.command()
 def verify(
-    files: list[Path] = typer.Argument(..., help="Expectation files (NAME.expect.yaml).", show_default=False),
+    files: list[Path] = typer.Argument(..., metavar="EXPECT", help="Expectation files (NAME.expect.yaml).",
+                                       show_default=False),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also list statements that passed or did not run."),
 ) -> None:
-    """Check a design against its expectation file: reach and failures run; sections whose analysis does not
-    exist yet are reported as not run.  Exit 1 if a statement failed, 2 on bad input."""
+    """Check designs against their expectation files.
+
+    Runs every statement of the reach, failures and checks sections and prints each one that does not hold.
+    Sections whose analysis does not exist yet (vmotion, ha, drs) are counted as not run, never as passed.
+
+    Exit status: 0 every statement that ran held, 1 a statement failed, 2 bad input.
+    """
     from ..analysis.expect import ExpectError, run_expectations  # imported on use: lean start-up
     from ..io.errors import DesignError
 

@@ -12,12 +12,9 @@ quoted, so older tools read the file the way we do.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +25,7 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..model import Inventory
+from .files import write_atomic
 
 Format = Literal["json", "yaml"]
 FORMATS: tuple[Format, ...] = ("json", "yaml")
@@ -106,31 +104,6 @@ def format_for(path: str | Path | None, default: Format = "yaml") -> Format:
     if path is not None and Path(path).suffix.lower() == ".json":
         return "json"
     return default
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one.
-
-    The text goes to a temporary file in the same directory (same file system, so the rename
-    is atomic), is flushed to disk, and then replaces ``path``.  On any error the temporary
-    file is removed and ``path`` is untouched.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates the file 0600; give it the mode a plain open() would have
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def export(inv: Inventory, fmt: Format, path: str | Path | None = None) -> str:

@@ -71,9 +71,15 @@ class VmHa(Spec):
 
 
 class VmNic(Spec):
-    """A vNIC: ``network`` is a port group on the VM's host, or ``dvs/portgroup``."""
+    """A vNIC: ``network`` is a port group on the VM's host, or ``dvs/portgroup``.
+
+    ``guest_vlan`` is the VLAN the guest OS tags this NIC's address with (VGT, V3, V4): only on a
+    standard port group with VLAN 4095 or a vDS VLAN trunk whose range holds it (checked against the
+    host's port group when the design is built); None: the guest sends untagged.
+    """
 
     network: str
+    guest_vlan: Annotated[int, Field(ge=1, le=4094)] | None = None
     mac: Mac | None = None
     ip: IPv4If | None = None
     gateway: IPv4Addr | None = None

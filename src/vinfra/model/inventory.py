@@ -859,9 +859,14 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             add(Problem(base + ("datastore",), f"datastore '{vm.datastore}' is not declared under 'datastores'"))
         if vm.host in inv.hosts:
             for k, nic in enumerate(vm.nics):
-                if inv.portgroup_of(vm.host, nic.network) is None:
+                found = inv.portgroup_of(vm.host, nic.network)
+                if found is None:
                     add(Problem(base + ("nics", k, "network"),
                                 f"network '{nic.network}' is not a port group on host {vm.host}"))
+                elif nic.guest_vlan is not None:
+                    msg = guest_vlan_problem(inv, vm.host, found, nic.guest_vlan)
+                    if msg:
+                        add(Problem(base + ("nics", k, "guest_vlan"), msg))
     for tname, tpl in inv.templates.items():
         if tpl.datastore is not None and tpl.datastore not in inv.datastores:
             add(Problem(("templates", tname, "datastore"), f"datastore '{tpl.datastore}' is not declared under 'datastores'"))
@@ -891,6 +896,30 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
         msg = failure_problem(inv, failure)
         if msg:
             add(Problem(fpath, msg))
+
+
+def guest_vlan_problem(inv: Inventory, host: str, found: tuple[str, str, str], guest_vlan: int) -> str | None:
+    """Why a NIC on port group ``found`` (:meth:`Inventory.portgroup_of`) cannot tag ``guest_vlan``, or None.
+
+    topology-v1 "VGT": a guest tags its frames only on a standard port group with VLAN 4095 (V3) or on a
+    vDS VLAN trunk whose range holds the VLAN (V4); anywhere else the vSwitch tags or drops them itself."""
+    kind, switch, label = found
+    if kind == "vss":
+        vlan = inv.hosts[host].vswitches[switch].portgroups[label].vlan
+        if vlan == 4095:
+            return None
+        return (f"guest_vlan {guest_vlan}: port group '{label}' on {host} has VLAN {vlan}; a guest tags its own "
+                "frames only on a VLAN 4095 port group (VGT) or a vDS VLAN trunk (V3, V4)")
+    pg = inv.dvswitches[switch].portgroups[label]
+    trunk = None if isinstance(pg.vlan, int) else pg.vlan.trunk
+    if trunk is None:
+        what = f"private VLAN {pg.vlan.pvlan}" if not isinstance(pg.vlan, int) and pg.vlan.pvlan else f"VLAN {pg.vlan_id}"
+        return (f"guest_vlan {guest_vlan}: port group '{switch}/{label}' has {what}, not a VLAN trunk; a guest tags "
+                "its own frames only on a VLAN 4095 port group (VGT) or a vDS VLAN trunk (V3, V4)")
+    if guest_vlan not in trunk:
+        return (f"guest_vlan {guest_vlan} is not in the VLAN trunk range {trunk} of port group '{switch}/{label}': "
+                "the vDS drops its frames (V4)")
+    return None
 
 
 def _undeclared_interface(inv: Inventory, ref: InterfaceRef) -> str | None:
@@ -940,4 +969,4 @@ def _check_team(team: TeamingOverride, uplinks: list[str], path: Path, owner: st
         add(Problem(path + ("policy",), f"teaming policy {team.policy}: {owner} has no such LAG"))
 
 
-__all__ = ["Inventory", "Link", "Problem", "build_inventory", "VSwitch"]
+__all__ = ["Inventory", "Link", "Problem", "build_inventory", "guest_vlan_problem", "VSwitch"]

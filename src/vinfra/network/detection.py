@@ -95,6 +95,8 @@ def delivery_nodes(snap: Snapshot, up, pg: PortGroupVlan) -> list[tuple[tuple[st
         vlans.append(untagged)
     if pg.pvlan is not None:
         vlans.append(pg.pvlan)
+    elif pg.guest is not None:
+        vlans.append(pg.guest)  # a tagging guest on VGT or a trunk (V3, V4)
     elif pg.trunk is not None:
         vlans.extend(x for x in (pg.trunk & v.carried))
     elif pg.vlan not in (None, 0, 4095):

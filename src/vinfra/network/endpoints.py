@@ -44,6 +44,7 @@ class Endpoint:
     nic: int | None = None
     interface: str | None = None  # vmk / SVI / routed port name
     vlan: int | None = None  # SVIs and VIPs
+    guest_vlan: int | None = None  # VM NICs: the VLAN the guest tags (VGT, V3, V4)
 
     @property
     def on_host(self) -> bool:
@@ -53,6 +54,12 @@ class Endpoint:
     def team_key(self) -> tuple[str, str]:
         assert self.network is not None
         return (self.device, self.network)
+
+    @property
+    def port_key(self) -> tuple[str, str, int | None]:
+        """What a host port's VLAN handling depends on: its team, and the VLAN its guest tags."""
+        assert self.network is not None
+        return (self.device, self.network, self.guest_vlan)
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
@@ -123,7 +130,9 @@ def _kind_order(inv, name: str) -> int:
 
 
 def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
-    """T1 [model]: :func:`~vinfra.network.teaming.assign_port_ids` for one host's ports."""
+    """T1 [model]: port IDs per vSwitch (per host proxy switch for a vDS) of one host's ports, numbered from 0
+    in this order: the host's VMkernel and Service Console ports as declared, then the NICs of the VMs on the
+    host in design order, each VM's NICs in order.  Keys: ``(host, "vmk", name)`` and ``(vm, "nic", index)``."""
     def build() -> dict[tuple[str, str, int | str], int]:
         counters: dict[tuple[str, str], int] = {}
         out: dict[tuple[str, str, int | str], int] = {}
@@ -216,7 +225,7 @@ class Endpoints:
         name = vname if i == 0 else f"{vname}:nic{i}"
         pid = host_port_ids(inv, vm.host).get((vname, "nic", i), 0) if vm.host in inv.hosts else 0
         return Endpoint(name, "vm", vm.host, nic.ip, self._mac(name, nic.mac), nic.gateway, nic.network, pid,
-                        vm=vname, nic=i)
+                        vm=vname, nic=i, guest_vlan=nic.guest_vlan)
 
     def at(self, ip: IPv4Address, hosts_only: bool = False) -> list[Endpoint]:
         """The endpoints with address ``ip``, in :attr:`all` order (``hosts_only``: VM NICs and VMkernel ports)."""

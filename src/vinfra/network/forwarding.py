@@ -26,11 +26,22 @@ state of MAC learning).  At a host port the switch sends the frame with the egre
 tag (V2, V6), and only on the uplink F9 allows.  Two ports of one vSwitch with the same VLAN talk
 inside the host (F3); frames from one of them that come back from the wire to the other are dropped by
 the reverse-path check (F10) because their source MAC is local.
+
+**Routing** is by longest-prefix match over each router's connected and learned routes
+(:meth:`vinfra.network.l3.L3.route`, topology-v1 "Routing lookups").
+
+**Duplicate addresses** (topology-v1 "Duplicate addresses"), decided in :meth:`Forwarding.next_agent`
+and :meth:`Forwarding.ping` for ``trace`` and ``reach`` alike: a port never reaches its own address
+through the network (a ping to another port with the sender's address, a next hop that is the sender's
+own address); when the sender must ARP for a next hop and ports with different MACs complete that ARP
+exchange, whichever answers first is a race and the ping is unreachable ("duplicate address"); and a
+ping is answered only by the destination port itself, not by another port holding its address.
+A MAC learned from the peer's own ARP request earlier in the ping is used without asking (no race).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
@@ -128,10 +139,13 @@ class Forwarding:
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
         self._problems: dict[str, str | None] = {}
-        self._shapes: dict[tuple[str, str] | None, tuple] = {}
+        self._shapes: dict[tuple[str, str, int | None] | None, tuple] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
-        #: reach's class evaluation: treat the two ends as ports of different hosts (no F3/F10)
-        self.apart = False
+        self._guest_teams: dict[tuple[str, str, int | None], TeamState] = {}
+        #: reach's class evaluation: the two ends of the ping (endpoint names) are treated as ports of different
+        #: hosts (no F3/F10 between them); legs to any third port (a host acting as gateway, a duplicate
+        #: address) are judged as they are
+        self.apart: frozenset[str] = frozenset()
 
     # rows ----------------------------------------------------------------------------------------------------
     def _row(self, device: str, decision: str, rule: str | None = None, *, frame: Frame | None = None,
@@ -146,7 +160,15 @@ class Forwarding:
 
     # host views ---------------------------------------------------------------------------------------------
     def team(self, ep: Endpoint) -> TeamState | None:
-        return self.snap.team_states.get(ep.team_key)
+        """The port's team; for a guest that tags (VGT, V3, V4), with the port group as that port sees it."""
+        ts = self.snap.team_states.get(ep.team_key)
+        if ts is None or ep.guest_vlan is None:
+            return ts
+        key = ep.port_key
+        got = self._guest_teams.get(key)
+        if got is None:
+            got = self._guest_teams[key] = replace(ts, pg=ts.pg.for_guest(ep.guest_vlan))
+        return got
 
     def host_problem(self, ep: Endpoint) -> str | None:
         """Why a host port sends and takes nothing at all, or None."""
@@ -165,8 +187,12 @@ class Forwarding:
                 return f"{ep.vm} is powered {vm.power}"
             if not vm.nics[ep.nic or 0].connected:
                 return f"{ep.name} is not connected"
-        if self.team(ep) is None:
+        ts = self.team(ep)
+        if ts is None:
             return f"{ep.name}: port group {ep.network} has no team on {ep.device}"
+        dropped = ts.pg.untagged_dropped()
+        if dropped:
+            return f"{ep.name} sends untagged on port group {ep.network} ({ts.pg}): {dropped}"
         return None
 
     def sensitive(self, ep: Endpoint) -> bool:
@@ -200,7 +226,7 @@ class Forwarding:
         failover and, per uplink, what the switch port does (its logical switches, VLAN settings, which
         uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
         hosts cabled alike share a shape, so their views are worked out once."""
-        got = self._shapes.get(ep.team_key if self.host_problem(ep) is None else None)
+        got = self._shapes.get(ep.port_key if self.host_problem(ep) is None else None)
         if got is not None:
             return got
         if self.host_problem(ep) is not None:
@@ -222,7 +248,7 @@ class Forwarding:
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
                  team.uplinks, tuple(per))
-        self._shapes[ep.team_key] = shape
+        self._shapes[ep.port_key] = shape
         return shape
 
     def _receivers(self, host: str, end) -> tuple[str | None, ...]:
@@ -328,9 +354,9 @@ class Forwarding:
         v = up.vlans
         tag = pg.egress_tag()
         vlan = v.ingress(tag) if v is not None else None
-        if pg.vlan not in (None, 0, 4095) and v is not None and v.mode == "trunk" and pg.vlan == v.native_vlan:
-            return (f"{up.port} sends native VLAN {pg.vlan} untagged and port group {ts.team.portgroup} "
-                    f"(VLAN {pg.vlan}) takes only frames tagged {pg.vlan}: no inbound traffic (V6)")
+        if pg.vid not in (None, 0, 4095) and v is not None and v.mode == "trunk" and pg.vid == v.native_vlan:
+            return (f"{up.port} sends native VLAN {pg.vid} untagged and port group {ts.team.portgroup} "
+                    f"({pg}) takes only frames tagged {pg.vid}: no inbound traffic (V6)")
         if vlan is None or v is None:
             return f"{pg} of port group {ts.team.portgroup} is not carried by {up.port} (V8)"
         ok, etag = v.egress(vlan)
@@ -422,9 +448,12 @@ class Forwarding:
         return got
 
     # one layer-2 leg -------------------------------------------------------------------------------------------
-    def leg(self, x: Agent, y: Agent, ip_src: IPv4Address, ip_dst: IPv4Address, need_arp: bool) -> None:
-        """Raise :class:`Unreachable` unless X's packet to Y, with ARP first when needed, gets through."""
-        if isinstance(x, HostAgent) and isinstance(y, HostAgent) and x.ep.device == y.ep.device and not self.apart:
+    def leg(self, x: Agent, y: Agent, ip_src: IPv4Address, ip_dst: IPv4Address, need_arp: bool,
+            arp_only: bool = False) -> None:
+        """Raise :class:`Unreachable` unless X's packet to Y, with ARP first when needed, gets through
+        (``arp_only``: only the ARP request and its reply)."""
+        if (isinstance(x, HostAgent) and isinstance(y, HostAgent) and x.ep.device == y.ep.device
+                and not (x.key in self.apart and y.key in self.apart)):
             tx, ty = self.team(x.ep), self.team(y.ep)
             if tx is not None and ty is not None and (tx.team.kind, tx.team.switch) == (ty.team.kind, ty.team.switch):
                 for a in (x, y):
@@ -433,7 +462,7 @@ class Forwarding:
                         raise Unreachable(problem)
                 if tx.pg.local_key == ty.pg.local_key:
                     self._row(x.ep.device, f"{x} -> {y}: same vSwitch {tx.team.switch}, same VLAN: delivered inside the host",
-                              "F3", inp=str(x), out=str(y), vlan=tx.pg.vlan)
+                              "F3", inp=str(x), out=str(y), vlan=tx.pg.vid)
                     return
                 raise Unreachable(f"{x} and {y} share vSwitch {tx.team.switch} but not a VLAN; frames between them "
                                   f"that return from the wire carry a local source MAC and are dropped (F10)", "F10")
@@ -447,15 +476,16 @@ class Forwarding:
         ip = Frame("ip", x.mac, y.mac, ip_src, ip_dst)
         back = Frame("ip", y.mac, x.mac, ip_dst, ip_src)
         steps: list[tuple[Agent, Agent, Frame, Frame | None]] = []
-        if need_arp:
+        if need_arp or arp_only:
             steps.append((x, y, arp_req, None))
             steps.append((y, x, arp_rep, ip))
-        steps.append((x, y, ip, back))
+        if not arp_only:
+            steps.append((x, y, ip, back))
         memo_key = None
         if not self.record:
             # agents whose views do not depend on the frame are memoized by identity first
             fixed = all(isinstance(a, RouterAgent) or self.view_key(a.ep) is not None for a in (x, y))
-            id_key = (x.key, y.key, need_arp) if fixed else None
+            id_key = (x.key, y.key, "arp" if arp_only else need_arp) if fixed else None
             got = self._leg_memo.get(id_key) if id_key is not None else None  # type: ignore[arg-type]
             if got is True:
                 return
@@ -551,7 +581,7 @@ class Forwarding:
             rule = "T14" if ts.shotgun else {"port_id": "T1", "mac_hash": "T2", "ip_hash": "T3", "explicit": "T4",
                                              "load_based": "T5", "lag": "T6"}.get(policy, "T1")
             self._row(s.ep.device, f"{s} ({ts.pg}) sends on {u}: {policy}{' (shotgun)' if ts.shotgun else ''}",
-                      rule, frame=frame, inp=s.ep.name, out=u, vlan=ts.pg.vlan, tag=ts.pg.egress_tag())
+                      rule, frame=frame, inp=s.ep.name, out=u, vlan=ts.pg.vid, tag=ts.pg.egress_tag())
             first_in = str(self.snap.uplinks(s.ep.device, u).port)  # type: ignore[arg-type]
         else:
             first_in = f"{s.iface.ref} (SVI)" if s.iface.kind == "svi" else s.iface.ref
@@ -574,7 +604,7 @@ class Forwarding:
             ts = self.team(r.ep)
             assert ts is not None
             self._row(r.ep.device, f"delivered to {r} ({ts.pg}) on {ru}", "F9" if frame.bum else "V2", frame=frame,
-                      inp=ru, out=r.ep.name, vlan=ts.pg.vlan, tag=tag)
+                      inp=ru, out=r.ep.name, vlan=ts.pg.vid, tag=tag)
         else:
             self._row(r.router, f"received by {r}", "L3", frame=frame, inp=r.iface.name, vlan=node[1])
 
@@ -614,9 +644,17 @@ class Forwarding:
                 self.leg(a, b, NO_IP, NO_IP, True)
                 self.leg(b, a, NO_IP, NO_IP, True)
                 return Verdict(True, rows=self.rows)
-            learned: set[tuple[str, IPv4Address]] = set()
+            if src.ip.ip == dst.ip.ip:
+                if self.is_endpoint(self._agent(src), dst):
+                    self._row(src.name, f"{dst.ip.ip} is {src.name}'s own address: answered by its own stack", None)
+                    return Verdict(True, rows=self.rows)
+                raise Unreachable(f"duplicate address: {dst.name} has {src.name}'s own address {dst.ip.ip}, and a port "
+                                  "never reaches its own address through the network")
+            learned: set[tuple[str, str]] = set()
             answered = self.deliver(src, dst, src.ip.ip, dst.ip.ip, learned)
-            self.deliver(answered, src, dst.ip.ip, src.ip.ip, learned)
+            self._check_taker(answered, dst)
+            back = self.deliver(answered, src, dst.ip.ip, src.ip.ip, learned)
+            self._check_taker(back, src)
             return Verdict(True, rows=self.rows)
         except Unreachable as exc:
             return Verdict(False, exc.reason, exc.rule, rows=self.rows)
@@ -636,6 +674,21 @@ class Forwarding:
             raise Unreachable(f"{e.name} is down: {i.reason}")
         return self.iface_agent(i)
 
+    def is_endpoint(self, a: Agent, e: Endpoint) -> bool:
+        """Whether agent ``a`` is the port of endpoint ``e`` (not another port with its address)."""
+        if isinstance(a, HostAgent):
+            o = a.ep
+            return e.on_host and (o.kind, o.device, o.vm, o.nic, o.interface) == (e.kind, e.device, e.vm, e.nic, e.interface)
+        if e.kind == "vip":
+            return e.ip is not None and a.ip == e.ip.ip and any(i.ref == a.iface.ref for i in self.snap.l3.owners_of(a.ip))
+        return not e.on_host and (a.iface.owner, a.iface.name) == (e.device, e.interface)
+
+    def _check_taker(self, a: Agent, e: Endpoint) -> None:
+        """Topology-v1 "Duplicate addresses": the packet for ``e``'s address must reach ``e`` itself."""
+        if not self.is_endpoint(a, e):
+            raise Unreachable(f"duplicate address: the packet for {e.name} ({e.ip.ip if e.ip else '-'}) is taken by {a}, "
+                              "which has the same address")
+
     def iface_agent(self, i: L3If) -> RouterAgent:
         """A router interface answering for its own address (one object each: its key is cached)."""
         got = self._iface_agents.get(i.ref)
@@ -644,7 +697,7 @@ class Forwarding:
         return got
 
     def deliver(self, src: Endpoint | Agent, dst: Endpoint, ip_src: IPv4Address, ip_dst: IPv4Address,
-                learned: set[tuple[str, IPv4Address]]) -> Agent:
+                learned: set[tuple[str, str]]) -> Agent:
         """Carry a packet from ``src`` to the owner of ``ip_dst``; return the agent that took it."""
         x: Agent = self._agent(src) if isinstance(src, Endpoint) else src
         router: str | None = None
@@ -699,24 +752,67 @@ class Forwarding:
         return None, (self.iface_agent(rt.iface), nh)  # type: ignore[return-value]
 
     def next_agent(self, x: Agent, nh: IPv4Address, ip_src: IPv4Address, ip_dst: IPv4Address,
-                   learned: set[tuple[str, IPv4Address]]) -> Agent:
-        """The first agent answering for ``nh`` that X's packet reaches (ARP first unless already learned)."""
+                   learned: set[tuple[str, str]]) -> Agent:
+        """The agent answering for ``nh`` that X's packet reaches: the one X learned from its own ARP request
+        earlier in this ping (``learned`` holds (learner, teacher) keys), else the first to answer X's ARP.
+
+        Duplicate addresses (topology-v1 "Duplicate addresses"), decided here for ``trace`` and ``reach`` alike:
+        X never sends to its own address through the network; and when X must ask and ports with different
+        MACs complete the ARP exchange with it, which one answers first is a race: the leg is unreachable."""
+        if nh == x.ip:
+            raise Unreachable(f"duplicate address: next hop {nh} is {x}'s own address, and a port never reaches its "
+                              "own address through the network")
         candidates = self.agent_for(x, nh)
         if not candidates:
+            if isinstance(x, HostAgent):
+                # a gateway VIP is looked for where X's frames enter: when X sends nowhere, say why (F6, T10)
+                sends, why = self.sends(x, Frame("arp-request", x.mac, BROADCAST, x.ip, nh))
+                if not sends and why:
+                    raise Unreachable(why[0], _rule_of(why[0]))
             raise Unreachable(f"nothing answers ARP for {nh}" + (f" (the gateway of {x})" if nh != ip_dst else ""))
+        if len(candidates) > 1:
+            # one agent per key: an interface whose own address is its FHRP group's VIP (a VRRP address owner)
+            # answers once, not as a duplicate of itself
+            seen: set[str] = set()
+            candidates = [c for c in candidates if not (c.key in seen or seen.add(c.key))]  # type: ignore[func-returns-value]
+            for y in candidates:
+                if (x.key, y.key) in learned:  # a MAC learned from its own request: nothing to ask
+                    self.leg(x, y, ip_src, ip_dst, False)
+                    return y
+            if len({c.mac for c in candidates}) > 1:
+                self._race(x, nh, candidates, ip_src, ip_dst)
         first_error: Unreachable | None = None
         for y in candidates:
-            need_arp = (x.key, y.ip) not in learned
+            need_arp = (x.key, y.key) not in learned
             try:
                 self.leg(x, y, ip_src, ip_dst, need_arp)
             except Unreachable as exc:
                 first_error = first_error or exc
                 continue
             if need_arp:
-                learned.add((y.key, x.ip))
+                learned.add((y.key, x.key))
             return y
         assert first_error is not None
         raise first_error
+
+    def _race(self, x: Agent, nh: IPv4Address, candidates: list[Agent], ip_src: IPv4Address, ip_dst: IPv4Address) -> None:
+        """Raise "duplicate address" when ports with different MACs all complete X's ARP exchange for ``nh``."""
+        kept = len(self.rows)
+        answering: list[Agent] = []
+        for y in candidates:
+            try:
+                self.leg(x, y, ip_src, ip_dst, True, arp_only=True)
+            except Unreachable:
+                continue
+            answering.append(y)
+        del self.rows[kept:]  # the probes are not part of the walk
+        macs = {y.mac for y in answering}
+        if len(macs) > 1:
+            who = ", ".join(f"{y} ({y.mac})" for y in answering)
+            device = x.ep.device if isinstance(x, HostAgent) else x.router
+            self._row(device, f"ARP who-has {nh} tell {x.ip}: answered by {who}", None, inp=str(x))
+            raise Unreachable(f"duplicate address: ARP for {nh} from {x} is answered by {who}; which answers first is "
+                              "a race")
 
 
 def _rule_of(text: str) -> str | None:

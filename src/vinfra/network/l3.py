@@ -19,6 +19,9 @@
   each connected set is one routing domain.  Every router knows its connected subnets; a router in
   a domain also learns every subnet (passive ones included) of the other routers of its domain, by
   the fewest hops; equal-cost ties go to the neighbour first in name order, then the lower address.
+- **Lookups** (topology-v1 "Routing lookups"): longest-prefix match over a router's connected and
+  learned routes, so a more specific subnet elsewhere wins over a covering connected one; among routes
+  to one subnet, the fewest hops, ties to the holding router's name.
 """
 
 from __future__ import annotations
@@ -394,16 +397,6 @@ class L3:
     @property
     def neighbours(self) -> dict[tuple[str, str], list[tuple[L3If, L3If]]]:
         return {(r, o): pairs for r in sorted(self.routing) for o, pairs in self.neighbours_of(r).items()}
-
-    @property
-    def graph(self):
-        import networkx as nx
-        g = nx.Graph()
-        g.add_nodes_from(sorted(self.routing))
-        for a, bs in self.adjacency.items():
-            for b in bs:
-                g.add_edge(a, b)
-        return g
 
     def _cost(self, r: str) -> int:
         return len(self.decls.by_router.get(r, ()))

@@ -33,6 +33,11 @@ class Settings:
     #: PVST+/Rapid-PVST+ put a trunk whose ends disagree on the native VLAN into the PVID-inconsistent
     #: (blocking) state for the two VLANs (True); False lets the native VLANs merge as plain bridges do.
     pvst_blocks_native_mismatch: bool = True
+    #: V3 [model]: untagged frames pass both ways on a standard VLAN 4095 (VGT) port group, so a NIC that
+    #: does not tag (no ``guest_vlan``) is in its uplink port's native (or access) VLAN (True); False: a
+    #: 4095 port group passes only tagged frames and such a NIC is cut off.  (A vDS VLAN trunk always
+    #: drops untagged frames, V4.)
+    vgt_passes_untagged: bool = True
 
 
 DEFAULT_SETTINGS = Settings()

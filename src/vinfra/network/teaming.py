@@ -6,7 +6,8 @@
   carry or deliver the port group's traffic.  All Active and Standby members down: cut off (F6).
 - **Failback** (T11): a snapshot is a steady state, so a recovered uplink is simply alive and takes
   its slot back; Failback No only matters in time (simulation).
-- **Home uplink** of a port: T1/T5 ``A[port_id % n]`` with port IDs from :func:`assign_port_ids`;
+- **Home uplink** of a port: T1/T5 ``A[port_id % n]`` with port IDs from
+  :func:`~vinfra.network.endpoints.host_port_ids`;
   T2 ``A[last MAC byte % n]``; T3 IP hash per frame (:func:`~vinfra.network.frames.ip_hash_index`);
   T4 ``A[0]``; a vDS LAG hashes over its members like a port-channel.  In beacon shotgun mode every
   member is used at once.
@@ -118,12 +119,12 @@ def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str,
     return active or tuple(standby)
 
 
-def portgroup_vlan(inv: Inventory, team: Team) -> PortGroupVlan:
+def portgroup_vlan(inv: Inventory, team: Team, settings: Settings) -> PortGroupVlan:
     if team.kind == "vds":
         pg = inv.dvswitches[team.switch].portgroups[team.portgroup]
         if not isinstance(pg.vlan, int) and pg.vlan.pvlan is not None:
             return PortGroupVlan(None, None, pg.vlan.pvlan)
-    return PortGroupVlan(team.vlan, team.trunk, None)
+    return PortGroupVlan(team.vlan, team.trunk, None, vgt_untagged=settings.vgt_passes_untagged)
 
 
 class TeamStates(Mapping[tuple[str, str], TeamState]):
@@ -158,7 +159,7 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
 
 def team_state(snap: Snapshot, team: Team) -> TeamState:
     inv = snap.inventory
-    pg = portgroup_vlan(inv, team)
+    pg = portgroup_vlan(inv, team, snap.settings)
     det = detect(snap, team, pg)
     lag_hash = None
     if team.kind == "vds" and team.lag:
@@ -169,32 +170,3 @@ def team_state(snap: Snapshot, team: Team) -> TeamState:
 
 def build_team_states(snap: Snapshot) -> TeamStates:
     return TeamStates(snap)
-
-
-def assign_port_ids(inv: Inventory) -> dict[tuple[str, str, int | str], int]:
-    """T1 [model]: port IDs per vSwitch (per host proxy switch for a vDS), numbered from 0 in this
-    order: the host's VMkernel and Service Console ports as declared, then the NICs of the VMs on the
-    host in design order, each VM's NICs in order.
-
-    Keys: ``(host, "vmk", name)`` and ``(vm, "nic", index)``.
-    """
-    counters: dict[tuple[str, str, str], int] = {}
-    out: dict[tuple[str, str, int | str], int] = {}
-
-    def switch_of(host: str, network: str) -> tuple[str, str, str] | None:
-        pg = inv.portgroup_of(host, network)
-        return (host, pg[0], pg[1]) if pg else None
-
-    for hname, host in inv.hosts.items():
-        for kname, vmk in host.vmkernel.items():
-            sw = switch_of(hname, vmk.portgroup)
-            if sw is not None:
-                out[(hname, "vmk", kname)] = counters.get(sw, 0)
-                counters[sw] = counters.get(sw, 0) + 1
-        for vname in inv.vms_on(hname):
-            for i, nic in enumerate(inv.vms[vname].nics):
-                sw = switch_of(hname, nic.network)
-                if sw is not None:
-                    out[(vname, "nic", i)] = counters.get(sw, 0)
-                    counters[sw] = counters.get(sw, 0) + 1
-    return out

@@ -5,18 +5,17 @@ frames into its access VLAN; a trunk takes untagged frames into its native VLAN 
 and tagged frames whose VLAN is allowed, including frames tagged with the native VLAN ID (IOS
 behaviour), but sends its native VLAN untagged.  A switch forwards only VLANs in its ``vlans``.
 On the host side (section 2): VLAN 0 (EST) port groups send and take untagged frames, 1-4094
-(VST) tagged frames of their VLAN only, 4095 (VGT) pass guest tags.
+(VST) tagged frames of their VLAN only, 4095 (VGT) pass guest tags, and untagged frames when
+:attr:`Settings.vgt_passes_untagged` (V3).  A guest that tags (a VM NIC's ``guest_vlan``) on a VGT
+or vDS VLAN-trunk port group sends and takes frames tagged with its VLAN only (V3, V4).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import NO_VLANS, VlanSet
 from ..model.physical import Switch, SwitchInterface
-
-#: [model] V3: whether untagged (native) frames reach a VGT (4095) port group.
-VGT_ACCEPTS_UNTAGGED = False
 
 Tag = int | None  # None = untagged
 
@@ -82,14 +81,15 @@ def portgroup_egress_tag(pg_vlan: int, guest_tag: Tag = None) -> Tag:
     return pg_vlan
 
 
-def portgroup_accepts(pg_vlan: int, tag: Tag, trunk: VlanSet | None = None) -> bool:
-    """Whether a frame arriving on an uplink with ``tag`` reaches a port group (V1-V4, V6)."""
+def portgroup_accepts(pg_vlan: int, tag: Tag, trunk: VlanSet | None = None, vgt_untagged: bool = True) -> bool:
+    """Whether a frame arriving on an uplink with ``tag`` reaches a port group (V1-V4, V6);
+    ``vgt_untagged``: :attr:`Settings.vgt_passes_untagged`."""
     if trunk is not None:  # vDS VLAN trunking: tagged frames in the range only (V4)
         return tag is not None and tag in trunk
     if pg_vlan == 0:
         return tag is None
     if pg_vlan == 4095:
-        return tag is not None or VGT_ACCEPTS_UNTAGGED
+        return tag is not None or vgt_untagged
     return tag == pg_vlan
 
 
@@ -99,18 +99,45 @@ class PortGroupVlan:
 
     ``vlan`` 0-4095 for a standard port group or a vDS single VLAN; ``trunk`` for vDS VLAN
     trunking (V4); ``pvlan`` for a vDS private VLAN, modelled as its VLAN ID both ways (V5 [model]).
-    Guests on VGT (4095) and trunk port groups are modelled as sending untagged frames: the design
-    format has no guest VLAN.
+    ``guest``: as one port sees it, the VLAN a guest tags on a VGT or trunk port group (a VM NIC's
+    ``guest_vlan``, :meth:`for_guest`); such a port sends and takes frames tagged with it only.  A port
+    without one sends untagged: on VGT, untagged frames pass both ways when ``vgt_untagged``
+    (:attr:`Settings.vgt_passes_untagged`, V3); a vDS trunk drops them (V4, :meth:`untagged_dropped`).
     """
 
     vlan: int | None = 0
     trunk: VlanSet | None = None
     pvlan: int | None = None
+    guest: int | None = None
+    vgt_untagged: bool = True
+
+    def for_guest(self, guest: int | None) -> PortGroupVlan:
+        """The port group as a port whose guest tags ``guest`` sees it (itself where guests cannot tag)."""
+        if guest is None or not (self.vlan == 4095 or self.trunk is not None):
+            return self
+        return replace(self, guest=guest)
+
+    @property
+    def vid(self) -> int | None:
+        """The VLAN ID of the port's frames inside the vSwitch: the guest's tag, else the port group's VLAN."""
+        return self.guest if self.guest is not None else self.vlan
+
+    def untagged_dropped(self) -> str | None:
+        """Why an untagged port (no guest VLAN) passes no frame at all on this port group (V3, V4), or None."""
+        if self.guest is not None or self.pvlan is not None:
+            return None
+        if self.trunk is not None:
+            return f"VLAN trunk {self.trunk} passes only tagged frames in its range, so the untagged guest's frames are dropped (V4)"
+        if self.vlan == 4095 and not self.vgt_untagged:
+            return "a VLAN 4095 port group passes only tagged frames (V3; Settings.vgt_passes_untagged is off)"
+        return None
 
     def egress_tag(self) -> Tag:
         """The tag the port group's frames carry on an uplink (V1-V3, V5)."""
         if self.pvlan is not None:
             return self.pvlan
+        if self.guest is not None:
+            return self.guest
         if self.trunk is not None or self.vlan is None:
             return None
         return portgroup_egress_tag(self.vlan)
@@ -119,26 +146,33 @@ class PortGroupVlan:
         """Whether a frame arriving on an uplink with ``tag`` reaches the port group (V1-V6)."""
         if self.pvlan is not None:
             return tag == self.pvlan
+        if self.guest is not None:
+            return tag == self.guest  # the guest's VLAN interface: its native VLAN comes untagged (V6)
         if self.trunk is None and self.vlan is None:
             return False
-        return portgroup_accepts(self.vlan if self.vlan is not None else 0, tag, self.trunk)
+        return portgroup_accepts(self.vlan if self.vlan is not None else 0, tag, self.trunk, self.vgt_untagged)
 
     @property
     def local_key(self) -> object:
-        """Ports of one vSwitch whose keys are equal share one L2 domain inside the host (F3)."""
+        """Ports of one vSwitch whose keys are equal share one L2 domain inside the host (F3): a tagging guest
+        is in its VLAN, an untagged one on VGT with the untagged (VLAN 0) ports."""
         if self.pvlan is not None:
             return ("pvlan", self.pvlan)
+        if self.guest is not None:
+            return ("vlan", self.guest)
         if self.trunk is not None:
             return ("trunk", self.trunk)
+        if self.vlan == 4095 and self.vgt_untagged:
+            return ("vlan", 0)
         return ("vlan", self.vlan)
 
     def __str__(self) -> str:
         if self.pvlan is not None:
             return f"PVLAN {self.pvlan}"
         if self.trunk is not None:
-            return f"VLAN trunk {self.trunk}"
+            return f"VLAN trunk {self.trunk}" + (f", guest VLAN {self.guest}" if self.guest is not None else "")
         if self.vlan == 0:
             return "VLAN 0 (untagged)"
         if self.vlan == 4095:
-            return "VLAN 4095 (guest tagging)"
+            return f"VLAN 4095, guest VLAN {self.guest}" if self.guest is not None else "VLAN 4095 (guest tagging)"
         return f"VLAN {self.vlan}"

@@ -113,6 +113,10 @@ def _ports_by_portgroup(inv: Inventory, host: str) -> dict[tuple[str, str, str],
                 continue
             name = vname if len(vm.nics) == 1 else f"{vname} nic{k + 1}"
             bits = [str(nic.ip) if nic.ip else "no IP"]
+            if nic.guest_vlan is not None:
+                bits.append(f"guest VLAN {nic.guest_vlan}")  # the guest tags it itself (VGT, V3, V4)
+            elif _guest_tagging(inv, host, where):
+                bits.append("guest untagged")
             if nic.mac:
                 bits.append(nic.mac)
             if vm.power != "on":
@@ -121,6 +125,15 @@ def _ports_by_portgroup(inv: Inventory, host: str) -> dict[tuple[str, str, str],
                 bits.append("disconnected")
             out.setdefault(where, []).append(Port("vm", name, "  ".join(bits)))
     return out
+
+
+def _guest_tagging(inv: Inventory, host: str, where: tuple[str, str, str]) -> bool:
+    """Whether a port group passes the guest's own tags: VLAN 4095, or a vDS VLAN trunk (V3, V4)."""
+    kind, switch, label = where
+    if kind == "vss":
+        return inv.hosts[host].vswitches[switch].portgroups[label].vlan == 4095
+    vlan = inv.dvswitches[switch].portgroups[label].vlan
+    return not isinstance(vlan, int) and vlan.trunk is not None
 
 
 def _switch_port_text(iface: SwitchInterface, po: str) -> str:

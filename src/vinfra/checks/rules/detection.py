@@ -213,7 +213,8 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
     Every port group that VMs or a management / Service Console port use must have at least
     two cabled active/standby uplinks, reaching at least two switches. Members of one stack
     and the two peers of an MLAG pair count as different switches (each can fail on its
-    own); two ports of one switch do not.
+    own); two ports of one switch do not. When the verdict hangs on an uplink cabled to
+    another host rather than a switch, the rule reports *unknown*.
 
     ## Why it matters
     One NIC, one cable or one switch failure then cuts the port group off: its VMs only reach
@@ -242,11 +243,16 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
         if not ctx.carries_vm_or_management(key):
             continue
         ups = ctx.cabled(key)
-        if not ups:
+        strays = ctx.strays(key)
+        if not ups and not strays:
             continue  # internal-only by design (F6); uplink-not-cabled reports missing cables
         switches = sorted({u.port.device for u in ups if u.port is not None})
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
         what = "VM" if any(e.kind == "vm" for e in ctx.endpoints_by_team.get(key, ())) else "management"
+        if strays and len(switches) < 2:
+            # a link to another host may or may not be the second path: not in the switch model
+            yield ctx.cannot_tell(team, strays, f"whether {what} traffic has a second path", ctx.team_path(team, "teaming"))
+            continue
         if len(ups) == 1:
             u = ups[0]
             msg = (f"{obj} carries {what} traffic over a single uplink ({u.vmnic} -> {u.port}): one NIC, cable or switch "
@@ -271,7 +277,8 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## What it checks
     For every VMkernel port with the management service and every Service Console port
     (`vswif`), its port group must have at least two cabled uplinks among its active and
-    standby adapters (a standby counts: it takes over when the active one fails).
+    standby adapters (a standby counts: it takes over when the active one fails). An uplink
+    cabled to another host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     vCenter and HA reach the host through this port. With one uplink a single NIC or cable
@@ -302,6 +309,10 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
         team = ctx.teams[e.team]
         usable = ctx.cabled(e.team)
         if len(usable) >= 2:
+            continue
+        if strays := ctx.strays(e.team):
+            yield ctx.cannot_tell(team, strays, f"whether {e.name} has a second usable uplink",
+                                  ctx.team_path(team, "teaming"), (e.name,))
             continue
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
         msg = (f"{e.name} ({join(s for s in e.services if s in MGMT_SERVICES)}) uses {obj}, which has "
@@ -408,8 +419,10 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
     """A virtual switch attaches to only one peer of an MLAG pair (an orphan host).
 
     ## What it checks
-    For every standard or distributed switch of every host whose cabled uplinks reach a switch
-    that has an MLAG peer (`mlag: {peer: ...}`), at least one uplink must reach the peer too.
+    For every port group of every host whose active or standby uplinks reach a switch that has
+    an MLAG peer (`mlag: {peer: ...}`), at least one active or standby uplink must reach the
+    peer too. Unused uplinks do not count: a vSwitch cabled to both peers whose port groups use
+    only one of them is an orphan all the same.
 
     ## Why it matters
     An MLAG or vPC pair is built so that either peer can fail; a host cabled to only one of
@@ -433,26 +446,39 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
 
     ## Fix
     Cable one of the virtual switch's vmnics to the other peer and make it active or standby
-    (or bundle both in a vPC / MLAG port-channel with IP hash or a LAG).
+    in every port group (or bundle both in a vPC / MLAG port-channel with IP hash or a LAG).
 
     ## Rests on
     P3
     """
     peer = ctx.snap.cabling.peer
-    by_switch: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for (host, nic), (kind, name) in ctx.nic_owner.items():
-        by_switch[(host, kind, name)].append(nic)
-    for (host, kind, name), nics in sorted(by_switch.items()):
-        ports = [p for n in sorted(nics) if (p := peer(InterfaceRef(host, n))) is not None and p.device in ctx.inv.switches]
+
+    def orphaned(t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
+        """(switch, its MLAG peer, the team's ports on it, idle vmnics cabled to the peer) per orphaned pair."""
+        ports = [u.port for u in ctx.cabled((t.host, t.network)) if u.port is not None]
         devices = {p.device for p in ports}
+        out = []
         for device in sorted(devices):
             mlag = ctx.inv.switches[device].mlag
             if mlag is None or mlag.peer not in ctx.inv.switches or mlag.peer in devices:
                 continue
-            mine = [p for p in ports if p.device == device]
-            obj = f"{host}:{name}"
-            msg = (f"{obj} reaches only {device} of the MLAG pair {ctx.unit(device)} ({join(mine)}): if {device} fails "
-                   f"or is cut from {mlag.peer}, the {'vSwitch' if kind == 'vss' else 'vDS'} loses its network (P3)")
-            fix = f"cable a vmnic of {obj} to {mlag.peer} and make it active or standby"
-            path = ("hosts", host, "vswitches", name, "uplinks") if kind == "vss" else ("dvswitches", name, "hosts", host)
-            yield Issue((obj, *map(str, mine), mlag.peer), msg, fix, path)
+            idle = tuple(n for n in t.uplinks if n not in t.team
+                         and (far := peer(InterfaceRef(t.host, n))) is not None and far.device == mlag.peer)
+            out.append((device, mlag.peer, tuple(p for p in ports if p.device == device), idle))
+        return tuple(out)
+
+    found = {key: o for key, t in ctx.teams.items() if (o := orphaned(t))}
+    for group in ctx.group((ctx.teams[k] for k in found), lambda t: found[(t.host, t.network)]):
+        objs, path = ctx.describe_teams(group)
+        who = ("its port groups lose their network" if "/" not in objs[0] else
+               "these port groups lose their network" if len(objs) > 1 else "the port group loses its network")
+        for device, mpeer, mine, idle in found[(group[0].host, group[0].network)]:
+            unused = (f"; {join(f'{group[0].host}:{n}' for n in idle)}, cabled to {mpeer}, "
+                      f"{'is' if len(idle) == 1 else 'are'} unused") if idle else ""
+            msg = (f"{join(objs)} uses only {device} of the MLAG pair {ctx.unit(device)} ({join(mine)}){unused}: if "
+                   f"{device} fails or is cut from {mpeer}, {who} (P3)")
+            if idle:
+                fix = fixes.on_host(join(objs), f"teaming: make {join(idle)} active or standby")
+            else:
+                fix = f"cable a vmnic of {group[0].host}:{group[0].switch} to {mpeer} and make it active or standby"
+            yield Issue((*objs, *map(str, mine), mpeer), msg, fix, path)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ...model import InterfaceRef, svi_vlan
-from ..context import CheckContext, join
+from ..context import CheckContext, Svi, join
 from ..engine import rule
 from ..finding import DesignPath, Issue
 
@@ -17,8 +17,10 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
 
     ## What it checks
     Every address of the design — VM NICs, VMkernel and Service Console ports, SVIs, routed
-    ports and FHRP virtual IPs — must belong to one endpoint. The routers of one FHRP group
-    share its virtual IP by design and count as one endpoint.
+    ports and FHRP virtual IPs — must belong to one endpoint. The routers of one layer-2 domain
+    that configure a virtual IP share it by design and count as one endpoint, even when they
+    disagree on its group or protocol (that is `fhrp-inconsistent`); the same virtual IP in two
+    domains is two owners.
 
     ## Why it matters
     Two owners of one address answer ARP in turn: traffic goes to whichever answered last,
@@ -46,19 +48,21 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     for e in ctx.endpoints:
         if e.ip is not None:
             owners[e.ip.ip][e.name] = (*e.path, "ip")
-    vip_groups: dict[tuple[object, object, str, int], list[str]] = defaultdict(list)
+    # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
+    # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
+    vip_groups: dict[tuple[object, object], list[Svi]] = defaultdict(list)
     for s in ctx.svis:
         assert s.iface.ip is not None
         owners[s.iface.ip.ip][s.ref] = (*s.path, "ip")
         f = s.iface.fhrp
         if f is not None:
-            vip_groups[(f.vip, ctx.domain(s.bridge, s.vlan), f.protocol, f.group)].append(s.ref)
-    own_addresses = {s.iface.ip.ip: s.ref for s in ctx.svis if s.iface.ip is not None}
-    for (vip, _, proto, group), refs in vip_groups.items():
-        if proto == "vrrp" and own_addresses.get(vip) in refs:
+            vip_groups[(f.vip, ctx.domain(s.bridge, s.vlan))].append(s)
+    for (vip, _), svis in vip_groups.items():
+        if any(s.iface.fhrp.protocol == "vrrp" and s.iface.ip.ip == vip for s in svis):  # type: ignore[union-attr]
             continue  # a VRRP address owner uses its own interface address as the virtual IP
-        owners[vip][f"virtual IP {vip} ({proto.upper()} {group} on {join(sorted(refs))})"] = \
-            ("switches", refs[0].split(":")[0], "interfaces", refs[0].split(":")[1], "fhrp", "vip")
+        svis = sorted(svis, key=lambda s: s.ref)
+        groups = join(sorted({f"{f.protocol.upper()} {f.group}" for s in svis if (f := s.iface.fhrp) is not None}))
+        owners[vip][f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})"] = (*svis[0].path, "fhrp", "vip")
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():
             if iface.ip is not None and iface.mode == "routed" and svi_vlan(iname) is None:

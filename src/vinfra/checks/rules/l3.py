@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ...model import InterfaceRef
 from .. import fixes
 from ..context import CheckContext, Endpoint, Svi, join, plural
 from ..engine import rule
@@ -26,7 +27,10 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
     endpoint's own subnet, and it is the address or the FHRP virtual IP of a live SVI that is
     in the same layer-2 domain as the VLAN the endpoint's uplinks carry (domains follow the
     inter-switch links that carry the VLAN). Endpoints without a gateway are not judged: they
-    only talk inside their subnet.
+    only talk inside their subnet. An endpoint without an address, whose VLAN reaches no
+    switch while an uplink is cabled to another host, or whose gateway is a VM of its VLAN (a
+    router appliance: the design does not say whether it routes) makes the rule report
+    *unknown*.
 
     ## Why it matters
     The endpoint ARPs for its gateway in its own VLAN (P5). If no router answers there —
@@ -54,6 +58,10 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
     """
     groups: dict[tuple[object, ...], list[Endpoint]] = defaultdict(list)
     unknown: list[tuple[Endpoint, str]] = []
+    vm_hosts: dict[object, list[Endpoint]] = defaultdict(list)
+    for e in ctx.endpoints:
+        if e.kind == "vm" and e.ip is not None:
+            vm_hosts[e.ip.ip].append(e)
     for e in ctx.endpoints:
         if e.gateway is None:
             continue
@@ -65,16 +73,23 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
             continue
         nodes = ctx.endpoint_nodes(e)
         if not nodes:
-            ups = ctx.uplinks.get(e.team, ()) if e.team else ()
-            if ups and all(u.port is None and u.far is not None for u in ups):
-                unknown.append((e, f"{e.name}'s uplinks are cabled to other hosts, not to switches: cannot tell "
-                                   f"whether {e.gateway} is reachable"))
+            strays = ctx.strays(e.team) if e.team else []
+            if strays:
+                unknown.append((e, f"{e.name}'s uplinks reach no switch that carries its VLAN, and "
+                                   f"{join(f'{u.vmnic} is cabled to {u.far}' for u in strays)}, not to a switch: "
+                                   f"cannot tell whether {e.gateway} is reachable"))
             else:
                 groups[("island", e.gateway, e.team and ctx.teams[e.team].switch)].append(e)
             continue
         doms = {ctx.domain(*n) for n in nodes}
         cands = ctx.gateway_addresses.get(e.gateway, [])
         if any(ctx.domain(s.bridge, s.vlan) in doms for s in cands):
+            continue
+        routers = [v for v in vm_hosts.get(e.gateway, ()) if doms & {ctx.domain(*n) for n in ctx.endpoint_nodes(v)}]
+        if routers:
+            # a VM (a firewall or router appliance) answers ARP for the gateway; whether it routes is not in the design
+            unknown.append((e, f"{e.name}'s gateway {e.gateway} is {join(sorted(v.name for v in routers))}, a VM in its "
+                               "VLAN: cannot tell whether it routes"))
             continue
         vlans = tuple(sorted({v for _, v in nodes}))
         where = tuple(sorted({s.ref for s in cands}))
@@ -258,7 +273,12 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     port groups' frames enter), there must be one layer-2 domain of that VLAN that every host
     of the cluster reaches through one of its cabled uplinks. A host that carries the VLAN
     nowhere, or only into another domain, breaks it. VMs that tag their own VLANs (4095, vDS
-    trunks) make the rule report *unknown*: which VLANs they need is not in the design.
+    trunks) make the rule report *unknown*: which VLANs they need is not in the design; so
+    does a host that carries a VLAN to no switch while its uplinks are cabled to other hosts.
+
+    The VLAN a VM NIC on a 4095 or vDS trunk port group uses is the one its guest tags
+    (`guest_vlan`), or, when it sends untagged on 4095, its uplinks' native VLAN (V3); only a
+    NIC whose VLAN is still not known counts as tagging its own VLANs above.
 
     ## Why it matters
     A cluster is a vMotion, DRS and HA domain: a VM keeps its address when it moves (K3), so
@@ -287,6 +307,8 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     host_ports: dict[str, list] = defaultdict(list)
     for port, nic in ctx.host_facing:
         host_ports[nic.device].append(port)
+    stray_hosts = {h for h, nic in ctx.nic_owner
+                   if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None and far.device not in ctx.inv.switches}
     for cname in sorted(ctx.inv.clusters):
         hosts = sorted(ctx.inv.cluster_hosts(cname))
         if len(hosts) < 2:
@@ -299,19 +321,25 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                     key = ctx.team_key(h, nic.network)
                     if key is None:
                         continue
-                    pgv = ctx.pg_vlan(ctx.teams[key])
+                    pgv = ctx.port_vlan(key, nic.guest_vlan)  # a guest's own VLAN on VGT or a trunk (V3, V4)
                     if not pgv.single:
                         tagging.append(vm if i == 0 else f"{vm}:nic{i}")
                         continue
-                    for _, (_, v) in ctx.team_nodes(key):
+                    for v in {v for _, v in ctx.port_nodes(key, nic.guest_vlan)}:
                         vlans[v].append(vm)
         broken = []
+        beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
         for v in sorted(vlans):
             per_host = {}
             for h in hosts:
                 per_host[h] = {ctx.domain(ctx.bridge(p), v) for p in host_ports[h] if v in ctx.carried(p)}
             common = set.intersection(*per_host.values()) if per_host else set()
             if common:
+                continue
+            lacking = [h for h, ds in per_host.items() if not ds]
+            rest = [ds for ds in per_host.values() if ds]
+            if lacking and set(lacking) <= stray_hosts and (not rest or set.intersection(*rest)):
+                beyond.append((v, lacking))
                 continue
             doms: dict[object, list[str]] = defaultdict(list)
             missing = [h for h, ds in per_host.items() if not ds]
@@ -331,6 +359,11 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
             fix = ("keep the cluster inside one block whose switches carry all its VM VLANs (regroup hosts by block), "
                    "or carry the VLANs to every host of the cluster")
             yield Issue((f"cluster {cname}", *hosts, *(f"VLAN {v}" for v, _, _ in broken)), msg, fix, ("clusters", cname))
+        for v, lacking in beyond:
+            msg = (f"cluster {cname}: {join(lacking)} carr{'ies' if len(lacking) == 1 else 'y'} VLAN {v} to no switch, and "
+                   f"{'its' if len(lacking) == 1 else 'their'} uplinks are cabled to other hosts: cannot tell whether "
+                   "they share the cluster's layer-2 domain")
+            yield Issue((f"cluster {cname}", *lacking, f"VLAN {v}"), msg, "", ("clusters", cname), status="unknown")
         if tagging:
             msg = (f"cluster {cname}: {join(sorted(set(tagging))[:5])} tag their own VLANs (VGT or a vDS trunk), so which "
                    "VLANs the cluster's hosts must share is not in the design")

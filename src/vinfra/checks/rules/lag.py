@@ -355,7 +355,8 @@ def lag_without_lacp_channel(ctx: CheckContext) -> Iterator[Issue]:
     For every vDS LAG that a port group on a host uses (`teaming.policy: lag:<name>` or a
     `lag:<name>` failover entry), the switch ports of the LAG's vmnics on that host must be
     members of one LACP port-channel, and each must be bundled: not a plain port, not a static
-    (`on`) channel, not PAgP, not passive facing a passive LAG.
+    (`on`) channel, not PAgP, not passive facing a passive LAG. A LAG vmnic cabled to another
+    host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     A LAG sends its port group's traffic hashed over its members like IP hash does, and
@@ -395,6 +396,14 @@ def lag_without_lacp_channel(ctx: CheckContext) -> Iterator[Issue]:
                     continue
                 nics = [mapping[u] for u in lag.uplinks if u in mapping]
                 ports = [(n, p) for n in nics if (p := ctx.snap.switch_port_of(hname, n)) is not None]
+                strays = [(n, far) for n in nics if ctx.snap.switch_port_of(hname, n) is None
+                          and (far := ctx.snap.cabling.peer(InterfaceRef(hname, n))) is not None]
+                if strays:
+                    # another host's vDS LAG could answer LACP there: not in the switch model
+                    yield Issue((f"{hname}:{dname}/{lname}", *(str(f) for _, f in strays)),
+                                f"{dname} LAG {lname} on {hname}: {join(f'{n} is cabled to {f}' for n, f in strays)}, not "
+                                "to a switch: cannot tell whether an LACP partner bundles it", "",
+                                ("dvswitches", dname, "lacp", "lags", lname), status="unknown")
                 problems = []
                 channels = set()
                 for nic, p in ports:

@@ -12,6 +12,10 @@ from ..context import CheckContext, Endpoint, join, plural
 from ..engine import rule
 from ..finding import Issue
 
+#: Every Ethernet port carries 1500-byte frames: only a larger MTU can fail beyond a link the switch
+#: model does not see (an uplink cabled to another host).
+ETHERNET_MTU = 1500
+
 
 def _port_mtu(ctx: CheckContext, ref: InterfaceRef) -> int:
     """A physical port's effective MTU: its port-channel's when it is a bundled member."""
@@ -70,7 +74,8 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     port's MTU against its team's switch ports; against every inter-switch link that can lie
     between it and the other VMkernel ports of its VLAN and subnet (the VLAN's links, minus
     dangling branches that lead to none of them); and, when it has a gateway, against that
-    gateway's SVI. A bundled member's MTU is its port-channel's.
+    gateway's SVI. A bundled member's MTU is its port-channel's. An uplink cabled to another
+    host rather than a switch, under an MTU above 1500, makes the rule report *unknown*.
 
     ## Why it matters
     Jumbo frames must fit end to end (S7). A switch drops oversized frames silently; vMotion,
@@ -109,10 +114,18 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
                 switches.append((hname, dname, dvs.mtu, sorted(mapping.values()), ("dvswitches", dname, "mtu")))
     for hname, vname, mtu, nics, path in switches:
         small = []
+        strays = []
         for nic in nics:
             far = peer(InterfaceRef(hname, nic))
             if far is not None and far.device in ctx.inv.switches and (m := _port_mtu(ctx, far)) < mtu:
                 small.append((nic, far, m))
+            elif far is not None and far.device not in ctx.inv.switches and mtu > ETHERNET_MTU:
+                strays.append((nic, far))
+        if strays:
+            obj = f"{hname}:{vname}"
+            yield Issue((obj, *(str(f) for _, f in strays)),
+                        f"{obj} has MTU {mtu}, but {join(f'{n} is cabled to {f}' for n, f in strays)}, not to a switch: "
+                        "cannot tell the MTU beyond", "", path, status="unknown")
         if small:
             obj = f"{hname}:{vname}"
             parts = join(f"{far} ({nic}) has MTU {m}" for nic, far, m in small)
@@ -129,6 +142,9 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         assert e.team is not None and e.mtu is not None
         small = [(u.vmnic, u.port, m) for u in ctx.cabled(e.team)
                  if u.port is not None and (m := _port_mtu(ctx, u.port)) < e.mtu]
+        if e.mtu > ETHERNET_MTU and (strays := ctx.strays(e.team)):
+            yield ctx.cannot_tell(ctx.teams[e.team], strays, f"whether {e.name}'s MTU {e.mtu} passes beyond",
+                                  (*e.path, "mtu"), (e.name,))
         if small:
             msg = (f"{e.name} has MTU {e.mtu}, but {join(f'{p} ({n}) has MTU {m}' for n, p, m in small)}: "
                    f"its frames above {min(m for _, _, m in small)} bytes are dropped (S7, M11)")

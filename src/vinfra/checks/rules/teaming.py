@@ -87,7 +87,8 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     least two cabled active/standby uplinks, the switch ports those uplinks reach must all be
     members of one port-channel, and that channel must be static (`channel_mode: on`). It fires
     when some port is in no channel, when the ports are spread over several channels, or when
-    the channel negotiates (LACP `active`/`passive`, PAgP `desirable`/`auto`).
+    the channel negotiates (LACP `active`/`passive`, PAgP `desirable`/`auto`). An uplink of
+    the team cabled to another host rather than a switch makes the rule report *unknown*.
 
     ## Why it matters
     With IP hash the host sends one VM's frames out of every uplink, chosen per flow (T3). If
@@ -129,6 +130,11 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     T3, T7, M1
     """
     teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
+    for t in teams:
+        strays = ctx.strays(_key(t))
+        if strays and len(ctx.uplinks[_key(t)]) >= 2:
+            yield ctx.cannot_tell(t, strays, "how the far end takes flows hashed onto it (no switch channel can hold it)",
+                                  (*ctx.team_path(t, "teaming"), "policy"))
     for group in ctx.group(teams, lambda t: _ports(ctx, t)):
         ports = list(_ports(ctx, group[0]))
         if len(ports) < 2:
@@ -278,14 +284,17 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     """An IP-hash channel's member count differs from the team's uplink count.
 
     ## What it checks
-    For every IP-hash team, each port-channel its uplinks reach must contain exactly the switch
-    ports of the team's active uplinks: no member cabled elsewhere (another host, another
-    vmnic, nothing), and no team uplink outside the channel.
+    For every IP-hash team whose uplinks reach one port-channel, the channel must contain
+    exactly the switch ports of the team's active and standby uplinks: no member cabled
+    elsewhere (another host, another vmnic, nothing), no team uplink's port outside the
+    channel, and no team uplink that reaches no switch port at all (uncabled, or cabled to
+    another host): the count compared is the team's, not only its cabled ports'.
 
     ## Why it matters
     IP hash spreads flows over the team's uplinks and the switch spreads the return traffic over
     the channel's members (T3). A member that leads elsewhere receives frames meant for this
-    host and drops or misdelivers them; a team uplink outside the channel makes MACs flap.
+    host and drops or misdelivers them; a team uplink outside the channel makes MACs flap, or,
+    when it reaches no switch, loses the flows the host hashes onto it.
 
     ## Failing example
     ```yaml
@@ -311,31 +320,43 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     T3
     """
     teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
-    for group in ctx.group(teams, lambda t: _ports(ctx, t)):
-        ports = set(_ports(ctx, group[0]))
+    for group in ctx.group(teams, lambda t: ctx.uplinks[_key(t)]):
+        ups = ctx.uplinks[_key(group[0])]
+        ports = {u.port for u in ups if u.port is not None}
         channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
         if len(channels) != 1:
             continue  # no channel, or several: ip-hash-without-channel and channel-split say so
+        (key, ch), = channels.items()
+        members = set(ch.members)
+        extra = sorted(members - ports)
+        missing = sorted(ports - members)
+        # team uplinks that reach no switch port: the host hashes flows onto them, the channel never
+        # holds them (an uncabled one is also uplink-not-cabled)
+        astray = [u for u in ups if u.port is None]
+        if not (extra or missing or astray):
+            continue
         objs, path = ctx.describe_teams(group)
-        for key, ch in sorted(channels.items()):
-            members = set(ch.members)
-            if members == ports:
-                continue
-            extra = sorted(members - ports)
-            missing = sorted(ports - members)
-            details = []
-            for m in extra:
-                far = ctx.snap.cabling.peer(m)
-                details.append(f"{m} leads to {far if far is not None else 'nothing'}")
-            for m in missing:
-                details.append(f"{m} is a team uplink outside the channel")
-            msg = (f"{key} has {plural(len(members), 'member')} but {join(objs)} hashes over "
-                   f"{plural(len(ports), 'uplink')} ({'; '.join(details)}): return traffic is spread over ports "
-                   "that are not this team's (T3)")
-            lines = [fixes.on_switch(m.device, ctx.platform(m), [fixes.no_channel_group(ctx.platform(m))], m.interface)
-                     for m in extra]
-            num = po_number(ch.po_refs[0].interface) or 1
-            lines += [fixes.on_switch(m.device, ctx.platform(m), [fixes.channel_group(ctx.platform(m), num, "on")], m.interface)
-                      for m in missing]
-            yield Issue((*objs, key, *map(str, extra + missing)), msg, "; then ".join(lines),
-                        ctx.iface_path(ch.po_refs[0]) if ch.declared else (*path, "policy"))
+        details = []
+        for m in extra:
+            far = ctx.snap.cabling.peer(m)
+            details.append(f"{m} leads to {far if far is not None else 'nothing'}")
+        for m in missing:
+            details.append(f"{m} is a team uplink outside the channel")
+        for u in astray:
+            host = group[0].host
+            details.append(f"{host}:{u.vmnic} is cabled to {u.far}, not to the channel" if u.far is not None
+                           else f"{host}:{u.vmnic} has no cable")
+        msg = (f"{key} has {plural(len(members), 'member')} but {join(objs)} hashes over "
+               f"{plural(len(ups), 'uplink')} ({'; '.join(details)}): the team and the channel disagree on their links, so "
+               "return traffic lands on ports that are not this team's, or the team has fewer links than it lists (T3)")
+        lines = [fixes.on_switch(m.device, ctx.platform(m), [fixes.no_channel_group(ctx.platform(m))], m.interface)
+                 for m in extra]
+        num = po_number(ch.po_refs[0].interface) or 1
+        lines += [fixes.on_switch(m.device, ctx.platform(m), [fixes.channel_group(ctx.platform(m), num, "on")], m.interface)
+                  for m in missing]
+        if astray:
+            nics = join(f"{group[0].host}:{u.vmnic}" for u in astray)
+            lines.append(f"cable {nics} to the channel's switch and add the port to {key} "
+                         f"(channel-group {num} mode on), or remove {'it' if len(astray) == 1 else 'them'} from the team")
+        yield Issue((*objs, key, *map(str, extra + missing), *(f"{group[0].host}:{u.vmnic}" for u in astray)),
+                    msg, "; then ".join(lines), ctx.iface_path(ch.po_refs[0]) if ch.declared else (*path, "policy"))

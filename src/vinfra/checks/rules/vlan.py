@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 
 from ...model import InterfaceRef, VlanSet
+from ...network.teams import Team
 from ...network.topology import LogicalLink, UnionFind
 from ...network.vlans import PortVlans
 from .. import fixes
@@ -37,7 +38,8 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## What it checks
     For every VLAN-tagged port group (VST, 1-4094, or a vDS private VLAN), no active or
     standby uplink may reach a trunk whose native VLAN is that VLAN (with the native VLAN
-    allowed on the trunk).
+    allowed on the trunk). On a guest-tagging port group (4095, or a vDS VLAN trunk), the
+    same holds for each VLAN a guest tags (a VM NIC's `guest_vlan`).
 
     ## Why it matters
     ESX has no native-VLAN concept (V6). The port group sends its frames tagged; the switch
@@ -61,13 +63,17 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## Fix
     On the switch, move the trunk's native VLAN to an unused VLAN
     (`switchport trunk native vlan 999` on IOS, NX-OS and EOS); or, on the host, set the port
-    group to VLAN 0 if it is meant to be untagged.
+    group to VLAN 0 if it is meant to be untagged (a guest: leave `guest_vlan` out, and its
+    untagged interface is in the native VLAN, V3).
 
     ## Rests on
     V6, V7, M7
     """
     for key, team in sorted(ctx.teams.items()):
         pgv = ctx.pg_vlan(team)
+        if pgv.kind in ("vgt", "trunk"):
+            yield from _guests_on_native(ctx, key, team)
+            continue
         if pgv.kind not in ("vst", "pvlan"):
             continue
         bad = [u for u in ctx.cabled(key) if u.port is not None
@@ -83,6 +89,32 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
         fix = fixes.combine(_switch_lines(ctx, ports, lambda p, spare=spare: [fixes.native_vlan(ctx.platform(p), spare)]),
                             "or " + fixes.on_host(obj, "vlan: 0 (if the port group is meant to be untagged)"))
         yield Issue((obj, *map(str, ports)), msg, fix, ctx.team_path(team, "vlan"))
+
+
+def _guests_on_native(ctx: CheckContext, key: tuple[str, str], team: Team) -> Iterator[Issue]:
+    """VN101 for guests that tag a trunk's native VLAN on a VGT or vDS trunk port group (V3, V6)."""
+    obj = f"{team.host}:{team.switch}/{team.portgroup}"
+    for port_vlan, guests in ctx.guest_vlans(key).items():
+        if port_vlan.kind != "vst":
+            continue
+        bad = [u for u in ctx.cabled(key) if u.port is not None
+               and (c := ctx.carriage(port_vlan, u.port)).vlan is not None and not c.inbound]
+        if not bad:
+            continue
+        vlan = port_vlan.vlan
+        ports = [u.port for u in bad if u.port is not None]
+        names = [e.name for e in guests]
+        where = join(f"{u.port} ({u.vmnic})" for u in bad)
+        msg = (f"{join(names)} on {obj} tag{'s' if len(names) == 1 else ''} VLAN {vlan}, the native VLAN of {where}: "
+               f"the switch sends VLAN {vlan} untagged and a guest's VLAN {vlan} interface only takes frames tagged "
+               f"{vlan}, so nothing comes back to it (V3, V6, M7)")
+        spare = _unused_vlan(ctx, ports)
+        guest_fix = ("leave guest_vlan out (the guest's untagged interface is in the native VLAN, V3)"
+                     if ctx.pg_vlan(team).kind == "vgt" else
+                     "tag another VLAN of the trunk range (a vDS VLAN trunk drops untagged frames, V4)")
+        fix = fixes.combine(_switch_lines(ctx, ports, lambda p, spare=spare: [fixes.native_vlan(ctx.platform(p), spare)]),
+                            "or " + fixes.on_host(join(names), guest_fix))
+        yield Issue((obj, *names, *map(str, ports)), msg, fix, (*guests[0].path, "guest_vlan"))
 
 
 @rule("VN102", "untagged-portgroup-on-trunk", "warning", ("V6", "M8"), tags=("vlan",))
@@ -146,6 +178,11 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     and exist on the switch (an access port drops tagged frames); an untagged port group needs
     an access VLAN or an allowed native VLAN that exists. A guest-tagging (4095) port group
     needs a trunk; a vDS VLAN-trunk port group needs at least one of its VLANs carried tagged.
+    An uplink cabled to another host rather than a switch makes the rule report *unknown*.
+
+    Where the ports on a guest-tagging port group say what they send, it is judged by that
+    instead: each VLAN a guest tags (a VM NIC's `guest_vlan`) must be carried like a tagged
+    port group's, and a guest that sends untagged on 4095 needs the port's untagged VLAN (V3).
 
     ## Why it matters
     The switch drops the VLAN both ways while the link stays up, so link-status failover does
@@ -175,7 +212,12 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     for key, team in sorted(ctx.teams.items()):
         pgv = ctx.pg_vlan(team)
         ups = ctx.cabled(key)
+        if strays := ctx.strays(key):
+            yield ctx.cannot_tell(team, strays, f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
         bad: list[tuple[str, InterfaceRef, str]] = []
+        # a guest-tagging port group is judged by what its ports send, when they say (V3, V4)
+        guests = ctx.guest_vlans(key) if pgv.kind in ("vgt", "trunk") else {}
+        dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
         for u in ups:
             assert u.port is not None
             pv = ctx.pv(u.port)
@@ -183,6 +225,13 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
                 c = ctx.carriage(pgv, u.port)
                 if c.vlan is None:
                     bad.append((u.vmnic, u.port, c.reason))
+            elif guests:
+                for want, users in guests.items():
+                    c = ctx.carriage(want, u.port)
+                    if c.vlan is None:
+                        what = "the untagged frames" if want.kind == "est" else f"guest VLAN {want.vlan}"
+                        bad.append((u.vmnic, u.port, f"{c.reason}, dropping {what} of {join(e.name for e in users)}"))
+                        dropped[u.port].append(want)
             elif pgv.kind == "vgt":
                 if pv.mode != "trunk":
                     bad.append((u.vmnic, u.port, f"is an {pv.mode} port: guest-tagged frames are dropped"))
@@ -198,7 +247,9 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
         msg = f"{obj} ({pgv}): {'; '.join(parts)}: {effect}"
         ports = [p for _, p, _ in bad]
 
-        def lines(p: InterfaceRef, pgv: PgVlan = pgv) -> list[str]:
+        def lines(p: InterfaceRef, pgv: PgVlan = pgv, dropped: dict[InterfaceRef, list[PgVlan]] = dropped) -> list[str]:
+            if p in dropped:
+                return _guest_lines(ctx, p, dropped[p])
             pv = ctx.pv(p)
             plat = ctx.platform(p)
             vlan = pgv.vlan if pgv.single and pgv.vlan else None
@@ -221,6 +272,26 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
                             "or " + fixes.on_host(obj, f"teaming: leave {join(sorted({n for n, _, _ in bad}))} out of "
                                                   "active and standby"))
         yield Issue((obj, *map(str, ports)), msg, fix, ctx.team_path(team, "vlan"))
+
+
+def _guest_lines(ctx: CheckContext, p: InterfaceRef, wants: list[PgVlan]) -> list[str]:
+    """Switch lines that make port ``p`` carry the guests' VLANs it drops (``est``: the untagged VLAN)."""
+    pv = ctx.pv(p)
+    plat = ctx.platform(p)
+    tagged = sorted({w.vlan for w in wants if w.kind != "est" and w.vlan})
+    out = [f"(global) {fixes.create_vlan(plat, v)}" for v in tagged if v not in pv.switch_vlans]
+    if pv.mode == "access":
+        if tagged:
+            out += fixes.trunk_mode(plat)
+            out.append(f"switchport trunk allowed vlan {VlanSet.of(*tagged, pv.access_vlan)}")
+            out.append(fixes.native_vlan(plat, pv.access_vlan))  # the untagged guests stay where they were
+    elif pv.mode == "trunk":
+        add = [v for v in tagged if v not in pv.allowed]
+        if any(w.kind == "est" for w in wants) and pv.native_vlan not in pv.allowed:
+            add.append(pv.native_vlan)
+        if add:
+            out.append(fixes.allowed_add(plat, VlanSet.of(*add)))
+    return out or ["carry the guests' VLANs"]
 
 
 class _BridgeGraph:
@@ -298,6 +369,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     uplinks land in disconnected parts of the VLAN. It also fires when an endpoint's gateway
     is an SVI or FHRP address of that VLAN on a switch the VLAN does not reach from the
     endpoint's switch. The message names the first link on the path that prunes the VLAN.
+    Endpoints whose uplinks reach no switch but another host make it report *unknown*.
 
     ## Why it matters
     A trunk that does not allow the VLAN drops it silently (V8): each access switch keeps its
@@ -324,12 +396,19 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     V8
     """
     groups: dict[tuple[int, object], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     for e in ctx.endpoints:
         if e.ip is None:
             continue
         nodes = ctx.endpoint_nodes(e)
+        if not nodes and e.team is not None and ctx.strays(e.team):
+            beyond[e.team].append(e)
         for vlan in sorted({v for _, v in nodes}):
             groups[(vlan, e.ip.network)].append((e, [n for n in nodes if n[1] == vlan]))
+    for key, endpoints in sorted(beyond.items()):
+        team = ctx.teams[key]
+        yield ctx.cannot_tell(team, ctx.strays(key), f"which layer-2 island {_hosts(endpoints)} join{'s' if len(endpoints) == 1 else ''}",
+                              endpoints[0].path, tuple(sorted(e.name for e in endpoints)))
     for (vlan, net), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         uf = UnionFind()
         for _, nodes in members:

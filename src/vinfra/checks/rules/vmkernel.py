@@ -14,20 +14,23 @@ from ..finding import Issue
 @rule("VN701", "iscsi-binding-invalid", "error", ("K5", "M18"), tags=("vmkernel", "storage"))
 def iscsi_binding_invalid(ctx: CheckContext) -> Iterator[Issue]:
     """An iSCSI-bound VMkernel port has not exactly one active uplink with all others unused,
-    or the bound ports do not share one subnet.
+    or the bound ports' subnets break port binding's rules.
 
     ## What it checks
     Every VMkernel port with `iscsi_port_binding: true` must sit on a port group whose team has
     exactly one active uplink, no standby uplink (the others unused), and no IP hash or LAG.
-    The bound ports of one host must share one subnet: with binding, ports and target portals
-    live in one subnet, never behind a router. (Targets themselves are not in the design; a
-    host whose bound ports span subnets necessarily has ports outside the targets' subnet.)
+    The bound ports of one virtual switch must share one subnet: with binding, ports and target
+    portals live in one subnet, never behind a router. (Targets themselves are not in the
+    design; a switch whose bound ports span subnets necessarily has ports outside the targets'
+    subnet.) Bound ports on separate virtual switches must be in different subnets (K5).
 
     ## Why it matters
     Port binding maps one VMkernel port to one vmnic (K5): the software initiator refuses the
     binding, or marks it non-compliant, when the port could fail over; paths then go missing
     and LUNs are not found (M18). Binding across subnets makes the initiator log in through
-    ports that cannot reach the portal without routing, which binding does not do.
+    ports that cannot reach the portal without routing, which binding does not do. One subnet
+    on two vSwitches leaves the VMkernel to pick the adapter for that subnet by route order, so
+    logins leave through the wrong one and paths go missing.
 
     ## Failing example
     ```yaml
@@ -45,7 +48,8 @@ def iscsi_binding_invalid(ctx: CheckContext) -> Iterator[Issue]:
     ## Fix
     On the host, give each bound port group one active adapter and move every other uplink to
     unused (`teaming: {active: [vmnic4], standby: [], unused: [vmnic5]}`); put all bound ports
-    in the targets' subnet, or do not bind when the targets are routed.
+    in the targets' subnet, or do not bind when the targets are routed; give each vSwitch with
+    bound ports its own subnet, or put the bound ports on one vSwitch.
 
     ## Rests on
     K5, M18
@@ -72,17 +76,36 @@ def iscsi_binding_invalid(ctx: CheckContext) -> Iterator[Issue]:
         fix = fixes.on_host(obj, f"teaming: {{policy: explicit, active: [{active}], standby: [], unused: [{', '.join(others)}]}}")
         yield Issue((e.name, obj), msg, fix, ctx.team_path(team, "teaming"))
     for host, bound in sorted(bound_by_host.items()):
-        nets = defaultdict(list)
+        # K5: on one virtual switch the bound ports share the targets' subnet; on separate ones they
+        # need different subnets (the initiator cannot tell which switch a subnet's portal is behind)
+        by_switch: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for e in bound:
-            if e.ip is not None:
-                nets[str(e.ip.network)].append(e.name)
-        if len(nets) > 1:
-            parts = "; ".join(f"{join(sorted(names))} in {net}" for net, names in sorted(nets.items()))
-            msg = (f"{host}'s iSCSI-bound ports span {len(nets)} subnets ({parts}): with port binding every bound port and "
-                   "the target portal share one subnet; ports outside it cannot reach the targets (K5, M18)")
-            yield Issue(tuple(sorted(e.name for e in bound)), msg,
-                        fixes.on_host(host, "vmkernel: bound ports in the targets' subnet, or no binding for routed targets"),
-                        (*sorted(bound, key=lambda e: e.name)[-1].path, "ip"))
+            if e.ip is not None and e.team is not None:
+                t = ctx.teams[e.team]
+                by_switch[f"{host}:{t.switch}"][str(e.ip.network)].append(e.name)
+        paths = {e.name: (*e.path, "ip") for e in bound}
+        for switch, nets in sorted(by_switch.items()):
+            if len(nets) > 1:
+                names = sorted(n for ns in nets.values() for n in ns)
+                parts = "; ".join(f"{join(sorted(ns))} in {net}" for net, ns in sorted(nets.items()))
+                msg = (f"the iSCSI-bound ports of {switch} span {len(nets)} subnets ({parts}): with port binding the "
+                       "bound ports of one switch and the target portal share one subnet; ports outside it cannot "
+                       "reach the targets (K5, M18)")
+                yield Issue(tuple(names), msg, fixes.on_host(host, "vmkernel: the bound ports of one vSwitch in the "
+                                                             "targets' subnet, or no binding for routed targets"), paths[names[-1]])
+        switches_of: dict[str, list[str]] = defaultdict(list)
+        for switch, nets in by_switch.items():
+            for net in nets:
+                switches_of[net].append(switch)
+        for net, switches in sorted(switches_of.items()):
+            if len(switches) < 2:
+                continue
+            names = sorted(n for sw in switches for n in by_switch[sw][net])
+            msg = (f"{join(names)} are iSCSI-bound on separate switches ({join(sorted(switches))}) but share {net}: bound "
+                   "ports on separate vSwitches need different subnets, or the host reaches the portals through the "
+                   "wrong adapter and fails to discover LUNs (K5, M18)")
+            yield Issue(tuple(names), msg, fixes.on_host(host, "vmkernel: one subnet per vSwitch for the bound ports, "
+                                                         "or put the bound ports on one vSwitch"), paths[names[-1]])
 
 
 @rule("VN702", "vmk-same-subnet", "warning", ("K6",), tags=("vmkernel",))
