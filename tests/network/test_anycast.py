@@ -12,6 +12,7 @@ import vinfra
 from _paths import DATA
 from vinfra.analysis.reach import reach
 from vinfra.analysis.trace import trace
+from vinfra.checks.engine import run_checks
 from vinfra.io.export import to_json, to_yaml
 from vinfra.network import Snapshot
 from vinfra.network.endpoints import ANYCAST_MAC, EndpointError
@@ -118,3 +119,45 @@ def test_reach_through_the_anycast_gateway(inv: vinfra.Inventory) -> None:
     both = reach(Snapshot(inv).fork(["leaf1", "leaf2"]), ["web01"], ["app01", "10.1.11.1"])
     assert [(p["dst"], p["reachable"]) for p in both["pairs"]] == [("10.1.11.1", False), ("app01", False)]
     assert both["pairs"][0]["reason"].startswith("web01: every active and standby uplink of port group VM-11 has failed")
+
+
+def _one_leaf_routes_vlan13() -> vinfra.Inventory:
+    """VLAN 13 is routed by leaf1 alone (an SVI of its own, no routing protocol): a host entering at leaf2 is
+    routed by leaf2, which knows no route to it."""
+    text = DESIGN.read_text(encoding="utf-8")
+    text = text.replace('vlans: [11, 12]', 'vlans: [11, 12, 13]').replace('allowed_vlans: "11,12"', 'allowed_vlans: "11-13"')
+    text = text.replace("      Vlan12: {fhrp: {protocol: anycast, vip: 10.1.12.1/24}}\n  leaf2:",
+                        "      Vlan12: {fhrp: {protocol: anycast, vip: 10.1.12.1/24}}\n"
+                        "      Vlan13: {ip: 10.1.13.2/24}\n  leaf2:", 1)
+    text = text.replace("          VM-12: {vlan: 12, teaming: {active: [vmnic0], standby: [vmnic1]}}",
+                        "          VM-12: {vlan: 12, teaming: {active: [vmnic0], standby: [vmnic1]}}\n"
+                        "          VM-13: {vlan: 13}", 1)
+    text = text.replace("\nlinks:", "\n  web02: {host: esx02, nics: [{network: VM-11, ip: 10.1.11.22/24, gateway: 10.1.11.1}]}\n"
+                        "  db01: {host: esx01, nics: [{network: VM-13, ip: 10.1.13.21/24, gateway: 10.1.13.2}]}\nlinks:")
+    return vinfra.load_text(text, "one-leaf-routes.yaml")
+
+
+def test_the_leaf_a_host_reaches_first_decides_in_trace_and_reach_alike() -> None:
+    snap = Snapshot(_one_leaf_routes_vlan13())
+    # web01 enters at leaf1, which routes VLAN 13; web02 enters at leaf2, which has no route to it
+    assert trace(snap, "web01", "db01")["verdict"] == "reachable"
+    lost = trace(snap, "web02", "db01")
+    assert (lost["verdict"], lost["reason"]) == ("unreachable", "leaf2 has no route to 10.1.13.21")
+    pairs = {(p["src"], p["dst"]): p["reachable"] for p in reach(snap)["pairs"]}
+    assert pairs[("web01", "db01")] is True and pairs[("web02", "db01")] is False
+    assert pairs[("web02", "web01")] is True  # one VLAN: no gateway involved
+    # every pair as trace walks it
+    for (src, dst), ok in pairs.items():
+        assert (trace(snap, src, dst)["verdict"] == "reachable") == ok, (src, dst)
+
+
+@pytest.mark.parametrize("fail", [[], ["leaf1"]])
+def test_the_rules_take_an_anycast_gateway_for_one_gateway(inv: vinfra.Inventory, fail: list[str]) -> None:
+    # both leaves hold 10.1.11.1: one endpoint, not a duplicate; one consistent group; the VMs' gateway exists
+    run = run_checks(Snapshot(inv).fork(fail), select=["duplicate-ip", "fhrp-inconsistent", "gateway-missing"])
+    assert [(f.rule, f.message) for f in run.findings] == []
+
+
+def test_gateway_missing_when_no_holder_lives(inv: vinfra.Inventory) -> None:
+    run = run_checks(Snapshot(inv).fork(["leaf1", "leaf2"]), select=["gateway-missing"])
+    assert {f.objects for f in run.findings} == {("web01",), ("app01",)}

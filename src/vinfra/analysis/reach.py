@@ -81,10 +81,19 @@ class Reach:
                 view_id = self._views[view] = self._view_ids.setdefault(got_view, len(self._view_ids))
             net = e.ip.network if e.ip is not None else None
             sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
-                   int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e))
+                   int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e),
+                   self._anycast_entry(e))
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig
+
+    def _anycast_entry(self, e: Endpoint) -> tuple | None:
+        """Where the port's frames enter layer 2 when its gateway is an anycast gateway: the holder nearest to
+        that node routes them (topology-v1 "Names and forms met in vendor configs"), so ports whose frames enter
+        in one component but at different nodes may be routed by different switches."""
+        if e.gateway is None or e.ip is None or not self.snap.l3.is_anycast(e.gateway):
+            return None
+        return tuple(sorted(self.fw.arp_entry(HostAgent(e), e.gateway)))
 
     def _address_sig(self, e: Endpoint) -> tuple:
         """What decides a host port's paths besides its subnet, gateway and views: every known prefix holding its

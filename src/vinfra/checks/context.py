@@ -102,7 +102,7 @@ class Endpoint:
 
 @dataclass(frozen=True, slots=True)
 class Svi:
-    """A switch's ``Vlan<N>`` interface with an address."""
+    """A switch's ``Vlan<N>`` interface with an address (its own, or an anycast gateway's that is its only one)."""
 
     switch: str  # the switch that declares it (a stack member for a stack's SVI)
     bridge: str
@@ -118,6 +118,13 @@ class Svi:
     @property
     def path(self) -> DesignPath:
         return ("switches", self.switch, "interfaces", self.name)
+
+    @property
+    def address(self) -> ipaddress.IPv4Interface:
+        """Its L3 address: ``ip``, else the anycast vip with its prefix (whose subnet it routes)."""
+        got = self.iface.address
+        assert got is not None
+        return got
 
 
 def _why_dropped(pv: PortVlans, tag: int | None, switch: str) -> str:
@@ -497,7 +504,7 @@ class CheckContext:
             alive = self.snap.bridge_alive(bridge)
             for iname, iface in sw.interfaces.items():
                 vlan = svi_vlan(iname)
-                if vlan is None or iface.ip is None:
+                if vlan is None or iface.address is None:
                     continue
                 out.append(Svi(sname, bridge, iname, vlan, iface, alive and not iface.shutdown))
         return sorted(out, key=lambda s: (s.switch, s.vlan))
@@ -509,8 +516,8 @@ class CheckContext:
         for s in self.svis:
             if not s.alive:
                 continue
-            assert s.iface.ip is not None
-            out[s.iface.ip.ip].append(s)
+            if s.iface.ip is not None:  # an anycast-only SVI answers its vip alone
+                out[s.iface.ip.ip].append(s)
             if s.iface.fhrp is not None:
                 out[s.iface.fhrp.vip].append(s)
         return out

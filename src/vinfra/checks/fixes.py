@@ -92,6 +92,10 @@ def mac_aging(platform: str, seconds: int) -> str:
 
 def fhrp(platform: str, protocol: str, group: int, vip: str) -> list[str]:
     """The FHRP group lines under an SVI."""
+    if protocol == "anycast":
+        if platform == "nxos":
+            return [f"ip address {vip}", "fabric forwarding mode anycast-gateway"]
+        return [f"ip virtual-router address {vip}"]  # EOS (VARP); IOS has no anycast gateway
     if platform == "nxos":
         return [f"{protocol} {group}", ("address " if protocol == "vrrp" else "ip ") + vip]
     if platform == "eos":

@@ -626,13 +626,20 @@ class Forwarding:
                 if x.iface.node is not None:
                     nodes.append(x.iface.node)
             else:
-                sends, _ = self.sends(x, Frame("arp-request", x.mac, BROADCAST, x.ip, ip))
-                nodes.extend(n for _, n in sends)
+                nodes.extend(self.arp_entry(x, ip))
             for n in nodes:
                 act = snap.l3.vip_answerer(ip, n)
                 if act is not None:
                     out.append(RouterAgent(act, ip, vmac))
         return out
+
+    def arp_entry(self, x: HostAgent, ip: IPv4Address) -> list[Node]:
+        """Where a host port's ARP request for ``ip`` enters layer 2.  For an anycast gateway these are nodes even
+        when not recording (not only their components): the holder that takes the frames is the one nearest to
+        where they enter (:meth:`L3.vip_answerer`), so reach must ask exactly as trace does."""
+        frame = Frame("arp-request", x.mac, BROADCAST, x.ip, ip)
+        sends, _ = self.host_sends(x.ep, frame) if self.snap.l3.is_anycast(ip) else self.sends(x, frame)
+        return [n for _, n in sends]
 
     # the ping ------------------------------------------------------------------------------------------------------
     def ping(self, src: Endpoint, dst: Endpoint) -> Verdict:

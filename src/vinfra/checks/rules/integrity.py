@@ -20,7 +20,8 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     ports and FHRP virtual IPs — must belong to one endpoint. The routers of one layer-2 domain
     that configure a virtual IP share it by design and count as one endpoint, even when they
     disagree on its group or protocol (that is `fhrp-inconsistent`); the same virtual IP in two
-    domains is two owners.
+    domains is two owners.  An anycast gateway (`protocol: anycast`) is one endpoint however many
+    switches hold it, in any domains: every holder routes for it at once.
 
     ## Why it matters
     Two owners of one address answer ARP in turn: traffic goes to whichever answered last,
@@ -50,18 +51,24 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
             owners[e.ip.ip][e.name] = (*e.path, "ip")
     # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
     # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
+    # an anycast gateway is one endpoint wherever its holders are (every one is active by design), together
+    # with the routers of their domains that configure the same virtual IP otherwise
+    anycast = {(f.vip, ctx.domain(s.bridge, s.vlan)) for s in ctx.svis if (f := s.iface.fhrp) is not None and f.anycast}
     vip_groups: dict[tuple[object, object], list[Svi]] = defaultdict(list)
     for s in ctx.svis:
-        assert s.iface.ip is not None
-        owners[s.iface.ip.ip][s.ref] = (*s.path, "ip")
+        if s.iface.ip is not None:  # an anycast-only SVI has no address of its own
+            owners[s.iface.ip.ip][s.ref] = (*s.path, "ip")
         f = s.iface.fhrp
         if f is not None:
-            vip_groups[(f.vip, ctx.domain(s.bridge, s.vlan))].append(s)
+            domain = ctx.domain(s.bridge, s.vlan)
+            vip_groups[(f.vip, "anycast" if (f.vip, domain) in anycast else domain)].append(s)
     for (vip, _), svis in vip_groups.items():
-        if any(s.iface.fhrp.protocol == "vrrp" and s.iface.ip.ip == vip for s in svis):  # type: ignore[union-attr]
+        if any(s.iface.fhrp.protocol == "vrrp" and s.iface.ip is not None and s.iface.ip.ip == vip  # type: ignore[union-attr]
+               for s in svis):
             continue  # a VRRP address owner uses its own interface address as the virtual IP
         svis = sorted(svis, key=lambda s: s.ref)
-        groups = join(sorted({f"{f.protocol.upper()} {f.group}" for s in svis if (f := s.iface.fhrp) is not None}))
+        groups = join(sorted({"anycast gateway" if f.anycast else f"{f.protocol.upper()} {f.group}"
+                              for s in svis if (f := s.iface.fhrp) is not None}))
         owners[vip][f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})"] = (*svis[0].path, "fhrp", "vip")
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():

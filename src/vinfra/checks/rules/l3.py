@@ -158,8 +158,7 @@ def fhrp_inconsistent(ctx: CheckContext) -> Iterator[Issue]:
     """
     groups: dict[tuple[object, str], list[Svi]] = defaultdict(list)
     for s in ctx.svis:
-        assert s.iface.ip is not None
-        groups[(ctx.domain(s.bridge, s.vlan), str(s.iface.ip.network))].append(s)
+        groups[(ctx.domain(s.bridge, s.vlan), str(s.address.network))].append(s)
     for (_, net), svis in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[1][0].ref)):
         with_fhrp = [s for s in svis if s.iface.fhrp is not None]
         if not with_fhrp:
@@ -173,8 +172,7 @@ def fhrp_inconsistent(ctx: CheckContext) -> Iterator[Issue]:
         lacking = [s for s in svis if s.iface.fhrp is None]
         if lacking:
             problems.append(f"{join(s.ref for s in lacking)} run{'s' if len(lacking) == 1 else ''} no FHRP group")
-        outside = [s for s in with_fhrp if s.iface.fhrp is not None and s.iface.ip is not None
-                   and s.iface.fhrp.vip not in s.iface.ip.network]
+        outside = [s for s in with_fhrp if s.iface.fhrp is not None and s.iface.fhrp.vip not in s.address.network]
         if outside:
             problems.append(f"{join(s.ref for s in outside)} use{'s' if len(outside) == 1 else ''} a virtual IP outside {net}")
         if not problems:
