@@ -161,3 +161,17 @@ def test_the_rules_take_an_anycast_gateway_for_one_gateway(inv: vinfra.Inventory
 def test_gateway_missing_when_no_holder_lives(inv: vinfra.Inventory) -> None:
     run = run_checks(Snapshot(inv).fork(["leaf1", "leaf2"]), select=["gateway-missing"])
     assert {f.objects for f in run.findings} == {("web01",), ("app01",)}
+
+
+def test_rule_messages_name_the_anycast_gateway() -> None:
+    rules = DATA.parent / "rules"
+    run = run_checks(Snapshot(vinfra.load(rules / "fhrp-inconsistent" / "fail-anycast-and-vrrp.yaml")),
+                     select=["fhrp-inconsistent"])
+    [f] = run.findings
+    assert f.message == ("the routers of 10.0.10.0/24 (leaf1:Vlan10 and leaf2:Vlan10): they disagree: leaf1:Vlan10 "
+                         "holds anycast gateway 10.0.10.1; leaf2:Vlan10 runs VRRP group 10 with virtual IP 10.0.10.1: "
+                         "the gateway does not fail over as one group (P5)")
+    assert f.fix == "leaf2 (eos): interface Vlan10; ip virtual-router address 10.0.10.1"
+    run = run_checks(Snapshot(vinfra.load(rules / "duplicate-ip" / "fail-anycast-and-hsrp.yaml")), select=["duplicate-ip"])
+    [f] = run.findings
+    assert f.objects == ("virtual IP 10.0.10.1 (HSRP 10 on r-2:Vlan10)", "virtual IP 10.0.10.1 (anycast gateway on leaf1:Vlan10)")

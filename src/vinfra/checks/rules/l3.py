@@ -121,7 +121,8 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
 
 def _fhrp_key(s: Svi) -> tuple[str, int, str] | None:
     f = s.iface.fhrp
-    return None if f is None else (f.protocol, f.group, str(f.vip))
+    # an anycast gateway has no group: its holders agree when their virtual IPs do
+    return None if f is None else (f.protocol, 0 if f.anycast else f.group, str(f.vip))
 
 
 @rule("VN602", "fhrp-inconsistent", "error", ("P5",), tags=("l3", "fhrp"))
@@ -167,7 +168,8 @@ def fhrp_inconsistent(ctx: CheckContext) -> Iterator[Issue]:
         configs = sorted({_fhrp_key(s) for s in with_fhrp})  # type: ignore[type-var]
         if len(configs) > 1:
             problems.append("they disagree: " + "; ".join(
-                f"{join(s.ref for s in with_fhrp if _fhrp_key(s) == c)} runs {c[0].upper()} group {c[1]} with virtual IP {c[2]}"
+                f"{join(s.ref for s in with_fhrp if _fhrp_key(s) == c)} "
+                + (f"holds anycast gateway {c[2]}" if c[0] == "anycast" else f"runs {c[0].upper()} group {c[1]} with virtual IP {c[2]}")
                 for c in configs if c is not None))
         lacking = [s for s in svis if s.iface.fhrp is None]
         if lacking:
