@@ -91,6 +91,7 @@ def test_every_reference_is_resolved_to_the_declared_spelling(inv: vinfra.Invent
     assert inv.interface("sw-a:po5") is sw.interfaces["Port-Channel5"]
     assert inv.resolve(ref("sw-a:Vlan10")) == ref("sw-a:vlan10")
     assert inv.resolve(ref("esx01:vmnic0")) == ref("esx01:vmnic0")
+    assert inv.link_at(ref("sw-a:gigabitethernet1/0/2")) is inv.links[1]
     with pytest.raises(KeyError):
         inv.interface("sw-a:Gi1/0/3")
 

@@ -209,7 +209,12 @@ class Inventory(Spec):
         return self._idx()["addresses"]
 
     def link_at(self, ref: InterfaceRef) -> Link | None:
-        return self._idx()["link_at"].get(ref)
+        got = self._idx()["link_at"].get(ref)
+        if got is None and ref.device in self.switches:
+            declared = self.resolve(ref)  # another spelling of a switch interface
+            if declared is not ref:
+                got = self._idx()["link_at"].get(declared)
+        return got
 
     def stack_members(self, stack: str) -> list[str]:
         return self._idx()["stacks"].get(stack, [])
