@@ -11,7 +11,7 @@ from rich.console import Console
 from ..generate import ALL_PATTERNS, FORMATS, dump_design, generate_design, render_design
 
 EXIT_BAD_INPUT = 2
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -25,8 +25,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes and no markup anywhere: user text such as ``design.yaml:100:`` or ``[bold]`` in a name must
+# print as written (rich would turn ``:100:`` into an emoji).  Tables still style through their arguments.
+out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 EXIT_BAD_INPUT = 2
 
@@ -36,11 +38,17 @@ def _root() -> None:
     """Design, check and simulate VMware-style virtual datacenters."""
 
 
+def print_plain(console: Console, line: str) -> None:
+    """Write one line as it is: no markup, no emoji, no wrapping (diagnostics are parsed by editors)."""
+    console.file.write(line + "\n")
+    console.file.flush()
+
+
 def report_design_error(exc: DesignError) -> None:
     for diag in exc.diagnostics:
-        err.print(str(diag), markup=False)
+        print_plain(err, str(diag))
     n = len(exc.diagnostics)
-    err.print(f"{n} error{'s' if n != 1 else ''}", markup=False)
+    print_plain(err, f"{n} error{'s' if n != 1 else ''}")
 
 
 def load_or_exit(path: Path) -> Inventory:
