@@ -1,0 +1,71 @@
+"""From the bytes of a design file to its text: UTF-8 only, every character one YAML allows.
+
+Editors write a UTF-8 byte order mark: it is dropped.  Anything else that is not UTF-8 (Latin-1,
+UTF-16 with or without its byte order mark) is refused at the line and column of the first bad
+byte, saying how to fix it; so is a character YAML does not allow in a file (a NUL silently ended
+the document in the fast parser, dropping the rest of the design).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import DesignError, Diagnostic
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+# YAML 1.2 c-printable, inverted; the BOM is allowed only first and was dropped by then
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_SAVE = "save the file as UTF-8 (in most editors: 'Save with encoding' or 'File encoding', then UTF-8)"
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset`` in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def decode_design(data: bytes, source: str) -> str:
+    """The text of a design file; raise :class:`DesignError` at the first bad byte or character."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DesignError([Diagnostic(source, 1, 1, f"the file is UTF-16 (it starts with a UTF-16 byte order mark); {_SAVE}")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_line_col(data, exc.start)
+        bad = data[exc.start : exc.start + 1].hex().upper()
+        hint = " (Latin-1 or Windows-1252?)" if _looks_single_byte(data, exc.start) else ""
+        raise DesignError([Diagnostic(source, line, col, f"the file is not UTF-8: byte 0x{bad} cannot start or continue a "
+                                                         f"character here{hint}; {_SAVE}")]) from None
+    # printable ASCII everywhere (the common case) is told by one pass in C
+    rest = data.translate(None, _PRINTABLE_ASCII)
+    if rest:
+        m = _NOT_PRINTABLE.search(text)
+        if m is not None:
+            offset = m.start()
+            line, col = line_col(text, offset)
+            if m.group() == "\x00" and _looks_utf16(data):
+                raise DesignError([Diagnostic(source, line, col, f"the file is UTF-16 (every other byte is NUL); {_SAVE}")])
+            raise DesignError([Diagnostic(source, line, col, f"control character U+{ord(m.group()):04X} is not allowed in a "
+                                                             "design file; delete it (or write it as an escape such as "
+                                                             "\"\\t\" inside a double-quoted string)")])
+    return text
+
+
+def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _looks_single_byte(data: bytes, offset: int) -> bool:
+    # a lone byte 0x80-0xFF between ASCII bytes: a single-byte code page, not a broken UTF-8 sequence
+    nxt = data[offset + 1 : offset + 2]
+    return data[offset] >= 0xA0 and (not nxt or nxt[0] < 0x80)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    head = data[:64]
+    return len(head) >= 4 and (head[1::2].count(0) >= len(head) // 4 or head[0::2].count(0) >= len(head) // 4)
