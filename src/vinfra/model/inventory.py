@@ -19,7 +19,7 @@ from .base import Spec, Speed
 from .cluster import Cluster, Datastore, Template, Vm
 from .host import Host, Nic
 from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface, po_number, svi_vlan
-from .refs import FailureRef, InterfaceRef, check_name
+from .refs import FailureRef, InterfaceRef, check_label, check_name
 from .vswitch import DvSwitch, TeamingOverride, VSwitch
 
 Path = tuple[str | int, ...]
@@ -363,9 +363,17 @@ def _pydantic_problems(model: type[Spec], base: Path, exc: ValidationError) -> l
                 if msg.startswith(prefix):
                     msg = msg[len(prefix) :]
             value = err.get("input")
-            shown = f" (got {value!r})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
+            shown = f" (got {_clipped(value)})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
             problems.append(Problem(path, f"{msg}{shown}"))
     return problems
+
+
+def _clipped(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, shortened in the middle when long (a number of thousands of digits)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-10:]} ({len(text)} characters)"
 
 
 def _normalize_link(raw: Any) -> Any:
@@ -409,12 +417,14 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             if not isinstance(item_name, str):
                 problems.append(Problem((section, item_name), f"{section} are named by strings, got {item_name!r}", "key"))
                 continue
-            if section in ("switches", "hosts"):
-                try:
+            try:
+                if section in ("switches", "hosts"):
                     check_name(item_name, "device name")
-                except ValueError as exc:
-                    problems.append(Problem((section, item_name), str(exc), "key"))
-                    continue
+                elif section in ("vms", "templates"):
+                    check_label(item_name, f"{section[:-1]} name")  # V: 'vm:nic1' addresses a VM's NIC
+            except ValueError as exc:
+                problems.append(Problem((section, item_name), str(exc), "key"))
+                continue
             if item is None:
                 item = {}
             if not isinstance(item, dict):
@@ -669,6 +679,10 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             _check_team(vs.teaming, vs.uplinks, vpath + ("teaming",), vname, add)
             for label, pg in vs.portgroups.items():
                 ppath = vpath + ("portgroups", label)
+                try:
+                    check_label(label, "port group name")
+                except ValueError as exc:
+                    add(Problem(ppath, str(exc), "key"))
                 if label in labels:
                     add(Problem(ppath, f"port group '{label}' is on both {labels[label]} and {vname}; labels are unique per host", "key"))
                 labels[label] = vname
@@ -705,6 +719,10 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
         allowed = list(dvs.uplinks) + [f"lag:{n}" for n in lags]
         _check_team(dvs.teaming, allowed, base + ("teaming",), dname, add)
         for label, pg in dvs.portgroups.items():
+            try:
+                check_label(label, "port group name")
+            except ValueError as exc:
+                add(Problem(base + ("portgroups", label), str(exc), "key"))
             if pg.teaming is not None:
                 _check_team(pg.teaming, allowed, base + ("portgroups", label, "teaming"), dname, add)
 

@@ -8,6 +8,7 @@ unambiguous as a link name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,24 @@ def check_name(name: str, what: str = "name") -> str:
         raise ValueError(
             f"invalid {what} {name!r}: use letters, digits, '-', '_', '.', '/' (never '--' or ':')"
         )
+    return name
+
+
+def check_label(name: str, what: str = "name") -> str:
+    """A VM's, template's or port group's name: free text (``VM Network``), but one that addresses an
+    endpoint (``web01:nic1``) and reads the same everywhere, so not empty, no ``:``, no surrounding
+    spaces, and no control, format or bidirectional characters (which make two different names print
+    alike)."""
+    if not name.strip():
+        raise ValueError(f"invalid {what} {name!r}: a name is not empty")
+    if ":" in name:
+        raise ValueError(f"invalid {what} {name!r}: ':' separates a name from its NIC ('vm:nic1'), so no name holds one")
+    if name != name.strip():
+        raise ValueError(f"invalid {what} {name!r}: no spaces before or after a name")
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(f"invalid {what} {name!r}: character U+{ord(ch):04X} "
+                             f"({unicodedata.name(ch, 'a control character')}) is not allowed in a name")
     return name
 
 

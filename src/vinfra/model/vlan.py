@@ -83,7 +83,10 @@ class VlanSet:
                 return ALL_VLANS
             if text in ("none", ""):
                 return NO_VLANS
-            return cls(_parse_token(t, lo, hi) for t in text.split(",") if t.strip())
+            tokens = text.split(",")
+            if any(not t.strip() for t in tokens):
+                raise VlanError(f"VLAN list {value!r} has an empty item (a stray comma); write 'none' for no VLANs")
+            return cls(_parse_token(t, lo, hi) for t in tokens)
         if isinstance(value, (list, tuple, set, frozenset)):
             ranges: list[Range] = []
             for item in value:
