@@ -80,13 +80,28 @@ def _parse(text: str, source: str) -> tuple[Any, bool]:
     data = _check_root(data, text, source)
     if MERGE_KEY in text:
         problems: list[Problem] = []
-        resolved = resolve_merge_keys(data, problems)
+        try:
+            resolved = resolve_merge_keys(data, problems)
+        except RecursionError:
+            raise DesignError([_too_deep(text, source)]) from None
         if problems:
             raise DesignError(problems_to_diagnostics(problems, text, source, data))
         data = resolved
     return data, False
 
 
+def _too_deep(text: str, source: str) -> Diagnostic:
+    """Nesting deeper than the loader follows: located at the most indented line."""
+    deepest, offset = -1, 0
+    for m in _INDENTED.finditer(text):
+        if len(m.group(1)) > deepest:
+            deepest, offset = len(m.group(1)), m.end()
+    line, col = line_col(text, offset)
+    return Diagnostic(source, line, col, "nested too deeply (hundreds of levels; a design is a few levels deep): "
+                                         "remove the extra nesting")
+
+
+_INDENTED = re.compile(r"^( *)(?=[^ \r\n#])", re.M)
 _HUGE_INT = re.compile(r"[0-9]{4000,}")
 
 
@@ -182,7 +197,8 @@ def _json_walk_duplicates(text: str) -> tuple[int, str] | None:
 
 
 def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
-    message = str(exc)
+    message = str(exc).replace("recursion limit exceeded", "nested too deeply (more than about 250 levels; a design "
+                                                           "is a few levels deep)")
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.lstrip().startswith(("|", "^")) and not ln.strip()[0].isdigit()]
     m = _YAML_POS_RE.search(message)
     detail = lines[-1].strip() if lines else message
@@ -379,10 +395,14 @@ def problems_to_diagnostics(problems: list[Problem], text: str | None, source: s
 def _path_text(path: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for step in path:
-        if isinstance(step, int):
+        if isinstance(step, int) and not isinstance(step, bool):
             parts.append(f"[{step}]")
         else:
-            parts.append(("." if parts else "") + str(step))
+            text = str(step)
+            # an empty key, or one with control or bidirectional characters, is shown quoted and escaped
+            if not text or not text.isprintable() or any(0x200B <= ord(ch) <= 0x206F or ord(ch) == 0xFEFF for ch in text):
+                text = ascii(text)
+            parts.append(("." if parts else "") + text)
     return "".join(parts)
 
 
@@ -428,7 +448,10 @@ def load_text(text: str, source: str = "<design>") -> Inventory:
         text = text[1:]
     with _gc_paused():
         data, json_text = _parse(text, source)
-        inv, problems = build_inventory(data)
+        try:
+            inv, problems = build_inventory(data)
+        except RecursionError:
+            raise DesignError([_too_deep(text, source)]) from None
         if problems or inv is None:
             raise DesignError(problems_to_diagnostics(problems, text, source, data, json_text))
         del data  # freed before the collector resumes: its first pass then skips the raw tree

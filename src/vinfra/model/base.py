@@ -10,6 +10,17 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message: an integer of thousands of digits (which ``repr`` refuses past 4,300)
+    is described, and long text is shortened in the middle."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-10:]} ({len(text)} characters)"
+
+
 class Spec(BaseModel):
     """A frozen piece of the design; unknown keys are errors (topology-v1, Conventions).
 
@@ -34,7 +45,7 @@ def _mac(value: Any) -> str:
     if type(value) is str and _MAC_CANONICAL_RE.fullmatch(value):
         return _unicast(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a MAC address string, got {value!r}")
+        raise ValueError(f"expected a MAC address string, got {shown(value)}")
     text = value.strip().lower()
     if _MAC_DOT_RE.match(text):
         digits = text.replace(".", "")
@@ -70,7 +81,7 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
         a, b, c, d, prefix = m.groups()
         return _host_address((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(prefix))
     if not isinstance(value, str) or "/" not in value:
-        raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {value!r}")
+        raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {shown(value)}")
     try:
         iface = ipaddress.IPv4Interface(value)
     except ValueError as exc:
@@ -109,7 +120,7 @@ def _ipv4_address(value: Any) -> ipaddress.IPv4Address:
     if isinstance(value, ipaddress.IPv4Address):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected an IPv4 address, got {value!r}")
+        raise ValueError(f"expected an IPv4 address, got {shown(value)}")
     return _ipv4_address_text(value)
 
 
@@ -131,7 +142,7 @@ def _unique(items: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for item in items:
         if item in seen:
-            raise ValueError(f"{item!r} is listed twice")
+            raise ValueError(f"{shown(item)} is listed twice")
         seen.add(item)
     return items
 

@@ -18,6 +18,7 @@ from .base import (
     MemoryMb,
     Mhz,
     Spec,
+    shown,
 )
 
 
@@ -38,11 +39,11 @@ class AdmissionControl(Spec):
     def _value_fits_policy(self) -> AdmissionControl:
         value = self.value
         if self.policy == "percentage" and not (isinstance(value, int) and 0 <= value <= 100):
-            raise ValueError(f"an HA percentage is 0-100, got {value!r}")
+            raise ValueError(f"an HA percentage is 0-100, got {shown(value)}")
         if self.policy == "host_failures" and not (isinstance(value, int) and 0 <= value <= 63):
-            raise ValueError(f"HA host failures to tolerate is 0-63, got {value!r}")
+            raise ValueError(f"HA host failures to tolerate is 0-63, got {shown(value)}")
         if self.policy == "failover_hosts" and not isinstance(value, list):
-            raise ValueError(f"the failover_hosts policy takes a list of host names, got {value!r}")
+            raise ValueError(f"the failover_hosts policy takes a list of host names, got {shown(value)}")
         return self
 
 

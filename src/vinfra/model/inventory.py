@@ -15,7 +15,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
 
-from .base import Spec, Speed
+from .base import Spec, Speed, shown
 from .cluster import Cluster, Datastore, Template, Vm
 from .host import Host, Nic
 from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface, po_number, svi_vlan
@@ -363,17 +363,9 @@ def _pydantic_problems(model: type[Spec], base: Path, exc: ValidationError) -> l
                 if msg.startswith(prefix):
                     msg = msg[len(prefix) :]
             value = err.get("input")
-            shown = f" (got {_clipped(value)})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
-            problems.append(Problem(path, f"{msg}{shown}"))
+            got = f" (got {shown(value)})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
+            problems.append(Problem(path, f"{msg}{got}"))
     return problems
-
-
-def _clipped(value: Any, limit: int = 60) -> str:
-    """``repr(value)``, shortened in the middle when long (a number of thousands of digits)."""
-    text = repr(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[: limit // 2]}...{text[-10:]} ({len(text)} characters)"
 
 
 def _normalize_link(raw: Any) -> Any:
@@ -415,7 +407,7 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             continue
         for item_name, item in raw.items():
             if not isinstance(item_name, str):
-                problems.append(Problem((section, item_name), f"{section} are named by strings, got {item_name!r}", "key"))
+                problems.append(Problem((section, item_name), f"{section} are named by strings, got {shown(item_name)}", "key"))
                 continue
             try:
                 if section in ("switches", "hosts"):

@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from .base import shown
+
 NAME_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
 
 
@@ -56,7 +58,7 @@ class InterfaceRef:
         if isinstance(text, InterfaceRef):
             return text
         if not isinstance(text, str):
-            raise ValueError(f"expected 'device:interface', got {text!r}")
+            raise ValueError(f"expected 'device:interface', got {shown(text)}")
         device, sep, interface = text.partition(":")
         if not sep or not device or not interface:
             raise ValueError(f"expected 'device:interface', got {text!r}")
@@ -89,7 +91,7 @@ class FailureRef:
         if isinstance(text, FailureRef):
             return text
         if not isinstance(text, str):
-            raise ValueError(f"expected a device, 'device:interface' or a link 'a:x--b:y', got {text!r}")
+            raise ValueError(f"expected a device, 'device:interface' or a link 'a:x--b:y', got {shown(text)}")
         if "--" in text:
             left, _, right = text.partition("--")
             a, b = InterfaceRef.parse(left), InterfaceRef.parse(right)

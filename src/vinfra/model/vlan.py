@@ -74,9 +74,12 @@ class VlanSet:
         if isinstance(value, VlanSet):
             return value
         if isinstance(value, bool):
-            raise VlanError(f"expected a VLAN list, got {value!r}")
+            raise VlanError(f"expected a VLAN list, got {value!r}")  # a bool: short
         if isinstance(value, int):
-            return cls([_parse_token(str(value), lo, hi)])
+            if not lo <= value <= hi:
+                shown = f"'{value}'" if value.bit_length() < 64 else "number"  # no str() of a 5,000-digit integer
+                raise VlanError(f"VLAN {shown} is out of range {lo}-{hi}")
+            return cls([(value, value)])
         if isinstance(value, str):
             text = value.strip().lower()
             if text == "all":
