@@ -27,7 +27,7 @@ import json.decoder
 import json.scanner
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -43,6 +43,11 @@ class _Node:
     start: int  # offset of the node's first character
     end: int  # block nodes: offset where the node's lines end
     indent: int  # block nodes: the column of their keys or dashes
+    mark: int = -1  # where the node is reported: its anchor ('&a') when it has one, else ``start``
+
+    @property
+    def at(self) -> int:
+        return self.start if self.mark < 0 else self.mark
 
 
 _ANCHOR = re.compile(r"(?:^|(?<=[ \t\[{,]))&([^ \t\r\n\[\]{},]+)", re.M)
@@ -102,11 +107,11 @@ class TextLocator:
                 if (last and at == "key") or _is_collection(value):
                     best = self._line_col(key_pos)
                 else:
-                    best = self._line_col(value_node.start)
+                    best = self._line_col(value_node.at)
             else:
                 assert isinstance(step, int)
                 value_node = self._item(node, step, value)
-                best = self._line_col(value_node.start)
+                best = self._line_col(value_node.at)
             node, data = value_node, value
         return best
 
@@ -245,8 +250,9 @@ class TextLocator:
         rest = _SPACES.match(text, end).end()  # type: ignore[union-attr]
         if rest < len(text) and text[rest] not in "\r\n#":
             node = self._node_at(rest, parent_indent, same_level_seq)
-            return node
-        return self._block_below(rest, parent_indent, same_level_seq)
+        else:
+            node = self._block_below(rest, parent_indent, same_level_seq)
+        return replace(node, mark=pos)
 
     def _alias_target(self, pos: int) -> _Node:
         """The node of the anchor an alias at ``pos`` names."""
@@ -293,9 +299,7 @@ class TextLocator:
         if found is None:
             raise Unsure(f"key {key!r} not found")
         key_pos, value_node = found
-        if _is_collection(value):
-            value_node = self._deref(value_node)
-        return key_pos, value_node
+        return key_pos, self._deref(value_node)  # an alias is reported where its anchor's node is written
 
     def _merged_entry(self, node: _Node, key: str | int, depth: int) -> tuple[int, _Node] | None:
         if depth > 32:
@@ -363,7 +367,7 @@ class TextLocator:
             item = self._json_item(node, index)
         else:
             raise Unsure("not a sequence")
-        return self._deref(item) if _is_collection(value) else item
+        return self._deref(item)
 
     def _seq_dashes(self, node: _Node) -> list[int]:
         pattern = _dash_pattern(node.indent)
@@ -489,6 +493,9 @@ def _flow_scalar_end(text: str, pos: int) -> int:
         if ch == "#" and text[i - 1] in " \t":
             break
         if ch == "\n":
+            after = _skip(text, i)
+            if after < n and text[after] in ",]}":
+                break  # the collection goes on (or closes) on a later line
             raise Unsure("multi-line plain scalar in a flow collection")
         i += 1
     while i > pos and text[i - 1] in " \t":
@@ -528,9 +535,28 @@ def _flow_value_end(text: str, pos: int) -> int:
             elif text[pos] != close:
                 raise Unsure("flow syntax")
         return pos + 1
-    if ch in "&!?":
-        raise Unsure("anchor, tag or complex key in a flow collection")
+    if ch == "&":
+        return _flow_value_end(text, _after_flow_anchor(text, pos))
+    if ch in "!?":
+        raise Unsure("tag or complex key in a flow collection")
     return _flow_scalar_end(text, pos)
+
+
+def _after_flow_anchor(text: str, pos: int) -> int:
+    end = pos + 1
+    while end < len(text) and text[end] not in " \t\r\n[]{},":
+        end += 1
+    after = _skip(text, end)
+    if text[after] in ",]}":
+        raise Unsure("an anchored empty value")
+    return after
+
+
+def _flow_node(text: str, pos: int) -> _Node:
+    """The node of a flow collection's value or item at ``pos``, an anchor's ``mark`` kept."""
+    if text[pos] == "&":
+        return replace(_flow_node(text, _after_flow_anchor(text, pos)), mark=pos)
+    return _Node("flow" if text[pos] in "[{" else "scalar", pos, pos, 0)
 
 
 def _flow_key_text(text: str, start: int, end: int) -> str:
@@ -557,7 +583,7 @@ def _flow_map_entry(text: str, start: int, key: str, loc: TextLocator) -> tuple[
                 value = _Node("scalar", vpos, vpos, 0)
                 vend = vpos
             else:
-                value = loc._node_at(vpos, -1, False) if text[vpos] in "[{" else _Node("scalar", vpos, vpos, 0)
+                value = _flow_node(text, vpos)
                 vend = _flow_value_end(text, vpos) if text[vpos] != "*" else _flow_scalar_end(text, vpos)
         else:
             value, vend = _Node("scalar", pos, pos, 0), kend
@@ -578,8 +604,7 @@ def _flow_seq_items(text: str, start: int, loc: TextLocator, limit: int | None =
     while text[pos] != "]":
         if limit is not None and len(items) >= limit:
             break
-        node = _Node("flow", pos, pos, 0) if text[pos] in "[{" else _Node("scalar", pos, pos, 0)
-        items.append((pos, node))
+        items.append((pos, _flow_node(text, pos)))
         end = _flow_value_end(text, pos) if text[pos] != "*" else _flow_scalar_end(text, pos)
         pos = _skip(text, end)
         if text[pos] == ":":
