@@ -31,6 +31,9 @@ def decode_design(data: bytes, source: str) -> str:
         data = data[len(UTF8_BOM):]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DesignError([Diagnostic(source, 1, 1, f"the file is UTF-16 (it starts with a UTF-16 byte order mark); {_SAVE}")])
+    if _looks_utf16(data):
+        line, col = _byte_line_col(data, data.index(0))
+        raise DesignError([Diagnostic(source, line, col, f"the file is UTF-16 (every other byte is NUL); {_SAVE}")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -46,8 +49,6 @@ def decode_design(data: bytes, source: str) -> str:
         if m is not None:
             offset = m.start()
             line, col = line_col(text, offset)
-            if m.group() == "\x00" and _looks_utf16(data):
-                raise DesignError([Diagnostic(source, line, col, f"the file is UTF-16 (every other byte is NUL); {_SAVE}")])
             raise DesignError([Diagnostic(source, line, col, f"control character U+{ord(m.group()):04X} is not allowed in a "
                                                              "design file; delete it (or write it as an escape such as "
                                                              "\"\\t\" inside a double-quoted string)")])
@@ -67,5 +68,8 @@ def _looks_single_byte(data: bytes, offset: int) -> bool:
 
 
 def _looks_utf16(data: bytes) -> bool:
+    """Every other byte NUL at the start: ASCII text written as UTF-16 without a byte order mark."""
     head = data[:64]
+    if 0 not in head:
+        return False
     return len(head) >= 4 and (head[1::2].count(0) >= len(head) // 4 or head[0::2].count(0) >= len(head) // 4)
