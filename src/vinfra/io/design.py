@@ -28,7 +28,7 @@ from ..model.inventory import Inventory, Problem, build_inventory
 from .errors import DesignError, Diagnostic
 from .locate import _JSON_SCAN, TextLocator, Unsure
 from .source_map import SourceMap
-from .source_text import decode_design, line_col
+from .source_text import check_characters, decode_design, line_col
 from .yaml_strict import strict_yaml_problems
 
 MERGE_KEY = "<<"
@@ -446,6 +446,7 @@ def _gc_paused() -> Iterator[None]:
 def load_text(text: str, source: str = "<design>") -> Inventory:
     if text.startswith("\ufeff"):  # a UTF-8 byte order mark, as some editors write it
         text = text[1:]
+    check_characters(text, source)
     with _gc_paused():
         data, json_text = _parse(text, source)
         try:

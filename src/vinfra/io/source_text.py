@@ -13,7 +13,7 @@ import re
 from .errors import DesignError, Diagnostic
 
 UTF8_BOM = b"\xef\xbb\xbf"
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_NOT_PRINTABLE_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # YAML 1.2 c-printable, inverted; the BOM is allowed only first and was dropped by then
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _SAVE = "save the file as UTF-8 (in most editors: 'Save with encoding' or 'File encoding', then UTF-8)"
@@ -26,7 +26,8 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def decode_design(data: bytes, source: str) -> str:
-    """The text of a design file; raise :class:`DesignError` at the first bad byte or character."""
+    """The text of a design file; raise :class:`DesignError` at the first byte that is not UTF-8
+    (the characters are checked by :func:`check_characters`, for text given directly too)."""
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM):]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -42,17 +43,19 @@ def decode_design(data: bytes, source: str) -> str:
         hint = " (Latin-1 or Windows-1252?)" if _looks_single_byte(data, exc.start) else ""
         raise DesignError([Diagnostic(source, line, col, f"the file is not UTF-8: byte 0x{bad} cannot start or continue a "
                                                          f"character here{hint}; {_SAVE}")]) from None
-    # printable ASCII everywhere (the common case) is told by one pass in C
-    rest = data.translate(None, _PRINTABLE_ASCII)
-    if rest:
-        m = _NOT_PRINTABLE.search(text)
-        if m is not None:
-            offset = m.start()
-            line, col = line_col(text, offset)
-            raise DesignError([Diagnostic(source, line, col, f"control character U+{ord(m.group()):04X} is not allowed in a "
+    return text
+
+
+def check_characters(text: str, source: str) -> None:
+    """Refuse the first character YAML does not allow in a file (control characters: a NUL silently ended
+    the document in the fast parser).  Printable ASCII text, the common case, costs one search in C."""
+    m = (_NOT_PRINTABLE_ASCII if text.isascii() else _NOT_PRINTABLE).search(text)
+    if m is not None:
+        offset = m.start()
+        line, col = line_col(text, offset)
+        raise DesignError([Diagnostic(source, line, col, f"control character U+{ord(m.group()):04X} is not allowed in a "
                                                              "design file; delete it (or write it as an escape such as "
                                                              "\"\\t\" inside a double-quoted string)")])
-    return text
 
 
 def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
