@@ -51,13 +51,29 @@ def report_design_error(exc: DesignError) -> None:
     print_plain(err, f"{n} error{'s' if n != 1 else ''}")
 
 
+PROGRESS_BYTES = 4_000_000  # a design this large takes a second or more to load: say what is happening
+
+
+def load_showing_progress(path: Path) -> Inventory:
+    """Load a design; a large one shows its stage (reading, parsing, validating...) on a terminal."""
+    from ..io.design import load  # imported on use: the model is not needed to start or for --help
+
+    try:
+        large = path.stat().st_size >= PROGRESS_BYTES
+    except OSError:
+        large = False
+    if not (large and err.is_terminal):
+        return load(path)
+    with err.status(f"{path}: loading", spinner="dots") as status:
+        return load(path, progress=lambda stage: status.update(f"{path}: {stage}"))
+
+
 def load_or_exit(path: Path) -> Inventory:
     """Load a design; on bad input print every diagnostic and exit 2."""
-    from ..io.design import load  # imported on use: the model is not needed to start or for --help
     from ..io.errors import DesignError
 
     try:
-        return load(path)
+        return load_showing_progress(path)
     except DesignError as exc:
         report_design_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -66,13 +82,12 @@ def load_or_exit(path: Path) -> Inventory:
 @app.command()
 def validate(designs: list[Path] = typer.Argument(..., help="Design files (YAML or JSON).", show_default=False)) -> None:
     """Load and validate designs; print a one-line summary of each valid one."""
-    from ..io.design import load
     from ..io.errors import DesignError
 
     failed = False
     for path in designs:
         try:
-            inv = load(path)
+            inv = load_showing_progress(path)
         except DesignError as exc:
             report_design_error(exc)
             failed = True

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any
@@ -443,24 +443,37 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_text(text: str, source: str = "<design>") -> Inventory:
+Progress = Callable[[str], None]
+
+
+def _no_progress(_: str) -> None:
+    pass
+
+
+def load_text(text: str, source: str = "<design>", progress: Progress | None = None) -> Inventory:
+    """Load and validate design text; ``progress`` hears each stage (``"parsing"``, ``"validating"``, ...)."""
+    say = progress or _no_progress
     if text.startswith("\ufeff"):  # a UTF-8 byte order mark, as some editors write it
         text = text[1:]
     check_characters(text, source)
     with _gc_paused():
+        say("parsing")
         data, json_text = _parse(text, source)
+        say("validating")
         try:
             inv, problems = build_inventory(data)
         except RecursionError:
             raise DesignError([_too_deep(text, source)]) from None
         if problems or inv is None:
+            say(f"locating {len(problems)} error{'s' if len(problems) != 1 else ''}")
             raise DesignError(problems_to_diagnostics(problems, text, source, data, json_text))
         del data  # freed before the collector resumes: its first pass then skips the raw tree
     return inv
 
 
-def load(path: str | FsPath) -> Inventory:
-    """Load and validate a design file (YAML 1.2 or JSON, UTF-8); raise :class:`DesignError`."""
+def load(path: str | FsPath, progress: Progress | None = None) -> Inventory:
+    """Load and validate a design file (YAML 1.2 or JSON, UTF-8); raise :class:`DesignError`.
+    ``progress`` hears each stage, for a display of long loads."""
     fs_path = FsPath(path)
     source = str(path)
     try:
@@ -469,9 +482,11 @@ def load(path: str | FsPath) -> Inventory:
         raise DesignError([Diagnostic(source, None, None, "no such file")]) from None
     except OSError as exc:
         raise DesignError([Diagnostic(source, None, None, f"cannot read: {exc.strerror or exc}")]) from None
+    if progress is not None:
+        progress("reading")
     text = decode_design(raw, source)
     del raw
-    inv = load_text(text, source)
+    inv = load_text(text, source, progress)
     inv.attach_source(source, _LazyLocator(fs_path))
     return inv
 
