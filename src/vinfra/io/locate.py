@@ -86,6 +86,14 @@ class TextLocator:
         self._json = json_text
         self._anchors: dict[str, list[int]] | None = None
         self._line_starts: list[int] | None = None
+        # Many errors (or check findings) in one design look into the same large nodes again and again:
+        # what one search learnt about a node is kept, so that N lookups cost one pass over it, not N.
+        self._ends: dict[tuple[int, int, bool], int] = {}
+        self._dashes: dict[int, list[int]] = {}
+        self._keys: dict[int, dict[str, tuple[int, int]]] = {}  # node start -> key -> (key offset, colon offset)
+        self._asked: dict[int, int] = {}  # node start -> lookups so far
+        self._json_keys: dict[int, dict[str, tuple[int, int]]] = {}
+        self._json_items: dict[int, list[int]] = {}
 
     # public --------------------------------------------------------------------------------
     def locate(self, path: Path, at: str = "key") -> tuple[int, int] | None:
@@ -199,6 +207,9 @@ class TextLocator:
     def _block_end(self, pos: int, indent: int, seq: bool) -> int:
         """Where the block node whose first line starts at ``pos`` (column ``indent``) ends: the first
         later line with content left of ``indent`` (or, for a sequence, at ``indent`` and not an item)."""
+        known = self._ends.get((pos, indent, seq))
+        if known is not None:
+            return known
         text = self._text
         start = self._line_end(pos) + 1
         if start >= len(text):
@@ -208,7 +219,8 @@ class TextLocator:
         else:
             pattern = _end_pattern(indent, seq)
         m = pattern.search(text, start)
-        return m.start() if m is not None else len(text)
+        end = self._ends[(pos, indent, seq)] = m.start() if m is not None else len(text)
+        return end
 
     def _inline_node(self, pos: int, parent_indent: int, same_level_seq: bool) -> _Node:
         """The value that starts at ``pos`` on a key's (or dash's) line."""
@@ -339,6 +351,14 @@ class TextLocator:
 
     def _block_entry(self, node: _Node, key: str) -> tuple[int, _Node] | None:
         text = self._text
+        asked = self._asked[node.start] = self._asked.get(node.start, 0) + 1
+        if asked > 1:
+            index = self._keys.get(node.start)
+            if index is None:
+                index = self._keys[node.start] = self._key_index(node)
+            hit = index.get(key)
+            if hit is not None:
+                return hit[0], self._value_after(hit[1], node.indent, True)
         single = re.escape(key.replace("'", "''"))
         alts = f"{re.escape(key)}|\"{re.escape(key)}\"|'{single}'"
         first = re.compile(f"(?:{alts})[ \\t]*:(?=[ \\t\\r\\n]|\\Z)")
@@ -353,6 +373,16 @@ class TextLocator:
             key_pos = m.start()
         value = self._value_after(m.end() - 1, node.indent, True)
         return key_pos, value
+
+    def _key_index(self, node: _Node) -> dict[str, tuple[int, int]]:
+        """Every plainly written key of a block mapping (one pass); a key missing here is searched for."""
+        index: dict[str, tuple[int, int]] = {}
+        pattern = _key_pattern(node.indent)
+        for m in pattern.finditer(self._text, self._line_end(node.start) + 1, node.end):
+            double, single, plain = m.group(1), m.group(2), m.group(3)
+            key = double if double is not None else (single.replace("''", "'") if single is not None else plain)
+            index.setdefault(key, (m.start() + node.indent, m.end() - 1))
+        return index
 
     def _item(self, node: _Node, index: int, value: Any) -> _Node:
         node = self._deref(node)
@@ -370,26 +400,22 @@ class TextLocator:
         return self._deref(item)
 
     def _seq_dashes(self, node: _Node) -> list[int]:
-        pattern = _dash_pattern(node.indent)
-        dashes = [node.start]
-        dashes.extend(m.start() + node.indent for m in pattern.finditer(self._text, self._line_end(node.start) + 1, node.end))
+        dashes = self._dashes.get(node.start)
+        if dashes is None:
+            pattern = _dash_pattern(node.indent)
+            dashes = [node.start]
+            dashes.extend(m.start() + node.indent for m in pattern.finditer(self._text, self._line_end(node.start) + 1, node.end))
+            self._dashes[node.start] = dashes
         return dashes
 
     def _seq_len(self, node: _Node) -> int:
         return len(self._seq_dashes(node))
 
     def _seq_item(self, node: _Node, index: int) -> _Node:
-        pattern = _dash_pattern(node.indent)
-        if index == 0:
-            dash = node.start
-        else:
-            dash = -1
-            for k, m in enumerate(pattern.finditer(self._text, self._line_end(node.start) + 1, node.end), start=1):
-                if k == index:
-                    dash = m.start() + node.indent
-                    break
-            if dash == -1:
-                raise Unsure("item not found")
+        dashes = self._seq_dashes(node)
+        if index >= len(dashes):
+            raise Unsure("item not found")
+        dash = dashes[index]
         text = self._text
         pos = _SPACES.match(text, dash + 1).end()  # type: ignore[union-attr]
         if pos < len(text) and text[pos] not in "\r\n#":
@@ -398,37 +424,51 @@ class TextLocator:
 
     # JSON ------------------------------------------------------------------------------------
     def _json_entry(self, node: _Node, key: str) -> tuple[int, _Node] | None:
+        index = self._json_keys.get(node.start)
+        if index is None:
+            index = self._json_keys[node.start] = self._json_object(node.start)
+        hit = index.get(key)
+        return None if hit is None else (hit[0], _Node("json", hit[1], hit[1], 0))
+
+    def _json_object(self, start: int) -> dict[str, tuple[int, int]]:
+        """Every key of a JSON object: key -> (key offset, value offset); values skipped by the C scanner."""
         text = self._text
-        pos = node.start
-        if text[pos] != "{":
+        if text[start] != "{":
             raise Unsure("not an object")
-        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        found: tuple[int, _Node] | None = None
+        pos = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        index: dict[str, tuple[int, int]] = {}
         while text[pos] == '"':
             name, after = json.decoder.scanstring(text, pos + 1)
             colon = _WS.match(text, after).end()  # type: ignore[union-attr]
             vpos = _WS.match(text, colon + 1).end()  # type: ignore[union-attr]
-            if name == key:
-                found = (pos, _Node("json", vpos, vpos, 0))  # the last of equal keys wins, as in orjson
+            index[name] = (pos, vpos)  # the last of equal keys wins, as in orjson
             _, vend = _JSON_SCAN(text, vpos)
             pos = _WS.match(text, vend).end()  # type: ignore[union-attr]
             if text[pos] == ",":
                 pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        return found
+        return index
 
     def _json_item(self, node: _Node, index: int) -> _Node:
+        items = self._json_items.get(node.start)
+        if items is None:
+            items = self._json_items[node.start] = self._json_array(node.start)
+        if index >= len(items):
+            raise Unsure("item not found")
+        return _Node("json", items[index], items[index], 0)
+
+    def _json_array(self, start: int) -> list[int]:
         text = self._text
-        pos = node.start
-        if text[pos] != "[":
+        if text[start] != "[":
             raise Unsure("not an array")
-        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        for _ in range(index):
+        pos = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        items: list[int] = []
+        while text[pos] != "]":
+            items.append(pos)
             _, vend = _JSON_SCAN(text, pos)
             pos = _WS.match(text, vend).end()  # type: ignore[union-attr]
-            if text[pos] != ",":
-                raise Unsure("item not found")
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-        return _Node("json", pos, pos, 0)
+            if text[pos] == ",":
+                pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        return items
 
 
 _JSON_SCAN = json.scanner.py_make_scanner(json.JSONDecoder()) if json.scanner.c_make_scanner is None \
@@ -445,6 +485,19 @@ def _end_pattern(indent: int, seq: bool) -> re.Pattern[str]:
         left = f"^ {{0,{indent - 1}}}(?=[^ \\t\\r\\n#])"
         same = f"|^ {{{indent}}}(?=[^ \\t\\r\\n#-]|-[^ \\t\\r\\n])" if seq else ""
         pattern = _END_CACHE[(indent, seq)] = re.compile(left + same, re.M)
+    return pattern
+
+
+_KEY_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _key_pattern(indent: int) -> re.Pattern[str]:
+    """A key line of a block mapping at ``indent``: the key double-quoted (no escapes), single-quoted or plain."""
+    pattern = _KEY_CACHE.get(indent)
+    if pattern is None:
+        pattern = _KEY_CACHE[indent] = re.compile(
+            f"^ {{{indent}}}(?=[^ \\t\\r\\n#])(?:\"([^\"\\\\\\n]*)\"|'((?:[^'\\n]|'')*)'|([^\"'\\n][^\\n]*?))"
+            "[ \\t]*:(?=[ \\t\\r\\n]|\\Z)", re.M)
     return pattern
 
 
