@@ -85,3 +85,19 @@ def test_json_without_duplicates_passes_with_colons_in_strings() -> None:
     doc = '{"name": "a:b", "failures": ["esx01:vmnic0", "sw:Gi1/0/1--esx01:vmnic1"], "hosts": {"esx01": {"nics": {"vmnic0": {}, "vmnic1": {}}}}, "switches": {"sw": {"interfaces": {"Gi1/0/1": {}}}}, "links": [["sw:Gi1/0/1", "esx01:vmnic1"]]}'
     assert json_duplicate_key(doc, json.loads(doc)) is None
     assert vinfra.load_text(doc, "d.json").name == "a:b"
+
+
+@pytest.mark.parametrize("text", [
+    "name: x\nhosts:\n  a:\n    memory_gb: 1\n    cpu: {mhz: 1}\n    memory_gb: 2\n",
+    "name: x\nhosts:\n  a: {memory_gb: 1}\n  b: {cpu: {mhz: 1, mhz: 2}}\n",
+    "name: x\nvms:\n  - host: a\n    memory_gb: 1\n  - host: b\n    memory_gb: 2\n    host: c\n",
+])
+def test_a_duplicate_key_in_a_large_design_is_located_without_ruamel(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Past a megabyte, ruamel.yaml (a minute on 10 MB) is not run to find a duplicate key: the text is
+    searched for it; it points where ruamel does."""
+    from vinfra.io import design
+
+    expected = _errors(text)
+    monkeypatch.setattr(design, "_SMALL", 0)
+    monkeypatch.setattr(design, "_marked_yaml_error", lambda _: pytest.fail("ruamel.yaml parsed the design"))
+    assert _errors(text) == expected and ":1:1:" not in expected[0]

@@ -233,6 +233,9 @@ def _duplicate_offset(text: str, key: str) -> int | None:
     """Offset of the second of two equal keys in one block mapping, or None if the text does not show one."""
     pattern = re.compile(r"^( *)((?:- +)*)(?:" + "|".join((re.escape(key), f'"{re.escape(key)}"', f"'{re.escape(key)}'"))
                          + r")[ \t]*:(?=[ \t\r\n]|\Z)", re.M)
+    flow = _flow_duplicate(text, key)
+    if flow is not None:
+        return flow
     last: dict[int, int] = {}
     for m in pattern.finditer(text):
         column = len(m.group(1)) + len(m.group(2))
@@ -247,6 +250,43 @@ def _duplicate_offset(text: str, key: str) -> int | None:
 
 
 _DOC_MARK = re.compile(r"^(?:---|\.\.\.)", re.M)
+
+
+def _flow_duplicate(text: str, key: str) -> int | None:
+    """Offset of a key written twice in one flow mapping (``{a: 1, a: 2}``) on one line, or None."""
+    from .locate import Unsure, _flow_key_text, _flow_value_end, _skip
+
+    quoted = "|".join((re.escape(key), f'"{re.escape(key)}"', f"'{re.escape(key)}'"))
+    lines: dict[int, int] = {}
+    for m in re.finditer(r"[{,][ \t]*(?:" + quoted + r")[ \t]*:", text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        lines[start] = lines.get(start, 0) + 1
+    for start, count in lines.items():
+        if count < 2:
+            continue
+        end = text.find("\n", start)
+        for k in (i for i in range(start, end if end != -1 else len(text)) if text[i] == "{"):
+            try:
+                seen: set[str] = set()
+                pos = _skip(text, k + 1)
+                while text[pos] != "}":
+                    kend = _flow_value_end(text, pos)
+                    name = _flow_key_text(text, pos, kend)
+                    if name == key and name in seen:
+                        return pos
+                    seen.add(name)
+                    pos = _skip(text, kend)
+                    if text[pos] == ":":
+                        pos = _skip(text, pos + 1)
+                        if text[pos] not in ",}":
+                            pos = _skip(text, _flow_value_end(text, pos))
+                    if text[pos] == ",":
+                        pos = _skip(text, pos + 1)
+                    elif text[pos] != "}":
+                        break
+            except (Unsure, IndexError):
+                continue
+    return None
 
 
 def _item_between(text: str, start: int, end: int, column: int) -> bool:
