@@ -162,3 +162,10 @@ def test_write_atomic_never_leaves_a_half_written_file(tmp_path: Path, monkeypat
 def test_exported_yaml_parses_to_the_exported_data() -> None:
     inv = vinfra.load(shared_example("seed-complex-esx.yaml"))
     assert parse_text(to_yaml(inv), "x.yaml") == to_data(inv)
+
+
+@pytest.mark.parametrize("text", ["\x85", "a\x85b", "\u2028", "x\u2029 ", "\x85\u2028\n"])
+def test_yaml_1_1_line_breaks_in_text_round_trip(text: str) -> None:
+    """Found by the round-trip property test: ruamel.yaml indented after U+0085/2028/2029 in quoted text."""
+    inv = vinfra.load_text("name: x\ndescription: " + json.dumps(text) + "\n")
+    assert vinfra.load_text(to_yaml(inv)).description == text

@@ -62,7 +62,7 @@ def _data_step(node: Any, step: str | int) -> tuple[bool, Any, Any]:
         candidates: list[Any] = [step]
         if isinstance(step, int) and not isinstance(step, bool):
             candidates.append(str(step))
-        elif isinstance(step, str) and step.lstrip("-").isdigit():
+        elif isinstance(step, str) and step.isascii() and step.lstrip("-").isdigit():  # not "²"
             candidates.append(int(step))
         for key in candidates:
             if key in node:
