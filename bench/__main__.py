@@ -49,6 +49,8 @@ def run_child(case_name: str, path: str) -> None:
 
     c = CASES[case_name]
     arg: object = Path(path)
+    if c.prepare is not None:
+        arg = c.prepare(Path(path))
     if c.input == "inventory":
         arg = vinfra.load(path)
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -102,6 +104,8 @@ def _selected(args: argparse.Namespace) -> list[tuple[Case, Size, str]]:
         unknown = sorted((wanted or set()) - set(known))
         if unknown:
             raise SystemExit(f"unknown {label}: {', '.join(unknown)} (known: {', '.join(known)})")
+    if wanted_cases is not None:  # a relative target needs the case it is relative to
+        wanted_cases |= {t.than for name in wanted_cases for t in CASES[name].targets.values() if t.than}
     runs = []
     for c in CASES.values():
         if wanted_cases is not None and c.name not in wanted_cases:
@@ -151,9 +155,13 @@ def main(argv: list[str] | None = None) -> int:
             seconds = min(t for t, _, _ in timings)
             cpu = min(t for _, t, _ in timings)
             rss = max(r for _, _, r in timings)
-            target = c.targets.get(size.name)
-            results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, cpu, rss,
-                                  target.describe() if target else "-", target.met(seconds, rss) if target else None))
+            results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, cpu, rss, "-", None))
+        for r in results:  # after every run: a relative target compares with another case's result
+            target = CASES[r.case].targets.get(r.size)
+            if target is None:
+                continue
+            than = next((o.seconds for o in results if target.than and (o.case, o.size, o.fmt) == (target.than, r.size, r.fmt)), None)
+            r.target, r.ok = target.describe(), target.met(r.seconds, r.rss_mib, than)
 
     table = Table(title="vinfra benchmarks (each case in a fresh process)")
     for col, justify in (("case", "left"), ("size", "left"), ("format", "left"), ("file MB", "right"),

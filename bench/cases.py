@@ -23,6 +23,35 @@ def load(path: Path) -> object:
     return vinfra.load(path)
 
 
+def _one_error_at_the_end(path: Path) -> Path:
+    """A copy of the design whose last link is 10 Tb/s, out of range: one error on its last line."""
+    text = path.read_text(encoding="utf-8")
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    if "speed: 10000" not in last and '"speed": 10000' not in last:
+        raise SystemExit(f"{path.name}: the last line is not a link with a speed: {last!r}")
+    broken = path.with_name(f"{path.stem}-one-error{path.suffix}")
+    broken.write_text(f"{body}\n{last.replace('10000', '10000000', 1)}\n", encoding="utf-8")
+    return broken
+
+
+# Issue 8: an error costs no more than a success, so one error at the end of the design is reported in at
+# most the time loading the valid design takes, plus one second.
+ERROR_TARGETS = {SMALL.name: Target(seconds=1.0, than="load"), LARGE.name: Target(seconds=1.0, than="load")}
+
+
+@case("load-error", targets=ERROR_TARGETS, prepare=_one_error_at_the_end)
+def load_error(path: Path) -> object:
+    """``vinfra.load`` of the design with one error on its last line, and the located diagnostic's text."""
+    try:
+        vinfra.load(path)
+    except vinfra.DesignError as exc:
+        (diag,) = exc.diagnostics
+        if diag.line is None:
+            raise SystemExit(f"the error is not located: {diag}") from None
+        return str(diag)
+    raise SystemExit(f"{path.name} loaded without its error")
+
+
 def _run_cli(*args: str) -> int:
     """Run a ``vinfra`` command in this process, output discarded; imports count in the time."""
     import contextlib

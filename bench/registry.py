@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Input = Literal["path", "inventory"]
@@ -22,27 +23,41 @@ class Size:
 
 @dataclass(frozen=True)
 class Target:
-    """What a case must stay under at one size; ``None`` is no limit."""
+    """What a case must stay under at one size; ``None`` is no limit.
+
+    ``than`` makes the time limit relative: at most case ``than``'s time on the same design file plus
+    ``seconds`` (that case is then run too)."""
 
     seconds: float | None = None
     rss_mib: float | None = None
+    than: str | None = None
 
     def describe(self) -> str:
         parts = []
-        if self.seconds is not None:
+        if self.than is not None:
+            parts.append(f"<= {self.than} + {self.seconds:g} s")
+        elif self.seconds is not None:
             parts.append(f"< {self.seconds:g} s")
         if self.rss_mib is not None:
             parts.append(f"< {self.rss_mib / 1024:g} GiB" if self.rss_mib >= 1024 else f"< {self.rss_mib:g} MiB")
         return ", ".join(parts) or "-"
 
-    def met(self, seconds: float, rss_mib: float) -> bool:
-        return (self.seconds is None or seconds < self.seconds) and (self.rss_mib is None or rss_mib < self.rss_mib)
+    def met(self, seconds: float, rss_mib: float, than_seconds: float | None = None) -> bool:
+        if self.than is not None:
+            if than_seconds is None:
+                return False
+            fast = seconds <= than_seconds + (self.seconds or 0.0)
+        else:
+            fast = self.seconds is None or seconds < self.seconds
+        return fast and (self.rss_mib is None or rss_mib < self.rss_mib)
 
 
 @dataclass(frozen=True)
 class Case:
     """A timed function.  ``input="path"`` times ``fn(design_path)``; ``input="inventory"``
-    loads the design first (untimed, but counted in peak memory) and times ``fn(inventory)``."""
+    loads the design first (untimed, but counted in peak memory) and times ``fn(inventory)``.
+    ``prepare`` (untimed) turns the generated design's path into the path the case reads, such as
+    a copy with one error."""
 
     name: str
     fn: Callable[[Any], object]
@@ -50,6 +65,7 @@ class Case:
     sizes: Sequence[str] | None = None  # None: every size
     formats: Sequence[str] = ("yaml",)
     targets: dict[str, Target] = field(default_factory=dict)
+    prepare: Callable[[Path], Path] | None = None
 
 
 SIZES: dict[str, Size] = {}
@@ -69,12 +85,13 @@ def register(c: Case) -> Case:
 
 
 def case(name: str, *, input: Input = "path", sizes: Sequence[str] | None = None,
-         formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None
+         formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None,
+         prepare: Callable[[Path], Path] | None = None,
          ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
     """Decorator: register ``fn`` as case ``name``."""
 
     def wrap(fn: Callable[[Any], object]) -> Callable[[Any], object]:
-        register(Case(name, fn, input, sizes, formats, targets or {}))
+        register(Case(name, fn, input, sizes, formats, targets or {}, prepare))
         return fn
 
     return wrap

@@ -134,7 +134,7 @@ def test_missing_file() -> None:
 
 def test_not_a_mapping(tmp_path: Path) -> None:
     path = write(tmp_path, "list.yaml", "- just\n- a list\n")
-    assert errors_of(path) == [f"{path}:1:1: error: a design is a mapping with at least a 'name' key"]
+    assert errors_of(path) == [f"{path}:1:1: error: a design is a mapping with at least a 'name' key, not a list"]
 
 
 VGT_DESIGN = """\

@@ -151,3 +151,10 @@ def test_guest_vlans_are_exported_and_load_back() -> None:
     assert vinfra.load_text(to_json(inv), "export.json") == inv
     text = to_yaml(inv).replace("guest_vlan: 10", "guest_vlan: 20", 1)
     assert vinfra.load_text(text, "edited.yaml") != inv
+
+
+@pytest.mark.parametrize("text", ["\x85", "a\x85b", "\u2028", "x\u2029 ", "\x85\u2028\n"])
+def test_yaml_1_1_line_breaks_in_text_round_trip(text: str) -> None:
+    """Found by the round-trip property test: ruamel.yaml indented after U+0085/2028/2029 in quoted text."""
+    inv = vinfra.load_text("name: x\ndescription: " + json.dumps(text) + "\n")
+    assert vinfra.load_text(to_yaml(inv)).description == text

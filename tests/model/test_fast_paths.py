@@ -20,9 +20,28 @@ def _reference_interface(value: Any) -> ipaddress.IPv4Interface:
     if not isinstance(value, str) or "/" not in value:
         raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {value!r}")
     try:
-        return ipaddress.IPv4Interface(value)
+        iface = ipaddress.IPv4Interface(value)
     except ValueError as exc:
         raise ValueError(f"invalid address {value!r}: {exc}") from None
+    # the host-address rules, told by ipaddress's own properties
+    ip, net = iface.ip, iface.network
+    if ip in ipaddress.IPv4Network("0.0.0.0/8"):
+        raise ValueError("0.0.0.0/8 is 'this network', not an address a port can hold")
+    if ip.is_loopback:
+        raise ValueError("a loopback address (127.0.0.0/8) is not one a port on the network can hold")
+    if ip == ipaddress.IPv4Address("255.255.255.255"):
+        raise ValueError("the broadcast address is not an address a port can hold")
+    if ip.is_multicast:
+        raise ValueError("a multicast address is not an address a port can hold")
+    if ip in ipaddress.IPv4Network("240.0.0.0/4"):
+        raise ValueError("a reserved (class E) address is not an address a port can hold")
+    if net.prefixlen == 0:
+        raise ValueError("a /0 prefix is every address, not a subnet; write the subnet's prefix length")
+    if net.prefixlen <= 30 and ip == net.network_address:
+        raise ValueError("the network address of its subnet is not a host address; a port needs a host address")
+    if net.prefixlen <= 30 and ip == net.broadcast_address:
+        raise ValueError("the broadcast address of its subnet is not a host address; a port needs a host address")
+    return iface
 
 
 def _outcome(fn: Any, value: Any) -> tuple[str, Any]:
@@ -65,7 +84,10 @@ def test_macs(value: str, expected: str) -> None:
     assert _mac(value) == expected
 
 
-@pytest.mark.parametrize("value", ["00:50:56:aa:bb", "00:50-56:aa:bb:cc", "00:50:56:aa:bb:cg", 5])
+@pytest.mark.parametrize("value", ["00:50:56:aa:bb", "00:50-56:aa:bb:cc", "00:50:56:aa:bb:cg", 5,
+                                   # not a NIC's own: broadcast, multicast (I/G bit), all zeros
+                                   "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "0100.5e00.0001", "33-33-00-00-00-01",
+                                   "00:00:00:00:00:00"])
 def test_bad_macs(value: Any) -> None:
     with pytest.raises(ValueError):
         _mac(value)

@@ -12,7 +12,7 @@ from rich.console import Console
 from ..generate import ALL_PATTERNS, FORMATS, dump_design, generate_design, render_design
 from .command import EXIT_BAD_INPUT
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 #: 40 times vCenter's 2,500-host limit, generated in seconds; past it the run takes minutes before the
 #: generator's address pools run out (about 200,000 hosts)

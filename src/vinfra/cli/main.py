@@ -34,8 +34,10 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help and errors: no boxes, no markup, the same on a terminal and in a pipe
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes and no markup anywhere: user text such as ``design.yaml:100:`` or ``[bold]`` in a name must
+# print as written (rich would turn ``:100:`` into an emoji).  Tables still style through their arguments.
+out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 #: exit status of a command whose answer is negative: trace's target unreachable, like ping's 1
 EXIT_NEGATIVE = 1
@@ -93,20 +95,42 @@ def print_table(table: RenderableType) -> None:
     out.file.flush()
 
 
+def print_plain(console: Console, line: str) -> None:
+    """Write one line as it is: no markup, no emoji, no wrapping (diagnostics are parsed by editors)."""
+    console.file.write(line + "\n")
+    console.file.flush()
+
+
 def report_design_error(exc: DesignError) -> None:
     for diag in exc.diagnostics:
-        err.print(str(diag), markup=False)
+        print_plain(err, str(diag))
     n = len(exc.diagnostics)
-    err.print(f"{n} error{'s' if n != 1 else ''}", markup=False)
+    print_plain(err, f"{n} error{'s' if n != 1 else ''}")
+
+
+PROGRESS_BYTES = 4_000_000  # a design this large takes a second or more to load: say what is happening
+
+
+def load_showing_progress(path: Path) -> Inventory:
+    """Load a design; a large one shows its stage (reading, parsing, validating...) on a terminal."""
+    from ..io.design import load  # imported on use: the model is not needed to start or for --help
+
+    try:
+        large = path.stat().st_size >= PROGRESS_BYTES
+    except OSError:
+        large = False
+    if not (large and err.is_terminal):
+        return load(path)
+    with err.status(f"{path}: loading", spinner="dots") as status:
+        return load(path, progress=lambda stage: status.update(f"{path}: {stage}"))
 
 
 def load_or_exit(path: Path) -> Inventory:
     """Load a design; on bad input print every diagnostic and exit 2."""
-    from ..io.design import load  # imported on use: the model is not needed to start or for --help
     from ..io.errors import DesignError
 
     try:
-        return load(path)
+        return load_showing_progress(path)
     except DesignError as exc:
         report_design_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -123,13 +147,12 @@ def validate(
 
     Exit status: 0 all valid, 2 an invalid or unreadable design.
     """
-    from ..io.design import load
     from ..io.errors import DesignError
 
     failed = False
     for path in designs:
         try:
-            inv = load(path)
+            inv = load_showing_progress(path)
         except DesignError as exc:
             report_design_error(exc)
             failed = True

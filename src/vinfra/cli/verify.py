@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .main import EXIT_BAD_INPUT, app, err, out, report_design_error
+from .main import EXIT_BAD_INPUT, app, err, out, print_plain, report_design_error
 
 
 @app.command()
@@ -32,7 +32,7 @@ def verify(
             run = run_expectations(path)
         except ExpectError as exc:
             for d in exc.diagnostics:
-                err.print(str(d), markup=False)
+                print_plain(err, str(d))
             bad_input = True
             continue
         except DesignError as exc:

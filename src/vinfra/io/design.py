@@ -4,15 +4,19 @@ Measured (performance-notes): on a 9 MB design, ruamel.yaml round-trip takes ~75
 libyaml ~11 s, yaml-rs ~0.6 s, orjson (JSON) ~0.2 s.  So the loader parses YAML with yaml-rs
 (YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` are strings, ``true``/``false`` booleans)
 and JSON with orjson, resolves merge keys itself (yaml-rs returns ``<<`` as a plain key), and
-validates.  Only when something is wrong does it parse again with ruamel.yaml, which keeps
-line and column marks, to point every error at its key or value (:mod:`vinfra.io.source_map`).
+validates.  What yaml-rs accepts silently but a design may not say (tags, directives, several
+documents, recursive aliases, bad merge keys, control characters, JSON duplicate keys) is refused
+first (:mod:`vinfra.io.yaml_strict`, :mod:`vinfra.io.source_text`).  Errors are located by
+following each error's path through the text (:mod:`vinfra.io.locate`), so reporting one error
+costs about what loading costs; ruamel.yaml (:mod:`vinfra.io.source_map`) answers only what that
+locator cannot follow.
 """
 
 from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any
@@ -22,7 +26,10 @@ import yaml_rs
 
 from ..model.inventory import Inventory, Problem, build_inventory
 from .errors import DesignError, Diagnostic
+from .locate import _JSON_SCAN, TextLocator, Unsure
 from .source_map import SourceMap
+from .source_text import check_characters, decode_design, line_col
+from .yaml_strict import strict_yaml_problems
 
 MERGE_KEY = "<<"
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
@@ -30,32 +37,181 @@ _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
 def parse_text(text: str, source: str = "<design>") -> Any:
     """Parse YAML 1.2 or JSON text into plain data with merge keys resolved."""
-    if source.endswith(".json") or text.lstrip().startswith("{"):
+    return _parse(text, source)[0]
+
+
+def _is_json(text: str, source: str) -> bool:
+    return source.endswith(".json") or text.lstrip().startswith("{")
+
+
+def _parse(text: str, source: str) -> tuple[Any, bool]:
+    """The data, merge keys resolved, and whether the text was JSON; raise :class:`DesignError`."""
+    if _is_json(text, source):
         try:
-            return orjson.loads(text)
+            data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             if source.endswith(".json"):
-                raise DesignError([Diagnostic(source, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]) from None
+                msg = exc.msg
+                if "infinity" in msg:
+                    msg = "number out of range (no setting takes a value this large)"
+                raise DesignError([Diagnostic(source, exc.lineno, exc.colno, f"invalid JSON: {msg}")]) from None
             # flow-style YAML that merely starts with '{': fall through to the YAML parser
+        else:
+            duplicate = json_duplicate_key(text, data)
+            if duplicate is not None:
+                line, col = line_col(text, duplicate[0])
+                raise DesignError([Diagnostic(source, line, col, f"invalid JSON: duplicate key {duplicate[1]!r} "
+                                                                 "(a key is written once per object)")])
+            return _check_root(data, text, source), True
+    strict = strict_yaml_problems(text, source)
+    if strict:
+        raise DesignError(strict)
     try:
         # The core schema has no timestamps, and yaml-rs would turn even a quoted "12:30:45" or
         # "2024-01-01" into a time or date object; strings stay strings.
         data = yaml_rs.loads(text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
         raise DesignError([_yaml_diagnostic(text, source, exc)]) from None
+    except ValueError as exc:  # an integer past Python's digit limit (int_max_str_digits)
+        m = _HUGE_INT.search(text)
+        line, col = line_col(text, m.start()) if m else (1, 1)
+        raise DesignError([Diagnostic(source, line, col, "number out of range: an integer of thousands of digits "
+                                                         f"(no setting takes a value this large) ({exc.__class__.__name__})")]) from None
+    data = _check_root(data, text, source)
     if MERGE_KEY in text:
-        data = resolve_merge_keys(data)
+        problems: list[Problem] = []
+        try:
+            resolved = resolve_merge_keys(data, problems)
+        except RecursionError:
+            raise DesignError([_too_deep(text, source)]) from None
+        if problems:
+            raise DesignError(problems_to_diagnostics(problems, text, source, data))
+        data = resolved
+    return data, False
+
+
+def _too_deep(text: str, source: str) -> Diagnostic:
+    """Nesting deeper than the loader follows: located at the most indented line."""
+    deepest, offset = -1, 0
+    for m in _INDENTED.finditer(text):
+        if len(m.group(1)) > deepest:
+            deepest, offset = len(m.group(1)), m.end()
+    line, col = line_col(text, offset)
+    return Diagnostic(source, line, col, "nested too deeply (hundreds of levels; a design is a few levels deep): "
+                                         "remove the extra nesting")
+
+
+_INDENTED = re.compile(r"^( *)(?=[^ \r\n#])", re.M)
+_HUGE_INT = re.compile(r"[0-9]{4000,}")
+
+
+def _check_root(data: Any, text: str, source: str) -> Any:
+    if data is None:
+        raise DesignError([Diagnostic(source, 1, 1, "the file holds no design (it is empty, or only comments and "
+                                                    "document markers): a design is a mapping with at least a 'name' key")])
+    if not isinstance(data, dict):
+        m = re.search(r"^[ \t]*[^ \t\r\n#%]", text, re.M)
+        line, col = line_col(text, m.end() - 1) if m else (1, 1)
+        raise DesignError([Diagnostic(source, line, col, f"a design is a mapping with at least a 'name' key, not a "
+                                                         f"{_kind(data)}")])
     return data
 
 
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def json_duplicate_key(text: str, data: Any) -> tuple[int, str] | None:
+    """Offset and name of the first key written twice in one JSON object (orjson keeps the last silently).
+
+    Fast and exact: outside strings, JSON has a colon only after each key, so the text's colons number
+    the keys plus the colons inside strings; both are counted in the parsed data, where a duplicate is
+    missing.  Only when the counts differ (or a colon is written as an escape) is the text walked."""
+    if "\\u003a" not in text and "\\u003A" not in text and text.count(":") == _keys_and_colons(data):
+        return None
+    return _json_walk_duplicates(text)
+
+
+def _keys_and_colons(node: Any) -> int:
+    count = 0
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            count += len(item)
+            for key, value in item.items():
+                count += key.count(":")
+                if type(value) is str:
+                    count += value.count(":")
+                elif type(value) is dict or type(value) is list:
+                    stack.append(value)
+        elif type(item) is list:
+            for value in item:
+                if type(value) is str:
+                    count += value.count(":")
+                elif type(value) is dict or type(value) is list:
+                    stack.append(value)
+    return count
+
+
+_JSON_WS = re.compile(r"[ \t\r\n]*")
+
+
+def _json_walk_duplicates(text: str) -> tuple[int, str] | None:
+    import json.decoder
+
+    def value(pos: int) -> tuple[int, tuple[int, str] | None]:
+        ch = text[pos]
+        if ch == "{":
+            seen: set[str] = set()
+            pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            while text[pos] == '"':
+                key, after = json.decoder.scanstring(text, pos + 1)
+                if key in seen:
+                    return after, (pos, key)
+                seen.add(key)
+                pos = _JSON_WS.match(text, after).end() + 1  # type: ignore[union-attr]
+                pos, found = value(_JSON_WS.match(text, pos).end())  # type: ignore[union-attr]
+                if found is not None:
+                    return pos, found
+                pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == ",":
+                    pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            return pos + 1, None
+        if ch == "[":
+            pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            while text[pos] != "]":
+                pos, found = value(pos)
+                if found is not None:
+                    return pos, found
+                pos = _JSON_WS.match(text, pos).end()  # type: ignore[union-attr]
+                if text[pos] == ",":
+                    pos = _JSON_WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            return pos + 1, None
+        return _JSON_SCAN(text, pos)[1], None
+
+    try:
+        return value(_JSON_WS.match(text, 0).end())[1]  # type: ignore[union-attr]
+    except (RecursionError, IndexError, ValueError, StopIteration):
+        return None
+
+
 def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
-    message = str(exc)
+    message = str(exc).replace("recursion limit exceeded", "nested too deeply (more than about 250 levels; a design "
+                                                           "is a few levels deep)")
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.lstrip().startswith(("|", "^")) and not ln.strip()[0].isdigit()]
     m = _YAML_POS_RE.search(message)
     detail = lines[-1].strip() if lines else message
     # The parser with marks says more: where the construct that failed began (an unclosed flow mapping
     # is only noticed lines later), and where a duplicate key is (the fast parser gives no position).
-    marked = _marked_yaml_error(text)
+    # It is slow (a minute on a 10 MB design): on a large design the key is looked for in the text.
+    dup = _DUP_RE.search(message)
+    if dup and len(text) > _SMALL:
+        offset = _duplicate_offset(text, dup.group(1))
+        if offset is not None:
+            line, column = line_col(text, offset)
+            return Diagnostic(source, line, column, f"invalid YAML: {detail}")
+    marked = _marked_yaml_error(text) if len(text) <= _SMALL or not m else None
     if m:
         line, column = int(m.group(1)), int(m.group(2))
         return Diagnostic(source, line, column, f"invalid YAML: {detail}{_context(marked, line, column)}")
@@ -67,6 +223,75 @@ def _yaml_diagnostic(text: str, source: str, exc: Exception) -> Diagnostic:
         if mark is not None:
             return Diagnostic(source, mark.line + 1, mark.column + 1, f"invalid YAML: {problem}")
     return Diagnostic(source, 1, 1, f"invalid YAML: {detail}")
+
+
+_SMALL = 1_000_000  # characters: ruamel.yaml reads this much in about a second
+_DUP_RE = re.compile(r"duplicate mapping key: '(.*)'")
+
+
+def _duplicate_offset(text: str, key: str) -> int | None:
+    """Offset of the second of two equal keys in one block mapping, or None if the text does not show one."""
+    pattern = re.compile(r"^( *)((?:- +)*)(?:" + "|".join((re.escape(key), f'"{re.escape(key)}"', f"'{re.escape(key)}'"))
+                         + r")[ \t]*:(?=[ \t\r\n]|\Z)", re.M)
+    flow = _flow_duplicate(text, key)
+    if flow is not None:
+        return flow
+    last: dict[int, int] = {}
+    for m in pattern.finditer(text):
+        column = len(m.group(1)) + len(m.group(2))
+        offset = m.start() + column
+        prev = last.get(column)
+        if prev is not None and not m.group(2):
+            shallower = re.compile(f"^ {{0,{column - 1}}}[^ \\t\\r\\n#]", re.M) if column else _DOC_MARK
+            if shallower.search(text, prev, m.start()) is None and not _item_between(text, prev, m.start(), column):
+                return offset
+        last[column] = offset
+    return None
+
+
+_DOC_MARK = re.compile(r"^(?:---|\.\.\.)", re.M)
+
+
+def _flow_duplicate(text: str, key: str) -> int | None:
+    """Offset of a key written twice in one flow mapping (``{a: 1, a: 2}``) on one line, or None."""
+    from .locate import Unsure, _flow_key_text, _flow_value_end, _skip
+
+    quoted = "|".join((re.escape(key), f'"{re.escape(key)}"', f"'{re.escape(key)}'"))
+    lines: dict[int, int] = {}
+    for m in re.finditer(r"[{,][ \t]*(?:" + quoted + r")[ \t]*:", text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        lines[start] = lines.get(start, 0) + 1
+    for start, count in lines.items():
+        if count < 2:
+            continue
+        end = text.find("\n", start)
+        for k in (i for i in range(start, end if end != -1 else len(text)) if text[i] == "{"):
+            try:
+                seen: set[str] = set()
+                pos = _skip(text, k + 1)
+                while text[pos] != "}":
+                    kend = _flow_value_end(text, pos)
+                    name = _flow_key_text(text, pos, kend)
+                    if name == key and name in seen:
+                        return pos
+                    seen.add(name)
+                    pos = _skip(text, kend)
+                    if text[pos] == ":":
+                        pos = _skip(text, pos + 1)
+                        if text[pos] not in ",}":
+                            pos = _skip(text, _flow_value_end(text, pos))
+                    if text[pos] == ",":
+                        pos = _skip(text, pos + 1)
+                    elif text[pos] != "}":
+                        break
+            except (Unsure, IndexError):
+                continue
+    return None
+
+
+def _item_between(text: str, start: int, end: int, column: int) -> bool:
+    """Whether a sequence item at a column left of ``column`` starts between two offsets (a new mapping)."""
+    return column >= 2 and re.compile(f"^[ -]{{0,{column - 2}}}- ", re.M).search(text, start, end) is not None
 
 
 def _marked_yaml_error(text: str) -> Any:
@@ -96,19 +321,24 @@ def _context(marked: Any, line: int, column: int) -> str:
     return f" ({marked.context.strip()} that starts at line {context.line + 1}, column {context.column + 1})"
 
 
-def resolve_merge_keys(node: Any) -> Any:
+def resolve_merge_keys(node: Any, problems: list[Problem] | None = None, path: tuple[Any, ...] = ()) -> Any:
     """Apply YAML merge keys: ``<<`` is a shallow merge in which written keys win.
+
+    A merge key takes a mapping or a list of mappings; anything else (``<<: 5``, ``<<: [1, 2]``,
+    ``<<:`` with nothing, ``<<: *list_of_scalars``) is added to ``problems`` at its path.
 
     Copy on change: a mapping or list with no merge key below it is returned as it is, so a
     large design with one anchor costs a walk, not a copy of the whole tree (nothing downstream
     mutates parsed data)."""
+    if problems is None:
+        problems = []
     if isinstance(node, dict):
         if MERGE_KEY in node:
-            return _merge(node)
+            return _merge(node, problems, path)
         changed: dict[Any, Any] | None = None
         for key, value in node.items():
             if isinstance(value, (dict, list)):
-                new = resolve_merge_keys(value)
+                new = resolve_merge_keys(value, problems, path + (key,))
                 if new is not value:
                     if changed is None:
                         changed = {}
@@ -120,7 +350,7 @@ def resolve_merge_keys(node: Any) -> Any:
         out: list[Any] | None = None
         for i, item in enumerate(node):
             if isinstance(item, (dict, list)):
-                new = resolve_merge_keys(item)
+                new = resolve_merge_keys(item, problems, path + (i,))
                 if new is not item:
                     if out is None:
                         out = list(node)
@@ -129,32 +359,73 @@ def resolve_merge_keys(node: Any) -> Any:
     return node
 
 
-def _merge(node: dict[Any, Any]) -> dict[Any, Any]:
+def _merge(node: dict[Any, Any], problems: list[Problem], path: tuple[Any, ...]) -> dict[Any, Any]:
     sources = node[MERGE_KEY]
+    here = path + (MERGE_KEY,)
     if isinstance(sources, dict):
         sources = [sources]
     merged: dict[Any, Any] = {}
-    if isinstance(sources, list):
+    if not isinstance(sources, list) or not sources:
+        problems.append(Problem(here, f"a merge key ('<<') takes a mapping or a list of mappings, got {_shown(sources)}"))
+    else:
+        for k, src in enumerate(sources):
+            if not isinstance(src, dict):
+                problems.append(Problem(here, f"a merge key ('<<') takes mappings; item {k + 1} is {_shown(src)}"))
         # earlier sources win over later ones (YAML merge key spec)
-        for src in reversed(sources):
+        for k in range(len(sources) - 1, -1, -1):
+            src = sources[k]
             if isinstance(src, dict):
-                merged.update(resolve_merge_keys(src))
+                merged.update(resolve_merge_keys(src, problems, here + (k,)))
     for key, value in node.items():
         if key != MERGE_KEY:
-            merged[key] = resolve_merge_keys(value)
+            merged[key] = resolve_merge_keys(value, problems, path + (key,))
     return merged
 
 
-def problems_to_diagnostics(problems: list[Problem], text: str | None, source: str) -> list[Diagnostic]:
-    smap: SourceMap | None = None
-    if text is not None and problems:
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list"
+    text = repr(value)
+    return f"{_kind(value)} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+class _Locator:
+    """The fast :class:`TextLocator`, and the complete :class:`SourceMap` for what it cannot follow."""
+
+    def __init__(self, text: str, data: Any, json_text: bool) -> None:
+        self._text = text
+        self._fast = TextLocator(text, data, json_text=json_text) if data is not None else None
+        self._slow: SourceMap | None = None
+        self._slow_failed = False
+
+    def __call__(self, path: tuple[Any, ...], at: str = "key") -> tuple[int, int] | None:
+        if self._fast is not None:
+            try:
+                return self._fast.locate(path, at)
+            except (Unsure, IndexError, ValueError, RecursionError):
+                pass
+        if self._slow is None and not self._slow_failed:
+            try:
+                self._slow = SourceMap(self._text)
+            except Exception:
+                self._slow_failed = True
+        if self._slow is None:
+            return None
         try:
-            smap = SourceMap(text)
-        except Exception:
-            smap = None
+            return self._slow.locate(path, at)
+        except RecursionError:
+            return None
+
+
+def problems_to_diagnostics(problems: list[Problem], text: str | None, source: str, data: Any = None,
+                            json_text: bool = False) -> list[Diagnostic]:
+    """Diagnostics for ``problems``, located in ``text`` (``data`` is its parse, which guides the search)."""
+    locate = _Locator(text, data, json_text) if text is not None and problems else None
     out = []
     for p in problems:
-        pos = smap.locate(p.path, p.at) if smap is not None else None
+        pos = locate(p.path, p.at) if locate is not None else None
         where = _path_text(p.path)
         message = p.message if not where else f"{where}: {p.message}"
         out.append(Diagnostic(source, pos[0] if pos else None, pos[1] if pos else None, message))
@@ -164,28 +435,34 @@ def problems_to_diagnostics(problems: list[Problem], text: str | None, source: s
 def _path_text(path: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for step in path:
-        if isinstance(step, int):
+        if isinstance(step, int) and not isinstance(step, bool):
             parts.append(f"[{step}]")
         else:
-            parts.append(("." if parts else "") + str(step))
+            text = str(step)
+            # an empty key, or one with control or bidirectional characters, is shown quoted and escaped
+            if not text or not text.isprintable() or any(0x200B <= ord(ch) <= 0x206F or ord(ch) == 0xFEFF for ch in text):
+                text = ascii(text)
+            parts.append(("." if parts else "") + text)
     return "".join(parts)
 
 
 class _LazyLocator:
-    """Builds the source map on first use (findings that point into the file)."""
+    """Reads and parses the file again on first use (findings that point into the file)."""
 
     def __init__(self, path: FsPath) -> None:
         self._path = path
-        self._map: SourceMap | None = None
+        self._locate: _Locator | None = None
         self._failed = False
 
     def __call__(self, path: tuple[Any, ...], at: str) -> tuple[int, int] | None:
-        if self._map is None and not self._failed:
+        if self._locate is None and not self._failed:
             try:
-                self._map = SourceMap(self._path.read_text(encoding="utf-8"))
+                text = decode_design(self._path.read_bytes(), str(self._path))
+                data, json_text = _parse(text, str(self._path))
+                self._locate = _Locator(text, data, json_text)
             except Exception:
                 self._failed = True
-        return self._map.locate(path, at) if self._map is not None else None
+        return self._locate(path, at) if self._locate is not None else None
 
 
 @contextmanager
@@ -206,27 +483,50 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_text(text: str, source: str = "<design>") -> Inventory:
+Progress = Callable[[str], None]
+
+
+def _no_progress(_: str) -> None:
+    pass
+
+
+def load_text(text: str, source: str = "<design>", progress: Progress | None = None) -> Inventory:
+    """Load and validate design text; ``progress`` hears each stage (``"parsing"``, ``"validating"``, ...)."""
+    say = progress or _no_progress
+    if text.startswith("\ufeff"):  # a UTF-8 byte order mark, as some editors write it
+        text = text[1:]
+    check_characters(text, source)
     with _gc_paused():
-        data = parse_text(text, source)
-        inv, problems = build_inventory(data)
+        say("parsing")
+        data, json_text = _parse(text, source)
+        say("validating")
+        try:
+            inv, problems = build_inventory(data)
+        except RecursionError:
+            raise DesignError([_too_deep(text, source)]) from None
+        if problems or inv is None:
+            say(f"locating {len(problems)} error{'s' if len(problems) != 1 else ''}")
+            raise DesignError(problems_to_diagnostics(problems, text, source, data, json_text))
         del data  # freed before the collector resumes: its first pass then skips the raw tree
-    if problems or inv is None:
-        raise DesignError(problems_to_diagnostics(problems, text, source))
     return inv
 
 
-def load(path: str | FsPath) -> Inventory:
-    """Load and validate a design file (YAML 1.2 or JSON); raise :class:`DesignError`."""
+def load(path: str | FsPath, progress: Progress | None = None) -> Inventory:
+    """Load and validate a design file (YAML 1.2 or JSON, UTF-8); raise :class:`DesignError`.
+    ``progress`` hears each stage, for a display of long loads."""
     fs_path = FsPath(path)
     source = str(path)
     try:
-        text = fs_path.read_text(encoding="utf-8")
+        raw = fs_path.read_bytes()
     except FileNotFoundError:
         raise DesignError([Diagnostic(source, None, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DesignError([Diagnostic(source, None, None, f"cannot read: {exc}")]) from None
-    inv = load_text(text, source)
+    except OSError as exc:
+        raise DesignError([Diagnostic(source, None, None, f"cannot read: {exc.strerror or exc}")]) from None
+    if progress is not None:
+        progress("reading")
+    text = decode_design(raw, source)
+    del raw
+    inv = load_text(text, source, progress)
     inv.attach_source(source, _LazyLocator(fs_path))
     return inv
 

@@ -66,7 +66,14 @@ class _Representer(RoundTripRepresenter):
         return True
 
 
+_YAML_1_1_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(rep: _Representer, data: str) -> ScalarNode:
+    if any(ch in data for ch in _YAML_1_1_BREAKS):
+        # ruamel.yaml treats these as line breaks and indents after them in a single-quoted scalar; escaped
+        # in double quotes (\N, \L, \P) they read back as written
+        return rep.represent_scalar(_STR_TAG, data, style='"')
     style = "'" if _needs_quotes(data) and "\n" not in data else None
     return rep.represent_scalar(_STR_TAG, data, style=style)
 

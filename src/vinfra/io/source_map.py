@@ -68,7 +68,7 @@ def _map_lookup(node: CommentedMap, step: str | int) -> tuple[CommentedMap, Any]
     candidates: list[Any] = [step]
     if isinstance(step, int):
         candidates.append(str(step))
-    elif isinstance(step, str) and step.lstrip("-").isdigit():
+    elif isinstance(step, str) and step.isascii() and step.lstrip("-").isdigit():  # not "²"
         candidates.append(int(step))
     marks = node.lc.data or {}  # an empty flow mapping `{}` has no marks at all
     for key in candidates:

@@ -10,10 +10,25 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 
-class Spec(BaseModel):
-    """A frozen piece of the design; unknown keys are errors (topology-v1, Conventions)."""
+def shown(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` for a message: an integer of thousands of digits (which ``repr`` refuses past 4,300)
+    is described, and long text is shortened in the middle."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}...{text[-10:]} ({len(text)} characters)"
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, populate_by_name=True)
+
+class Spec(BaseModel):
+    """A frozen piece of the design; unknown keys are errors (topology-v1, Conventions).
+
+    No number is infinite or NaN (``.inf``, ``.nan``, ``1e400`` in YAML): no setting means it, and JSON
+    cannot write it back (an export wrote ``null``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 _MAC_RE = re.compile(r"^[0-9a-f]{2}([:-]?)[0-9a-f]{2}(\1[0-9a-f]{2}){4}$")
@@ -22,11 +37,15 @@ _MAC_CANONICAL_RE = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
 
 
 def _mac(value: Any) -> str:
+    """A NIC's own MAC address, canonical (``00:50:56:01:02:03``): unicast, not all zeros.
+
+    A broadcast or multicast address (the I/G bit, the low bit of the first octet) is never a
+    port's own address: frames to it flood, and one sent from it is dropped by switches."""
     # fast path: already in the canonical form this function returns (most MACs in a design)
     if type(value) is str and _MAC_CANONICAL_RE.fullmatch(value):
-        return value
+        return _unicast(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a MAC address string, got {value!r}")
+        raise ValueError(f"expected a MAC address string, got {shown(value)}")
     text = value.strip().lower()
     if _MAC_DOT_RE.match(text):
         digits = text.replace(".", "")
@@ -34,7 +53,16 @@ def _mac(value: Any) -> str:
         digits = text.replace(":", "").replace("-", "")
     else:
         raise ValueError(f"invalid MAC address {value!r}")
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+    return _unicast(":".join(digits[i : i + 2] for i in range(0, 12, 2)))
+
+
+def _unicast(mac: str) -> str:
+    if int(mac[:2], 16) & 1:
+        kind = "the broadcast" if mac == "ff:ff:ff:ff:ff:ff" else "a multicast"
+        raise ValueError(f"{kind} MAC address is not a NIC's own: a NIC's MAC is unicast (the first octet is even)")
+    if mac == "00:00:00:00:00:00":
+        raise ValueError("the all-zeros MAC address is no NIC's")
+    return mac
 
 
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -43,6 +71,7 @@ _IPV4_PREFIX_RE = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}/(3[0-2]|[
 
 
 def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
+    """A port's own address and prefix: an address a host can hold (:func:`_host_address`)."""
     if isinstance(value, ipaddress.IPv4Interface):
         return value
     # fast path: building from (int, prefix) skips ipaddress's string parsing, about 40% of the cost;
@@ -50,20 +79,48 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
     m = _IPV4_PREFIX_RE.fullmatch(value) if type(value) is str else None
     if m is not None:
         a, b, c, d, prefix = m.groups()
-        return ipaddress.IPv4Interface(((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(prefix)))
+        return _host_address((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(prefix))
     if not isinstance(value, str) or "/" not in value:
-        raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {value!r}")
+        raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {shown(value)}")
     try:
-        return ipaddress.IPv4Interface(value)
+        iface = ipaddress.IPv4Interface(value)
     except ValueError as exc:
         raise ValueError(f"invalid address {value!r}: {exc}") from None
+    return _host_address(int(iface.ip), iface.network.prefixlen)
+
+
+_MULTICAST_AND_RESERVED = 0xE0000000  # 224.0.0.0/4 multicast, 240.0.0.0/4 reserved, 255.255.255.255
+
+
+def _host_address(addr: int, prefix: int) -> ipaddress.IPv4Interface:
+    """Refuse what cannot be a port's address: 0.0.0.0/8 ("this network"), 127/8 (loopback), multicast,
+    reserved and broadcast addresses, a /0 prefix, and the network or broadcast address of its own subnet
+    (allowed only on /31 point-to-point links and /32 host routes, RFC 3021)."""
+    first = addr >> 24
+    if first == 0:
+        raise ValueError("0.0.0.0/8 is 'this network', not an address a port can hold")
+    if first == 127:
+        raise ValueError("a loopback address (127.0.0.0/8) is not one a port on the network can hold")
+    if addr >= _MULTICAST_AND_RESERVED:
+        kind = "the broadcast address" if addr == 0xFFFFFFFF else (
+            "a multicast address" if addr < 0xF0000000 else "a reserved (class E) address")
+        raise ValueError(f"{kind} is not an address a port can hold")
+    if prefix == 0:
+        raise ValueError("a /0 prefix is every address, not a subnet; write the subnet's prefix length")
+    if prefix <= 30:
+        host_bits = (1 << (32 - prefix)) - 1
+        if addr & host_bits == 0:
+            raise ValueError("the network address of its subnet is not a host address; a port needs a host address")
+        if addr & host_bits == host_bits:
+            raise ValueError("the broadcast address of its subnet is not a host address; a port needs a host address")
+    return ipaddress.IPv4Interface((addr, prefix))
 
 
 def _ipv4_address(value: Any) -> ipaddress.IPv4Address:
     if isinstance(value, ipaddress.IPv4Address):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected an IPv4 address, got {value!r}")
+        raise ValueError(f"expected an IPv4 address, got {shown(value)}")
     return _ipv4_address_text(value)
 
 
@@ -85,7 +142,7 @@ def _unique(items: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for item in items:
         if item in seen:
-            raise ValueError(f"{item!r} is listed twice")
+            raise ValueError(f"{shown(item)} is listed twice")
         seen.add(item)
     return items
 
@@ -93,3 +150,15 @@ def _unique(items: list[Any]) -> list[Any]:
 UniqueStrList = Annotated[list[str], AfterValidator(_unique)]
 Mtu = Annotated[int, Field(ge=68, le=9216)]
 Speed = Annotated[int, Field(gt=0, le=800_000)]
+
+# Upper bounds of sizes, a little above what any product supports: a larger number is a typo (or a unit
+# mistake), and an unbounded one reached arithmetic as 1e308.
+MAX_MEMORY_GB = 65_536  # 64 TB: an ESXi 8 host holds 24 TB, a VM 24 TB
+MAX_MEMORY_MB = MAX_MEMORY_GB * 1024
+MAX_CAPACITY_GB = 1_048_576 * 64  # 64 PB: a vSAN or NFS datastore is at most a few PB
+MAX_MHZ = 10_000_000  # a host's whole capacity: 768 cores at 10 GHz is under 8 million MHz
+MAX_RATE_MB_S = 1_000_000  # 8 Tb/s, faster than any NIC
+MAX_KBPS = 800_000_000  # 800 Gb/s, the fastest port speed (Speed)
+MemoryGb = Annotated[float, Field(ge=0, le=MAX_MEMORY_GB)]
+MemoryMb = Annotated[float, Field(ge=0, le=MAX_MEMORY_MB)]
+Mhz = Annotated[float, Field(ge=0, le=MAX_MHZ)]

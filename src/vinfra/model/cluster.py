@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from .base import IPv4Addr, IPv4If, Mac, Spec
+from .base import (
+    MAX_CAPACITY_GB,
+    MAX_MEMORY_GB,
+    MAX_MHZ,
+    MAX_RATE_MB_S,
+    IPv4Addr,
+    IPv4If,
+    Mac,
+    MemoryGb,
+    MemoryMb,
+    Mhz,
+    Spec,
+    shown,
+)
 
 
 class Drs(Spec):
@@ -16,8 +29,22 @@ class Drs(Spec):
 
 
 class AdmissionControl(Spec):
+    """HA admission control: ``value`` is a number of host failures (0-63, a cluster holds 64 hosts), a
+    percentage of resources (0-100), or the failover hosts' names, by policy."""
+
     policy: Literal["host_failures", "percentage", "failover_hosts", "disabled"] = "host_failures"
     value: int | list[str] = 1
+
+    @model_validator(mode="after")
+    def _value_fits_policy(self) -> AdmissionControl:
+        value = self.value
+        if self.policy == "percentage" and not (isinstance(value, int) and 0 <= value <= 100):
+            raise ValueError(f"an HA percentage is 0-100, got {shown(value)}")
+        if self.policy == "host_failures" and not (isinstance(value, int) and 0 <= value <= 63):
+            raise ValueError(f"HA host failures to tolerate is 0-63, got {shown(value)}")
+        if self.policy == "failover_hosts" and not isinstance(value, list):
+            raise ValueError(f"the failover_hosts policy takes a list of host names, got {shown(value)}")
+        return self
 
 
 class Ha(Spec):
@@ -49,21 +76,21 @@ class Datastore(Spec):
     name: str = Field("", exclude=True)
     type: Literal["vmfs", "nfs", "vsan", "vvol"] = "vmfs"
     transport: Literal["fc", "fcoe", "iscsi", "nfs", "local", "vsan"] = "fc"
-    capacity_gb: Annotated[float, Field(ge=0)] = 1024
+    capacity_gb: Annotated[float, Field(ge=0, le=MAX_CAPACITY_GB)] = 1024
 
 
 class VmCpu(Spec):
     vcpus: Annotated[int, Field(ge=1, le=768)] = 1
-    reservation_mhz: Annotated[int, Field(ge=0)] = 0
-    limit_mhz: Annotated[int, Field(ge=0)] | None = None
+    reservation_mhz: Annotated[int, Field(ge=0, le=MAX_MHZ)] = 0
+    limit_mhz: Annotated[int, Field(ge=0, le=MAX_MHZ)] | None = None
     shares: Literal["low", "normal", "high"] | int = "normal"
 
 
 class VmMemory(Spec):
-    reservation_gb: Annotated[float, Field(ge=0)] = 0
-    overhead_mb: Annotated[float, Field(ge=0)] = 0
+    reservation_gb: MemoryGb = 0
+    overhead_mb: MemoryMb = 0
     active_pct: Annotated[float, Field(ge=0, le=100)] = 25
-    dirty_mb_s: Annotated[float, Field(ge=0)] = 20
+    dirty_mb_s: Annotated[float, Field(ge=0, le=MAX_RATE_MB_S)] = 20
 
 
 class VmHa(Spec):
@@ -87,8 +114,8 @@ class VmNic(Spec):
 
 
 class VmLoad(Spec):
-    cpu_mhz: Annotated[float, Field(ge=0)] = 0
-    memory_gb: Annotated[float, Field(ge=0)] = 0
+    cpu_mhz: Mhz = 0
+    memory_gb: MemoryGb = 0
 
 
 class VmSpec(Spec):
@@ -97,7 +124,7 @@ class VmSpec(Spec):
     name: str = Field("", exclude=True)
     guest: str | None = None
     cpu: VmCpu = VmCpu()
-    memory_gb: Annotated[float, Field(gt=0)] = 1
+    memory_gb: Annotated[float, Field(gt=0, le=MAX_MEMORY_GB)] = 1
     memory: VmMemory = VmMemory()
     power: Literal["on", "off", "suspended"] = "on"
     ha: VmHa = VmHa()

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
+from .base import MAX_MEMORY_GB, IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
 from .vswitch import VSwitch
 
 Service = Literal["management", "vmotion", "iscsi", "nfs", "ft", "service_console", "provisioning", "vsan", "replication"]
@@ -61,7 +61,7 @@ class Host(Spec):
     product: Literal["esx", "esxi"] = "esxi"
     version: str | None = None  # [3.5 for esx, 8.0 for esxi]
     cpu: HostCpu = HostCpu()
-    memory_gb: Annotated[float, Field(gt=0, le=65536)] = 64
+    memory_gb: Annotated[float, Field(gt=0, le=MAX_MEMORY_GB)] = 64
     nics: dict[str, Nic] = {}
     vswitches: dict[str, VSwitch] = {}
     vmkernel: dict[str, VmkernelPort] = {}

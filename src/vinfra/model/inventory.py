@@ -15,12 +15,12 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
 
-from .base import Spec, Speed
+from .base import Spec, Speed, shown
 from .cluster import Cluster, Datastore, Template, Vm
 from .host import Host, Nic
 from .ifname import interface_key, po_number, svi_vlan
 from .physical import PLATFORM_DEFAULTS, Switch, SwitchInterface
-from .refs import FailureRef, InterfaceRef, check_name
+from .refs import FailureRef, InterfaceRef, check_label, check_name
 from .vswitch import DvSwitch, TeamingOverride, VSwitch
 
 Path = tuple[str | int, ...]
@@ -421,8 +421,8 @@ def _pydantic_problems(model: type[Spec], base: Path, exc: ValidationError) -> l
                 if msg.startswith(prefix):
                     msg = msg[len(prefix) :]
             value = err.get("input")
-            shown = f" (got {value!r})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
-            problems.append(Problem(path, f"{msg}{shown}"))
+            got = f" (got {shown(value)})" if not isinstance(value, (dict, list)) and "got" not in msg else ""
+            problems.append(Problem(path, f"{msg}{got}"))
     return problems
 
 
@@ -465,14 +465,16 @@ def build_inventory(data: Any) -> tuple[Inventory | None, list[Problem]]:
             continue
         for item_name, item in raw.items():
             if not isinstance(item_name, str):
-                problems.append(Problem((section, item_name), f"{section} are named by strings, got {item_name!r}", "key"))
+                problems.append(Problem((section, item_name), f"{section} are named by strings, got {shown(item_name)}", "key"))
                 continue
-            if section in ("switches", "hosts"):
-                try:
+            try:
+                if section in ("switches", "hosts"):
                     check_name(item_name, "device name")
-                except ValueError as exc:
-                    problems.append(Problem((section, item_name), str(exc), "key"))
-                    continue
+                elif section in ("vms", "templates"):
+                    check_label(item_name, f"{section[:-1]} name")  # V: 'vm:nic1' addresses a VM's NIC
+            except ValueError as exc:
+                problems.append(Problem((section, item_name), str(exc), "key"))
+                continue
             if item is None:
                 item = {}
             if not isinstance(item, dict):
@@ -804,6 +806,10 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             _check_team(vs.teaming, vs.uplinks, vpath + ("teaming",), vname, add)
             for label, pg in vs.portgroups.items():
                 ppath = vpath + ("portgroups", label)
+                try:
+                    check_label(label, "port group name")
+                except ValueError as exc:
+                    add(Problem(ppath, str(exc), "key"))
                 if label in labels:
                     add(Problem(ppath, f"port group '{label}' is on both {labels[label]} and {vname}; labels are unique per host", "key"))
                 labels[label] = vname
@@ -840,6 +846,10 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
         allowed = list(dvs.uplinks) + [f"lag:{n}" for n in lags]
         _check_team(dvs.teaming, allowed, base + ("teaming",), dname, add)
         for label, pg in dvs.portgroups.items():
+            try:
+                check_label(label, "port group name")
+            except ValueError as exc:
+                add(Problem(base + ("portgroups", label), str(exc), "key"))
             if pg.teaming is not None:
                 _check_team(pg.teaming, allowed, base + ("portgroups", label, "teaming"), dname, add)
 

@@ -8,11 +8,14 @@ unambiguous as a link name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
+
+from .base import shown
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
 
@@ -22,6 +25,24 @@ def check_name(name: str, what: str = "name") -> str:
         raise ValueError(
             f"invalid {what} {name!r}: use letters, digits, '-', '_', '.', '/' (never '--' or ':')"
         )
+    return name
+
+
+def check_label(name: str, what: str = "name") -> str:
+    """A VM's, template's or port group's name: free text (``VM Network``), but one that addresses an
+    endpoint (``web01:nic1``) and reads the same everywhere, so not empty, no ``:``, no surrounding
+    spaces, and no control, format or bidirectional characters (which make two different names print
+    alike)."""
+    if not name.strip():
+        raise ValueError(f"invalid {what} {name!r}: a name is not empty")
+    if ":" in name:
+        raise ValueError(f"invalid {what} {name!r}: ':' separates a name from its NIC ('vm:nic1'), so no name holds one")
+    if name != name.strip():
+        raise ValueError(f"invalid {what} {name!r}: no spaces before or after a name")
+    for ch in name:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(f"invalid {what} {name!r}: character U+{ord(ch):04X} "
+                             f"({unicodedata.name(ch, 'a control character')}) is not allowed in a name")
     return name
 
 
@@ -37,7 +58,7 @@ class InterfaceRef:
         if isinstance(text, InterfaceRef):
             return text
         if not isinstance(text, str):
-            raise ValueError(f"expected 'device:interface', got {text!r}")
+            raise ValueError(f"expected 'device:interface', got {shown(text)}")
         device, sep, interface = text.partition(":")
         if not sep or not device or not interface:
             raise ValueError(f"expected 'device:interface', got {text!r}")
@@ -70,7 +91,7 @@ class FailureRef:
         if isinstance(text, FailureRef):
             return text
         if not isinstance(text, str):
-            raise ValueError(f"expected a device, 'device:interface' or a link 'a:x--b:y', got {text!r}")
+            raise ValueError(f"expected a device, 'device:interface' or a link 'a:x--b:y', got {shown(text)}")
         if "--" in text:
             left, _, right = text.partition("--")
             a, b = InterfaceRef.parse(left), InterfaceRef.parse(right)

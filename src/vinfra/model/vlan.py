@@ -74,16 +74,22 @@ class VlanSet:
         if isinstance(value, VlanSet):
             return value
         if isinstance(value, bool):
-            raise VlanError(f"expected a VLAN list, got {value!r}")
+            raise VlanError(f"expected a VLAN list, got {value!r}")  # a bool: short
         if isinstance(value, int):
-            return cls([_parse_token(str(value), lo, hi)])
+            if not lo <= value <= hi:
+                shown = f"'{value}'" if value.bit_length() < 64 else "number"  # no str() of a 5,000-digit integer
+                raise VlanError(f"VLAN {shown} is out of range {lo}-{hi}")
+            return cls([(value, value)])
         if isinstance(value, str):
             text = value.strip().lower()
             if text == "all":
                 return ALL_VLANS
             if text in ("none", ""):
                 return NO_VLANS
-            return cls(_parse_token(t, lo, hi) for t in text.split(",") if t.strip())
+            tokens = text.split(",")
+            if any(not t.strip() for t in tokens):
+                raise VlanError(f"VLAN list {value!r} has an empty item (a stray comma); write 'none' for no VLANs")
+            return cls(_parse_token(t, lo, hi) for t in tokens)
         if isinstance(value, (list, tuple, set, frozenset)):
             ranges: list[Range] = []
             for item in value:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Mtu, Spec, UniqueStrList
+from .base import MAX_KBPS, Mtu, Spec, UniqueStrList
 from .vlan import VlanSet
 
 TeamingPolicy = Literal["port_id", "mac_hash", "ip_hash", "explicit", "load_based"]
@@ -129,9 +129,9 @@ class Security(Spec):
 
 class Shaping(Spec):
     enabled: bool = False
-    average_kbps: Annotated[int, Field(ge=0)] = 0
-    peak_kbps: Annotated[int, Field(ge=0)] = 0
-    burst_kb: Annotated[int, Field(ge=0)] = 0
+    average_kbps: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
+    peak_kbps: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
+    burst_kb: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
 
 
 class PortGroup(Spec):
