@@ -19,6 +19,8 @@ mistake of the behaviour catalogue still comes up:
   port-group teaming overrides (T16), beacon probing (T14); VMkernel ports with gateways, Service Console
   ports on ``product: esx``; EST, VST and VGT port groups, VGT guests (``guest_vlan``) once the model has
   the field;
+- **odd settings** the checks look at: MTUs, BPDU guard and filter, ``block_guest_bpdu``, ARP timeouts,
+  iSCSI port binding, notify and failback, duplicate MACs;
 - **faults**: native-VLAN traps (V6, V7), pruned trunks (V8), IP hash split over independent switches or
   with standby uplinks (M3, M4), LACP toward a standard vSwitch (M5), a channel facing a port-ID team (M2),
   passive/passive LAGs, beacons on an IP-hash team (M13), uncabled uplinks, missing and wrong gateways,
@@ -147,6 +149,7 @@ class _Builder(_Choices):
         self.gateway: dict[int, str] = {}  # VLAN -> the address hosts use as gateway
         self.routers: dict[str, str] = {}  # router (logical switch) -> the switch that declares its L3 ports
         self.routed_net = 0
+        self.macs: list[str] = []
         self.group = 100  # host-facing channel numbers (Po1 is the MLAG peer link, Po2x the routers')
 
     # helpers ----------------------------------------------------------------------------------------------
@@ -389,6 +392,8 @@ class _Builder(_Choices):
             settings = self.trunk(port_vlans, native, stp={"edge": self.chance(0.9), "bpdu_guard": self.chance(0.15)})
             if self.chance(0.1):
                 settings["mtu"] = 9000
+            if self.chance(0.05):
+                settings["stp"]["bpdu_filter"] = True
             p = self.port(sw)
             if channel:
                 settings.update(channel_group=group, channel_mode=mode)
@@ -504,7 +509,8 @@ class _Builder(_Choices):
         if not self.pgs:
             return
         # VMkernel ports and the Service Console
-        for kname, services in (("vmk0", ["management"]), ("vmk1", ["vmotion"]), ("vswif0", ["service_console"])):
+        storage = self.pick(["vmotion", "vmotion", "iscsi", "nfs", "ft"])
+        for kname, services in (("vmk0", ["management"]), ("vmk1", [storage]), ("vswif0", ["service_console"])):
             if kname == "vswif0" and product != "esx":
                 continue
             if not self.chance({"vmk0": 0.8, "vmk1": 0.3, "vswif0": 0.8}[kname]):
@@ -515,8 +521,10 @@ class _Builder(_Choices):
             network, _, vlan, native = self.pick(tagged)
             vmk: dict[str, Any] = {"portgroup": network, "services": services}
             vmk.update(self.addressing(vlan, native, None))
-            if services == ["vmotion"] and self.chance(0.3):
+            if services != ["management"] and self.chance(0.3):
                 vmk["mtu"] = 9000
+            if services == ["iscsi"] and self.chance(0.5):
+                vmk["iscsi_port_binding"] = True
             host["vmkernel"][kname] = vmk
         # VMs
         spread = self.integer(0, len(self.pgs) - 1)
@@ -534,6 +542,9 @@ class _Builder(_Choices):
                 nic.update(self.addressing(vlan, native, guest))
                 if self.chance(0.3):
                     nic["mac"] = f"00:50:56:0a:{h:02x}:{len(self.vms) * 2 + len(vm_nics):02x}"
+                    if self.macs and self.chance(0.03):
+                        nic["mac"] = self.pick(self.macs)  # a duplicate MAC
+                    self.macs.append(nic["mac"])
                 if self.chance(0.03):
                     nic["connected"] = False
                 vm_nics.append(nic)
