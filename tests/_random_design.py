@@ -3,7 +3,11 @@
 :func:`cases` draws a :class:`Case`: a valid design (plain data, as a design file holds it), failures drawn
 from it, and engine :class:`~vinfra.network.settings.Settings`.  A design starts from a working plan and
 then takes a few faults, so that most pairs of endpoints are reachable and many are routed while every
-mistake of the behaviour catalogue still comes up:
+mistake of the behaviour catalogue still comes up.  :func:`sample` draws the same designs from a seeded
+``Random`` (independent draws at the generator's own odds), the fixed sample the tuning is measured on.
+Hypothesis shrinks every choice toward its likelier outcome: a minimal example is a working design.
+
+What is drawn:
 
 - **switches**: one access switch, two independent ones with inter-switch links (loops for spanning tree),
   a stack (cross-stack channels, Po and SVIs declared once), or an MLAG pair (peer link, ``mlag_id``
@@ -164,14 +168,14 @@ class _Builder(_Choices):
     def cable(self, a: str, b: str) -> None:
         self.links.append([a, b])
 
-    def address(self, vlan: int, covering: bool, *, low: int = 10) -> str:
+    def address(self, vlan: int, covering: bool) -> str:
         """A fresh address in the VLAN's subnet, or (sometimes) one already in use there: a duplicate."""
         prefix, length = subnet_of(vlan, covering)
         key = f"{prefix}/{length}"
         used = self.used_ips.setdefault(key, [])
         if used and self.chance(0.025):
             return f"{self.pick(used)}/{length}"
-        start = 200 if length == 26 else low
+        start = 200 if length == 26 else 10  # below: SVIs and virtual IPs
         n = self.next_ip.get(key, start)
         self.next_ip[key] = n + 1
         if vlan == 10 and covering and self.chance(0.08):
@@ -647,11 +651,6 @@ def sample(seed: int, n: int) -> list[Case]:
     favours small and boundary choices): the fixed sample the tuning is measured on."""
     rnd = Random(seed)
     return [_case(_Builder(rnd=rnd)) for _ in range(n)]
-
-
-def designs() -> st.SearchStrategy[dict[str, Any]]:
-    """The designs alone, failures in the design's own ``failures:``."""
-    return cases().map(lambda c: {**c.design, "failures": [*c.design.get("failures", []), *c.fail]})
 
 
 # what a ping did, from its trace ----------------------------------------------------------------------------
