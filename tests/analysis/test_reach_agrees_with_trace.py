@@ -12,85 +12,23 @@ What is compared, for every ordered pair (a, b) of distinct endpoints, with ``tr
   only answer for a design past the pair limit, so the list must be exact both ways: no over-claim, no
   under-claim).
 
-The engine is being fixed in four areas (issue 7, items 1-4).  Until each fix is merged, a disagreement
-that falls in that area is counted (``event``) but not failed; the lead removes the area from
-:data:`KNOWN_GAPS` at the merge, and the filter next to it stops applying.  The generator produces these
-cases regardless.
+The generator covers the four areas where the two once disagreed (issue 7: longest-prefix routing,
+duplicate addresses, same-host ``reaches`` lists, VGT guests); their minimal designs are regression tests
+below.
 """
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 import pytest
-from hypothesis import HealthCheck, event, given, note, settings
-from hypothesis.control import currently_in_test_context
+from hypothesis import HealthCheck, given, note, settings
 
 import vinfra
 from _deep import examples
 from _random_design import Case, cases, crosses_router, sample
 from vinfra.analysis.reach import Reach, reach
-from vinfra.model.vswitch import DvVlan
 from vinfra.network import Snapshot
 from vinfra.network.endpoints import Endpoint
 from vinfra.network.forwarding import Forwarding, Verdict
-
-#: Areas where ``reach`` and ``trace`` are known to disagree until the engine fixes of issue 7 are merged.
-#: Remove an entry when its fix lands: its disagreements then fail the test.
-KNOWN_GAPS = {
-    "prefixes": "item 1: longest-prefix routing (an address inside a more specific subnet elsewhere)",
-    "duplicates": "item 2: duplicate addresses (a pair whose ends or gateways share an address)",
-    "same_host_reaches": "item 3: class reaches lists computed as if every pair were on different hosts",
-    "vgt": "item 4: VGT endpoints (VLAN 4095 or vDS trunk port groups)",
-}
-
-
-class Gaps:
-    """Which known-gap areas a pair or a class falls in (only the areas still in :data:`KNOWN_GAPS`)."""
-
-    def __init__(self, snap: Snapshot) -> None:
-        self.snap = snap
-        eps = snap.endpoints.all
-        nets = {e.ip.network for e in eps if e.ip is not None}
-        # addresses for which a more specific subnet than their own exists (10.0.10.244/24 beside a /26 holding
-        # it: the longest match leads elsewhere), and the subnets holding them (a class speaks for its subnet)
-        misled = {e.ip.ip for e in eps if e.ip is not None
-                  and any(n.prefixlen > e.ip.network.prefixlen and e.ip.ip in n for n in nets)}
-        self.misled_nets = {n for n in nets if any(ip in n for ip in misled)}
-        self.duplicated = {ip for ip, owners in snap.endpoints.by_ip.items() if len(owners) > 1}
-        # a class speaks for the subnet of its members: one duplicate there may be its representative
-        self.dup_nets = {e.ip.network for ip in self.duplicated for e in snap.endpoints.by_ip[ip] if e.ip is not None}
-
-    def of_pair(self, a: Endpoint, b: Endpoint) -> str | None:
-        for e in (a, b):
-            if "prefixes" in KNOWN_GAPS and e.ip is not None and e.ip.network in self.misled_nets:
-                return "prefixes"
-        for e in (a, b):
-            addrs: list[IPv4Address] = [x for x in (e.ip.ip if e.ip else None, e.gateway) if x is not None]
-            if "duplicates" in KNOWN_GAPS and (any(x in self.duplicated for x in addrs)
-                                               or (e.ip is not None and e.ip.network in self.dup_nets)):
-                return "duplicates"
-        if "vgt" in KNOWN_GAPS and (self._vgt(a) or self._vgt(b)):
-            return "vgt"
-        return None
-
-    def _vgt(self, e: Endpoint) -> bool:
-        if not e.on_host or e.network is None:
-            return False
-        inv = self.snap.inventory
-        where = inv.portgroup_of(e.device, e.network)
-        if where is None:
-            return False
-        kind, switch, label = where
-        if kind == "vss":
-            return inv.hosts[e.device].vswitches[switch].portgroups[label].vlan == 4095
-        vlan = inv.dvswitches[switch].portgroups[label].vlan
-        return isinstance(vlan, DvVlan) and vlan.trunk is not None
-
-
-def _count(gap: str) -> None:
-    if currently_in_test_context():
-        event(f"known gap: {gap}")
 
 
 def _walk(snap: Snapshot, eps: list[Endpoint]) -> dict[tuple[str, str], Verdict]:
@@ -98,22 +36,17 @@ def _walk(snap: Snapshot, eps: list[Endpoint]) -> dict[tuple[str, str], Verdict]
 
 
 def disagreements(case: Case) -> list[str]:
-    """Every place where ``reach`` answers differently from ``trace`` on this case, outside the known gaps."""
+    """Every place where ``reach`` answers differently from ``trace`` on this case."""
     snap = case.snapshot()  # every drawn design is valid: a DesignError here is a generator bug
     everyone = snap.endpoints.all
     listed_eps = snap.endpoints.listed()
     truth = _walk(snap, everyone)
-    gaps = Gaps(snap)
     by_name = {e.name: e for e in everyone}
     wrong: list[str] = []
 
     def judge(what: str, a: Endpoint, b: Endpoint, got: bool) -> None:
         v = truth[(a.name, b.name)]
         if got == v.ok:
-            return
-        gap = gaps.of_pair(a, b)
-        if gap is not None:
-            _count(gap)
             return
         wrong.append(f"{what} {a.name} -> {b.name}: reach says {got}, trace says {v.ok} ({v.reason})")
 
@@ -150,14 +83,6 @@ def disagreements(case: Case) -> list[str]:
             every = all(truth[(a.name, b.name)].ok for a, b in pairs)
             claimed = cb["class"] in ca["reaches"]
             if claimed == every:
-                continue
-            gap = next((g for a, b in pairs if (g := gaps.of_pair(a, b)) is not None), None)
-            same = [a.on_host and b.on_host and a.device == b.device for a, b in pairs]
-            apart = [truth[(a.name, b.name)].ok for (a, b), one_host in zip(pairs, same, strict=True) if not one_host]
-            if gap is None and "same_host_reaches" in KNOWN_GAPS and any(same) and (not apart or claimed == all(apart)):
-                gap = "same_host_reaches"  # the list is right for the pairs on different hosts
-            if gap is not None:
-                _count(gap)
                 continue
             failing = next(f"{a.name} -> {b.name} ({truth[(a.name, b.name)].reason})" for a, b in pairs
                            if not truth[(a.name, b.name)].ok) if not every else "none"
@@ -196,7 +121,7 @@ def test_generator_shares_of_reachable_and_routed_pairs() -> None:
     assert routed >= pairs / 10, (routed, pairs)
 
 
-# the minimal designs the property test shrank to, one per known gap ---------------------------------------------
+# the minimal designs the property test shrank to, one per area where reach once disagreed with trace ---------------------------------------------
 MINIMAL = {
     # VLAN 10's /24 and VLAN 40's /26 on one router; vm11 at 10.0.10.244 sits in VLAN 10, but the longest match
     # for its address is the /26 out of Vlan40: the router's reply goes there and is lost (topology-v1 "Routing
@@ -230,11 +155,8 @@ MINIMAL = {
 
 
 @pytest.mark.parametrize("area", sorted(MINIMAL))
-def test_minimal_design_of_each_known_gap(area: str, request: pytest.FixtureRequest) -> None:
-    """trace, reach's pairs and reach's classes give the answer the spec gives (both directions where it is
-    symmetric); a strict xfail while the area is a known gap, so that the merged fix is noticed."""
-    if area in KNOWN_GAPS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"known gap: {KNOWN_GAPS[area]}"))
+def test_minimal_design_of_each_fixed_gap(area: str) -> None:
+    """trace, reach's pairs and reach's classes give the answer the spec gives."""
     design, src, dst, expected = MINIMAL[area]
     snap = Snapshot(vinfra.from_data({"name": area, **design}))
     a, b = snap.endpoints.resolve(src), snap.endpoints.resolve(dst)
