@@ -1,0 +1,176 @@
+"""vinfra.analysis.failures: each impact class, scenario 12 of vswitch-behaviour.md section 10 (a-d),
+recovery times from vinfra.timing, depth 2 pruning and the sharing of work between scenarios."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import vinfra
+from _build import edge_trunk, host, trunk, vm
+from vinfra.analysis.failures import Baseline, SweepError, elements, run_scenario, scenarios, sweep
+from vinfra.analysis.reach import reach
+from vinfra.network import Snapshot
+from vinfra.timing import DEFAULT_TIMERS, Timers
+
+
+def _design(*, lst: bool = False, n_uplinks: int = 2, detection: str = "link_status", notify: bool = True,
+            single_homed: bool = False) -> dict[str, Any]:
+    """Scenario 12's plant: h1 vmnic0 -> s1, vmnic1 (and vmnic2) -> s2, s1 and s2 under d (the gateway);
+    VM va on vmnic0 (explicit, vmnic1 standby), vb on vmnic1; h2 (one uplink to d) holds vc."""
+    s1 = {"vlans": [10], "interfaces": {"Gi0/1": edge_trunk("10"), "Gi0/47": trunk("10")}}
+    s2 = {"vlans": [10], "interfaces": {"Gi0/1": edge_trunk("10"), "Gi0/2": edge_trunk("10"), "Gi0/47": trunk("10")}}
+    d = {"vlans": [10], "stp": {"priority": 4096},
+         "interfaces": {"Gi0/1": trunk("10"), "Gi0/2": trunk("10"), "Gi0/3": edge_trunk("10"), "Vlan10": {"ip": "10.0.10.1/24"}}}
+    if lst:
+        s1["link_state_tracking"] = [{"group": 1, "upstream": ["Gi0/47"], "downstream": ["Gi0/1"]}]
+    nics = ["vmnic0", "vmnic1"] + (["vmnic2"] if n_uplinks == 3 else [])
+    links = [["h1:vmnic0", "s1:Gi0/1"], ["h1:vmnic1", "s2:Gi0/1"], ["s1:Gi0/47", "d:Gi0/1"], ["s2:Gi0/47", "d:Gi0/2"],
+             ["h2:vmnic0", "d:Gi0/3"]]
+    if n_uplinks == 3:
+        links.append(["h1:vmnic2", "s2:Gi0/2"])
+    pgs = {"A": {"vlan": 10, "teaming": {"policy": "explicit", "active": ["vmnic0"], "standby": nics[1:]}},
+           "B": {"vlan": 10, "teaming": {"policy": "explicit", "active": ["vmnic1"], "standby": ["vmnic0"]}}}
+    if single_homed:
+        pgs["A"]["teaming"] = {"policy": "explicit", "active": ["vmnic0"], "standby": [], "unused": nics[1:]}
+    return {"name": "t", "switches": {"s1": s1, "s2": s2, "d": d},
+            "hosts": {"h1": host(nics, pgs, teaming={"detection": detection, "notify_switches": notify}),
+                      "h2": host(["vmnic0"], {"A": {"vlan": 10}})},
+            "vms": {"va": vm("h1", "A", "10.0.10.11/24", "10.0.10.1"), "vb": vm("h1", "B", "10.0.10.12/24", "10.0.10.1"),
+                    "vc": vm("h2", "A", "10.0.10.13/24", "10.0.10.1")},
+            "links": links}
+
+
+def _row(design: dict[str, Any], *fail: str, timers: Timers = DEFAULT_TIMERS) -> dict[str, Any]:
+    return run_scenario(Baseline(vinfra.from_data(design), timers), list(fail))
+
+
+def _pairs(row: dict[str, Any]) -> set[tuple[str, str]]:
+    return {tuple(p) for p in row["lost"]}  # type: ignore[misc]
+
+
+# impact classes ------------------------------------------------------------------------------------------------
+def test_outage_lists_exactly_the_pairs_the_engine_lost() -> None:
+    d = _design(single_homed=True)
+    row = _row(d, "h1:vmnic0")
+    assert row["impact"] == "outage" and row["recovery_s"] is None
+    intact, failed = Snapshot(vinfra.from_data(d)), Snapshot(vinfra.from_data(d), fail=["h1:vmnic0"])
+    want = set()
+    before = {(p["src"], p["dst"]) for p in reach(intact, reasons=False)["pairs"] if p["reachable"]}
+    after = {(p["src"], p["dst"]) for p in reach(failed, reasons=False)["pairs"] if p["reachable"]}
+    want = before - after
+    assert want and _pairs(row) == want
+    assert all("va" in p for p in want)
+    # va's port group has no usable uplink: cut off, not black-holed (the host knows)
+    assert row["blackholed"] == [] and "cut off" in row["explanation"] and "va" in row["explanation"]
+
+
+def test_degraded_when_a_team_is_left_with_one_uplink() -> None:
+    row = _row(_design(), "h1:vmnic0")
+    assert row["impact"] == "degraded" and row["lost"] == [] and row["blackholed"] == []
+    assert "h1:vmnic1 is the last usable uplink of A, B" in row["explanation"]
+    assert row["recovery_s"] == DEFAULT_TIMERS.link_failover_s  # link-status failover, RARP (T13, T12)
+
+
+def test_none_when_redundancy_stays_and_down_endpoints_are_not_lost() -> None:
+    row = _row(_design(n_uplinks=3), "h1:vmnic2")
+    assert row["impact"] == "none" and row["lost"] == [] and row["recovery_s"] == 0.0
+    host_row = _row(_design(), "h2")
+    assert host_row["impact"] == "none" and host_row["lost"] == []
+    assert "1 endpoint down with h2" in host_row["explanation"]
+
+
+def test_notify_switches_off_waits_for_mac_aging() -> None:
+    row = _row(_design(notify=False), "h1:vmnic0")
+    assert row["recovery_s"] == DEFAULT_TIMERS.link_failover_s + 300  # IOS MAC aging (T12)
+    assert "notify switches off" in row["explanation"]
+
+
+# scenario 12: upstream failure ----------------------------------------------------------------------------------
+def test_scenario12a_link_status_black_holes_the_vms_on_vmnic0() -> None:
+    row = _row(_design(), "s1:Gi0/47")
+    assert row["impact"] == "outage" and row["recovery_s"] is None
+    assert [b["endpoint"] for b in row["blackholed"]] == ["va"]
+    assert row["blackholed"][0]["why"].startswith("link status cannot see s1's lost upstream: h1:vmnic0 stays up")
+    assert ("va", "vc") in _pairs(row) and ("vb", "vc") not in _pairs(row)
+    # the same failure, as the sweep names it: the cable s1--d
+    swept = {tuple(r["fail"]): r for r in sweep(vinfra.from_data(_design()), only=["links"])["scenarios"]}
+    assert swept[("d:Gi0/1--s1:Gi0/47",)]["lost"] == row["lost"]
+
+
+def test_scenario12b_link_state_tracking_fails_over() -> None:
+    row = _row(_design(lst=True), "s1:Gi0/47")
+    assert row["impact"] == "degraded" and row["lost"] == []
+    assert row["recovery_s"] == pytest.approx(DEFAULT_TIMERS.lst_delay_s + DEFAULT_TIMERS.link_failover_s)
+    assert "link-state tracking" in row["explanation"]
+
+
+def test_scenario12c_three_uplinks_and_beacons_fail_vmnic0_only() -> None:
+    row = _row(_design(n_uplinks=3, detection="beacon"), "s1:Gi0/47")
+    assert row["lost"] == [] and row["impact"] == "degraded"
+    assert "every usable uplink of h1 A lands on s2 alone" in row["explanation"]
+    assert row["recovery_s"] == pytest.approx(DEFAULT_TIMERS.beacon_detect_s() + DEFAULT_TIMERS.link_failover_s)
+    slow = Timers(beacon_interval_s=2.0)
+    assert _row(_design(n_uplinks=3, detection="beacon"), "s1:Gi0/47", timers=slow)["recovery_s"] == pytest.approx(8.1)
+
+
+def test_scenario12d_two_uplinks_and_beacons_go_shotgun() -> None:
+    row = _row(_design(detection="beacon"), "s1:Gi0/47")
+    assert row["impact"] == "degraded" and row["lost"] == []
+    assert "shotgun" in row["explanation"]
+    assert row["recovery_s"] == DEFAULT_TIMERS.beacon_detect_s()
+
+
+# fabric failures: spanning tree and FHRP ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_two() -> vinfra.Inventory:
+    from _paths import SHARED_EXAMPLES
+    if SHARED_EXAMPLES is None:
+        pytest.skip("the team's shared examples are not next to the repository")
+    return vinfra.load(SHARED_EXAMPLES / "seed-two-independent-switches.yaml")
+
+
+def test_fhrp_takeover_and_rapid_stp_on_a_distribution_failure(seed_two: vinfra.Inventory) -> None:
+    row = run_scenario(Baseline(seed_two), ["dist-1"])
+    assert row["impact"] == "degraded" and row["lost"] == []
+    assert row["recovery_s"] == DEFAULT_TIMERS.hsrp_hold_s  # HSRP hold beats rapid-PVST's 1 s
+    assert "HSRP 10.0.10.1 moves to dist-2" in row["explanation"]
+    classic = Timers(hsrp_hold_s=0.5)
+    assert run_scenario(Baseline(seed_two, classic), ["dist-1"])["recovery_s"] == 1.0  # rpvst: rstp_converge_s
+
+
+def test_upstream_loss_at_depth_2_is_found_and_pairs_are_pruned(seed_two: vinfra.Inventory) -> None:
+    rows = sweep(seed_two, depth=2, only=["links"])["scenarios"]
+    singles = [r for r in rows if len(r["fail"]) == 1]
+    pairs = [r for r in rows if len(r["fail"]) == 2]
+    assert len(pairs) == len(scenarios([r["fail"][0] for r in singles], 2, {r["fail"][0]: r for r in singles}))
+    cut = next(r for r in pairs if set(r["fail"]) == {"dist-1:Gi1/0/1--sw-a:Gi1/0/47", "dist-2:Gi1/0/1--sw-a:Gi1/0/48"})
+    assert cut["impact"] == "outage"
+    assert any("link status cannot see sw-a's lost upstream" in b["why"] for b in cut["blackholed"])
+
+
+# what to fail, and the local shortcut -----------------------------------------------------------------------------
+def test_elements_by_kind(seed_two: vinfra.Inventory) -> None:
+    assert elements(seed_two, ["switches"]) == ["dist-1", "dist-2", "sw-a", "sw-b"]
+    assert elements(seed_two, ["hosts"]) == ["esx01", "esx02"]
+    assert "esx01:vmnic0" in elements(seed_two, ["nics"])
+    assert all("--" in x for x in elements(seed_two, ["links"]))
+    with pytest.raises(SweepError):
+        elements(seed_two, ["cables"])
+    with pytest.raises(SweepError):
+        sweep(seed_two, depth=3)
+
+
+def test_local_shortcut_agrees_with_the_whole_analysis(seed_two: vinfra.Inventory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Host-side failures answered by signatures give the rows the whole reach analysis gives."""
+    from vinfra.analysis import failures
+
+    fails = [*elements(seed_two, ["nics", "hosts"]), ("esx01:vmnic0", "esx02:vmnic1"), ("esx01:vmnic0", "esx01:vmnic1")]
+    base = Baseline(seed_two)
+    fast = [run_scenario(base, [f] if isinstance(f, str) else list(f)) for f in fails]
+    monkeypatch.setattr(failures, "_touched_hosts", lambda *a: None)
+    whole = [run_scenario(base, [f] if isinstance(f, str) else list(f)) for f in fails]
+    for a, b in zip(fast, whole, strict=True):
+        assert (a["fail"], a["impact"], sorted(a["lost"]), a["blackholed"]) == (b["fail"], b["impact"], sorted(b["lost"]), b["blackholed"])
+    assert any(r["impact"] == "outage" for r in fast)  # both of esx01's uplinks
