@@ -29,6 +29,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: seconds to wait for a Dask scheduler before giving up
+CONNECT_TIMEOUT_S = 10
 _contexts: dict[str, Any] = {}  # per worker process: token -> context built from the payload
 _lock = threading.Lock()  # a Dask worker may run jobs in threads
 
@@ -97,7 +99,7 @@ def _run_dask(fn: Callable[[Any, T], R], items: Sequence[T], payload: Any, setup
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
         raise SchedulerError("--scheduler needs dask[distributed] installed") from None
     try:
-        client = Client(scheduler, timeout=10, set_as_default=False)
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
