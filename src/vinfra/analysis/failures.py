@@ -105,38 +105,67 @@ class Baseline:
         self.snap = Snapshot(self.inventory)
         self.reach = Reach(self.snap)
         self.endpoints: list[Endpoint] = self.snap.endpoints.listed()
-        classes = self.reach.classes((e.name, e) for e in self.endpoints)
-        self.cls = {m: c["class"] for c in classes for m in c["members"]}
-        self.reaches = {c["class"]: frozenset(c["reaches"]) for c in classes}
         self.sig = {e.name: self.reach.signature(e) for e in self.endpoints}
         self.sig_members: dict[tuple, list[Endpoint]] = {}
         for e in self.endpoints:
             self.sig_members.setdefault(self.sig[e.name], []).append(e)
+        # the class-to-class matrix, every pair at once (bit y of row[x]: class x reaches class y on another host)
+        self.bulk = self.reach.bulk(list(self.sig_members))
         self.by_device: dict[str, list[Endpoint]] = {}
         for e in self.endpoints:
             self.by_device.setdefault(e.device, []).append(e)
         self.link_up = {(link.a, link.b): self.snap.link_up(link.a) for link in self.inventory.links}
         self.tracked = frozenset(self.snap.tracked_down)
-        self.used_teams = frozenset(e.team_key for e in self.endpoints if e.on_host)
+        self.teams_of: dict[str, list[tuple[str, str]]] = {}  # host -> keys of its port groups in use
+        for key in sorted({e.team_key for e in self.endpoints if e.on_host}):
+            self.teams_of.setdefault(key[0], []).append(key)
         self.order = {e.name: k for k, e in enumerate(self.endpoints)}
+        self.index = {e.name: self.bulk.index[self.sig[e.name]] for e in self.endpoints}
+        self.island, self.island_hosts = _islands(self.snap)
         _ = self.fabric  # worked out now: scenarios only read
 
-    def reachable(self, a: str, b: str) -> bool:
-        ca, cb = self.cls[a], self.cls[b]
-        return ca == cb or cb in self.reaches[ca]
-
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
-        """Whether signature class ``s`` reaches class ``t`` (another host) in the intact design, from the
-        class matrix already built; None where that needs a walk."""
-        if s[0] == "own" or t[0] == "own" or s not in self.sig_members or t not in self.sig_members:
+        """Whether signature class ``s`` reaches class ``t`` (on another host) in the intact design; None
+        for a class the intact design does not have."""
+        ks, kt = self.bulk.index.get(s), self.bulk.index.get(t)
+        if ks is None or kt is None:
             return None
-        if s == t and len(self.sig_members[s]) < 2:
-            return None
-        return self.reach.class_reaches(s, t)
+        return bool(self.bulk.row[ks] >> kt & 1)
 
     @cached_property
     def fabric(self) -> Fabric:
         return Fabric.of(self.snap)
+
+
+def _islands(snap: Snapshot) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Layer-2 islands of the intact design: logical switches joined by forwarding links (any VLAN), each
+    named by its first bridge (an MLAG pair or a stack is one); and the hosts with an uplink on each.  A failure inside one island changes
+    spanning tree, beacons and teams only for the hosts on it."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for link in snap.logical_links:
+        if not link.vlan_pairs():
+            continue  # a routed link joins no layer-2 segments
+        ends = [*link.a.bridges, *link.b.bridges]
+        for other in ends[1:]:
+            ra, rb = find(ends[0]), find(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    inv = snap.inventory
+    island = {snap.bridge_of(s): "" for s in inv.switches}
+    for b in island:
+        island[b] = find(b)
+    hosts: dict[str, set[str]] = {}
+    for link in inv.links:
+        for here, there in ((link.a, link.b), (link.b, link.a)):
+            if here.device in inv.hosts and there.device in inv.switches:
+                hosts.setdefault(island[snap.bridge_of(there.device)], set()).add(here.device)
+    return island, {k: frozenset(v) for k, v in hosts.items()}
 
 
 @dataclass(frozen=True)
@@ -176,15 +205,17 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     fr = Reach(snap)
     if local is not None:
         lost, changed = _lost_local(base, snap, fr, local, down_set)
+        region = local
     else:
-        lost, changed = _lost_global(base, snap, fr, down_set)
+        region = _region(base, snap, newly_down)
+        lost, changed = _lost_global(base, snap, fr, down_set, region)
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
     notes: list[str] = []
     blackholed = _blackholed(base, snap, fr, fw, lost, changed, notes)
-    teams = _team_changes(base, snap, local)
+    teams = _team_changes(base, snap, region)
     mech = _mechanisms(base, snap, teams, newly_down, local is not None)
-    degraded = [] if lost else _lost_redundancy(base, snap, local)
+    degraded = [] if lost else _lost_redundancy(base, snap, region, local is None)
     impact = "outage" if lost else ("degraded" if degraded else "none")
     recovery = None if lost else round(max((s for s, _ in mech), default=0.0), 3)
     text: list[str] = []
@@ -223,6 +254,19 @@ def _newly_down(base: Baseline, snap: Snapshot) -> list[tuple[InterfaceRef, Inte
         if link is not None and base.link_up.get((link.a, link.b)) and not snap.link_up(link.a):
             out.add((link.a, link.b))
     return sorted(out)
+
+
+def _region(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> frozenset[str]:
+    """The hosts a fabric failure may change: those on the layer-2 islands of the failed switches and of the
+    switch ends of the cables it takes down (link-state tracking included)."""
+    inv = base.inventory
+    islands = {base.island[snap.bridge_of(d)] for d in snap.failed.devices if d in inv.switches}
+    refs = [r for pair in newly_down for r in pair] + list(snap.failed.interfaces) + [r for pair in snap.failed.links for r in pair]
+    islands |= {base.island[snap.bridge_of(r.device)] for r in refs if r.device in inv.switches}
+    hosts = {d for d in snap.failed.devices if d in inv.hosts} | {r.device for r in refs if r.device in inv.hosts}
+    for i in islands:
+        hosts |= base.island_hosts.get(i, frozenset())
+    return frozenset(hosts)
 
 
 def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> frozenset[str] | None:
@@ -275,17 +319,17 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
             reps.append((t, rest))
     memo: dict[tuple, bool] = {}
 
-    def before(e: Endpoint, sb: tuple, t: tuple, x: Endpoint, out: bool) -> bool:
+    def before(sb: tuple, t: tuple, out: bool) -> bool:
         got = base.sig_reach(sb, t) if out else base.sig_reach(t, sb)
-        if got is None:
-            got = br.pair(e, x) if out else br.pair(x, e)
+        assert got is not None  # both are classes of the intact design
         return got
 
     def after(ef: Endpoint, sf: tuple, t: tuple, x: Endpoint, out: bool) -> bool:
-        key = (sf if sf[0] != "own" else ef.name, t, out)
+        # a flow-sensitive port is its own class, whatever the intact design said of a class of that name
+        key = (sf if sf[0] != "own" else ef.name, t if t[0] != "own" else x.name, out)
         got = memo.get(key)
         if got is None:
-            got = base.sig_reach(sf, t) if out else base.sig_reach(t, sf)
+            got = (base.sig_reach(sf, t) if out else base.sig_reach(t, sf)) if sf[0] != "own" else None
             if got is None:
                 xf = eps.get(x.name)
                 assert xf is not None
@@ -296,15 +340,8 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     for name in sorted(changed, key=base.order.__getitem__):
         e, ef, sb, sf = changed[name]
         for t, members in reps:
-            x = members[0]
-            if t[0] == "own":
-                for x in members:  # flow-sensitive: each its own class
-                    for out in (True, False):
-                        if before(e, sb, t, x, out) and not fr.pair(*((ef, eps.get(x.name)) if out else (eps.get(x.name), ef))):  # type: ignore[arg-type]
-                            lost.append((e.name, x.name) if out else (x.name, e.name))
-                continue
             for out in (True, False):
-                if before(e, sb, t, x, out) and not after(ef, sf, t, x, out):
+                if before(sb, t, out) and not after(ef, sf, t, members[0], out):
                     lost += [(e.name, m.name) if out else (m.name, e.name) for m in members]
     # pairs among the touched hosts' endpoints with a changed end, walked both ways in both snapshots
     for i, a in enumerate(touched):
@@ -318,42 +355,50 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     return lost, set(changed)
 
 
-def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str]) -> tuple[list[tuple[str, str]], set[str]]:
-    """Lost pairs from the whole reach analysis of the failed snapshot: its signature-class matrix against
-    the intact one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer
-    alike toward other hosts); pairs on one host, and flow-sensitive endpoints, a pair at a time."""
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
+                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
+    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
+    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
+    signature: two of each class are asked (and if a signature did change, all of them are)."""
     eps = snap.endpoints
     alive = [e for e in base.endpoints if e.name not in down]
     now_of = {e.name: eps.get(e.name) for e in alive}
-    sig_f = {e.name: fr.signature(now_of[e.name]) for e in alive}  # type: ignore[arg-type]
-    fr.bulk(list(dict.fromkeys(sig_f.values())))
-    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
-    changed = {e.name for e in alive if base.sig[e.name][0] == "own" or sig_f[e.name] != base.sig[e.name]}
-    groups: dict[tuple[tuple, tuple], list[Endpoint]] = {}
+    sig_f: dict[str, tuple] = {}
+    outside: dict[tuple, list[Endpoint]] = {}
     for e in alive:
-        groups.setdefault((base.sig[e.name], sig_f[e.name]), []).append(e)
+        if e.on_host and e.device not in region:
+            outside.setdefault(base.sig[e.name], []).append(e)
+        else:
+            sig_f[e.name] = fr.signature(now_of[e.name])  # type: ignore[arg-type]
+    for sb, members in outside.items():
+        # two of a class are asked: a class judges itself by two of its members (Reach.class_reaches)
+        asked = {fr.signature(now_of[m.name]) for m in members[:2]}  # type: ignore[arg-type]
+        if asked == {sb} and sb[0] != "own":
+            for m in members:
+                sig_f[m.name] = sb
+        else:
+            for m in members:
+                sig_f[m.name] = fr.signature(now_of[m.name])  # type: ignore[arg-type]
+    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
+    changed = {e.name for e in alive if base.sig[e.name][0] == "own" or sig_f[e.name] != base.sig[e.name]}
+    groups: dict[tuple[int, int], list[Endpoint]] = {}
+    for e in alive:
+        groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
     lost: list[tuple[str, str]] = []
-
-    def one(a: Endpoint, b: Endpoint) -> None:
-        if br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name]):  # type: ignore[arg-type]
-            lost.append((a.name, b.name))
-
     keys = list(groups)
+    brow, frow = base.bulk.row, bulk.row
     for ka in keys:
+        was_row, now_row = brow[ka[0]], frow[ka[1]]
+        xs = groups[ka]
         for kb in keys:
-            xs, ys = groups[ka], groups[kb]
-            was = base.sig_reach(ka[0], kb[0])
-            now = fr.class_reaches(ka[1], kb[1]) if ka[1][0] != "own" and kb[1][0] != "own" else None
-            if was is not None and now is not None and (not was or now):
-                continue  # nothing lost between these groups (pairs on one host are looked at below)
+            if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
+                continue
             for a in xs:
-                for b in ys:
-                    if a is b or (a.on_host and b.on_host and a.device == b.device):
-                        continue
-                    if was is not None and now is not None:
+                for b in groups[kb]:
+                    if a is not b and not (a.on_host and b.on_host and a.device == b.device):
                         lost.append((a.name, b.name))
-                    else:
-                        one(a, b)
+    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
     by_host: dict[str, list[Endpoint]] = {}
     for e in alive:
         if e.on_host:
@@ -363,8 +408,9 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str]) -> t
             continue
         for a in members:
             for b in members:
-                if a is not b and (a.name in changed or b.name in changed):
-                    one(a, b)
+                if (a is not b and (a.name in changed or b.name in changed)
+                        and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
+                    lost.append((a.name, b.name))
     return lost, changed
 
 
@@ -437,12 +483,10 @@ class TeamChange:
     shotgun: bool  # beacon probing cannot tell which member is bad: all of them in use (T14, M12)
 
 
-def _team_changes(base: Baseline, snap: Snapshot, local: frozenset[str] | None) -> list[TeamChange]:
-    """Teams of port groups in use whose uplinks in use changed (failover, T10)."""
+def _team_changes(base: Baseline, snap: Snapshot, hosts: frozenset[str]) -> list[TeamChange]:
+    """Teams of port groups in use on ``hosts`` whose uplinks in use changed (failover, T10)."""
     out = []
-    for key in sorted(base.used_teams):
-        if local is not None and key[0] not in local:
-            continue
+    for key in (k for h in sorted(hosts) for k in base.teams_of.get(h, ())):
         if not snap.host_alive(key[0]):
             continue
         b, f = base.snap.team_states.get(key), snap.team_states.get(key)
@@ -522,14 +566,14 @@ def _fhrp_of(inv: Inventory, vip: str, routers: frozenset[str]) -> tuple[str, in
     return "hsrp", 100
 
 
-def _lost_redundancy(base: Baseline, snap: Snapshot, local: frozenset[str] | None) -> list[str]:
+def _lost_redundancy(base: Baseline, snap: Snapshot, hosts: frozenset[str], fabric: bool) -> list[str]:
     """What the failure left without a backup (see the module doc: ``degraded``)."""
     out: list[str] = []
     single: dict[str, list[str]] = {}
     lands: dict[str, list[str]] = {}
     shotgun: list[str] = []
-    for key in sorted(base.used_teams):
-        if (local is not None and key[0] not in local) or not snap.host_alive(key[0]):
+    for key in (k for h in sorted(hosts) for k in base.teams_of.get(h, ())):
+        if not snap.host_alive(key[0]):
             continue
         b, f = base.snap.team_states.get(key), snap.team_states.get(key)
         if b is None or f is None:
@@ -549,7 +593,7 @@ def _lost_redundancy(base: Baseline, snap: Snapshot, local: frozenset[str] | Non
         out.append(f"every usable uplink of {host} {_few(pgs)} {rest}")
     for nic, pgs in sorted(single.items()):
         out.append(f"{nic} is the last usable uplink of {_few(pgs)}")
-    if local is None:
+    if fabric:
         ff = Fabric.of(snap)
         for bridge, n in sorted(base.fabric.links.items()):
             if n >= 2 and ff.links.get(bridge) == 1:
