@@ -174,3 +174,23 @@ def test_local_shortcut_agrees_with_the_whole_analysis(seed_two: vinfra.Inventor
     for a, b in zip(fast, whole, strict=True):
         assert (a["fail"], a["impact"], sorted(a["lost"]), a["blackholed"]) == (b["fail"], b["impact"], sorted(b["lost"]), b["blackholed"])
     assert any(r["impact"] == "outage" for r in fast)  # both of esx01's uplinks
+
+
+def test_fabric_shortcuts_agree_with_the_whole_analysis(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fabric failures answered on their layer-2 islands (signatures elsewhere reused, layer 3 unchanged) give
+    the rows the whole reach analysis gives, on a generated design of two blocks under a routed core."""
+    from vinfra.analysis import failures
+    from vinfra.generate import generate_design
+
+    inv = vinfra.from_data(generate_design(hosts=40, vms=160, seed=3, pattern="mixed"))
+    links = elements(inv, ["links"])
+    fails = [[f] for f in elements(inv, ["switches"]) + links] + [list(p) for p in scenarios(links, 2)[::7]]
+    base = Baseline(inv)
+    fast = [run_scenario(base, f) for f in fails]
+    monkeypatch.setattr(failures, "_l3_same", lambda *a: False)
+    monkeypatch.setattr(failures, "_region", lambda b, s, n: (frozenset(inv.hosts), frozenset(b.island)))
+    whole = [run_scenario(base, f) for f in fails]
+    for a, b in zip(fast, whole, strict=True):
+        assert (a["fail"], a["impact"], sorted(a["lost"]), a["blackholed"]) == (b["fail"], b["impact"], sorted(b["lost"]), b["blackholed"])
+    assert {r["impact"] for r in fast} == {"none", "degraded", "outage"}
+    assert len(set(base.island.values())) > 2  # the blocks are islands of their own

@@ -178,21 +178,59 @@ class Fabric:
     fhrp: dict[str, frozenset[str]]
 
     @classmethod
-    def of(cls, snap: Snapshot) -> Fabric:
+    def of(cls, snap: Snapshot, bridges: Iterable[str] | None = None) -> Fabric:
+        """The fabric's state on ``bridges`` (every live logical switch by default)."""
         inv = snap.inventory
-        bridges = sorted({snap.bridge_of(s) for s in inv.switches if snap.switch_alive(s)})
-        links = {b: len(snap.links_of(b)) for b in bridges}
+        if bridges is None:
+            bridges = {snap.bridge_of(s) for s in inv.switches}
+        live = sorted(b for b in bridges if snap.bridge_alive(b))
+        links = {b: len(snap.links_of(b)) for b in live}
         blocked = {}
-        for st in snap.stp.links:
-            insts = frozenset(st.blocked_vlans) | ({"cst"} if st.kind == "cst" and not st.cst_forwarding else frozenset())
-            ends = tuple(st.blocked_end.get(v if v != "cst" else None, st.port_id[1]) for v in sorted(insts, key=str))
-            blocked[st.key] = (insts, st.ends, ends)
-        fhrp: dict[str, set[str]] = {}
-        for (vip, _seg), i in snap.l3.vip_active.items():
-            fhrp.setdefault(str(vip), set()).add(i.router)
-        return cls(links, blocked, {k: frozenset(v) for k, v in fhrp.items()})
+        seen: set[tuple[str, str]] = set()
+        for b in live:
+            for link in snap.links_of(b):
+                st = snap.stp.state(link)
+                if st.key in seen:
+                    continue
+                seen.add(st.key)
+                insts = frozenset(v for v in sorted({va for va, vb in st.pairs if va == vb})
+                                  if not st.err_disabled and not snap.stp.forwards(link, v, v)[0])
+                ends = tuple(st.blocked_end.get(v, st.blocked_end.get(None, st.port_id[1])) for v in sorted(insts))
+                blocked[st.key] = (insts, st.ends, ends)
+        fhrp: dict[str, frozenset[str]] = {}
+        in_scope = set(live)
+        for sname in sorted(inv.switches):
+            if snap.bridge_of(sname) not in in_scope:
+                continue
+            for iface in inv.switches[sname].interfaces.values():
+                if iface.fhrp is not None:
+                    vip = iface.fhrp.vip
+                    fhrp[str(vip)] = frozenset(i.router for i in snap.l3.owners_of(vip))
+        return cls(links, blocked, fhrp)
 
 
+
+def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric) -> bool:
+    """Whether layer 3 is as in the intact design around ``bridges``: no failed router, every L3 interface of
+    their switches as up and on the same segment, the same active FHRP routers.  Routes then stay as they were."""
+    inv = base.inventory
+    for d in snap.failed.devices:
+        if d in inv.switches and any(i.ip is not None for i in inv.switches[d].interfaces.values()):
+            return False
+    bl3, fl3 = base.snap.l3, snap.l3
+    for sname in sorted(inv.switches):
+        if snap.bridge_of(sname) not in bridges:
+            continue
+        for name, iface in inv.switches[sname].interfaces.items():
+            if iface.ip is None:
+                continue
+            bi, fi = bl3.iface(sname, name), fl3.iface(sname, name)
+            if bi.up != fi.up or bl3.segment(bi) != fl3.segment(fi):
+                return False
+    return all(base.fabric.fhrp.get(vip) == routers for vip, routers in ff.fhrp.items())
+
+
+# one scenario ---------------------------------------------------------------------------------------------------
 # one scenario ---------------------------------------------------------------------------------------------------
 def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
@@ -203,19 +241,22 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
     fr = Reach(snap)
+    ff: Fabric | None = None
     if local is not None:
         lost, changed = _lost_local(base, snap, fr, local, down_set)
         region = local
     else:
-        region = _region(base, snap, newly_down)
-        lost, changed = _lost_global(base, snap, fr, down_set, region)
+        region, bridges = _region(base, snap, newly_down)
+        ff = Fabric.of(snap, bridges)
+        got = _lost_local(base, snap, fr, region, down_set, fabric=True) if _l3_same(base, snap, bridges, ff) else None
+        lost, changed = got if got is not None else _lost_global(base, snap, fr, down_set, region)
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
     notes: list[str] = []
     blackholed = _blackholed(base, snap, fr, fw, lost, changed, notes)
     teams = _team_changes(base, snap, region)
-    mech = _mechanisms(base, snap, teams, newly_down, local is not None)
-    degraded = [] if lost else _lost_redundancy(base, snap, region, local is None)
+    mech = _mechanisms(base, snap, teams, ff)
+    degraded = [] if lost else _lost_redundancy(base, snap, region, ff)
     impact = "outage" if lost else ("degraded" if degraded else "none")
     recovery = None if lost else round(max((s for s, _ in mech), default=0.0), 3)
     text: list[str] = []
@@ -256,9 +297,10 @@ def _newly_down(base: Baseline, snap: Snapshot) -> list[tuple[InterfaceRef, Inte
     return sorted(out)
 
 
-def _region(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> frozenset[str]:
+def _region(base: Baseline, snap: Snapshot,
+            newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> tuple[frozenset[str], frozenset[str]]:
     """The hosts a fabric failure may change: those on the layer-2 islands of the failed switches and of the
-    switch ends of the cables it takes down (link-state tracking included)."""
+    switch ends of the cables it takes down (link-state tracking included); and those islands' bridges."""
     inv = base.inventory
     islands = {base.island[snap.bridge_of(d)] for d in snap.failed.devices if d in inv.switches}
     refs = [r for pair in newly_down for r in pair] + list(snap.failed.interfaces) + [r for pair in snap.failed.links for r in pair]
@@ -266,7 +308,7 @@ def _region(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef,
     hosts = {d for d in snap.failed.devices if d in inv.hosts} | {r.device for r in refs if r.device in inv.hosts}
     for i in islands:
         hosts |= base.island_hosts.get(i, frozenset())
-    return frozenset(hosts)
+    return frozenset(hosts), frozenset(b for b, i in base.island.items() if i in islands)
 
 
 def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> frozenset[str] | None:
@@ -295,12 +337,19 @@ def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interf
     return frozenset(hosts)
 
 
-def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str],
-                down: set[str]) -> tuple[list[tuple[str, str]], set[str]]:
-    """Lost pairs when only ``hosts`` changed: by signature against the intact design's classes."""
+#: a fabric failure that changes the signature of more classes than this is answered by the whole analysis
+MAX_CHANGED_CLASSES = 16
+
+
+def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str], down: set[str],
+                fabric: bool = False) -> tuple[list[tuple[str, str]], set[str]] | None:
+    """Lost pairs when only the endpoints of ``hosts`` may have changed, by signature against the intact
+    design's classes.  Host-side failures: a changed endpoint whose new signature is a class of the intact
+    design answers as that class did; others are walked.  Fabric failures that leave layer 3 as it was
+    (``fabric``): every changed endpoint is walked in the failed snapshot, a class at a time; None when too
+    many classes changed to be worth it."""
     eps = snap.endpoints
     touched = [e for h in sorted(hosts) for e in base.by_device.get(h, ()) if e.name not in down]
-    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
     changed: dict[str, tuple[Endpoint, Endpoint, tuple, tuple]] = {}
     for e in touched:
         ef = eps.get(e.name)
@@ -311,47 +360,64 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     lost: list[tuple[str, str]] = []
     if not changed:
         return lost, set()
-    touched_names = {e.name for e in touched} | down
-    reps: list[tuple[tuple, list[Endpoint]]] = []
-    for t, members in base.sig_members.items():
-        rest = [m for m in members if m.name not in touched_names and m.device not in hosts]
-        if rest:
-            reps.append((t, rest))
+    new_classes = {sf if sf[0] != "own" else ("own", n) for n, (_, _, _, sf) in changed.items()}
+    if fabric and len(new_classes) > MAX_CHANGED_CLASSES:
+        return None
+    # unchanged endpoints keep their class: grouped by it
+    groups: dict[tuple, list[Endpoint]] = {}
+    for e in base.endpoints:
+        if e.name not in changed and e.name not in down:
+            groups.setdefault(base.sig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
-    def before(sb: tuple, t: tuple, out: bool) -> bool:
-        got = base.sig_reach(sb, t) if out else base.sig_reach(t, sb)
-        assert got is not None  # both are classes of the intact design
-        return got
-
-    def after(ef: Endpoint, sf: tuple, t: tuple, x: Endpoint, out: bool) -> bool:
-        # a flow-sensitive port is its own class, whatever the intact design said of a class of that name
-        key = (sf if sf[0] != "own" else ef.name, t if t[0] != "own" else x.name, out)
+    def now(a: Endpoint, sa: tuple, x: Endpoint, sx: tuple) -> bool:
+        """a -> x in the failed snapshot (different hosts), a class pair at a time."""
+        key = (sa if sa[0] != "own" else a.name, sx if sx[0] != "own" else x.name)
         got = memo.get(key)
         if got is None:
-            got = (base.sig_reach(sf, t) if out else base.sig_reach(t, sf)) if sf[0] != "own" else None
+            got = base.sig_reach(sa, sx) if not fabric and sa[0] != "own" and sx[0] != "own" else None
             if got is None:
-                xf = eps.get(x.name)
-                assert xf is not None
-                got = fr.pair(ef, xf) if out else fr.pair(xf, ef)
+                got = fr.pair(eps.get(a.name), eps.get(x.name))  # type: ignore[arg-type]
             memo[key] = got
         return got
 
+    def other_host(members: list[Endpoint], device: str) -> Endpoint | None:
+        return next((m for m in members if not (m.on_host and m.device == device)), None)
+
     for name in sorted(changed, key=base.order.__getitem__):
-        e, ef, sb, sf = changed[name]
-        for t, members in reps:
-            for out in (True, False):
-                if before(sb, t, out) and not after(ef, sf, t, members[0], out):
-                    lost += [(e.name, m.name) if out else (m.name, e.name) for m in members]
-    # pairs among the touched hosts' endpoints with a changed end, walked both ways in both snapshots
-    for i, a in enumerate(touched):
-        for b in touched[i + 1:]:
-            if a.name not in changed and b.name not in changed:
+        e, _, sb, sf = changed[name]
+        for t, members in groups.items():
+            x = other_host(members, e.device)
+            if x is None:
                 continue
-            af, bf = eps.get(a.name), eps.get(b.name)
-            for x, y, xf, yf in ((a, b, af, bf), (b, a, bf, af)):
-                if br.pair(x, y) and not fr.pair(xf, yf):  # type: ignore[arg-type]
-                    lost.append((x.name, y.name))
+            for out in (True, False):
+                was = base.sig_reach(sb, t) if out else base.sig_reach(t, sb)
+                if was and not (now(e, sf, x, t) if out else now(x, t, e, sf)):
+                    lost += [(e.name, m.name) if out else (m.name, e.name) for m in members
+                             if not (m.on_host and m.device == e.device)]
+    # changed endpoints of different hosts toward each other, a class pair at a time
+    by_new: dict[tuple[tuple, tuple], list[Endpoint]] = {}
+    for name, (e, _, sb, sf) in changed.items():
+        by_new.setdefault((sb, sf if sf[0] != "own" else ("own", name)), []).append(e)
+    for (sb1, _), xs in by_new.items():
+        for (sb2, _), ys in by_new.items():
+            pairs = [(a, b) for a in xs for b in ys if a is not b and a.device != b.device]
+            if not pairs or not base.sig_reach(sb1, sb2):
+                continue
+            a, b = pairs[0]
+            if not now(a, changed[a.name][3], b, changed[b.name][3]):
+                lost += [(a.name, b.name) for a, b in pairs]
+    # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
+    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    for h in sorted(hosts):
+        on = [e for e in base.by_device.get(h, ()) if e.name not in down]
+        if not any(e.name in changed for e in on):
+            continue
+        for a in on:
+            for b in on:
+                if (a is not b and (a.name in changed or b.name in changed) and br.pair(a, b)
+                        and not fr.pair(eps.get(a.name), eps.get(b.name))):  # type: ignore[arg-type]
+                    lost.append((a.name, b.name))
     return lost, set(changed)
 
 
@@ -499,8 +565,7 @@ def _team_changes(base: Baseline, snap: Snapshot, hosts: frozenset[str]) -> list
     return out
 
 
-def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange],
-                newly_down: list[tuple[InterfaceRef, InterfaceRef]], local: bool) -> list[tuple[float, str]]:
+def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange], ff: Fabric | None) -> list[tuple[float, str]]:
     """(seconds, what happens) for every recovery mechanism the failure sets off, slowest first."""
     t = base.timers
     inv = base.inventory
@@ -527,12 +592,12 @@ def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange],
     if teams:
         moved = [f"{h}/{pg}" for (h, pg) in (c.key for c in teams)]
         out = {f"{k} [{_few(moved)}]": v for k, v in out.items()}
-    if not local:
-        bf, ff = base.fabric, Fabric.of(snap)
-        lost_link_bridges = {b for b, n in bf.links.items() if ff.links.get(b, 0) < n}
+    if ff is not None:
+        bf = base.fabric
+        lost_link_bridges = {b for b, n in ff.links.items() if n < bf.links.get(b, 0)}
         unblocked: dict[tuple[str, str, bool], list[str]] = {}  # (port, mode, indirect) -> instances
         for key, (insts, ends, blocked_ends) in bf.blocked.items():
-            now = ff.blocked.get(key)
+            now = ff.blocked.get(key)  # links of the failure's islands only (None: not there, or gone)
             if now is None or not insts - now[0]:
                 continue
             for inst, end in zip(sorted(insts, key=str), blocked_ends, strict=True):
@@ -547,7 +612,7 @@ def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange],
                    f"{'an indirect' if indirect else 'a direct'} failure")
             out[how] = t.stp_reconverge_s(mode, indirect)
         for vip, routers in sorted(bf.fhrp.items()):
-            if routers - ff.fhrp.get(vip, frozenset()):
+            if vip in ff.fhrp and routers - ff.fhrp[vip]:
                 new = ff.fhrp.get(vip)
                 if not new:
                     continue
@@ -566,7 +631,7 @@ def _fhrp_of(inv: Inventory, vip: str, routers: frozenset[str]) -> tuple[str, in
     return "hsrp", 100
 
 
-def _lost_redundancy(base: Baseline, snap: Snapshot, hosts: frozenset[str], fabric: bool) -> list[str]:
+def _lost_redundancy(base: Baseline, snap: Snapshot, hosts: frozenset[str], ff: Fabric | None) -> list[str]:
     """What the failure left without a backup (see the module doc: ``degraded``)."""
     out: list[str] = []
     single: dict[str, list[str]] = {}
@@ -593,10 +658,9 @@ def _lost_redundancy(base: Baseline, snap: Snapshot, hosts: frozenset[str], fabr
         out.append(f"every usable uplink of {host} {_few(pgs)} {rest}")
     for nic, pgs in sorted(single.items()):
         out.append(f"{nic} is the last usable uplink of {_few(pgs)}")
-    if fabric:
-        ff = Fabric.of(snap)
-        for bridge, n in sorted(base.fabric.links.items()):
-            if n >= 2 and ff.links.get(bridge) == 1:
+    if ff is not None:
+        for bridge, n in sorted(ff.links.items()):
+            if base.fabric.links.get(bridge, 0) >= 2 and n == 1:
                 out.append(f"{bridge} has one inter-switch link left")
     return out
 
