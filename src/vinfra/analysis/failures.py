@@ -41,6 +41,7 @@ from ..model import InterfaceRef, Inventory
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
+from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
 from .reach import Reach
 
@@ -210,7 +211,31 @@ class Fabric:
 
 
 
-def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric) -> bool:
+class Renamer:
+    """Names the failed snapshot's layer-2 components as the intact design does.
+
+    A component is named by its least node, so a failed switch renames the components it was the least of,
+    and every signature on them looks changed though nothing moved.  Each component is renamed to the
+    intact component holding its name node; two failed components renamed alike are a split: then
+    :attr:`split` is set and renamed signatures must not be trusted."""
+
+    def __init__(self, base: Snapshot) -> None:
+        self.base = base
+        self.seen: dict[object, object] = {}  # intact key -> failed key
+        self.split = False
+
+    def __call__(self, obj: Any) -> Any:
+        if isinstance(obj, tuple):
+            return tuple(self(x) for x in obj)
+        if isinstance(obj, Component):
+            renamed = self.base.active.component(obj.key)  # type: ignore[arg-type]
+            if self.seen.setdefault(renamed.key, obj.key) != obj.key:
+                self.split = True
+            return renamed
+        return obj
+
+
+def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric, rename: Renamer) -> bool:
     """Whether layer 3 is as in the intact design around ``bridges``: no failed router, every L3 interface of
     their switches as up and on the same segment, the same active FHRP routers.  Routes then stay as they were."""
     inv = base.inventory
@@ -225,7 +250,7 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
             if iface.ip is None:
                 continue
             bi, fi = bl3.iface(sname, name), fl3.iface(sname, name)
-            if bi.up != fi.up or bl3.segment(bi) != fl3.segment(fi):
+            if bi.up != fi.up or bl3.segment(bi) != rename(fl3.segment(fi)):
                 return False
     return all(base.fabric.fhrp.get(vip) == routers for vip, routers in ff.fhrp.items())
 
@@ -248,7 +273,9 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     else:
         region, bridges = _region(base, snap, newly_down)
         ff = Fabric.of(snap, bridges)
-        got = _lost_local(base, snap, fr, region, down_set, fabric=True) if _l3_same(base, snap, bridges, ff) else None
+        rename = Renamer(base.snap)
+        got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
+               if _l3_same(base, snap, bridges, ff, rename) else None)
         lost, changed = got if got is not None else _lost_global(base, snap, fr, down_set, region)
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
@@ -342,12 +369,14 @@ MAX_CHANGED_CLASSES = 16
 
 
 def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str], down: set[str],
-                fabric: bool = False) -> tuple[list[tuple[str, str]], set[str]] | None:
+                rename: Renamer | None = None) -> tuple[list[tuple[str, str]], set[str]] | None:
     """Lost pairs when only the endpoints of ``hosts`` may have changed, by signature against the intact
     design's classes.  Host-side failures: a changed endpoint whose new signature is a class of the intact
     design answers as that class did; others are walked.  Fabric failures that leave layer 3 as it was
-    (``fabric``): every changed endpoint is walked in the failed snapshot, a class at a time; None when too
-    many classes changed to be worth it."""
+    (``rename`` given): signatures are compared with components renamed as the intact design names them, and
+    every changed endpoint is walked in the failed snapshot, a class at a time; None when a component split
+    or too many classes changed to be worth it."""
+    fabric = rename is not None
     eps = snap.endpoints
     touched = [e for h in sorted(hosts) for e in base.by_device.get(h, ()) if e.name not in down]
     changed: dict[str, tuple[Endpoint, Endpoint, tuple, tuple]] = {}
@@ -355,8 +384,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
         ef = eps.get(e.name)
         assert ef is not None
         sb, sf = base.sig[e.name], fr.signature(ef)
+        if rename is not None:
+            sf = rename(sf)
         if sb != sf or sb[0] == "own":
             changed[e.name] = (e, ef, sb, sf)
+    if rename is not None and rename.split:
+        return None
     lost: list[tuple[str, str]] = []
     if not changed:
         return lost, set()
