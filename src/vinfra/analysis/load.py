@@ -10,8 +10,8 @@ destination's uplink.  The flow's packets (``ICMP src > dst`` rows of the walk) 
 - **links**: each inter-switch cable in the direction crossed (``a:x->b:y``).
 
 A flow whose ping fails carries nothing and is counted as dropped.  Per **team** (a port group on a host
-with two or more uplinks in use) the outbound load on each uplink in use gives the *spread*: max / mean
-(1.0 is perfectly even; n uplinks, all on one: n).
+with two or more usable uplinks, Active or Standby) the outbound load on each of them gives the *spread*:
+max / mean (1.0 is perfectly even; n uplinks, everything on one: n, as explicit failover always is).
 """
 
 from __future__ import annotations
@@ -118,9 +118,10 @@ def load(snap: Snapshot, flows: Iterable[tuple[Endpoint, Endpoint, float]]) -> d
     teams = []
     for key in sorted(by_team):
         ts = snap.team_states.get(key)
-        if ts is None or len(ts.active) < 2:
+        usable = ts.detection.alive if ts is not None else ()
+        if ts is None or len(usable) < 2:
             continue
-        loads = {u: round(by_team[key].get(u, 0.0), 3) for u in ts.active}
+        loads = {u: round(by_team[key].get(u, 0.0), 3) for u in usable}
         mean = sum(loads.values()) / len(loads)
         teams.append({"host": key[0], "portgroup": key[1], "policy": ts.team.policy, "load_mbps": loads,
                       "spread": round(max(loads.values()) / mean, 3) if mean else None})
