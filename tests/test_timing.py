@@ -6,8 +6,8 @@ import dataclasses
 import re
 
 import pytest
-from tests._paths import SHARED
 
+from _paths import SHARED
 from vinfra.timing import DEFAULT_TIMERS, Timers, TimingError
 
 

@@ -62,7 +62,7 @@ def test_cli_json_and_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     ([], "give a second design or at least one --fail"),
     (["--fail", "nosuch"], "--fail nosuch"),
-    (["--format", "xml"], "--format must be text or json"),
+    (["--format", "xml"], "error: --format: 'xml' is not one of 'text', 'json'"),
 ])
 def test_cli_bad_input_exits_2(tmp_path: Path, args: list[str], message: str) -> None:
     a = _write(tmp_path, "a.json", _design())

@@ -53,4 +53,4 @@ def test_cli_formats() -> None:
     js = runner.invoke(app, ["patterns", "--format", "json"])
     assert js.exit_code == 0 and len(json.loads(js.stdout)["rows"]) == 16
     bad = runner.invoke(app, ["patterns", "--format", "csv"])
-    assert bad.exit_code == 2 and "--format must be text, json or markdown" in bad.stderr
+    assert bad.exit_code == 2 and "error: --format: 'csv' is not one of 'text', 'json', 'markdown'" in bad.stderr

@@ -65,10 +65,10 @@ def test_dask_local_cluster_gives_the_same_bytes_as_the_local_pool(design: Path)
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--depth", "3"], "--depth 3: expected 1 or 2"),
+    (["--depth", "3"], "error: --depth: Input should be less than or equal to 2"),
     (["--only", "cables"], "--only cables: expected one of switches, links, nics, hosts"),
-    (["--format", "xml"], "--format must be text or json"),
-    (["--workers", "0"], "--workers 0: expected 1 or more"),
+    (["--format", "xml"], "error: --format: 'xml' is not one of 'text', 'json'"),
+    (["--workers", "0"], "error: --workers: Input should be greater than or equal to 1"),
     (["--scheduler", "localhost:8786"], "expected an address such as tcp://HOST:8786"),
     (["--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
 ])

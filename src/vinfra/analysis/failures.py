@@ -25,7 +25,10 @@ How a sweep shares work.  The intact design is analysed once per worker (:class:
 whose effects stay at hosts (a host, a host pNIC or its cable, when no switch port it takes down changes
 link-state tracking or an SVI) leaves the fabric as it was, so only the endpoints of the touched hosts can
 change: each is compared by its reach *signature* (:meth:`vinfra.analysis.reach.Reach.signature`: two
-endpoints with one signature answer alike toward every endpoint of another host).  An unchanged signature
+endpoints with one signature answer alike toward every endpoint of another host).  A Reach numbers its
+distinct views (where frames enter and are taken) in the order it meets them, so a signature is only
+meaningful inside its own snapshot: across snapshots they are compared in *portable* form
+(:class:`Portable`: the view number replaced by the view itself).  An unchanged signature
 changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Any
 other failure is answered by the whole reach analysis of its snapshot, compared class by class.
 """
@@ -40,7 +43,8 @@ from typing import Any
 from ..model import InterfaceRef, Inventory
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
-from ..network.forwarding import Forwarding
+from ..network.forwarding import Forwarding, HostAgent
+from ..network.frames import BROADCAST, Frame
 from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
 from .reach import Reach
@@ -92,6 +96,45 @@ def scenarios(items: Sequence[str], depth: int, singles: dict[str, dict[str, Any
     return [(a, b) for i, a in enumerate(ok) for b in ok[i + 1:]]
 
 
+# signatures across snapshots -------------------------------------------------------------------------------------
+#: where the view number sits in a host port's signature (``("host", net, gateway, view, ...)``)
+_VIEW_AT = 3
+
+
+class Portable:
+    """Signatures of one snapshot's :class:`Reach` in a form comparable with another snapshot's.
+
+    A host port's signature holds a number standing for its *view* (where its frames enter, where flooded and
+    unicast frames reach it: :meth:`Forwarding.sends` / :meth:`Forwarding.takes`), numbered per Reach in the
+    order met; the portable form holds the view itself, worked out here as the Reach does, once per team shape
+    (:meth:`Forwarding.view_key`).  Its components are those of this snapshot's active topology (renamed to the
+    intact design's where a switch failed: :class:`Renamer`)."""
+
+    def __init__(self, reach: Reach) -> None:
+        self.reach = reach
+        self._views: dict[tuple, tuple] = {}
+        self._sigs: dict[str, tuple] = {}
+
+    def __call__(self, e: Endpoint) -> tuple:
+        got = self._sigs.get(e.name)
+        if got is not None:
+            return got
+        sig = self.reach.signature(e)
+        if sig[0] == "host":
+            fw = self.reach.fw
+            view = fw.view_key(e)
+            assert view is not None  # a port whose uplink depends on the flow has a class of its own
+            got_view = self._views.get(view)
+            if got_view is None:
+                a = HostAgent(e)
+                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
+                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2])
+            sig = (*sig[:_VIEW_AT], got_view, *sig[_VIEW_AT + 1:])
+        self._sigs[e.name] = sig
+        return sig
+
+
 # the intact design ----------------------------------------------------------------------------------------------
 @dataclass
 class Baseline:
@@ -107,6 +150,9 @@ class Baseline:
         self.reach = Reach(self.snap)
         self.endpoints: list[Endpoint] = self.snap.endpoints.listed()
         self.sig = {e.name: self.reach.signature(e) for e in self.endpoints}
+        portable = Portable(self.reach)
+        self.psig = {e.name: portable(e) for e in self.endpoints}  # comparable with a failed snapshot's
+        self.engine_sig = {self.psig[n]: s for n, s in self.sig.items()}
         self.sig_members: dict[tuple, list[Endpoint]] = {}
         for e in self.endpoints:
             self.sig_members.setdefault(self.sig[e.name], []).append(e)
@@ -126,9 +172,10 @@ class Baseline:
         _ = self.fabric  # worked out now: scenarios only read
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
-        """Whether signature class ``s`` reaches class ``t`` (on another host) in the intact design; None
-        for a class the intact design does not have."""
-        ks, kt = self.bulk.index.get(s), self.bulk.index.get(t)
+        """Whether the class of portable signature ``s`` reaches that of ``t`` (on another host) in the intact
+        design; None for a class the intact design does not have."""
+        es, et = self.engine_sig.get(s), self.engine_sig.get(t)
+        ks, kt = self.bulk.index.get(es), self.bulk.index.get(et)  # type: ignore[arg-type]
         if ks is None or kt is None:
             return None
         return bool(self.bulk.row[ks] >> kt & 1)
@@ -380,10 +427,11 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     eps = snap.endpoints
     touched = [e for h in sorted(hosts) for e in base.by_device.get(h, ()) if e.name not in down]
     changed: dict[str, tuple[Endpoint, Endpoint, tuple, tuple]] = {}
+    portable = Portable(fr)
     for e in touched:
         ef = eps.get(e.name)
         assert ef is not None
-        sb, sf = base.sig[e.name], fr.signature(ef)
+        sb, sf = base.psig[e.name], portable(ef)
         if rename is not None:
             sf = rename(sf)
         if sb != sf or sb[0] == "own":
@@ -400,7 +448,7 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     groups: dict[tuple, list[Endpoint]] = {}
     for e in base.endpoints:
         if e.name not in changed and e.name not in down:
-            groups.setdefault(base.sig[e.name], []).append(e)
+            groups.setdefault(base.psig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
     def now(a: Endpoint, sa: tuple, x: Endpoint, sx: tuple) -> bool:
@@ -463,24 +511,32 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     eps = snap.endpoints
     alive = [e for e in base.endpoints if e.name not in down]
     now_of = {e.name: eps.get(e.name) for e in alive}
-    sig_f: dict[str, tuple] = {}
+    portable = Portable(fr)
+    sig_f: dict[str, tuple] = {}  # the failed snapshot's own signatures (for its class matrix)
+    psig_f: dict[str, tuple] = {}  # and their portable forms (to compare with the intact design's)
     outside: dict[tuple, list[Endpoint]] = {}
+
+    def ask(e: Endpoint) -> None:
+        ef = now_of[e.name]
+        sig_f[e.name], psig_f[e.name] = fr.signature(ef), portable(ef)  # type: ignore[arg-type]
+
     for e in alive:
         if e.on_host and e.device not in region:
-            outside.setdefault(base.sig[e.name], []).append(e)
+            outside.setdefault(base.psig[e.name], []).append(e)
         else:
-            sig_f[e.name] = fr.signature(now_of[e.name])  # type: ignore[arg-type]
+            ask(e)
     for sb, members in outside.items():
         # two of a class are asked: a class judges itself by two of its members (Reach.class_reaches)
-        asked = {fr.signature(now_of[m.name]) for m in members[:2]}  # type: ignore[arg-type]
-        if asked == {sb} and sb[0] != "own":
-            for m in members:
-                sig_f[m.name] = sb
+        for m in members[:2]:
+            ask(m)
+        if sb[0] != "own" and all(psig_f[m.name] == sb for m in members[:2]):
+            for m in members[2:]:
+                sig_f[m.name], psig_f[m.name] = sig_f[members[0].name], sb
         else:
-            for m in members:
-                sig_f[m.name] = fr.signature(now_of[m.name])  # type: ignore[arg-type]
+            for m in members[2:]:
+                ask(m)
     bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
-    changed = {e.name for e in alive if base.sig[e.name][0] == "own" or sig_f[e.name] != base.sig[e.name]}
+    changed = {e.name for e in alive if base.psig[e.name][0] == "own" or psig_f[e.name] != base.psig[e.name]}
     groups: dict[tuple[int, int], list[Endpoint]] = {}
     for e in alive:
         groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
