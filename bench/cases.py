@@ -114,3 +114,6 @@ CHECK_TARGETS = {LARGE.name: Target(seconds=30.0)}
 def check_cli(path: Path) -> object:
     """``vinfra check DESIGN --format json``: every rule of the catalogue."""
     return _run_cli("check", str(path), "--format", "json")
+
+
+from . import bench_failures as _bench_failures  # noqa: E402,F401  (registers the failures case)

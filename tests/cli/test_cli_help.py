@@ -25,7 +25,8 @@ def _help(*args: str) -> str:
 
 
 def test_every_command_is_listed() -> None:
-    expected = ["validate", "show", "export", "check", "rules", "rule", "trace", "reach", "verify", "generate"]
+    expected = ["validate", "show", "export", "check", "rules", "rule", "trace", "reach", "verify", "generate",
+                "failures", "diff", "load", "patterns"]
     assert set(COMMANDS) == set(expected)
 
 

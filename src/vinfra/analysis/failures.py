@@ -1,0 +1,829 @@
+"""``failures``: fail every element of a design in turn and say what each failure cuts, and for how long.
+
+For each *scenario* (one element failed, or two with ``depth=2``) the network engine works out the steady
+state after detection and failover (a :class:`~vinfra.network.Snapshot` with ``fail=[...]``), and it is
+compared with the intact design's:
+
+- **lost**: endpoint pairs ``[src, dst]`` whose ping succeeded intact and fails now.  Endpoints *on* a
+  failed device (the VMs of a failed host, the SVIs of a failed switch) are *down*, not lost: they are
+  counted in the explanation (bringing VMs back is HA's business).
+- **impact**: ``outage`` when a pair is lost; ``degraded`` when nothing is lost but the failure took away
+  redundancy that something in use had: a team of a port group in use that had two or more usable
+  uplinks has one left (T10), or a switch that had two or more inter-switch links has one left.  A further
+  failure of that last uplink or link would cut what depends on it.  (FHRP groups reduced to one router
+  are not counted: their routers' links are.)  ``none`` otherwise.
+- **blackholed**: endpoints that lost pairs while their team still sends (nothing told the host: link
+  status cannot see a lost upstream, T13, M16; beacon probing in shotgun mode, T14, M12), each with why;
+  endpoints whose team has no usable uplink left are *cut off*, said in the explanation.
+- **recovery_s**: how long the transition takes, from :mod:`vinfra.timing`: teaming failover on link
+  down (T13), after link-state tracking (T15) or beacon loss (T14), plus MAC aging for moved ports whose
+  team does not notify switches (T12); spanning tree reconvergence where a blocked link must take over
+  (classic: 30 s direct, 50 s indirect; rapid: 1 s); FHRP takeover where an active router failed.  The
+  slowest mechanism is the estimate.  ``None`` when pairs stay lost: nothing heals before the repair.
+
+How a sweep shares work.  The intact design is analysed once per worker (:class:`Baseline`).  A failure
+whose effects stay at hosts (a host, a host pNIC or its cable, when no switch port it takes down changes
+link-state tracking or an SVI) leaves the fabric as it was, so only the endpoints of the touched hosts can
+change: each is compared by its reach *signature* (:meth:`vinfra.analysis.reach.Reach.signature`: two
+endpoints with one signature answer alike toward every endpoint of another host).  A Reach numbers its
+distinct views (where frames enter and are taken) in the order it meets them, so a signature is only
+meaningful inside its own snapshot: across snapshots they are compared in *portable* form
+(:class:`Portable`: the view number replaced by the view itself).  An unchanged signature
+changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Any
+other failure is answered by the whole reach analysis of its snapshot, compared class by class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..model import InterfaceRef, Inventory
+from ..network import Snapshot
+from ..network.endpoints import Endpoint
+from ..network.forwarding import Forwarding, HostAgent
+from ..network.frames import BROADCAST, Frame
+from ..network.stp import Component
+from ..timing import DEFAULT_TIMERS, Timers
+from .reach import Reach
+
+KINDS = ("switches", "links", "nics", "hosts")
+#: at most this many lost pairs are listed per scenario (a core failure in a 40,000-VM design loses billions);
+#: the explanation gives the full count
+MAX_LOST_LISTED = 10_000
+
+
+class SweepError(ValueError):
+    """A sweep that cannot be run as asked (bad kinds or depth)."""
+
+
+# what to fail ---------------------------------------------------------------------------------------------------
+def elements(inv: Inventory, only: Iterable[str] | None = None) -> list[str]:
+    """The failure targets of the chosen kinds, in kind order then name order: every switch, every
+    inter-switch cable (``a:x--b:y``), every cabled host pNIC (``esx01:vmnic0``), every host."""
+    kinds = list(only) if only else list(KINDS)
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise SweepError(f"--only {bad[0]}: expected one of {', '.join(KINDS)}")
+    out: list[str] = []
+    for kind in KINDS:
+        if kind not in kinds:
+            continue
+        if kind == "switches":
+            out += sorted(inv.switches)
+        elif kind == "links":
+            isl = {"--".join(map(str, sorted((link.a, link.b)))) for link in inv.links
+                   if link.a.device in inv.switches and link.b.device in inv.switches}
+            out += sorted(isl)
+        elif kind == "nics":
+            out += sorted(f"{h}:{n}" for h, host in inv.hosts.items() for n in host.nics
+                          if inv.link_at(InterfaceRef(h, n)) is not None)
+        else:
+            out += sorted(inv.hosts)
+    return out
+
+
+def scenarios(items: Sequence[str], depth: int, singles: dict[str, dict[str, Any]] | None = None) -> list[tuple[str, ...]]:
+    """Depth 1: each element alone.  Depth 2: each pair of elements neither of which is an outage alone
+    (``singles``: the depth-1 results by element); a pair with an outage is already an outage."""
+    if depth == 1:
+        return [(x,) for x in items]
+    if depth != 2:
+        raise SweepError(f"--depth {depth}: expected 1 or 2")
+    ok = [x for x in items if singles is None or singles[x]["impact"] != "outage"]
+    return [(a, b) for i, a in enumerate(ok) for b in ok[i + 1:]]
+
+
+# signatures across snapshots -------------------------------------------------------------------------------------
+#: where the view number sits in a host port's signature (``("host", net, gateway, view, ...)``)
+_VIEW_AT = 3
+
+
+class Portable:
+    """Signatures of one snapshot's :class:`Reach` in a form comparable with another snapshot's.
+
+    A host port's signature holds a number standing for its *view* (where its frames enter, where flooded and
+    unicast frames reach it: :meth:`Forwarding.sends` / :meth:`Forwarding.takes`), numbered per Reach in the
+    order met; the portable form holds the view itself, worked out here as the Reach does, once per team shape
+    (:meth:`Forwarding.view_key`).  Its components are those of this snapshot's active topology (renamed to the
+    intact design's where a switch failed: :class:`Renamer`)."""
+
+    def __init__(self, reach: Reach) -> None:
+        self.reach = reach
+        self._views: dict[tuple, tuple] = {}
+        self._sigs: dict[str, tuple] = {}
+
+    def __call__(self, e: Endpoint) -> tuple:
+        got = self._sigs.get(e.name)
+        if got is not None:
+            return got
+        sig = self.reach.signature(e)
+        if sig[0] == "host":
+            fw = self.reach.fw
+            view = fw.view_key(e)
+            assert view is not None  # a port whose uplink depends on the flow has a class of its own
+            got_view = self._views.get(view)
+            if got_view is None:
+                a = HostAgent(e)
+                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
+                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2])
+            sig = (*sig[:_VIEW_AT], got_view, *sig[_VIEW_AT + 1:])
+        self._sigs[e.name] = sig
+        return sig
+
+
+# the intact design ----------------------------------------------------------------------------------------------
+@dataclass
+class Baseline:
+    """The intact design's answers, worked out once (per worker) and only read by scenarios."""
+
+    inventory: Inventory
+    timers: Timers = DEFAULT_TIMERS
+    snap: Snapshot = field(init=False)
+    reach: Reach = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.snap = Snapshot(self.inventory)
+        self.reach = Reach(self.snap)
+        self.endpoints: list[Endpoint] = self.snap.endpoints.listed()
+        self.sig = {e.name: self.reach.signature(e) for e in self.endpoints}
+        portable = Portable(self.reach)
+        self.psig = {e.name: portable(e) for e in self.endpoints}  # comparable with a failed snapshot's
+        self.engine_sig = {self.psig[n]: s for n, s in self.sig.items()}
+        self.sig_members: dict[tuple, list[Endpoint]] = {}
+        for e in self.endpoints:
+            self.sig_members.setdefault(self.sig[e.name], []).append(e)
+        # the class-to-class matrix, every pair at once (bit y of row[x]: class x reaches class y on another host)
+        self.bulk = self.reach.bulk(list(self.sig_members))
+        self.by_device: dict[str, list[Endpoint]] = {}
+        for e in self.endpoints:
+            self.by_device.setdefault(e.device, []).append(e)
+        self.link_up = {(link.a, link.b): self.snap.link_up(link.a) for link in self.inventory.links}
+        self.tracked = frozenset(self.snap.tracked_down)
+        self.teams_of: dict[str, list[tuple[str, str]]] = {}  # host -> keys of its port groups in use
+        for key in sorted({e.team_key for e in self.endpoints if e.on_host}):
+            self.teams_of.setdefault(key[0], []).append(key)
+        self.order = {e.name: k for k, e in enumerate(self.endpoints)}
+        self.index = {e.name: self.bulk.index[self.sig[e.name]] for e in self.endpoints}
+        self.island, self.island_hosts = _islands(self.snap)
+        _ = self.fabric  # worked out now: scenarios only read
+
+    def sig_reach(self, s: tuple, t: tuple) -> bool | None:
+        """Whether the class of portable signature ``s`` reaches that of ``t`` (on another host) in the intact
+        design; None for a class the intact design does not have."""
+        es, et = self.engine_sig.get(s), self.engine_sig.get(t)
+        ks, kt = self.bulk.index.get(es), self.bulk.index.get(et)  # type: ignore[arg-type]
+        if ks is None or kt is None:
+            return None
+        return bool(self.bulk.row[ks] >> kt & 1)
+
+    @cached_property
+    def fabric(self) -> Fabric:
+        return Fabric.of(self.snap)
+
+
+def _islands(snap: Snapshot) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Layer-2 islands of the intact design: logical switches joined by forwarding links (any VLAN), each
+    named by its first bridge (an MLAG pair or a stack is one); and the hosts with an uplink on each.  A failure inside one island changes
+    spanning tree, beacons and teams only for the hosts on it."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for link in snap.logical_links:
+        if not link.vlan_pairs():
+            continue  # a routed link joins no layer-2 segments
+        ends = [*link.a.bridges, *link.b.bridges]
+        for other in ends[1:]:
+            ra, rb = find(ends[0]), find(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    inv = snap.inventory
+    island = {snap.bridge_of(s): "" for s in inv.switches}
+    for b in island:
+        island[b] = find(b)
+    hosts: dict[str, set[str]] = {}
+    for link in inv.links:
+        for here, there in ((link.a, link.b), (link.b, link.a)):
+            if here.device in inv.hosts and there.device in inv.switches:
+                hosts.setdefault(island[snap.bridge_of(there.device)], set()).add(here.device)
+    return island, {k: frozenset(v) for k, v in hosts.items()}
+
+
+@dataclass(frozen=True)
+class Fabric:
+    """What failures change between switches: links per bridge, blocked spanning-tree instances per link,
+    active FHRP routers per virtual IP."""
+
+    links: dict[str, int]
+    blocked: dict[tuple[str, str], tuple[frozenset, tuple[str, str], tuple[str, ...]]]
+    fhrp: dict[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, snap: Snapshot, bridges: Iterable[str] | None = None) -> Fabric:
+        """The fabric's state on ``bridges`` (every live logical switch by default)."""
+        inv = snap.inventory
+        if bridges is None:
+            bridges = {snap.bridge_of(s) for s in inv.switches}
+        live = sorted(b for b in bridges if snap.bridge_alive(b))
+        links = {b: len(snap.links_of(b)) for b in live}
+        blocked = {}
+        seen: set[tuple[str, str]] = set()
+        for b in live:
+            for link in snap.links_of(b):
+                st = snap.stp.state(link)
+                if st.key in seen:
+                    continue
+                seen.add(st.key)
+                insts = frozenset(v for v in sorted({va for va, vb in st.pairs if va == vb})
+                                  if not st.err_disabled and not snap.stp.forwards(link, v, v)[0])
+                ends = tuple(st.blocked_end.get(v, st.blocked_end.get(None, st.port_id[1])) for v in sorted(insts))
+                blocked[st.key] = (insts, st.ends, ends)
+        fhrp: dict[str, frozenset[str]] = {}
+        in_scope = set(live)
+        for sname in sorted(inv.switches):
+            if snap.bridge_of(sname) not in in_scope:
+                continue
+            for iface in inv.switches[sname].interfaces.values():
+                if iface.fhrp is not None:
+                    vip = iface.fhrp.vip
+                    fhrp[str(vip)] = frozenset(i.router for i in snap.l3.owners_of(vip))
+        return cls(links, blocked, fhrp)
+
+
+
+class Renamer:
+    """Names the failed snapshot's layer-2 components as the intact design does.
+
+    A component is named by its least node, so a failed switch renames the components it was the least of,
+    and every signature on them looks changed though nothing moved.  Each component is renamed to the
+    intact component holding its name node; two failed components renamed alike are a split: then
+    :attr:`split` is set and renamed signatures must not be trusted."""
+
+    def __init__(self, base: Snapshot) -> None:
+        self.base = base
+        self.seen: dict[object, object] = {}  # intact key -> failed key
+        self.split = False
+
+    def __call__(self, obj: Any) -> Any:
+        if isinstance(obj, tuple):
+            return tuple(self(x) for x in obj)
+        if isinstance(obj, Component):
+            renamed = self.base.active.component(obj.key)  # type: ignore[arg-type]
+            if self.seen.setdefault(renamed.key, obj.key) != obj.key:
+                self.split = True
+            return renamed
+        return obj
+
+
+def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric, rename: Renamer) -> bool:
+    """Whether layer 3 is as in the intact design around ``bridges``: no failed router, every L3 interface of
+    their switches as up and on the same segment, the same active FHRP routers.  Routes then stay as they were."""
+    inv = base.inventory
+    for d in snap.failed.devices:
+        if d in inv.switches and any(i.ip is not None for i in inv.switches[d].interfaces.values()):
+            return False
+    bl3, fl3 = base.snap.l3, snap.l3
+    for sname in sorted(inv.switches):
+        if snap.bridge_of(sname) not in bridges:
+            continue
+        for name, iface in inv.switches[sname].interfaces.items():
+            if iface.ip is None:
+                continue
+            bi, fi = bl3.iface(sname, name), fl3.iface(sname, name)
+            if bi.up != fi.up or bl3.segment(bi) != rename(fl3.segment(fi)):
+                return False
+    return all(base.fabric.fhrp.get(vip) == routers for vip, routers in ff.fhrp.items())
+
+
+# one scenario ---------------------------------------------------------------------------------------------------
+# one scenario ---------------------------------------------------------------------------------------------------
+def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
+    """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
+    snap = base.snap.fork(fail)
+    failed_devices = snap.failed.devices
+    down = [e.name for e in base.endpoints if e.kind != "vip" and e.device in failed_devices]
+    down_set = set(down)
+    newly_down = _newly_down(base, snap)
+    local = _touched_hosts(base, snap, newly_down)
+    fr = Reach(snap)
+    ff: Fabric | None = None
+    if local is not None:
+        lost, changed = _lost_local(base, snap, fr, local, down_set)
+        region = local
+    else:
+        region, bridges = _region(base, snap, newly_down)
+        ff = Fabric.of(snap, bridges)
+        rename = Renamer(base.snap)
+        got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
+               if _l3_same(base, snap, bridges, ff, rename) else None)
+        lost, changed = got if got is not None else _lost_global(base, snap, fr, down_set, region)
+    lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
+    fw = Forwarding(snap)
+    notes: list[str] = []
+    blackholed = _blackholed(base, snap, fr, fw, lost, changed, notes)
+    teams = _team_changes(base, snap, region)
+    mech = _mechanisms(base, snap, teams, ff)
+    degraded = [] if lost else _lost_redundancy(base, snap, region, ff)
+    impact = "outage" if lost else ("degraded" if degraded else "none")
+    recovery = None if lost else round(max((s for s, _ in mech), default=0.0), 3)
+    text: list[str] = []
+    if down:
+        text.append(f"{len(down)} endpoint{'s' if len(down) != 1 else ''} down with {', '.join(sorted(failed_devices))}")
+    text += [m for _, m in mech]
+    if blackholed:
+        text.append(f"black-holed: {_few([b['endpoint'] for b in blackholed])}")
+    text += notes
+    if lost:
+        n = len(lost)
+        text.append(f"{n} pair{'s' if n != 1 else ''} lost" + (f" (the first {MAX_LOST_LISTED} listed)" if n > MAX_LOST_LISTED else "")
+                    + "; no recovery before the repair")
+    text += degraded
+    if not text:
+        text.append("nothing changes")
+    return {"fail": list(fail), "impact": impact, "lost": [list(p) for p in lost[:MAX_LOST_LISTED]],
+            "blackholed": blackholed, "recovery_s": recovery, "explanation": "; ".join(text)}
+
+
+def _newly_down(base: Baseline, snap: Snapshot) -> list[tuple[InterfaceRef, InterfaceRef]]:
+    """Cables up in the intact design and down now: those of the failed elements, and those link-state
+    tracking took down (looked at alone: a sweep of a large design must not scan every cable per scenario)."""
+    inv = base.inventory
+    refs: set[InterfaceRef] = set(snap.tracked_down) ^ base.tracked
+    for d in snap.failed.devices:
+        dev = inv.switches.get(d) or inv.hosts.get(d)
+        names = dev.interfaces if d in inv.switches else dev.nics  # type: ignore[union-attr]
+        refs.update(InterfaceRef(d, n) for n in names)
+    refs.update(snap.failed.interfaces)
+    for a, _ in snap.failed.links:
+        refs.add(a)
+    out = set()
+    for ref in refs:
+        link = inv.link_at(ref)
+        if link is not None and base.link_up.get((link.a, link.b)) and not snap.link_up(link.a):
+            out.add((link.a, link.b))
+    return sorted(out)
+
+
+def _region(base: Baseline, snap: Snapshot,
+            newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> tuple[frozenset[str], frozenset[str]]:
+    """The hosts a fabric failure may change: those on the layer-2 islands of the failed switches and of the
+    switch ends of the cables it takes down (link-state tracking included); and those islands' bridges."""
+    inv = base.inventory
+    islands = {base.island[snap.bridge_of(d)] for d in snap.failed.devices if d in inv.switches}
+    refs = [r for pair in newly_down for r in pair] + list(snap.failed.interfaces) + [r for pair in snap.failed.links for r in pair]
+    islands |= {base.island[snap.bridge_of(r.device)] for r in refs if r.device in inv.switches}
+    hosts = {d for d in snap.failed.devices if d in inv.hosts} | {r.device for r in refs if r.device in inv.hosts}
+    for i in islands:
+        hosts |= base.island_hosts.get(i, frozenset())
+    return frozenset(hosts), frozenset(b for b, i in base.island.items() if i in islands)
+
+
+def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> frozenset[str] | None:
+    """The hosts a failure touches when its effects stay at hosts; None when it reaches the fabric."""
+    inv = base.inventory
+    if any(d in inv.switches for d in snap.failed.devices):
+        return None
+    hosts = {d for d in snap.failed.devices if d in inv.hosts}
+    switch_ports: list[InterfaceRef] = []
+    for a, b in newly_down:
+        h = a if a.device in inv.hosts else b if b.device in inv.hosts else None
+        if h is None:
+            return None
+        hosts.add(h.device)
+        other = b if h is a else a
+        if other.device in inv.switches:
+            switch_ports.append(other)
+    if frozenset(snap.tracked_down) != base.tracked:
+        return None
+    # an SVI whose VLAN's last live port went down goes down with it (autostate): the fabric changed
+    for s in {p.device for p in switch_ports}:
+        for name, iface in inv.switches[s].interfaces.items():
+            if (iface.ip is not None and name.lower().startswith("vlan")
+                    and base.snap.l3.iface(s, name).up != snap.l3.iface(s, name).up):
+                return None
+    return frozenset(hosts)
+
+
+#: a fabric failure that changes the signature of more classes than this is answered by the whole analysis
+MAX_CHANGED_CLASSES = 16
+
+
+def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str], down: set[str],
+                rename: Renamer | None = None) -> tuple[list[tuple[str, str]], set[str]] | None:
+    """Lost pairs when only the endpoints of ``hosts`` may have changed, by signature against the intact
+    design's classes.  Host-side failures: a changed endpoint whose new signature is a class of the intact
+    design answers as that class did; others are walked.  Fabric failures that leave layer 3 as it was
+    (``rename`` given): signatures are compared with components renamed as the intact design names them, and
+    every changed endpoint is walked in the failed snapshot, a class at a time; None when a component split
+    or too many classes changed to be worth it."""
+    fabric = rename is not None
+    eps = snap.endpoints
+    touched = [e for h in sorted(hosts) for e in base.by_device.get(h, ()) if e.name not in down]
+    changed: dict[str, tuple[Endpoint, Endpoint, tuple, tuple]] = {}
+    portable = Portable(fr)
+    for e in touched:
+        ef = eps.get(e.name)
+        assert ef is not None
+        sb, sf = base.psig[e.name], portable(ef)
+        if rename is not None:
+            sf = rename(sf)
+        if sb != sf or sb[0] == "own":
+            changed[e.name] = (e, ef, sb, sf)
+    if rename is not None and rename.split:
+        return None
+    lost: list[tuple[str, str]] = []
+    if not changed:
+        return lost, set()
+    new_classes = {sf if sf[0] != "own" else ("own", n) for n, (_, _, _, sf) in changed.items()}
+    if fabric and len(new_classes) > MAX_CHANGED_CLASSES:
+        return None
+    # unchanged endpoints keep their class: grouped by it
+    groups: dict[tuple, list[Endpoint]] = {}
+    for e in base.endpoints:
+        if e.name not in changed and e.name not in down:
+            groups.setdefault(base.psig[e.name], []).append(e)
+    memo: dict[tuple, bool] = {}
+
+    def now(a: Endpoint, sa: tuple, x: Endpoint, sx: tuple) -> bool:
+        """a -> x in the failed snapshot (different hosts), a class pair at a time."""
+        key = (sa if sa[0] != "own" else a.name, sx if sx[0] != "own" else x.name)
+        got = memo.get(key)
+        if got is None:
+            got = base.sig_reach(sa, sx) if not fabric and sa[0] != "own" and sx[0] != "own" else None
+            if got is None:
+                got = fr.pair(eps.get(a.name), eps.get(x.name))  # type: ignore[arg-type]
+            memo[key] = got
+        return got
+
+    def other_host(members: list[Endpoint], device: str) -> Endpoint | None:
+        return next((m for m in members if not (m.on_host and m.device == device)), None)
+
+    for name in sorted(changed, key=base.order.__getitem__):
+        e, _, sb, sf = changed[name]
+        for t, members in groups.items():
+            x = other_host(members, e.device)
+            if x is None:
+                continue
+            for out in (True, False):
+                was = base.sig_reach(sb, t) if out else base.sig_reach(t, sb)
+                if was and not (now(e, sf, x, t) if out else now(x, t, e, sf)):
+                    lost += [(e.name, m.name) if out else (m.name, e.name) for m in members
+                             if not (m.on_host and m.device == e.device)]
+    # changed endpoints of different hosts toward each other, a class pair at a time
+    by_new: dict[tuple[tuple, tuple], list[Endpoint]] = {}
+    for name, (e, _, sb, sf) in changed.items():
+        by_new.setdefault((sb, sf if sf[0] != "own" else ("own", name)), []).append(e)
+    for (sb1, _), xs in by_new.items():
+        for (sb2, _), ys in by_new.items():
+            pairs = [(a, b) for a in xs for b in ys if a is not b and a.device != b.device]
+            if not pairs or not base.sig_reach(sb1, sb2):
+                continue
+            a, b = pairs[0]
+            if not now(a, changed[a.name][3], b, changed[b.name][3]):
+                lost += [(a.name, b.name) for a, b in pairs]
+    # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
+    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    for h in sorted(hosts):
+        on = [e for e in base.by_device.get(h, ()) if e.name not in down]
+        if not any(e.name in changed for e in on):
+            continue
+        for a in on:
+            for b in on:
+                if (a is not b and (a.name in changed or b.name in changed) and br.pair(a, b)
+                        and not fr.pair(eps.get(a.name), eps.get(b.name))):  # type: ignore[arg-type]
+                    lost.append((a.name, b.name))
+    return lost, set(changed)
+
+
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
+                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
+    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
+    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
+    signature: two of each class are asked (and if a signature did change, all of them are)."""
+    eps = snap.endpoints
+    alive = [e for e in base.endpoints if e.name not in down]
+    now_of = {e.name: eps.get(e.name) for e in alive}
+    portable = Portable(fr)
+    sig_f: dict[str, tuple] = {}  # the failed snapshot's own signatures (for its class matrix)
+    psig_f: dict[str, tuple] = {}  # and their portable forms (to compare with the intact design's)
+    outside: dict[tuple, list[Endpoint]] = {}
+
+    def ask(e: Endpoint) -> None:
+        ef = now_of[e.name]
+        sig_f[e.name], psig_f[e.name] = fr.signature(ef), portable(ef)  # type: ignore[arg-type]
+
+    for e in alive:
+        if e.on_host and e.device not in region:
+            outside.setdefault(base.psig[e.name], []).append(e)
+        else:
+            ask(e)
+    for sb, members in outside.items():
+        # two of a class are asked: a class judges itself by two of its members (Reach.class_reaches)
+        for m in members[:2]:
+            ask(m)
+        if sb[0] != "own" and all(psig_f[m.name] == sb for m in members[:2]):
+            for m in members[2:]:
+                sig_f[m.name], psig_f[m.name] = sig_f[members[0].name], sb
+        else:
+            for m in members[2:]:
+                ask(m)
+    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
+    changed = {e.name for e in alive if base.psig[e.name][0] == "own" or psig_f[e.name] != base.psig[e.name]}
+    groups: dict[tuple[int, int], list[Endpoint]] = {}
+    for e in alive:
+        groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
+    lost: list[tuple[str, str]] = []
+    keys = list(groups)
+    brow, frow = base.bulk.row, bulk.row
+    for ka in keys:
+        was_row, now_row = brow[ka[0]], frow[ka[1]]
+        xs = groups[ka]
+        for kb in keys:
+            if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
+                continue
+            for a in xs:
+                for b in groups[kb]:
+                    if a is not b and not (a.on_host and b.on_host and a.device == b.device):
+                        lost.append((a.name, b.name))
+    br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    by_host: dict[str, list[Endpoint]] = {}
+    for e in alive:
+        if e.on_host:
+            by_host.setdefault(e.device, []).append(e)
+    for members in by_host.values():
+        if not any(m.name in changed for m in members):
+            continue
+        for a in members:
+            for b in members:
+                if (a is not b and (a.name in changed or b.name in changed)
+                        and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
+                    lost.append((a.name, b.name))
+    return lost, changed
+
+
+def _blackholed(base: Baseline, snap: Snapshot, fr: Reach, fw: Forwarding, lost: list[tuple[str, str]],
+                changed: set[str], notes: list[str]) -> list[dict[str, str]]:
+    """Endpoints that lost pairs because their own frames now go nowhere (their signature changed, or the switch
+    their uplink lands on lost its upstream) while their team still sends, with why; the cut-off ones go to
+    ``notes``.  The far ends of their lost pairs are not listed: nothing changed on their side."""
+    first: dict[str, str] = {}
+    for a, b in lost:
+        first.setdefault(a, b)
+    eps = snap.endpoints
+    out: list[dict[str, str]] = []
+    cut: list[str] = []
+    why_by_sig: dict[tuple, str] = {}
+    for name in sorted(first, key=base.order.__getitem__):
+        e = eps.get(name)
+        assert e is not None
+        if not e.on_host:
+            continue
+        ts = fw.team(e)
+        if fw.host_problem(e) is not None or ts is None or ts.cut_off:
+            cut.append(name)
+            continue
+        why = _upstream_blind(base, snap, e, ts)
+        if why is None and name not in changed:
+            continue
+        if why is None:
+            sig = fr.signature(e)
+            why = why_by_sig.get(sig) if sig[0] != "own" else None
+            if why is None:
+                other = eps.get(first[name])
+                why = fr.reason(e, other) or "unreachable"  # type: ignore[arg-type]
+                if ts.shotgun and ts.detection.note:
+                    why = f"{ts.detection.note}: {why}"
+                why_by_sig[sig] = why
+        out.append({"endpoint": name, "why": why})
+    if cut:
+        notes.append(f"cut off (no usable uplink): {_few(cut)}")
+    return out
+
+
+def _upstream_blind(base: Baseline, snap: Snapshot, e: Endpoint, ts: Any) -> str | None:
+    """"Link status cannot see sw-a's lost upstream" when the port's uplink lands on a switch that has lost
+    every inter-switch link while the uplink stays up (T13, M16)."""
+    nic = ts.home(e.port_id, e.mac) or (ts.active[0] if ts.active else None)
+    if nic is None:
+        return None
+    port = snap.uplinks(e.device, nic).port
+    if port is None:
+        return None
+    bridge = snap.bridge_of(port.device)
+    if base.fabric.links.get(bridge, 0) and not snap.links_of(bridge):
+        method = ts.detection.method
+        if method == "beacon":
+            return f"beacon probing cannot tell which uplink is bad: {e.device}:{nic} stays in use toward {port.device}, which lost its upstream (T14, M12)"
+        return (f"link status cannot see {port.device}'s lost upstream: {e.device}:{nic} stays up and in use "
+                f"(T13; link-state tracking or beacon probing would fail over, T14, T15)")
+    return None
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    key: tuple[str, str]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    reasons: tuple[str, ...]
+    notify: bool
+    left: tuple[InterfaceRef, ...]  # switch ports of the uplinks ports moved away from
+    shotgun: bool  # beacon probing cannot tell which member is bad: all of them in use (T14, M12)
+
+
+def _team_changes(base: Baseline, snap: Snapshot, hosts: frozenset[str]) -> list[TeamChange]:
+    """Teams of port groups in use on ``hosts`` whose uplinks in use changed (failover, T10)."""
+    out = []
+    for key in (k for h in sorted(hosts) for k in base.teams_of.get(h, ())):
+        if not snap.host_alive(key[0]):
+            continue
+        b, f = base.snap.team_states.get(key), snap.team_states.get(key)
+        if b is None or f is None or b.active == f.active:
+            continue
+        gone = tuple(n for n in b.active if n not in f.active)
+        reasons = tuple(f.detection.failed.get(n, "") for n in gone)
+        ports = tuple(p for p in (base.snap.uplinks(key[0], n).port for n in gone) if p is not None)
+        out.append(TeamChange(key, b.active, f.active, reasons, f.team.notify_switches, ports, f.shotgun and not b.shotgun))
+    return out
+
+
+def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange], ff: Fabric | None) -> list[tuple[float, str]]:
+    """(seconds, what happens) for every recovery mechanism the failure sets off, slowest first."""
+    t = base.timers
+    inv = base.inventory
+    out: dict[str, float] = {}
+    for ch in teams:
+        text = " ".join(ch.reasons)
+        if ch.shotgun:
+            s, how = t.beacon_detect_s(), "beacon probing hears no beacon on any member: shotgun mode, frames leave on every uplink (T14, M12)"
+        elif "link-state tracking" in text:
+            s, how = t.lst_delay_s + t.link_failover_s, "link-state tracking takes the host ports down, then failover (T15, T13)"
+        elif "beacon" in text:
+            s, how = t.beacon_detect_s() + t.link_failover_s, "beacon probing misses beacons, then failover (T14)"
+        elif ch.after:
+            s, how = t.link_failover_s, "link-status failover (T13)"
+        else:
+            continue
+        if ch.after and not ch.notify:
+            aging = max((inv.switches[p.device].mac_aging for p in ch.left if p.device in inv.switches), default=0)
+            s += aging
+            how += f", no RARP (notify switches off): inbound follows stale MAC entries until aging, {aging} s (T12)"
+        elif ch.after:
+            how += ", RARP updates the switches (T12)"
+        out[how] = max(out.get(how, 0.0), s)
+    if teams:
+        moved = [f"{h}/{pg}" for (h, pg) in (c.key for c in teams)]
+        out = {f"{k} [{_few(moved)}]": v for k, v in out.items()}
+    if ff is not None:
+        bf = base.fabric
+        lost_link_bridges = {b for b, n in ff.links.items() if n < bf.links.get(b, 0)}
+        unblocked: dict[tuple[str, str, bool], list[str]] = {}  # (port, mode, indirect) -> instances
+        for key, (insts, ends, blocked_ends) in bf.blocked.items():
+            now = ff.blocked.get(key)  # links of the failure's islands only (None: not there, or gone)
+            if now is None or not insts - now[0]:
+                continue
+            for inst, end in zip(sorted(insts, key=str), blocked_ends, strict=True):
+                if inst in now[0]:
+                    continue
+                bridge = ends[0] if end == key[0] else ends[1]
+                mode = snap.stp.mode(bridge)
+                unblocked.setdefault((end, mode, bridge not in lost_link_bridges), []).append(
+                    "every VLAN" if inst == "cst" else f"VLAN {inst}")
+        for (end, mode, indirect), what in sorted(unblocked.items()):
+            how = (f"spanning tree ({mode}) unblocks {end} for {_few(what)} after "
+                   f"{'an indirect' if indirect else 'a direct'} failure")
+            out[how] = t.stp_reconverge_s(mode, indirect)
+        for vip, routers in sorted(bf.fhrp.items()):
+            if vip in ff.fhrp and routers - ff.fhrp[vip]:
+                new = ff.fhrp.get(vip)
+                if not new:
+                    continue
+                protocol, priority = _fhrp_of(inv, vip, new)
+                s = t.fhrp_takeover_s(protocol, priority)
+                out[f"{protocol.upper()} {vip} moves to {', '.join(sorted(new))}"] = s
+    return sorted(((s, f"{how}: {s:g} s") for how, s in out.items()), key=lambda x: (-x[0], x[1]))
+
+
+def _fhrp_of(inv: Inventory, vip: str, routers: frozenset[str]) -> tuple[str, int]:
+    for sname in sorted(inv.switches):
+        for iface in inv.switches[sname].interfaces.values():
+            f = iface.fhrp
+            if f is not None and str(f.vip) == vip and (sname in routers or inv.logical_switch(sname) in routers):
+                return f.protocol, f.priority
+    return "hsrp", 100
+
+
+def _lost_redundancy(base: Baseline, snap: Snapshot, hosts: frozenset[str], ff: Fabric | None) -> list[str]:
+    """What the failure left without a backup (see the module doc: ``degraded``)."""
+    out: list[str] = []
+    single: dict[str, list[str]] = {}
+    lands: dict[str, list[str]] = {}
+    shotgun: list[str] = []
+    for key in (k for h in sorted(hosts) for k in base.teams_of.get(h, ())):
+        if not snap.host_alive(key[0]):
+            continue
+        b, f = base.snap.team_states.get(key), snap.team_states.get(key)
+        if b is None or f is None:
+            continue
+        if f.shotgun and not b.shotgun:
+            shotgun.append(f"{key[0]}/{key[1]}")
+        if len(b.detection.alive) >= 2 and len(f.detection.alive) == 1:
+            single.setdefault(f"{key[0]}:{f.detection.alive[0]}", []).append(key[1])
+            continue
+        was, now = _bridges(base.snap, key[0], b.detection.alive), _bridges(snap, key[0], f.detection.alive)
+        if len(was) >= 2 and len(now) == 1:
+            lands.setdefault(f"{key[0]} lands on {next(iter(now))} alone", []).append(key[1])
+    if shotgun:
+        out.append(f"shotgun mode (duplicate frames, MAC flaps) on {_few(shotgun)}")
+    for what, pgs in sorted(lands.items()):
+        host, _, rest = what.partition(" ")
+        out.append(f"every usable uplink of {host} {_few(pgs)} {rest}")
+    for nic, pgs in sorted(single.items()):
+        out.append(f"{nic} is the last usable uplink of {_few(pgs)}")
+    if ff is not None:
+        for bridge, n in sorted(ff.links.items()):
+            if base.fabric.links.get(bridge, 0) >= 2 and n == 1:
+                out.append(f"{bridge} has one inter-switch link left")
+    return out
+
+
+def _bridges(snap: Snapshot, host: str, nics: Iterable[str]) -> set[str]:
+    """The logical switches a host's uplinks land on."""
+    out = set()
+    for n in nics:
+        port = snap.uplinks(host, n).port
+        if port is not None:
+            out.add(snap.bridge_of(port.device))
+    return out
+
+
+def _few(names: Sequence[str], n: int = 4) -> str:
+    return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
+
+
+# the sweep ------------------------------------------------------------------------------------------------------
+Runner = Callable[[list[tuple[str, ...]]], list[dict[str, Any]]]
+
+
+def sweep(inv: Inventory, *, depth: int = 1, only: Iterable[str] | None = None,
+          run: Runner | None = None, timers: Timers = DEFAULT_TIMERS) -> dict[str, Any]:
+    """Every scenario of the chosen kinds and depth, in element order.  ``run`` runs a batch of scenarios
+    (:func:`runner`: on an executor); by default they run here, one after the other."""
+    if depth not in (1, 2):
+        raise SweepError(f"--depth {depth}: expected 1 or 2")
+    items = elements(inv, only)
+    if run is None:
+        base = Baseline(inv, timers)
+
+        def run(batch: list[tuple[str, ...]]) -> list[dict[str, Any]]:
+            return [run_scenario(base, s) for s in batch]
+
+    rows = run(scenarios(items, 1))
+    if depth == 2:
+        singles = {r["fail"][0]: r for r in rows}
+        rows = rows + run(scenarios(items, 2, singles))
+    return {"scenarios": rows}
+
+
+def runner(text: str, source: str, *, timers: Timers = DEFAULT_TIMERS, workers: int | None = None,
+           scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> Runner:
+    """Scenarios run through :func:`vinfra.execute.run`: the design's text is the payload, each worker
+    loads it and analyses the intact design once.  ``progress(done, total)`` after each chunk."""
+    from .. import execute
+
+    def run(batch: list[tuple[str, ...]]) -> list[dict[str, Any]]:
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, len(batch))
+
+        if progress is not None:
+            progress(0, len(batch))
+        return execute.run(_job, batch, (text, source, timers), _setup, workers=workers, scheduler=scheduler,
+                           progress=step)
+
+    return run
+
+
+def _setup(payload: tuple[str, str, Timers]) -> Baseline:
+    from ..io.design import load_text
+
+    text, source, timers = payload
+    return Baseline(load_text(text, source), timers)
+
+
+def _job(base: Baseline, fail: tuple[str, ...]) -> dict[str, Any]:
+    return run_scenario(base, fail)
+
+
+__all__ = ["KINDS", "Baseline", "SweepError", "elements", "run_scenario", "runner", "scenarios", "sweep"]
