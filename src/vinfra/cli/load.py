@@ -39,7 +39,7 @@ def load_command(
     data = None
     if flows is not None:
         try:
-            data = parse_text(flows.read_text(encoding="utf-8"), str(flows))
+            data = parse_text(flows.read_text(encoding="utf-8"), str(flows), design=False)
         except OSError as exc:
             err.print(f"{flows}: error: cannot read: {exc.strerror}", markup=False)
             raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -35,16 +35,17 @@ MERGE_KEY = "<<"
 _YAML_POS_RE = re.compile(r"line (\d+), column (\d+)")
 
 
-def parse_text(text: str, source: str = "<design>") -> Any:
-    """Parse YAML 1.2 or JSON text into plain data with merge keys resolved."""
-    return _parse(text, source)[0]
+def parse_text(text: str, source: str = "<design>", *, design: bool = True) -> Any:
+    """Parse YAML 1.2 or JSON text into plain data with merge keys resolved; ``design=False`` for other
+    files read the same way (a flow list), whose top level need not be a design's mapping."""
+    return _parse(text, source, design)[0]
 
 
 def _is_json(text: str, source: str) -> bool:
     return source.endswith(".json") or text.lstrip().startswith("{")
 
 
-def _parse(text: str, source: str) -> tuple[Any, bool]:
+def _parse(text: str, source: str, design: bool = True) -> tuple[Any, bool]:
     """The data, merge keys resolved, and whether the text was JSON; raise :class:`DesignError`."""
     if _is_json(text, source):
         try:
@@ -62,7 +63,7 @@ def _parse(text: str, source: str) -> tuple[Any, bool]:
                 line, col = line_col(text, duplicate[0])
                 raise DesignError([Diagnostic(source, line, col, f"invalid JSON: duplicate key {duplicate[1]!r} "
                                                                  "(a key is written once per object)")])
-            return _check_root(data, text, source), True
+            return (_check_root(data, text, source) if design else data), True
     strict = strict_yaml_problems(text, source)
     if strict:
         raise DesignError(strict)
@@ -77,7 +78,8 @@ def _parse(text: str, source: str) -> tuple[Any, bool]:
         line, col = line_col(text, m.start()) if m else (1, 1)
         raise DesignError([Diagnostic(source, line, col, "number out of range: an integer of thousands of digits "
                                                          f"(no setting takes a value this large) ({exc.__class__.__name__})")]) from None
-    data = _check_root(data, text, source)
+    if design:
+        data = _check_root(data, text, source)
     if MERGE_KEY in text:
         problems: list[Problem] = []
         try:
