@@ -7,14 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-import vinfra
 from _deep import examples
-from vinfra.analysis.reach import Reach, reach
-from vinfra.network import Snapshot
-from vinfra.network.forwarding import Forwarding
+from _random_design import Case
+from _reach_oracle import disagreements
 
 VLANS = [10, 20, 30]
 
@@ -65,14 +63,7 @@ def designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
 @given(designs())
 def test_reach_equals_trace_through_anycast_gateways(case: tuple[dict[str, Any], list[str]]) -> None:
     design, fail = case
-    snap = Snapshot(vinfra.from_data(design), fail=fail)
-    eps = snap.endpoints.listed()
-    r = Reach(snap)
-    listed = {(p["src"], p["dst"]): p["reachable"] for p in reach(snap, list_pairs=True, reasons=False)["pairs"]}
-    for a in eps:
-        for b in eps:
-            if a.name == b.name:
-                continue
-            verdict = Forwarding(snap, record=True).ping(a, b)
-            assert r.pair(a, b) == verdict.ok, (a.name, b.name, verdict.reason)
-            assert listed[(a.name, b.name)] == verdict.ok, (a.name, b.name, verdict.reason)
+    c = Case(design, tuple(fail))
+    note(c.text())
+    wrong = disagreements(c)
+    assert not wrong, "\n".join(wrong)

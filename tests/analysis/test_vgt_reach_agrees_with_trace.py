@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-import vinfra
 from _deep import examples
-from vinfra.analysis.reach import Reach, reach
-from vinfra.network import Snapshot
-from vinfra.network.forwarding import Forwarding
+from _random_design import Case
+from _reach_oracle import disagreements
 from vinfra.network.settings import Settings
 
 VLANS = [1, 10, 20, 30]
@@ -108,21 +106,7 @@ def vgt_designs(draw: st.DrawFn) -> tuple[dict[str, Any], list[str], Settings]:
 @given(vgt_designs())
 def test_reach_equals_trace_with_vgt_guests(case: tuple[dict[str, Any], list[str], Settings]) -> None:
     design, fail, engine = case
-    snap = Snapshot(vinfra.from_data(design), fail=fail, settings=engine)
-    eps = snap.endpoints.listed()
-    r = Reach(snap)
-    answer = reach(snap, list_pairs=True, reasons=False)
-    listed = {(p["src"], p["dst"]): p["reachable"] for p in answer["pairs"]}
-    for a in eps:
-        for b in eps:
-            if a.name == b.name:
-                continue
-            verdict = Forwarding(snap, record=True).ping(a, b)
-            assert r.pair(a, b) == verdict.ok, (a.name, b.name, verdict.reason)
-            assert listed[(a.name, b.name)] == verdict.ok, (a.name, b.name, verdict.reason)
-    for cls in answer["classes"]:
-        members = [snap.endpoints.resolve(m) for m in cls["members"]]
-        for a in members:
-            for b in members:
-                if a.name != b.name:
-                    assert Forwarding(snap, record=True).ping(a, b).ok, (cls, a.name, b.name)
+    c = Case(design, tuple(fail), engine)
+    note(c.text())
+    wrong = disagreements(c)
+    assert not wrong, "\n".join(wrong)
