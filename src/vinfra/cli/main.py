@@ -104,12 +104,15 @@ def load_or_exit(path: Path) -> Inventory:
     """Load a design; on bad input print every diagnostic and exit 2."""
     from ..io.design import load  # imported on use: the model is not needed to start or for --help
     from ..io.errors import DesignError
+    from . import heap
 
     try:
-        return load(path)
+        inv = load(path)
     except DesignError as exc:
         report_design_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    heap.keep()  # the design lives until the process ends: no collection need walk it again
+    return inv
 
 
 @app.command()
@@ -162,6 +165,9 @@ app.command("generate")(_generate)
 
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
+    from . import heap
+
+    heap.whole_process()
     try:
         app()
     except KeyboardInterrupt:
