@@ -35,3 +35,20 @@ def test_whole_process_keeps_objects_frozen(monkeypatch: pytest.MonkeyPatch) -> 
         assert gc.get_freeze_count() > 0  # the process ends: no thaw, no final pass over the design
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(("design", "code", "stream", "text"), [
+    ("examples/routed-access.yaml", 0, "stdout", ": ok: "),
+    ("no-such-design.yaml", 2, "stderr", "no such file"),
+])
+def test_the_entry_point_leaves_with_output_flushed_and_the_exit_status(design: str, code: int, stream: str,
+                                                                        text: str) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-c", "from vinfra.cli.main import main; main()", "validate", design],
+                          cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root / "src")}, check=False)
+    assert proc.returncode == code
+    assert text in getattr(proc, stream)

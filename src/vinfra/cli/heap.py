@@ -11,6 +11,8 @@ collector back after each command, so that nothing stays frozen between commands
 from __future__ import annotations
 
 import gc
+import os
+import sys
 
 _whole_process = False
 
@@ -37,3 +39,14 @@ def keep() -> None:
     in-process callers keep their collector, as commands that do not thaw must leave it."""
     if _whole_process:
         gc.freeze()
+
+
+def leave(code: int) -> None:
+    """End the process now, output flushed: tearing down a loaded design object by object costs a quarter
+    of a second of a 2,500-host validate, for memory the operating system takes back at once anyway."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a closed pipe: the reader is gone, the status still counts
+        pass
+    os._exit(code)

@@ -173,6 +173,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        heap.leave(exc.code or 0)
 
 
 if __name__ == "__main__":
