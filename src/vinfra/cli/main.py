@@ -128,12 +128,15 @@ def load_showing_progress(path: Path) -> Inventory:
 def load_or_exit(path: Path) -> Inventory:
     """Load a design; on bad input print every diagnostic and exit 2."""
     from ..io.errors import DesignError
+    from . import heap
 
     try:
-        return load_showing_progress(path)
+        inv = load_showing_progress(path)
     except DesignError as exc:
         report_design_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    heap.keep()  # the design lives until the process ends: no collection need walk it again
+    return inv
 
 
 @app.command()
@@ -189,11 +192,18 @@ app.command("generate")(_generate)
 
 def main() -> None:
     """Entry point: never shows a traceback for errors users can cause."""
+    from . import heap
+
+    heap.whole_process()
     try:
         app()
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        heap.leave(exc.code or 0)
 
 
 if __name__ == "__main__":

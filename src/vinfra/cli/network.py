@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from . import heap
 from .main import EXIT_BAD_INPUT, EXIT_NEGATIVE, FailOpt, app, err, load_or_exit, not_empty, out, print_table
 
 if TYPE_CHECKING:
@@ -36,11 +36,12 @@ def _snapshot(design: Path, fail: list[str] | None) -> Snapshot:
 
     inv = load_or_exit(design)
     # the loaded design lives as long as the command: keep the collector from walking its million objects
-    # again and again while the analysis allocates (a 2,500-host design: seconds); the command unfreezes
-    gc.freeze()
+    # again and again while the analysis allocates (a 2,500-host design: seconds); the command thaws (heap)
+    heap.freeze()
     try:
         snap = Snapshot(inv, fail=fail or [])
         _ = snap.failed
+        heap.freeze()  # the derived state lives as long as the design
         return snap
     except FailureError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
@@ -107,7 +108,7 @@ def _answer(design: Path, fail: list[str], ask: Callable[[Any], dict[str, Any]])
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     finally:
-        gc.unfreeze()  # frozen by _snapshot; a caller running commands in-process gets its collector back
+        heap.thaw()  # frozen by _snapshot; a caller running commands in-process gets its collector back
 
 
 @app.command()

@@ -481,6 +481,12 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            # the design's objects go straight to the oldest generation: otherwise the first allocation after
+            # enabling scans all of them as young objects (0.17 s at 500 hosts); freeze-then-unfreeze is the
+            # only way to promote without a pass, and is skipped when someone else keeps objects frozen
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
