@@ -8,17 +8,19 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
 import typer
-from rich.table import Table
 
-from ..checks import report
-from ..checks.engine import CheckRun, Rule, SelectionError, all_rules, get_rule, run_checks, select_rules
-from ..model import Inventory
-from ..network import FailureError, Snapshot
 from . import heap
 from .main import EXIT_BAD_INPUT, FailOpt, app, err, load_or_exit, not_empty, out, print_table
+
+if TYPE_CHECKING:
+    from ..checks.engine import CheckRun, Rule
+    from ..model import Inventory
+
+# The checks, the model, the network engine, orjson and rich tables are imported inside the commands: the
+# command line starts (and --help answers) without them (issue 9: the start-up floor of every command).
 
 SELECTOR = "a rule's slug, code or code prefix (VN2)"
 
@@ -41,6 +43,8 @@ class FailOn(StrEnum):
 
 
 def _dump(doc: object) -> None:
+    import orjson
+
     # plain writes: rich's console is slow on megabytes of text, and JSON needs no styling
     sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
 
@@ -67,6 +71,8 @@ def check(
 
     Exit status: 0 clean, 1 a finding (failed or unknown) at or above --fail-on, 2 bad input.
     """
+    from ..checks.engine import SelectionError, select_rules
+
     try:
         rules = select_rules(select, ignore)
     except SelectionError as exc:
@@ -84,6 +90,10 @@ def check(
 
 
 def _run_and_print(inv: Inventory, design: str, fmt: Format, rules: list[Rule], fail: list[str], fail_on: str = "error") -> int:
+    from ..checks import report
+    from ..checks.engine import run_checks
+    from ..network import FailureError, Snapshot
+
     try:
         snap = Snapshot(inv, fail=fail)
     except FailureError as exc:
@@ -104,6 +114,10 @@ def _run_and_print(inv: Inventory, design: str, fmt: Format, rules: list[Rule], 
 
 
 def _print_summary(run: CheckRun, design: str) -> None:
+    from rich.table import Table
+
+    from ..checks import report
+
     totals = report.totals(run)
     rows = report.summary_rows(run)
     if rows:
@@ -127,6 +141,11 @@ def rules_cmd(fmt: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f"
 
     Exit status: 0.
     """
+    from rich.table import Table
+
+    from ..checks import report
+    from ..checks.engine import all_rules
+
     rows = [report.rule_row(r) for r in all_rules()]
     if fmt is RulesFormat.json:
         _dump({"rules": rows})
@@ -148,6 +167,8 @@ def rule_cmd(name: str = typer.Argument(..., metavar="RULE", help="A rule's slug
 
     Exit status: 0, or 2 when no rule has that slug or code.
     """
+    from ..checks.engine import all_rules, get_rule
+
     r = get_rule(name)
     if r is None:
         close = [x.slug for x in all_rules() if name.lower() in x.slug]
