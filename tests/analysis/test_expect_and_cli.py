@@ -179,4 +179,5 @@ def test_vmotion_section_is_evaluated(tmp_path: Path) -> None:
         ("failures", "pass"), ("failures", "pass"), ("failures", "fail"), ("vmotion", "pass"), ("vmotion", "fail")]
     assert "expected refused, got allowed" in run.results[4].detail and f"{p}:4:" in run.results[4].detail
     assert run.results[0].statement == "[fail esx02] vmotion web01 -> esx02 refused (invalid-host-state)"
-    assert "expected fault network-not-accessible, got InvalidHostState" in run.results[2].detail
+    assert "expected fault network-not-accessible, got " in run.results[2].detail
+    assert "InvalidHostState: esx02 has failed (P8)" in run.results[2].detail
