@@ -11,12 +11,14 @@ keeps global state or reads the clock.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ..model.cluster import Vm
 from ..model.host import Host
 from ..network import Snapshot
+from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
 from ..network.vlans import portgroup_egress_tag
 
@@ -137,9 +139,12 @@ def _version(host: Host) -> float:
         return 0.0
 
 
-def check_network(snap: Snapshot, src: str, dst: str, settings: VmotionSettings, fwd: Forwarding | None = None
-                  ) -> tuple[list[Fault], list[Fault]]:
-    """P1 and P2: both hosts have a vMotion port on a fast enough uplink, and the two ports ping each other."""
+def check_network(snap: Snapshot, src: str, dst: str, settings: VmotionSettings, fwd: Forwarding | None = None,
+                  ping: Callable[[Endpoint, Endpoint], str | None] | None = None) -> tuple[list[Fault], list[Fault]]:
+    """P1 and P2: both hosts have a vMotion port on a fast enough uplink, and the two ports ping each other.
+
+    ``ping(a, b)`` answers why a cannot ping b (None when it can); by default one walk of
+    :meth:`Forwarding.ping` (a caller asking about many pairs passes the reach analysis's, which shares work)."""
     inv = snap.inventory
     faults: list[Fault] = []
     warnings: list[Fault] = []
@@ -167,9 +172,13 @@ def check_network(snap: Snapshot, src: str, dst: str, settings: VmotionSettings,
                                 f"{a.name} ({a.ip}) and {b.name} ({b.ip}) are in different subnets, and routed vMotion "
                                 f"needs vSphere {settings.routed_since:g} ({' and '.join(old)} {'is' if len(old) == 1 else 'are'} older) (P2)", "P2"))
             return faults, warnings
-    verdict = (fwd or Forwarding(snap)).ping(a, b)
-    if not verdict.ok:
-        faults.append(Fault("VMotionInterfaceIssue", f"{a.name} cannot reach {b.name}: {verdict.reason} (P2)", "P2"))
+    if ping is None:
+        verdict = (fwd or Forwarding(snap)).ping(a, b)
+        why = None if verdict.ok else (verdict.reason or "no reply")
+    else:
+        why = ping(a, b)
+    if why is not None:
+        faults.append(Fault("VMotionInterfaceIssue", f"{a.name} cannot reach {b.name}: {why} (P2)", "P2"))
     return faults, warnings
 
 
@@ -189,7 +198,8 @@ def check_datastore(snap: Snapshot, vm: Vm, dst: str) -> list[Fault]:
 
 
 # P4: CPU ----------------------------------------------------------------------------------------------------
-def _level(vendor: str, family: str | None) -> tuple[str, int | str | None]:
+def cpu_level(vendor: str, family: str | None) -> tuple[str, int | str | None]:
+    """(vendor, generation index in :data:`CPU_GENERATIONS`, or the family's own name when not listed)."""
     if family is None:
         return vendor, None
     gens = CPU_GENERATIONS.get(vendor, ())
@@ -197,9 +207,10 @@ def _level(vendor: str, family: str | None) -> tuple[str, int | str | None]:
     return vendor, gens.index(key) if key in gens else key
 
 
-def _evc_level(evc: str) -> tuple[str, int | str | None]:
+def evc_level(evc: str) -> tuple[str, int | str | None]:
+    """An EVC baseline such as ``intel-penryn`` as a :func:`cpu_level`."""
     vendor, _, family = evc.partition("-")
-    return _level(vendor.lower(), family or None)
+    return cpu_level(vendor.lower(), family or None)
 
 
 def check_cpu(snap: Snapshot, src: str, dst: str) -> list[Fault]:
@@ -210,8 +221,8 @@ def check_cpu(snap: Snapshot, src: str, dst: str) -> list[Fault]:
     s, d = inv.hosts[src], inv.hosts[dst]
     s_evc = inv.clusters[s.cluster].evc if s.cluster in inv.clusters else None
     d_evc = inv.clusters[d.cluster].evc if d.cluster in inv.clusters else None
-    seen = _evc_level(s_evc) if s_evc else _level(s.cpu.vendor, s.cpu.family)
-    offered = _evc_level(d_evc) if d_evc else _level(d.cpu.vendor, d.cpu.family)
+    seen = evc_level(s_evc) if s_evc else cpu_level(s.cpu.vendor, s.cpu.family)
+    offered = evc_level(d_evc) if d_evc else cpu_level(d.cpu.vendor, d.cpu.family)
     seen_text = f"EVC baseline {s_evc}" if s_evc else f"{s.cpu.vendor} {s.cpu.family or ''}".strip()
     offered_text = f"EVC baseline {d_evc}" if d_evc else f"{d.cpu.vendor} {d.cpu.family or ''}".strip()
     if s.cpu.vendor != d.cpu.vendor or seen[0] != offered[0]:
