@@ -113,14 +113,14 @@ def test_checks_inside_a_failure_scenario_run_on_that_scenario(tmp_path: Path) -
     """A scenario's ``checks`` are evaluated over the design with its failures (not reported as not run)."""
     p = _write(tmp_path, "design: DESIGN\nchecks:\n  absent: [uplinks-in-different-l2-domains]\n"
                          "failures:\n  - fail: [sw-a]\n    checks:\n      present: [uplinks-in-different-l2-domains]\n"
-                         "      absent: [uplinks-in-different-l2-domains, datastore-not-shared]\n")
+                         "      absent: [uplinks-in-different-l2-domains, ha-insufficient-failover-capacity]\n")
     run = run_expectations(p)
     got = [(r.section, r.statement, r.status) for r in run.results]
     assert got == [
         ("checks", "absent: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] present: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] absent: uplinks-in-different-l2-domains", "fail"),
-        ("failures", "[fail sw-a] absent: datastore-not-shared", "not-run"),
+        ("failures", "[fail sw-a] absent: ha-insufficient-failover-capacity", "not-run"),
     ]
     result = runner.invoke(app, ["verify", str(p)])
     assert result.exit_code == 1 and "FAIL failures: [fail sw-a] absent: uplinks-in-different-l2-domains" in result.stdout
