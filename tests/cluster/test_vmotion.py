@@ -318,3 +318,36 @@ def test_unknown_vm_or_host_and_same_host() -> None:
     with pytest.raises(ValueError, match="already runs"):
         check_vmotion(snap, "vm1", "esx01")
     assert math.isfinite(check_vmotion(snap, "vm1", "esx02").estimate["total_s"])  # type: ignore[index]
+
+
+# the [model] settings, each where it changes an answer ------------------------------------------------------
+def test_each_setting_changes_its_answer() -> None:
+    assert move(VmotionSettings(limits="vi3")).estimate["concurrency"]["vmotions_per_host"] == 2  # type: ignore[index]
+    assert move(VmotionSettings(link_efficiency=0.5)).estimate["rate_mb_s"] == pytest.approx(62.5)  # type: ignore[index]
+    assert [w.fault for w in move(VmotionSettings(min_link_mbps=10_000)).warnings] == ["VMotionLinkCapacityLow"] * 2
+    slow = move(VmotionSettings(downtime_goal_s=0.01)).estimate
+    fast = move().estimate
+    assert slow is not None and fast is not None and slow["rounds"] > fast["rounds"]
+    assert move(VmotionSettings(switchover_s=0.5)).estimate["downtime_s"] == pytest.approx(  # type: ignore[index]
+        fast["downtime_s"] - 0.05 + 0.5)
+    # routed vMotion allowed from "3.5" on: the subnet rule no longer refuses, the ping (no gateway) does
+    routed = move(VmotionSettings(routed_since=3.5), d_vmk_ip="10.0.121.12/24")
+    assert faults(routed) == ["VMotionInterfaceIssue"] and "cannot reach" in routed.faults[0].message
+    forced = move(VmotionSettings(policy="force"), memory_gb=8, dirty=150)
+    assert forced.ok and forced.estimate is not None and forced.estimate["rounds"] == 30
+    thr = move(VmotionSettings(policy="throttle", throttle_at=0.99, throttle_to=0.25), memory_gb=8, dirty=120)
+    assert thr.estimate is not None and thr.estimate["dirty_mb_s"] == pytest.approx(115 * 0.25)
+
+
+@pytest.mark.parametrize("kw", [{}, {"allowed2": "10"}, {"d_vmk_ip": "10.0.121.12/24"}, {"d_vmotion": False}])
+def test_the_reach_analysis_and_the_ping_walk_agree_on_p2(kw: dict) -> None:
+    """The check rules ask P2 of the reach analysis (shared work across pairs); vmotion walks one ping."""
+    from vinfra.analysis.reach import Reach
+    from vinfra.cluster.vmotion import check_network
+
+    snap = Snapshot(design(**kw).build())
+    reach = Reach(snap)
+    walked, _ = check_network(snap, "esx01", "esx02", VmotionSettings())
+    asked, _ = check_network(snap, "esx01", "esx02", VmotionSettings(),
+                             ping=lambda a, b: None if reach.pair(a, b) else reach.reason(a, b) or "no reply")
+    assert [f.fault for f in walked] == [f.fault for f in asked]
