@@ -151,4 +151,5 @@ def check_cli(path: Path) -> object:
     return _run_cli("check", str(path), "--format", "json")
 
 
+from . import bench_cluster as _bench_cluster  # noqa: E402,F401  (registers the vmotion case)
 from . import bench_failures as _bench_failures  # noqa: E402,F401  (registers the failures case)

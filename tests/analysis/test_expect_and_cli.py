@@ -32,8 +32,9 @@ def test_no_expectation_statement_fails(path: Path) -> None:
     failed = [r for r in run.results if r.status == "fail"]
     assert not failed, failed
     assert run.count("pass") > 0
-    # sections we cannot evaluate are reported as not run, never as passed
-    assert all(r.status == "not-run" for r in run.results if r.section in ("vmotion", "ha", "drs"))
+    # sections we cannot evaluate are reported as not run, never as passed; vmotion is evaluated
+    assert all(r.status == "not-run" for r in run.results if r.section in ("ha", "drs"))
+    assert all(r.status == "pass" for r in run.results if r.section == "vmotion")
 
 
 def test_vinfra_verify_passes_on_every_example() -> None:
@@ -66,6 +67,10 @@ def test_verify_reports_a_failing_statement_and_exits_1(tmp_path: Path) -> None:
     ("design: DESIGN\nbogus: 1\n", ":2:1", "unknown section 'bogus'"),
     ("design: DESIGN\nfailures:\n  - fail: [no-such-switch]\n    reach: []\n", ":3:", "no switch or host"),
     ("reach: []\n", "", "'design'"),
+    ("design: DESIGN\nvmotion:\n  - {vm: nosuch, to: esx02, ok: true}\n", ":3:", "not a VM"),
+    ("design: DESIGN\nvmotion:\n  - {vm: web01, to: nosuch, ok: true}\n", ":3:", "not a host"),
+    ("design: DESIGN\nvmotion:\n  - {vm: web01, to: esx02, ok: yes please}\n", ":3:", "true or false"),
+    ("design: DESIGN\nvmotion:\n  - {vm: web01, to: esx02}\n", ":3:", "lacks 'ok'"),
     ("design: DESIGN\nreach: [\n", ":", "invalid YAML"),
 ])
 def test_verify_bad_input_is_located_and_exits_2(tmp_path: Path, text: str, where: str, message: str) -> None:
@@ -108,14 +113,14 @@ def test_checks_inside_a_failure_scenario_run_on_that_scenario(tmp_path: Path) -
     """A scenario's ``checks`` are evaluated over the design with its failures (not reported as not run)."""
     p = _write(tmp_path, "design: DESIGN\nchecks:\n  absent: [uplinks-in-different-l2-domains]\n"
                          "failures:\n  - fail: [sw-a]\n    checks:\n      present: [uplinks-in-different-l2-domains]\n"
-                         "      absent: [uplinks-in-different-l2-domains, datastore-not-shared]\n")
+                         "      absent: [uplinks-in-different-l2-domains, ha-insufficient-failover-capacity]\n")
     run = run_expectations(p)
     got = [(r.section, r.statement, r.status) for r in run.results]
     assert got == [
         ("checks", "absent: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] present: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] absent: uplinks-in-different-l2-domains", "fail"),
-        ("failures", "[fail sw-a] absent: datastore-not-shared", "not-run"),
+        ("failures", "[fail sw-a] absent: ha-insufficient-failover-capacity", "not-run"),
     ]
     result = runner.invoke(app, ["verify", str(p)])
     assert result.exit_code == 1 and "FAIL failures: [fail sw-a] absent: uplinks-in-different-l2-domains" in result.stdout
@@ -158,3 +163,21 @@ def test_bad_input_exits_2_with_a_message(args: list[str]) -> None:
     result = runner.invoke(app, [str(TWO) if a == "DESIGN" else a for a in args])
     assert result.exit_code == 2
     assert "error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_vmotion_section_is_evaluated(tmp_path: Path) -> None:
+    """``vmotion`` statements run the §1.1 preconditions; ``reason`` must name one of the refusal's faults, as
+    a slug or a fault name; inside a failure scenario they see its failures."""
+    p = _write(tmp_path, "design: DESIGN\nvmotion:\n  - {vm: web01, to: esx02, ok: true}\n"
+                         "  - {vm: web01, to: esx02, ok: false}\n"
+                         "failures:\n  - fail: [esx02]\n    vmotion:\n"
+                         "      - {vm: web01, to: esx02, ok: false, reason: invalid-host-state}\n"
+                         "      - {vm: web01, to: esx02, ok: false, reason: InvalidHostState}\n"
+                         "      - {vm: web01, to: esx02, ok: false, reason: network-not-accessible}\n")
+    run = run_expectations(p)
+    assert [(r.section, r.status) for r in run.results] == [  # sections run in the spec's order
+        ("failures", "pass"), ("failures", "pass"), ("failures", "fail"), ("vmotion", "pass"), ("vmotion", "fail")]
+    assert "expected refused, got allowed" in run.results[4].detail and f"{p}:4:" in run.results[4].detail
+    assert run.results[0].statement == "[fail esx02] vmotion web01 -> esx02 refused (invalid-host-state)"
+    assert "expected fault network-not-accessible, got " in run.results[2].detail
+    assert "InvalidHostState: esx02 has failed (P8)" in run.results[2].detail

@@ -53,7 +53,7 @@ def test_severities_and_refs_match_rules_v1() -> None:
 def test_codes_are_unique_and_grouped_by_topic() -> None:
     rules = all_rules()
     assert len({r.code for r in rules}) == len(rules)
-    topic = {"1": "vlan", "2": "port-channel", "3": None, "4": "stp", "5": "mtu", "6": None, "7": "vmkernel", "8": "addressing"}
+    topic = {"1": "vlan", "2": "port-channel", "3": None, "4": "stp", "5": "mtu", "6": None, "7": "vmkernel", "8": "addressing", "9": "cluster"}
     for r in rules:
         want = topic[r.code[2]]
         if want is not None:
@@ -89,7 +89,7 @@ def test_select_and_ignore_by_slug_code_and_prefix() -> None:
         "beacon-with-two-uplinks", "single-point-of-failure"}
 
 
-@pytest.mark.parametrize("bad", ["no-such-rule", "VN9", "XX1"])
+@pytest.mark.parametrize("bad", ["no-such-rule", "VN0", "XX1"])
 def test_unknown_selector_is_a_precise_error(bad: str) -> None:
     with pytest.raises(SelectionError, match=f"--select {bad}: no rule"):
         select_rules([bad])

@@ -26,7 +26,7 @@ def _help(*args: str) -> str:
 
 def test_every_command_is_listed() -> None:
     expected = ["validate", "show", "export", "check", "rules", "rule", "trace", "reach", "verify", "generate",
-                "failures", "diff", "load", "patterns"]
+                "failures", "diff", "load", "patterns", "vmotion"]
     assert set(COMMANDS) == set(expected)
 
 
@@ -66,6 +66,9 @@ def test_command_list_shows_whole_summaries() -> None:
     ("rules", "--format", "[text|json]"),
     ("trace", "--format", "[text|json]"),
     ("reach", "--format", "[text|json]"),
+    ("vmotion", "--format", "[text|json]"),
+    ("vmotion", "--policy", "[abort|force|throttle]"),
+    ("vmotion", "--limits", "[vi3|vsphere5|vsphere7]"),
     ("export", "--format", "[json|yaml]"),
     ("generate", "--format", "[yaml|json]"),
     ("generate", "--pattern", "[independent|stacked|mlag|mixed]"),
@@ -79,6 +82,8 @@ def test_choices_are_listed(command: str, option: str, choices: str) -> None:
     ("trace", "vinfra trace [OPTIONS] DESIGN SRC DST"),
     ("verify", "vinfra verify [OPTIONS] EXPECT..."),
     ("trace", "--size BYTES"),
+    ("vmotion", "vinfra vmotion [OPTIONS] DESIGN VM HOST"),
+    ("vmotion", "--downtime-goal SECONDS"),
     ("trace", "--fail ELEMENT"),
     ("check", "--select RULES"),
     ("generate", "--hosts N"),

@@ -94,3 +94,16 @@ def test_equality_is_about_the_design_not_its_provenance_or_cache() -> None:
     from_file.link_at(from_file.links[0].a)  # builds the lookup index on one side only
     assert from_file == from_text
     assert from_file != from_text.model_copy(update={"description": "other"})
+
+
+def test_a_huge_integer_as_merge_key_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    """repr() refuses integers of more than 4,300 digits: the message says how long it is instead."""
+    p = tmp_path / "big.yaml"
+    p.write_text("name: x\nvms:\n  a:\n    <<: " + "9" * 5000 + "\n    host: h\n", encoding="utf-8")
+    try:
+        vinfra.load(p)
+    except vinfra.DesignError as exc:
+        text = str(exc)
+    else:
+        raise AssertionError("loaded")
+    assert "merge key" in text and "at least 5000 digits" in text and f"{p}:4:" in text

@@ -5,7 +5,8 @@ list[StatementResult]``; ``snapshot_factory(fail)`` gives the design's snapshot 
 ``failures:`` plus ``fail`` (cached), so other analyses plug in by adding an entry.  ``reach`` and
 ``failures`` run here; ``checks`` (at the top and inside a failure scenario, over that scenario's
 snapshot) runs through ``vinfra.checks.expect.evaluate_checks`` when that module exists, and is
-otherwise *not run*, like ``vmotion``, ``ha`` and ``drs``: never passed.
+otherwise *not run*, like ``ha`` and ``drs``: never passed.  ``vmotion`` runs through
+:func:`vinfra.cluster.vmotion.check_vmotion`.
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def evaluate_failures(factory: SnapshotFactory, data: Any, ctx: Context) -> list
                 out.extend(_reach_statements(factory, value, sub, fail, "failures"))
             elif key == "checks":
                 out.extend(_check_statements(factory, value, fail, "failures"))
+            elif key == "vmotion":
+                out.extend(_vmotion_statements(factory, value, sub, fail, "failures"))
             elif key in EVALUATORS and key not in ("failures", "reach"):
                 out.extend(_not_run(key, value, f"[fail {', '.join(fail)}] "))
             else:
@@ -190,6 +193,62 @@ def evaluate_checks(factory: SnapshotFactory, data: Any, ctx: Context) -> list[S
     return _check_statements(factory, data, [], "checks")
 
 
+def _vmotion_statements(factory: SnapshotFactory, data: Any, ctx: Context, fail: list[str], section: str
+                        ) -> list[StatementResult]:
+    """``{vm, to, ok, reason?}``: whether vMotion of ``vm`` to host ``to`` is allowed; ``reason`` (a fault
+    such as ``network-not-accessible`` or ``NetworkNotAccessible``) must be among the refusal's faults."""
+    from ..cluster.vmotion import check_vmotion, fault_slug
+
+    if not isinstance(data, list):
+        raise ctx.error("'vmotion' must be a list of {vm, to, ok}")
+    inv = ctx.inventory
+    for k, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise ctx.error("a vmotion statement is a mapping {vm, to, ok}", k)
+        unknown = sorted(set(item) - {"vm", "to", "ok", "reason"})
+        if unknown:
+            raise ctx.error(f"unknown key '{unknown[0]}' in a vmotion statement (expected vm, to, ok, reason)", k, unknown[0])
+        for key in ("vm", "to", "ok"):
+            if key not in item:
+                raise ctx.error(f"vmotion statement lacks '{key}'", k)
+        if not isinstance(item["ok"], bool):
+            raise ctx.error("'ok' must be true or false", k, "ok")
+        if "reason" in item and not isinstance(item["reason"], str):
+            raise ctx.error("'reason' must be a fault name", k, "reason")
+        if item["vm"] not in inv.vms:
+            raise ctx.error(f"vm {item['vm']!r} is not a VM of the design", k, "vm")
+        if item["to"] not in inv.hosts:
+            raise ctx.error(f"to {item['to']!r} is not a host of the design", k, "to")
+        if inv.vms[item["vm"]].host == item["to"]:
+            raise ctx.error(f"{item['vm']} already runs on {item['to']}", k, "to")
+    snap = factory(fail)
+    prefix = f"[fail {', '.join(fail)}] " if fail else ""
+    out: list[StatementResult] = []
+    for k, item in enumerate(data):
+        answer = check_vmotion(snap, item["vm"], item["to"])
+        want = item["ok"]
+        text = f"{prefix}vmotion {item['vm']} -> {item['to']} {'allowed' if want else 'refused'}"
+        faults = "; ".join(f"{f.fault}: {f.message}" for f in answer.faults)
+        if answer.ok != want:
+            got = f"refused: {faults}" if not answer.ok else "allowed"
+            out.append(StatementResult(section, text, "fail", f"{ctx.at(k)}: expected {'allowed' if want else 'refused'}, got {got}"))
+            continue
+        reason = item.get("reason")
+        if reason is not None:
+            text += f" ({reason})"
+            names = {f.fault for f in answer.faults} | {fault_slug(f.fault) for f in answer.faults}
+            if reason not in names:
+                got = faults or "no fault"
+                out.append(StatementResult(section, text, "fail", f"{ctx.at(k, 'reason')}: expected fault {reason}, got {got}"))
+                continue
+        out.append(StatementResult(section, text, "pass", ""))
+    return out
+
+
+def evaluate_vmotion(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    return _vmotion_statements(factory, data, ctx, [], "vmotion")
+
+
 def _not_run_evaluator(section: str) -> Evaluator:
     def run(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
         return _not_run(section, data)
@@ -201,7 +260,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "checks": evaluate_checks,
     "reach": evaluate_reach,
     "failures": evaluate_failures,
-    "vmotion": _not_run_evaluator("vmotion"),
+    "vmotion": evaluate_vmotion,
     "ha": _not_run_evaluator("ha"),
     "drs": _not_run_evaluator("drs"),
 }

@@ -389,6 +389,9 @@ def _shown(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, list):
         return "an empty list" if not value else "a list"
+    if isinstance(value, int) and value.bit_length() > 128:
+        # repr() refuses integers of more than 4,300 digits (CPython's int_max_str_digits)
+        return f"{_kind(value)} of at least {int((value.bit_length() - 1) * 0.30103) + 1} digits"
     text = repr(value)
     return f"{_kind(value)} {text if len(text) <= 40 else text[:37] + '...'}"
 
