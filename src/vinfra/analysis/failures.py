@@ -43,8 +43,7 @@ from typing import Any
 from ..model import InterfaceRef, Inventory
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
-from ..network.forwarding import Forwarding, HostAgent
-from ..network.frames import BROADCAST, Frame
+from ..network.forwarding import Forwarding
 from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
 from .reach import Reach
@@ -97,42 +96,21 @@ def scenarios(items: Sequence[str], depth: int, singles: dict[str, dict[str, Any
 
 
 # signatures across snapshots -------------------------------------------------------------------------------------
-#: where the view number sits in a host port's signature (``("host", net, gateway, view, ...)``)
-_VIEW_AT = 3
-
 
 class Portable:
-    """Signatures of one snapshot's :class:`Reach` in a form comparable with another snapshot's.
-
-    A host port's signature holds a number standing for its *view* (where its frames enter, where flooded and
-    unicast frames reach it: :meth:`Forwarding.sends` / :meth:`Forwarding.takes`), numbered per Reach in the
-    order met; the portable form holds the view itself, worked out here as the Reach does, once per team shape
-    (:meth:`Forwarding.view_key`).  Its components are those of this snapshot's active topology (renamed to the
-    intact design's where a switch failed: :class:`Renamer`)."""
+    """Signatures of one snapshot's :class:`Reach` in a form comparable with another snapshot's
+    (:meth:`Reach.portable`), memoized per endpoint.  Their components are those of this snapshot's active
+    topology (renamed to the intact design's where a switch failed: :class:`Renamer`)."""
 
     def __init__(self, reach: Reach) -> None:
         self.reach = reach
-        self._views: dict[tuple, tuple] = {}
         self._sigs: dict[str, tuple] = {}
 
     def __call__(self, e: Endpoint) -> tuple:
         got = self._sigs.get(e.name)
-        if got is not None:
-            return got
-        sig = self.reach.signature(e)
-        if sig[0] == "host":
-            fw = self.reach.fw
-            view = fw.view_key(e)
-            assert view is not None  # a port whose uplink depends on the flow has a class of its own
-            got_view = self._views.get(view)
-            if got_view is None:
-                a = HostAgent(e)
-                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-                got_view = self._views[view] = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
-                                                fw.takes(a, probe, fw.location(a, probe))[0], view[2])
-            sig = (*sig[:_VIEW_AT], got_view, *sig[_VIEW_AT + 1:])
-        self._sigs[e.name] = sig
-        return sig
+        if got is None:
+            got = self._sigs[e.name] = self.reach.portable(self.reach.signature(e))
+        return got
 
 
 # the intact design ----------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class Reach:
         self._members: dict[tuple, list[Endpoint]] = {}
         self._views: dict[tuple | None, int] = {}
         self._view_ids: dict[tuple, int] = {}
+        self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
 
@@ -78,7 +79,11 @@ class Reach:
                             fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
                 # one small int per distinct view: a signature is a dict key many times over, and hashing
                 # the views' components (Python-level hashes) each time costs more than the rest of it
-                view_id = self._views[view] = self._view_ids.setdefault(got_view, len(self._view_ids))
+                view_id = self._view_ids.get(got_view)
+                if view_id is None:
+                    view_id = self._view_ids[got_view] = len(self._view_list)
+                    self._view_list.append(got_view)
+                self._views[view] = view_id
             net = e.ip.network if e.ip is not None else None
             sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
                    int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e),
@@ -155,6 +160,14 @@ class Reach:
                     continue
             out.add(addr)
         return out
+
+    def portable(self, sig: tuple) -> tuple:
+        """``sig`` with its view number replaced by the view itself (where the port's frames enter, where
+        flooded and unicast frames reach it): comparable with another snapshot's signatures, since each
+        Reach numbers its views in the order it meets them."""
+        if sig[0] != "host":
+            return sig
+        return (*sig[:3], self._view_list[sig[3]], *sig[4:])
 
     def _eval(self, a: Endpoint, b: Endpoint, apart: bool) -> bool:
         self.fw.apart = frozenset((a.name, b.name)) if apart else frozenset()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from . import heap
 from .main import EXIT_BAD_INPUT, FailOpt, app, err, load_or_exit, out, print_table
 from .network import Format, FormatOpt, _json
 
@@ -36,7 +36,7 @@ def diff(
         raise typer.Exit(EXIT_BAD_INPUT)
     inv_a = load_or_exit(design)
     inv_b = load_or_exit(other) if other is not None else inv_a
-    gc.freeze()  # the loaded designs live as long as the command (see cli.network)
+    heap.freeze()  # the loaded designs live as long as the command (see cli.heap)
     try:
         try:
             after = Snapshot(inv_b, fail=fail or [])
@@ -45,7 +45,7 @@ def diff(
             raise typer.Exit(EXIT_BAD_INPUT) from None
         answer = diff_answer(Snapshot(inv_a), after)
     finally:
-        gc.unfreeze()
+        heap.thaw()
     if fmt is Format.json:
         _json(answer)
         return

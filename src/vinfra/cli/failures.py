@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from . import heap
 from .main import EXIT_BAD_INPUT, app, err, load_or_exit, out, print_table
 from .network import Format, FormatOpt, _json
 
@@ -55,7 +55,7 @@ def failures(
         raise _bad(f"--scheduler {scheduler}: expected an address such as tcp://HOST:8786")
     inv = load_or_exit(design)
     text = design.read_text(encoding="utf-8")
-    gc.freeze()  # the loaded design lives as long as the command (see cli.network)
+    heap.freeze()  # the loaded design lives as long as the command (see cli.heap)
     try:
         with _progress() as progress:
             run = runner(text, str(design), workers=workers, scheduler=scheduler, progress=progress)
@@ -64,7 +64,7 @@ def failures(
             except (SweepError, SchedulerError) as exc:
                 raise _bad(str(exc)) from None
     finally:
-        gc.unfreeze()
+        heap.thaw()
     if fmt is Format.json:
         _json(answer)
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from . import heap
 from .main import EXIT_BAD_INPUT, EXIT_NEGATIVE, FailOpt, app, err, out, print_table
 from .network import Format, FormatOpt, _json, _snapshot
 
@@ -59,7 +60,6 @@ def vmotion(
     Exit status: 0 allowed, 1 refused (as trace), 2 bad input (an unknown VM or host, or the VM already on
     HOST).
     """
-    import gc
 
     from ..cluster.vmotion import VmotionSettings, check_vmotion
 
@@ -79,7 +79,7 @@ def vmotion(
                                    limits=limits.value)
         answer = check_vmotion(snap, vm, host, settings).row()
     finally:
-        gc.unfreeze()  # frozen by _snapshot
+        heap.thaw()  # frozen by _snapshot
     code = 0 if answer["ok"] else EXIT_NEGATIVE
     if fmt is Format.json:
         _json(answer)
