@@ -32,6 +32,7 @@ def load_command(
     from ..analysis.load import FlowError, load, parse_flows, random_flows
     from ..io.design import parse_text
     from ..io.errors import DesignError
+    from ..io.source_text import decode_design
 
     if flows is not None and random_n is not None:
         err.print("error: give --flows or --random, not both", markup=False)
@@ -39,7 +40,7 @@ def load_command(
     data = None
     if flows is not None:
         try:
-            data = parse_text(flows.read_text(encoding="utf-8"), str(flows), design=False)
+            data = parse_text(decode_design(flows.read_bytes(), str(flows)), str(flows), design=False)
         except OSError as exc:
             err.print(f"{flows}: error: cannot read: {exc.strerror}", markup=False)
             raise typer.Exit(EXIT_BAD_INPUT) from None
