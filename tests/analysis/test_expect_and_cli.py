@@ -181,3 +181,12 @@ def test_vmotion_section_is_evaluated(tmp_path: Path) -> None:
     assert run.results[0].statement == "[fail esx02] vmotion web01 -> esx02 refused (invalid-host-state)"
     assert "expected fault network-not-accessible, got " in run.results[2].detail
     assert "InvalidHostState: esx02 has failed (P8)" in run.results[2].detail
+
+
+def test_verify_names_the_line_and_column_of_a_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "latin1.expect.yaml"
+    p.write_bytes(b"design: x.yaml\nreach:\n  - caf\xe9 reaches b\n")
+    result = runner.invoke(app, ["verify", str(p)])
+    assert result.exit_code == 2
+    assert f"{p}:3:8: error: the file is not UTF-8" in result.output
+    assert "Traceback" not in result.output

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ..io.design import load, parse_text
 from ..io.errors import DesignError, Diagnostic
 from ..io.source_map import SourceMap
+from ..io.source_text import decode_design
 from ..model import Inventory
 from ..network import FailureError, Snapshot
 from ..network.endpoints import EndpointError
@@ -280,12 +281,14 @@ def run_expectations(path: str | Path) -> ExpectationRun:
     """Load and run one expectation file.  Raises :class:`ExpectError` or :class:`DesignError` on bad input."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise ExpectError([Diagnostic(str(p), None, None, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExpectError([Diagnostic(str(p), None, None, f"cannot read: {exc}")]) from None
+    except OSError as exc:
+        raise ExpectError([Diagnostic(str(p), None, None, f"cannot read: {exc.strerror or exc}")]) from None
     try:
+        # decoded like a design: a byte that is not UTF-8 is named with its line and column
+        text = decode_design(raw, str(p))
         data = parse_text(text, str(p))
     except DesignError as exc:
         raise ExpectError(exc.diagnostics) from None
