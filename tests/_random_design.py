@@ -13,7 +13,10 @@ What is drawn:
   a stack (cross-stack channels, Po and SVIs declared once), or an MLAG pair (peer link, ``mlag_id``
   channels); up to two more routers hanging off the access layer by trunks or MLAG channels; spanning-tree
   modes and priorities; link-state tracking (T15); VLANs missing on a switch;
-- **layer 3**: SVIs on several routers, FHRP groups (HSRP, VRRP, GLBP; both MLAG peers), routed /31
+- **vendor forms**: switch ports referenced (links, failures) by their long names or in another case,
+  MLAG domains as numbers or words;
+- **layer 3**: SVIs on several routers, FHRP groups (HSRP, VRRP, GLBP, anycast gateways whose SVIs may
+  have no address of their own; both MLAG peers), routed /31
   links between routers with ``routing:`` (sometimes missing, sometimes passive SVIs), an island VLAN whose
   subnet is a /26 inside VLAN 10's /24 on another router (covering prefixes), endpoints addressed inside
   the /26 while sitting in VLAN 10;
@@ -57,6 +60,9 @@ DATA_VLANS = (10, 20, 30)
 ISLAND = 40  # its subnet is 10.0.10.192/26 (inside VLAN 10's /24) when the design has covering prefixes
 COVERING = "10.0.10.192/26"
 SWITCH_VLANS = [1, *DATA_VLANS, ISLAND]
+# the vendors' other spellings of the generator's port names (topology-v1 "Names and forms met in vendor configs")
+LONG_FORMS = {"Gi": ["GigabitEthernet", "gi"], "Te": ["TenGigabitEthernet", "te"],
+              "Po": ["Port-Channel", "port-channel"]}
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,19 @@ class _Builder(_Choices):
         self.switches[sw]["interfaces"][name] = settings
 
     def cable(self, a: str, b: str) -> None:
-        self.links.append([a, b])
+        self.links.append([self.spelled(a), self.spelled(b)])
+
+    def spelled(self, ref: str) -> str:
+        """A switch port as a vendor config may spell it (topology-v1 "Names and forms met in vendor configs"):
+        sometimes the long form or another case; references name the declared interface either way."""
+        device, _, name = ref.partition(":")
+        if device not in self.switches or not self.chance(0.15):
+            return ref
+        for short, longs in LONG_FORMS.items():
+            if name.startswith(short):
+                name = self.pick(longs) + name[len(short):]
+                break
+        return f"{device}:{name.lower() if self.chance(0.3) else name}"
 
     def address(self, vlan: int, covering: bool) -> str:
         """A fresh address in the VLAN's subnet, or (sometimes) one already in use there: a duplicate."""
@@ -213,10 +231,11 @@ class _Builder(_Choices):
         else:
             a1 = self.new_switch("a1")
             if kind == "mlag":
+                domain = self.pick([1, "DC1_LEAF1"])  # NX-OS numbers a vPC domain, EOS names it
                 for name, peer in (("a0", "a1"), ("a1", "a0")):
                     sw = self.switches[name]
                     sw.update(platform=self.pick(["nxos", "eos"]) if name == "a0" else a0["platform"],
-                              mlag={"peer": peer, "domain": 1})
+                              mlag={"peer": peer, "domain": domain})
                     self.iface(name, "Po1", self.trunk(SWITCH_VLANS, peer_link=True))
                     self.pos.add(f"{name}:Po1")
                 for _ in range(2):
@@ -304,22 +323,31 @@ class _Builder(_Choices):
             else:
                 vip = f"{prefix}.{base + 1}"
                 self.gateway[v] = vip
-                proto = self.pick(["hsrp", "hsrp", "vrrp", "glbp"])
-                svis = [(h, f"{prefix}.{base + 2 + k}/{length}",
-                         {"protocol": proto, "group": v, "vip": vip, "priority": self.pick([100, 110, 120])})
-                        for k, h in enumerate(hs)]
+                proto = self.pick(["hsrp", "hsrp", "vrrp", "glbp", "anycast"])
+                if proto == "anycast":
+                    # every live holder is active; an SVI whose only address is the anycast one omits ip
+                    # (an SVI with an address of its own may give the vip bare; one without must carry the prefix)
+                    own = [f"{prefix}.{base + 2 + k}/{length}" if self.chance(0.5) else None for k in range(len(hs))]
+                    svis = [(h, ip, {"protocol": "anycast",
+                                     "vip": vip if ip is not None and self.chance(0.3) else f"{vip}/{length}"})
+                            for h, ip in zip(hs, own, strict=True)]
+                else:
+                    svis = [(h, f"{prefix}.{base + 2 + k}/{length}",
+                             {"protocol": proto, "group": v, "vip": vip, "priority": self.pick([100, 110, 120])})
+                            for k, h in enumerate(hs)]
             for router, ip, fhrp in svis:
                 decl = candidates[router]
-                svi: dict[str, Any] = {"ip": ip}
+                svi: dict[str, Any] = {} if ip is None else {"ip": ip}
                 if fhrp:
                     svi["fhrp"] = fhrp
                 if self.chance(0.1):
                     svi["arp_timeout_s"] = self.pick([270, 1500])
                 self.iface(decl, f"Vlan{v}", svi)
                 self.routers[router] = decl
-                self.used_ips.setdefault(f"{prefix}/{length}", []).append(ip.split("/")[0])
+                if ip is not None:
+                    self.used_ips.setdefault(f"{prefix}/{length}", []).append(ip.split("/")[0])
             if len(hs) > 1:
-                self.used_ips[f"{prefix}/{length}"].append(self.gateway[v])
+                self.used_ips.setdefault(f"{prefix}/{length}", []).append(self.gateway[v])
         routers = sorted(self.routers)
         order = self.permutation(routers)
         pairs = list(itertools.pairwise(order))
@@ -599,7 +627,7 @@ class _Builder(_Choices):
 
     def failures(self) -> tuple[list[str], list[str]]:
         """(in the design, given to the snapshot)."""
-        candidates = sorted(self.switches) + sorted(self.hosts) + sorted(self.pos)
+        candidates = sorted(self.switches) + sorted(self.hosts) + [self.spelled(p) for p in sorted(self.pos)]
         for a, b in self.links:
             candidates += [a, b, f"{a}--{b}"]
         count = (2 if self.chance(0.3) else 1) if self.chance(0.55) else 0
