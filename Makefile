@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test deep-test bench lint clean install
+.PHONY: demo test deep-test bench lint clean install web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
+
+## web: rebuild the web client's vendored assets from the pinned npm packages (web/package-lock.json)
+web:
+	cd web && npm ci --no-audit --no-fund
+	cp web/node_modules/cytoscape/dist/cytoscape.min.js src/vinfra/web/static/vendor/cytoscape.min.js
+	cp web/node_modules/cytoscape/LICENSE src/vinfra/web/static/vendor/cytoscape.LICENSE
+	cp web/node_modules/axe-core/axe.min.js tests/web/vendor/axe.min.js
+	cp web/node_modules/axe-core/LICENSE tests/web/vendor/axe-core.LICENSE
