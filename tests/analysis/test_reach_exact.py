@@ -183,3 +183,22 @@ def test_an_interface_whose_address_another_router_routes_for_is_a_duplicate() -
     snap = snapshot(design)
     answer = _check(snap, {("r1:Vlan10", "r0:Vlan10"): False, ("a", "r1:Vlan10"): True}, reason="duplicate address")
     _assert_classes_match_pairs(snap, answer)
+
+
+def test_an_anycast_svi_without_an_address_of_its_own_beside_duplicates() -> None:
+    """A routed anycast SVI with no ``ip`` (topology-v1 "Anycast gateway") on a router with duplicate addresses
+    behind it: reach walks it like trace does (found by the wide generator: reach used to crash here)."""
+    design = duplicate_design()
+    sw = design["switches"]["sw"]
+    sw["vlans"] = [1, 10, 20]
+    sw["interfaces"]["Vlan10"] = {"fhrp": {"protocol": "anycast", "vip": "10.0.10.1/24"}}
+    sw["interfaces"]["Vlan20"] = {"ip": "10.0.20.1/24"}
+    sw["interfaces"]["Gi1/0/1"] = edge_trunk("10,20")
+    sw["routing"] = {"protocol": "ospf"}
+    design["hosts"]["esx1"]["vswitches"]["vSwitch0"]["portgroups"]["PG20"] = {"vlan": 20}
+    design["vms"]["e"] = vm("esx1", "PG20", "10.0.20.10/24", gateway="10.0.20.1")
+    design["vms"]["b"] = vm("esx1", "PG10", "10.0.10.20/24", gateway="10.0.10.1")
+    snap = snapshot(design)
+    answer = reach(snap, list_pairs=True, reasons=False)
+    assert ping(snap, "e", "b").ok and ping(snap, "b", "e").ok
+    _assert_classes_match_pairs(snap, answer)

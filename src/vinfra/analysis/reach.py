@@ -512,7 +512,7 @@ class Bulk:
         # unless the router learned it from the neighbour's own request earlier in the ping, a state the
         # pieces do not carry: every pair is walked whole
         hop_shared = bool(shared) and any(
-            int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
+            iface.ip is not None and int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
             for (sname, _), iface in decls.ports.items())
         # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
         regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
