@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests._paths import OWN_EXAMPLES as EXAMPLES
-
+from _paths import OWN_EXAMPLES as EXAMPLES
 from vinfra.cluster.state import ClusterState
 from vinfra.io.design import load
 

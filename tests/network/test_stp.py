@@ -140,3 +140,24 @@ def test_every_mode_leaves_a_loop_free_tree_that_keeps_connectivity(mode: str) -
     for a in ("s1", "s2", "s3"):
         for b in ("s1", "s2", "s3"):
             assert snap.active.reaches((a, 10), (b, 10))
+
+
+@pytest.mark.parametrize("mode", ["mst", "rstp", "stp"])
+def test_a_routed_link_is_in_no_spanning_tree_instance(mode: str) -> None:
+    """A routed port sends no BPDUs and bridges nothing: a fast routed link beside a trunk must not become a
+    root port and block the trunk (found by the wide generator: VLANs were cut between two switches)."""
+    design = _two_links(mode)
+    sw = design["switches"]
+    sw["s1"]["interfaces"]["Gi0/2"] = trunk("10,20")
+    sw["s2"]["interfaces"]["Gi0/2"] = trunk("10,20")
+    sw["s1"]["interfaces"]["Te0/1"] = {"mode": "routed", "ip": "10.255.0.0/31"}
+    sw["s2"]["interfaces"]["Te0/1"] = {"mode": "routed", "ip": "10.255.0.1/31"}
+    design["links"] = [["s1:Gi0/2", "s2:Gi0/2"], ["s1:Te0/1", "s2:Te0/1"], ["h1:vmnic0", "s1:Gi0/9"],
+                       ["h2:vmnic0", "s2:Gi0/9"]]
+    design["links"].append({"a": "s1:Gi0/1", "b": "s2:Gi0/1", "speed": 100})
+    sw["s1"]["interfaces"]["Gi0/1"] = trunk("10,20")
+    sw["s2"]["interfaces"]["Gi0/1"] = trunk("10,20")
+    snap = snapshot(design)
+    states = {r["link"]: r["state"] for r in snap.stp.rows() if r["link"]}
+    assert not any("Te0/1" in link for link in states)
+    assert ping(snap, "a", "b").ok

@@ -15,7 +15,8 @@ Model (topology-v1 "Spanning tree", "MLAG pairs"; F7):
   VLAN (the classic pruned-VLAN pitfall).  ``pvst``/``rpvst`` run one tree per VLAN over the links
   that carry it.  A link between a per-VLAN bridge and a single-instance bridge follows the per-VLAN
   tree (PVST simulation).  ``none`` runs no STP: such a bridge never blocks and cannot be root
-  (its BPDU-flooding is not modelled).
+  (its BPDU-flooding is not modelled).  A link with a routed end is in no instance: a routed port
+  sends no BPDUs and bridges nothing.
 - **Roles.** The root is the lowest bridge ID of each connected part; root path costs are sums of
   the receiving ports' costs (short costs from speed, a channel's from its aggregate speed, or the
   port's ``stp.cost``); each bridge's root port is the one with the lowest ``(root path cost,
@@ -155,6 +156,8 @@ class SpanningTree:
         ma, mb = mode_class(self.mode(na)), mode_class(self.mode(nb))
         if na == nb:
             kind = "internal"
+        elif "routed" in (sa.mode, sb.mode):
+            kind = "none"  # a routed port is no switchport: it sends no BPDUs and is in no tree
         elif ma == "none" and mb == "none":
             kind = "none"
         elif "per_vlan" in (ma, mb):
