@@ -27,6 +27,7 @@ against a state that changes).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -270,22 +271,36 @@ def admission(inv: Inventory, cluster: str, *, state: ClusterState | None = None
 
     Counts the cluster's usable hosts (not failed, in maintenance or in standby) and the powered-on VMs on
     them.  Raises KeyError for an unknown cluster."""
+    return _admission(inv, cluster, state if state is not None else ClusterState.of(inv), settings, {})
+
+
+def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSettings,
+               cache: dict[str, tuple[int, float]]) -> Admission:
+    """:func:`admission`; ``cache`` keeps each VM's reservation between calls over states of one design (a
+    restart plan asks before and after)."""
     cl = inv.clusters[cluster]
-    state = state if state is not None else ClusterState.of(inv)
     agent = ha_agent(inv, cluster, settings=settings)
     hosts = state.cluster_hosts(inv, cluster)
     usable = set(hosts)
-    on = [name for name, s in state.vms.items() if s.power == "on" and s.host in usable]
     ac = cl.ha.admission_control
     if not cl.ha.enabled or ac.policy == "disabled":
         why = "HA is not enabled" if not cl.ha.enabled else "admission control is disabled"
         return Admission(cluster, "disabled", agent, 0, 0, tuple(hosts), note=why)
+    # thousands of VMs share a handful of reservations: count each distinct one once
+    res: Counter[tuple[int, float]] = Counter()
+    busy: set[str] = set()
+    for name, s in state.vms.items():
+        if s.power == "on" and s.host in usable:
+            r = cache.get(name)
+            if r is None:
+                r = cache[name] = _reservation(state.spec(inv, name))
+            res[r] += 1
+            busy.add(s.host)
     cpu_min = _cpu_min(agent, settings)
-    res = [_reservation(state.spec(inv, v)) for v in on]
     if ac.policy == "host_failures":
         slot = slot_size(res, cpu_min, settings)
         per = {h: host_slots(_host_capacity(inv, h), slot) for h in hosts}
-        need = sum(vm_slots(r, slot) for r in res)
+        need = sum(vm_slots(r, slot) * n for r, n in res.items())
         cap = slot_failover_capacity(per.values(), need)
         note = ""
         if agent == "aam" and int(ac.value) > 4:  # type: ignore[arg-type]
@@ -295,15 +310,14 @@ def admission(inv: Inventory, cluster: str, *, state: ClusterState | None = None
     if ac.policy == "percentage":
         total_cpu = sum(_host_capacity(inv, h)[0] for h in hosts)
         total_mem = sum(_host_capacity(inv, h)[1] for h in hosts)
-        used_cpu = sum(max(c, cpu_min) for c, _ in res)
-        used_mem = sum(m for _, m in res)
+        used_cpu = sum(max(c, cpu_min) * n for (c, _), n in res.items())
+        used_mem = sum(m * n for (_, m), n in res.items())
         cpu_pct = 100 * (total_cpu - used_cpu) / total_cpu if total_cpu else 0.0
         mem_pct = 100 * (total_mem - used_mem) / total_mem if total_mem else 0.0
         return Admission(cluster, "percentage", agent, float(ac.value), min(cpu_pct, mem_pct), tuple(hosts),  # type: ignore[arg-type]
                          cpu_pct=cpu_pct, memory_pct=mem_pct)
     # failover_hosts: a failover host counts while it is usable and runs no powered-on VM (§3.4c)
     failover = tuple(ac.value)  # type: ignore[arg-type]
-    busy = {state.vms[v].host for v in on}
     free = tuple(h for h in failover if h in usable and h not in busy)
     return Admission(cluster, "failover_hosts", agent, float(len(failover)), float(len(free)), tuple(hosts),
                      failover_hosts=failover, free_failover_hosts=free)
@@ -380,20 +394,34 @@ class _Host:
         self.vms = 0
 
 
-def _network_ok(inv: Inventory, spec: VmSpec, host: str) -> str | None:
-    """The first vNIC network the host lacks (the label must exist, case-sensitive; a dvSwitch must include
-    the host), or None."""
-    h = inv.hosts[host]
-    for nic in spec.nics:
-        if not nic.connected:
-            continue
-        dvs, sep, _ = nic.network.partition("/")
+class _Networks:
+    """Which hosts have each vNIC network: the port group label, case-sensitive, on a standard vSwitch, or
+    membership of the dvSwitch for ``dvs/portgroup`` (worked out once per network, not once per VM and
+    host)."""
+
+    def __init__(self, inv: Inventory, hosts: Iterable[str]) -> None:
+        self.inv = inv
+        self.hosts = list(hosts)
+        self.has: dict[str, frozenset[str]] = {}
+
+    def _hosts(self, network: str) -> frozenset[str]:
+        dvs, sep, _ = network.partition("/")
         if sep:
-            if dvs not in inv.dvswitches or host not in inv.dvswitches[dvs].hosts:
+            members = self.inv.dvswitches[dvs].hosts if dvs in self.inv.dvswitches else {}
+            return frozenset(h for h in self.hosts if h in members)
+        return frozenset(h for h in self.hosts if self.inv.hosts[h].portgroup_vswitch(network) is not None)
+
+    def missing(self, spec: VmSpec, host: str) -> str | None:
+        """The first connected vNIC network the host lacks, or None."""
+        for nic in spec.nics:
+            if not nic.connected:
+                continue
+            have = self.has.get(nic.network)
+            if have is None:
+                have = self.has[nic.network] = self._hosts(nic.network)
+            if host not in have:
                 return nic.network
-        elif h.portgroup_vswitch(nic.network) is None:
-            return nic.network
-    return None
+        return None
 
 
 def _why_not(counts: dict[str, list[str]]) -> str:
@@ -427,7 +455,8 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     for h in failed:
         if h not in inv.hosts or inv.hosts[h].cluster != cluster:
             raise ValueError(f"host {h!r} is not in cluster {cluster!r}")
-    before = admission(inv, cluster, state=state, settings=settings)
+    cache: dict[str, tuple[int, float]] = {}  # VM -> reservation, shared by every question below
+    before = _admission(inv, cluster, state, settings, cache)
     after_state = state
     for h in failed:
         after_state = after_state.with_host(h, failed=True)
@@ -437,7 +466,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
 
     if not cl.ha.enabled:
         plan_not = tuple(NotRestarted(v, f"HA is not enabled on cluster {cluster}") for v in down)
-        return RestartPlan(cluster, failed, before, admission(inv, cluster, state=after_state, settings=settings),
+        return RestartPlan(cluster, failed, before, _admission(inv, cluster, after_state, settings, cache),
                            (), plan_not, isolation=isolation)
 
     rules = PlacementRules.of(inv, cluster)
@@ -453,7 +482,10 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     for v, s in after_state.vms.items():
         if s.power == "on" and s.host in tgt:
             t = tgt[s.host]
-            c, m = _reservation(after_state.spec(inv, v))
+            r = cache.get(v)
+            if r is None:
+                r = cache[v] = _reservation(after_state.spec(inv, v))
+            c, m = r
             t.cpu -= c
             t.mem -= m
             t.vms += 1
@@ -473,6 +505,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
 
     restarted: list[Restart] = []
     unplaced: list[NotRestarted] = []
+    networks = _Networks(inv, tgt)
     vm_vm = settings.honour_vm_vm_rules
     memory_first = settings.prefer == "memory"
     for _, _, _, v in pending:
@@ -483,7 +516,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
         for t in tgt.values():
             if spec.datastore is not None and spec.datastore not in inv.hosts[t.name].datastores:
                 why.setdefault(f"datastore {spec.datastore} not mounted", []).append(t.name)
-            elif (net := _network_ok(inv, spec, t.name)) is not None:
+            elif (net := networks.missing(spec, t.name)) is not None:
                 why.setdefault(f"no port group {net}", []).append(t.name)
             elif not rules.allowed(v, t.name, placement, vm_vm=vm_vm):
                 why.setdefault("a required rule forbids it", []).append(t.name)
@@ -524,7 +557,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     for n in unplaced + disabled:
         changed[n.vm] = replace(changed[n.vm], power="off")
     after_state = replace(after_state, vms=MappingProxyType(changed))
-    after = admission(inv, cluster, state=after_state, settings=settings)
+    after = _admission(inv, cluster, after_state, settings, cache)
     order = {v: i for i, v in enumerate(down)}
     not_restarted = tuple(sorted(unplaced + disabled, key=lambda n: order[n.vm]))
     return RestartPlan(cluster, failed, before, after, tuple(restarted), not_restarted,
