@@ -23,6 +23,7 @@ from vinfra.cluster.ha import (
     PRIORITY_ORDER,
     HaSettings,
     admission,
+    admissions,
     admits,
     restart_plan,
     slot_failover_capacity,
@@ -169,6 +170,7 @@ def test_admission_says_no_exactly_below_the_configured_level(case: tuple[Invent
     else:
         after = state.with_host(data.draw(st.sampled_from(sorted(inv.hosts))), failed=True)
     a = admission(inv, "c1", state=after, settings=ha)
+    assert admissions(inv, state=after, settings=ha)["c1"] == a  # every cluster in one pass: the same answer
     fault = admits(inv, "c1", state_after=after, settings=ha)
     if a.policy == "disabled":
         assert fault is None

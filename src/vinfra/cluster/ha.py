@@ -106,9 +106,13 @@ DEFAULT_HA_SETTINGS = HaSettings()
 
 
 # agents and isolation (§3.1, §3.2) -----------------------------------------------------------------------------
-def ha_agent(inv: Inventory, cluster: str, *, settings: HaSettings = DEFAULT_HA_SETTINGS) -> Agent:
-    """The cluster's HA agent: AAM (VI3 / vSphere 4, 5 primaries) or FDM (vSphere 5+, one master), §3.1."""
-    versions = [product_version(h) for h in inv.hosts.values() if h.cluster == cluster]
+def ha_agent(inv: Inventory, cluster: str, *, settings: HaSettings = DEFAULT_HA_SETTINGS,
+             members: Iterable[str] | None = None) -> Agent:
+    """The cluster's HA agent: AAM (VI3 / vSphere 4, 5 primaries) or FDM (vSphere 5+, one master), §3.1.
+    ``members``: the cluster's hosts, when the caller has them."""
+    if members is None:
+        members = [n for n, h in inv.hosts.items() if h.cluster == cluster]
+    versions = [product_version(inv.hosts[n]) for n in members]
     if not versions:
         return "fdm"
     v = max(versions) if settings.agent_from == "newest" else min(versions)
@@ -274,13 +278,36 @@ def admission(inv: Inventory, cluster: str, *, state: ClusterState | None = None
     return _admission(inv, cluster, state if state is not None else ClusterState.of(inv), settings, {})
 
 
+def admissions(inv: Inventory, *, state: ClusterState | None = None,
+               settings: HaSettings = DEFAULT_HA_SETTINGS) -> dict[str, Admission]:
+    """:func:`admission` of every cluster that has hosts, by name, in one pass over the VMs (the check rules
+    ask about every cluster of designs with hundreds of them)."""
+    state = state if state is not None else ClusterState.of(inv)
+    members: dict[str, list[str]] = {}
+    for name, h in inv.hosts.items():
+        if h.cluster is not None and h.cluster in inv.clusters:
+            members.setdefault(h.cluster, []).append(name)
+    home = {h: c for c, hosts in members.items() for h in hosts}
+    vms: dict[str, list[str]] = {c: [] for c in members}
+    for name, s in state.vms.items():
+        c = home.get(s.host)
+        if c is not None:
+            vms[c].append(name)
+    cache: dict[str, tuple[int, float]] = {}
+    return {c: _admission(inv, c, state, settings, cache, hosts=[h for h in members[c] if state.hosts[h].usable],
+                          vms=vms[c], agent=ha_agent(inv, c, settings=settings, members=members[c]))
+            for c in sorted(members)}
+
+
 def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSettings,
-               cache: dict[str, tuple[int, float]]) -> Admission:
+               cache: dict[str, tuple[int, float]], *, hosts: list[str] | None = None,
+               vms: Iterable[str] | None = None, agent: Agent | None = None) -> Admission:
     """:func:`admission`; ``cache`` keeps each VM's reservation between calls over states of one design (a
-    restart plan asks before and after)."""
+    restart plan asks before and after); ``hosts`` (the cluster's usable hosts) and ``vms`` (at least the
+    VMs on them) when the caller knows them already."""
     cl = inv.clusters[cluster]
-    agent = ha_agent(inv, cluster, settings=settings)
-    hosts = state.cluster_hosts(inv, cluster)
+    agent = agent if agent is not None else ha_agent(inv, cluster, settings=settings)
+    hosts = hosts if hosts is not None else state.cluster_hosts(inv, cluster)
     usable = set(hosts)
     ac = cl.ha.admission_control
     if not cl.ha.enabled or ac.policy == "disabled":
@@ -289,7 +316,8 @@ def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSe
     # thousands of VMs share a handful of reservations: count each distinct one once
     res: Counter[tuple[int, float]] = Counter()
     busy: set[str] = set()
-    for name, s in state.vms.items():
+    for name in vms if vms is not None else state.vms:
+        s = state.vms[name]
         if s.power == "on" and s.host in usable:
             r = cache.get(name)
             if r is None:

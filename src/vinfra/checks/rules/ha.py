@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...analysis.reach import Reach
-from ...cluster.ha import admission
+from ...cluster.ha import admissions
 from ...cluster.maxima import exceeded
 from ...cluster.rules import PlacementRules, RuleViolation
 from ...cluster.state import ClusterState
@@ -83,13 +83,8 @@ def ha_insufficient_failover_capacity(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     cluster-behaviour §3.4 (admission control)
     """
-    state = _state(ctx)
-    for cname in _clusters(ctx):
-        cl = ctx.inv.clusters[cname]
-        if not cl.ha.enabled or cl.ha.admission_control.policy == "disabled":
-            continue
-        a = admission(ctx.inv, cname, state=state)
-        if a.ok:
+    for cname, a in admissions(ctx.inv, state=_state(ctx)).items():
+        if a.ok:  # admission control disabled included
             continue
         path = ("clusters", cname, "ha", "admission_control")
         if a.policy == "host_failures":
@@ -220,12 +215,15 @@ def _violations(ctx: CheckContext) -> list[tuple[str, RuleViolation]]:
     if got is None:
         state = _state(ctx)
         out: list[tuple[str, RuleViolation]] = []
+        # one pass over the VMs: each cluster's running placement (VMs of failed hosts run nowhere)
+        by_cluster: dict[str, dict[str, str]] = {}
+        for vm, s in state.vms.items():
+            host = ctx.inv.hosts.get(s.host)
+            if s.power == "on" and host is not None and host.cluster is not None and not state.hosts[s.host].failed:
+                by_cluster.setdefault(host.cluster, {})[vm] = s.host
         for cname in _clusters(ctx):
-            if not ctx.inv.clusters[cname].rules:
-                continue
-            hosts = {h for h in state.cluster_hosts(ctx.inv, cname, usable_only=False) if not state.hosts[h].failed}
-            placement = state.placement(hosts)
-            out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(placement))
+            if ctx.inv.clusters[cname].rules:
+                out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(by_cluster.get(cname, {})))
         got = ctx.cache["placement-violations"] = out
     return got  # type: ignore[return-value]
 
