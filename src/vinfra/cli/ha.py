@@ -119,7 +119,7 @@ def _text(answer: dict[str, Any]) -> None:
     for h, response in answer.get("isolation_response", {}).items():
         out.print(f"{h}: isolation response {response} (§3.2)", markup=False)
     if answer["restarted"]:
-        table = Table(title=f"restarted after {failed} failed (in restart order)")
+        table = Table(title="restarted (in restart order)")
         for col in ("vm", "priority", "host"):
             table.add_column(col)
         for r in answer["restarted"]:
