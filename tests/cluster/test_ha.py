@@ -235,7 +235,7 @@ def test_vms_per_host_maximum_limits_restarts() -> None:
     plan = restart_plan(inv, "c1", ["H1"])
     assert len(plan.restarted) == 2
     assert all("maximum of VMs per host" in n.reason for n in plan.not_restarted)
-    assert len(restart_plan(inv, "c1", ["H1"], settings=HaSettings(vms_per_host_limit=False)).restarted) == 5
+    assert len(restart_plan(inv, "c1", ["H1"], settings=HaSettings(enforce_vms_per_host=False)).restarted) == 5
 
 
 def test_ha_disabled_restarts_nothing() -> None:

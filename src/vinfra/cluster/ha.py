@@ -91,7 +91,7 @@ class HaSettings:
     #: §3.3 [unverified]: minutes after the failure of each try (FDM: T0, +2, +6, +14, +30 min).
     retry_minutes: tuple[float, ...] = (0.0, 2.0, 6.0, 14.0, 30.0)
     #: §3.3 / §4.4: a restart respects the host's VMs-per-host maximum.
-    vms_per_host_limit: bool = True
+    enforce_vms_per_host: bool = True
 
     def __post_init__(self) -> None:
         for name in ("slot_cpu_mhz", "slot_memory_mb", "vm_cpu_min_mhz"):
@@ -504,7 +504,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     tgt: dict[str, _Host] = {}
     for i, h in enumerate(targets):
         cpu, mem = _host_capacity(inv, h)
-        limit = vms_per_host_limit(inv, h) if settings.vms_per_host_limit else None
+        limit = vms_per_host_limit(inv, h) if settings.enforce_vms_per_host else None
         tgt[h] = _Host(h, i, cpu, mem, limit, h in failover)
     placement: dict[str, str] = {}
     for v, s in after_state.vms.items():
