@@ -273,6 +273,15 @@ def test_isolation_response_configured_wins() -> None:
     assert isolation_response(inv, "c1", "H1") == "shutdown"
 
 
+def test_isolation_actions_spare_disabled_vms() -> None:
+    """§3.2: VMs with restart priority disabled get no isolation response."""
+    inv = design({"H1": host(9000, 8, version="4.1"), "H2": host(9000, 8)},
+                 {"a": vm("H1"), "b": vm("H1", priority="disabled"), "c": vm("H1", power="off"), "d": vm("H2")})
+    from vinfra.cluster.ha import isolation_actions
+
+    assert isolation_actions(inv, "c1", "H1") == [("a", "shutdown"), ("b", "leave_powered_on")]
+
+
 def test_agent_follows_the_newest_host_unless_told() -> None:
     inv = design({"H1": host(9000, 8, version="4.1"), "H2": host(9000, 8, version="5.1")}, {})
     assert ha_agent(inv, "c1") == "fdm"

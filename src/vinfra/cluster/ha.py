@@ -13,8 +13,8 @@ the design describes); nothing prints, keeps global state or reads the clock.
 - :func:`restart_plan`: what HA does when hosts fail (§3.3): VMs by restart priority, each on the compatible
   host with the most unreserved capacity; disabled VMs are never restarted; a VM no host can take is
   retried on the schedule and then fails over with ``VmFailoverFailed``.
-- :func:`isolation_response` and :func:`ha_agent`: a host's isolation response and HA agent (AAM or FDM) by
-  product version (§3.1, §3.2).
+- :func:`isolation_response`, :func:`isolation_actions` and :func:`ha_agent`: a host's isolation response (and
+  what it does to each VM) and the cluster's HA agent (AAM or FDM) by product version (§3.1, §3.2).
 
 Every [model] choice of §3 is a named field of :class:`HaSettings`.
 
@@ -132,6 +132,23 @@ def isolation_response(inv: Inventory, cluster: str, host: str, *,
         if version >= since:
             response = value
     return response
+
+
+def isolation_actions(inv: Inventory, cluster: str, host: str, *, state: ClusterState | None = None,
+                      settings: HaSettings = DEFAULT_HA_SETTINGS) -> list[tuple[str, IsolationResponse]]:
+    """What an isolated ``host`` does with each of its powered-on VMs (§3.2): the isolation response, except
+    that VMs with restart priority ``disabled`` get none (they are left powered on).  Empty when HA is not
+    enabled on the cluster."""
+    state = state if state is not None else ClusterState.of(inv)
+    if cluster not in inv.clusters or not inv.clusters[cluster].ha.enabled:
+        return []
+    response = isolation_response(inv, cluster, host, settings=settings)
+    out: list[tuple[str, IsolationResponse]] = []
+    for vm, s in state.vms.items():
+        if s.host == host and s.power == "on":
+            disabled = state.spec(inv, vm).ha.restart_priority == "disabled"
+            out.append((vm, "leave_powered_on" if disabled else response))
+    return out
 
 
 # admission control (§3.4) -------------------------------------------------------------------------------------
@@ -347,8 +364,9 @@ def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSe
     # failover_hosts: a failover host counts while it is usable and runs no powered-on VM (§3.4c)
     failover = tuple(ac.value)  # type: ignore[arg-type]
     free = tuple(h for h in failover if h in usable and h not in busy)
+    note = "VI3 (AAM) supports one failover host (§3.4c)" if agent == "aam" and len(failover) > 1 else ""
     return Admission(cluster, "failover_hosts", agent, float(len(failover)), float(len(free)), tuple(hosts),
-                     failover_hosts=failover, free_failover_hosts=free)
+                     failover_hosts=failover, free_failover_hosts=free, note=note)
 
 
 def admits(inv: Inventory, cluster: str, *, state_after: ClusterState,

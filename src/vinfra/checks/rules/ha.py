@@ -178,8 +178,10 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
                 addresses = [str(a) for a in cl.ha.isolation_addresses] or ([str(vmk.gateway)] if vmk.gateway else [])
                 for addr in addresses:
                     tried.append(addr)
-                    if reach is None:
-                        reach = Reach(ctx.snap)
+                    if reach is None:  # one reach analysis per run, for any rule that keeps it in the cache
+                        if "reach" not in ctx.cache:
+                            ctx.cache["reach"] = Reach(ctx.snap)
+                        reach = ctx.cache["reach"]  # type: ignore[assignment]
                     src = ctx.snap.endpoints.get(f"{hname}:{port}")
                     try:
                         dst = ctx.snap.endpoints.resolve(addr)
