@@ -93,6 +93,7 @@ def _reservation(inv: Inventory, vm: str) -> tuple[int, float]:
     return v.cpu.reservation_mhz, v.memory.reservation_gb * 1024 + v.memory.overhead_mb
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters())
 def test_restart_plan_invariants(case: tuple[Inventory, HaSettings, list[str]]) -> None:
@@ -156,6 +157,7 @@ def _slow_slot_capacity(inv: Inventory, state: ClusterState, ha: HaSettings, cpu
     return slot_failover_capacity_exhaustive(per, need)
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.data())
 def test_admission_says_no_exactly_below_the_configured_level(case: tuple[Inventory, HaSettings, list[str]],
