@@ -32,9 +32,9 @@ def test_no_expectation_statement_fails(path: Path) -> None:
     failed = [r for r in run.results if r.status == "fail"]
     assert not failed, failed
     assert run.count("pass") > 0
-    # sections we cannot evaluate are reported as not run, never as passed; vmotion is evaluated
-    assert all(r.status == "not-run" for r in run.results if r.section in ("ha", "drs"))
-    assert all(r.status == "pass" for r in run.results if r.section == "vmotion")
+    # sections we cannot evaluate are reported as not run, never as passed; vmotion and ha are evaluated
+    assert all(r.status == "not-run" for r in run.results if r.section in ("drs",))
+    assert all(r.status == "pass" for r in run.results if r.section in ("vmotion", "ha"))
 
 
 def test_vinfra_verify_passes_on_every_example() -> None:
@@ -52,7 +52,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_verify_reports_a_failing_statement_and_exits_1(tmp_path: Path) -> None:
     p = _write(tmp_path, "design: DESIGN\nreach:\n  - {src: web01, dst: db01, reachable: true}\n"
-                         "  - {src: web01, dst: web02, reachable: true}\nha:\n  - fail_host: esx01\n")
+                         "  - {src: web01, dst: web02, reachable: true}\nchecks:\n  present: [a-future-rule]\n")
     result = runner.invoke(app, ["verify", str(p)])
     assert result.exit_code == 1
     assert "FAIL reach: web01 -> db01 reachable" in result.stdout
@@ -113,14 +113,14 @@ def test_checks_inside_a_failure_scenario_run_on_that_scenario(tmp_path: Path) -
     """A scenario's ``checks`` are evaluated over the design with its failures (not reported as not run)."""
     p = _write(tmp_path, "design: DESIGN\nchecks:\n  absent: [uplinks-in-different-l2-domains]\n"
                          "failures:\n  - fail: [sw-a]\n    checks:\n      present: [uplinks-in-different-l2-domains]\n"
-                         "      absent: [uplinks-in-different-l2-domains, ha-insufficient-failover-capacity]\n")
+                         "      absent: [uplinks-in-different-l2-domains, a-future-rule]\n")
     run = run_expectations(p)
     got = [(r.section, r.statement, r.status) for r in run.results]
     assert got == [
         ("checks", "absent: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] present: uplinks-in-different-l2-domains", "pass"),
         ("failures", "[fail sw-a] absent: uplinks-in-different-l2-domains", "fail"),
-        ("failures", "[fail sw-a] absent: ha-insufficient-failover-capacity", "not-run"),
+        ("failures", "[fail sw-a] absent: a-future-rule", "not-run"),
     ]
     result = runner.invoke(app, ["verify", str(p)])
     assert result.exit_code == 1 and "FAIL failures: [fail sw-a] absent: uplinks-in-different-l2-domains" in result.stdout

@@ -33,6 +33,13 @@ def test_catalogue_has_every_network_rule_of_rules_v1() -> None:
     assert network <= have, f"missing: {sorted(network - have)}"
 
 
+def test_catalogue_has_every_rule_of_rules_v1() -> None:
+    """The default check set covers the whole catalogue, cluster rules included (issue 11)."""
+    spec = rules_v1()
+    have = {r.slug for r in select_rules()}
+    assert set(spec) <= have, f"missing: {sorted(set(spec) - have)}"
+
+
 def test_expectations_know_every_documented_slug() -> None:
     """``errors: N`` waits for exactly the slugs rules-v1 documents (vinfra.checks.expect.RULES_V1)."""
     from vinfra.checks.expect import RULES_V1

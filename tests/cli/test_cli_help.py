@@ -26,7 +26,7 @@ def _help(*args: str) -> str:
 
 def test_every_command_is_listed() -> None:
     expected = ["validate", "show", "export", "check", "rules", "rule", "trace", "reach", "verify", "generate",
-                "failures", "diff", "load", "patterns", "vmotion"]
+                "failures", "diff", "load", "patterns", "vmotion", "ha"]
     assert set(COMMANDS) == set(expected)
 
 
@@ -69,6 +69,7 @@ def test_command_list_shows_whole_summaries() -> None:
     ("vmotion", "--format", "[text|json]"),
     ("vmotion", "--policy", "[abort|force|throttle]"),
     ("vmotion", "--limits", "[vi3|vsphere5|vsphere7]"),
+    ("ha", "--format", "[text|json]"),
     ("export", "--format", "[json|yaml]"),
     ("generate", "--format", "[yaml|json]"),
     ("generate", "--pattern", "[independent|stacked|mlag|mixed]"),
@@ -84,6 +85,8 @@ def test_choices_are_listed(command: str, option: str, choices: str) -> None:
     ("trace", "--size BYTES"),
     ("vmotion", "vinfra vmotion [OPTIONS] DESIGN VM HOST"),
     ("vmotion", "--downtime-goal SECONDS"),
+    ("ha", "vinfra ha [OPTIONS] DESIGN"),
+    ("ha", "--fail-host HOST"),
     ("trace", "--fail ELEMENT"),
     ("check", "--select RULES"),
     ("generate", "--hosts N"),

@@ -5,8 +5,8 @@ list[StatementResult]``; ``snapshot_factory(fail)`` gives the design's snapshot 
 ``failures:`` plus ``fail`` (cached), so other analyses plug in by adding an entry.  ``reach`` and
 ``failures`` run here; ``checks`` (at the top and inside a failure scenario, over that scenario's
 snapshot) runs through ``vinfra.checks.expect.evaluate_checks`` when that module exists, and is
-otherwise *not run*, like ``ha`` and ``drs``: never passed.  ``vmotion`` runs through
-:func:`vinfra.cluster.vmotion.check_vmotion`.
+otherwise *not run*, like ``drs``: never passed.  ``vmotion`` runs through
+:func:`vinfra.cluster.vmotion.check_vmotion`, ``ha`` through :func:`vinfra.cluster.ha.restart_plan`.
 """
 
 from __future__ import annotations
@@ -250,6 +250,73 @@ def evaluate_vmotion(factory: SnapshotFactory, data: Any, ctx: Context) -> list[
     return _vmotion_statements(factory, data, ctx, [], "vmotion")
 
 
+def evaluate_ha(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    """``{fail_host, restarted: {vm: host}, not_restarted: [vm]}``: where HA restarts the VMs of the failed
+    host(s) (:func:`vinfra.cluster.ha.restart_plan` over the design's state, its own failures included)."""
+    from ..cluster.ha import restart_plan
+    from ..cluster.state import ClusterState
+
+    if not isinstance(data, list):
+        raise ctx.error("'ha' must be a list of {fail_host, restarted, not_restarted}")
+    inv = ctx.inventory
+    plans = []
+    for k, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise ctx.error("an ha statement is a mapping {fail_host, restarted, not_restarted}", k)
+        unknown = sorted(set(item) - {"fail_host", "restarted", "not_restarted"})
+        if unknown:
+            raise ctx.error(f"unknown key '{unknown[0]}' in an ha statement (expected fail_host, restarted, "
+                            "not_restarted)", k, unknown[0])
+        if "fail_host" not in item:
+            raise ctx.error("ha statement lacks 'fail_host'", k)
+        hosts = [item["fail_host"]] if isinstance(item["fail_host"], str) else item["fail_host"]
+        if not isinstance(hosts, list) or not hosts or not all(isinstance(h, str) for h in hosts):
+            raise ctx.error("'fail_host' must be a host name or a list of them", k, "fail_host")
+        for h in hosts:
+            if h not in inv.hosts:
+                raise ctx.error(f"fail_host {h!r} is not a host of the design", k, "fail_host")
+        clusters = {inv.hosts[h].cluster for h in hosts}
+        if None in clusters or len(clusters) != 1:
+            raise ctx.error("'fail_host' must name hosts of one cluster", k, "fail_host")
+        restarted = item.get("restarted", {})
+        if not isinstance(restarted, dict) or not all(isinstance(v, str) for v in restarted.values()):
+            raise ctx.error("'restarted' must map VM -> the host it restarts on", k, "restarted")
+        not_restarted = item.get("not_restarted", [])
+        if not isinstance(not_restarted, list) or not all(isinstance(v, str) for v in not_restarted):
+            raise ctx.error("'not_restarted' must be a list of VM names", k, "not_restarted")
+        for vm in [*restarted, *not_restarted]:
+            if vm not in inv.vms:
+                raise ctx.error(f"vm {vm!r} is not a VM of the design", k,
+                                "restarted" if vm in restarted else "not_restarted")
+        for vm, h in restarted.items():
+            if h not in inv.hosts:
+                raise ctx.error(f"{vm}: {h!r} is not a host of the design", k, "restarted", vm)
+        plans.append((k, hosts, clusters.pop(), restarted, not_restarted))
+    state = ClusterState.of(inv)
+    out: list[StatementResult] = []
+    for k, hosts, cluster, restarted, not_restarted in plans:
+        plan = restart_plan(inv, cluster, hosts, state=state)
+        got = {r.vm: r.host for r in plan.restarted}
+        why = dict(plan.not_restarted)
+        prefix = f"ha [fail {', '.join(hosts)}]"
+        for vm, want in restarted.items():
+            text = f"{prefix} {vm} restarted on {want}"
+            if got.get(vm) == want:
+                out.append(StatementResult("ha", text, "pass", ""))
+            else:
+                actual = (f"restarted on {got[vm]}" if vm in got else f"not restarted: {why[vm]}" if vm in why
+                          else f"not a powered-on VM of {', '.join(hosts)}")
+                out.append(StatementResult("ha", text, "fail", f"{ctx.at(k, 'restarted', vm)}: got {actual}"))
+        for vm in not_restarted:
+            text = f"{prefix} {vm} not restarted"
+            if vm in why:
+                out.append(StatementResult("ha", text, "pass", why[vm]))
+            else:
+                actual = f"restarted on {got[vm]}" if vm in got else f"not a powered-on VM of {', '.join(hosts)}"
+                out.append(StatementResult("ha", text, "fail", f"{ctx.at(k, 'not_restarted')}: got {actual}"))
+    return out
+
+
 def _not_run_evaluator(section: str) -> Evaluator:
     def run(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
         return _not_run(section, data)
@@ -262,7 +329,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "reach": evaluate_reach,
     "failures": evaluate_failures,
     "vmotion": evaluate_vmotion,
-    "ha": _not_run_evaluator("ha"),
+    "ha": evaluate_ha,
     "drs": _not_run_evaluator("drs"),
 }
 

@@ -92,7 +92,7 @@ def rule(code: str, slug: str, severity: Severity, refs: Iterable[str], tags: It
 
 def _load_rules() -> None:
     # importing the topic modules registers their rules
-    from .rules import cluster, detection, integrity, l3, lag, mtu, stp, teaming, vlan, vmkernel  # noqa: F401
+    from .rules import cluster, detection, ha, integrity, l3, lag, mtu, stp, teaming, vlan, vmkernel  # noqa: F401
 
 
 def all_rules() -> list[Rule]:
