@@ -58,6 +58,8 @@ def read_vcenter(url: str, user: str, password: str, *, verify_tls: bool = True,
     try:
         si = SmartConnect(protocol=parts.scheme, host=parts.hostname, port=port, user=user, pwd=password,
                           path=parts.path if parts.path not in ("", "/") else "/sdk",
+                          # pyVmomi skips verification for localhost unless it is given a context: give one
+                          sslContext=ssl.create_default_context() if verify_tls else None,
                           disableSslCertValidation=not verify_tls, httpConnectionTimeout=timeout_s,
                           connectionPoolTimeout=-1)
     except vim.fault.InvalidLogin:

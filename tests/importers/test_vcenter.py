@@ -1,0 +1,141 @@
+"""The live vCenter importer against govmomi's simulator (vcsim), started from tests/peers/vcsim.
+
+vcsim's default model (test-peers.md): 1 datacenter, a DRS cluster of 3 hosts plus 1 standalone host,
+4 VMs, 1 DVS. Its quirks are part of what is tested: every host reports the same pNIC MACs, the VMs of one
+pool share a MAC, each host's vmk0 has 127.0.0.1/8, and the DVS lists no member hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _vcsim import Vcsim, vcsim_binary
+
+from vinfra.importers.report import Imported, ImportSourceError, Support
+from vinfra.importers.vcenter import read_vcenter
+from vinfra.io.design import from_data
+from vinfra.model import build_inventory
+
+
+@pytest.fixture(scope="module")
+def binary() -> Path:
+    return vcsim_binary()
+
+
+@pytest.fixture(scope="module")
+def sim(binary: Path) -> Iterator[Vcsim]:
+    running = Vcsim(binary)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def imported(sim: Vcsim) -> Imported:
+    return read_vcenter(sim.url, "user", "pass", verify_tls=False)
+
+
+def test_the_default_inventory_is_imported_whole(imported: Imported, sim: Vcsim) -> None:
+    design = imported.design
+    assert sorted(design["hosts"]) == ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2", "DC0_H0"]
+    assert sorted(design["vms"]) == ["DC0_C0_RP0_VM0", "DC0_C0_RP0_VM1", "DC0_H0_VM0", "DC0_H0_VM1"]
+    assert list(design["dvswitches"]) == ["DVS0"]
+    assert list(design["clusters"]) == ["DC0_C0"]
+    datacenters = [r for r in imported.report if r.text == "/DC0"]
+    assert len(datacenters) == 1 and datacenters[0].source == sim.url and datacenters[0].line is None
+    # the cluster holds the three clustered hosts, DRS on (vcsim's default), the standalone host none
+    assert [h for h, v in design["hosts"].items() if v.get("cluster") == "DC0_C0"] == ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
+    assert "cluster" not in design["hosts"]["DC0_H0"]
+    assert design["clusters"]["DC0_C0"]["drs"]["enabled"] is True
+
+
+def test_hosts_carry_vswitches_uplinks_port_groups_and_vmkernel_ports(imported: Imported) -> None:
+    host = imported.design["hosts"]["DC0_C0_H0"]
+    assert sorted(host["nics"]) == ["vmnic0", "vmnic1"] and host["nics"]["vmnic0"]["speed"] == 10000
+    vs = host["vswitches"]["vSwitch0"]
+    assert vs["uplinks"] == ["vmnic0"] and vs["mtu"] == 1500
+    assert vs["teaming"]["policy"] == "port_id" and vs["teaming"]["active"] == ["vmnic0"]  # loadbalance_srcid (T1)
+    assert {pg: v["vlan"] for pg, v in vs["portgroups"].items()} == {"VM Network": 0, "Management Network": 0}
+    vmk0 = host["vmkernel"]["vmk0"]
+    assert vmk0["portgroup"] == "Management Network" and vmk0["services"] == ["management"]
+    # 127.0.0.1/8 is no address a port can hold: reported, not imported
+    assert "ip" not in vmk0
+    line = next(r for r in imported.report if r.text == "/DC0/host/DC0_C0/DC0_C0_H0/vmk0")
+    assert line.support is Support.WRONG and "loopback" in line.message
+
+
+def test_vms_sit_on_the_dvs_port_group_and_their_hosts_join_the_dvs(imported: Imported) -> None:
+    design = imported.design
+    for vm in design["vms"].values():
+        assert [n["network"] for n in vm["nics"]] == ["DVS0/DC0_DVPG0"]
+    dvs = design["dvswitches"]["DVS0"]
+    assert list(dvs["portgroups"]) == ["DC0_DVPG0"]  # the uplink port group is not a VM network
+    assert sorted(dvs["hosts"]) == sorted({vm["host"] for vm in design["vms"].values()})
+    dvs_line = next(r for r in imported.report if r.text == "/DC0/network/DVS0")
+    assert dvs_line.support is Support.PARTIAL and "no member hosts" in dvs_line.message
+    uplinks_pg = next(r for r in imported.report if r.text.startswith("/DC0/network/DVS0-DVUplinks"))
+    assert uplinks_pg.support is Support.IGNORED
+
+
+def test_duplicate_macs_are_reported_on_every_holder_naming_the_others(imported: Imported) -> None:
+    design = imported.design
+    shared = design["vms"]["DC0_H0_VM0"]["nics"][0]["mac"]
+    assert design["vms"]["DC0_H0_VM1"]["nics"][0]["mac"] == shared  # kept as vCenter states it
+    vm_line = next(r for r in imported.report if r.text == "/DC0/vm/DC0_H0_VM0/nic0")
+    assert vm_line.support is Support.WRONG
+    assert f"MAC {shared} is also held by vm DC0_H0_VM1 nic0" in vm_line.message
+    pnic_mac = design["hosts"]["DC0_H0"]["nics"]["vmnic0"]["mac"]
+    pnic_line = next(r for r in imported.report if r.text == "/DC0/host/DC0_H0/DC0_H0/vmnic0")
+    assert f"MAC {pnic_mac} is also held by host DC0_C0_H0, host DC0_C0_H1, host DC0_C0_H2" in pnic_line.message
+    duplicated = [r for r in imported.report if "is also held by" in r.message]
+    assert len(duplicated) == 4 * 3 + 4  # each host's vmnic0, vmnic1, vmk0 (its vmnic0's MAC); each VM's NIC
+    # a host's vmk0 sharing its own vmnic0's MAC is ESXi's normal behaviour, not a duplicate by itself
+    own = next(r for r in imported.report if r.text == "/DC0/host/DC0_C0/DC0_C0_H1/vmk0")
+    assert "host DC0_C0_H1" not in own.message
+
+
+def test_the_fragment_passes_model_validation_on_its_own(imported: Imported) -> None:
+    inv, problems = build_inventory(imported.design)
+    assert problems == [] and inv is not None
+    assert inv.summary() == {"hosts": 4, "vms": 4, "switches": 0, "links": 0}
+    assert from_data(imported.design).cluster_hosts("DC0_C0") == ["DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2"]
+
+
+def test_every_object_is_reported_with_the_url_as_source(imported: Imported, sim: Vcsim) -> None:
+    assert {r.source for r in imported.report} == {sim.url}
+    assert all(r.line is None and r.text.startswith("/DC0") for r in imported.report)
+    counts = imported.counts()
+    assert counts["supported"] > 0 and counts["unrecognised"] == 0
+
+
+def test_a_larger_simulated_estate_scales(binary: Path) -> None:
+    bigger = Vcsim(binary, "-cluster", "2", "-host", "4", "-vm", "3")
+    try:
+        imported = read_vcenter(bigger.url, "user", "pass", verify_tls=False)
+    finally:
+        bigger.stop()
+    assert len(imported.design["hosts"]) == 2 * 4 + 1
+    assert len(imported.design["clusters"]) == 2
+    assert len(imported.design["vms"]) == 2 * 3 + 3  # 3 per cluster pool, 3 on the standalone host
+    assert build_inventory(imported.design)[1] == []
+
+
+def test_an_unreachable_vcenter_is_a_located_error() -> None:
+    with pytest.raises(ImportSourceError) as err:
+        read_vcenter("https://127.0.0.1:1/sdk", "user", "pass", timeout_s=5)
+    assert str(err.value).startswith("https://127.0.0.1:1/sdk: error: cannot reach the vCenter")
+
+
+def test_a_self_signed_certificate_is_refused_unless_told(sim: Vcsim) -> None:
+    with pytest.raises(ImportSourceError) as err:
+        read_vcenter(sim.url, "user", "pass")
+    assert "TLS failed" in str(err.value) and "verify_tls=False" in str(err.value)
+
+
+def test_a_url_that_is_not_one_is_a_located_error() -> None:
+    with pytest.raises(ImportSourceError) as err:
+        read_vcenter("ftp://vc.example/sdk", "user", "pass")
+    assert "not a vCenter URL" in str(err.value)
