@@ -234,7 +234,7 @@ def _kind_of_header(text: str) -> str | None:
 
 def _parse(template: str, lines: list[tuple[int, str]]) -> dict[int, list[tuple[str, dict[str, str]]]]:
     """ttp over the lines, each prefixed with its number: line number -> [(group, record)]."""
-    data = "\n".join(f"{n:06d} {t}" for n, t in lines)
+    data = "\n".join(f"{n:06d} {t}" for n, t in lines if t.strip())  # blank lines carry nothing
     parser = ttp(data=data, template=template)
     parser.parse()
     result = parser.result()[0][0] if parser.result() and parser.result()[0] else {}

@@ -16,8 +16,8 @@ BOOL = "true|false"
 UPDOWN = "Up|Down"
 DUPLEX = "Full|Half"
 FAMILY = "IPv4|IPv6"
-VMK = "vmk\\d+"
-TITLE = "(?:vSwitch|vmk)\\S*"
+VMK = "vmk[0-9]+"
+TITLE = "[^:\\\\n ][^:\\\\n]*"
 HOSTKEY = "Domain Name|Fully Qualified Domain Name|Host Name"
 </vars>
 """
@@ -67,11 +67,11 @@ ESXCFG_NICS = _VARS + """
 {{ ln | _start_ }} Name {{ pci | re("PCI(?: Device)?") }} {{ rest | re("Driver.*") }}
 </group>
 <group name="rule*">
-{{ ln | _start_ }} {{ rule | re("-+(?:\\s+-+)*") }}
+{{ ln | _start_ }} {{ rule | re("-+(?:[ \t]+-+)*") }}
 </group>
 <group name="nic*">
-{{ ln | _start_ }} {{ name | re("vmnic\\d+") }} {{ pci }} {{ driver }} {{ admin | re("UPDOWN") }} {{ link | re("UPDOWN") }} {{ speed | DIGIT }} {{ duplex | re("DUPLEX") }} {{ mac | MAC }} {{ mtu | DIGIT }} {{ description | ORPHRASE }}
-{{ ln | _start_ }} {{ name | re("vmnic\\d+") }} {{ pci }} {{ driver }} {{ link | re("UPDOWN") }} {{ speed | re("\\d+Mbps") }} {{ duplex | re("DUPLEX") }} {{ mac | MAC }} {{ mtu | DIGIT }} {{ description | ORPHRASE }}
+{{ ln | _start_ }} {{ name | re("vmnic[0-9]+") }} {{ pci }} {{ driver }} {{ admin | re("UPDOWN") }} {{ link | re("UPDOWN") }} {{ speed | DIGIT }} {{ duplex | re("DUPLEX") }} {{ mac | MAC }} {{ mtu | DIGIT }} {{ description | ORPHRASE }}
+{{ ln | _start_ }} {{ name | re("vmnic[0-9]+") }} {{ pci }} {{ driver }} {{ link | re("UPDOWN") }} {{ speed | re("[0-9]+Mbps") }} {{ duplex | re("DUPLEX") }} {{ mac | MAC }} {{ mtu | DIGIT }} {{ description | ORPHRASE }}
 </group>
 """
 
@@ -81,7 +81,7 @@ ESXCLI_PORTGROUP_LIST = _VARS + """
 {{ ln | _start_ }} Name {{ rest | re("Virtual Switch.*VLAN ID") }}
 </group>
 <group name="rule*">
-{{ ln | _start_ }} {{ rule | re("-+(?:\\s+-+)*") }}
+{{ ln | _start_ }} {{ rule | re("-+(?:[ \t]+-+)*") }}
 </group>
 <group name="pg*">
 {{ ln | _start_ }} {{ name | ORPHRASE }} {{ vswitch | WORD }} {{ clients | DIGIT }} {{ vlan | DIGIT }}
@@ -94,11 +94,11 @@ ESXCLI_IPV4_GET = _VARS + """
 {{ ln | _start_ }} Name {{ rest | re("IPv4 Address.*") }}
 </group>
 <group name="rule*">
-{{ ln | _start_ }} {{ rule | re("-+(?:\\s+-+)*") }}
+{{ ln | _start_ }} {{ rule | re("-+(?:[ \t]+-+)*") }}
 </group>
 <group name="ipv4*">
-{{ ln | _start_ }} {{ name | re("vmk\\d+") }} {{ ip | IP }} {{ netmask | IP }} {{ broadcast }} {{ type | WORD }} {{ gateway | IP }} {{ dhcp_dns | re("BOOL") }}
-{{ ln | _start_ }} {{ name | re("vmk\\d+") }} {{ ip | IP }} {{ netmask | IP }} {{ broadcast }} {{ type | WORD }} {{ dhcp_dns | re("BOOL") }}
+{{ ln | _start_ }} {{ name | re("vmk[0-9]+") }} {{ ip | IP }} {{ netmask | IP }} {{ broadcast }} {{ type | WORD }} {{ gateway | IP }} {{ dhcp_dns | re("BOOL") }}
+{{ ln | _start_ }} {{ name | re("vmk[0-9]+") }} {{ ip | IP }} {{ netmask | IP }} {{ broadcast }} {{ type | WORD }} {{ dhcp_dns | re("BOOL") }}
 </group>
 """
 
