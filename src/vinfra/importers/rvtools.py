@@ -113,9 +113,9 @@ def _open(path: Path) -> dict[str, _Sheet]:
         others = [ws.title for ws in wb.worksheets if ws.title not in _SHEETS]
     finally:
         wb.close()
-    checked = _checked(source, sheets, [ws for ws in others])
-    for title in others:
-        checked.setdefault(f"_ignored:{title}", _Sheet(source, title, iter(())))
+    checked = _checked(source, sheets, others)
+    for title in others:  # not read: listed so that the report names them
+        checked.setdefault(title, _Sheet(source, title, iter(())))
     return checked
 
 
@@ -207,8 +207,8 @@ class _Builder:
 
     def build(self) -> Imported:
         for key, sheet in self.sheets.items():
-            if key.startswith("_ignored:"):
-                self.ledger.mark(f"{self.source}[{sheet.name}]", 1, sheet.name, Support.IGNORED, "sheet not read")
+            if key not in _SHEETS:
+                self.ledger.mark(sheet.source, 1, sheet.name, Support.IGNORED, "sheet not read")
         order = ("vHost", "vCluster", "vDatastore", "vNIC", "vSwitch", "vInfo", "vPort", "vSC_VMK", "dvSwitch",
                  "dvPort", "vNetwork")
         for name in order:
