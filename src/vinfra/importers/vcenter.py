@@ -280,14 +280,15 @@ class _Reader:
             uplinks = list(_get(cfg, "uplinkPortPolicy.uplinkPortName") or [])
             if uplinks:
                 item["uplinks"] = uplinks
-            team = _dv_teaming(_get(cfg, "defaultPortConfig.uplinkTeamingPolicy"), inherited_too=True)
-            if team:
-                item["teaming"] = team
             lags = {}
             for lag in _get(cfg, "lacpGroupConfig") or []:
                 lags[lag.name] = {"mode": lag.mode or "passive", "uplinks": list(lag.uplinkName or [])}
             if lags:
                 item["lacp"] = {"lags": lags}
+            team = _fit_dv_team(_dv_teaming(_get(cfg, "defaultPortConfig.uplinkTeamingPolicy"), inherited_too=True),
+                                item, notes)
+            if team:
+                item["teaming"] = team
             if not (_get(cfg, "host") or []):
                 notes.append("vCenter lists no member hosts")
             self.mark(path, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
@@ -315,7 +316,8 @@ class _Reader:
                 continue
             notes = []
             pg: dict[str, Any] = {"vlan": self._dv_vlan(_get(cfg, "defaultPortConfig.vlan"), notes)}
-            team = _dv_teaming(_get(cfg, "defaultPortConfig.uplinkTeamingPolicy"), inherited_too=False)
+            team = _fit_dv_team(_dv_teaming(_get(cfg, "defaultPortConfig.uplinkTeamingPolicy"), inherited_too=False),
+                                switches[sw], notes)
             if team:
                 pg["teaming"] = team
             switches[sw]["portgroups"][label] = pg
@@ -782,6 +784,26 @@ def _dv_teaming(policy: Any, inherited_too: bool) -> dict[str, Any]:
             team["active"] = list(order.activeUplinkPort)
         if order.standbyUplinkPort is not None:
             team["standby"] = list(order.standbyUplinkPort)
+    return team
+
+
+def _fit_dv_team(team: dict[str, Any], dvs: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """A vDS failover order names dvUplinks and LAGs; the design writes a LAG as ``lag:<name>`` (topology-v1,
+    Distributed switches). A name that is neither is reported and left out (T9: a team holds its own uplinks)."""
+    uplinks = dvs.get("uplinks", ["uplink1", "uplink2"])  # the model's default dvUplinks
+    lags = set(dvs.get("lacp", {}).get("lags", {}))
+    for role in ("active", "standby"):
+        if role not in team:
+            continue
+        kept = []
+        for name in team[role]:
+            if name in lags:
+                kept.append(f"lag:{name}")
+            elif name in uplinks:
+                kept.append(name)
+            else:
+                notes.append(f"{role} uplink {name} is not a dvUplink or LAG of the switch: left out")
+        team[role] = kept
     return team
 
 
