@@ -139,3 +139,96 @@ def test_a_url_that_is_not_one_is_a_located_error() -> None:
     with pytest.raises(ImportSourceError) as err:
         read_vcenter("ftp://vc.example/sdk", "user", "pass")
     assert "not a vCenter URL" in str(err.value)
+
+
+def _add_rules(url: str) -> None:
+    """Give vcsim's cluster an anti-affinity rule and a VM-host rule (through groups), as an operator would."""
+    from urllib.parse import urlsplit
+
+    from pyVim.connect import Disconnect, SmartConnect
+    from pyVim.task import WaitForTask
+    from pyVmomi import vim
+
+    parts = urlsplit(url)
+    si = SmartConnect(host=parts.hostname, port=parts.port, user="user", pwd="pass", disableSslCertValidation=True)
+    try:
+        content = si.RetrieveContent()
+        cluster = content.viewManager.CreateContainerView(content.rootFolder, [vim.ClusterComputeResource], True).view[0]
+        vms = {vm.name: vm for vm in cluster.resourcePool.vm}
+        hosts = {h.name: h for h in cluster.host}
+        spec = vim.cluster.ConfigSpecEx(
+            rulesSpec=[
+                vim.cluster.RuleSpec(operation="add", info=vim.cluster.AntiAffinityRuleSpec(
+                    name="apart", enabled=True, vm=[vms["DC0_C0_RP0_VM0"], vms["DC0_C0_RP0_VM1"]])),
+                vim.cluster.RuleSpec(operation="add", info=vim.cluster.VmHostRuleInfo(
+                    name="pinned", enabled=True, mandatory=True, vmGroupName="vms-a", affineHostGroupName="hosts-a")),
+            ],
+            groupSpec=[
+                vim.cluster.GroupSpec(operation="add", info=vim.cluster.VmGroup(name="vms-a", vm=[vms["DC0_C0_RP0_VM0"]])),
+                vim.cluster.GroupSpec(operation="add", info=vim.cluster.HostGroup(
+                    name="hosts-a", host=[hosts["DC0_C0_H0"], hosts["DC0_C0_H1"]])),
+            ])
+        WaitForTask(cluster.ReconfigureComputeResource_Task(spec, modify=True))
+    finally:
+        Disconnect(si)
+
+
+def test_drs_rules_and_groups_become_cluster_rules(binary: Path) -> None:
+    own = Vcsim(binary)  # its own simulator: this test changes the inventory
+    try:
+        _add_rules(own.url)
+        imported = read_vcenter(own.url, "user", "pass", verify_tls=False)
+    finally:
+        own.stop()
+    rules = {r["name"]: r for r in imported.design["clusters"]["DC0_C0"]["rules"]}
+    assert rules["apart"] == {"name": "apart", "enabled": True, "type": "anti_affinity",
+                              "vms": ["DC0_C0_RP0_VM0", "DC0_C0_RP0_VM1"], "must": False}
+    assert rules["pinned"] == {"name": "pinned", "enabled": True, "type": "vm_host", "vms": ["DC0_C0_RP0_VM0"],
+                               "hosts": ["DC0_C0_H0", "DC0_C0_H1"], "must": True}
+    assert next(r for r in imported.report if r.text.endswith("/rules/pinned")).support is Support.SUPPORTED
+    assert build_inventory(imported.design)[1] == []
+
+
+def test_a_server_that_is_not_vsphere_is_a_located_error(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sdk"
+        with pytest.raises(ImportSourceError) as err:
+            read_vcenter(url, "user", "pass", timeout_s=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert str(err.value).startswith(f"{url}: error: not a vSphere API endpoint")
+
+
+def test_ha_and_drs_settings_map_to_the_design() -> None:
+    """vcsim cannot change a cluster's HA settings, so the mapping is checked on pyVmomi's own data objects
+    (cluster-behaviour: DRS threshold 1 = conservative, which vSphere's vmotionRate counts the other way)."""
+    from pyVmomi import vim
+
+    from vinfra.importers.vcenter import _drs, _ha
+
+    notes: list[str] = []
+    das = vim.cluster.DasConfigInfo(
+        enabled=True, admissionControlEnabled=True,
+        admissionControlPolicy=vim.cluster.FailoverResourcesAdmissionControlPolicy(
+            cpuFailoverResourcesPercent=25, memoryFailoverResourcesPercent=30),
+        defaultVmSettings=vim.cluster.DasVmSettings(isolationResponse="shutdown"),
+        option=[vim.option.OptionValue(key="das.isolationaddress0", value="10.0.1.1"),
+                vim.option.OptionValue(key="das.isolationaddress1", value="not-an-address")])
+    assert _ha(das, vim, notes) == {"enabled": True, "admission_control": {"policy": "percentage", "value": 25},
+                                    "isolation_response": "shutdown", "isolation_addresses": ["10.0.1.1"]}
+    assert any("different CPU and memory" in n for n in notes) and any("isolationaddress1" in n for n in notes)
+    level = vim.cluster.DasConfigInfo(enabled=True, admissionControlEnabled=True,
+                                      admissionControlPolicy=vim.cluster.FailoverLevelAdmissionControlPolicy(failoverLevel=2))
+    assert _ha(level, vim, [])["admission_control"] == {"policy": "host_failures", "value": 2}
+    off = vim.cluster.DasConfigInfo(enabled=False, admissionControlEnabled=False)
+    assert _ha(off, vim, [])["admission_control"]["policy"] == "disabled"
+    for rate, threshold in ((1, 5), (3, 3), (5, 1)):
+        drs = vim.cluster.DrsConfigInfo(enabled=True, defaultVmBehavior="manual", vmotionRate=rate)
+        assert _drs(drs) == {"enabled": True, "automation": "manual", "threshold": threshold}

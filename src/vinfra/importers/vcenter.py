@@ -212,7 +212,7 @@ class _Reader:
             item: dict[str, Any] = {"drs": _drs(_get(cfg, "drsConfig")), "ha": {}, "rules": []}
             das = _get(cfg, "dasConfig")
             notes: list[str] = []
-            item["ha"] = self._ha(das, notes)
+            item["ha"] = _ha(das, self.vim, notes)
             item["_rules"] = list(_get(cfg, "rule") or [])
             item["_groups"] = list(_get(cfg, "group") or [])
             item["_path"] = path
@@ -221,36 +221,6 @@ class _Reader:
             self.mark(path, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
             out[name] = item
         return out, cluster_of
-
-    def _ha(self, das: Any, notes: list[str]) -> dict[str, Any]:
-        ha: dict[str, Any] = {"enabled": bool(_get(das, "enabled"))}
-        policy = _get(das, "admissionControlPolicy")
-        if not _get(das, "admissionControlEnabled") and das is not None:
-            ha["admission_control"] = {"policy": "disabled", "value": 0}
-        elif isinstance(policy, self.vim.cluster.FailoverLevelAdmissionControlPolicy):
-            ha["admission_control"] = {"policy": "host_failures", "value": int(policy.failoverLevel)}
-        elif isinstance(policy, self.vim.cluster.FailoverResourcesAdmissionControlPolicy):
-            pct = min(policy.cpuFailoverResourcesPercent or 0, policy.memoryFailoverResourcesPercent or 0)
-            ha["admission_control"] = {"policy": "percentage", "value": int(pct)}
-            if policy.cpuFailoverResourcesPercent != policy.memoryFailoverResourcesPercent:
-                notes.append("HA reserves different CPU and memory percentages: the lower is imported")
-        elif isinstance(policy, self.vim.cluster.FailoverHostAdmissionControlPolicy):
-            ha["admission_control"] = {"policy": "failover_hosts",
-                                       "value": [self.names.get(h._moId, h._moId) for h in policy.failoverHosts or []]}
-            ha["_failover_hosts"] = True
-        response = _get(das, "defaultVmSettings.isolationResponse")
-        if response in _ISOLATION:
-            ha["isolation_response"] = _ISOLATION[response]
-        addresses = []
-        for opt in _get(das, "option") or []:
-            if str(opt.key).startswith("das.isolationaddress"):
-                try:
-                    addresses.append(fields.ipv4_address(str(opt.value)))
-                except ValueError as exc:
-                    notes.append(f"{opt.key}: {exc}")
-        if addresses:
-            ha["isolation_addresses"] = addresses
-        return ha
 
     def _dvswitches(self) -> tuple[dict[str, tuple[str, str]], dict[str, Any]]:
         """Distributed switches and their port groups; ``dvs_pg``: port-group key -> (dvs name, label)."""
@@ -647,7 +617,7 @@ class _Reader:
                     item["type"] = "affinity" if isinstance(rule, vim.cluster.AffinityRuleSpec) else "anti_affinity"
                     item["vms"] = [self.names.get(v._moId, v._moId) for v in rule.vm or []]
                     item["must"] = bool(getattr(rule, "mandatory", False))
-                elif isinstance(rule, vim.cluster.VmHostRuleSpec):
+                elif isinstance(rule, vim.cluster.VmHostRuleInfo):
                     vm_group = groups.get(rule.vmGroupName)
                     host_group = groups.get(rule.affineHostGroupName or rule.antiAffineHostGroupName)
                     item["type"] = "vm_host" if rule.affineHostGroupName else "vm_anti_host"
@@ -665,8 +635,9 @@ class _Reader:
                 cl["rules"].append(item)
                 self.mark(rpath, Support.SUPPORTED)
             ha = cl["ha"]
-            if ha.pop("_failover_hosts", False):
-                ha["admission_control"]["value"] = [h for h in ha["admission_control"]["value"] if h in hosts]
+            if "_failover_hosts" in ha:  # named now that the hosts are read; one not imported is left out
+                named = [self.names.get(m) for m in ha.pop("_failover_hosts")]
+                ha["admission_control"]["value"] = [h for h in named if h in hosts]
             if not cl["rules"]:
                 del cl["rules"]
 
@@ -705,6 +676,38 @@ class _Reader:
 def _design_name(content: Any) -> str:
     about = _get(content, "about.fullName") or "vcenter"
     return f"imported from {about}"
+
+
+def _ha(das: Any, vim: Any, notes: list[str]) -> dict[str, Any]:
+    """HA (cluster-behaviour HA): admission control, isolation response and addresses. Failover hosts are
+    kept as managed-object ids in ``_failover_hosts`` until the hosts are named."""
+    ha: dict[str, Any] = {"enabled": bool(_get(das, "enabled"))}
+    policy = _get(das, "admissionControlPolicy")
+    if not _get(das, "admissionControlEnabled") and das is not None:
+        ha["admission_control"] = {"policy": "disabled", "value": 0}
+    elif isinstance(policy, vim.cluster.FailoverLevelAdmissionControlPolicy):
+        ha["admission_control"] = {"policy": "host_failures", "value": int(policy.failoverLevel)}
+    elif isinstance(policy, vim.cluster.FailoverResourcesAdmissionControlPolicy):
+        pct = min(policy.cpuFailoverResourcesPercent or 0, policy.memoryFailoverResourcesPercent or 0)
+        ha["admission_control"] = {"policy": "percentage", "value": int(pct)}
+        if policy.cpuFailoverResourcesPercent != policy.memoryFailoverResourcesPercent:
+            notes.append("HA reserves different CPU and memory percentages: the lower is imported")
+    elif isinstance(policy, vim.cluster.FailoverHostAdmissionControlPolicy):
+        ha["admission_control"] = {"policy": "failover_hosts", "value": []}
+        ha["_failover_hosts"] = [h._moId for h in policy.failoverHosts or []]
+    response = _get(das, "defaultVmSettings.isolationResponse")
+    if response in _ISOLATION:
+        ha["isolation_response"] = _ISOLATION[response]
+    addresses = []
+    for opt in _get(das, "option") or []:
+        if str(opt.key).startswith("das.isolationaddress"):
+            try:
+                addresses.append(fields.ipv4_address(str(opt.value)))
+            except ValueError as exc:
+                notes.append(f"{opt.key}: {exc}")
+    if addresses:
+        ha["isolation_addresses"] = addresses
+    return ha
 
 
 def _drs(cfg: Any) -> dict[str, Any]:
