@@ -135,6 +135,12 @@ def test_a_self_signed_certificate_is_refused_unless_told(sim: Vcsim) -> None:
     assert "TLS failed" in str(err.value) and "verify_tls=False" in str(err.value)
 
 
+def test_credentials_in_the_url_never_reach_the_report(sim: Vcsim) -> None:
+    with_secret = sim.url.replace("https://", "https://admin:s3cret@")
+    imported = read_vcenter(with_secret, "user", "pass", verify_tls=False)
+    assert {r.source for r in imported.report} == {sim.url} and imported.sources == (sim.url,)
+
+
 def test_a_url_that_is_not_one_is_a_located_error() -> None:
     with pytest.raises(ImportSourceError) as err:
         read_vcenter("ftp://vc.example/sdk", "user", "pass")

@@ -46,9 +46,13 @@ def read_vcenter(url: str, user: str, password: str, *, verify_tls: bool = True,
 
     ``verify_tls=False`` accepts a self-signed certificate (a lab vCenter, the simulator)."""
     from pyVim.connect import Disconnect, SmartConnect  # imported on use: pyVmomi's type tables take ~0.3 s
-    from pyVmomi import vim
+    from pyVmomi import vim, vmodl
 
     parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.username is not None or parts.password is not None:
+        # credentials written into the URL never reach the report or an error message
+        url = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+        parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ImportSourceError.at(url, "not a vCenter URL: expected https://HOST[:PORT][/sdk]")
     try:
@@ -77,6 +81,8 @@ def read_vcenter(url: str, user: str, password: str, *, verify_tls: bool = True,
         raise ImportSourceError.at(url, f"user {user!r} may not read {exc.object}: {exc.privilegeId}") from None
     except OSError as exc:  # TimeoutError included
         raise ImportSourceError.at(url, f"the connection broke while reading: {exc}") from None
+    except vmodl.MethodFault as exc:  # e.g. an object deleted while it was read
+        raise ImportSourceError.at(url, f"vCenter refused a read: {type(exc).__name__}: {exc.msg or exc}") from None
     finally:
         with contextlib.suppress(Exception):  # a broken connection cannot log out; nothing is left to clean up
             Disconnect(si)
