@@ -255,6 +255,33 @@ def test_hostname_output_names_the_host(tmp_path: Path) -> None:
     _valid(imported)
 
 
+def test_a_dvs_named_with_spaces_and_a_vswitch_without_uplinks(tmp_path: Path) -> None:
+    capture = tmp_path / "esx03.txt"
+    capture.write_text("Switch Name      Num Ports   Used Ports  Configured Ports  MTU     Uplinks\n"
+                       "vSwitch1         1536        1           128               1500\n\n"
+                       "  PortGroup Name        VLAN ID  Used Ports  Uplinks\n"
+                       "  Isolated              4095     0\n\n"
+                       "DVS Name         Num Ports   Used Ports  Configured Ports  MTU     Uplinks\n"
+                       "DSwitch Prod 01  2560        6           512               9000    vmnic2,vmnic3\n\n"
+                       "  DVPort ID           In Use      Client\n"
+                       "  0                   1           vmnic2\n")
+    imported = read_esxi([capture])
+    vs1 = imported.design["hosts"]["esx03"]["vswitches"]["vSwitch1"]
+    assert vs1 == {"uplinks": [], "mtu": 1500, "portgroups": {"Isolated": {"vlan": 4095}}}  # VGT (V3)
+    # a DVS name may hold spaces (a VM NIC names it as 'DSwitch Prod 01/portgroup')
+    assert imported.design["dvswitches"]["DSwitch Prod 01"]["hosts"] == {"esx03": {"uplink1": "vmnic2",
+                                                                                   "uplink2": "vmnic3"}}
+    slash = tmp_path / "esx04.txt"
+    slash.write_text(capture.read_text().replace("DSwitch Prod 01", "DSwitch/Prod"))
+    rejected = read_esxi([slash])
+    dvs_row = next(r for r in rejected.report if r.line == 8)
+    assert dvs_row.support is Support.WRONG and "'/' separates a switch from its port group" in dvs_row.message
+    assert "dvswitches" not in rejected.design
+    assert [r.support for r in rejected.report if r.line in (10, 11)] == [Support.IGNORED] * 2
+    _valid(rejected)
+    _valid(imported)
+
+
 @needs_data
 def test_two_captures_of_one_host_that_disagree_are_a_conflict(tmp_path: Path) -> None:
     host_dir = tmp_path / "esx02"

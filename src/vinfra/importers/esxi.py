@@ -272,7 +272,9 @@ def _read_esxcfg_vswitch(source: str, section: _Section, cap: _Capture) -> None:
             continue
         groups = dict(parsed.get(n, []))
         mark = text.strip()
-        if "vss_header" in groups or "dvs_header" in groups:
+        if state == "skip" and ("dvport" in groups or "dvport_header" in groups):
+            cap.ledger.mark(source, n, mark, Support.IGNORED, "belongs to a switch that is not imported")
+        elif "vss_header" in groups or "dvs_header" in groups:
             if expecting:
                 raise _truncated(source, n, "esxcfg-vswitch -l", text)
             state = "vss" if "vss_header" in groups else "dvs"
@@ -297,6 +299,13 @@ def _read_esxcfg_vswitch(source: str, section: _Section, cap: _Capture) -> None:
                     cap.put(current, "mtu", mtu, f"{base}.mtu", at)
                 cap.ledger.mark(source, n, mark, Support.SUPPORTED)
             else:
+                try:
+                    fields.dvs_name(current_name)
+                except ValueError as exc:
+                    cap.ledger.mark(source, n, mark, Support.WRONG, f"{exc}: not imported")
+                    current, state = None, "skip"  # its DVPort rows go with it
+                    expecting = False
+                    continue
                 current = cap.dvswitches.setdefault(current_name, {"_at": at})
                 base = f"dvswitches.{current_name}"
                 cap.put(current, "vmnics", uplinks, f"{base}.uplinks", at)

@@ -37,8 +37,8 @@ ESXCFG_VSWITCH = _VARS + """
 {{ ln | _start_ }} DVPort ID {{ rest | re(".*Client") }}
 </group>
 <group name="switch*">
-{{ ln | _start_ }} {{ name }} {{ ports | DIGIT }} {{ used | DIGIT }} {{ configured | DIGIT }} {{ mtu | DIGIT }} {{ uplinks | WORD }}
-{{ ln | _start_ }} {{ name }} {{ ports | DIGIT }} {{ used | DIGIT }} {{ configured | DIGIT }} {{ mtu | DIGIT }}
+{{ ln | _start_ }} {{ name | ORPHRASE }} {{ ports | DIGIT }} {{ used | DIGIT }} {{ configured | DIGIT }} {{ mtu | DIGIT }} {{ uplinks | WORD }}
+{{ ln | _start_ }} {{ name | ORPHRASE }} {{ ports | DIGIT }} {{ used | DIGIT }} {{ configured | DIGIT }} {{ mtu | DIGIT }}
 </group>
 <group name="row4*">
 {{ ln | _start_ }} {{ name | ORPHRASE }} {{ vlan | DIGIT }} {{ used | DIGIT }} {{ uplinks | WORD }}

@@ -93,3 +93,11 @@ def device_name(name: str, what: str = "device name") -> str:
 def label(name: str, what: str = "name") -> str:
     """A VM's or port group's name as the design allows it (free text, no ``:``)."""
     return check_label(name, what)
+
+
+def dvs_name(name: str) -> str:
+    """A distributed switch's name: free text like a label, without ``/`` (a VM NIC names ``dvs/portgroup``)."""
+    check_label(name, "distributed switch name")
+    if "/" in name:
+        raise ValueError(f"invalid distributed switch name {name!r}: '/' separates a switch from its port group")
+    return name

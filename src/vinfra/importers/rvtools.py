@@ -506,7 +506,7 @@ class _Builder:
     def _vdvs(self, name: str, sheet: _Sheet, row: int) -> dict[str, Any] | None:
         if name not in self.dvswitches:
             try:
-                fields.device_name(name, "distributed switch name")
+                fields.dvs_name(name)
             except ValueError as exc:
                 self.mark(sheet, row, name, Support.WRONG, f"{exc}: not imported")
                 return None

@@ -172,10 +172,12 @@ class _Reader:
         for obj, _ in self.collect(self.vim.Datacenter, ["name"]):
             self.mark(self.paths.get(obj._moId, obj._moId), Support.SUPPORTED, "datacenter: its objects are read")
 
-    def _name(self, obj: Any, raw: str, what: str, device: bool) -> str | None:
-        """The design name of an object: its vCenter name, when the design can hold it."""
+    def _name(self, obj: Any, raw: str, what: str, device: bool | None) -> str | None:
+        """The design name of an object: its vCenter name, when the design can hold it (``device``: a host's
+        name rules; None: a distributed switch's; False: a label's)."""
         try:
-            name = fields.device_name(raw, what) if device else fields.label(raw, what)
+            name = (fields.device_name(raw, what) if device else fields.dvs_name(raw) if device is None
+                    else fields.label(raw, what))
         except ValueError as exc:
             self.mark(self.paths.get(obj._moId, raw), Support.WRONG, f"{exc}: not imported")
             return None
@@ -236,7 +238,7 @@ class _Reader:
         by_uuid: dict[str, str] = {}
         for obj, p in self.collect(vim.DistributedVirtualSwitch, ["name", "uuid", "config"]):
             path = self.paths.get(obj._moId, p["name"])
-            name = self._name(obj, p["name"], "distributed switch name", device=True)
+            name = self._name(obj, p["name"], "distributed switch name", device=None)
             if name is None:
                 continue
             cfg = p.get("config")
