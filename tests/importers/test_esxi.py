@@ -201,6 +201,10 @@ Name  IPv4 Address  IPv4 Netmask   IPv4 Broadcast  Address Type  Gateway   DHCP 
 ----  ------------  -------------  --------------  ------------  --------  --------
 vmk0  10.0.1.11     255.255.255.0  10.0.1.255      STATIC        10.0.1.1     false
 vmk1  10.0.20.11    255.255.255.0  10.0.20.255     STATIC        0.0.0.0      false
+[root@esx01:~] esxcli network ip interface tag get -i vmk0
+   Tags: Management
+[root@esx01:~] esxcli network ip interface tag get -i vmk1
+   Tags: VMotion, faultToleranceLogging, NVMeTCP
 [root@esx01:~] esxcli storage core adapter list
 HBA Name  Driver  Link State  UID  Capabilities  Description
 vmhba0    vmw_ahci  link-n/a  sata.vmhba0  (0000:00:11.4) Intel Corporation Wellsburg AHCI Controller
@@ -227,8 +231,11 @@ def test_an_esxcli_transcript_gives_teaming_overrides_and_addresses(tmp_path: Pa
     nfs = next(r for r in imported.report if "'NFS'" in r.message)
     assert nfs.support is Support.PARTIAL and "VLAN is not in the capture" in nfs.message
     assert host["vmkernel"]["vmk0"] == {"portgroup": "Management Network", "mac": "00:50:56:6a:01:10", "mtu": 1500,
-                                        "ip": "10.0.1.11/24", "gateway": "10.0.1.1"}
+                                        "ip": "10.0.1.11/24", "gateway": "10.0.1.1", "services": ["management"]}
     assert host["vmkernel"]["vmk1"]["ip"] == "10.0.20.11/24" and host["vmkernel"]["vmk1"]["mtu"] == 9000
+    assert host["vmkernel"]["vmk1"]["services"] == ["ft", "vmotion"]
+    tags = next(r for r in imported.report if r.text.startswith("Tags: VMotion"))
+    assert tags.support is Support.PARTIAL and "NVMeTCP" in tags.message
     assert "vmk2" not in host["vmkernel"]  # on a DVS port: reported, not imported
     vmk2 = next(r for r in imported.report if r.text == "VDS Name: dvs-prod" or "dvs-prod port 17" in r.message)
     assert vmk2.support is Support.WRONG

@@ -3,7 +3,8 @@
 Read: ``esxcfg-vswitch -l``, ``esxcfg-vmknic -l``, ``esxcfg-nics -l`` (and ``esxcli network nic list``),
 ``esxcli network vswitch standard list``, ``... standard portgroup list``, ``... standard policy failover
 get -v VSWITCH``, ``... standard portgroup policy failover get -p PORTGROUP``, ``esxcli network ip
-interface list`` and ``... ip interface ipv4 get``, ``hostname`` / ``esxcli system hostname get``. The
+interface list``, ``... ip interface ipv4 get`` and ``... ip interface tag get -i VMK`` (services),
+``hostname`` / ``esxcli system hostname get``. The
 templates are ttp's (:mod:`.esxi_templates`); this module assembles their records in line order.
 
 A capture is a file holding one command's output (recognised by its header), or a transcript in which
@@ -12,8 +13,7 @@ of Batfish's five support states; an output that stops inside a table or block (
 located :class:`ImportSourceError`, never a half-read host.
 
 Not done yet: DVS port groups (``esxcfg-vswitch -l`` shows a DVS's uplinks, not its port groups, so a
-VMkernel port on a DVS is reported ``wrong`` and left out), VMkernel services (``esxcli network ip
-interface tag get`` is not read: ports carry no ``services``), security and shaping policies, IPv6.
+VMkernel port on a DVS is reported ``wrong`` and left out), security and shaping policies, IPv6.
 """
 
 from __future__ import annotations
@@ -179,9 +179,9 @@ def _kind_of_command(cmd: str) -> tuple[str | None, str | None]:
     target = None
     it = iter(tokens[1:])
     for tok in it:
-        if tok in ("-v", "-p", "--vswitch-name", "--portgroup-name"):
+        if tok in ("-v", "-p", "-i", "--vswitch-name", "--portgroup-name", "--interface-name"):
             target = next(it, None)
-        elif tok.startswith(("--vswitch-name=", "--portgroup-name=")):
+        elif tok.startswith(("--vswitch-name=", "--portgroup-name=", "--interface-name=")):
             target = tok.split("=", 1)[1]
         elif tok.startswith("--formatter") or tok.startswith("--debug"):
             continue
@@ -207,6 +207,7 @@ def _kind_of_command(cmd: str) -> tuple[str | None, str | None]:
             "network vswitch standard portgroup policy failover get": ("pg_failover", target),
             "network ip interface list": ("ip_list", None),
             "network ip interface ipv4 get": ("ipv4", None),
+            "network ip interface tag get": ("tags", target),
             "network nic list": ("nics", None),
             "system hostname get": ("hostname", None),
         }.get(line, (None, None))
@@ -669,6 +670,34 @@ def _read_policy(source: str, section: _Section, cap: _Capture, *, portgroup: bo
         cap.put(vs, "teaming", team, f"vswitches.{section.target}.teaming", at)
 
 
+# `esxcli network ip interface tag get -i vmkN` tags -> topology-v1 services (vswitch-behaviour section 6)
+_TAGS = {"Management": "management", "VMotion": "vmotion", "faultToleranceLogging": "ft",
+         "vSphereReplication": "replication", "vSphereProvisioning": "provisioning", "VSAN": "vsan"}
+
+
+def _read_tags(source: str, section: _Section, cap: _Capture) -> None:
+    """``esxcli network ip interface tag get -i vmkN``: the port's services (Management, VMotion ...)."""
+    what = "esxcli network ip interface tag get"
+    blocks = _blocks(source, section, what, titled=False)
+    kv = blocks[0][2] if blocks else {}
+    if "Tags" not in kv:
+        last = max((n for n, t in section.lines if t.strip()), default=1)
+        raise ImportSourceError.at(source, f"the {what} output has no 'Tags:' line: a truncated capture?", line=last,
+                                   column=1)
+    n, value, text = kv["Tags"]
+    if section.target is None:
+        cap.ledger.mark(source, n, text, Support.UNRECOGNISED, "the command line naming the port (-i) is not in the "
+                        "capture")
+        return
+    tags = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in tags if t not in _TAGS]
+    vmk = cap.vmks.setdefault(section.target, {"_at": (source, n, text)})
+    cap.put(vmk, "services", sorted({_TAGS[t] for t in tags if t in _TAGS}), f"vmkernel.{section.target}.services",
+            (source, n, text))
+    cap.ledger.mark(source, n, text, Support.PARTIAL if unknown else Support.SUPPORTED,
+                    f"tags not modelled: {', '.join(unknown)}" if unknown else "")
+
+
 def _read_hostname(source: str, section: _Section, cap: _Capture) -> None:
     parsed = _parse(templates.ESXCLI_HOSTNAME, section.lines)
     for n, text in section.lines:
@@ -697,6 +726,7 @@ _READERS = {
     "failover": _read_failover,
     "pg_failover": _read_pg_failover,
     "hostname": _read_hostname,
+    "tags": _read_tags,
 }
 
 
