@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -144,8 +144,11 @@ def divvy(capacity: float, claims: Sequence[Claim]) -> list[float]:
     free = capacity - sum(out)
     if free <= 0:
         return out
-    active = [(c.cap - c.reservation, float(max(c.shares, 0)), i) for i, c in enumerate(claims)
-              if c.cap > c.reservation and c.shares > 0]
+    active = []
+    for i, c in enumerate(claims):
+        room = c.cap - c.reservation
+        if room > 0 and c.shares > 0:
+            active.append((room, float(c.shares), i))
     if sum(h for h, _, _ in active) <= free:
         for h, _, i in active:
             out[i] += h
@@ -163,7 +166,7 @@ def divvy(capacity: float, claims: Sequence[Claim]) -> list[float]:
         total -= s
         k += 1
     lam = free / total if total > 0 else 0.0
-    for h, s, i in active[k:]:
+    for _h, s, i in active[k:]:
         out[i] += lam * s
     return out
 
@@ -339,13 +342,12 @@ class _FastLoad:
         self._sums()
 
     def _n(self, h: str, c: float, m: float) -> float:
-        cc, cm = self.cap[h]
-        return self.comb(c / cc if cc else (math.inf if c else 0.0), m / cm if cm else (math.inf if m else 0.0))
+        cc, cm = self.cap[h]  # never 0: the model wants a CPU and memory on every host
+        return self.comb(c / cc, m / cm)
 
     def _shift(self, e: tuple[float, float], cap_c: float, cap_m: float) -> float:
         """The most a VM of entitlement ``e`` can change N of a host of these capacities."""
-        c = e[0] / cap_c if cap_c else math.inf
-        m = e[1] / cap_m if cap_m else math.inf
+        c, m = e[0] / cap_c, e[1] / cap_m
         if self.s.combine == "cpu":
             return c
         if self.s.combine == "memory":
@@ -432,70 +434,79 @@ class _FastLoad:
         mu = self.S1 / n
         var = max(self.S2 / n - mu * mu, 0.0)
         std = math.sqrt(var)
-        dests = sorted((h for h in self.hosts if dest_ok(h)), key=lambda h: (self.N[h], self.host_order[h]))
+        N = self.N
+        dests = sorted((h for h in self.hosts if dest_ok(h)), key=lambda h: (N[h], self.host_order[h]))
         if not dests:
             return None
-        n_min = self.N[dests[0]]
-        slack = 1e-12
+        n_min = N[dests[0]]
+        comb, cap, C, M, ent = self.comb, self.cap, self.C, self.M, self.ent
+        S1, S2 = self.S1, self.S2
 
-        def gain_of(delta_n: float) -> float:  # delta_n = n * (var - var')
-            return std - math.sqrt(max(var - delta_n / n, 0.0))
-
-        def a_term(ns: float, x: float) -> float:
-            return 2 * (ns - mu) * x - x * x
-
-        def a_bound(ns: float, z: float) -> float:
-            return a_term(ns, min(ns - mu, z)) if ns > mu else 0.0
+        # bounds are on delta = n * (var - var'); a reduction g in standard deviation is
+        # delta >= n * (var - (std - g)^2)
+        def delta_for(g: float) -> float:
+            left = std - g
+            return math.inf if left < 0 else n * (var - left * left) - 1e-12
 
         def b_bound(nd: float, z: float) -> float:
             if nd >= mu:
                 return 0.0
-            y = min(mu - nd, z)
+            y = mu - nd if mu - nd < z else z
             return 2 * (mu - nd) * y - y * y
 
         def bound(ns: float, z: float) -> float:
-            return a_bound(ns, z) + b_bound(n_min, z) + z * z / n
+            a = 0.0
+            if ns > mu:
+                x = ns - mu if ns - mu < z else z
+                a = 2 * (ns - mu) * x - x * x
+            return a + b_bound(n_min, z) + z * z / n
 
         best = -math.inf
+        thr = floor  # the reduction a move must reach to matter now
+        need = delta_for(thr)
         near: list[tuple[float, int, int, str, str]] = []
-
-        def threshold() -> float:
-            return floor if best == -math.inf else max(floor, best - tolerance)
-
         sources = [h for h in self.hosts if self.members[h] and source_ok(h)]
-        ub = {h: gain_of(bound(self.N[h], -self.members[h][0][0])) for h in sources}
+        ub = {h: bound(N[h], -self.members[h][0][0]) for h in sources}
         sources.sort(key=lambda h: -ub[h])
         for s in sources:
-            if ub[s] < threshold() - slack:
+            if ub[s] < need:
                 break
-            ns = self.N[s]
-            cs, ms = self.C[s], self.M[s]
+            ns = N[s]
+            cs, ms = C[s], M[s]
+            cap_s = cap[s]
             for negz, _, v in self.members[s]:
                 z = -negz
-                if gain_of(bound(ns, z)) < threshold() - slack:
+                if bound(ns, z) < need:
                     break
                 if not vm_ok(v):
                     continue
-                c, m = self.ent[v]
-                ns_new = self._n(s, cs - c, ms - m)
+                c, m = ent[v]
+                ns_new = comb((cs - c) / cap_s[0], (ms - m) / cap_s[1])
                 x = ns - ns_new
-                a = a_term(ns, x)
-                tail = max(x, z) ** 2 / n
+                a = 2 * (ns - mu) * x - x * x + z * z / n
+                s1 = S1 - ns + ns_new
+                s2 = S2 - ns * ns + ns_new * ns_new
                 for d in dests:
+                    nd = N[d]
+                    if nd < mu:  # the most a move into d can help (b_bound, inlined: the innermost loop)
+                        y = mu - nd if mu - nd < z else z
+                        if a + 2 * (mu - nd) * y - y * y < need:
+                            break  # destinations only get busier from here
+                    elif a < need:
+                        break
                     if d == s:
                         continue
-                    nd = self.N[d]
-                    if gain_of(a + b_bound(nd, z) + tail) < threshold() - slack:
-                        break  # destinations only get busier from here
-                    nd_new = self._n(d, self.C[d] + c, self.M[d] + m)
-                    s1 = self.S1 - ns - nd + ns_new + nd_new
-                    s2 = self.S2 - ns * ns - nd * nd + ns_new * ns_new + nd_new * nd_new
-                    gain = std - self._std(s1, s2)
-                    if gain <= floor or gain < threshold():
+                    cap_d = cap[d]
+                    nd_new = comb((C[d] + c) / cap_d[0], (M[d] + m) / cap_d[1])
+                    gain = std - self._std(s1 - nd + nd_new, s2 - nd * nd + nd_new * nd_new)
+                    if gain <= floor or gain < thr:
                         continue
                     if not feasible(v, d, gain):
                         continue
-                    best = max(best, gain)
+                    if gain > best:
+                        best = gain
+                        thr = max(floor, best - tolerance)
+                        need = delta_for(thr)
                     near.append((gain, self.vm_order[v], self.host_order[d], v, d))
         return pick(near, best, tolerance)
 
@@ -513,12 +524,17 @@ def pick(near: Iterable[tuple[float, int, int, str, str]], best: float, toleranc
 # feasibility -------------------------------------------------------------------------------------------------
 class _Compat:
     """vMotion preconditions that do not depend on load (P1-P5 of §1.1), cached by what they depend on: the
-    host pair (P1, P2, P4) and the VM's datastore and networks (P3, P5)."""
+    host pair (P1, P2, P4) and the VM's datastore and networks (P3, P5).
 
-    def __init__(self, inv: Inventory, settings: DrsSettings) -> None:
+    They are facts of the design (with its own ``failures:``) and the vMotion settings alone, so one is kept
+    with the inventory (:meth:`Inventory.derived`) per vMotion settings: every cluster's pass, and every
+    later pass over the same design (the simulation runs one every 5 minutes), shares its answers."""
+
+    def __init__(self, inv: Inventory, settings: VmotionSettings) -> None:
         self.inv = inv
         self.settings = settings
         self._snap: Any = None
+        self._reach: Any = None
         self._pairs: dict[tuple[str, str], str | None] = {}
         self._vm: dict[tuple[Any, ...], str | None] = {}
 
@@ -530,10 +546,19 @@ class _Compat:
             self._snap = Snapshot(self.inv)
         return self._snap
 
+    def _ping(self, a: Any, b: Any) -> str | None:
+        """P2 through the reach analysis: the vMotion ports of a cluster mostly share one class, so one walk
+        answers for every pair of it."""
+        if self._reach is None:
+            from ..analysis.reach import Reach
+
+            self._reach = Reach(self.snap)
+        return None if self._reach.pair(a, b) else (self._reach.reason(a, b) or "no reply")
+
     def pair(self, src: str, dst: str) -> str | None:
         key = (src, dst)
         if key not in self._pairs:
-            faults, _ = check_network(self.snap, src, dst, self.settings.vmotion)
+            faults, _ = check_network(self.snap, src, dst, self.settings, ping=self._ping)
             faults += check_cpu(self.snap, src, dst)
             self._pairs[key] = f"{faults[0].fault}: {faults[0].message}" if faults else None
         return self._pairs[key]
@@ -545,16 +570,17 @@ class _Compat:
             # the checks read the VM's host as the source: the pass may have moved it already
             vm = spec if isinstance(spec, Vm) and spec.host == src else Vm.model_construct(
                 **{**dict(spec), "host": src})
-            faults = check_datastore(self.snap, vm, dst) + check_vm_networks(self.snap, vm, dst,
-                                                                              self.settings.vmotion)
+            faults = check_datastore(self.snap, vm, dst) + check_vm_networks(self.snap, vm, dst, self.settings)
             self._vm[key] = f"{faults[0].fault}: {faults[0].message}" if faults else None
         return self._vm[key]
 
     def refusal(self, spec: VmSpec, src: str, dst: str) -> str | None:
         """Why vMotion of the VM from ``src`` to ``dst`` is refused (P1-P5), or None."""
-        if not self.settings.vmotion_checks:
-            return None
         return self.pair(src, dst) or self.vm(spec, src, dst)
+
+    @classmethod
+    def of(cls, inv: Inventory, settings: VmotionSettings) -> _Compat:
+        return inv.derived(f"cluster.drs.vmotion:{settings!r}", lambda: cls(inv, settings))  # type: ignore[no-any-return]
 
 
 # the pass ---------------------------------------------------------------------------------------------------
@@ -628,17 +654,21 @@ class _Pass:
         self.threshold = threshold
         self.ha_admits = ha_admits
         self.settings = setup.settings
-        self.compat = _Compat(setup.inv, setup.settings)
+        self.compat = _Compat.of(setup.inv, setup.settings.vmotion) if setup.settings.vmotion_checks else None
         self.placement: dict[str, str] = dict(setup.data.host_of)
         self.recs: list[Recommendation] = []
         self.stuck: list[tuple[str, str]] = []
         self.moves: dict[str, int] = {}
         self.banned: set[tuple[str, str]] = set()
         self.state = setup.state
+        self._pinned = {v: why for v in setup.data.vms if (why := self._pinned_why(v)) is not None}
 
     # checks -----------------------------------------------------------------------------------------
     def pinned(self, vm: str) -> str | None:
         """Why DRS cannot move this VM at all, or None (P6, a VM DRS is disabled for)."""
+        return self._pinned.get(vm)
+
+    def _pinned_why(self, vm: str) -> str | None:
         spec = self.su.specs[vm]
         if self.su.automation[vm] == "disabled":
             return "DRS is disabled for the VM"
@@ -659,7 +689,7 @@ class _Pass:
             return "a required rule forbids it (§2.6)"
         if preferential and not self.su.rules.allowed(vm, dst, self.placement, preferential=True):
             return "a preferential rule forbids it (§2.6)"
-        return self.compat.refusal(self.su.specs[vm], src, dst)
+        return None if self.compat is None else self.compat.refusal(self.su.specs[vm], src, dst)
 
     def admitted(self, vm: str, dst: str) -> bool:
         """HA admission control (P7) on the state after the move; a refusal bans the move for this pass."""
@@ -752,6 +782,8 @@ class _Pass:
     def relieve(self) -> None:
         """Reservations exceeding a host's capacity: move VMs off it (the last listed first) until they fit."""
         for host in self.su.metric:
+            if not self.load.overcommitted(host):
+                continue
             for vm in reversed([v for v in self.su.data.vms if self.placement[v] == host]):
                 if not self.load.overcommitted(host):
                     break
@@ -779,8 +811,10 @@ class _Pass:
         def under(h: str) -> bool:
             return limit is None or self.moves.get(h, 0) < limit
 
+        pinned = self._pinned
+
         def vm_ok(vm: str) -> bool:
-            return self.pinned(vm) is None
+            return vm not in pinned
 
         def dest_ok(h: str) -> bool:
             return s.move_limit_counts == "source" or under(h)
@@ -875,7 +909,7 @@ def place(inv: Inventory, cluster: str, vm: str, *, state: ClusterState | None =
     data.vms = [v for v in data.vms if v != vm]
     ent, res = data.entitlement[vm], data.reserved[vm]
     load = _FastLoad(data)
-    compat = _Compat(inv, settings)
+    compat = _Compat.of(inv, settings.vmotion)
     placement = state.placement()
     placement.pop(vm, None)
     ranked: list[tuple[int, float, float, int, str]] = []
