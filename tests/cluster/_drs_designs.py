@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import strategies as st
+
 import vinfra
+from vinfra.cluster.drs import DrsSettings
 from vinfra.model import Inventory
 
 
@@ -57,3 +60,81 @@ def scenario6(**kw: Any) -> Inventory:
            "c": {"host": "H1", "cpu_mhz": 2000}, "d": {"host": "H2", "cpu_mhz": 2000},
            "e": {"host": "H3", "cpu_mhz": 1000}}
     return build(hosts, vms, **kw)
+
+
+SHARES = st.sampled_from(["low", "normal", "high", 0, 3000, 50_000])
+
+
+@st.composite
+def clusters(draw: st.DrawFn) -> dict[str, Any]:
+    n_hosts = draw(st.integers(2, 6))
+    hosts: dict[str, dict[str, Any]] = {}
+    for k in range(n_hosts):
+        h: dict[str, Any] = {"mhz": draw(st.sampled_from([4000, 8000, 10_000])),
+                             "memory_gb": draw(st.sampled_from([16, 32, 64]))}
+        if draw(st.integers(0, 4)) == 0:
+            h["datastores"] = ["ds1"]  # no ds2: its VMs cannot come here (P3)
+        if draw(st.integers(0, 12)) == 0:
+            h["vmotion"] = False  # P1
+        if draw(st.integers(0, 8)) == 0:
+            h["state"] = "maintenance"
+        hosts[f"H{k + 1}"] = h
+    names = list(hosts)
+    vms: dict[str, dict[str, Any]] = {}
+    for k in range(draw(st.integers(0, 14))):
+        host = draw(st.sampled_from(names))
+        ds = "ds2" if "datastores" not in hosts[host] and draw(st.booleans()) else "ds1"
+        vcpus = draw(st.sampled_from([1, 2, 4]))
+        memory_gb = draw(st.sampled_from([1, 2, 4, 8]))
+        cpu: dict[str, Any] = {"vcpus": vcpus, "shares": draw(SHARES)}
+        if draw(st.integers(0, 3)) == 0:
+            cpu["reservation_mhz"] = draw(st.sampled_from([500, 1000, 3000, 9000]))
+        if draw(st.integers(0, 3)) == 0:
+            cpu["limit_mhz"] = draw(st.sampled_from([300, 1000, 2500]))
+        memory: dict[str, Any] = {"shares": draw(SHARES)}
+        if draw(st.integers(0, 3)) == 0:
+            memory["reservation_gb"] = draw(st.sampled_from([0.5, 1, 4, 20]))
+        if draw(st.integers(0, 3)) == 0:
+            memory["limit_gb"] = draw(st.sampled_from([0.5, 2]))
+        if draw(st.integers(0, 3)) == 0:
+            memory["overhead_mb"] = draw(st.sampled_from([50, 200]))
+        vm: dict[str, Any] = {
+            "host": host, "datastore": ds, "cpu": cpu, "memory_gb": memory_gb, "memory": memory,
+            "power": draw(st.sampled_from(["on", "on", "on", "on", "off", "suspended"])),
+            "cpu_mhz": draw(st.integers(0, 40)) * 100, "mem_gb": draw(st.integers(0, 16)) / 2,
+        }
+        auto = draw(st.sampled_from([None, None, None, "manual", "partially", "fully", "disabled"]))
+        if auto is not None:
+            vm["drs"] = {"automation": auto}
+        if draw(st.integers(0, 10)) == 0:
+            vm["local_devices"] = ["cdrom"]
+        vms[f"v{k}"] = vm
+    rules: list[dict[str, Any]] = []
+    vm_names = list(vms)
+    for k in range(draw(st.integers(0, 3)) if len(vm_names) >= 2 else 0):
+        kind = draw(st.sampled_from(["anti_affinity", "affinity", "vm_host", "vm_anti_host"]))
+        members = draw(st.lists(st.sampled_from(vm_names), min_size=1 if kind.startswith("vm_") else 2,
+                                max_size=3, unique=True))
+        rule: dict[str, Any] = {"name": f"r{k}", "type": kind, "vms": members}
+        if kind.startswith("vm_"):
+            rule["hosts"] = draw(st.lists(st.sampled_from(names), min_size=1, max_size=n_hosts, unique=True))
+            rule["must"] = draw(st.booleans())
+        rules.append(rule)
+    return {
+        "hosts": hosts, "vms": vms, "rules": rules,
+        "drs": {"automation": draw(st.sampled_from(["manual", "partially", "fully"]))},
+        "threshold": draw(st.integers(1, 5)),
+        "maintenance": draw(st.lists(st.sampled_from(names), max_size=1)),
+        "settings": DrsSettings(
+            combine=draw(st.sampled_from(["cpu", "memory", "max", "mean"])),
+            cpu_weight=draw(st.sampled_from([0.5, 0.8])),
+            min_goodness=draw(st.sampled_from([0.0, 0.0, 0.01])),
+            cost_benefit=draw(st.booleans()),
+            stable_period_s=draw(st.sampled_from([1.0, 300.0])),
+            max_moves_per_host=draw(st.sampled_from([None, 1, 2, 8])),
+            move_limit_counts=draw(st.sampled_from(["source", "both"])),
+            at_move_limit=draw(st.sampled_from(["skip", "stop"])),
+            max_moves_total=draw(st.sampled_from([None, None, 2])),
+        ),
+        "ha_limit": draw(st.sampled_from([None, None, 2, 4])),
+    }

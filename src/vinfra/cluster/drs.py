@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -584,6 +584,28 @@ class _Compat:
 
 
 # the pass ---------------------------------------------------------------------------------------------------
+class _Leaving(Mapping[str, str]):
+    """A placement without the VMs that are still to leave hosts entering maintenance."""
+
+    def __init__(self, placement: Mapping[str, str], leaving: Collection[str]) -> None:
+        self.placement = placement
+        self.leaving = leaving
+
+    def __getitem__(self, vm: str) -> str:
+        if vm in self.leaving:
+            raise KeyError(vm)
+        return self.placement[vm]
+
+    def __contains__(self, vm: object) -> bool:
+        return vm not in self.leaving and vm in self.placement
+
+    def __iter__(self) -> Iterator[str]:
+        return (v for v in self.placement if v not in self.leaving)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class _Setup:
     inv: Inventory
@@ -661,6 +683,7 @@ class _Pass:
         self.moves: dict[str, int] = {}
         self.banned: set[tuple[str, str]] = set()
         self.state = setup.state
+        self.leaving: set[str] = set()
         self._pinned = {v: why for v in setup.data.vms if (why := self._pinned_why(v)) is not None}
 
     # checks -----------------------------------------------------------------------------------------
@@ -685,9 +708,12 @@ class _Pass:
             return "HA admission control refuses it"
         if not self.load.fits(vm, dst):
             return "InsufficientResources: reservations do not fit (P7)"
-        if not self.su.rules.allowed(vm, dst, self.placement):
+        # VMs still to leave a host entering maintenance follow on their own: an affinity partner among them
+        # does not hold this one back, an anti-affinity partner among them does not keep it off a host
+        others: Mapping[str, str] = _Leaving(self.placement, self.leaving) if self.leaving else self.placement
+        if not self.su.rules.allowed(vm, dst, others):
             return "a required rule forbids it (§2.6)"
-        if preferential and not self.su.rules.allowed(vm, dst, self.placement, preferential=True):
+        if preferential and not self.su.rules.allowed(vm, dst, others, preferential=True):
             return "a preferential rule forbids it (§2.6)"
         return None if self.compat is None else self.compat.refusal(self.su.specs[vm], src, dst)
 
@@ -740,8 +766,11 @@ class _Pass:
     # 1. constraint corrections (priority 1) ---------------------------------------------------------
     def evacuate(self) -> None:
         """§2.7: every powered-on VM leaves a host entering maintenance; no per-host move limit."""
+        evacuating = set(self.su.evacuate)
+        self.leaving = {v for v in self.su.data.vms if self.placement[v] in evacuating and self.pinned(v) is None}
         for host in self.su.evacuate:
             for vm in [v for v in self.su.data.vms if self.placement[v] == host]:
+                self.leaving.discard(vm)
                 pinned = self.pinned(vm)
                 if pinned is not None:
                     self.stuck.append((vm, pinned))
@@ -751,6 +780,7 @@ class _Pass:
                     self.stuck.append((vm, why))
                     continue
                 self.apply(vm, dst, 1, f"{host} enters maintenance mode")
+        self.leaving = set()
 
     def fix_rules(self) -> None:
         """§2.6: required VM-Host rules and VM-VM rules broken by the placement get priority-1 moves."""
@@ -881,9 +911,11 @@ def drs_pass(inv: Inventory, cluster: str, *, state: ClusterState | None = None,
     checked on the state after it and dropped when refused (``vinfra.cluster.ha.admits`` bound to the design
     and cluster).  Without it, HA admission control is not checked.  Raises KeyError for an unknown cluster,
     ValueError for a maintenance host outside it or a threshold outside 1..5."""
+    if cluster not in inv.clusters:
+        raise KeyError(cluster)
     state = ClusterState.of(inv) if state is None else state
-    t = inv.clusters[cluster].drs.threshold if threshold is None and cluster in inv.clusters else threshold
-    if t is None or not 1 <= t <= 5:
+    t = inv.clusters[cluster].drs.threshold if threshold is None else threshold
+    if not 1 <= t <= 5:
         raise ValueError(f"the migration threshold is 1..5, got {t}")
     setup = _setup(inv, cluster, state, maintenance, settings)
     return run_pass(setup, _FastLoad(setup.data), t, ha_admits)
