@@ -7,11 +7,11 @@ import math
 from typing import Any
 
 import pytest
-from _drs_designs import build, clusters, scenario6
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _deep import examples
+from _drs_designs import build, clusters, scenario6
 from vinfra.cluster.drs import (
     Claim,
     DrsSettings,
@@ -213,8 +213,8 @@ def test_move_limit_counting_both_ends() -> None:
     vms = {**{f"a{k}": {"host": "H1", "cpu_mhz": 800} for k in range(8)},
            **{f"b{k}": {"host": "H2", "cpu_mhz": 800} for k in range(8)}}
     inv = build(hosts, vms)
-    by_source = drs_pass(inv, "c1", threshold=5, settings=DrsSettings(max_moves_per_host=2))
-    both = drs_pass(inv, "c1", threshold=5, settings=DrsSettings(max_moves_per_host=2, move_limit_counts="both"))
+    by_source = drs_pass(inv, "c1", threshold=5, settings=DrsSettings(max_moves_per_host=2, move_limit_counts="source"))
+    both = drs_pass(inv, "c1", threshold=5, settings=DrsSettings(max_moves_per_host=2))  # the default: both ends
     assert len(by_source.recommendations) == 4  # two out of H1, two out of H2, all into H3
     assert len(both.recommendations) == 2  # H3 takes part in at most two
     for answer, limit in ((by_source, 2), (both, 2)):
@@ -227,9 +227,17 @@ def test_move_limit_counting_both_ends() -> None:
 
 
 def test_at_move_limit_stop_ends_the_pass() -> None:
-    skip = drs_pass(_hot_cold(), "c1", threshold=5, settings=DrsSettings(max_moves_per_host=1))
-    stop = drs_pass(_hot_cold(), "c1", threshold=5, settings=DrsSettings(max_moves_per_host=1, at_move_limit="stop"))
-    assert len(skip.recommendations) == len(stop.recommendations) == 1  # only H1 has anything to give
+    """``skip``: a host at its limit stops being a source, the others go on; ``stop``: the doc's pseudo-code,
+    the pass ends when the best move's source is at its limit."""
+    vms = {**{f"a{k}": {"host": "H1", "cpu_mhz": 800} for k in range(8)},
+           **{f"b{k}": {"host": "H2", "cpu_mhz": 800} for k in range(4)}}
+    inv = build({"H1": {}, "H2": {}, "H3": {}}, vms)
+    base = DrsSettings(max_moves_per_host=1, move_limit_counts="source")
+    skip = drs_pass(inv, "c1", threshold=5, settings=base)
+    stop = drs_pass(inv, "c1", threshold=5, settings=DrsSettings(max_moves_per_host=1, move_limit_counts="source",
+                                                                 at_move_limit="stop"))
+    assert [(r.source, r.target) for r in stop.recommendations] == [("H1", "H3")]
+    assert [(r.source, r.target) for r in skip.recommendations] == [("H1", "H3"), ("H2", "H3")]
 
 
 def test_max_moves_total() -> None:

@@ -95,9 +95,10 @@ class DrsSettings:
     #: §2.4 MaxMovesPerHost: load-balancing moves per host per pass (None: no limit).  Constraint corrections
     #: (maintenance evacuation, rule fixes, reservations) never count and are never limited.
     max_moves_per_host: int | None = 8
-    #: §2.4 [model]: which moves count against a host's limit: ``source`` (the moves out of it, as the doc's
-    #: pseudo-code counts) or ``both`` (in and out: a host is in at most that many vMotions).
-    move_limit_counts: Literal["source", "both"] = "source"
+    #: §2.4 [model]: which moves count against a host's limit: ``both`` (in and out: a host takes part in at
+    #: most ``max_moves_per_host`` vMotions per pass, the stricter reading, in the spirit of the per-host
+    #: concurrency limits of §1.4) or ``source`` (only the moves out of it, as the doc's pseudo-code counts).
+    move_limit_counts: Literal["source", "both"] = "both"
     #: §2.4 [model]: what a host at its limit does: ``skip`` (it stops being a source, the search goes on
     #: with the others) or ``stop`` (the pass ends when the best move's source is at its limit: the doc's
     #: pseudo-code, literally).
