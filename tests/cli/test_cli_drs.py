@@ -55,7 +55,7 @@ def test_maintenance_that_cannot_complete_exits_1(scenario6: Path) -> None:
     assert [s["vm"] for s in answer["stuck"]] == ["b"]
     assert {r["vm"] for r in answer["recommendations"] if r["priority"] == 1} == {"a", "c"}
     text = runner.invoke(app, ["drs", str(scenario6), "--maintenance", "H1"])
-    assert text.exit_code == 1 and "maintenance mode of H1: running" in text.stdout and "required rule" in text.stdout
+    assert text.exit_code == 1 and "maintenance mode of H1: running" in text.stdout and "rule 'b-on-h1'" in text.stdout
 
 
 def test_several_clusters_and_one() -> None:

@@ -103,7 +103,7 @@ def test_scenario_8_required_rule_blocks_maintenance() -> None:
     evacuated = {r.vm for r in answer.recommendations if r.priority == 1}
     assert evacuated == {"Y", "Z"}
     assert all(r.source == "H2" and r.target != "H2" for r in answer.recommendations if r.priority == 1)
-    assert [vm for vm, _ in answer.stuck] == ["X"] and "required rule" in answer.stuck[0][1]
+    assert [vm for vm, _ in answer.stuck] == ["X"] and "VM-Host rule 'x-on-h2'" in answer.stuck[0][1]
     assert answer.maintenance == (("H2", False),)  # the task stays running
     assert answer.row()["maintenance"] == [{"host": "H2", "complete": False}]
 

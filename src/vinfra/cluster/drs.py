@@ -758,11 +758,22 @@ class _Pass:
                 options = [o for o in options if o[1] != h]
         for h in self.su.metric:
             reason = self.refusal(vm, h, preferential=False)
+            if reason is not None and reason.startswith("a required rule"):
+                reason = self._blocking_rule(vm, h) or reason
             if reason is not None and reason != "already there":
                 why.append(f"{h}: {reason}")
         if not self.su.metric:
             return None, "no usable host in the cluster"
         return None, "no host can take it: " + "; ".join(why[:3]) + (f"; and {len(why) - 3} more" if len(why) > 3 else "")
+
+    def _blocking_rule(self, vm: str, host: str) -> str | None:
+        """Which required rule keeps ``vm`` off ``host`` (for the reason a VM is stuck)."""
+        others = _Leaving(self.placement, self.leaving) if self.leaving else self.placement
+        for rule in self.su.rules.rules:
+            if vm in rule.vms and not PlacementRules(self.su.cluster, [rule]).allowed(vm, host, others):
+                kind = {"affinity": "affinity", "anti_affinity": "anti-affinity"}.get(rule.type, "VM-Host")
+                return f"{kind} rule '{rule.name}' forbids it (§2.6)"
+        return None
 
     # 1. constraint corrections (priority 1) ---------------------------------------------------------
     def evacuate(self) -> None:
