@@ -430,3 +430,35 @@ def test_place_prefers_should_rule_hosts() -> None:
     inv = build({"H1": {}, "H2": {}}, {"a": {"host": "H1", "cpu_mhz": 5000},
                                        "new": {"host": "H2", "power": "off", "cpu_mhz": 100}}, rules=rules)
     assert place(inv, "c1", "new") == ["H1", "H2"]
+
+
+# the design fields DRS reads -----------------------------------------------------------------------------------
+def test_memory_limit_and_shares() -> None:
+    """``memory.limit_gb`` caps a VM's memory entitlement; ``memory.shares`` split scarce memory (§2.1)."""
+    hosts = {"H1": {"memory_gb": 16}, "H2": {"memory_gb": 16}}
+    capped = build(hosts, {"a": {"host": "H1", "mem_gb": 8, "memory": {"limit_gb": 2}},
+                           "b": {"host": "H2", "mem_gb": 2}})
+    assert drs_pass(capped, "c1", settings=DrsSettings(combine="memory")).imbalance_before == pytest.approx(0.0)
+    # 32 GB of cluster for 48 GB asked: high shares (20 per MB) get twice normal's (10 per MB) of it
+    scarce = build(hosts, {"a": {"host": "H1", "mem_gb": 24, "memory_gb": 8, "memory": {"shares": "high"}},
+                           "b": {"host": "H2", "mem_gb": 24, "memory_gb": 8}})
+    answer = drs_pass(scarce, "c1", threshold=1, settings=DrsSettings(combine="memory"))
+    assert answer.imbalance_before == pytest.approx(stddev([32 * 2 / 3 / 16, 32 / 3 / 16]))
+
+
+def test_vm_drs_automation_overrides_the_cluster() -> None:
+    inv = build({"H1": {}, "H2": {}}, {"a": {"host": "H1", "cpu_mhz": 3000, "drs": {"automation": "fully"}},
+                                       "b": {"host": "H1", "cpu_mhz": 3000}}, drs={"automation": "manual"})
+    (rec,) = drs_pass(inv, "c1").recommendations
+    assert rec.vm == "a" and rec.automatic  # the VM's own level wins over the cluster's manual
+
+
+def test_an_affinity_group_leaves_a_host_in_maintenance_together() -> None:
+    rules = [{"name": "pair", "type": "affinity", "vms": ["a", "b"]}]
+    inv = build({"H1": {}, "H2": {}, "H3": {}}, {"a": {"host": "H1", "cpu_mhz": 1000},
+                                                 "b": {"host": "H1", "cpu_mhz": 1000},
+                                                 "c": {"host": "H2", "cpu_mhz": 500}}, rules=rules)
+    answer = drs_pass(inv, "c1", maintenance=["H1"])
+    assert answer.stuck == ()
+    placement = applied(inv, answer)
+    assert placement["a"] == placement["b"] != "H1"
