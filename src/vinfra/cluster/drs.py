@@ -917,7 +917,8 @@ def drs_pass(inv: Inventory, cluster: str, *, state: ClusterState | None = None,
     ``maintenance`` evacuated, broken required rules fixed, overcommitted reservations relieved), then load
     balancing down to the target of ``threshold`` (default: the cluster's).  Recommendations are listed in
     the order they are applied to the simulated cluster; ``automatic`` says which the automation level would
-    execute.
+    execute.  Load-balancing moves all carry the priority of the imbalance when balancing starts (after the
+    corrections); a priority above ``threshold`` means no load balancing at all.
 
     ``ha_admits(state_after) -> None | fault`` is HA admission control (P7): when given, every move is
     checked on the state after it and dropped when refused (``vinfra.cluster.ha.admits`` bound to the design
