@@ -39,6 +39,7 @@ class Result:
     process_cpu_seconds: float
     target: str
     ok: bool | None  # None: no target
+    figures: dict | None = None  # what the case's answer showed (Case.figures)
 
 
 def _peak_rss_mib() -> float:
@@ -59,9 +60,11 @@ def run_child(case_name: str, path: str) -> None:
         arg = c.prepare(arg)
     gc.collect()  # the collection loading left pending is not the case's cost
     start, cpu_start = time.perf_counter(), time.process_time()
-    c.fn(arg)
+    answer = c.fn(arg)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_mib": _peak_rss_mib()}))
+    rss = _peak_rss_mib()
+    figures = c.figures(answer) if c.figures is not None else None  # untimed
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_mib": rss, "figures": figures}))
 
 
 def _run(argv: list[str], what: str) -> tuple[str, float, float]:
@@ -80,13 +83,13 @@ def _run(argv: list[str], what: str) -> tuple[str, float, float]:
     return stdout, seconds, usage.ru_utime + usage.ru_stime
 
 
-def _spawn(case_name: str, path: Path) -> tuple[float, float, float, float, float]:
+def _spawn(case_name: str, path: Path) -> tuple[float, float, float, float, float, dict | None]:
     # Linux carries the parent's peak RSS into a child's ru_maxrss across fork and exec, so this
     # process stays lean (designs are generated in subprocesses too): then a case's peak is its own.
     stdout, seconds, cpu = _run([sys.executable, "-m", "bench", "--child", case_name, str(path)],
                                 f"case {case_name} on {path.name}")
     out = json.loads(stdout.strip().splitlines()[-1])
-    return float(out["seconds"]), float(out["cpu_seconds"]), float(out["rss_mib"]), seconds, cpu
+    return float(out["seconds"]), float(out["cpu_seconds"]), float(out["rss_mib"]), seconds, cpu, out.get("figures")
 
 
 def generate_child(size_name: str, formats: str, workdir: str) -> None:
@@ -94,7 +97,7 @@ def generate_child(size_name: str, formats: str, workdir: str) -> None:
     from vinfra.generate import dump_design, generate_design
 
     size = SIZES[size_name]
-    data = generate_design(size.hosts, size.vms, seed=size.seed, pattern=size.pattern)
+    data = generate_design(size.hosts, size.vms, seed=size.seed, pattern=size.pattern, skew=size.skew)
     for fmt in formats.split(","):
         anchors = fmt == "yaml-anchors"
         dump_design(data, Path(workdir) / f"{size.name}{SUFFIX[fmt]}", "yaml" if anchors else fmt, anchors=anchors)
@@ -126,6 +129,8 @@ def _selected(args: argparse.Namespace) -> list[tuple[Case, Size, str]]:
             continue
         for size in SIZES.values():
             if (c.sizes is not None and size.name not in c.sizes) or (wanted_sizes is not None and size.name not in wanted_sizes):
+                continue
+            if size.cases is not None and c.name not in size.cases:
                 continue
             for fmt in c.formats:
                 if wanted_formats is None or fmt in wanted_formats:
@@ -172,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             process_s = min(t[3] for t in timings)
             process_cpu = min(t[4] for t in timings)
             results.append(Result(c.name, size.name, fmt, path.stat().st_size / 1e6, seconds, cpu, rss, process_s,
-                                  process_cpu, "-", None))
+                                  process_cpu, "-", None, timings[-1][5]))
         for r in results:  # after every run: a relative target compares with another case's result
             target = CASES[r.case].targets.get(r.size)
             if target is None:
@@ -192,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         table.add_row(r.case, r.size, r.fmt, f"{r.file_mb:.1f}", f"{r.seconds:.2f}", f"{r.cpu_seconds:.2f}",
                       f"{r.process_seconds:.2f}", f"{r.process_cpu_seconds:.2f}", f"{r.rss_mib:.0f}", r.target, verdict)
     console.print(table)
+    for r in results:
+        if r.figures:
+            console.print(f"{r.case} on {r.size}: " + ", ".join(f"{k} {v}" for k, v in r.figures.items()),
+                          markup=False)
     misses = scaling.report(
         {(r.case, r.size): (r.cpu_seconds, r.process_cpu_seconds) for r in results if r.fmt == "yaml"}, console)
     failed = [r for r in results if r.ok is False]

@@ -18,6 +18,10 @@ class Size:
     vms: int
     seed: int = 0
     pattern: str = "mixed"
+    #: ``generate_design``'s skew (hot, cold): half the hosts' VMs at about ``hot`` of host CPU, half at ``cold``
+    skew: tuple[float, float] | None = None
+    #: only these cases run at this size (None: every case whose ``sizes`` allow it)
+    cases: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class Case:
     targets: dict[str, Target] = field(default_factory=dict)
     #: untimed: turns the input into what ``fn`` takes (a trace's endpoint pair is searched here, not timed)
     prepare: Callable[[Any], Any] | None = None
+    #: untimed, after the run: figures of ``fn``'s answer to print beside its time (raise SystemExit when the
+    #: answer misses what the case must show)
+    figures: Callable[[Any], dict[str, Any]] | None = None
 
 
 SIZES: dict[str, Size] = {}
@@ -93,11 +100,12 @@ def register(c: Case) -> Case:
 
 def case(name: str, *, input: Input = "path", sizes: Sequence[str] | None = None,
          formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None,
-         prepare: Callable[[Any], Any] | None = None) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
+         prepare: Callable[[Any], Any] | None = None, figures: Callable[[Any], dict[str, Any]] | None = None
+         ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
     """Decorator: register ``fn`` as case ``name``."""
 
     def wrap(fn: Callable[[Any], object]) -> Callable[[Any], object]:
-        register(Case(name, fn, input, sizes, formats, targets or {}, prepare))
+        register(Case(name, fn, input, sizes, formats, targets or {}, prepare, figures))
         return fn
 
     return wrap

@@ -167,7 +167,7 @@ def test_build_reports_every_bad_field() -> None:
         "expected port_id, mac_hash, ip_hash, explicit, load_based or lag:<name> (got 'round_robin')",
         "<topo bad>: error: links[0][1]: sw-z:Gi1/0/1: no switch or host is named 'sw-z'",
         "<topo bad>: error: vms.web01.colour: unknown key 'colour' (expected one of: guest, cpu, memory_gb, memory, "
-        "power, ha, datastore, nics, load, local_devices, description, host)",
+        "power, ha, drs, datastore, nics, load, local_devices, description, host)",
     ]
 
 

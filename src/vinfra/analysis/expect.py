@@ -5,8 +5,9 @@ list[StatementResult]``; ``snapshot_factory(fail)`` gives the design's snapshot 
 ``failures:`` plus ``fail`` (cached), so other analyses plug in by adding an entry.  ``reach`` and
 ``failures`` run here; ``checks`` (at the top and inside a failure scenario, over that scenario's
 snapshot) runs through ``vinfra.checks.expect.evaluate_checks`` when that module exists, and is
-otherwise *not run*, like ``drs``: never passed.  ``vmotion`` runs through
-:func:`vinfra.cluster.vmotion.check_vmotion`, ``ha`` through :func:`vinfra.cluster.ha.restart_plan`.
+otherwise *not run*: never passed.  ``vmotion`` runs through
+:func:`vinfra.cluster.vmotion.check_vmotion`, ``ha`` through :func:`vinfra.cluster.ha.restart_plan`,
+``drs`` through :func:`vinfra.cluster.drs.drs_pass`.
 """
 
 from __future__ import annotations
@@ -317,11 +318,53 @@ def evaluate_ha(factory: SnapshotFactory, data: Any, ctx: Context) -> list[State
     return out
 
 
-def _not_run_evaluator(section: str) -> Evaluator:
-    def run(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
-        return _not_run(section, data)
+def evaluate_drs(factory: SnapshotFactory, data: Any, ctx: Context) -> list[StatementResult]:
+    """``{moves: N, cluster?, threshold?, maintenance?: [hosts]}``: one DRS pass
+    (:func:`vinfra.cluster.drs.drs_pass`) over ``cluster``, else every cluster with DRS enabled, recommends
+    ``N`` moves in all (rule fixes, evacuations and load balancing)."""
+    from ..cluster.drs import drs_pass
 
-    return run
+    if not isinstance(data, dict):
+        raise ctx.error("'drs' must be a mapping {moves: N}")
+    unknown = sorted(set(data) - {"moves", "cluster", "threshold", "maintenance"})
+    if unknown:
+        raise ctx.error(f"unknown key '{unknown[0]}' in the drs section (expected moves, cluster, threshold, "
+                        "maintenance)", unknown[0])
+    if "moves" not in data:
+        raise ctx.error("the drs section lacks 'moves'")
+    moves = data["moves"]
+    if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
+        raise ctx.error("'moves' must be a whole number of recommendations, 0 or more", "moves")
+    inv = ctx.inventory
+    cluster = data.get("cluster")
+    if cluster is not None and (not isinstance(cluster, str) or cluster not in inv.clusters):
+        raise ctx.error(f"cluster {cluster!r} is not a cluster of the design", "cluster")
+    threshold = data.get("threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int)
+                                  or not 1 <= threshold <= 5):
+        raise ctx.error("'threshold' must be a migration threshold 1..5", "threshold")
+    maintenance = data.get("maintenance", [])
+    if isinstance(maintenance, str):
+        maintenance = [maintenance]
+    if not isinstance(maintenance, list) or not all(isinstance(h, str) for h in maintenance):
+        raise ctx.error("'maintenance' must be a list of host names", "maintenance")
+    by_cluster: dict[str, list[str]] = {}
+    for k, host in enumerate(maintenance):
+        owner = inv.hosts[host].cluster if host in inv.hosts else None
+        if owner is None or owner not in inv.clusters or (cluster is not None and owner != cluster):
+            raise ctx.error(f"maintenance host {host!r} is not a host of {cluster or 'a cluster'}", "maintenance", k)
+        by_cluster.setdefault(owner, []).append(host)
+    names = [cluster] if cluster is not None else [c for c, cl in inv.clusters.items() if cl.drs.enabled or c in by_cluster]
+    answers = [drs_pass(inv, name, threshold=threshold, maintenance=by_cluster.get(name, ())) for name in names]
+    got = sum(len(a.recommendations) for a in answers)
+    where = f"cluster {cluster}" if cluster is not None else ", ".join(names) or "no DRS cluster"
+    text = f"drs pass over {where}: {moves} move{'s' if moves != 1 else ''}"
+    if got == moves:
+        return [StatementResult("drs", text, "pass", "")]
+    listed = "; ".join(f"{r.vm} {r.source} -> {r.target} (priority {r.priority}, {r.reason})"
+                       for a in answers for r in a.recommendations)
+    return [StatementResult("drs", text, "fail", f"{ctx.at('moves')}: expected {moves}, got {got}"
+                                                 + (f": {listed}" if listed else ""))]
 
 
 EVALUATORS: dict[str, Evaluator] = {
@@ -330,7 +373,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "failures": evaluate_failures,
     "vmotion": evaluate_vmotion,
     "ha": evaluate_ha,
-    "drs": _not_run_evaluator("drs"),
+    "drs": evaluate_drs,
 }
 
 

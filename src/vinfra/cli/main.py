@@ -180,6 +180,7 @@ def _count(n: int, word: str) -> str:
 
 # command modules register themselves on ``app``
 from . import diff as _diff  # noqa: E402,F401
+from . import drs as _drs  # noqa: E402,F401
 from . import failures as _failures  # noqa: E402,F401
 from . import ha as _ha  # noqa: E402,F401
 from . import load as _load  # noqa: E402,F401

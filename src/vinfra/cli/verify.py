@@ -17,8 +17,9 @@ def verify(
 ) -> None:
     """Check designs against their expectation files.
 
-    Runs every statement of the reach, failures and checks sections and prints each one that does not hold.
-    Sections whose analysis does not exist yet (vmotion, ha, drs) are counted as not run, never as passed.
+    Runs every statement of the reach, failures, checks, vmotion, ha and drs sections and prints each one that
+    does not hold.  Statements it cannot evaluate yet (ha and drs inside a failure scenario) are counted as not
+    run, never as passed.
 
     Exit status: 0 every statement that ran held, 1 a statement failed, 2 bad input.
     """
