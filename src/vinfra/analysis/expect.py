@@ -323,6 +323,7 @@ def evaluate_drs(factory: SnapshotFactory, data: Any, ctx: Context) -> list[Stat
     (:func:`vinfra.cluster.drs.drs_pass`) over ``cluster``, else every cluster with DRS enabled, recommends
     ``N`` moves in all (rule fixes, evacuations and load balancing)."""
     from ..cluster.drs import drs_pass
+    from ..cluster.ha import admission_hook
 
     if not isinstance(data, dict):
         raise ctx.error("'drs' must be a mapping {moves: N}")
@@ -355,7 +356,8 @@ def evaluate_drs(factory: SnapshotFactory, data: Any, ctx: Context) -> list[Stat
             raise ctx.error(f"maintenance host {host!r} is not a host of {cluster or 'a cluster'}", "maintenance", k)
         by_cluster.setdefault(owner, []).append(host)
     names = [cluster] if cluster is not None else [c for c, cl in inv.clusters.items() if cl.drs.enabled or c in by_cluster]
-    answers = [drs_pass(inv, name, threshold=threshold, maintenance=by_cluster.get(name, ())) for name in names]
+    answers = [drs_pass(inv, name, threshold=threshold, maintenance=by_cluster.get(name, ()),
+                        ha_admits=admission_hook(inv, name)) for name in names]
     got = sum(len(a.recommendations) for a in answers)
     where = f"cluster {cluster}" if cluster is not None else ", ".join(names) or "no DRS cluster"
     text = f"drs pass over {where}: {moves} move{'s' if moves != 1 else ''}"

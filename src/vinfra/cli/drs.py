@@ -46,6 +46,7 @@ def drs(
     complete), 2 bad input (an unknown cluster or host).
     """
     from ..cluster.drs import drs_pass
+    from ..cluster.ha import admission_hook
 
     inv = load_or_exit(design)
     if cluster is not None and cluster not in inv.clusters:
@@ -66,7 +67,9 @@ def drs(
         names = [cluster]
     else:
         names = [c for c, cl in inv.clusters.items() if cl.drs.enabled or c in by_cluster]
-    rows = [drs_pass(inv, name, threshold=threshold, maintenance=by_cluster.get(name, ())).row() for name in names]
+    # every move also passes HA admission control where the cluster has it (§2.4 feasible, §3.4)
+    rows = [drs_pass(inv, name, threshold=threshold, maintenance=by_cluster.get(name, ()),
+                     ha_admits=admission_hook(inv, name)).row() for name in names]
     code = EXIT_NEGATIVE if any(row["stuck"] for row in rows) else 0
     if fmt is Format.json:
         _json(rows[0] if len(rows) == 1 else {"clusters": rows})

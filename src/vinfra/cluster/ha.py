@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -383,6 +383,16 @@ def admits(inv: Inventory, cluster: str, *, state_after: ClusterState,
         if any(h in usable and h in occupied for h in a.failover_hosts):
             return ON_FAILOVER_HOST
     return INSUFFICIENT
+
+
+def admission_hook(inv: Inventory, cluster: str, settings: HaSettings = DEFAULT_HA_SETTINGS
+                   ) -> Callable[[ClusterState], str | None] | None:
+    """The HA admission check DRS applies to each move and placement (``drs_pass(ha_admits=...)``, §2.4
+    ``feasible``, §3.4): None when the cluster has HA off or admission control disabled (nothing to block)."""
+    ha = inv.clusters[cluster].ha
+    if not ha.enabled or ha.admission_control.policy == "disabled":
+        return None
+    return lambda state_after: admits(inv, cluster, state_after=state_after, settings=settings)
 
 
 # the restart plan (§3.3) --------------------------------------------------------------------------------------
