@@ -181,6 +181,7 @@ def _count(n: int, word: str) -> str:
 # command modules register themselves on ``app``
 from . import diff as _diff  # noqa: E402,F401
 from . import failures as _failures  # noqa: E402,F401
+from . import importer as _importer  # noqa: E402,F401
 from . import load as _load  # noqa: E402,F401
 from . import network as _network  # noqa: E402,F401
 from . import patterns as _patterns  # noqa: E402,F401

@@ -82,12 +82,14 @@ def parse(text: str, source: str, platform: str) -> ConfigText:
     for no, line in enumerate(raw_lines, 1):
         stripped = line.strip()
         if banner_end is not None:
-            skipped.append((no, stripped, "banner text"))
+            if stripped:
+                skipped.append((no, stripped, "banner text"))
             if (banner_end == "EOF" and stripped == "EOF") or (banner_end != "EOF" and banner_end in line):
                 banner_end = None
             continue
         if comment_indent is not None:
-            skipped.append((no, stripped, "EOS comment text"))
+            if stripped:
+                skipped.append((no, stripped, "EOS comment text"))
             if stripped == "EOF":
                 comment_indent = None
             continue
