@@ -33,8 +33,9 @@ class PlatformChoice(StrEnum):
 def import_design(
     switch_config: list[Path] = typer.Option(
         [], "--switch-config", metavar="FILE", show_default=False, dir_okay=False,
-        help="A switch running-config (Cisco IOS, NX-OS or Arista EOS, told apart by content).  Repeatable; "
-             "MLAG/vPC peers pair up when both configs are given."),
+        help="A switch running-config (Cisco IOS, NX-OS or Arista EOS, told apart by content), or a 'show "
+             "etherchannel summary' / 'show port-channel summary' table.  Repeatable; MLAG/vPC peers pair up "
+             "when both configs are given."),
     platform: PlatformChoice | None = typer.Option(
         None, "--platform", show_default=False,
         help="Read every --switch-config as this platform instead of telling it from the content."),
@@ -134,9 +135,9 @@ def _read(switch_config: list[Path], platform: str | None, esxi_output: list[Pat
     """Each source's fragment, in merge order (what comes first wins a conflict)."""
     parts: list[Imported] = []
     if switch_config:
-        from ..importers.switch_config import read_switch_configs
+        from ..importers.switch_config import read_switch_files
 
-        parts.append(read_switch_configs(switch_config, platform))
+        parts.extend(read_switch_files(switch_config, platform))
     if esxi_output:
         from ..importers.esxi import read_esxi  # the host-side importers land with their own branch
 

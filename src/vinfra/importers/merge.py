@@ -69,6 +69,8 @@ def merge(parts: Sequence[Imported], name: str, description: str | None = None) 
                 continue  # name/description of a fragment: the design has its own
             target = design.setdefault(section, {})
             for key, value in objects.items():
+                if section == "switches" and key in target:
+                    value = _same_spellings(target[key], value)
                 if key in target:
                     target[key] = _merge_value((section, key), target[key], value, owners[(section, key)], label,
                                                conflicts)
@@ -79,6 +81,15 @@ def merge(parts: Sequence[Imported], name: str, description: str | None = None) 
     report.extend(_uncabled(design))
     sources = tuple(s for part in parts for s in part.sources)
     return Imported(design, tuple(report), tuple(conflicts), sources)
+
+
+def _same_spellings(mine: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """``theirs`` with each interface spelled as ``mine`` declares it (``Po1`` -> ``port-channel1``), so two
+    sources of one switch merge interface by interface, never declaring one twice."""
+    if not isinstance(theirs, dict) or not isinstance(theirs.get("interfaces"), dict):
+        return theirs
+    spelled = {interface_key(name): name for name in (mine.get("interfaces") or {})}
+    return {**theirs, "interfaces": {spelled.get(interface_key(n), n): v for n, v in theirs["interfaces"].items()}}
 
 
 class _Ends:

@@ -1282,6 +1282,30 @@ def read_switch_configs(paths: Sequence[Path | str], platform: str | None = None
     return combine(parsed)
 
 
+def read_switch_files(paths: Sequence[Path | str], platform: str | None = None) -> list[Imported]:
+    """Running-configs and port-channel summary tables, told apart by content: the configs as one fragment
+    (MLAG peers paired), then one fragment per summary, to be merged after them (a summary that disagrees
+    with its switch's config is a conflict, the config's value kept)."""
+    from .channel_summary import is_channel_summary, parse_channel_summary
+
+    configs: list[ParsedSwitch] = []
+    summaries: list[Imported] = []
+    for path in paths:
+        source = str(path)
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise ImportSourceError.at(source, "no such file") from None
+        except OSError as exc:
+            raise ImportSourceError.at(source, f"cannot read: {exc.strerror or exc}") from None
+        text = config_text.decode(raw, source)
+        if is_channel_summary(text):
+            summaries.append(parse_channel_summary(text, source))
+        else:
+            configs.append(parse_switch_config(text, source, platform))
+    return ([combine(configs)] if configs else []) + summaries
+
+
 def read_switch_config(path: Path | str, platform: str | None = None) -> Imported:
     """One running-config (its MLAG peer, if any, is not in the fragment: read the pair together)."""
     return read_switch_configs([path], platform)
@@ -1332,4 +1356,4 @@ def _is_mlag_port_line(text: str) -> bool:
 
 __all__ = ["EOS_L2_MTU", "NXOS_DEFAULT_SWITCHPORT", "ParsedSwitch", "combine", "detect_platform", "edit_allowed",
            "expand_interfaces", "interface_kind", "parse_switch_config", "read_switch_config",
-           "read_switch_configs", "vlan_list"]
+           "read_switch_configs", "read_switch_files", "vlan_list"]
