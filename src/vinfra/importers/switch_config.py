@@ -79,7 +79,8 @@ _NXOS_HINTS = re.compile(r"^(!RANCID-CONTENT-TYPE: cisco-nx|feature \S+|vpc doma
                          re.I)
 _EOS_HINTS = re.compile(r"^(! device: .*EOS|!RANCID-CONTENT-TYPE: arista|.*boot system flash.*EOS|"
                         r"interface Port-Channel\d|service routing protocols model|spanning-tree mode mstp|"
-                        r"management api|link tracking group|mlag configuration|interface Management\d)", re.I)
+                        r"management api|link tracking group|mlag configuration|interface Management\d)")
+# case matters: IOS writes Port-channel1, EOS Port-Channel1
 
 
 def detect_platform(text: str) -> tuple[str, str]:
