@@ -108,6 +108,9 @@ def parse_neighbors(text: str, source: str, local: str | None = None) -> Importe
     if len(records) != len(starts):
         raise ImportSourceError.at(source, f"{len(starts)} neighbour records begin but {len(records)} read whole: "
                                            "the output is cut off or mixed", starts[-1] if starts else 1, 1)
+    if records and not (records[-1].get("port") and records[-1].get("device")):
+        raise ImportSourceError.at(source, "the output ends inside a neighbour record that names no far device or "
+                                           "port (cut off?)", starts[-1], 1)
     links: list[dict[str, Any]] = []
     report: list[ReportLine] = []
     for no, rec in zip(starts, records, strict=True):
