@@ -166,7 +166,7 @@ def _name_from(output: Path) -> str:
 
 def _validated_yaml(merged: Imported, output: Path) -> str:
     """The design as YAML, loaded back exactly as 'vinfra validate' would load the written file."""
-    from ..io.design import load_text
+    from ..io.design import from_data, load_text
     from ..io.errors import DesignError
     from ..io.export import data_to_yaml
 
@@ -174,6 +174,9 @@ def _validated_yaml(merged: Imported, output: Path) -> str:
     text = data_to_yaml(merged.design, f"{merged.design['name']}: imported by vinfra import from {sources}\n"
                                        "the import report says what each source line became")
     try:
+        # the data first, so that a problem is named by its design path (the file is never written), then the
+        # text exactly as it will be written
+        from_data(merged.design, str(output))
         load_text(text, str(output))
     except DesignError as exc:
         print_plain(err, f"{output}: error: the imported design does not validate; nothing written")
