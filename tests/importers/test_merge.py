@@ -3,6 +3,7 @@ resolved silently; the result validates and the checks run on it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,29 @@ def test_an_nxos_vpc_pair_is_paired_and_cabled(tmp_path: Path) -> None:
     assert (sw.mlag.peer, sw.mlag.domain) == ("n9k-b", 10)
     assert sw.interfaces["port-channel10"].peer_link and sw.interfaces["port-channel20"].mlag_id == 20
     assert [(link.a.device, link.b.device) for link in inv.links] == [("n9k-a", "n9k-b")]
+
+
+def _tor2_text() -> str:
+    """TOR1's peer as its description names it ("HSRP Link To TOR2"): ../shared/data holds TOR1 only, so TOR2
+    is TOR1 with the other name, the next address in each subnet, its own spine uplinks and a lower HSRP priority."""
+    text = TOR1.read_text(encoding="utf-8")
+    text = text.replace("hostname TOR1", "hostname TOR2").replace("priority 140", "priority 130")
+    text = re.sub(r"ip address 10\.0\.(3|10|11)\.(\d+)/", lambda m: f"ip address 10.0.{m[1]}.{int(m[2]) + 1}/", text)
+    return re.sub(r"ip address 10\.0\.0\.(\d+)/31", lambda m: f"ip address 10.0.0.{int(m[1]) + 8}/31", text)
+
+
+def test_the_nxos_top_of_rack_pair_joined_by_its_port_channel(tmp_path: Path) -> None:
+    tor2 = tmp_path / "TOR2.cfg"
+    tor2.write_bytes(_tor2_text().encode())
+    cabling = parse_cabling_csv("a,b\nTOR1:Eth1/1,TOR2:Eth1/1\nTOR1:Eth1/2,TOR2:Eth1/2\nTOR1:Eth1/3/1,esx01:vmnic0\n"
+                                "TOR2:Eth1/3/1,esx01:vmnic1\n", "pair.csv")
+    merged = merge([read_switch_configs([TOR1, tor2]), HOSTS, cabling], "pair")
+    assert merged.conflicts == ()
+    inv = from_data(merged.design, "pair")
+    assert set(inv.switches) == {"TOR1", "TOR2"} and len(inv.links) == 4
+    snap = Snapshot(inv)
+    run = run_checks(snap)
+    # no finding about the pair itself (its trunk port-channel, VLANs, STP, HSRP): only the host side's
+    assert {(f.rule, f.objects[0]) for f in run.findings} == {
+        ("untagged-portgroup-on-trunk", "esx01:vSwitch0/Management Network"),
+        ("bpdu-guard-without-guest-filter", "esx01"), ("uplink-not-cabled", "esx02:vSwitch0")}
