@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _shared_data import HERE
 
+from _import_data import HERE
 from vinfra.importers.cabling import parse_cabling_csv, parse_neighbors, read_neighbors
 from vinfra.importers.report import ImportSourceError, Support
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _shared_data import AVD, HERE, SHOW_OUTPUTS, SWITCH_CONFIGS, TOR1
 from typer.testing import CliRunner
 
+from _import_data import AVD, HERE, SHOW_OUTPUTS, SWITCH_CONFIGS, TOR1
 from vinfra.cli.main import app
 
 runner = CliRunner()

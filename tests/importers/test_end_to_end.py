@@ -10,9 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from _shared_data import ESXI, TOR1
 from typer.testing import CliRunner
 
+from _import_data import ESXI, TOR1
 from vinfra.cli.main import app
 
 runner = CliRunner()

@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from _shared_data import HERE, TOR1
-
+from _import_data import HERE, TOR1
 from vinfra.checks.engine import run_checks
 from vinfra.importers.cabling import parse_cabling_csv, read_neighbors
 from vinfra.importers.merge import merge

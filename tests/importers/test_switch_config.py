@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _shared_data import AVD, BATFISH, DATA, SHOW_OUTPUTS, SWITCH_CONFIGS, TOR1
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _deep import examples
+from _import_data import AVD, BATFISH, DATA, SHOW_OUTPUTS, SWITCH_CONFIGS, TOR1
 from vinfra.importers.report import ImportSourceError, Support
 from vinfra.importers.switch_config import (
     combine,

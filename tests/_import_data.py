@@ -1,4 +1,5 @@
-"""The real inputs of ``../shared/data`` (see its SOURCES.md) that the network importers read."""
+"""The real inputs of ``../shared/data`` (see its SOURCES.md) that the network importers read, and the test
+importers' own neighbour outputs."""
 
 from __future__ import annotations
 
@@ -15,4 +16,4 @@ TOR1 = DATA / "microsoft-sdn" / "Cisco Nexus 3132-TOR1.cfg"
 BATFISH = DATA / "batfish"
 AVD = DATA / "arista-avd"
 ESXI = DATA / "intel-mfd-esxi"
-HERE = Path(__file__).resolve().parent / "data"  # our own neighbour outputs (shared/data has none)
+HERE = Path(__file__).resolve().parent / "importers" / "data"  # our own neighbour outputs (shared/data has none)
