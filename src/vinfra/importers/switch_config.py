@@ -41,7 +41,13 @@ What is carried (topology-v1 ``switches``):
 - VLAN definitions, MAC aging time, the routing protocol and passive interfaces.
 
 Platform defaults are named: :data:`NXOS_DEFAULT_SWITCHPORT` (an NX-OS port without ``system default
-switchport`` is a layer-2 port, as on the Nexus 3000/5000 that hypervisor top-of-rack configs come from).
+switchport`` is a layer-2 port, as on the Nexus 3000/5000 that hypervisor top-of-rack configs come from);
+an IOS or EOS physical port is a switchport unless ``no switchport`` (a Catalyst, not a router), and one
+without ``switchport mode`` is an access port (DTP's ``dynamic`` modes facing a host come to that); an NX-OS
+SVI is shut down unless ``no shutdown``.
+
+Not modelled, and reported so: sub-interfaces, VRFs, static routes, per-VLAN port costs and priorities,
+private VLANs, trunk groups, MST instances other than 0, DTP, NX-OS anycast gateways, traffic filters.
 """
 
 from __future__ import annotations
@@ -410,7 +416,11 @@ class _Reader:
             self.say(node, S)
         elif (m := re.fullmatch(r"vlan ([\d,\- ]+) root (primary|secondary)", a)) is not None:
             prio = 24576 if m.group(2) == "primary" else 28672
-            for v in vlan_list(m.group(1)):
+            try:
+                vlans = vlan_list(m.group(1))
+            except ValueError as exc:
+                raise self.fail(node, str(exc), m.group(1)) from None
+            for v in vlans:
                 self.stp_per_vlan[v] = prio
             self.say(node, P, f"root {m.group(2)} taken as priority {prio} (the switch computes it from its "
                               "neighbours' priorities)")
