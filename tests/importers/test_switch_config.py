@@ -413,3 +413,13 @@ def test_files_that_are_no_config(tmp_path: Path) -> None:
     assert diag.line == 2 and "banner" in diag.message
     (diag,) = _error("hostname a\ninterface Gi1/0/1\n channel-group x mode active\n", tmp_path).diagnostics
     assert (diag.line, diag.column) == (3, 16)
+
+
+def test_eos_members_take_their_port_channels_layer_2_settings() -> None:
+    _, sw, imported = _switch(AVD / "port-channel-interfaces.cfg")
+    member, po = sw.interfaces["Ethernet10/4"], sw.interfaces["Port-Channel104"]
+    assert (member.channel_group, member.mode, str(member.allowed_vlans)) == (104, "trunk", "112")
+    assert str(po.allowed_vlans) == "112"
+    (own,) = [r for r in imported.report if r.line == 519]
+    assert own.text == "switchport trunk allowed vlan 100" and own.support is Support.IGNORED
+    assert "takes Port-Channel104's" in own.message

@@ -208,7 +208,6 @@ class Port:
     line: int
     switchport: bool | None = None
     mode: str | None = None
-    mode_line: int = 0
     access_vlan: int | None = None
     allowed: VlanSet | None = None
     native: int | None = None
@@ -230,6 +229,7 @@ class Port:
     peer_link: int = 0  # the line that said it, 0 = not said
     mlag_id: tuple[int, int] | None = None  # (id, line)
     trunk_lines: list[int] = field(default_factory=list)  # report entries that matter only on a trunk
+    l2_lines: list[int] = field(default_factory=list)  # the port's own switchport lines (a member may not use them)
 
 
 @dataclass
@@ -597,6 +597,9 @@ class _Reader:
                 continue
             support, message = self.interface_line(child, ports)
             self.say(child, support, message)
+            if support is S and re.match(r"(no )?switchport\b", low):
+                for port in ports:
+                    port.l2_lines.append(child.line)
             # deeper lines are interface lines too (mixed indentation, as in Batfish's test configs)
             self.interface_lines(child.children, ports)
 
@@ -617,10 +620,7 @@ class _Reader:
         if b.startswith("switchport mode ") and not neg:
             mode = body[2].lower()
             if mode in ("access", "trunk"):
-                def set_mode(p: Port) -> None:
-                    p.mode = mode
-                    p.mode_line = node.line
-                every(set_mode)
+                every(lambda p: setattr(p, "mode", mode))
                 if len(body) > 3 and " ".join(body[3:]).lower() == "phone":
                     return P, "a trunk for a phone: the phone VLAN is not modelled"
                 return S, ""
@@ -1033,12 +1033,12 @@ class _Reader:
             elif self.platform == "eos" or any(m.channel_force for m in members):
                 for member in members:
                     if self.platform == "eos" or member.channel_force:
-                        own = member.trunk_lines
                         _copy_l2(po, member)
-                        if self.platform == "eos":
-                            for line in own:
-                                self.say(line, I, f"EOS ignores a member's own switchport settings: "
-                                                  f"{member.name} takes {po.name}'s")
+                        why = (f"EOS ignores a member's own switchport settings: {member.name} takes {po.name}'s"
+                               if self.platform == "eos" else
+                               f"channel-group force: {member.name} takes {po.name}'s settings")
+                        for line in member.l2_lines:
+                            self.say(line, I, why)
 
     def emit(self, port: Port) -> dict[str, Any]:
         out: dict[str, Any] = {}
