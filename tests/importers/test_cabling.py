@@ -82,3 +82,11 @@ def test_a_cut_off_or_foreign_file_is_a_located_error(tmp_path: Path) -> None:
     assert "not CDP or LLDP" in info.value.diagnostics[0].message
     with pytest.raises(ImportSourceError):
         read_neighbors([tmp_path / "missing.txt"])
+
+
+def test_ios_cdp() -> None:
+    imported = read_neighbors([HERE / "dist-1-cdp-ios.txt"])
+    assert imported.design["links"] == [
+        {"a": "dist-1:GigabitEthernet1/0/1", "b": "esx01.example.com:vmnic0"},
+        {"a": "dist-1:TenGigabitEthernet1/1/1", "b": "core-1:TenGigabitEthernet1/0/48"}]
+    assert [r.line for r in imported.report] == [3, 17]
