@@ -103,3 +103,21 @@ def test_a_design_that_would_not_validate_is_not_written(tmp_path: Path) -> None
     stderr = _bad(["--switch-config", str(cfg)], out)
     assert stderr.splitlines()[0] == f"{out}: error: the imported design does not validate; nothing written"
     assert "switches.sw.interfaces.Vlan10.ip" in stderr and "network address" in stderr
+
+
+def test_cabling_files_that_disagree_are_a_reported_conflict(tmp_path: Path) -> None:
+    leaf2 = tmp_path / "LEAF2.cfg"
+    leaf2.write_text((AVD / "LEAF1.cfg").read_text(encoding="utf-8").replace("hostname LEAF1", "hostname LEAF2")
+                     .replace("192.168.0.0/31", "192.168.0.1/31").replace("peer-address 192.168.0.1",
+                                                                          "peer-address 192.168.0.0"),
+                     encoding="utf-8")
+    first = tmp_path / "first.csv"
+    second = tmp_path / "second.csv"
+    first.write_text("a,b\nLEAF1:Ethernet47,LEAF2:Ethernet47\n", encoding="utf-8")
+    second.write_text("a,b\nLEAF1:Et47,LEAF2:Ethernet48\n", encoding="utf-8")
+    out = tmp_path / "pair.yaml"
+    stdout = _ok(["--switch-config", str(AVD / "LEAF1.cfg"), "--switch-config", str(leaf2), "--neighbors", str(first),
+                  "--neighbors", str(second), "-o", str(out)])
+    assert (f"conflict: links.LEAF1:Ethernet47: {first} says 'LEAF2:Ethernet47'; {second} says 'LEAF2:Ethernet48'; "
+            f"the design holds {first} (first given)") in stdout.splitlines()
+    assert stdout.splitlines()[-1] == f"{out}: written: 2 switches, 0 hosts, 0 VMs, 1 link; 1 conflict"

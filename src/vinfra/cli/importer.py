@@ -153,7 +153,8 @@ def _read(switch_config: list[Path], platform: str | None, esxi_output: list[Pat
     if neighbors:
         from ..importers.cabling import read_neighbors
 
-        parts.append(read_neighbors(neighbors))
+        # one fragment per file: a conflict names the file that said each value
+        parts.extend(read_neighbors([given]) for given in neighbors)
     return parts
 
 
