@@ -423,3 +423,27 @@ def test_eos_members_take_their_port_channels_layer_2_settings() -> None:
     (own,) = [r for r in imported.report if r.line == 519]
     assert own.text == "switchport trunk allowed vlan 100" and own.support is Support.IGNORED
     assert "takes Port-Channel104's" in own.message
+
+
+@pytest.mark.parametrize(("text", "platform"), [
+    ("hostname r\ninterface Vlan5\n ip address 10.5.0.2 255.255.255.0\n vrrp 5 ip 10.5.0.1\n vrrp 5 priority 120\n",
+     "ios"),
+    ("hostname r\ninterface Vlan5\n   ip address 10.5.0.2/24\n   vrrp 5 priority-level 120\n   vrrp 5 ipv4 10.5.0.1\n",
+     "eos"),
+    ("hostname r\nfeature vrrp\ninterface Vlan5\n  no shutdown\n  ip address 10.5.0.2/24\n  vrrp 5\n"
+     "    priority 120\n    address 10.5.0.1\n    no shutdown\n", "nxos"),
+], ids=["ios", "eos", "nxos"])
+def test_vrrp_on_an_svi_in_each_dialect(text: str, platform: str) -> None:
+    imported = combine([parse_switch_config(text, "r.cfg", platform)])
+    sw = from_data({"name": "t", **imported.design}, "r.cfg").switches["r"]
+    f = sw.interfaces["Vlan5"].fhrp
+    assert (f.protocol, f.group, str(f.vip), f.priority, f.preempt) == ("vrrp", 5, "10.5.0.1", 120, True)
+    assert all(r.support in (Support.SUPPORTED, Support.IGNORED) for r in imported.report)
+
+
+def test_eos_anycast_gateway() -> None:
+    text = "hostname leaf\ninterface Vlan11\n   ip address virtual 10.1.11.1/24\n"
+    imported = combine([parse_switch_config(text, "leaf.cfg", "eos")])
+    sw = from_data({"name": "t", **imported.design}, "leaf.cfg").switches["leaf"]
+    f = sw.interfaces["Vlan11"].fhrp
+    assert (f.protocol, str(f.vip_interface)) == ("anycast", "10.1.11.1/24")
