@@ -447,3 +447,10 @@ def test_eos_anycast_gateway() -> None:
     sw = from_data({"name": "t", **imported.design}, "leaf.cfg").switches["leaf"]
     f = sw.interfaces["Vlan11"].fhrp
     assert (f.protocol, str(f.vip_interface)) == ("anycast", "10.1.11.1/24")
+
+
+def test_a_captured_config_with_its_prompt_and_header() -> None:
+    text = "sw1#show running-config\nBuilding configuration...\n\nCurrent configuration : 120 bytes\n" + IOS
+    imported = combine([parse_switch_config(text, "sw1.txt")])
+    assert [r.support for r in imported.report if r.line in (1, 2, 4)] == [Support.IGNORED] * 3
+    assert not [r for r in imported.report if r.support is Support.UNRECOGNISED]

@@ -1208,7 +1208,12 @@ _GLOBAL: list[tuple[re.Pattern[str], Support, str]] = [
 ]
 
 
+_CAPTURE = re.compile(r"^(\S+[#>]\s*(sh|show)\s+run|building configuration|current configuration\s*:)")
+
+
 def _global_verdict(low: str) -> Verdict:
+    if _CAPTURE.match(low):
+        return I, "the capture's command line and header"
     if low.startswith(("mac address-table static", "ip nat", "route-map", "ip prefix-list")):
         return W, "not modelled: forwarding or routing may differ"
     for pattern, support, message in _GLOBAL:
