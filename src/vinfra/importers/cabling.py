@@ -202,13 +202,7 @@ def read_neighbors(paths: Sequence[Path | str]) -> Imported:
     sources: list[str] = []
     for given in paths:
         local, path = _split_name(str(given))
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise ImportSourceError.at(path, "no such file") from None
-        except OSError as exc:
-            raise ImportSourceError.at(path, f"cannot read: {exc.strerror or exc}") from None
-        text = config_text.decode(raw, path)
+        text = config_text.read_source(path)
         if neighbor_form(text) is None and path.lower().endswith(".csv"):
             part = parse_cabling_csv(text, path)
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hier_config import Platform, get_hconfig_fast_load
 
@@ -65,6 +66,18 @@ def decode(raw: bytes, source: str) -> str:
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise ImportSourceError.at(source, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line, column) from None
     return text.removeprefix("\ufeff")
+
+
+def read_source(path: str | Path) -> str:
+    """A source file's text (:func:`decode`); a missing or unreadable file is an error naming it."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ImportSourceError.at(source, "no such file") from None
+    except OSError as exc:
+        raise ImportSourceError.at(source, f"cannot read: {exc.strerror or exc}") from None
+    return decode(raw, source)
 
 
 _BANNER = re.compile(r"^banner\s+\S+(?:\s+(.*))?$", re.I)
@@ -129,4 +142,4 @@ def _node(child: object) -> Node:
                 [_node(c) for c in child.children])  # type: ignore[attr-defined]
 
 
-__all__ = ["HC_PLATFORM", "ConfigText", "Node", "decode", "parse"]
+__all__ = ["HC_PLATFORM", "ConfigText", "Node", "decode", "parse", "read_source"]

@@ -1287,14 +1287,7 @@ def read_switch_configs(paths: Sequence[Path | str], platform: str | None = None
     """Read running-configs into one ``switches`` fragment, pairing MLAG/vPC peers among them."""
     parsed: list[ParsedSwitch] = []
     for path in paths:
-        source = str(path)
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise ImportSourceError.at(source, "no such file") from None
-        except OSError as exc:
-            raise ImportSourceError.at(source, f"cannot read: {exc.strerror or exc}") from None
-        parsed.append(parse_switch_config(config_text.decode(raw, source), source, platform))
+        parsed.append(parse_switch_config(config_text.read_source(path), str(path), platform))
     return combine(parsed)
 
 
@@ -1308,13 +1301,7 @@ def read_switch_files(paths: Sequence[Path | str], platform: str | None = None) 
     summaries: list[Imported] = []
     for path in paths:
         source = str(path)
-        try:
-            raw = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise ImportSourceError.at(source, "no such file") from None
-        except OSError as exc:
-            raise ImportSourceError.at(source, f"cannot read: {exc.strerror or exc}") from None
-        text = config_text.decode(raw, source)
+        text = config_text.read_source(path)
         if is_channel_summary(text):
             summaries.append(parse_channel_summary(text, source))
         else:
