@@ -41,7 +41,8 @@ def import_design(
         help="Read every --switch-config as this platform instead of telling it from the content."),
     esxi_output: list[Path] = typer.Option(
         [], "--esxi-output", metavar="PATH", show_default=False,
-        help="ESXi command output: a directory or files (esxcfg-vswitch -l, esxcli network ...).  Repeatable."),
+        help="One host's captured ESXi command output: a directory of files or one file (esxcfg-vswitch -l, "
+             "esxcli network ...).  Repeatable, once per host."),
     rvtools: Path | None = typer.Option(
         None, "--rvtools", metavar="FILE", show_default=False, dir_okay=False,
         help="An RVTools export (xlsx, or its CSV export)."),
