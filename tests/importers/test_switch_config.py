@@ -454,3 +454,10 @@ def test_a_captured_config_with_its_prompt_and_header() -> None:
     imported = combine([parse_switch_config(text, "sw1.txt")])
     assert [r.support for r in imported.report if r.line in (1, 2, 4)] == [Support.IGNORED] * 3
     assert not [r for r in imported.report if r.support is Support.UNRECOGNISED]
+
+
+def test_names_topology_v1_cannot_hold_are_located_errors(tmp_path: Path) -> None:
+    (diag,) = _error("hostname a\ninterface Ethernet1/1:1\n switchport\n", tmp_path).diagnostics
+    assert (diag.line, diag.column) == (2, 11) and "cannot name it" in diag.message
+    (diag,) = _error("hostname sw:1\ninterface Ethernet1/1\n", tmp_path).diagnostics
+    assert (diag.line, diag.column) == (1, 10) and "cannot name it" in diag.message

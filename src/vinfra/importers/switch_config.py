@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.ifname import interface_key, po_number, svi_vlan
+from ..model.refs import check_name
 from ..model.vlan import ALL_VLANS, NO_VLANS, VlanError, VlanSet
 from . import config_text
 from .config_text import ConfigText, Node
@@ -315,7 +316,10 @@ class _Reader:
         if low.startswith("interface "):
             self.interface_block(node)
         elif words[0] == "hostname" and len(words) == 2:
-            self.hostname = words[1]
+            try:
+                self.hostname = check_name(words[1].strip('"'), "switch name")
+            except ValueError as exc:
+                raise self.fail(node, f"{exc}: topology-v1 cannot name it", words[1]) from None
             self.say(node, S)
             self.children(node, I, "under hostname")
         elif words[0] == "vlan" and len(words) == 2 and re.fullmatch(r"[\d,\-]+", words[1]):
@@ -576,6 +580,10 @@ class _Reader:
             return
         ports = []
         for name in names:
+            try:
+                check_name(name, "interface name")
+            except ValueError as exc:
+                raise self.fail(node, f"{exc}: topology-v1 cannot name it", name) from None
             key = interface_key(name)
             if key not in self.ports:
                 self.ports[key] = Port(name, interface_kind(name), node.line)
