@@ -28,6 +28,8 @@ _TEMPLATE = """
 <group name="po">
 {{ group | DIGIT | _start_ }} {{ po | re("Po\\\\d+\\\\(\\\\w+\\\\)") }} {{ proto }} {{ ports | re(".+") }}
 {{ po | re("Po\\\\d+\\\\(\\\\w+\\\\)") | _start_ }} {{ proto }} {{ ports | re(".+") }}
+{{ group | DIGIT | _start_ }} {{ po | re("Po\\\\d+\\\\(\\\\w+\\\\)") }} {{ proto }}
+{{ po | re("Po\\\\d+\\\\(\\\\w+\\\\)") | _start_ }} {{ proto }}
 </group>
 """
 
@@ -75,7 +77,10 @@ def parse_channel_summary(text: str, source: str, switch: str | None = None) -> 
     report: list[ReportLine] = []
     said = {no for nos in starts for no in nos}
     for row, nos in zip(rows, starts, strict=True):
-        verdicts = _row(row, interfaces)
+        try:
+            verdicts = _row(row, interfaces)
+        except ValueError as exc:
+            raise ImportSourceError.at(source, f"{exc} (truncated?)", nos[-1], 1) from None
         for no in nos:
             support, message = verdicts
             report.append(ReportLine(source, no, lines[no - 1].strip(), support, message))
@@ -116,7 +121,7 @@ def _row(row: dict[str, Any], interfaces: dict[str, Any]) -> tuple[Support, str]
     for token in str(row.get("ports", "")).split():
         pm = re.fullmatch(r"([A-Za-z][\w/.\-]*)\(([^)]*)\)", token)
         if pm is None:
-            continue
+            raise ValueError(f"cannot read member {token!r} (a port and its flags in parentheses)")
         port, flags = pm.group(1), pm.group(2)
         interfaces[port] = {"channel_group": number, "channel_mode": mode, **({"mode": "routed"} if "R" in po_flags else {})}
         states = [_STATE_FLAGS[f] for f in flags if f in _STATE_FLAGS]
