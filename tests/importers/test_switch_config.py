@@ -199,6 +199,9 @@ def test_nxos_top_of_rack_hypervisor_ports() -> None:
     assert sw.mac_aging_s == 1510
     assert "mgmt0" not in i and "loopback0" not in i
     assert _state(imported, "spanning-tree mst 2 priority 16384") is Support.WRONG
+    # CRLF line ends (as NX-OS writes them) leave no carriage return in a name, a description or the report
+    assert b"\r\n" in TOR1.read_bytes()
+    assert not any("\r" in r.text for r in imported.report) and i["port-channel1"].description == "HSRP Link To TOR2"
 
 
 def _leaf2_text() -> str:
