@@ -183,6 +183,7 @@ from . import diff as _diff  # noqa: E402,F401
 from . import drs as _drs  # noqa: E402,F401
 from . import failures as _failures  # noqa: E402,F401
 from . import ha as _ha  # noqa: E402,F401
+from . import importer as _importer  # noqa: E402,F401
 from . import load as _load  # noqa: E402,F401
 from . import network as _network  # noqa: E402,F401
 from . import patterns as _patterns  # noqa: E402,F401

@@ -98,6 +98,21 @@ def to_yaml(inv: Inventory) -> str:
     return buf.getvalue()
 
 
+def data_to_yaml(data: dict[str, Any], header: str = "") -> str:
+    """Plain design data (as an importer builds it) as YAML, written like an export (block style, safe
+    quoting, no aliases) but holding only what the data says: defaults stay implicit."""
+    yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    for line in header.splitlines():
+        buf.write(f"# {line}\n")
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
 def render(inv: Inventory, fmt: Format) -> str:
     if fmt == "json":
         return to_json(inv)
