@@ -121,3 +121,31 @@ def test_cabling_files_that_disagree_are_a_reported_conflict(tmp_path: Path) -> 
     assert (f"conflict: links.LEAF1:Ethernet47: {first} says 'LEAF2:Ethernet47'; {second} says 'LEAF2:Ethernet48'; "
             f"the design holds {first} (first given)") in stdout.splitlines()
     assert stdout.splitlines()[-1] == f"{out}: written: 2 switches, 0 hosts, 0 VMs, 1 link; 1 conflict"
+
+
+def test_host_side_sources_that_cannot_be_read_are_exit_2_located(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Malformed input through the command (issue 12): a workbook that is not RVTools, a truncated ESXi output
+    and an unreachable vCenter each give exit 2 naming the source, no traceback, and write nothing."""
+    import openpyxl
+
+    book = tmp_path / "budget.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Item", "Cost"])
+    wb.save(book)
+    esxi = tmp_path / "esx01"
+    esxi.mkdir()
+    (esxi / "esxcfg-vswitch-l.txt").write_text(
+        "Switch Name      Num Ports   Used Ports  Configured Ports  MTU     Uplinks\nvSwitch0         1")
+    monkeypatch.setenv("VC_PASSWORD", "secret")
+    out = tmp_path / "out.yaml"
+    for args, where in (
+        (["--rvtools", str(book)], str(book)),
+        (["--esxi-output", str(esxi)], str(esxi)),
+        (["--vcenter", "https://127.0.0.1:9/sdk", "--user", "u", "--password-env", "VC_PASSWORD"], "127.0.0.1:9"),
+    ):
+        result = runner.invoke(app, ["import", *args, "-o", str(out)])
+        text = result.stdout + result.stderr
+        assert result.exit_code == 2, text
+        assert where in text and "error" in text and "Traceback" not in text
+        assert not out.exists()
