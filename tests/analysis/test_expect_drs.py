@@ -32,18 +32,36 @@ def test_shared_examples_drs_statements_pass() -> None:
         assert results and all(r.status == "pass" for r in results), results
 
 
+def test_ha_admission_control_keeps_a_two_host_cluster_from_evacuating(tmp_path: Path) -> None:
+    """cluster-behaviour §1.1 P7, §2.7: with HA tolerating one host failure, two hosts cannot lose one to
+    maintenance, so the VMs stay and the task does not complete."""
+    results = run_expectations(_write(tmp_path, TWO, "drs:\n  moves: 0\n  maintenance: [esx01]\n")).results
+    assert [(r.section, r.status) for r in results] == [("drs", "pass")]
+
+
 def test_moves_pass_and_fail(tmp_path: Path) -> None:
-    ok = run_expectations(_write(tmp_path, TWO, "drs:\n  moves: 2\n  maintenance: [esx01]\n")).results
+    assert TWO is not None
+    text = TWO.read_text()
+    assert "admission_control: {policy: host_failures, value: 1}" in text
+    design = tmp_path / "two-no-ac.yaml"  # HA admission control off: the evacuation goes ahead
+    design.write_text(text.replace("admission_control: {policy: host_failures, value: 1}",
+                                   "admission_control: {policy: disabled}"))
+    two_no_ac = design
+    ok = run_expectations(_write(tmp_path, two_no_ac, "drs:\n  moves: 2\n  maintenance: [esx01]\n")).results
     assert [(r.section, r.status) for r in ok] == [("drs", "pass")]
-    bad = run_expectations(_write(tmp_path, TWO, "drs:\n  moves: 1\n  maintenance: [esx01]\n")).results
+    bad = run_expectations(_write(tmp_path, two_no_ac, "drs:\n  moves: 1\n  maintenance: [esx01]\n")).results
     assert bad[0].status == "fail"
     assert "expected 1, got 2" in bad[0].detail and "x.expect.yaml:3:" in bad[0].detail
     assert "web01 esx01 -> esx02 (priority 1" in bad[0].detail
 
 
 def test_cluster_and_threshold(tmp_path: Path) -> None:
-    body = "drs:\n  moves: 1\n  cluster: cl-a\n  threshold: 1\n  maintenance: esx-a1\n"
+    # cl-a's HA tolerates one host failure, so its host cannot leave for maintenance (§1.1 P7, §2.7): no move
+    body = "drs:\n  moves: 0\n  cluster: cl-a\n  threshold: 1\n  maintenance: esx-a1\n"
     assert run_expectations(_write(tmp_path, HIER, body)).results[0].status == "pass"
+    other = "drs:\n  moves: 0\n  cluster: cl-b\n  maintenance: esx-a1\n"  # not a host of cl-b: located
+    with pytest.raises(ExpectError):
+        run_expectations(_write(tmp_path, HIER, other))
 
 
 def test_verify_cli_counts_drs(tmp_path: Path) -> None:

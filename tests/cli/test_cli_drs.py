@@ -64,10 +64,12 @@ def test_several_clusters_and_one() -> None:
     both = json.loads(runner.invoke(app, ["drs", design, "--format", "json"]).stdout)
     assert [c["cluster"] for c in both["clusters"]] == ["cl-a", "cl-b"]
     one = runner.invoke(app, ["drs", design, "--cluster", "cl-b", "--maintenance", "esx-b1", "--format", "json"])
-    assert one.exit_code == 0, one.output
+    # cl-b's two hosts cannot lose one while HA tolerates a host failure (§1.1 P7, §2.7): the VM stays
+    assert one.exit_code == 1, one.output
     answer = json.loads(one.stdout)
-    assert answer["cluster"] == "cl-b" and answer["maintenance"] == [{"host": "esx-b1", "complete": True}]
-    assert all(r["from"] == "esx-b1" and r["priority"] == 1 for r in answer["recommendations"])
+    assert answer["cluster"] == "cl-b" and answer["maintenance"] == [{"host": "esx-b1", "complete": False}]
+    assert not answer["recommendations"]
+    assert answer["stuck"] == [{"vm": "crm01", "reason": "no host can take it: esx-b2: HA admission control refuses it"}]
 
 
 @pytest.mark.parametrize(("args", "message"), [
