@@ -8,6 +8,7 @@ except under CI (``CI=true``), where ``.ci/run`` must have started it and they f
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
@@ -18,10 +19,10 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from vinfra.io.design import load  # noqa: E402
-from vinfra.server import Server, ServerSettings, create_app, open_server  # noqa: E402
+from vinfra.io.design import load
+from vinfra.server import Server, ServerSettings, create_app, open_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "small-cluster-templates.yaml"
@@ -74,13 +75,13 @@ class Api:
         return h
 
     def request(self, method: str, path: str, role: str | None = "Administrator", headers: dict[str, str] | None = None,
-                **kw: object):  # noqa: ANN201
+                **kw: object):
         return self.client.request(method, path, headers=self.headers(role, headers), **kw)
 
-    def get(self, path: str, role: str | None = "Administrator", **kw: object):  # noqa: ANN201
+    def get(self, path: str, role: str | None = "Administrator", **kw: object):
         return self.request("GET", path, role, **kw)
 
-    def post(self, path: str, role: str | None = "Administrator", **kw: object):  # noqa: ANN201
+    def post(self, path: str, role: str | None = "Administrator", **kw: object):
         return self.request("POST", path, role, **kw)
 
     def task(self, path: str, body: dict | None = None, role: str = "Administrator", method: str = "POST") -> dict:
@@ -91,7 +92,12 @@ class Api:
         return self.get(f"/tasks/{r.json()['id']}").json()
 
 
+#: cheap password hashes: the tests make three users each (the defaults cost ~1 s a hash on a busy machine)
+FAST_HASH = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+
+
 def make_api(settings: ServerSettings, design: Path | None = EXAMPLE) -> Iterator[Api]:
+    settings = dataclasses.replace(settings, **FAST_HASH)
     server = open_server(settings, load(design) if design else None, "example", admin=("root", "root-password"))
     accounts = server.accounts
     accounts.create_user("op", "op-password", "Operator")

@@ -4,8 +4,8 @@ an ETag; edits as revisions with If-Match (412), validation naming the field (42
 from __future__ import annotations
 
 import pytest
-from conftest import Api
 
+from conftest import Api
 from vinfra.server.store import SECTIONS
 
 

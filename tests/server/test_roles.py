@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROLES, Api
 from fastapi.routing import APIRoute
 
+from conftest import ROLES, Api
 from vinfra.server.store import DICT_SECTIONS
 
 PUBLIC, RO, OP, ADMIN = "public", "Read-only", "Operator", "Administrator"

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Api, make_api
 
+from conftest import Api, make_api
 from vinfra.server import ServerSettings
 
 

@@ -54,7 +54,8 @@ class Server:
 
 def open_server(settings: ServerSettings, design: Inventory | None = None, design_name: str = "",
                 admin: tuple[str, str] | None = None) -> Server:
-    """Open the database (migrating it), import ``design`` when it differs from the head, create ``admin``."""
+    """Open the database (migrating it), create ``admin``, and import ``design`` unless it is the design last
+    imported (a restart with the same file keeps the edits made since)."""
     from .alarms import AlarmWatcher
     from .auth import Accounts
     from .db import Database
@@ -63,12 +64,13 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
 
     db = Database(settings)
     store = InventoryStore(db, settings)
-    accounts = Accounts(db)
+    accounts = Accounts(db, settings.argon2_memory_kib, settings.argon2_time_cost)
     if admin is not None:
         accounts.ensure_admin(*admin)
     alarms = AlarmWatcher(db, store) if settings.alarms else None
     if design is not None:
-        store.import_design(design, admin[0] if admin else "vinfra", f"import {design_name or design.name}")
+        store.import_design(design, admin[0] if admin else "vinfra", f"import {design_name or design.name}",
+                            since_last_import=True)
     return Server(settings, db, store, accounts, TaskRunner(db, store, settings), alarms)
 
 

@@ -40,7 +40,6 @@ ROLES: dict[str, frozenset[str]] = {
 }
 PRIVILEGES = frozenset().union(*ROLES.values())
 
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +51,6 @@ class Principal:
         return privilege in ROLES[self.role]
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
 def _sha(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -63,8 +58,9 @@ def _sha(token: str) -> str:
 class Accounts:
     """Users and tokens in the database, with a cache of token -> principal (dropped on any removal)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, memory_kib: int = 65536, time_cost: int = 3) -> None:
         self.db = db
+        self._hasher = PasswordHasher(memory_cost=memory_kib, time_cost=time_cost)
         self._cache: dict[str, Principal] = {}
         self._lock = threading.Lock()
 
@@ -76,7 +72,7 @@ class Accounts:
             if s.scalar(select(User.id).where(User.name == name)) is not None:
                 raise Problem(409, "conflict", f"user {name!r} exists",
                               [{"field": "body.name", "message": "already taken"}])
-            s.add(User(name=name, role=role, password_hash=hash_password(password), created_at=now()))
+            s.add(User(name=name, role=role, password_hash=self._hasher.hash(password), created_at=now()))
 
     def ensure_admin(self, name: str, password: str) -> bool:
         """``--init-admin``: create the administrator unless a user of that name exists; True when created."""
@@ -107,7 +103,7 @@ class Accounts:
         try:
             if user is None:
                 raise VerificationError("no such user")
-            _hasher.verify(user.password_hash, password)
+            self._hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise Problem(401, "unauthorized", "wrong user name or password",
                           headers={"WWW-Authenticate": 'Basic realm="vinfra"'}) from None
@@ -149,7 +145,7 @@ def bearer(request: Request) -> str | None:
     return request.headers.get("vmware-api-session-id") or None
 
 
-def requires(privilege: str):  # noqa: ANN201  (a FastAPI dependency)
+def requires(privilege: str):
     """The dependency of an endpoint needing ``privilege``: 401 without a valid token, 403 without the
     privilege.  The privilege is recorded on the dependency so the role table test can read it."""
     assert privilege in PRIVILEGES, privilege

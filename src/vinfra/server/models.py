@@ -8,10 +8,8 @@ import) also holds the whole design, so any revision is rebuilt from the nearest
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-
-from datetime import UTC
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy import DateTime as SaDateTime
@@ -67,6 +65,8 @@ class Revision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     author: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
+    #: "import" (a whole design, always a checkpoint) or "change"
+    kind: Mapped[str] = mapped_column(String(16), default="change")
     #: [{"op": "put"|"delete", "section": ..., "name": ... | None, "value": ...}]
     changes: Mapped[Any] = mapped_column(JSON)
     #: the whole design (topology-v1 data) at this revision, on checkpoints only

@@ -74,7 +74,7 @@ def power(head: Head, target: str, params: dict[str, Any]) -> Plan:
     vm = _vm(head, target)
     action = params["action"]
     state = vm["power"]
-    if action == "on" and state == "on" or action == "off" and state == "off" or action == "reset" and state != "on":
+    if (action == "on" and state == "on") or (action == "off" and state == "off") or (action == "reset" and state != "on"):
         raise Fault("InvalidPowerState", f"{target} is powered {state}: cannot {action}")
     new_state = {"on": "on", "off": "off", "reset": "on"}[action]
     kind = {"on": "VmPoweredOnEvent", "off": "VmPoweredOffEvent", "reset": "VmResettingEvent"}[action]

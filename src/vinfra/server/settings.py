@@ -23,5 +23,9 @@ class ServerSettings:
     checkpoint_every: int = 50
     #: the largest page a list answers
     max_page: int = 1000
+    #: argon2id cost of new password hashes (argon2-cffi's RFC 9106 low-memory profile by default: 64 MiB,
+    #: 3 passes); an existing hash keeps the cost it was made with, so lowering these never locks anyone out
+    argon2_memory_kib: int = 65536
+    argon2_time_cost: int = 3
     #: re-run the checks after each change and raise/clear alarms (off: no alarms; the bench measures both)
     alarms: bool = True

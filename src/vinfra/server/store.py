@@ -196,12 +196,21 @@ class InventoryStore:
         return Head(revision, data, from_data(data, source=f"revision {revision}"))
 
     # writing -------------------------------------------------------------------------------------
-    def import_design(self, inv: Inventory, author: str, message: str) -> Revision | None:
-        """A whole design as a new revision (a checkpoint); None when it equals the head already."""
+    def import_design(self, inv: Inventory, author: str, message: str, since_last_import: bool = False
+                      ) -> Revision | None:
+        """A whole design as a new revision (a checkpoint); None when it equals the head already, or with
+        ``since_last_import`` (``vinfra serve DESIGN`` on a restart), when it equals the design last imported:
+        the file did not change, so the edits made on the server since are kept."""
         data = to_data(inv)
         with self.lock:
             if self.head is not None and self.head.data == data:
                 return None
+            if since_last_import and self.head is not None:
+                with self.db.read() as s:
+                    last = s.scalar(select(Revision.snapshot).where(Revision.kind == "import")
+                                    .order_by(Revision.id.desc()).limit(1))
+                if last == data:
+                    return None
             ops = [{"op": "put", "section": s, "name": None, "value": data.get(s)} for s in SCALARS + SECTIONS]
             return self.change(ops, author, message, _checkpoint=True, _validated=(data, inv))
 
@@ -232,7 +241,8 @@ class InventoryStore:
                     raise design_problem(exc) from None
                 ops, data = _normalized(ops, data, inv)
             with self.db.write() as s:
-                rev = Revision(created_at=now(), author=author, message=message, changes=ops, task_id=task_id)
+                rev = Revision(created_at=now(), author=author, message=message, changes=ops, task_id=task_id,
+                               kind="import" if _checkpoint else "change")
                 s.add(rev)
                 s.flush()
                 if _checkpoint or rev.id % self.settings.checkpoint_every == 0 or head is None:
@@ -290,7 +300,7 @@ def check_if_match(head: Head | None, section: str, name: str, if_match: str | N
         return
     current = head.get(section, name) if head is not None else None
     if current is None:
-        raise Problem(412 if if_match.strip() != "*" else 412, "precondition-failed",
+        raise Problem(412, "precondition-failed",
                       f"If-Match: {section}/{name} does not exist")
     tags = [t.strip() for t in if_match.split(",")]
     if "*" in tags:

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("author", sa.String(200), nullable=False),
         sa.Column("message", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("changes", sa.JSON, nullable=False),
         sa.Column("snapshot", sa.JSON, nullable=True),
         sa.Column("task_id", sa.Integer, nullable=True),
