@@ -30,7 +30,7 @@ def serve(
     alarms: bool = typer.Option(True, "--alarms/--no-alarms",
                                 help="Re-run the checks after each change and raise or clear alarms."),
 ) -> None:
-    """Serve a design as VirtualCenter: inventory, revisions, tasks, events, alarms, users (REST API).
+    """Serve a design as VirtualCenter: a REST API with revisions, tasks, events and alarms.
 
     The API is documented at /docs (OpenAPI at /openapi.json); /healthz answers when it is up.  The database
     keeps every revision: restarting with the same --db continues where it stopped.  Stop with Ctrl-C or
@@ -62,4 +62,12 @@ def serve(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     head = server.store.head
     print_plain(err, f"vinfra serve: {db} at revision {head.revision if head else '-'}; http://{host}:{port}/docs")
+    import signal
+    import sys
+
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler that was there
+    # before it: make that an ordinary exit 0 (a stop asked for), not death by signal
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit(0))
     uvicorn.run(create_app(server), host=host, port=port, log_level="warning", timeout_graceful_shutdown=10)
+    print_plain(err, "vinfra serve: stopped")

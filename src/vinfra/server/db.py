@@ -43,6 +43,8 @@ def make_engine(settings: ServerSettings) -> Engine:
                 cur.close()
 
             return engine
+        if url.startswith("postgresql+psycopg"):
+            import psycopg  # noqa: F401  (the driver SQLAlchemy loads by name: missing, it is a clear error here)
         engine = create_engine(url, json_serializer=_json, json_deserializer=orjson.loads, pool_size=10,
                                max_overflow=20, pool_pre_ping=True)
     except Exception as exc:  # an unparseable URL or a missing driver
