@@ -184,7 +184,8 @@ def _register_writes(section: str, item_path: str) -> None:
             _commit(request, response, section, name, None, who.name, f"delete {section}/{name}", if_match)
 
     router.add_api_route(item_path, put_object, methods=["PUT"], tags=[section], operation_id=f"put_{section}",
-                         summary=f"Create or replace one of {section}")
+                         summary=f"Create or replace one of {section}",
+                         responses={200: {"description": "Replaced"}, 201: {"description": "Created"}})
     router.add_api_route(item_path, patch_object, methods=["PATCH"], tags=[section], operation_id=f"patch_{section}",
                          summary=f"Merge-patch one of {section}")
     router.add_api_route(item_path, delete_object, methods=["DELETE"], tags=[section], status_code=204,

@@ -102,4 +102,5 @@ def create_app(server: Server) -> FastAPI:
     app.include_router(api_operations.router)
     app.include_router(api_inventory.router)
     app.include_router(vcenter.router)
+    problems.document(app)
     return app

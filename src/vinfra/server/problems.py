@@ -42,6 +42,43 @@ def problem_response(status: int, slug: str, detail: str, errors: list[dict[str,
     return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
 
 
+#: the JSON schema of a problem (RFC 9457 members plus ``errors`` and whatever extension members it carries)
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"],
+                                              "properties": {"field": {"type": "string"},
+                                                             "message": {"type": "string"}}}},
+    },
+}
+
+
+def document(app: FastAPI) -> None:
+    """Declare in the OpenAPI document that every 4xx answer is a problem (FastAPI's own 422 shape is never
+    sent: :func:`install` answers validation errors as problems too)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            doc.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+            for ops in doc.get("paths", {}).values():
+                for op in ops.values():
+                    responses = op.setdefault("responses", {})
+                    responses.pop("422", None)
+                    responses["4XX"] = {"description": "A problem (RFC 9457)", "content": {
+                        MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for name in ("HTTPValidationError", "ValidationError"):
+                doc["components"]["schemas"].pop(name, None)
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
