@@ -49,6 +49,7 @@ class Server:
         self.tasks.close()
         if self.alarms is not None:
             self.alarms.close()
+        self.store.validator.close()
         self.db.close()
 
 
@@ -63,7 +64,12 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
     from .tasks import TaskRunner
 
     db = Database(settings)
-    store = InventoryStore(db, settings)
+    validator = None
+    if settings.validate_in_subprocess:
+        from .validation import SubprocessValidator
+
+        validator = SubprocessValidator()
+    store = InventoryStore(db, settings, validator)
     accounts = Accounts(db, settings.argon2_memory_kib, settings.argon2_time_cost)
     if admin is not None:
         accounts.ensure_admin(*admin)
