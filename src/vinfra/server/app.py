@@ -104,9 +104,10 @@ def create_app(server: Server) -> FastAPI:
         head = server.store.head
         return {"status": "ok", "revision": head.revision if head else None}
 
-    app.include_router(api_admin.router)
-    app.include_router(api_operations.router)
+    # routes are matched in order, one by one: the reads most asked for first
     app.include_router(api_inventory.router)
     app.include_router(vcenter.router)
+    app.include_router(api_operations.router)
+    app.include_router(api_admin.router)
     problems.document(app)
     return app
