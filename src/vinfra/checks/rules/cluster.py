@@ -110,10 +110,20 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
     def ping(a, b) -> str | None:  # type: ignore[no-untyped-def]
         return None if reach.pair(a, b) else (reach.reason(a, b) or "no reply")
 
+    endpoints = ctx.snap.endpoints
     for cname, hosts in sorted(_members(ctx).items()):
         with_vmk = [h for h in hosts if vmotion_vmk(ctx.inv.hosts[h]) is not None and ctx.snap.host_alive(h)]
+        # each port and its subnet once, not once per pair (a cluster of 32 hosts has 496 pairs)
+        port = {h: endpoints.get(f"{h}:{vmotion_vmk(ctx.inv.hosts[h])}") for h in with_vmk}
+        net = {h: (e.ip.network.prefixlen, int(e.ip.network.network_address)) if e is not None and e.ip is not None
+               else None for h, e in port.items()}
         for i, a in enumerate(with_vmk):
             for b in with_vmk[i + 1:]:
+                pa, pb = port[a], port[b]
+                # the common case, decided without the per-pair work of check_network: two ports of one subnet
+                # (no routed-vMotion version question) that reach each other give check_network no fault
+                if pa is not None and pb is not None and net[a] is not None and net[a] == net[b] and reach.pair(pa, pb):
+                    continue
                 faults, _ = check_network(ctx.snap, a, b, DEFAULT_VMOTION_SETTINGS, ping=ping)
                 for f in faults:
                     msg = f"{a} and {b} of cluster {cname}: {f.message.removesuffix(' (P2)')} (VMotionInterfaceIssue, P2)"
