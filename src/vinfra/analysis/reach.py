@@ -409,9 +409,21 @@ class Reach:
         return None
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
+        """Whether every port of ``members`` and every port of ``by_host`` on its host that talk directly reach
+        each other both ways (:meth:`_direct` inlined: it is asked for every such pair)."""
+        addr = self._addr
         for _, a in members:
-            for b in by_host.get(a.device, ()) if a.on_host else ():
-                if self._direct(a, b) and not self._both_ways(a, b):
+            others = by_host.get(a.device) if a.on_host else None
+            if not others:
+                continue
+            ia = addr(a) if a.ip is not None else None
+            for b in others:
+                if ia is not None and b.ip is not None:
+                    ib = addr(b)
+                    if not ((ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
+                            or ia[2] == ib[0] or ib[2] == ia[0]):
+                        continue  # not direct
+                if not self._both_ways(a, b):
                     return False
         return True
 
