@@ -122,20 +122,21 @@ class Reach:
         nets = set(self.snap.l3.decls.by_net)
         gateways: set[int] = set()
         ports: list[tuple[str, int]] = []
+        # an IPv4Interface's int is its address; (length, address >> host bits) is its subnet's key
         for hname, h in inv.hosts.items():
             for vmk in h.vmkernel.values():
                 if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip.ip)))
-                    net = vmk.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                    addr, n = int(vmk.ip), vmk.ip.network.prefixlen
+                    ports.append((hname, addr))
+                    nets.add((n, addr >> (32 - n)))
                 if vmk.gateway is not None:
                     gateways.add(int(vmk.gateway))
         for vm in inv.vms.values():
             for nic in vm.nics:
                 if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip.ip)))
-                    net = nic.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                    addr, n = int(nic.ip), nic.ip.network.prefixlen
+                    ports.append((vm.host, addr))
+                    nets.add((n, addr >> (32 - n)))
                 if nic.gateway is not None:
                     gateways.add(int(nic.gateway))
         shared = self._shared
