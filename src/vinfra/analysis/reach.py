@@ -122,20 +122,21 @@ class Reach:
         nets = set(self.snap.l3.decls.by_net)
         gateways: set[int] = set()
         ports: list[tuple[str, int]] = []
+        # an IPv4Interface's int is its address; (length, address >> host bits) is its subnet's key
         for hname, h in inv.hosts.items():
             for vmk in h.vmkernel.values():
                 if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip.ip)))
-                    net = vmk.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                    addr, n = int(vmk.ip), vmk.ip.network.prefixlen
+                    ports.append((hname, addr))
+                    nets.add((n, addr >> (32 - n)))
                 if vmk.gateway is not None:
                     gateways.add(int(vmk.gateway))
         for vm in inv.vms.values():
             for nic in vm.nics:
                 if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip.ip)))
-                    net = nic.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                    addr, n = int(nic.ip), nic.ip.network.prefixlen
+                    ports.append((vm.host, addr))
+                    nets.add((n, addr >> (32 - n)))
                 if nic.gateway is not None:
                     gateways.add(int(nic.gateway))
         shared = self._shared
@@ -409,9 +410,21 @@ class Reach:
         return None
 
     def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
+        """Whether every port of ``members`` and every port of ``by_host`` on its host that talk directly reach
+        each other both ways (:meth:`_direct` inlined: it is asked for every such pair)."""
+        addr = self._addr
         for _, a in members:
-            for b in by_host.get(a.device, ()) if a.on_host else ():
-                if self._direct(a, b) and not self._both_ways(a, b):
+            others = by_host.get(a.device) if a.on_host else None
+            if not others:
+                continue
+            ia = addr(a) if a.ip is not None else None
+            for b in others:
+                if ia is not None and b.ip is not None:
+                    ib = addr(b)
+                    if not ((ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
+                            or ia[2] == ib[0] or ib[2] == ia[0]):
+                        continue  # not direct
+                if not self._both_ways(a, b):
                     return False
         return True
 
@@ -712,10 +725,25 @@ class Bulk:
         return got
 
     # combining ----------------------------------------------------------------------------------------------------
+    def _groups(self, rcs: Iterable[object]) -> dict[tuple, list[object]]:
+        """Route classes by the routers holding each of their subnets.  A router's route toward a subnet is
+        connected when it holds it, else learned from its nearest holder (ties to the name), through the same
+        neighbour for every subnet learned from that holder (:meth:`L3.route_parts`): so route classes whose
+        subnets have the same holders meet the same steps at every router, and a walk toward any of them
+        visits the same routers.  Only the egress interface at the last one differs (each subnet's own)."""
+        holders = self.snap.l3.holders
+        out: dict[tuple, list[object]] = {}
+        for rc in rcs:
+            key = tuple(frozenset(i.router for i in holders(net)) for net in rc)  # type: ignore[attr-defined]
+            out.setdefault(key, []).append(rc)
+        return out
+
     def _combine(self, src: list, regular: list[bool]) -> None:
-        """Rows of the matrix for regular classes.  Destinations (and, for replies, sources) are taken a route
-        class at a time: every starting router whose walk toward it has the same shape (egress, length,
-        where the owning routers sit on it) gets the same answers, so each shape is worked out once."""
+        """Rows of the matrix for regular classes.  Destinations (and, for replies, sources) are taken a routing
+        group at a time (:meth:`_groups`): one walk per starting router and group gives the routers visited;
+        every starting router whose walk toward a group has the same shape (length, last router, where the
+        owning routers sit on it) gets the same answers, so each shape is worked out once, and the cost grows
+        with routers x groups (blocks), not routers x subnets."""
         n = len(self.sigs)
         hosts = [e.on_host for e in self.reps]
         gateways = [e.gateway for e in self.reps]
@@ -723,7 +751,9 @@ class Bulk:
         for y in range(n):
             if regular[y]:
                 by_rc.setdefault(self.rcs[y], []).append(y)
-        rc_owners = {rc: frozenset().union(*(self.owners[y] for y in ys)) for rc, ys in by_rc.items()}
+        groups = self._groups(by_rc)
+        g_owners = {gk: frozenset().union(*(self.owners[y] for rc in rcs for y in by_rc[rc]))
+                    for gk, rcs in groups.items()}
         starting: dict[str, dict[int, int]] = {}  # router -> iterations used before it -> mask of sources
         for k in range(n):
             if regular[k] and src[k]:
@@ -731,32 +761,59 @@ class Bulk:
                 masks = starting.setdefault(r, {})
                 masks[n0] = masks.get(n0, 0) | 1 << k
 
-        shapes: dict[tuple[str, object], tuple] = {}
+        def walk(r: str, gk: tuple) -> tuple[tuple[str, ...], RouterAgent | None, tuple]:
+            """The routers visited from ``r`` toward group ``gk``, the first route class's egress, and the
+            shape's key."""
+            rep = groups[gk][0]
+            path, egress = self._chain(r, rep, self.ips[by_rc[rep][0]])
+            owners = g_owners[gk]
+            where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
+            return path, egress, (gk, len(path), path[-1], egress is None, where)
 
-        def shape(r: str, rc: object) -> tuple:
-            got = shapes.get((r, rc))
-            if got is None:
-                path, egress = self._chain(r, rc, self.ips[by_rc[rc][0]])
-                owners = rc_owners[rc]
-                where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
-                got = shapes[(r, rc)] = (path, egress, (rc, egress.key if egress is not None else None, len(path), where))
-            return got
+        def each(gk: tuple, path: tuple[str, ...], egress: RouterAgent | None) -> Iterable[tuple[list[int], RouterAgent | None]]:
+            """Each route class of the group with its own egress on the walk's last router."""
+            rcs = groups[gk]
+            for rc in rcs:
+                if egress is None or rc is rcs[0]:
+                    yield by_rc[rc], egress
+                    continue
+                st = self._step_at(path[-1], rc, self.ips[by_rc[rc][0]])
+                if st[0] == "next":  # cannot be: the group's subnets have the same holders (see _groups)
+                    raise AssertionError(f"route class {rc} leaves {path[-1]} unlike its group")
+                yield by_rc[rc], st[1] if st[0] == "at" else None
 
         # forward: from each starting router, which destinations take the packet and where each reply starts
         fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
         by_reply: dict[tuple[str, int], dict[tuple[str, int], int]] = {}  # profile -> reply start -> mask of y
         for r, n0s in starting.items():
-            acc = {n0: by_reply.setdefault((r, n0), {}) for n0 in n0s}
-            for rc, ys in by_rc.items():
-                path, egress, key = shape(r, rc)
+            agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
+            for gk in groups:
+                path, egress, key = walk(r, gk)
                 res = fwd_cache.get(key)
                 if res is None:
-                    res = fwd_cache[key] = self._forward(ys, path, egress, hosts, gateways, regular)
+                    res = {}
+                    for ys, eg in each(gk, path, egress):
+                        for start, by_count in self._forward(ys, path, eg, hosts, gateways, regular).items():
+                            into = res.setdefault(start, {})
+                            for count, mask in by_count.items():
+                                into[count] = into.get(count, 0) | mask
+                    fwd_cache[key] = res
                 for start, by_count in res.items():
+                    into = agg.get(start)
+                    if into is None:
+                        agg[start] = dict(by_count)
+                        continue
                     for count, mask in by_count.items():
-                        for n0, masks in acc.items():
-                            if n0 + count <= MAX_ROUTED_HOPS:
-                                masks[start] = masks.get(start, 0) | mask
+                        into[count] = into.get(count, 0) | mask
+            for n0 in n0s:
+                masks = by_reply[(r, n0)] = {}
+                for start, by_count in agg.items():
+                    m = 0
+                    for count, mask in by_count.items():
+                        if n0 + count <= MAX_ROUTED_HOPS:
+                            m |= mask
+                    if m:
+                        masks[start] = m
         # replies: from each start, which sources take the reply
         starts_used: dict[str, set[int]] = {}
         for masks in by_reply.values():
@@ -765,23 +822,38 @@ class Bulk:
         back_cache: dict[tuple, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
         for q, n0s in starts_used.items():
-            got = dict.fromkeys(n0s, 0)
-            for rc, xs in by_rc.items():
-                path, egress, key = shape(q, rc)
+            by_count: dict[int, int] = {}
+            for gk in groups:
+                path, egress, key = walk(q, gk)
                 res2 = back_cache.get(key)
                 if res2 is None:
-                    res2 = back_cache[key] = self._backward(xs, path, egress, hosts, src)
+                    res2 = {}
+                    for xs, eg in each(gk, path, egress):
+                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
+                            res2[count] = res2.get(count, 0) | mask
+                    back_cache[key] = res2
                 for count, mask in res2.items():
-                    for n0 in n0s:
-                        if n0 + count <= MAX_ROUTED_HOPS:
-                            got[n0] |= mask
-            for n0, mask in got.items():
-                back[(q, n0)] = mask
+                    by_count[count] = by_count.get(count, 0) | mask
+            for n0 in n0s:
+                got = 0
+                for count, mask in by_count.items():
+                    if n0 + count <= MAX_ROUTED_HOPS:
+                        got |= mask
+                back[(q, n0)] = got
         for r, n0s in starting.items():
             for n0, xs in n0s.items():
+                # a reply start that every source of this profile takes adds to all their rows at once
+                common = 0
                 for start, ys in by_reply[(r, n0)].items():
-                    for x in _bits(xs & back[start]):
-                        self.row[x] |= ys
+                    took = xs & back[start]
+                    if took == xs:
+                        common |= ys
+                    elif took:
+                        for x in _bits(took):
+                            self.row[x] |= ys
+                if common:
+                    for x in _bits(xs):
+                        self.row[x] |= common
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
                  gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:

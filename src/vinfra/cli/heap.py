@@ -17,10 +17,19 @@ import sys
 _whole_process = False
 
 
+#: (young, middle, old) collection thresholds while the command is the whole process: a full collection
+#: walks every object built so far, and what a command builds (the design, its derived state, the analyses'
+#: memos) lives until the process ends, so full collections find next to nothing to free.  Young and middle
+#: collections still free short-lived cycles.  (A 2,500-host reach: 10.2 s -> 8.2 s in process.)
+WHOLE_PROCESS_THRESHOLDS = (700, 10, 1000)
+
+
 def whole_process() -> None:
-    """Called by the entry point: the process ends with the command, so frozen objects stay frozen."""
+    """Called by the entry point: the process ends with the command, so frozen objects stay frozen and full
+    collections are rare (:data:`WHOLE_PROCESS_THRESHOLDS`)."""
     global _whole_process
     _whole_process = True
+    gc.set_threshold(*WHOLE_PROCESS_THRESHOLDS)
 
 
 def freeze() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -52,6 +52,26 @@ class InterfaceRef:
 
     device: str
     interface: str
+    # the hash, worked out once: references are dict keys everywhere in the network state (cabling, channels,
+    # port ends), and a dataclass hashes a new tuple of its fields on every look-up; same value as that hash
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.device, self.interface)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if other.__class__ is not InterfaceRef:
+            return NotImplemented
+        return self.device == other.device and self.interface == other.interface  # type: ignore[attr-defined]
+
+    def __reduce__(self) -> tuple[type[InterfaceRef], tuple[str, str]]:
+        # rebuilt from its fields: a string's hash differs between processes, so the kept one must not travel
+        return (InterfaceRef, (self.device, self.interface))
 
     @classmethod
     def parse(cls, text: Any) -> InterfaceRef:

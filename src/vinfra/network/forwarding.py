@@ -134,12 +134,13 @@ class Forwarding:
         self.rows: list[dict] = []
         self._leg_memo: dict[tuple, bool] = {}
         self._view_memo: dict[tuple, tuple] = {}
-        self._sensitive: dict[tuple, bool] = {}  # by (team, alive): sensitivity depends on the team only
+        self._sensitive: dict[int, bool] = {}  # by (team, alive): sensitivity depends on the team only
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
         self._problems: dict[str, str | None] = {}
-        self._shapes: dict[tuple[str, str, int | None] | None, tuple] = {}
+        self._shapes: dict[tuple[str, str, int | None] | None, int] = {}
+        self._shape_ids: dict[tuple, int] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
         self._guest_teams: dict[tuple[str, str, int | None], TeamState] = {}
         #: reach's class evaluation: the two ends of the ping (endpoint names) are treated as ports of different
@@ -221,18 +222,19 @@ class Forwarding:
         self._sensitive[shape] = result
         return result
 
-    def team_shape(self, ep: Endpoint) -> tuple:
+    def team_shape(self, ep: Endpoint) -> int:
         """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
         failover and, per uplink, what the switch port does (its logical switches, VLAN settings, which
         uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
-        hosts cabled alike share a shape, so their views are worked out once."""
-        got = self._shapes.get(ep.port_key if self.host_problem(ep) is None else None)
+        hosts cabled alike share a shape, so their views are worked out once.  The shape is numbered: equal
+        shapes get one number within this walk."""
+        problem = self.host_problem(ep)
+        got = self._shapes.get(ep.port_key if problem is None else None)
         if got is not None:
             return got
-        if self.host_problem(ep) is not None:
-            shape: tuple = ("down",)
-            self._shapes[None] = shape
-            return shape
+        if problem is not None:
+            self._shapes[None] = got = self._shape_ids.setdefault(("down",), len(self._shape_ids))
+            return got
         ts = self.team(ep)
         assert ts is not None
         ends: dict[str, int] = {}
@@ -248,8 +250,10 @@ class Forwarding:
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
                  team.uplinks, tuple(per))
-        self._shapes[ep.port_key] = shape
-        return shape
+        # one small int per distinct shape: views and memo keys hold it, and hashing the shape's dataclasses
+        # (Python-level hashes) each time a key is looked up cost more than the rest of a signature
+        got = self._shapes[ep.port_key] = self._shape_ids.setdefault(shape, len(self._shape_ids))
+        return got
 
     def _receivers(self, host: str, end) -> tuple[str | None, ...]:
         """The uplink of ``host`` each member of a channel end leads back to (None: another device)."""

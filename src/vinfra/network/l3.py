@@ -133,6 +133,8 @@ class L3:
         self._hops: dict[tuple[str, str], int | None] = {}
         self._levels: dict[str, list[list[str]]] = {}
         self._levels_seen: dict[str, set[str]] = {}
+        self._dist: dict[str, dict[str, int]] = {}  # a router's hops to every router of its domain
+        self._asked: dict[str, int] = {}  # hops asked from each router, while it has no distance map
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
         self._parts: dict[tuple[str, tuple[int, int]], tuple | None] = {}
@@ -430,9 +432,19 @@ class L3:
         routers in between (a core with a hundred neighbours) need not be expanded."""
         if a == b:
             return 0
+        dist = self._dist
+        if a in dist:
+            return dist[a].get(b)
+        if b in dist:
+            return dist[b].get(a)
         key = (a, b) if a <= b else (b, a)
         if key in self._hops:
             return self._hops[key]
+        asked = self._asked[a] = self._asked.get(a, 0) + 1
+        if asked > 4:
+            # a router asked about many others (reach asks every router about every block): one breadth-first
+            # pass gives its hops to all of them, where a search per pair would expand the core each time
+            return self._distances(a).get(b)
         sides = [({a: 0}, [a]), ({b: 0}, [b])]
         found: int | None = None
         while found is None and sides[0][1] and sides[1][1]:
@@ -452,6 +464,16 @@ class L3:
             sides[k] = (seen, nxt)
         self._hops[key] = found
         return found
+
+    def _distances(self, r: str) -> dict[str, int]:
+        """Hops from ``r`` to every router of its routing domain (its breadth-first levels, grown to the end)."""
+        got = self._dist.get(r)
+        if got is None:
+            depth = 0
+            while self._level(r, depth):
+                depth += 1
+            got = self._dist[r] = {n: d for d, level in enumerate(self._levels[r]) for n in level}
+        return got
 
     def holders(self, net: tuple[int, int]) -> list[L3If]:
         """The live interfaces in subnet ``net`` ((length, bits)), by router and name."""

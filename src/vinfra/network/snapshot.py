@@ -190,7 +190,8 @@ class Snapshot:
         key = (host, network)
         got = self._teams.get(key, False)
         if got is False:
-            got = self._teams[key] = build_team(self.inventory, host, network)
+            built = self.__dict__.get("teams")  # every team already built (checks ask for all): the same answer
+            got = self._teams[key] = built.get(key) if built is not None else build_team(self.inventory, host, network)
         return got  # type: ignore[return-value]
 
     def host_facing_ports(self) -> list[InterfaceRef]:

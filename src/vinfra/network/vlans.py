@@ -12,7 +12,7 @@ or vDS VLAN-trunk port group sends and takes frames tagged with its VLAN only (V
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..model import NO_VLANS, VlanSet
 from ..model.physical import Switch, SwitchInterface
@@ -31,6 +31,20 @@ class PortVlans:
     native_vlan: int
     allowed: VlanSet
     switch_vlans: VlanSet
+    # the hash, worked out once: port settings are memo keys of the checks and views (the same value as the
+    # dataclass's own hash of its fields, which builds a tuple per look-up)
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.mode, self.access_vlan, self.native_vlan, self.allowed,
+                                                self.switch_vlans)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[PortVlans], tuple[str, int, int, VlanSet, VlanSet]]:
+        # rebuilt from its fields: a string's hash differs between processes, so the kept one must not travel
+        return (PortVlans, (self.mode, self.access_vlan, self.native_vlan, self.allowed, self.switch_vlans))
 
     @classmethod
     def of(cls, settings: SwitchInterface, switch: Switch) -> PortVlans:

@@ -23,6 +23,12 @@ def _members(ctx: CheckContext) -> dict[str, list[str]]:
     return out
 
 
+def _named(vms: list[str]) -> str:
+    """The VMs of a finding, by name: the first three and how many more (worked out only for a finding)."""
+    names = sorted(set(vms))
+    return join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 @rule("VN901", "vmotion-not-configured", "error", ("P1",), tags=("cluster", "vmotion"))
 def vmotion_not_configured(ctx: CheckContext) -> Iterator[Issue]:
     """A host in a DRS or HA cluster has no VMkernel port with vMotion enabled.
@@ -110,10 +116,20 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
     def ping(a, b) -> str | None:  # type: ignore[no-untyped-def]
         return None if reach.pair(a, b) else (reach.reason(a, b) or "no reply")
 
+    endpoints = ctx.snap.endpoints
     for cname, hosts in sorted(_members(ctx).items()):
         with_vmk = [h for h in hosts if vmotion_vmk(ctx.inv.hosts[h]) is not None and ctx.snap.host_alive(h)]
+        # each port and its subnet once, not once per pair (a cluster of 32 hosts has 496 pairs)
+        port = {h: endpoints.get(f"{h}:{vmotion_vmk(ctx.inv.hosts[h])}") for h in with_vmk}
+        net = {h: (e.ip.network.prefixlen, int(e.ip.network.network_address)) if e is not None and e.ip is not None
+               else None for h, e in port.items()}
         for i, a in enumerate(with_vmk):
             for b in with_vmk[i + 1:]:
+                pa, pb = port[a], port[b]
+                # the common case, decided without the per-pair work of check_network: two ports of one subnet
+                # (no routed-vMotion version question) that reach each other give check_network no fault
+                if pa is not None and pb is not None and net[a] is not None and net[a] == net[b] and reach.pair(pa, pb):
+                    continue
                 faults, _ = check_network(ctx.snap, a, b, DEFAULT_VMOTION_SETTINGS, ping=ping)
                 for f in faults:
                     msg = f"{a} and {b} of cluster {cname}: {f.message.removesuffix(' (P2)')} (VMotionInterfaceIssue, P2)"
@@ -159,18 +175,18 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
     inv = ctx.inv
     members = _members(ctx)
     used: dict[tuple[str, str], list[str]] = defaultdict(list)  # (cluster, network) -> VMs
-    home: dict[tuple[str, str], str] = {}
-    for vname, vm in sorted(inv.vms.items()):
+    first: dict[tuple[str, str], str] = {}  # the first VM by name using it: its host is where it is compared from
+    for vname, vm in inv.vms.items():
         cl = inv.hosts[vm.host].cluster if vm.host in inv.hosts else None
         if cl is None:
             continue
         for nic in vm.nics:
-            used[(cl, nic.network)].append(vname)
-            home.setdefault((cl, nic.network), vm.host)
+            key = (cl, nic.network)
+            used[key].append(vname)
+            if key not in first or vname < first[key]:
+                first[key] = vname
     for (cname, network), vms in sorted(used.items()):
-        src = home[(cname, network)]
-        vms = sorted(set(vms))
-        who = join(vms[:3]) + (f" and {len(vms) - 3} more" if len(vms) > 3 else "")
+        src = inv.vms[first[(cname, network)]].host
         dvs, sep, _ = network.partition("/")
         s_team = ctx.snap.team(src, network)
         for h in members[cname]:
@@ -178,7 +194,7 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
                 continue
             if sep:
                 if h not in inv.dvswitches[dvs].hosts:
-                    yield Issue((h, network), f"{network} (used by {who}) is on dvSwitch {dvs}, of which {h} of cluster "
+                    yield Issue((h, network), f"{network} (used by {_named(vms)}) is on dvSwitch {dvs}, of which {h} of cluster "
                                 f"{cname} is not a member: they cannot move there (NetworkNotAccessible, P5, K3)",
                                 fixes.on_host(dvs, f"hosts: add {h}"), ("dvswitches", dvs, "hosts"))
                 continue
@@ -186,14 +202,14 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
             if host.portgroup_vswitch(network) is None:
                 near = [pg for vs in host.vswitches.values() for pg in vs.portgroups if pg.lower() == network.lower()]
                 hint = f" (it has {near[0]!r}: labels match case-sensitively)" if near else ""
-                yield Issue((h, network), f"port group {network!r} (used by {who}) is missing on {h} of cluster {cname}"
+                yield Issue((h, network), f"port group {network!r} (used by {_named(vms)}) is missing on {h} of cluster {cname}"
                             f"{hint}: they cannot move there (NetworkNotAccessible, P5, K3)",
                             fixes.on_host(h, f"portgroups: {network}: {{vlan: {s_team.vlan if s_team else '...'}}}"),
                             ("hosts", h, "vswitches"))
                 continue
             d_team = ctx.snap.team(h, network)
             if s_team is not None and d_team is not None and (s_team.vlan, s_team.trunk) != (d_team.vlan, d_team.trunk):
-                yield Issue((h, network), f"port group {network} (used by {who}) is VLAN {s_team.vlan} on {src} but VLAN "
+                yield Issue((h, network), f"port group {network} (used by {_named(vms)}) is VLAN {s_team.vlan} on {src} but VLAN "
                             f"{d_team.vlan} on {h} of cluster {cname}: a VM moved there loses its network (M20, K3)",
                             fixes.on_host(h, f"portgroups: {network}: {{vlan: {s_team.vlan}}}"),
                             ("hosts", h, "vswitches", d_team.switch, "portgroups", network, "vlan"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
+from ipaddress import IPv4Network
 
 from ...model import InterfaceRef, VlanSet
 from ...network.teams import Team
@@ -395,29 +396,56 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8
     """
-    groups: dict[tuple[int, object], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    # (VLAN, subnet as (length, bits)) -> its endpoints, each with its nodes in that VLAN; the subnet object by key
+    groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
+    # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
+    split: dict[tuple[tuple[str, str], int | None] | None, list[tuple[int, list[tuple[str, int]]]]] = {}
     for e in ctx.endpoints:
         if e.ip is None:
             continue
         nodes = ctx.endpoint_nodes(e)
         if not nodes and e.team is not None and ctx.strays(e.team):
             beyond[e.team].append(e)
-        for vlan in sorted({v for _, v in nodes}):
-            groups[(vlan, e.ip.network)].append((e, [n for n in nodes if n[1] == vlan]))
+        memo = (e.team, e.guest_vlan) if e.team is not None else None
+        per = split.get(memo)
+        if per is None:
+            per = split[memo] = [(vlan, [n for n in nodes if n[1] == vlan]) for vlan in sorted({v for _, v in nodes})]
+        if not per:
+            continue
+        net = e.ip.network
+        length = net.prefixlen
+        bits = int(e.ip) >> (32 - length)
+        for vlan, mine in per:
+            key = (vlan, length, bits)
+            if key not in nets:
+                nets[key] = net
+            groups[key].append((e, mine))
     for key, endpoints in sorted(beyond.items()):
         team = ctx.teams[key]
         yield ctx.cannot_tell(team, ctx.strays(key), f"which layer-2 island {_hosts(endpoints)} join{'s' if len(endpoints) == 1 else ''}",
                               endpoints[0].path, tuple(sorted(e.name for e in endpoints)))
-    for (vlan, net), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+    for gkey, members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(nets[kv[0]]))):
+        vlan, length, bits = gkey
+        net = nets[gkey]
+        # the node lists are shared by the ports of a team (held in ``split``): each is looked at once
         uf = UnionFind()
+        seen: set[int] = set()
         for _, nodes in members:
+            if id(nodes) in seen:
+                continue
+            seen.add(id(nodes))
             doms = [ctx.domain(*n) for n in nodes]
             for d in doms[1:]:
                 uf.union(doms[0], d)  # one endpoint's own split is uplinks-in-different-l2-domains
+        roots: dict[int, object] = {}
         parts: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
         for e, nodes in members:
-            parts[uf.find(ctx.domain(*nodes[0]))].append((e, nodes))
+            root = roots.get(id(nodes))
+            if root is None:
+                root = roots[id(nodes)] = uf.find(ctx.domain(*nodes[0]))
+            parts[root].append((e, nodes))
         if len(parts) > 1:
             ordered = sorted(parts.values(), key=lambda m: (-len(m), m[0][0].name))
             first, second = ordered[0], ordered[1]
@@ -434,14 +462,21 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
         # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach
         by_gw: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
         for e, nodes in members:
-            if e.gateway is not None and e.gateway in net:
+            if e.gateway is not None and int(e.gateway) >> (32 - length) == bits:  # the gateway is in the subnet
                 by_gw[e.gateway].append((e, nodes))
         for gw, users in sorted(by_gw.items(), key=lambda kv: str(kv[0])):
             svis = [s for s in ctx.gateway_addresses.get(gw, []) if s.vlan == vlan]  # type: ignore[arg-type]
             if not svis:
                 continue  # no such gateway anywhere: gateway-missing
             svi_doms = {ctx.domain(s.bridge, s.vlan) for s in svis}
-            cut = [(e, nodes) for e, nodes in users if not svi_doms & {ctx.domain(*n) for n in nodes}]
+            meets: dict[int, bool] = {}
+            cut = []
+            for e, nodes in users:
+                ok = meets.get(id(nodes))
+                if ok is None:
+                    ok = meets[id(nodes)] = bool(svi_doms & {ctx.domain(*n) for n in nodes})
+                if not ok:
+                    cut.append((e, nodes))
             if not cut:
                 continue
             s = svis[0]
