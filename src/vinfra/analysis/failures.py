@@ -290,6 +290,8 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
+    if local is not None:
+        _share_fabric(base, snap)
     fr = Reach(snap)
     ff: Fabric | None = None
     if local is not None:
@@ -301,7 +303,13 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
         rename = Renamer(base.snap)
         got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                if _l3_same(base, snap, bridges, ff, rename) else None)
-        lost, changed = got if got is not None else _lost_global(base, snap, fr, down_set, region)
+        if got is None:
+            # a failure that changes routing only keeps every signature: two of each class are asked
+            same_l2 = _l2_unchanged(base, snap, newly_down)
+            if same_l2:
+                _share_fabric(base, snap)
+            got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
+        lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
     notes: list[str] = []
@@ -327,6 +335,39 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
         text.append("nothing changes")
     return {"fail": list(fail), "impact": impact, "lost": [list(p) for p in lost[:MAX_LOST_LISTED]],
             "blackholed": blackholed, "recovery_s": recovery, "explanation": "; ".join(text)}
+
+
+def _share_fabric(base: Baseline, snap: Snapshot) -> None:
+    """Give a host-side failure's snapshot the intact design's spanning tree and active topology.
+
+    :func:`_touched_hosts` has established that no switch failed, every cable the failure took down has a
+    host end, link-state tracking and the SVIs are as they were: the links between switches are the intact
+    design's (hosts take no part in spanning tree, F7), so both are the intact design's, already worked out.
+    Rebuilding them per scenario was most of a pNIC failure's cost.  They stay only read, apart from their
+    memos of answers about the intact fabric."""
+    snap.__dict__["stp"] = base.snap.stp  # the cached_property's slot: what ``snap.stp`` would compute
+    snap.__dict__["active"] = base.snap.active
+
+
+def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
+    """Whether the failure leaves layer 2 as it was: no switch or host failed, nothing but cabled ports and
+    cables failed, link-state tracking as it was, and every cable it took down joins two switches and carries
+    no VLAN (a routed link: topology-v1 "Layer 3").  Spanning tree, teams, beacons and every port's views are
+    then the intact design's, and so is every signature (FHRP elections among routers joined at layer 2 too);
+    only routes change."""
+    inv = base.inventory
+    if snap.failed.devices or frozenset(snap.tracked_down) != base.tracked:
+        return False
+    if any(inv.link_at(ref) is None for ref in snap.failed.interfaces):
+        return False
+    for a, b in newly_down:
+        if a.device not in inv.switches or b.device not in inv.switches:
+            return False
+        link = inv.link_at(a)
+        ll = base.snap._logical_link(link) if link is not None else None  # type: ignore[arg-type]
+        if ll is not None and (ll.vlan_pairs() or type(ll)(ll.b, ll.a).vlan_pairs()):
+            return False
+    return True
 
 
 def _newly_down(base: Baseline, snap: Snapshot) -> list[tuple[InterfaceRef, InterfaceRef]]:
@@ -480,23 +521,30 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     return lost, set(changed)
 
 
-def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
-                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
-    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
-    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
-    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
-    signature: two of each class are asked (and if a signature did change, all of them are)."""
+def _classify(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
+              rename: Renamer | None) -> tuple[list[Endpoint], dict[str, Endpoint], dict[str, tuple], set[str]] | None:
+    """For :func:`_lost_global`: the live endpoints, their failed-snapshot selves, their failed-snapshot
+    signatures, and the names of those whose signature changed (compared through ``rename``; None when a
+    component split under it)."""
     eps = snap.endpoints
     alive = [e for e in base.endpoints if e.name not in down]
     now_of = {e.name: eps.get(e.name) for e in alive}
     portable = Portable(fr)
     sig_f: dict[str, tuple] = {}  # the failed snapshot's own signatures (for its class matrix)
-    psig_f: dict[str, tuple] = {}  # and their portable forms (to compare with the intact design's)
+    psig_f: dict[str, tuple] = {}  # their portable forms, renamed: comparable with the intact design's
+    renamed: dict[tuple, tuple] = {}
     outside: dict[tuple, list[Endpoint]] = {}
 
     def ask(e: Endpoint) -> None:
         ef = now_of[e.name]
-        sig_f[e.name], psig_f[e.name] = fr.signature(ef), portable(ef)  # type: ignore[arg-type]
+        sig_f[e.name] = fr.signature(ef)  # type: ignore[arg-type]
+        p = portable(ef)  # type: ignore[arg-type]
+        if rename is not None:
+            r = renamed.get(p)
+            if r is None:
+                r = renamed[p] = rename(p)
+            p = r
+        psig_f[e.name] = p
 
     for e in alive:
         if e.on_host and e.device not in region:
@@ -513,8 +561,29 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
         else:
             for m in members[2:]:
                 ask(m)
-    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
+    if rename is not None and rename.split:
+        return None
     changed = {e.name for e in alive if base.psig[e.name][0] == "own" or psig_f[e.name] != base.psig[e.name]}
+    return alive, now_of, sig_f, changed  # type: ignore[return-value]
+
+
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
+                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
+    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
+    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
+    signature: two of each class are asked (and if a signature did change, all of them are).
+
+    Signatures are compared with the failed snapshot's components named as the intact design names them
+    (:class:`Renamer`): a failed switch that named a component would otherwise make every signature on it
+    look changed and every pair of ports on its hosts be walked.  Where a component split, they are compared
+    as they are."""
+    got = _classify(base, snap, fr, down, region, Renamer(base.snap))
+    if got is None:
+        got = _classify(base, snap, fr, down, region, None)
+    assert got is not None
+    alive, now_of, sig_f, changed = got
+    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
     groups: dict[tuple[int, int], list[Endpoint]] = {}
     for e in alive:
         groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
@@ -536,12 +605,15 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     for e in alive:
         if e.on_host:
             by_host.setdefault(e.device, []).append(e)
+    bidx, fidx = base.index, bulk.index
     for members in by_host.values():
-        if not any(m.name in changed for m in members):
-            continue
         for a in members:
+            ka, fa = bidx[a.name], fidx[sig_f[a.name]]
             for b in members:
-                if (a is not b and (a.name in changed or b.name in changed)
+                # walked where an end changed, or where the failure changed the answer between their classes
+                # (on different hosts): ports of one host that talk through the fabric may follow it
+                if (a is not b and (a.name in changed or b.name in changed
+                                    or (brow[ka] >> bidx[b.name] & 1) != (frow[fa] >> fidx[sig_f[b.name]] & 1))
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed
