@@ -44,6 +44,7 @@ from ..model import InterfaceRef, Inventory
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
+from ..network.settings import DEFAULT_SETTINGS, Settings
 from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
 from .reach import Reach
@@ -120,11 +121,13 @@ class Baseline:
 
     inventory: Inventory
     timers: Timers = DEFAULT_TIMERS
+    #: the engine's modelling choices (every scenario's snapshot is forked from the intact one: the same)
+    settings: Settings = DEFAULT_SETTINGS
     snap: Snapshot = field(init=False)
     reach: Reach = field(init=False)
 
     def __post_init__(self) -> None:
-        self.snap = Snapshot(self.inventory)
+        self.snap = Snapshot(self.inventory, settings=self.settings)
         self.reach = Reach(self.snap)
         self.endpoints: list[Endpoint] = self.snap.endpoints.listed()
         self.sig = {e.name: self.reach.signature(e) for e in self.endpoints}
@@ -308,6 +311,7 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             same_l2 = _l2_unchanged(base, snap, newly_down)
             if same_l2:
                 _share_fabric(base, snap)
+                fr = Reach(snap, same_signatures=base.reach)
             got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
@@ -823,14 +827,16 @@ Runner = Callable[[list[tuple[str, ...]]], list[dict[str, Any]]]
 
 
 def sweep(inv: Inventory, *, depth: int = 1, only: Iterable[str] | None = None,
-          run: Runner | None = None, timers: Timers = DEFAULT_TIMERS) -> dict[str, Any]:
+          run: Runner | None = None, timers: Timers = DEFAULT_TIMERS,
+          settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """Every scenario of the chosen kinds and depth, in element order.  ``run`` runs a batch of scenarios
-    (:func:`runner`: on an executor); by default they run here, one after the other."""
+    (:func:`runner`: on an executor, which brings its own timers and settings); by default they run here,
+    one after the other."""
     if depth not in (1, 2):
         raise SweepError(f"--depth {depth}: expected 1 or 2")
     items = elements(inv, only)
     if run is None:
-        base = Baseline(inv, timers)
+        base = Baseline(inv, timers, settings)
 
         def run(batch: list[tuple[str, ...]]) -> list[dict[str, Any]]:
             return [run_scenario(base, s) for s in batch]

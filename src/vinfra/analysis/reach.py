@@ -47,7 +47,11 @@ MAX_LISTED_PAIRS = 5_000
 class Reach:
     """Reachability among endpoints of one snapshot, answered from signature classes."""
 
-    def __init__(self, snap: Snapshot) -> None:
+    def __init__(self, snap: Snapshot, same_signatures: Reach | None = None) -> None:
+        """``same_signatures``: the Reach of another snapshot of the same design whose every endpoint has, the
+        caller vouches, the signature it has here (a failure that changes routes only: layer 2, teams and
+        FHRP elections as they were); its signatures are taken as they are instead of worked out again.  Not
+        taken when the addresses held twice differ (they decide which ports are classes of their own)."""
         self.snap = snap
         self.fw = Forwarding(snap)
         self._sig: dict[str, tuple] = {}
@@ -58,6 +62,13 @@ class Reach:
         self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
+        if same_signatures is not None and same_signatures._shared == self._shared:
+            other = same_signatures
+            self._sig = dict(other._sig)
+            self._members = {k: list(v) for k, v in other._members.items()}
+            self._views = dict(other._views)
+            self._view_ids = dict(other._view_ids)
+            self._view_list = list(other._view_list)
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
