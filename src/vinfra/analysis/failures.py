@@ -488,7 +488,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     def other_host(members: list[Endpoint], device: str) -> Endpoint | None:
         return next((m for m in members if not (m.on_host and m.device == device)), None)
 
+    # a class of its own answers per flow (Reach.signature): its pairs are walked one by one (_own_pairs); the
+    # class matrix's bit for it also speaks for members of the other class on its own host
+    own = {n for n, (_, _, sb, sf) in changed.items() if sb[0] == "own" or sf[0] == "own"}
     for name in sorted(changed, key=base.order.__getitem__):
+        if name in own:
+            continue
         e, _, sb, sf = changed[name]
         for t, members in groups.items():
             x = other_host(members, e.device)
@@ -502,7 +507,8 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     # changed endpoints of different hosts toward each other, a class pair at a time
     by_new: dict[tuple[tuple, tuple], list[Endpoint]] = {}
     for name, (e, _, sb, sf) in changed.items():
-        by_new.setdefault((sb, sf if sf[0] != "own" else ("own", name)), []).append(e)
+        if name not in own:
+            by_new.setdefault((sb, sf), []).append(e)
     for (sb1, _), xs in by_new.items():
         for (sb2, _), ys in by_new.items():
             pairs = [(a, b) for a in xs for b in ys if a is not b and a.device != b.device]
@@ -513,6 +519,8 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
                 lost += [(a.name, b.name) for a, b in pairs]
     # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    alive = [e for e in base.endpoints if e.name not in down]
+    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive})  # type: ignore[misc]
     for h in sorted(hosts):
         on = [e for e in base.by_device.get(h, ()) if e.name not in down]
         if not any(e.name in changed for e in on):
@@ -523,6 +531,23 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
                         and not fr.pair(eps.get(a.name), eps.get(b.name))):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, set(changed)
+
+
+def _own_pairs(own: set[str], alive: list[Endpoint], br: Reach, fr: Reach,
+               now_of: dict[str, Endpoint]) -> list[tuple[str, str]]:
+    """Lost pairs with an end in a class of its own (``own``) and the other on another host (or a router),
+    each walked in both snapshots: such a port's answer depends on the flow (Reach.signature)."""
+    lost: list[tuple[str, str]] = []
+    if not own:
+        return lost
+    for a in alive:
+        for b in alive:
+            if (a is b or (a.name not in own and b.name not in own)
+                    or (a.on_host and b.on_host and a.device == b.device)):
+                continue
+            if br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name]):
+                lost.append((a.name, b.name))
+    return lost
 
 
 def _classify(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
@@ -594,6 +619,8 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     lost: list[tuple[str, str]] = []
     keys = list(groups)
     brow, frow = base.bulk.row, bulk.row
+    # a class of its own answers per flow: walked a pair at a time (see _lost_local)
+    own = {e.name for e in alive if base.psig[e.name][0] == "own" or sig_f[e.name][0] == "own"}
     for ka in keys:
         was_row, now_row = brow[ka[0]], frow[ka[1]]
         xs = groups[ka]
@@ -602,9 +629,11 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
                 continue
             for a in xs:
                 for b in groups[kb]:
-                    if a is not b and not (a.on_host and b.on_host and a.device == b.device):
+                    if (a is not b and not (a.on_host and b.on_host and a.device == b.device)
+                            and a.name not in own and b.name not in own):
                         lost.append((a.name, b.name))
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    lost += _own_pairs(own, alive, br, fr, now_of)
     by_host: dict[str, list[Endpoint]] = {}
     for e in alive:
         if e.on_host:
