@@ -81,3 +81,29 @@ def test_every_scenario_loses_exactly_what_a_full_recomputation_loses(data: st.D
         assert got == want, (fail, sorted(got - want)[:5], sorted(want - got)[:5])
         assert (row["impact"] == "outage") is bool(want), (fail, row["impact"])
         assert (row["recovery_s"] is None) is bool(want), (fail, row["recovery_s"])
+
+
+def test_a_host_port_failure_that_downs_a_stack_svi_reaches_the_fabric() -> None:
+    """Found by the property test: the port is on stack member a0, the SVIs are declared on member a1 (they are
+    the stack's, topology-v1 "Stacks"); when esx0's only uplink fails, the stack has no live port in VLAN 10,
+    20 or 30 and its SVIs go down (autostate), so pairs between the SVIs are lost too."""
+    import vinfra
+
+    vlan_ports = {"VM10": {"vlan": 10}, "VM20": {"vlan": 20}, "VM30": {"vlan": 30}}
+    design = {
+        "name": "stack-svi",
+        "switches": {
+            "a0": {"stack": "stk", "vlans": [1, 10, 20, 30], "interfaces": {
+                "Gi1/0/1": {"mode": "trunk", "allowed_vlans": "1,10,20,30", "stp": {"edge": True}}}},
+            "a1": {"stack": "stk", "interfaces": {"Vlan10": {"ip": "10.0.10.1/24"}, "Vlan20": {"ip": "10.0.20.1/24"},
+                                                 "Vlan30": {"ip": "10.0.30.1/24"}}}},
+        "hosts": {"esx0": {"nics": {"vmnic0": {}}, "vswitches": {"vSwitch0": {"uplinks": ["vmnic0"],
+                                                                             "portgroups": vlan_ports}}}},
+        "vms": {"vm00": {"host": "esx0", "nics": [{"network": "VM10", "ip": "10.0.10.11/24", "gateway": "10.0.10.1"}]}},
+        "links": [["esx0:vmnic0", "a0:Gi1/0/1"]],
+    }
+    case = Case(design)
+    row = run_scenario(Baseline(vinfra.from_data(design)), ["esx0:vmnic0"])
+    want = _truth(case, ["esx0:vmnic0"])
+    assert ("a1:Vlan10", "a1:Vlan20") in want
+    assert {(a, b) for a, b in row["lost"]} == want

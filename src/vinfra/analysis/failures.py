@@ -425,8 +425,11 @@ def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interf
             switch_ports.append(other)
     if frozenset(snap.tracked_down) != base.tracked:
         return None
-    # an SVI whose VLAN's last live port went down goes down with it (autostate): the fabric changed
-    for s in {p.device for p in switch_ports}:
+    # an SVI whose VLAN's last live port went down goes down with it (autostate): the fabric changed.  A stack's
+    # SVIs are the stack's, declared on any member (topology-v1 "Stacks"): every member is looked at
+    members = {m for p in switch_ports
+               for m in (inv.stack_members(inv.logical_switch(p.device)) or [p.device])}
+    for s in sorted(members):
         for name, iface in inv.switches[s].interfaces.items():
             if (iface.ip is not None and name.lower().startswith("vlan")
                     and base.snap.l3.iface(s, name).up != snap.l3.iface(s, name).up):
