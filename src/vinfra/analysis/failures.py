@@ -624,10 +624,16 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     brow, frow = base.bulk.row, bulk.row
     # a class of its own answers per flow: walked a pair at a time (see _lost_local)
     own = {e.name for e in alive if base.psig[e.name][0] == "own" or sig_f[e.name][0] == "own"}
+    # where every group is one class in both snapshots under one number (a failure that changes routes only:
+    # the signatures are the intact ones, in the same order), the lost class pairs are the bits of
+    # was & ~now; otherwise every pair of groups is looked at
+    same = all(i == j for i, j in keys)
+    by_base = {i: (i, j) for i, j in keys}
     for ka in keys:
         was_row, now_row = brow[ka[0]], frow[ka[1]]
         xs = groups[ka]
-        for kb in keys:
+        candidates = [by_base[i] for i in _bits(was_row & ~now_row) if i in by_base] if same else keys
+        for kb in candidates:
             if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
                 continue
             for a in xs:
@@ -643,6 +649,13 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
             by_host.setdefault(e.device, []).append(e)
     bidx, fidx = base.index, bulk.index
     for members in by_host.values():
+        if same and not any(m.name in changed for m in members):
+            # no end changed: a pair is walked only where its classes' answer changed
+            mask = 0
+            for m in members:
+                mask |= 1 << bidx[m.name]
+            if not any((brow[bidx[m.name]] ^ frow[bidx[m.name]]) & mask for m in members):
+                continue
         for a in members:
             ka, fa = bidx[a.name], fidx[sig_f[a.name]]
             for b in members:
@@ -653,6 +666,16 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def _blackholed(base: Baseline, snap: Snapshot, fr: Reach, fw: Forwarding, lost: list[tuple[str, str]],
