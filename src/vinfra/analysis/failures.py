@@ -293,9 +293,11 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
-    if local is not None:
-        _share_fabric(base, snap)
-    fr = Reach(snap)
+    # a failure that changes routes only (a routed link) keeps layer 2, the teams and every signature
+    same_l2 = local is None and _l2_unchanged(base, snap, newly_down)
+    if local is not None or same_l2:
+        _share_fabric(base, snap, hosts_too=same_l2)
+    fr = Reach(snap, same_signatures=base.reach) if same_l2 else Reach(snap)
     ff: Fabric | None = None
     if local is not None:
         lost, changed = _lost_local(base, snap, fr, local, down_set)
@@ -303,15 +305,12 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     else:
         region, bridges = _region(base, snap, newly_down)
         ff = Fabric.of(snap, bridges)
-        rename = Renamer(base.snap)
-        got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
-               if _l3_same(base, snap, bridges, ff, rename) else None)
+        got = None
+        if not same_l2:  # (a routed interface went down: layer 3 is not as it was)
+            rename = Renamer(base.snap)
+            got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
+                   if _l3_same(base, snap, bridges, ff, rename) else None)
         if got is None:
-            # a failure that changes routing only keeps every signature: two of each class are asked
-            same_l2 = _l2_unchanged(base, snap, newly_down)
-            if same_l2:
-                _share_fabric(base, snap)
-                fr = Reach(snap, same_signatures=base.reach)
             got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
@@ -341,16 +340,19 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             "blackholed": blackholed, "recovery_s": recovery, "explanation": "; ".join(text)}
 
 
-def _share_fabric(base: Baseline, snap: Snapshot) -> None:
-    """Give a host-side failure's snapshot the intact design's spanning tree and active topology.
+def _share_fabric(base: Baseline, snap: Snapshot, hosts_too: bool = False) -> None:
+    """Give a failure's snapshot the intact design's spanning tree and active topology (and with
+    ``hosts_too`` its teams after failover, uplink ports and endpoints).
 
-    :func:`_touched_hosts` has established that no switch failed, every cable the failure took down has a
-    host end, link-state tracking and the SVIs are as they were: the links between switches are the intact
-    design's (hosts take no part in spanning tree, F7), so both are the intact design's, already worked out.
-    Rebuilding them per scenario was most of a pNIC failure's cost.  They stay only read, apart from their
-    memos of answers about the intact fabric."""
-    snap.__dict__["stp"] = base.snap.stp  # the cached_property's slot: what ``snap.stp`` would compute
-    snap.__dict__["active"] = base.snap.active
+    For a host-side failure :func:`_touched_hosts` has established that no switch failed, every cable the
+    failure took down has a host end, link-state tracking and the SVIs are as they were: the links between
+    switches are the intact design's (hosts take no part in spanning tree, F7), so both are the intact
+    design's, already worked out.  For a failure that changes routes only (:func:`_l2_unchanged`) the hosts'
+    side is as it was too.  Rebuilding them per scenario was most of a pNIC failure's cost.  They stay only
+    read, apart from their memos of answers about the intact design."""
+    shared = ["stp", "active"] + (["team_states", "uplinks", "endpoints"] if hosts_too else [])
+    for name in shared:
+        snap.__dict__[name] = getattr(base.snap, name)  # the cached_property's slot: what it would compute
 
 
 def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
