@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from ipaddress import IPv4Address
 from typing import Any
 
 from ..model import InterfaceRef, Inventory
@@ -358,9 +359,9 @@ def _share_fabric(base: Baseline, snap: Snapshot, hosts_too: bool = False) -> No
 def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
     """Whether the failure leaves layer 2 as it was: no switch or host failed, nothing but cabled ports and
     cables failed, link-state tracking as it was, and every cable it took down joins two switches and carries
-    no VLAN (a routed link: topology-v1 "Layer 3").  Spanning tree, teams, beacons and every port's views are
-    then the intact design's, and so is every signature (FHRP elections among routers joined at layer 2 too);
-    only routes change."""
+    no VLAN (a routed link: topology-v1 "Layer 3"), and every virtual IP has the active routers it had.
+    Spanning tree, teams, beacons and every port's views are then the intact design's, and so is every
+    signature; only routes change."""
     inv = base.inventory
     if snap.failed.devices or frozenset(snap.tracked_down) != base.tracked:
         return False
@@ -372,6 +373,12 @@ def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interfa
         link = inv.link_at(a)
         ll = base.snap._logical_link(link) if link is not None else None  # type: ignore[arg-type]
         if ll is not None and (ll.vlan_pairs() or type(ll)(ll.b, ll.a).vlan_pairs()):
+            return False
+    # the active FHRP routers decide who answers for a virtual IP (an endpoint): checked, not assumed
+    bl3, fl3 = base.snap.l3, snap.l3
+    for vip in sorted(bl3.decls.by_vip):
+        ip = IPv4Address(vip)
+        if [o.ref for o in bl3.owners_of(ip)] != [o.ref for o in fl3.owners_of(ip)]:
             return False
     return True
 
