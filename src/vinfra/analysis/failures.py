@@ -482,7 +482,7 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     # unchanged endpoints keep their class: grouped by it
     groups: dict[tuple, list[Endpoint]] = {}
     for e in base.endpoints:
-        if e.name not in changed and e.name not in down:
+        if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
             groups.setdefault(base.psig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
@@ -532,7 +532,10 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
     alive = [e for e in base.endpoints if e.name not in down]
-    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive})  # type: ignore[misc]
+    # every port of its own (a changed one, or one elsewhere that a changed port talks to), walked pair by pair
+    own |= {e.name for e in alive if base.psig[e.name][0] == "own"}
+    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
+                       only=set(changed))
     for h in sorted(hosts):
         on = [e for e in base.by_device.get(h, ()) if e.name not in down]
         if not any(e.name in changed for e in on):
@@ -545,20 +548,26 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     return lost, set(changed)
 
 
-def _own_pairs(own: set[str], alive: list[Endpoint], br: Reach, fr: Reach,
-               now_of: dict[str, Endpoint]) -> list[tuple[str, str]]:
+def _own_pairs(own: set[str], alive: list[Endpoint], br: Reach, fr: Reach, now_of: dict[str, Endpoint],
+               only: set[str] | None = None) -> list[tuple[str, str]]:
     """Lost pairs with an end in a class of its own (``own``) and the other on another host (or a router),
-    each walked in both snapshots: such a port's answer depends on the flow (Reach.signature)."""
+    each walked in both snapshots: such a port's answer depends on the flow (Reach.signature).  ``only``:
+    just the pairs with an end in it (the others are known not to have changed)."""
     lost: list[tuple[str, str]] = []
     if not own:
         return lost
-    for a in alive:
-        for b in alive:
-            if (a is b or (a.name not in own and b.name not in own)
-                    or (a.on_host and b.on_host and a.device == b.device)):
+    seen: set[tuple[str, str]] = set()
+    for o in (e for e in alive if e.name in own):
+        for x in alive:
+            if x is o or (o.on_host and x.on_host and o.device == x.device):
                 continue
-            if br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name]):
-                lost.append((a.name, b.name))
+            for a, b in ((o, x), (x, o)):
+                key = (a.name, b.name)
+                if key in seen or (only is not None and a.name not in only and b.name not in only):
+                    continue
+                seen.add(key)
+                if br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name]):
+                    lost.append(key)
     return lost
 
 
