@@ -151,6 +151,15 @@ class Baseline:
         self.order = {e.name: k for k, e in enumerate(self.endpoints)}
         self.index = {e.name: self.bulk.index[self.sig[e.name]] for e in self.endpoints}
         self.island, self.island_hosts = _islands(self.snap)
+        # hosts with a port whose address is another port's gateway or is held twice: what happens to them
+        # reaches ports of other hosts, whose signatures do not show it (topology-v1 "Duplicate addresses")
+        gateways = {int(e.gateway) for e in self.endpoints if e.gateway is not None}
+        held: dict[int, int] = {}
+        for e in self.snap.endpoints.all:
+            if e.ip is not None:
+                held[int(e.ip.ip)] = held.get(int(e.ip.ip), 0) + 1
+        self.special_hosts = frozenset(e.device for e in self.snap.endpoints.all if e.on_host and e.ip is not None
+                                       and (int(e.ip.ip) in gateways or held[int(e.ip.ip)] > 1))
         _ = self.fabric  # worked out now: scenarios only read
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
@@ -294,8 +303,12 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
+    # a touched host holding a gateway or a duplicate address changes ports elsewhere: the whole analysis
+    whole = local is not None and bool(local & base.special_hosts)
+    if whole:
+        local = None
     # a failure that changes routes only (a routed link) keeps layer 2, the teams and every signature
-    same_l2 = local is None and _l2_unchanged(base, snap, newly_down)
+    same_l2 = local is None and not whole and _l2_unchanged(base, snap, newly_down)
     if local is not None or same_l2:
         _share_fabric(base, snap, hosts_too=same_l2)
     fr = Reach(snap, same_signatures=base.reach) if same_l2 else Reach(snap)
@@ -307,7 +320,9 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
         region, bridges = _region(base, snap, newly_down)
         ff = Fabric.of(snap, bridges)
         got = None
-        if not same_l2:  # (a routed interface went down: layer 3 is not as it was)
+        if whole or (not same_l2 and region & base.special_hosts):
+            region = frozenset(base.inventory.hosts)
+        elif not same_l2:  # (a routed interface went down: layer 3 is not as it was)
             rename = Renamer(base.snap)
             got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                    if _l3_same(base, snap, bridges, ff, rename) else None)
