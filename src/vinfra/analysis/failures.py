@@ -29,8 +29,15 @@ endpoints with one signature answer alike toward every endpoint of another host)
 distinct views (where frames enter and are taken) in the order it meets them, so a signature is only
 meaningful inside its own snapshot: across snapshots they are compared in *portable* form
 (:class:`Portable`: the view number replaced by the view itself).  An unchanged signature
-changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Any
-other failure is answered by the whole reach analysis of its snapshot, compared class by class.
+changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Such a
+failure also keeps the intact spanning tree and active topology (:func:`_share_fabric`).  A failure that
+changes routes only (routed links, every virtual IP's routers as they were: :func:`_l2_unchanged`) keeps
+every signature and the hosts' side too; only the class matrix is worked out again.  Any other failure is
+answered by the whole reach analysis of its snapshot, compared class by class.  Ports that are classes of
+their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
+holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
+signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
+walk of every pair in fresh snapshots.
 """
 
 from __future__ import annotations
