@@ -37,13 +37,16 @@ class Target:
     than: str | None = None
     #: the whole process: interpreter start-up, imports, the case and the exit
     process_seconds: float | None = None
+    #: ``seconds`` is judged on wall time: for a case that runs its own worker processes (the failure sweep's
+    #: pool), whose CPU time the case's own process does not count
+    wall: bool = False
 
     def describe(self) -> str:
         parts = []
         if self.than is not None:
             parts.append(f"<= {self.than} + {self.seconds:g} s")
         elif self.seconds is not None:
-            parts.append(f"< {self.seconds:g} s")
+            parts.append(f"< {self.seconds:g} s" + (" wall" if self.wall else ""))
         if self.process_seconds is not None:
             parts.append(f"process < {self.process_seconds:g} s")
         if self.rss_mib is not None:

@@ -40,6 +40,16 @@ def test_independent_switches_black_hole_without_lst_and_fail_over_with_it(rows:
         assert with_lst["survives"] and not with_lst["needs_upstream_detection"]  # T15
 
 
+def test_mlag_is_used_like_a_stack(rows: dict) -> None:
+    """vswitch-behaviour P3: an MLAG/vPC pair is used like a stack for channels, and non-LAG teaming is also
+    fine; with the pair as two STP bridges joined by the peer link (topology-v1 "MLAG pairs", the default of
+    Settings.mlag_stp) every policy is usable and survives every single failure, the peer link's included."""
+    for policy in ("port_id", "mac_hash", "ip_hash", "explicit"):
+        r, stack = rows[("mlag", policy)], rows[("stack", policy)]
+        assert r["usable"] and r["survives"] and not r["needs_upstream_detection"], policy
+        assert r["spread"] == stack["spread"]
+
+
 def test_every_cell_has_a_design_and_a_row(rows: dict) -> None:
     assert set(rows) == {(p, q) for p in PATTERNS for q in POLICIES}
     with pytest.raises(ValueError):

@@ -55,7 +55,7 @@ def test_local_pool_gives_the_same_bytes_as_one_process(design: Path) -> None:
 
 
 def test_dask_local_cluster_gives_the_same_bytes_as_the_local_pool(design: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a dependency (pyproject): never skipped
     local = _run("failures", str(design), "--format", "json", "--depth", "2", "--only", "links,nics", "--workers", "2")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         remote = _run("failures", str(design), "--format", "json", "--depth", "2", "--only", "links,nics",

@@ -106,24 +106,92 @@ def test_pvst_blocks_a_native_vlan_mismatch_unless_configured_otherwise() -> Non
     assert merged.active.reaches(("s1", 10), ("s2", 10))
 
 
-def test_mlag_channel_to_a_third_switch_is_not_blocked_as_a_loop() -> None:
+MLAG_STP = ("two_bridges", "peer_switch")
+
+
+def _vpc_to_a_third_switch() -> dict[str, Any]:
     peer = {"Eth1/31": trunk("10", channel_group=1, channel_mode="active"), "Po1": trunk("10", peer_link=True),
             "Eth1/1": trunk("10", channel_group=11, channel_mode="active"), "Po11": trunk("10", mlag_id=11)}
-    d = {"switches": {
+    return {"switches": {
         "p1": {"platform": "nxos", "mlag": {"peer": "p2"}, "vlans": [10], "stp": {"priority": 4096}, "interfaces": dict(peer)},
         "p2": {"platform": "nxos", "mlag": {"peer": "p1"}, "vlans": [10], "interfaces": dict(peer)},
         "c": {"platform": "nxos", "vlans": [10], "interfaces": {
             "Eth1/1": trunk("10", channel_group=5, channel_mode="active"),
             "Eth1/2": trunk("10", channel_group=5, channel_mode="active"), "Po5": trunk("10")}}},
         "links": [["p1:Eth1/31", "p2:Eth1/31"], ["p1:Eth1/1", "c:Eth1/1"], ["p2:Eth1/1", "c:Eth1/2"]]}
-    snap = snapshot(d)
+
+
+@pytest.mark.parametrize("mlag_stp", MLAG_STP)
+def test_mlag_channel_to_a_third_switch_is_not_blocked_as_a_loop(mlag_stp: str) -> None:
+    """Whatever the MLAG model (Settings.mlag_stp), a vPC toward a third switch is not a loop through the peer
+    link: nothing blocks, and both peers reach the third switch both ways."""
+    d = _vpc_to_a_third_switch()
+    settings = Settings(mlag_stp=mlag_stp)  # type: ignore[arg-type]
+    snap = snapshot(d, settings=settings)
     assert snap.active.blocked == {}
-    assert snap.stp.stp_bridge("p1") == snap.stp.stp_bridge("p2") == "p1+p2"
     for p in ("p1", "p2"):
         assert snap.active.reaches(("c", 10), (p, 10)) and snap.active.reaches((p, 10), ("c", 10))
     # one peer down: the other is a bridge of its own and the channel keeps its member there
-    alone = snapshot(d, ["p1"])
+    alone = snapshot(d, ["p1"], settings=settings)
     assert alone.stp.stp_bridge("p2") == "p2" and alone.active.reaches(("c", 10), ("p2", 10))
+
+
+def test_mlag_pair_is_two_bridges_by_default_and_one_with_peer_switch() -> None:
+    """topology-v1 "MLAG pairs": two STP bridges joined by the peer link; NX-OS peer-switch makes them one."""
+    d = _vpc_to_a_third_switch()
+    two = snapshot(d)
+    assert (two.stp.stp_bridge("p1"), two.stp.stp_bridge("p2")) == ("p1", "p2")
+    assert {st.kind for st in two.stp.links} == {"per_vlan"}  # the peer link is an ordinary trunk
+    one = snapshot(d, settings=Settings(mlag_stp="peer_switch"))
+    assert one.stp.stp_bridge("p1") == one.stp.stp_bridge("p2") == "p1+p2"
+    assert "internal" in {st.kind for st in one.stp.links}
+
+
+def _mlag_under_a_root(uplinks_on_both: bool = True) -> dict[str, Any]:
+    """Leaves l1, l2 (an MLAG pair, peer link Po1) each with a plain uplink to the root r; h1 dual-homed to
+    the leaves (port ID teaming), h2 on r."""
+    leaf = {"Eth1/31": trunk("10", channel_group=1, channel_mode="active"), "Po1": trunk("10", peer_link=True),
+            "Eth1/48": trunk("10"), "Eth1/1": edge_trunk("10")}
+    r = {"vlans": [10], "stp": {"priority": 4096},
+         "interfaces": {"Gi0/1": trunk("10"), "Gi0/2": trunk("10"), "Gi0/3": edge_trunk("10")}}
+    return {"switches": {
+        "l1": {"platform": "nxos", "mlag": {"peer": "l2"}, "vlans": [10], "interfaces": dict(leaf)},
+        "l2": {"platform": "nxos", "mlag": {"peer": "l1"}, "vlans": [10], "interfaces": dict(leaf)},
+        "r": r},
+        "hosts": {"h1": host(["vmnic0", "vmnic1"], {"A": {"vlan": 10}}), "h2": host(["vmnic0"], {"A": {"vlan": 10}})},
+        "vms": {f"v{i}": vm("h1", "A", f"10.0.10.{10 + i}/24") for i in range(4)} | {"w": vm("h2", "A", "10.0.10.50/24")},
+        "links": [["l1:Eth1/31", "l2:Eth1/31"], ["l1:Eth1/48", "r:Gi0/1"], ["l2:Eth1/48", "r:Gi0/2"],
+                  ["h1:vmnic0", "l1:Eth1/1"], ["h1:vmnic1", "l2:Eth1/1"], ["h2:vmnic0", "r:Gi0/3"]]}
+
+
+@pytest.mark.parametrize("mlag_stp", MLAG_STP)
+def test_mlag_models_agree_on_the_intact_pair_and_on_a_lost_peer(mlag_stp: str) -> None:
+    """Invariants of Settings.mlag_stp: the intact pair under a root forwards every VM to every VM, and so does
+    the survivor when a leaf fails (it is then a bridge of its own either way)."""
+    d = _mlag_under_a_root()
+    settings = Settings(mlag_stp=mlag_stp)  # type: ignore[arg-type]
+    for fail in ([], ["l1"], ["l2"]):
+        snap = snapshot(d, fail, settings=settings)
+        for a in ("v0", "v1", "v2", "v3"):
+            assert ping(snap, a, "w").ok and ping(snap, "w", a).ok, (mlag_stp, fail, a)
+
+
+def test_two_bridges_block_the_peer_link_and_survive_its_failure() -> None:
+    """Two bridges (the default): in the triangle of two leaves under a root, spanning tree blocks the peer
+    link (an ordinary trunk); a leaf that loses its uplink reaches the root through it, and the peer link's
+    failure changes nothing.  With peer-switch the pair blocks one of its uplinks instead (its two uplinks
+    are a loop to one bridge), so the leaf behind it is cut off when the peer link fails."""
+    d = _mlag_under_a_root()
+    two = snapshot(d)
+    blocked = {st.link.a.name + "--" + st.link.b.name for st in two.stp.links if st.blocked_vlans}
+    assert blocked == {"l1:Po1--l2:Po1"}
+    for fail in (["l1:Eth1/48"], ["l2:Eth1/48"], ["l1:Eth1/31"]):
+        snap = snapshot(d, fail)
+        assert all(ping(snap, f"v{i}", "w").ok for i in range(4)), fail
+    one = snapshot(d, settings=Settings(mlag_stp="peer_switch"))
+    assert {st.link.a.name for st in one.stp.links if st.blocked_vlans} <= {"l1:Eth1/48", "l2:Eth1/48", "r:Gi0/1", "r:Gi0/2"}
+    cut = snapshot(d, ["l1:Eth1/31"], settings=Settings(mlag_stp="peer_switch"))
+    assert not all(ping(cut, f"v{i}", "w").ok for i in range(4))
 
 
 def test_bridge_mac_is_deterministic_unicast_and_locally_administered() -> None:

@@ -29,8 +29,15 @@ endpoints with one signature answer alike toward every endpoint of another host)
 distinct views (where frames enter and are taken) in the order it meets them, so a signature is only
 meaningful inside its own snapshot: across snapshots they are compared in *portable* form
 (:class:`Portable`: the view number replaced by the view itself).  An unchanged signature
-changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Any
-other failure is answered by the whole reach analysis of its snapshot, compared class by class.
+changes nothing; a changed one is looked up among the intact design's signature classes, or walked.  Such a
+failure also keeps the intact spanning tree and active topology (:func:`_share_fabric`).  A failure that
+changes routes only (routed links, every virtual IP's routers as they were: :func:`_l2_unchanged`) keeps
+every signature and the hosts' side too; only the class matrix is worked out again.  Any other failure is
+answered by the whole reach analysis of its snapshot, compared class by class.  Ports that are classes of
+their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
+holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
+signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
+walk of every pair in fresh snapshots.
 """
 
 from __future__ import annotations
@@ -38,12 +45,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from ipaddress import IPv4Address
 from typing import Any
 
 from ..model import InterfaceRef, Inventory
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
+from ..network.settings import DEFAULT_SETTINGS, Settings
 from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
 from .reach import Reach
@@ -120,11 +129,13 @@ class Baseline:
 
     inventory: Inventory
     timers: Timers = DEFAULT_TIMERS
+    #: the engine's modelling choices (every scenario's snapshot is forked from the intact one: the same)
+    settings: Settings = DEFAULT_SETTINGS
     snap: Snapshot = field(init=False)
     reach: Reach = field(init=False)
 
     def __post_init__(self) -> None:
-        self.snap = Snapshot(self.inventory)
+        self.snap = Snapshot(self.inventory, settings=self.settings)
         self.reach = Reach(self.snap)
         self.endpoints: list[Endpoint] = self.snap.endpoints.listed()
         self.sig = {e.name: self.reach.signature(e) for e in self.endpoints}
@@ -147,6 +158,15 @@ class Baseline:
         self.order = {e.name: k for k, e in enumerate(self.endpoints)}
         self.index = {e.name: self.bulk.index[self.sig[e.name]] for e in self.endpoints}
         self.island, self.island_hosts = _islands(self.snap)
+        # hosts with a port whose address is another port's gateway or is held twice: what happens to them
+        # reaches ports of other hosts, whose signatures do not show it (topology-v1 "Duplicate addresses")
+        gateways = {int(e.gateway) for e in self.endpoints if e.gateway is not None}
+        held: dict[int, int] = {}
+        for e in self.snap.endpoints.all:
+            if e.ip is not None:
+                held[int(e.ip.ip)] = held.get(int(e.ip.ip), 0) + 1
+        self.special_hosts = frozenset(e.device for e in self.snap.endpoints.all if e.on_host and e.ip is not None
+                                       and (int(e.ip.ip) in gateways or held[int(e.ip.ip)] > 1))
         _ = self.fabric  # worked out now: scenarios only read
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
@@ -290,7 +310,15 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
-    fr = Reach(snap)
+    # a touched host holding a gateway or a duplicate address changes ports elsewhere: the whole analysis
+    whole = local is not None and bool(local & base.special_hosts)
+    if whole:
+        local = None
+    # a failure that changes routes only (a routed link) keeps layer 2, the teams and every signature
+    same_l2 = local is None and not whole and _l2_unchanged(base, snap, newly_down)
+    if local is not None or same_l2:
+        _share_fabric(base, snap, hosts_too=same_l2)
+    fr = Reach(snap, same_signatures=base.reach) if same_l2 else Reach(snap)
     ff: Fabric | None = None
     if local is not None:
         lost, changed = _lost_local(base, snap, fr, local, down_set)
@@ -298,10 +326,16 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     else:
         region, bridges = _region(base, snap, newly_down)
         ff = Fabric.of(snap, bridges)
-        rename = Renamer(base.snap)
-        got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
-               if _l3_same(base, snap, bridges, ff, rename) else None)
-        lost, changed = got if got is not None else _lost_global(base, snap, fr, down_set, region)
+        got = None
+        if whole or (not same_l2 and region & base.special_hosts):
+            region = frozenset(base.inventory.hosts)
+        elif not same_l2:  # (a routed interface went down: layer 3 is not as it was)
+            rename = Renamer(base.snap)
+            got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
+                   if _l3_same(base, snap, bridges, ff, rename) else None)
+        if got is None:
+            got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
+        lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
     notes: list[str] = []
@@ -327,6 +361,48 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
         text.append("nothing changes")
     return {"fail": list(fail), "impact": impact, "lost": [list(p) for p in lost[:MAX_LOST_LISTED]],
             "blackholed": blackholed, "recovery_s": recovery, "explanation": "; ".join(text)}
+
+
+def _share_fabric(base: Baseline, snap: Snapshot, hosts_too: bool = False) -> None:
+    """Give a failure's snapshot the intact design's spanning tree and active topology (and with
+    ``hosts_too`` its teams after failover, uplink ports and endpoints).
+
+    For a host-side failure :func:`_touched_hosts` has established that no switch failed, every cable the
+    failure took down has a host end, link-state tracking and the SVIs are as they were: the links between
+    switches are the intact design's (hosts take no part in spanning tree, F7), so both are the intact
+    design's, already worked out.  For a failure that changes routes only (:func:`_l2_unchanged`) the hosts'
+    side is as it was too.  Rebuilding them per scenario was most of a pNIC failure's cost.  They stay only
+    read, apart from their memos of answers about the intact design."""
+    shared = ["stp", "active"] + (["team_states", "uplinks", "endpoints"] if hosts_too else [])
+    for name in shared:
+        snap.__dict__[name] = getattr(base.snap, name)  # the cached_property's slot: what it would compute
+
+
+def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
+    """Whether the failure leaves layer 2 as it was: no switch or host failed, nothing but cabled ports and
+    cables failed, link-state tracking as it was, and every cable it took down joins two switches and carries
+    no VLAN (a routed link: topology-v1 "Layer 3"), and every virtual IP has the active routers it had.
+    Spanning tree, teams, beacons and every port's views are then the intact design's, and so is every
+    signature; only routes change."""
+    inv = base.inventory
+    if snap.failed.devices or frozenset(snap.tracked_down) != base.tracked:
+        return False
+    if any(inv.link_at(ref) is None for ref in snap.failed.interfaces):
+        return False
+    for a, b in newly_down:
+        if a.device not in inv.switches or b.device not in inv.switches:
+            return False
+        link = inv.link_at(a)
+        ll = base.snap._logical_link(link) if link is not None else None  # type: ignore[arg-type]
+        if ll is not None and (ll.vlan_pairs() or type(ll)(ll.b, ll.a).vlan_pairs()):
+            return False
+    # the active FHRP routers decide who answers for a virtual IP (an endpoint): checked, not assumed
+    bl3, fl3 = base.snap.l3, snap.l3
+    for vip in sorted(bl3.decls.by_vip):
+        ip = IPv4Address(vip)
+        if [o.ref for o in bl3.owners_of(ip)] != [o.ref for o in fl3.owners_of(ip)]:
+            return False
+    return True
 
 
 def _newly_down(base: Baseline, snap: Snapshot) -> list[tuple[InterfaceRef, InterfaceRef]]:
@@ -380,8 +456,11 @@ def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interf
             switch_ports.append(other)
     if frozenset(snap.tracked_down) != base.tracked:
         return None
-    # an SVI whose VLAN's last live port went down goes down with it (autostate): the fabric changed
-    for s in {p.device for p in switch_ports}:
+    # an SVI whose VLAN's last live port went down goes down with it (autostate): the fabric changed.  A stack's
+    # SVIs are the stack's, declared on any member (topology-v1 "Stacks"): every member is looked at
+    members = {m for p in switch_ports
+               for m in (inv.stack_members(inv.logical_switch(p.device)) or [p.device])}
+    for s in sorted(members):
         for name, iface in inv.switches[s].interfaces.items():
             if (iface.ip is not None and name.lower().startswith("vlan")
                     and base.snap.l3.iface(s, name).up != snap.l3.iface(s, name).up):
@@ -425,7 +504,7 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     # unchanged endpoints keep their class: grouped by it
     groups: dict[tuple, list[Endpoint]] = {}
     for e in base.endpoints:
-        if e.name not in changed and e.name not in down:
+        if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
             groups.setdefault(base.psig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
@@ -443,7 +522,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     def other_host(members: list[Endpoint], device: str) -> Endpoint | None:
         return next((m for m in members if not (m.on_host and m.device == device)), None)
 
+    # a class of its own answers per flow (Reach.signature): its pairs are walked one by one (_own_pairs); the
+    # class matrix's bit for it also speaks for members of the other class on its own host
+    own = {n for n, (_, _, sb, sf) in changed.items() if sb[0] == "own" or sf[0] == "own"}
     for name in sorted(changed, key=base.order.__getitem__):
+        if name in own:
+            continue
         e, _, sb, sf = changed[name]
         for t, members in groups.items():
             x = other_host(members, e.device)
@@ -457,7 +541,8 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     # changed endpoints of different hosts toward each other, a class pair at a time
     by_new: dict[tuple[tuple, tuple], list[Endpoint]] = {}
     for name, (e, _, sb, sf) in changed.items():
-        by_new.setdefault((sb, sf if sf[0] != "own" else ("own", name)), []).append(e)
+        if name not in own:
+            by_new.setdefault((sb, sf), []).append(e)
     for (sb1, _), xs in by_new.items():
         for (sb2, _), ys in by_new.items():
             pairs = [(a, b) for a in xs for b in ys if a is not b and a.device != b.device]
@@ -468,6 +553,11 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
                 lost += [(a.name, b.name) for a, b in pairs]
     # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    alive = [e for e in base.endpoints if e.name not in down]
+    # every port of its own (a changed one, or one elsewhere that a changed port talks to), walked pair by pair
+    own |= {e.name for e in alive if base.psig[e.name][0] == "own"}
+    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
+                       only=set(changed))
     for h in sorted(hosts):
         on = [e for e in base.by_device.get(h, ()) if e.name not in down]
         if not any(e.name in changed for e in on):
@@ -480,23 +570,53 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     return lost, set(changed)
 
 
-def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
-                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
-    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
-    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
-    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
-    signature: two of each class are asked (and if a signature did change, all of them are)."""
+def _own_pairs(own: set[str], alive: list[Endpoint], br: Reach, fr: Reach, now_of: dict[str, Endpoint],
+               only: set[str] | None = None) -> list[tuple[str, str]]:
+    """Lost pairs with an end in a class of its own (``own``) and the other on another host (or a router),
+    each walked in both snapshots: such a port's answer depends on the flow (Reach.signature).  ``only``:
+    just the pairs with an end in it (the others are known not to have changed)."""
+    lost: list[tuple[str, str]] = []
+    if not own:
+        return lost
+    seen: set[tuple[str, str]] = set()
+    for o in (e for e in alive if e.name in own):
+        for x in alive:
+            if x is o or (o.on_host and x.on_host and o.device == x.device):
+                continue
+            for a, b in ((o, x), (x, o)):
+                key = (a.name, b.name)
+                if key in seen or (only is not None and a.name not in only and b.name not in only):
+                    continue
+                seen.add(key)
+                if br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name]):
+                    lost.append(key)
+    return lost
+
+
+def _classify(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
+              rename: Renamer | None) -> tuple[list[Endpoint], dict[str, Endpoint], dict[str, tuple], set[str]] | None:
+    """For :func:`_lost_global`: the live endpoints, their failed-snapshot selves, their failed-snapshot
+    signatures, and the names of those whose signature changed (compared through ``rename``; None when a
+    component split under it)."""
     eps = snap.endpoints
     alive = [e for e in base.endpoints if e.name not in down]
     now_of = {e.name: eps.get(e.name) for e in alive}
     portable = Portable(fr)
     sig_f: dict[str, tuple] = {}  # the failed snapshot's own signatures (for its class matrix)
-    psig_f: dict[str, tuple] = {}  # and their portable forms (to compare with the intact design's)
+    psig_f: dict[str, tuple] = {}  # their portable forms, renamed: comparable with the intact design's
+    renamed: dict[tuple, tuple] = {}
     outside: dict[tuple, list[Endpoint]] = {}
 
     def ask(e: Endpoint) -> None:
         ef = now_of[e.name]
-        sig_f[e.name], psig_f[e.name] = fr.signature(ef), portable(ef)  # type: ignore[arg-type]
+        sig_f[e.name] = fr.signature(ef)  # type: ignore[arg-type]
+        p = portable(ef)  # type: ignore[arg-type]
+        if rename is not None:
+            r = renamed.get(p)
+            if r is None:
+                r = renamed[p] = rename(p)
+            p = r
+        psig_f[e.name] = p
 
     for e in alive:
         if e.on_host and e.device not in region:
@@ -513,38 +633,89 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
         else:
             for m in members[2:]:
                 ask(m)
-    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
+    if rename is not None and rename.split:
+        return None
     changed = {e.name for e in alive if base.psig[e.name][0] == "own" or psig_f[e.name] != base.psig[e.name]}
+    return alive, now_of, sig_f, changed  # type: ignore[return-value]
+
+
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
+                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
+    one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
+    other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
+    signature: two of each class are asked (and if a signature did change, all of them are).
+
+    Signatures are compared with the failed snapshot's components named as the intact design names them
+    (:class:`Renamer`): a failed switch that named a component would otherwise make every signature on it
+    look changed and every pair of ports on its hosts be walked.  Where a component split, they are compared
+    as they are."""
+    got = _classify(base, snap, fr, down, region, Renamer(base.snap))
+    if got is None:
+        got = _classify(base, snap, fr, down, region, None)
+    assert got is not None
+    alive, now_of, sig_f, changed = got
+    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
     groups: dict[tuple[int, int], list[Endpoint]] = {}
     for e in alive:
         groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
     lost: list[tuple[str, str]] = []
     keys = list(groups)
     brow, frow = base.bulk.row, bulk.row
+    # a class of its own answers per flow: walked a pair at a time (see _lost_local)
+    own = {e.name for e in alive if base.psig[e.name][0] == "own" or sig_f[e.name][0] == "own"}
+    # where every group is one class in both snapshots under one number (a failure that changes routes only:
+    # the signatures are the intact ones, in the same order), the lost class pairs are the bits of
+    # was & ~now; otherwise every pair of groups is looked at
+    same = all(i == j for i, j in keys)
+    by_base = {i: (i, j) for i, j in keys}
     for ka in keys:
         was_row, now_row = brow[ka[0]], frow[ka[1]]
         xs = groups[ka]
-        for kb in keys:
+        candidates = [by_base[i] for i in _bits(was_row & ~now_row) if i in by_base] if same else keys
+        for kb in candidates:
             if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
                 continue
             for a in xs:
                 for b in groups[kb]:
-                    if a is not b and not (a.on_host and b.on_host and a.device == b.device):
+                    if (a is not b and not (a.on_host and b.on_host and a.device == b.device)
+                            and a.name not in own and b.name not in own):
                         lost.append((a.name, b.name))
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
+    lost += _own_pairs(own, alive, br, fr, now_of)
     by_host: dict[str, list[Endpoint]] = {}
     for e in alive:
         if e.on_host:
             by_host.setdefault(e.device, []).append(e)
+    bidx, fidx = base.index, bulk.index
     for members in by_host.values():
-        if not any(m.name in changed for m in members):
-            continue
+        if same and not any(m.name in changed for m in members):
+            # no end changed: a pair is walked only where its classes' answer changed
+            mask = 0
+            for m in members:
+                mask |= 1 << bidx[m.name]
+            if not any((brow[bidx[m.name]] ^ frow[bidx[m.name]]) & mask for m in members):
+                continue
         for a in members:
+            ka, fa = bidx[a.name], fidx[sig_f[a.name]]
             for b in members:
-                if (a is not b and (a.name in changed or b.name in changed)
+                # walked where an end changed, or where the failure changed the answer between their classes
+                # (on different hosts): ports of one host that talk through the fabric may follow it
+                if (a is not b and (a.name in changed or b.name in changed
+                                    or (brow[ka] >> bidx[b.name] & 1) != (frow[fa] >> fidx[sig_f[b.name]] & 1))
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def _blackholed(base: Baseline, snap: Snapshot, fr: Reach, fw: Forwarding, lost: list[tuple[str, str]],
@@ -751,14 +922,16 @@ Runner = Callable[[list[tuple[str, ...]]], list[dict[str, Any]]]
 
 
 def sweep(inv: Inventory, *, depth: int = 1, only: Iterable[str] | None = None,
-          run: Runner | None = None, timers: Timers = DEFAULT_TIMERS) -> dict[str, Any]:
+          run: Runner | None = None, timers: Timers = DEFAULT_TIMERS,
+          settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
     """Every scenario of the chosen kinds and depth, in element order.  ``run`` runs a batch of scenarios
-    (:func:`runner`: on an executor); by default they run here, one after the other."""
+    (:func:`runner`: on an executor, which brings its own timers and settings); by default they run here,
+    one after the other."""
     if depth not in (1, 2):
         raise SweepError(f"--depth {depth}: expected 1 or 2")
     items = elements(inv, only)
     if run is None:
-        base = Baseline(inv, timers)
+        base = Baseline(inv, timers, settings)
 
         def run(batch: list[tuple[str, ...]]) -> list[dict[str, Any]]:
             return [run_scenario(base, s) for s in batch]

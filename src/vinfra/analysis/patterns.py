@@ -8,7 +8,9 @@ The access layer is the pattern:
   uplinks without link-state tracking);
 - ``independent-lst``: the same with link-state tracking on both (T15);
 - ``stack``: a two-member stack, one uplink from each member;
-- ``mlag``: an MLAG (vPC) pair with a peer link, one uplink from each leaf.
+- ``mlag``: an MLAG (vPC) pair with a peer link, one uplink from each leaf.  Spanning tree sees two bridges
+  joined by the peer link (topology-v1 "MLAG pairs"; :attr:`Settings.mlag_stp`), so it blocks the peer link
+  and a leaf that loses its uplink reaches ``dist`` through it: like a stack (vswitch-behaviour P3).
 
 The policy is the vSwitch's teaming: ``port_id``, ``mac_hash``, ``ip_hash`` (with a static channel over
 both host ports where the pattern allows one: a stack or an MLAG pair; two independent switches cannot

@@ -47,7 +47,11 @@ MAX_LISTED_PAIRS = 5_000
 class Reach:
     """Reachability among endpoints of one snapshot, answered from signature classes."""
 
-    def __init__(self, snap: Snapshot) -> None:
+    def __init__(self, snap: Snapshot, same_signatures: Reach | None = None) -> None:
+        """``same_signatures``: the Reach of another snapshot of the same design whose every endpoint has, the
+        caller vouches, the signature it has here (a failure that changes routes only: layer 2, teams and
+        FHRP elections as they were); its signatures are taken as they are instead of worked out again.  Not
+        taken when the addresses held twice differ (they decide which ports are classes of their own)."""
         self.snap = snap
         self.fw = Forwarding(snap)
         self._sig: dict[str, tuple] = {}
@@ -58,6 +62,13 @@ class Reach:
         self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
+        if same_signatures is not None and same_signatures._shared == self._shared:
+            other = same_signatures
+            self._sig = dict(other._sig)
+            self._members = {k: list(v) for k, v in other._members.items()}
+            self._views = dict(other._views)
+            self._view_ids = dict(other._view_ids)
+            self._view_list = list(other._view_list)
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
@@ -117,31 +128,14 @@ class Reach:
     @cached_property
     def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
         """(every routed and host subnet as (length, bits), their lengths longest first, the gateways of host
-        ports, the hosts with a port whose address is a gateway or shared), from the design."""
-        inv = self.snap.inventory
-        nets = set(self.snap.l3.decls.by_net)
-        gateways: set[int] = set()
-        ports: list[tuple[str, int]] = []
-        # an IPv4Interface's int is its address; (length, address >> host bits) is its subnet's key
-        for hname, h in inv.hosts.items():
-            for vmk in h.vmkernel.values():
-                if vmk.ip is not None:
-                    addr, n = int(vmk.ip), vmk.ip.network.prefixlen
-                    ports.append((hname, addr))
-                    nets.add((n, addr >> (32 - n)))
-                if vmk.gateway is not None:
-                    gateways.add(int(vmk.gateway))
-        for vm in inv.vms.values():
-            for nic in vm.nics:
-                if nic.ip is not None:
-                    addr, n = int(nic.ip), nic.ip.network.prefixlen
-                    ports.append((vm.host, addr))
-                    nets.add((n, addr >> (32 - n)))
-                if nic.gateway is not None:
-                    gateways.add(int(nic.gateway))
-        shared = self._shared
-        special = {h for h, ip in ports if ip in gateways or ip in shared}
-        return nets, sorted({n for n, _ in nets}, reverse=True), gateways, special
+        ports, the hosts with a port whose address is a gateway or shared).  All but the last come from the
+        design alone and are kept with the inventory (:func:`_design_addressing`: a failure sweep's snapshots
+        share them); the shared addresses depend on which FHRP routers answer, so that part is per snapshot."""
+        nets, lengths, gateways, gateway_hosts, hosts_of = _design_addressing(self.snap)
+        special = set(gateway_hosts)
+        for ip in self._shared:
+            special |= hosts_of.get(ip, frozenset())
+        return nets, lengths, gateways, special
 
     @cached_property
     def _shared(self) -> set[int]:
@@ -919,6 +913,44 @@ class Bulk:
                     out.add((k, j))
                     out.add((j, k))
         return out
+
+
+
+def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str],
+                                                  dict[int, frozenset[str]]]:
+    """What :attr:`Reach._addressing` takes from the design alone, built once per inventory: every routed and
+    host subnet, their lengths longest first, the gateways of host ports, the hosts with a port whose address
+    is such a gateway, and the hosts holding each host-port address."""
+    inv = snap.inventory
+
+    def build() -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str], dict[int, frozenset[str]]]:
+        nets = set(snap.l3.decls.by_net)  # the declarations: the design's, whatever failed
+        gateways: set[int] = set()
+        ports: list[tuple[str, int]] = []
+        for hname, h in inv.hosts.items():
+            for vmk in h.vmkernel.values():
+                if vmk.ip is not None:
+                    ports.append((hname, int(vmk.ip.ip)))
+                    net = vmk.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if vmk.gateway is not None:
+                    gateways.add(int(vmk.gateway))
+        for vm in inv.vms.values():
+            for nic in vm.nics:
+                if nic.ip is not None:
+                    ports.append((vm.host, int(nic.ip.ip)))
+                    net = nic.ip.network
+                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+                if nic.gateway is not None:
+                    gateways.add(int(nic.gateway))
+        hosts_of: dict[int, set[str]] = {}
+        for h, ip in ports:
+            hosts_of.setdefault(ip, set()).add(h)
+        gateway_hosts = frozenset(h for ip in gateways for h in hosts_of.get(ip, ()))
+        return (nets, sorted({n for n, _ in nets}, reverse=True), gateways, gateway_hosts,
+                {ip: frozenset(hs) for ip, hs in hosts_of.items()})
+
+    return inv.derived("analysis.reach.addressing", build)
 
 
 def _bits(mask: int) -> list[int]:

@@ -38,6 +38,14 @@ class Settings:
     #: 4095 port group passes only tagged frames and such a NIC is cut off.  (A vDS VLAN trunk always
     #: drops untagged frames, V4.)
     vgt_passes_untagged: bool = True
+    #: How spanning tree sees an MLAG (vPC) pair.  ``two_bridges`` (the default) is topology-v1 "MLAG pairs":
+    #: two STP bridges joined by the peer link, an ordinary trunk that spanning tree may block like any other;
+    #: a channel with ``mlag_id`` toward a third switch is one STP port, run by the first live peer by name
+    #: (as the vPC primary runs the vPC ports' spanning tree).  ``peer_switch`` models NX-OS ``peer-switch``
+    #: (not in topology-v1): while both peers live the pair is one bridge with the better ID and the peer
+    #: link is internal, never blocked; with it, a leaf whose uplinks spanning tree blocks stays cut off when
+    #: the peer link fails (an orphan port's plight, vswitch-behaviour P3).
+    mlag_stp: Literal["two_bridges", "peer_switch"] = "two_bridges"
 
 
 DEFAULT_SETTINGS = Settings()

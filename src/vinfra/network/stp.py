@@ -6,10 +6,12 @@ Model (topology-v1 "Spanning tree", "MLAG pairs"; F7):
   ``(priority, MAC)``: per-VLAN modes (``pvst``, ``rpvst``) add the VLAN ID to the priority (the
   extended system ID); the MAC is derived from the switch or stack name (:func:`bridge_mac`).
   Hosts take no part (F7): host links are not in the graph at all.
-- **MLAG pairs** keep two bridges for forwarding, but for spanning tree the pair acts as one
-  bridge (vPC peer-switch): its ID is the better of the two, the peer link is internal and always
-  forwards, and a channel with ``mlag_id`` toward a third switch is one link to that one bridge,
-  so it is never blocked as a loop through the peer link.
+- **MLAG pairs** (:attr:`Settings.mlag_stp`).  By default, as topology-v1 "MLAG pairs" says, two STP
+  bridges joined by the peer link, an ordinary trunk that spanning tree may block; a channel with
+  ``mlag_id`` toward a third switch is one STP port of the first live peer by name (the vPC primary),
+  so it is not blocked as a loop through the peer link.  With ``peer_switch`` (NX-OS ``peer-switch``)
+  the pair is one bridge while both peers live: its ID is the better of the two, the peer link is
+  internal and always forwards, and an ``mlag_id`` channel is one link to that bridge.
 - **Instances.** ``stp``, ``rstp`` and ``mst`` run one instance (MST as its IST) over every link
   between such bridges whatever VLANs the links carry, so a link it blocks is blocked for every
   VLAN (the classic pruned-VLAN pitfall).  ``pvst``/``rpvst`` run one tree per VLAN over the links
@@ -202,14 +204,15 @@ class SpanningTree:
 
     # bridges ----------------------------------------------------------------------------------------
     def stp_bridge(self, bridge: str) -> str:
-        """The STP bridge a logical switch belongs to: an MLAG pair is one (see module doc)."""
+        """The STP bridge a logical switch belongs to: itself, or its MLAG pair's with ``peer_switch`` (see
+        the module doc)."""
         cached = self._stp_node.get(bridge)
         if cached is not None:
             return cached
         inv = self.snap.inventory
         node = bridge
         sw = inv.switches.get(bridge)
-        if sw is not None and sw.mlag is not None and not sw.stack:
+        if sw is not None and sw.mlag is not None and not sw.stack and self.snap.settings.mlag_stp == "peer_switch":
             peer = inv.switches.get(sw.mlag.peer)
             if (peer is not None and peer.mlag is not None and peer.mlag.peer == bridge
                     and self.snap.switch_alive(sw.mlag.peer) and self.snap.switch_alive(bridge)):
