@@ -1,0 +1,223 @@
+"""Operations as tasks (202 + the task), tasks, events (list and server-sent events), alarms and what-if."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from .alarms import alarm_row
+from .auth import Canceller, Configurer, Migrator, PowerUser, Reader
+from .models import Alarm, Event
+from .problems import Problem
+
+router = APIRouter()
+Name = Annotated[str, Field(min_length=1, max_length=400)]
+
+
+def _tasks(request: Request) -> Any:
+    return request.app.state.server.tasks
+
+
+class PowerBody(BaseModel):
+    action: Literal["on", "off", "reset"]
+
+
+class MigrateBody(BaseModel):
+    host: Name
+    strict: bool = Field(False, description="also require each vNIC's VLAN in the same layer-2 domain (VlanMismatch)")
+
+
+class PortGroupBody(BaseModel):
+    vswitch: Name
+    name: Name
+    vlan: int = Field(0, ge=0, le=4095)
+    teaming: dict[str, Any] | None = None
+
+
+class PortGroupChange(BaseModel):
+    vlan: int | None = Field(None, ge=0, le=4095)
+    teaming: dict[str, Any] | None = Field(None, description="the override; null with 'teaming' sent drops it")
+
+
+class FailBody(BaseModel):
+    element: Name = Field(description="a device, DEVICE:INTERFACE or a link A:X--B:Y")
+
+
+@router.post("/vms/{name}/power", status_code=202, tags=["operations"])
+def power_vm(request: Request, name: str, body: PowerBody, who: PowerUser) -> dict[str, Any]:
+    """Power a VM on, off or reset it (a task)."""
+    return _tasks(request).submit("power", name, body.model_dump(), who.name)
+
+
+@router.post("/vms/{name}/migrate", status_code=202, tags=["operations"])
+def migrate_vm(request: Request, name: str, body: MigrateBody, who: Migrator) -> dict[str, Any]:
+    """vMotion a VM to another host (a task); a move the vMotion model refuses (cluster-behaviour §1.1) is a
+    409 naming the fault at submission, or the task's error if it becomes refused before it runs."""
+    return _tasks(request).submit("migrate", name, body.model_dump(), who.name)
+
+
+@router.post("/hosts/{name}/portgroups", status_code=202, tags=["operations"])
+def add_portgroup(request: Request, name: str, body: PortGroupBody, who: Configurer) -> dict[str, Any]:
+    return _tasks(request).submit("add_portgroup", name, body.model_dump(exclude_none=True), who.name)
+
+
+@router.patch("/hosts/{name}/portgroups/{portgroup}", status_code=202, tags=["operations"])
+def update_portgroup(request: Request, name: str, portgroup: str, body: PortGroupChange, who: Configurer
+                     ) -> dict[str, Any]:
+    """Change a port group's VLAN and/or teaming override."""
+    params = {"name": portgroup, "vlan": body.vlan, "teaming": body.teaming,
+              "set": sorted(body.model_fields_set)}
+    return _tasks(request).submit("update_portgroup", name, params, who.name)
+
+
+@router.delete("/hosts/{name}/portgroups/{portgroup}", status_code=202, tags=["operations"])
+def remove_portgroup(request: Request, name: str, portgroup: str, who: Configurer) -> dict[str, Any]:
+    return _tasks(request).submit("remove_portgroup", name, {"name": portgroup}, who.name)
+
+
+@router.post("/failures", status_code=202, tags=["operations"])
+def fail_element(request: Request, body: FailBody, who: Configurer) -> dict[str, Any]:
+    """Fail an element (a task): it is added to the design's ``failures``."""
+    return _tasks(request).submit("fail", body.element, {}, who.name)
+
+
+@router.delete("/failures/{element:path}", status_code=202, tags=["operations"])
+def restore_element(request: Request, element: str, who: Configurer) -> dict[str, Any]:
+    return _tasks(request).submit("restore", element, {}, who.name)
+
+
+# tasks -------------------------------------------------------------------------------------------------
+@router.get("/tasks", tags=["tasks"])
+def list_tasks(request: Request, _: Reader,
+               state: Literal["queued", "running", "success", "error"] | None = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> dict[str, Any]:
+    """Tasks, newest first."""
+    count, rows = _tasks(request).list(state, limit, offset)
+    return {"count": count, "limit": limit, "offset": offset, "results": rows}
+
+
+@router.get("/tasks/{task_id}", tags=["tasks"])
+def get_task(request: Request, task_id: Annotated[int, Path(ge=1, le=2**62)], _: Reader) -> dict[str, Any]:
+    return _tasks(request).get(task_id)
+
+
+@router.post("/tasks/{task_id}/cancel", tags=["tasks"])
+def cancel_task(request: Request, task_id: Annotated[int, Path(ge=1, le=2**62)], who: Canceller) -> dict[str, Any]:
+    """Cancel a queued task (it ends in error with ``RequestCanceled``); 409 once it runs or ended."""
+    return _tasks(request).cancel(task_id, who.name)
+
+
+# events and alarms ---------------------------------------------------------------------------------------
+def _event_row(e: Event) -> dict[str, Any]:
+    return {"id": e.id, "time": e.created_at.isoformat(), "kind": e.kind, "user": e.user, "object": e.object,
+            "message": e.message, "chain_id": e.chain_id, "revision": e.revision_id}
+
+
+def _events_after(db: Any, since: int, limit: int) -> list[dict[str, Any]]:
+    with db.read() as s:
+        return [_event_row(e) for e in s.scalars(select(Event).where(Event.id > since).order_by(Event.id).limit(limit))]
+
+
+@router.get("/events", tags=["events"])
+def list_events(request: Request, _: Reader, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Events with an id above ``since``, oldest first; ``next_since`` continues after the last one."""
+    rows = _events_after(request.app.state.server.db, since, limit)
+    return {"results": rows, "next_since": rows[-1]["id"] if rows else since}
+
+
+#: how often the event stream looks for new events (s)
+STREAM_POLL_S = 0.2
+
+
+@router.get("/events/stream", tags=["events"], response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def stream_events(request: Request, _: Reader, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+                        limit: Annotated[int | None, Query(ge=1, le=10**6)] = None) -> StreamingResponse:
+    """Server-sent events: each event as ``id:``/``event:``/``data:`` lines, from ``since`` (or the
+    ``Last-Event-ID`` header) on; the stream ends after ``limit`` events, or when the client leaves."""
+    from starlette.concurrency import run_in_threadpool
+
+    db = request.app.state.server.db
+    last = request.headers.get("last-event-id")
+    start = int(last) if last and last.isdigit() else since
+
+    async def gen() -> Any:
+        after, sent = start, 0
+        while limit is None or sent < limit:
+            rows = await run_in_threadpool(_events_after, db, after, 100 if limit is None else min(100, limit - sent))
+            for row in rows:
+                yield f"id: {row['id']}\nevent: {row['kind']}\ndata: {orjson.dumps(row).decode()}\n\n"
+                after, sent = row["id"], sent + 1
+            if not rows:
+                if await request.is_disconnected():
+                    return
+                await asyncio.sleep(STREAM_POLL_S)
+
+    return StreamingResponse(gen(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/alarms", tags=["alarms"])
+def list_alarms(request: Request, _: Reader, status: Literal["red", "green"] | None = None,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> dict[str, Any]:
+    """Alarms raised by error findings: red while the finding holds, green once cleared; newest first."""
+    q = select(Alarm)
+    if status:
+        q = q.where(Alarm.status == status)
+    with request.app.state.server.db.read() as s:
+        count = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rows = [alarm_row(a) for a in s.scalars(q.order_by(Alarm.id.desc()).limit(limit).offset(offset))]
+    return {"count": count, "limit": limit, "offset": offset, "results": rows}
+
+
+# what-if -------------------------------------------------------------------------------------------------
+class Change(BaseModel):
+    op: Literal["put", "delete"]
+    section: Literal["switches", "hosts", "dvswitches", "clusters", "datastores", "vms", "templates", "links",
+                     "failures", "name", "description"]
+    name: str | None = Field(None, max_length=400)
+    value: Any = None
+
+
+class WhatIf(BaseModel):
+    fail: list[Name] = Field([], max_length=100, description="elements to fail, as vinfra diff --fail")
+    changes: list[Change] = Field([], max_length=1000, description="changes as revisions hold them")
+    revision: int | None = Field(None, ge=1, description="the revision to start from (default: the head)")
+
+
+@router.post("/whatif", tags=["analysis"])
+def whatif(request: Request, body: WhatIf, _: Reader) -> dict[str, Any]:
+    """What a proposed change and/or failures would do, changing nothing: the reachability and findings that
+    change, computed by :func:`vinfra.analysis.diff.diff` (the code of ``vinfra diff``).  Not yet: the HA/DRS
+    consequences (they wait for the cluster services' DRS and HA modules)."""
+    from ..analysis.diff import diff
+    from ..io.design import from_data
+    from ..io.errors import DesignError
+    from ..network import FailureError, Snapshot
+    from .store import apply_ops, design_problem
+
+    store = request.app.state.server.store
+    head = store.current
+    base_rev = body.revision or head.revision
+    before_inv = store.inventory_at(base_rev)
+    after_inv = before_inv
+    if body.changes:
+        data = apply_ops(store.data_at(base_rev), [c.model_dump() for c in body.changes])
+        try:
+            after_inv = from_data(data, source="<whatif>")
+        except DesignError as exc:
+            raise design_problem(exc) from None
+    before = head.snapshot if base_rev == head.revision else Snapshot(before_inv)
+    try:
+        after = Snapshot(after_inv, fail=body.fail)
+    except FailureError as exc:
+        raise Problem(422, "invalid-input", str(exc), [{"field": "body.fail", "message": str(exc)}]) from None
+    return {"revision": base_rev, **diff(before, after)}
