@@ -5,9 +5,10 @@ refuses) with tasks completing live, role-aware operations, and an axe-core acce
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from webserve import ROOT, Live, login, serve
+from webserve import PASSWORDS, ROOT, Live, login, serve
 
 DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 
@@ -51,5 +52,124 @@ def test_wrong_password_is_refused(browser, live: Live, shot) -> None:  # type: 
     page.get_by_role("button", name="Log in").click()
     page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
     assert page.locator("#app").is_hidden()
+    shot(page)
+    page.close()
+
+
+def click_node(page, node: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a node of the cytoscape map where it is drawn."""
+    page.wait_for_function("window.vinfraCy && window.vinfraCy.nodes().length > 0")
+    page.wait_for_timeout(300)  # the layout settles
+    pos = page.evaluate(f"(() => {{ const p = window.vinfraCy.getElementById({node!r}).renderedPosition(); "
+                        "const r = document.querySelector('#cy').getBoundingClientRect(); "
+                        "return [r.left + p.x, r.top + p.y]; })()")
+    page.mouse.click(*pos)
+
+
+def test_topology_fail_switch_by_click(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    page = login(browser, live)
+    page.get_by_role("tab", name="Topology").click()
+    page.locator("#cy canvas").first.wait_for()
+    states = page.evaluate("window.vinfraCy.edges().map(e => e.data('state'))")
+    assert "blocked" in states and "up" in states  # spanning tree blocks the redundant access uplinks
+    click_node(page, "core-1")
+    lost = page.locator("#pairs-lost")
+    lost.wait_for()
+    expected = live.admin.post("/whatif", json={"fail": ["core-1"]}).json()
+    n_lost = sum(1 for p in expected["pairs"] if p["before"] and not p["after"])
+    assert n_lost > 0
+    assert lost.text_content().startswith(f"{n_lost} pairs lost")
+    assert live.admin.get("/failures").json()["count"] == 0  # what-if changes nothing
+    # the VLAN filter highlights the edges that carry a VLAN
+    page.get_by_label("Highlight VLAN").select_option("110")
+    assert page.evaluate("window.vinfraCy.edges('.vlan').length") > 0
+    shot(page)
+    page.close()
+
+
+def test_vmotion_succeeds_and_network_refuses_with_live_tasks(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    # esx03 loses the Web port group: moving intranet02 (on Web) there is refused by the network check
+    r = live.admin.delete("/hosts/esx03/portgroups/Web")
+    assert r.status_code == 202, r.text
+    live.wait_tasks()
+    page = login(browser, live, "op")
+    open_object(page, "vms", "intranet01")
+    page.get_by_label("Migrate to host").select_option("esx02")
+    page.get_by_role("button", name="Check vMotion").click()
+    page.locator("#vmotion-checks .ok").wait_for()
+    page.get_by_role("button", name="Migrate").click()
+    # the task completes live in the recent tasks
+    page.locator("#tasks tr[data-state=success]", has_text="migrate").wait_for(timeout=30_000)
+    assert live.admin.get("/vms/intranet01").json()["host"] == "esx02"
+    shot(page, "ok")
+
+    open_object(page, "vms", "intranet02")
+    page.get_by_label("Migrate to host").select_option("esx03")
+    refused = page.locator("#vmotion-checks .error").first
+    refused.wait_for()
+    assert "refused" in refused.text_content()
+    assert "NetworkNotAccessible" in page.locator("#vmotion-checks").inner_text()
+    page.get_by_role("button", name="Migrate").click()
+    page.locator("#op-result.error").wait_for()
+    assert "refused" in page.locator("#op-result").text_content()
+    assert live.admin.get("/vms/intranet02").json()["host"] == "esx02"
+    shot(page, "refused")
+
+    # a task another client submits appears and completes here through the event stream
+    r = live.admin.post("/vms/erp-db01/power", json={"action": "off"})
+    assert r.status_code == 202
+    page.locator(f"#tasks tr[data-task=\"{r.json()['id']}\"][data-state=success]").wait_for(timeout=30_000)
+    shot(page, "live")
+    page.close()
+
+
+def test_read_only_sees_no_operations(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    page = login(browser, live, "ro")
+    open_object(page, "vms", "intranet01")
+    page.get_by_role("heading", name="NICs").wait_for()
+    assert page.get_by_role("button", name="Migrate").count() == 0
+    assert page.get_by_role("button", name="Power on").count() == 0
+    assert page.get_by_role("button", name="What if intranet01 fails?").count() == 1  # what-if is a read
+    shot(page)
+    page.close()
+    # the server refuses regardless of the client
+    ro = live.admin.post("/tokens", json={"username": "ro", "password": PASSWORDS["ro"]}).json()["token"]
+    r = live.admin.post("/vms/intranet01/power", json={"action": "off"}, headers={"Authorization": f"Bearer {ro}"})
+    assert r.status_code == 403
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_no_serious_violations_and_keyboard(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(live.base + "/")
+    assert serious(page) == []
+    # keyboard only: type the credentials and submit with Enter
+    page.get_by_label("User name").focus()
+    page.keyboard.type("root")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORDS["root"])
+    page.keyboard.press("Enter")
+    page.locator("#tree button").first.wait_for()
+    assert page.evaluate("document.activeElement.closest('#tree') !== null")  # focus lands in the tree
+    page.locator('#tree button[data-name="esx01"]').focus()
+    page.keyboard.press("Enter")
+    page.locator("#networking svg").first.wait_for()
+    assert serious(page) == [], "host page"
+    page.get_by_role("tab", name="Summary").focus()
+    page.keyboard.press("ArrowRight")  # tabs move with the arrow keys
+    page.locator("#cy canvas").first.wait_for()
+    assert serious(page) == [], "topology"
+    page.keyboard.press("ArrowRight")
+    page.locator("#findings").wait_for()
+    assert serious(page) == [], "findings"
     shot(page)
     page.close()
