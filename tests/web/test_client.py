@@ -144,7 +144,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
             if v["impact"] in ("serious", "critical")]
 
 
@@ -169,7 +169,7 @@ def test_axe_no_serious_violations_and_keyboard(browser, live: Live, shot) -> No
     page.locator("#cy canvas").first.wait_for()
     assert serious(page) == [], "topology"
     page.keyboard.press("ArrowRight")
-    page.locator("#findings").wait_for()
+    page.locator("#findings-count").wait_for()
     assert serious(page) == [], "findings"
     shot(page)
     page.close()

@@ -106,9 +106,10 @@ async function buildTree() {
   const byCluster = new Map();
   for (const hst of hosts) { const c = hst.cluster || ""; if (!byCluster.has(c)) byCluster.set(c, []); byCluster.get(c).push(hst); }
   const clusterNodes = clusters.map((c) => h("li", {},
-    h("details", { open: hosts.length <= 50 }, h("summary", {}, h("button", { type: "button", "data-section": "clusters", "data-name": c.name,
-      onclick: () => { selectTab("summary"); open("clusters", c.name); } }, c.name)),
-    h("ul", {}, (byCluster.get(c.name) || []).map(hostNode)))));
+    h("button", { type: "button", "data-section": "clusters", "data-name": c.name,
+      onclick: () => { selectTab("summary"); open("clusters", c.name); } }, c.name),
+    h("details", { open: hosts.length <= 50 }, h("summary", {}, `${(byCluster.get(c.name) || []).length} hosts`),
+      h("ul", {}, (byCluster.get(c.name) || []).map(hostNode)))));
   const standalone = (byCluster.get("") || []).map(hostNode);
   const root = h("ul", { class: "root" },
     folder("Hosts and Clusters", [...clusterNodes, ...standalone], true),
@@ -258,7 +259,7 @@ async function showFindings() {
   p.replaceChildren(h("h2", {}, "Findings"));
   try {
     const r = await api.get("/web/findings");
-    p.append(h("p", {}, `${r.count} findings at revision ${r.revision}`));
+    p.append(h("p", { id: "findings-count" }, `${r.count} findings at revision ${r.revision}`));
     p.append(h("ul", { id: "findings" }, r.results.map((f) => h("li", { class: `card finding-${f.severity}` },
       h("strong", {}, `${f.code} ${f.rule} (${f.severity})`), h("p", {}, f.message),
       h("p", {}, "Objects: ", f.objects.map((o) => objectLink(o))), h("p", {}, `Fix: ${f.fix}`)))));

@@ -42,7 +42,6 @@ export function drawSwitch(sw, onSelect, selected = 0) {
   sw.portgroups.forEach((pg, i) => {
     const g = el("g", { class: `pg${i === selected ? " selected" : ""}${pg.findings.length ? " has-finding" : ""}`,
       tabindex: 0, role: "button", "aria-pressed": String(i === selected),
-      "aria-label": `port group ${pg.label}, ${pg.vlan}${pg.findings.length ? `, ${pg.findings.length} finding(s)` : ""}`,
       "data-portgroup": pg.label, "data-vlan": pg.vlan, "data-findings": pg.findings.map((f) => f.code).join(" ") });
     g.appendChild(el("rect", { x: 10, y: pgY[i], width: 320, height: rowH(pg), rx: 4 }));
     g.appendChild(el("text", { x: 20, y: pgY[i] + 18, "font-weight": "bold" }, `${pg.label} · ${pg.vlan}`));

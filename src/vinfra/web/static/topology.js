@@ -3,7 +3,7 @@
 // more than GROUP_OVER nodes opens grouped (one node per cluster and per switch role, edges summed); a
 // group expands on click. Clicking a switch or host calls onPick(name) (the what-if).
 export const GROUP_OVER = 300;
-const COLOURS = { up: "#1a7f37", blocked: "#c77700", failed: "#c00" };
+const COLOURS = { up: "#1a7f37", blocked: "#9a5b00", failed: "#c00" };
 
 function groupedElements(topo) {
   const groupOf = new Map(topo.nodes.map((n) => [n.id, n.group]));
