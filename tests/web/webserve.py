@@ -56,13 +56,13 @@ class Live:
         raise AssertionError("tasks did not finish")
 
 
-def serve(design: Path, tmp: Path) -> Iterator[Live]:
+def serve(design: Path, tmp: Path, *extra: str) -> Iterator[Live]:
     """``vinfra serve DESIGN`` on a free port with users root (Administrator), op (Operator), ro (Read-only)."""
     port = _free_port()
     env = {**os.environ, "VINFRA_ADMIN_PASSWORD": PASSWORDS["root"],
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen([sys.executable, "-c", LAUNCH, "serve", str(design), "--db", f"sqlite:///{tmp / 'web.db'}",
-                             "--time-scale", "0", "--port", str(port), "--init-admin", "root"],
+                             "--time-scale", "0", "--port", str(port), "--init-admin", "root", *extra],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
