@@ -234,7 +234,8 @@ async function whatIf(element) {
     const gained = r.pairs.filter((x) => !x.before && x.after);
     box.replaceChildren(h("h3", {}, `What if ${element} fails?`),
       h("p", { id: "pairs-lost" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
-      table("pairs lost", ["from", "to"], lost.slice(0, 200).map((x) => [x.src, x.dst])),
+      table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])),
+      lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
       h("h4", {}, "Findings raised"),
       h("ul", {}, (r.findings.appeared || []).map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`))),
       h("p", {}, "HA's plan for this failure is not shown yet (the server has no HA endpoint)."));
