@@ -173,3 +173,20 @@ def test_axe_no_serious_violations_and_keyboard(browser, live: Live, shot) -> No
     assert serious(page) == [], "findings"
     shot(page)
     page.close()
+
+
+def test_path_view_draws_trace(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    page = login(browser, live)
+    page.get_by_role("tab", name="Topology").click()
+    page.locator("#cy canvas").first.wait_for()
+    page.get_by_label("Path from").fill("intranet01")
+    page.get_by_label("to", exact=True).fill("erp-db01")
+    page.get_by_role("button", name="Trace").click()
+    page.locator("#path-result table").wait_for()
+    want = live.admin.get("/web/trace", params={"src": "intranet01", "dst": "erp-db01"}).json()
+    assert page.locator("#path-result tbody tr").count() == len(want["rows"])
+    assert page.locator("#path-result p").first.text_content().startswith(want["verdict"])
+    faded = set(page.evaluate("window.vinfraCy.nodes('.faded').map(n => n.id())"))
+    assert faded and not faded & {r["device"] for r in want["rows"]}  # the path's devices stay drawn
+    shot(page)
+    page.close()

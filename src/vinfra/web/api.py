@@ -10,7 +10,9 @@ up), all computed from the server's head revision by the same code the CLI uses:
 - ``POST /web/vmotion-check``: :func:`vinfra.cluster.vmotion.check_vmotion` (``vinfra vmotion``), so the
   client shows the checks before it submits a migration.
 
-Not here yet: ``trace`` between two endpoints (the path view), HA's plan for a what-if and DRS
+- ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view.
+
+Not here yet: HA's plan for a what-if and DRS
 recommendations (the server has no DRS/HA endpoints yet)."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ..model import InterfaceRef, SwitchInterface
@@ -181,3 +183,17 @@ def vmotion_check(request: Request, body: VmotionCheck, _: Reader) -> dict[str, 
     if body.host not in head.inventory.hosts:
         raise Problem(404, "not-found", f"no host {body.host!r}")
     return check_vmotion(head.snapshot, body.vm, body.host, VmotionSettings(strict_network=body.strict)).row()
+
+
+@router.get("/trace")
+def trace(request: Request, _: Reader, src: Annotated[str, Query(min_length=1, max_length=400)],
+          dst: Annotated[str, Query(min_length=1, max_length=400)]) -> dict[str, Any]:
+    """A ping from ``src`` to ``dst`` hop by hop (:func:`vinfra.analysis.trace.trace`, ``vinfra trace``) on the
+    head revision: the path view of the topology map draws its devices."""
+    from ..analysis.trace import trace as trace_answer
+    from ..network.endpoints import EndpointError
+
+    try:
+        return trace_answer(_head(request).snapshot, src, dst)
+    except EndpointError as exc:
+        raise Problem(422, "invalid-input", str(exc), [{"field": "query", "message": str(exc)}]) from None

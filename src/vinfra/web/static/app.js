@@ -251,8 +251,33 @@ async function showTopology() {
   p.append(holder, side);
   try {
     const topo = await api.get("/web/topology");
-    renderTopology(holder, topo, (name) => { whatIf(name); });
+    const cy = renderTopology(holder, topo, (name) => { whatIf(name); });
+    side.append(pathForm(cy));
   } catch (e) { showError(p, e); }
+}
+
+// the path view: vinfra trace between two endpoints, its devices highlighted on the map hop by hop
+function pathForm(cy) {
+  const out = h("div", { id: "path-result", "aria-live": "polite" });
+  const src = h("input", { id: "path-src", size: 16 });
+  const dst = h("input", { id: "path-dst", size: 16 });
+  const form = h("form", { class: "card", "aria-label": "path" }, h("label", { for: "path-src" }, "Path from "), src,
+    h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), out);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    out.replaceChildren();
+    try {
+      const r = await api.get(`/web/trace?src=${encodeURIComponent(src.value)}&dst=${encodeURIComponent(dst.value)}`);
+      cy.elements().removeClass("vlan faded");
+      const devices = new Set(r.rows.map((x) => x.device));
+      cy.nodes().forEach((n) => { if (!devices.has(n.id())) n.addClass("faded"); });
+      cy.edges().forEach((e) => { if (!(devices.has(e.data("source")) && devices.has(e.data("target")))) e.addClass("faded"); else e.addClass("vlan"); });
+      out.append(h("p", { class: r.reachable ? "ok" : "error" }, `${r.verdict}${r.reason ? `: ${r.reason}` : ""}`),
+        table("trace", ["hop", "device", "in", "out", "VLAN", "decision", "rule"],
+          r.rows.map((x) => [x.hop, x.device, x.in ?? "", x.out ?? "", x.vlan ?? "", x.decision, x.rule ?? ""])));
+    } catch (e) { showError(out, e); }
+  });
+  return form;
 }
 
 async function showFindings() {
