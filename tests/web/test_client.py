@@ -190,3 +190,15 @@ def test_path_view_draws_trace(browser, live: Live, shot) -> None:  # type: igno
     assert faded and not faded & {r["device"] for r in want["rows"]}  # the path's devices stay drawn
     shot(page)
     page.close()
+
+
+def test_whatif_host_shows_ha_plan(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+    page = login(browser, live, "ro")
+    open_object(page, "hosts", "esx02")
+    page.get_by_role("button", name="What if esx02 fails?").click()
+    page.locator("#ha-plan table").wait_for()
+    want = live.admin.get("/web/hosts/esx02/ha-plan").json()
+    rows = [[c.text_content() for c in r.locator("td").all()] for r in page.locator("#ha-plan tbody tr").all()]
+    assert rows == [[x["vm"], x["host"], x["priority"]] for x in want["restarted"]] and rows
+    shot(page)
+    page.close()

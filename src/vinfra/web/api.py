@@ -8,12 +8,12 @@ up), all computed from the server's head revision by the same code the CLI uses:
 - ``GET /web/topology``: switches, hosts and links with their state (up, blocked by spanning tree, failed),
   a channel as one edge, and the VLANs each edge carries;
 - ``POST /web/vmotion-check``: :func:`vinfra.cluster.vmotion.check_vmotion` (``vinfra vmotion``), so the
-  client shows the checks before it submits a migration.
+  client shows the checks before it submits a migration;
+- ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view;
+- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``).
 
-- ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view.
-
-Not here yet: HA's plan for a what-if and DRS
-recommendations (the server has no DRS/HA endpoints yet)."""
+Not here (the server has no such operations yet, and writes belong to the server's task runner): DRS
+recommendations and apply, maintenance mode, clone from template."""
 
 from __future__ import annotations
 
@@ -197,3 +197,20 @@ def trace(request: Request, _: Reader, src: Annotated[str, Query(min_length=1, m
         return trace_answer(_head(request).snapshot, src, dst)
     except EndpointError as exc:
         raise Problem(422, "invalid-input", str(exc), [{"field": "query", "message": str(exc)}]) from None
+
+
+@router.get("/hosts/{host}/ha-plan")
+def ha_plan(request: Request, host: str, _: Reader) -> dict[str, Any]:
+    """HA's plan if ``host`` fails (cluster-behaviour §3.3, :func:`vinfra.cluster.ha.restart_plan`, ``vinfra ha
+    --fail-host``): where its VMs restart, which do not, admission control before and after; changes nothing.
+    404 for an unknown host, 422 for a host in no cluster."""
+    from ..cluster.ha import restart_plan
+
+    inv = _head(request).inventory
+    if host not in inv.hosts:
+        raise Problem(404, "not-found", f"no host {host!r}")
+    cluster = inv.hosts[host].cluster
+    if cluster is None:
+        raise Problem(422, "invalid-input", f"{host} is in no cluster: HA does not protect it",
+                      [{"field": "path.host", "message": "a host in no cluster"}])
+    return restart_plan(inv, cluster, [host]).row()

@@ -238,8 +238,19 @@ async function whatIf(element) {
       lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
       h("h4", {}, "Findings raised"),
       h("ul", {}, (r.findings.appeared || []).map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`))),
-      h("p", {}, "HA's plan for this failure is not shown yet (the server has no HA endpoint)."));
+      await haPlan(element));
   } catch (e) { box.replaceChildren(h("h3", {}, `What if ${element} fails?`)); showError(box, e); }
+}
+
+// HA's plan when the failed element is a clustered host (else a note saying HA has nothing to restart)
+async function haPlan(element) {
+  const box = h("div", { id: "ha-plan" }, h("h4", {}, "HA's plan"));
+  try {
+    const r = await api.get(`/web/hosts/${encodeURIComponent(element)}/ha-plan`);
+    box.append(table("HA restarts", ["VM", "restarts on", "priority"], r.restarted.map((x) => [x.vm, x.host, x.priority])),
+      h("p", {}, `${r.not_restarted.length} VMs not restarted; admission control after: ${r.admission_after.ok ? "ok" : "violated"}`));
+  } catch (e) { box.append(h("p", {}, e.status === 404 ? `${element} is not a host: HA restarts no VMs` : e.message)); }
+  return box;
 }
 
 // topology and findings ------------------------------------------------------------------------------------
