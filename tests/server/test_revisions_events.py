@@ -161,3 +161,18 @@ def test_restart_keeps_the_head(tmp_path: Path) -> None:
         assert server.store.current.data["description"].startswith("Lab (v2)")
     finally:
         server.close()
+
+
+def test_changes_validated_in_a_worker_process(tmp_path: Path) -> None:
+    """vinfra serve's validator: the same answers as in process, the worker keeping the design by state."""
+    settings = ServerSettings(db_url=f"sqlite:///{tmp_path / 'w.db'}", time_scale=0, validate_in_subprocess=True,
+                              alarms=False)
+    for api in make_api(settings):
+        ok = api.request("PATCH", "/vms/web01", json={"memory_gb": 6})
+        assert ok.status_code == 200 and ok.json()["memory_gb"] == 6.0
+        bad = api.request("PATCH", "/vms/web01", json={"host": "nowhere"})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "vms.web01.host"
+        assert api.request("PATCH", "/vms/web02", json={"memory_gb": 3}).json()["memory_gb"] == 3.0
+        assert api.task("/vms/app01/migrate", {"host": "lab-esx2"})["state"] == "success"
+        assert api.get("/vms/web01").json()["memory_gb"] == 6.0
+        assert load_text(api.get("/revisions/4/design").text).vms["app01"].host == "lab-esx2"

@@ -54,7 +54,8 @@ def serve(
     from ..server import ServerSettings, create_app, open_server
     from ..server.db import DatabaseError
 
-    settings = ServerSettings(db_url=db, time_scale=time_scale, task_workers=workers, alarms=alarms)
+    settings = ServerSettings(db_url=db, time_scale=time_scale, task_workers=workers, alarms=alarms,
+                              validate_in_subprocess=True)
     try:
         server = open_server(settings, inv, str(design) if design else "", admin)
     except DatabaseError as exc:

@@ -83,7 +83,7 @@ def _register(section: str) -> None:
     tag = section
     item_path = f"/{section}/{{name:path}}" if section in ("links", "failures") else f"/{section}/{{name}}"
 
-    def list_objects(request: Request, _: Reader,
+    async def list_objects(request: Request, _: Reader,
                      view: View = View.brief,
                      limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
                      offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
@@ -117,7 +117,7 @@ def _register(section: str) -> None:
         nxt, prev = _page_links(request, count, limit, offset)
         return Page(count=count, limit=limit, offset=offset, next=nxt, previous=prev, results=page)
 
-    def get_object(request: Request, response: Response, name: str, _: Reader, view: View = View.full,
+    async def get_object(request: Request, response: Response, name: str, _: Reader, view: View = View.full,
                    ) -> dict[str, Any]:
         head = _server(request).store.current
         obj = head.get(section, name)
@@ -126,6 +126,8 @@ def _register(section: str) -> None:
         response.headers["ETag"] = etag_of(obj)
         return full(section, name, obj) if view is View.full else brief(head, section, name, obj)
 
+    # the reads are async: they only look at the head in memory, so they run on the event loop and never wait
+    # for a worker thread (writes, which validate a whole design, hold those)
     router.add_api_route(f"/{section}", list_objects, methods=["GET"], tags=[tag], operation_id=f"list_{section}",
                          summary=f"List {section}", response_model=Page)
     router.add_api_route(item_path, get_object, methods=["GET"], tags=[tag], operation_id=f"get_{section}",

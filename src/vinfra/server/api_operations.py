@@ -92,6 +92,27 @@ def restore_element(request: Request, element: str, who: Configurer) -> dict[str
     return _tasks(request).submit("restore", element, {}, who.name)
 
 
+class DrsBody(BaseModel):
+    automatic_only: bool = Field(False, description="apply only what the cluster's automation level would")
+
+
+@router.post("/hosts/{name}/maintenance", status_code=202, tags=["operations"])
+def enter_maintenance(request: Request, name: str, who: Configurer) -> dict[str, Any]:
+    """Enter maintenance mode: DRS evacuates the powered-on VMs (a task; needs the DRS module)."""
+    return _tasks(request).submit("enter_maintenance", name, {}, who.name)
+
+
+@router.delete("/hosts/{name}/maintenance", status_code=202, tags=["operations"])
+def exit_maintenance(request: Request, name: str, who: Configurer) -> dict[str, Any]:
+    return _tasks(request).submit("exit_maintenance", name, {}, who.name)
+
+
+@router.post("/clusters/{name}/drs", status_code=202, tags=["operations"])
+def apply_drs(request: Request, name: str, body: DrsBody, who: Configurer) -> dict[str, Any]:
+    """Run DRS on a cluster and apply its recommendations (a task; needs the DRS module)."""
+    return _tasks(request).submit("apply_drs", name, body.model_dump(), who.name)
+
+
 # tasks -------------------------------------------------------------------------------------------------
 @router.get("/tasks", tags=["tasks"])
 def list_tasks(request: Request, _: Reader,

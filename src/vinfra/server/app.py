@@ -49,6 +49,7 @@ class Server:
         self.tasks.close()
         if self.alarms is not None:
             self.alarms.close()
+        self.store.validator.close()
         self.db.close()
 
 
@@ -63,7 +64,12 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
     from .tasks import TaskRunner
 
     db = Database(settings)
-    store = InventoryStore(db, settings)
+    validator = None
+    if settings.validate_in_subprocess:
+        from .validation import SubprocessValidator
+
+        validator = SubprocessValidator()
+    store = InventoryStore(db, settings, validator)
     accounts = Accounts(db, settings.argon2_memory_kib, settings.argon2_time_cost)
     if admin is not None:
         accounts.ensure_admin(*admin)
@@ -98,10 +104,11 @@ def create_app(server: Server) -> FastAPI:
         head = server.store.head
         return {"status": "ok", "revision": head.revision if head else None}
 
-    app.include_router(api_admin.router)
-    app.include_router(api_operations.router)
+    # routes are matched in order, one by one: the reads most asked for first
     app.include_router(api_inventory.router)
     app.include_router(vcenter.router)
+    app.include_router(api_operations.router)
+    app.include_router(api_admin.router)
     from ..web.app import mount_web; mount_web(app)  # noqa: E702, I001  the web client (issue 15) at /
     problems.document(app)
     return app

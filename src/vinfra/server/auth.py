@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete, select
 
 from .models import Token, User
@@ -121,6 +122,9 @@ class Accounts:
         with self._lock:
             self._cache.clear()
 
+    def cached(self, token: str) -> Principal | None:
+        return self._cache.get(_sha(token))
+
     def principal(self, token: str) -> Principal | None:
         digest = _sha(token)
         got = self._cache.get(digest)
@@ -150,10 +154,13 @@ def requires(privilege: str):
     privilege.  The privilege is recorded on the dependency so the role table test can read it."""
     assert privilege in PRIVILEGES, privilege
 
-    def dependency(request: Request) -> Principal:
+    async def dependency(request: Request) -> Principal:
+        # async: a cached token answers on the event loop, so reads never wait for a thread behind writes
         token = bearer(request)
         accounts: Accounts = request.app.state.server.accounts
-        principal = accounts.principal(token) if token else None
+        principal = accounts.cached(token) if token else None
+        if principal is None and token:
+            principal = await run_in_threadpool(accounts.principal, token)
         if principal is None:
             raise Problem(401, "unauthorized", "authenticate with 'Authorization: Bearer TOKEN' (POST /tokens)",
                           headers={"WWW-Authenticate": 'Bearer realm="vinfra"'})

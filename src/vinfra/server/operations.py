@@ -226,3 +226,14 @@ OPERATIONS: dict[str, tuple[Planner, str]] = {
     "fail": (fail, "config"),
     "restore": (restore, "config"),
 }
+
+
+def _register_cluster_ops() -> None:
+    from . import cluster_ops
+
+    OPERATIONS.update({"enter_maintenance": (cluster_ops.enter_maintenance, "config"),
+                       "exit_maintenance": (cluster_ops.exit_maintenance, "config"),
+                       "apply_drs": (cluster_ops.apply_drs, "config")})
+
+
+_register_cluster_ops()

@@ -27,5 +27,8 @@ class ServerSettings:
     #: 3 passes); an existing hash keeps the cost it was made with, so lowering these never locks anyone out
     argon2_memory_kib: int = 65536
     argon2_time_cost: int = 3
+    #: validate changes in a worker process (``vinfra serve``): a large design's validation then never holds
+    #: the server's interpreter lock against the reads; off, it runs in the writing thread (tests)
+    validate_in_subprocess: bool = False
     #: re-run the checks after each change and raise/clear alarms (off: no alarms; the bench measures both)
     alarms: bool = True

@@ -34,6 +34,7 @@ from ..io.export import to_data
 from ..model import Inventory
 from .models import Event, Revision
 from .problems import Problem
+from .validation import new_state_id
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -100,25 +101,35 @@ def apply_ops(data: dict[str, Any], ops: Iterable[dict[str, Any]]) -> dict[str, 
     return out
 
 
-def design_problem(exc: DesignError) -> Problem:
+def design_problem(exc: DesignError | list[str]) -> Problem:
     """A design that does not validate after a change: 422, one error per diagnostic, naming the field."""
+    messages = [d.message for d in exc.diagnostics] if isinstance(exc, DesignError) else exc
     errors = []
-    for d in exc.diagnostics:
-        field, sep, message = d.message.partition(": ")
-        errors.append({"field": field, "message": message} if sep else {"field": "", "message": d.message})
-    return Problem(422, "invalid-design", f"the change leaves an invalid design: {exc.diagnostics[0].message}"
+    for text in messages:
+        field, sep, message = text.partition(": ")
+        errors.append({"field": field, "message": message} if sep else {"field": "", "message": text})
+    return Problem(422, "invalid-design", f"the change leaves an invalid design: {messages[0]}"
                    + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""), errors)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class Head:
-    """The design at one revision: its number, plain data (normalized) and validated Inventory."""
+    """The design at one revision: its number, plain data (normalized, validated) and, built on first use,
+    its Inventory (validation may have run in another process: reads need only the data)."""
 
     revision: int
     data: dict[str, Any]
-    inventory: Inventory
+    _inventory: Inventory | None = None
+    #: the validator's name for this data (see :mod:`vinfra.server.validation`)
+    state_id: str = field(default_factory=new_state_id)
     #: views worked out from this head (brief lists, counts), kept as long as it is the head
     cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = from_data(self.data, source=f"revision {self.revision}")
+        return self._inventory
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -139,9 +150,12 @@ Extra = Callable[["Session", Revision], None]
 class InventoryStore:
     """The head design and its revisions (see the module doc)."""
 
-    def __init__(self, db: Database, settings: ServerSettings) -> None:
+    def __init__(self, db: Database, settings: ServerSettings, validator: Any = None) -> None:
+        from .validation import InProcessValidator
+
         self.db = db
         self.settings = settings
+        self.validator = validator or InProcessValidator()
         self.lock = threading.RLock()  # the write lock: one change at a time
         self._listeners: list[Callable[[Head], None]] = []
         self._cache: dict[int, dict[str, Any]] = {}
@@ -193,7 +207,7 @@ class InventoryStore:
 
     def _head_at(self, revision: int) -> Head:
         data = self.data_at(revision)
-        return Head(revision, data, from_data(data, source=f"revision {revision}"))
+        return Head(revision, data)
 
     # writing -------------------------------------------------------------------------------------
     def import_design(self, inv: Inventory, author: str, message: str, since_last_import: bool = False
@@ -230,16 +244,17 @@ class InventoryStore:
                 raise Problem(409, "no-design", "no design imported yet: POST /revisions with one")
             for section, name, if_match in preconditions:
                 check_if_match(head, section, name, if_match)
+            state = new_state_id()
+            inv: Inventory | None
             if _validated is not None:
                 data, inv = _validated
             else:
                 assert head is not None
+                (verdict, answer), inv = self.validator.validate(head.state_id, head.data, ops, state)
+                if verdict != "ok":
+                    raise design_problem(answer)
+                ops = answer
                 data = apply_ops(head.data, ops)
-                try:
-                    inv = from_data(data, source="<change>")
-                except DesignError as exc:
-                    raise design_problem(exc) from None
-                ops, data = _normalized(ops, data, inv)
             with self.db.write() as s:
                 rev = Revision(created_at=now(), author=author, message=message, changes=ops, task_id=task_id,
                                kind="import" if _checkpoint else "change")
@@ -257,7 +272,7 @@ class InventoryStore:
                     s.add(Event(created_at=rev.created_at, user=author, chain_id=task_id, revision_id=rev.id, **ev))
                 if extra is not None:
                     extra(s, rev)
-            self.head = Head(rev.id, data, inv)
+            self.head = Head(rev.id, data, inv, state)
         for listener in self._listeners:
             listener(self.head)
         return rev
@@ -270,7 +285,7 @@ class InventoryStore:
             self.head = self._head_at(last)
 
 
-def _normalized(ops: list[dict[str, Any]], data: dict[str, Any], inv: Inventory
+def normalized(ops: list[dict[str, Any]], data: dict[str, Any], inv: Inventory
                 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Ops and data with each written value as the validated model dumps it (every default filled in)."""
     out_ops = []

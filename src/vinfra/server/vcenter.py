@@ -188,7 +188,7 @@ def _routes(prefix: str, v65: bool) -> None:
     p = f"{prefix}/vcenter"
 
     @router.get(f"{p}/vm", operation_id=f"{'rest' if v65 else 'api'}_vm_list")
-    def vm_list(request: Request, _: Reader, names: Names = None, hosts: Names = None, clusters: Names = None,
+    async def vm_list(request: Request, _: Reader, names: Names = None, hosts: Names = None, clusters: Names = None,
                 power_states: Names = None,
                 f_names: Annotated[list[str] | None, Query(alias="filter.names", max_length=1000)] = None,
                 f_hosts: Annotated[list[str] | None, Query(alias="filter.hosts", max_length=1000)] = None,
@@ -213,7 +213,7 @@ def _routes(prefix: str, v65: bool) -> None:
         return _wrap(v65, out)
 
     @router.get(f"{p}/vm/{{vm}}", operation_id=f"{'rest' if v65 else 'api'}_vm_get")
-    def vm_get(request: Request, vm: str, _: Reader) -> Any:
+    async def vm_get(request: Request, vm: str, _: Reader) -> Any:
         name = _strip(vm, "vm-")
         data = _head(request).data["vms"].get(name)
         if data is None:
@@ -221,7 +221,7 @@ def _routes(prefix: str, v65: bool) -> None:
         return _wrap(v65, vm_info(name, data, v65))
 
     @router.get(f"{p}/vm/{{vm}}/guest/networking/interfaces", operation_id=f"{'rest' if v65 else 'api'}_vm_ifaces")
-    def vm_ifaces(request: Request, vm: str, _: Reader) -> Any:
+    async def vm_ifaces(request: Request, vm: str, _: Reader) -> Any:
         name = _strip(vm, "vm-")
         data = _head(request).data["vms"].get(name)
         if data is None:
@@ -229,7 +229,7 @@ def _routes(prefix: str, v65: bool) -> None:
         return _wrap(v65, vm_interfaces(data))
 
     @router.get(f"{p}/host", operation_id=f"{'rest' if v65 else 'api'}_host_list")
-    def host_list(request: Request, _: Reader, names: Names = None, clusters: Names = None,
+    async def host_list(request: Request, _: Reader, names: Names = None, clusters: Names = None,
                   f_names: Annotated[list[str] | None, Query(alias="filter.names", max_length=1000)] = None,
                   f_clusters: Annotated[list[str] | None, Query(alias="filter.clusters", max_length=1000)] = None,
                   ) -> Any:
@@ -241,7 +241,7 @@ def _routes(prefix: str, v65: bool) -> None:
         return _wrap(v65, out)
 
     @router.get(f"{p}/host/{{host}}", operation_id=f"{'rest' if v65 else 'api'}_host_get")
-    def host_get(request: Request, host: str, _: Reader) -> Any:
+    async def host_get(request: Request, host: str, _: Reader) -> Any:
         head = _head(request)
         name = _strip(host, "host-")
         data = head.data["hosts"].get(name)
@@ -252,21 +252,21 @@ def _routes(prefix: str, v65: bool) -> None:
                            "power_state": summary["power_state"]})
 
     @router.get(f"{p}/cluster", operation_id=f"{'rest' if v65 else 'api'}_cluster_list")
-    def cluster_list(request: Request, _: Reader, names: Names = None,
+    async def cluster_list(request: Request, _: Reader, names: Names = None,
                      f_names: Annotated[list[str] | None, Query(alias="filter.names", max_length=1000)] = None) -> Any:
         want = _pick(names, f_names)
         return _wrap(v65, [cluster_summary(n, c) for n, c in _head(request).data["clusters"].items()
                            if want is None or n in want])
 
     @router.get(f"{p}/cluster/{{cluster}}", operation_id=f"{'rest' if v65 else 'api'}_cluster_get")
-    def cluster_get(request: Request, cluster: str, _: Reader) -> Any:
+    async def cluster_get(request: Request, cluster: str, _: Reader) -> Any:
         name = _strip(cluster, "domain-c-")
         if name not in _head(request).data["clusters"]:
             raise Problem(404, "not-found", f"no cluster {cluster!r}")
         return _wrap(v65, {"name": name, "resource_pool": f"resgroup-{name}"})
 
     @router.get(f"{p}/network", operation_id=f"{'rest' if v65 else 'api'}_network_list")
-    def network_list(request: Request, _: Reader, names: Names = None, types: Names = None,
+    async def network_list(request: Request, _: Reader, names: Names = None, types: Names = None,
                      f_names: Annotated[list[str] | None, Query(alias="filter.names", max_length=1000)] = None,
                      f_types: Annotated[list[str] | None, Query(alias="filter.types", max_length=1000)] = None) -> Any:
         want_names, want_types = _pick(names, f_names), _pick(types, f_types)
@@ -275,7 +275,7 @@ def _routes(prefix: str, v65: bool) -> None:
                            and (want_types is None or n["type"] in want_types)])
 
     @router.get(f"{p}/datastore", operation_id=f"{'rest' if v65 else 'api'}_datastore_list")
-    def datastore_list(request: Request, _: Reader, names: Names = None,
+    async def datastore_list(request: Request, _: Reader, names: Names = None,
                        f_names: Annotated[list[str] | None, Query(alias="filter.names", max_length=1000)] = None) -> Any:
         head = _head(request)
         want, used = _pick(names, f_names), _used_gb(head)
@@ -283,7 +283,7 @@ def _routes(prefix: str, v65: bool) -> None:
                            if want is None or n in want])
 
     @router.get(f"{p}/datastore/{{datastore}}", operation_id=f"{'rest' if v65 else 'api'}_datastore_get")
-    def datastore_get(request: Request, datastore: str, _: Reader) -> Any:
+    async def datastore_get(request: Request, datastore: str, _: Reader) -> Any:
         head = _head(request)
         name = _strip(datastore, "datastore-")
         data = head.data["datastores"].get(name)

@@ -1,0 +1,95 @@
+"""The cluster services' operations (maintenance mode, applying DRS), behind this one adapter: they call the
+DRS module (``vinfra.cluster.drs``, written in parallel; its contract is the cluster-services API) through
+:func:`drs_pass` only.  Where that module is not installed, an operation that needs it fails with the fault
+``NotSupported`` and changes nothing; exit maintenance mode, and entering it on a host with no powered-on VM,
+need no DRS.
+
+Not yet: clone from template (full or linked, customization), HA restarts after a host failure.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .operations import Fault, Plan
+from .store import Head
+
+#: [model] the time to enter or exit maintenance mode beyond the evacuation's vMotions (s)
+MAINTENANCE_S = 1.0
+
+
+def drs_pass(head: Head, cluster: str, maintenance: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``vinfra.cluster.drs.drs_pass(...).row()`` on the head, with the host in ``maintenance`` evacuated."""
+    try:
+        drs = importlib.import_module("vinfra.cluster.drs")
+    except ImportError:
+        raise Fault("NotSupported", "DRS is not available in this build (vinfra.cluster.drs)") from None
+    return drs.drs_pass(head.inventory, cluster, maintenance=maintenance).row()
+
+
+def _moves(head: Head, recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The VM puts of recommendations applied in order (a VM moved twice ends where the last one put it)."""
+    vms: dict[str, dict[str, Any]] = {}
+    for rec in recommendations:
+        vm = vms.get(rec["vm"]) or dict(head.data["vms"][rec["vm"]])
+        vm["host"] = rec["to"]
+        vms[rec["vm"]] = vm
+    return [{"op": "put", "section": "vms", "name": n, "value": v} for n, v in vms.items()]
+
+
+def enter_maintenance(head: Head, target: str, params: dict[str, Any]) -> Plan:
+    """Enter maintenance mode (cluster-behaviour §2.4): DRS evacuates the host's powered-on VMs; a VM that
+    cannot leave (``stuck``) fails the task with ``Timedout``, as vCenter's task does, and nothing changes."""
+    host = head.data["hosts"].get(target)
+    if host is None:
+        raise Fault("NotFound", f"no host {target!r}")
+    if host["state"] == "maintenance":
+        raise Fault("InvalidState", f"{target} is already in maintenance mode")
+    running = [n for n, vm in head.data["vms"].items() if vm["host"] == target and vm["power"] == "on"]
+    moves: list[dict[str, Any]] = []
+    if running:
+        if not host.get("cluster"):
+            raise Fault("InvalidState", f"{target} is standalone and runs {', '.join(running[:5])}: power them "
+                        "off or move them first")
+        answer = drs_pass(head, host["cluster"], (target,))
+        if answer.get("stuck"):
+            stuck = answer["stuck"]
+            raise Fault("Timedout", f"{len(stuck)} VM(s) cannot leave {target}: "
+                        + "; ".join(f"{s['vm']}: {s['reason']}" for s in stuck[:5]),
+                        [{"fault": "Timedout", "message": f"{s['vm']}: {s['reason']}"} for s in stuck])
+        moves = _moves(head, [r for r in answer["recommendations"] if r["from"] == target or r["vm"] in running])
+    ops = [*moves, {"op": "put", "section": "hosts", "name": target, "value": {**host, "state": "maintenance"}}]
+    events = [{"kind": "DrsVmMigratedEvent", "object": f"vms/{m['name']}",
+               "message": f"{m['name']} migrated to {m['value']['host']} (DRS, {target} entering maintenance)"}
+              for m in moves]
+    events.append({"kind": "EnteredMaintenanceModeEvent", "object": f"hosts/{target}",
+                   "message": f"{target} entered maintenance mode"})
+    return Plan(ops, events, MAINTENANCE_S, f"enter maintenance mode {target}",
+                {"evacuated": [{"vm": m["name"], "to": m["value"]["host"]} for m in moves]}, (target,))
+
+
+def exit_maintenance(head: Head, target: str, params: dict[str, Any]) -> Plan:
+    host = head.data["hosts"].get(target)
+    if host is None:
+        raise Fault("NotFound", f"no host {target!r}")
+    if host["state"] != "maintenance":
+        raise Fault("InvalidState", f"{target} is not in maintenance mode")
+    return Plan([{"op": "put", "section": "hosts", "name": target, "value": {**host, "state": "connected"}}],
+                [{"kind": "ExitMaintenanceModeEvent", "object": f"hosts/{target}",
+                  "message": f"{target} exited maintenance mode"}],
+                MAINTENANCE_S, f"exit maintenance mode {target}", {}, (target,))
+
+
+def apply_drs(head: Head, target: str, params: dict[str, Any]) -> Plan:
+    """Run DRS on a cluster and apply its recommendations (``automatic_only``: those its automation level
+    would apply itself)."""
+    if target not in head.data["clusters"]:
+        raise Fault("NotFound", f"no cluster {target!r}")
+    answer = drs_pass(head, target)
+    recs = [r for r in answer["recommendations"] if r.get("automatic") or not params.get("automatic_only")]
+    moves = _moves(head, recs)
+    return Plan(moves, [{"kind": "DrsVmMigratedEvent", "object": f"vms/{m['name']}",
+                         "message": f"{m['name']} migrated to {m['value']['host']} (DRS on {target})"}
+                        for m in moves],
+                0.0, f"apply DRS on {target}", {"applied": recs, "imbalance": answer.get("imbalance")})
