@@ -137,6 +137,7 @@ async function open(section, name) {
     if (section === "hosts") await hostPage(p, obj);
     else if (section === "vms") await vmPage(p, obj);
     else if (section === "switches") switchPage(p, obj);
+    else if (section === "clusters") clusterPage(p, obj);
     else p.append(h("pre", { class: "card" }, JSON.stringify(obj, null, 2)));
     p.append(whatIfButton(name));
   } catch (e) { showError(p, e); }
@@ -156,6 +157,13 @@ async function hostPage(p, host) {
     h("h3", {}, "VMs"), table("VMs on the host", ["VM", "power", "vCPUs", "memory GB"],
       vms.map((v) => [h("button", { type: "button", onclick: () => open("vms", v.name) }, v.name), v.power, (v.cpu && v.cpu.vcpus) ?? "", v.memory_gb ?? ""])),
     h("h3", {}, "Alarms"), h("ul", {}, alarms.results.filter((a) => JSON.stringify(a).includes(host.name)).map((a) => h("li", {}, `${a.code || ""} ${a.message || ""}`)))));
+  if (api.canConfigure()) {
+    const msg = h("p", { id: "op-result", role: "status" });
+    const path = `/hosts/${encodeURIComponent(host.name)}/maintenance`;
+    p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
+      h("button", { type: "button", onclick: () => submit(path, undefined, msg) }, "Enter maintenance mode"), " ",
+      h("button", { type: "button", onclick: () => submit(path, undefined, msg, "DELETE") }, "Exit maintenance mode"), msg));
+  }
   const holder = h("section", { "aria-label": "networking", id: "networking" }, h("h3", {}, "Networking"));
   p.append(holder);
   const box = h("div", {});
@@ -205,10 +213,19 @@ async function vmOperations(vm) {
   return out;
 }
 
-async function submit(path, body, msg) {
+async function submit(path, body, msg, method = "POST") {
   msg.className = ""; msg.textContent = "submitting…";
-  try { const t = await api.post(path, body); msg.textContent = `task ${t.id} submitted`; refreshTasks(); }
+  try { const t = await api.call(method, path, body); msg.textContent = `task ${t.id} submitted`; refreshTasks(); }
   catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
+}
+
+function clusterPage(p, cl) {
+  p.append(h("pre", { class: "card" }, JSON.stringify(cl, null, 2)));
+  if (!api.canConfigure()) return;
+  const msg = h("p", { id: "op-result", role: "status" });
+  p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
+    h("button", { type: "button", onclick: () => submit(`/clusters/${encodeURIComponent(cl.name)}/drs`, { automatic_only: false }, msg) },
+      "Apply DRS recommendations"), msg));
 }
 
 function switchPage(p, sw) {
