@@ -109,5 +109,6 @@ def create_app(server: Server) -> FastAPI:
     app.include_router(vcenter.router)
     app.include_router(api_operations.router)
     app.include_router(api_admin.router)
+    from ..web.app import mount_web; mount_web(app)  # noqa: E702, I001  the web client (issue 15) at /
     problems.document(app)
     return app

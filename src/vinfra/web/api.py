@@ -1,0 +1,216 @@
+"""Views the web client needs that the inventory API does not answer, all read-only (role ``Read-only`` and
+up), all computed from the server's head revision by the same code the CLI uses:
+
+- ``GET /web/hosts/{host}/networking``: :func:`vinfra.views.host_diagrams` (what ``vinfra show --host``
+  draws), with each uplink's switch port as data (mode, allowed VLANs, native VLAN) and the findings that
+  touch each port group and uplink;
+- ``GET /web/findings``: every finding of :func:`vinfra.checks.run_checks` (``vinfra check``);
+- ``GET /web/topology``: switches, hosts and links with their state (up, blocked by spanning tree, failed),
+  a channel as one edge, and the VLANs each edge carries;
+- ``POST /web/vmotion-check``: :func:`vinfra.cluster.vmotion.check_vmotion` (``vinfra vmotion``), so the
+  client shows the checks before it submits a migration;
+- ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view;
+- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``).
+
+Not here (the server has no such operations yet, and writes belong to the server's task runner): DRS
+recommendations and apply, maintenance mode, clone from template."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from ..model import InterfaceRef, SwitchInterface
+from ..server.auth import Reader
+from ..server.problems import Problem
+
+router = APIRouter(prefix="/web", tags=["web"])
+Name = Annotated[str, Field(min_length=1, max_length=400)]
+
+
+def _head(request: Request) -> Any:
+    return request.app.state.server.store.current
+
+
+def _cached(head: Any, key: str, build: Any) -> Any:
+    got = head.cache.get(key)
+    if got is None:
+        got = head.cache[key] = build()
+    return got
+
+
+def findings_of(head: Any) -> list[dict[str, Any]]:
+    """Every finding of the head, as ``vinfra check --format json`` shapes them (cached per head)."""
+    from ..checks import run_checks
+
+    return _cached(head, "web:findings", lambda: [f.as_dict() for f in run_checks(head.snapshot).findings])
+
+
+@router.get("/findings")
+def findings(request: Request, _: Reader) -> dict[str, Any]:
+    """Findings of the checks on the head revision (errors first, then warnings, then info)."""
+    head = _head(request)
+    rank = {"error": 0, "warning": 1, "info": 2}
+    rows = sorted(findings_of(head), key=lambda f: (rank.get(str(f["severity"]), 3), str(f["code"])))
+    return {"revision": head.revision, "count": len(rows), "results": rows}
+
+
+def _switch_port(inv: Any, host: str, nic: str | None) -> dict[str, Any] | None:
+    """The switch port a vmnic is cabled to, as data (None when not cabled or not to a switch)."""
+    if nic is None:
+        return None
+    ref = InterfaceRef(host, nic)
+    link = inv.link_at(ref)
+    if link is None:
+        return None
+    far = link.other_end(ref)
+    iface = inv.interface(far)
+    if not isinstance(iface, SwitchInterface):
+        return {"port": str(far), "device": far.device, "interface": far.interface, "mode": "host"}
+    return {"port": str(far), "device": far.device, "interface": far.interface, "mode": iface.mode,
+            "allowed_vlans": str(iface.allowed_vlans) if iface.mode == "trunk" else None,
+            "native_vlan": iface.native_vlan if iface.mode == "trunk" else None,
+            "access_vlan": iface.vlan if iface.mode == "access" else None,
+            "channel_group": iface.channel_group, "shutdown": iface.shutdown}
+
+
+@router.get("/hosts/{host}/networking")
+def host_networking(request: Request, host: str, _: Reader) -> dict[str, Any]:
+    """The host's virtual switches as ``vinfra show --host`` draws them, with findings attached: a port group
+    is marked by a finding naming ``HOST:SWITCH/PORTGROUP``; an uplink by one naming ``HOST:VMNIC`` or the
+    switch port it lands on."""
+    from ..views import host_diagrams
+
+    head = _head(request)
+    inv = head.inventory
+    if host not in inv.hosts:
+        raise Problem(404, "not-found", f"no host {host!r}")
+    snap = head.snapshot
+    all_findings = findings_of(head)
+    switches = []
+    for d in host_diagrams(inv, host):
+        row = asdict(d)
+        for pg in row["portgroups"]:
+            obj = f"{host}:{d.name}/{pg['label']}"
+            pg["object"] = obj
+            pg["findings"] = [f for f in all_findings if obj in f["objects"]]
+        for up in row["uplinks"]:
+            sp = _switch_port(inv, host, up["nic"])
+            up["switch_port"] = sp
+            up["state"] = ("up" if snap.link_up(InterfaceRef(host, up["nic"])) else "down") if up["nic"] else None
+            up["down_reason"] = snap.down_reason(InterfaceRef(host, up["nic"])) if up["nic"] else None
+            names = {f"{host}:{up['nic']}"} if up["nic"] else set()
+            if sp is not None:
+                names.add(sp["port"])
+            up["findings"] = [f for f in all_findings if names & set(f["objects"])]
+        switches.append(row)
+    return {"revision": head.revision, "host": host, "switches": switches}
+
+
+def _carried(snap: Any, ref: InterfaceRef) -> list[int]:
+    try:
+        return sorted(snap.port_vlans(ref).carried)
+    except (KeyError, ValueError):
+        return []
+
+
+def topology_of(head: Any) -> dict[str, Any]:
+    """Nodes (switches, hosts with their cluster) and edges: one per logical link between switches (a channel
+    once) with its spanning-tree state, one per host cable (a channel once); state ``failed`` when down."""
+    snap = head.snapshot
+    inv = head.inventory
+    nodes = [{"id": n, "kind": "switch", "role": sw.role, "group": f"switches:{sw.role or 'switch'}"}
+             for n, sw in inv.switches.items()]
+    nodes += [{"id": n, "kind": "host", "cluster": h.cluster, "group": f"cluster:{h.cluster or '-'}"}
+              for n, h in inv.hosts.items()]
+    edges: list[dict[str, Any]] = []
+    covered: set[InterfaceRef] = set()
+    for st in snap.stp.links:
+        a, b = st.link.a, st.link.b
+        covered.update(a.members)
+        covered.update(b.members)
+        blocked = bool(st.err_disabled or not st.cst_forwarding or st.blocked_end or st.blocked_vlans)
+        why = st.err_disabled or next(iter(st.blocked_vlans.values()), None) or (
+            "blocked by spanning tree" if blocked else None)
+        edges.append({"id": f"{a.name}--{b.name}", "source": a.members[0].device, "target": b.members[0].device,
+                      "state": "blocked" if blocked else "up", "why": why, "channel": a.channel or b.channel,
+                      "members": len(a.members), "vlans": sorted({va for va, _ in st.pairs})})
+    grouped: dict[str, dict[str, Any]] = {}
+    for link in inv.links:
+        if link.a in covered or link.b in covered:
+            continue
+        up = snap.link_up(link.a)
+        sw_end = link.b if link.b.device in inv.switches else link.a
+        ch = snap.channel_of(sw_end) if sw_end.device in inv.switches else None
+        key = f"{ch.key}" if ch is not None else f"{link.a}--{link.b}"
+        edge = grouped.get(key)
+        if edge is None:
+            edge = grouped[key] = {"id": key, "source": link.a.device, "target": link.b.device,
+                                   "state": "up" if up else "failed", "why": None if up else snap.down_reason(link.a),
+                                   "channel": ch.key if ch is not None else None, "members": 0,
+                                   "vlans": _carried(snap, sw_end) if sw_end.device in inv.switches else []}
+        edge["members"] += 1
+        if up and edge["state"] == "failed":
+            edge["state"], edge["why"] = "up", None  # a channel is up while one member is
+    edges.extend(grouped.values())
+    return {"revision": head.revision, "nodes": nodes, "edges": edges}
+
+
+@router.get("/topology")
+def topology(request: Request, _: Reader) -> dict[str, Any]:
+    """The physical topology with link states (see :func:`topology_of`)."""
+    head = _head(request)
+    return _cached(head, "web:topology", lambda: topology_of(head))
+
+
+class VmotionCheck(BaseModel):
+    vm: Name
+    host: Name
+    strict: bool = False
+
+
+@router.post("/vmotion-check")
+def vmotion_check(request: Request, body: VmotionCheck, _: Reader) -> dict[str, Any]:
+    """The vMotion preconditions (cluster-behaviour §1.1) for moving ``vm`` to ``host``, changing nothing."""
+    from ..cluster.vmotion import VmotionSettings, check_vmotion
+
+    head = _head(request)
+    if body.vm not in head.inventory.vms:
+        raise Problem(404, "not-found", f"no VM {body.vm!r}")
+    if body.host not in head.inventory.hosts:
+        raise Problem(404, "not-found", f"no host {body.host!r}")
+    return check_vmotion(head.snapshot, body.vm, body.host, VmotionSettings(strict_network=body.strict)).row()
+
+
+@router.get("/trace")
+def trace(request: Request, _: Reader, src: Annotated[str, Query(min_length=1, max_length=400)],
+          dst: Annotated[str, Query(min_length=1, max_length=400)]) -> dict[str, Any]:
+    """A ping from ``src`` to ``dst`` hop by hop (:func:`vinfra.analysis.trace.trace`, ``vinfra trace``) on the
+    head revision: the path view of the topology map draws its devices."""
+    from ..analysis.trace import trace as trace_answer
+    from ..network.endpoints import EndpointError
+
+    try:
+        return trace_answer(_head(request).snapshot, src, dst)
+    except EndpointError as exc:
+        raise Problem(422, "invalid-input", str(exc), [{"field": "query", "message": str(exc)}]) from None
+
+
+@router.get("/hosts/{host}/ha-plan")
+def ha_plan(request: Request, host: str, _: Reader) -> dict[str, Any]:
+    """HA's plan if ``host`` fails (cluster-behaviour §3.3, :func:`vinfra.cluster.ha.restart_plan`, ``vinfra ha
+    --fail-host``): where its VMs restart, which do not, admission control before and after; changes nothing.
+    404 for an unknown host, 422 for a host in no cluster."""
+    from ..cluster.ha import restart_plan
+
+    inv = _head(request).inventory
+    if host not in inv.hosts:
+        raise Problem(404, "not-found", f"no host {host!r}")
+    cluster = inv.hosts[host].cluster
+    if cluster is None:
+        raise Problem(422, "invalid-input", f"{host} is in no cluster: HA does not protect it",
+                      [{"field": "path.host", "message": "a host in no cluster"}])
+    return restart_plan(inv, cluster, [host]).row()
