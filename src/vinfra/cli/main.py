@@ -184,6 +184,7 @@ from . import failures as _failures  # noqa: E402,F401
 from . import load as _load  # noqa: E402,F401
 from . import network as _network  # noqa: E402,F401
 from . import patterns as _patterns  # noqa: E402,F401
+from . import simulate as _simulate  # noqa: E402,F401
 from . import verify as _verify  # noqa: E402,F401
 from . import vmotion as _vmotion  # noqa: E402,F401
 from .generate import generate as _generate  # noqa: E402  (a command module per group)
