@@ -251,3 +251,48 @@ def test_mlag_pattern() -> None:
     assert vpcs_a == vpcs_b and len(vpcs_a) == 4
     for host in inv.hosts.values():
         assert host.vswitches["vSwitch0"].teaming.policy == "ip_hash"
+
+
+def _host_cpu_share(inv: vinfra.Inventory) -> dict[str, float]:
+    used: Counter[str] = Counter()
+    for vm in inv.vms.values():
+        used[vm.host] += vm.load.cpu_mhz
+    return {h: used[h] / host.cpu.capacity_mhz for h, host in inv.hosts.items()}
+
+
+def test_skew_makes_hot_and_cold_halves() -> None:
+    """--skew 0.8/0.2: hosts alternate about 80 % and about 20 % of CPU; VMs spread evenly by count."""
+    inv = vinfra.from_data(generate_design(64, 3000, seed=3, skew=(0.8, 0.2)))
+    shares = _host_cpu_share(inv)
+    hot = [s for k, s in enumerate(shares.values()) if k % 2 == 0]
+    cold = [s for k, s in enumerate(shares.values()) if k % 2 == 1]
+    assert len(hot) == len(cold) == 32
+    assert all(0.72 < s < 0.88 for s in hot), hot
+    assert all(0.16 < s < 0.24 for s in cold), cold
+    counts = Counter(vm.host for vm in inv.vms.values())
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_skew_vm_sizes_and_weights() -> None:
+    inv = vinfra.from_data(generate_design(8, 4000, seed=1, skew=(0.8, 0.2)))
+    sizes = Counter((vm.cpu.vcpus, vm.memory_gb) for vm in inv.vms.values())
+    assert set(sizes) == {(1, 2), (2, 4), (4, 8)}
+    assert 0.46 < sizes[(1, 2)] / 4000 < 0.54 and 0.31 < sizes[(2, 4)] / 4000 < 0.39
+    for name, host in inv.hosts.items():  # memory is not the resource out of balance
+        configured = sum(vm.memory_gb for vm in inv.vms.values() if vm.host == name)
+        assert host.memory_gb >= 2 * configured
+
+
+def test_skew_is_deterministic_and_leaves_plain_designs_alone() -> None:
+    assert generate_design(10, 50, seed=2, skew=(0.7, 0.3)) == generate_design(10, 50, seed=2, skew=(0.7, 0.3))
+    plain = generate_design(10, 50, seed=2)
+    assert generate_design(10, 50, seed=2, skew=None) == plain
+    assert plain != generate_design(10, 50, seed=2, skew=(0.7, 0.3))
+
+
+@pytest.mark.parametrize("bad", ["0.8", "0.8/x", "1.5/0.2", "0.8/-0.1", "/"])
+def test_skew_bad_text_is_a_value_error(bad: str) -> None:
+    from vinfra.generate import parse_skew
+
+    with pytest.raises(ValueError, match="skew"):
+        parse_skew(bad)

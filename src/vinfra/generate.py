@@ -17,6 +17,13 @@ Patterns (``mixed`` rotates through them block by block):
   channel (``channel_mode: "on"``, ``Po<N>`` declared once on member 1) with IP hash.
 - ``mlag``: an NX-OS vPC pair (peer link ``Po1``); every host bundles its uplinks into a
   static vPC port-channel (one ``Po<N>`` with ``mlag_id: N`` per peer) with IP hash.
+
+``skew=(hot, cold)`` makes a DRS test bed (cluster-behaviour §2): hosts alternate hot and cold
+within each block (so every cluster is half and half), and the CPU demand of a hot host's VMs sums
+to about ``hot`` of its CPU capacity, a cold host's to about ``cold``.  VMs stay spread evenly by
+count; each has 1, 2 or 4 vCPUs with 2, 4 or 8 GB, weighted 50/35/15, and CPU demand in proportion
+to its vCPUs (+-20 %).  Active memory is 15-35 % of configured, and hosts get at least twice their
+VMs' configured memory, so CPU is the resource that is out of balance.
 """
 
 from __future__ import annotations
@@ -114,11 +121,36 @@ def _width(count: int, minimum: int) -> int:
     return max(minimum, len(str(count)))
 
 
-def generate_design(hosts: int, vms: int, seed: int = 0, pattern: str = "mixed") -> dict[str, Any]:
+#: ``skew``: VM sizes (vCPUs, GB) and their weights
+SKEW_SIZES = ((1, 2), (2, 4), (4, 8))
+SKEW_WEIGHTS = (50, 35, 15)
+
+
+def parse_skew(text: str) -> tuple[float, float]:
+    """``"0.8/0.2"`` -> (0.8, 0.2): the hot and cold hosts' CPU demand as a share of capacity (0-1)."""
+    hot, sep, cold = text.partition("/")
+    try:
+        if not sep:
+            raise ValueError
+        pair = (float(hot), float(cold))
+    except ValueError:
+        raise ValueError(f"a skew is HOT/COLD, two shares of host CPU such as 0.8/0.2, got {text!r}") from None
+    for v in pair:
+        if not 0 <= v <= 1:
+            raise ValueError(f"a skew share is between 0 and 1, got {v:g} in {text!r}")
+    return pair
+
+
+def generate_design(hosts: int, vms: int, seed: int = 0, pattern: str = "mixed",
+                    skew: tuple[float, float] | None = None) -> dict[str, Any]:
     """A valid design of ``hosts`` ESX hosts and ``vms`` VMs as plain data (topology-v1).
 
-    Deterministic for a given ``seed``.  Raises :class:`ValueError` on bad arguments.
+    ``skew=(hot, cold)``: half the hosts' VMs ask for about ``hot`` of the host's CPU, half for about
+    ``cold`` (see the module's docstring).  Deterministic for a given ``seed``.  Raises
+    :class:`ValueError` on bad arguments.
     """
+    if skew is not None and (len(skew) != 2 or not all(0 <= v <= 1 for v in skew)):
+        raise ValueError(f"skew must be two shares of host CPU between 0 and 1, got {skew!r}")
     if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 1:
         raise ValueError(f"hosts must be a positive integer, got {hosts!r}")
     if isinstance(vms, bool) or not isinstance(vms, int) or vms < 0:
@@ -129,6 +161,9 @@ def generate_design(hosts: int, vms: int, seed: int = 0, pattern: str = "mixed")
         raise ValueError(f"unknown pattern {pattern!r}: expected one of {', '.join(ALL_PATTERNS)}")
     rng = random.Random(seed)
     gen = _Generator(hosts, vms, pattern, rng)
+    # its own stream, so a design without skew stays byte-identical to what earlier versions wrote
+    gen.skew = skew
+    gen.skew_rng = random.Random(f"skew-{seed}")
     return gen.build(seed)
 
 
@@ -151,6 +186,8 @@ class _Generator:
         self.vms: dict[str, Any] = {}
         self.links: list[Any] = []
         self.next_vm = 1
+        self.skew: tuple[float, float] | None = None
+        self.skew_rng = random.Random(0)
 
     # plan ---------------------------------------------------------------------------------
     def _blocks(self) -> Iterator[_Block]:
@@ -365,6 +402,13 @@ class _Generator:
         for ds in ds_names:
             self.datastores[ds] = {"type": "vmfs", "transport": "fc", "capacity_gb": rng.choice((2048, 4096, 8192))}
         memory_gb = rng.choice(prof.memory_gb)
+        sizes: list[list[tuple[int, int]]] = []
+        if self.skew is not None:
+            srng = self.skew_rng
+            sizes = [srng.choices(SKEW_SIZES, SKEW_WEIGHTS, k=count) for count in blk.vm_counts]
+            # room for every VM's configured memory twice over, in steps of 128 GB
+            need = max((2 * sum(gb for _, gb in s) for s in sizes), default=0)
+            memory_gb = max(memory_gb, -(-need // 128) * 128)
         mgmt_vip = str(mgmt_net[1])
         cl: dict[str, Any] = {"evc": f"intel-{prof.family}",
                               "drs": {"enabled": True, "automation": "fully", "threshold": 3}}
@@ -418,6 +462,12 @@ class _Generator:
                 "vmkernel": vmkernel,
                 "datastores": ds_names,
             }
+            mhz_per_vcpu = 0.0
+            if sizes:
+                # hot and cold alternate, so every block (cluster) is half and half
+                share = self.skew[0] if j % 2 == 0 else self.skew[1]  # type: ignore[index]
+                vcpus_total = sum(c for c, _ in sizes[j])
+                mhz_per_vcpu = share * 2 * prof.cores * prof.mhz / vcpus_total if vcpus_total else 0.0
             for v in range(count):
                 k = (start + vm_turn) % len(vm_vlans)
                 vm_turn += 1
@@ -425,6 +475,8 @@ class _Generator:
                 addr = net[RESERVED + vlan_used[k]]
                 vlan_used[k] += 1
                 name = self._vm(host, ds_names[vm_turn % 2], vm_vlans[k], net, addr, prof, rng)
+                if sizes:
+                    self._skew_vm(self.vms[name], sizes[j][v], mhz_per_vcpu)
                 if v == 0 and len(first_vms) < 2:
                     first_vms.append(name)
         if len(first_vms) == 2:
@@ -450,6 +502,16 @@ class _Generator:
             vm["ha"] = {"restart_priority": "high"}
         self.vms[name] = vm
         return name
+
+
+    def _skew_vm(self, vm: dict[str, Any], size: tuple[int, int], mhz_per_vcpu: float) -> None:
+        """Resize a VM for ``skew``: its vCPUs and memory, CPU demand in proportion to its vCPUs (+-20 %)."""
+        srng = self.skew_rng
+        vcpus, memory = size
+        vm["cpu"] = {"vcpus": vcpus}
+        vm["memory_gb"] = memory
+        vm["load"] = {"cpu_mhz": round(vcpus * mhz_per_vcpu * srng.uniform(0.8, 1.2)),
+                      "memory_gb": round(memory * srng.uniform(0.15, 0.35), 1)}
 
 
 def _vlan_text(vlans: list[int]) -> str:
@@ -656,4 +718,4 @@ def dump_design(data: dict[str, Any], path: str | os.PathLike[str], fmt: str = "
     write_atomic(path, render_design(data, fmt, anchors=anchors))
 
 
-__all__ = ["ALL_PATTERNS", "FORMATS", "PATTERNS", "dump_design", "generate_design", "render_design"]
+__all__ = ["ALL_PATTERNS", "FORMATS", "PATTERNS", "dump_design", "generate_design", "parse_skew", "render_design"]

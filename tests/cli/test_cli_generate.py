@@ -46,6 +46,8 @@ def test_explicit_format_wins(tmp_path: Path) -> None:
     (["--hosts", "2", "--vms", "1", "-o", "/no/such/dir/d.yaml"], "no such folder"),
     (["--hosts", "2", "--vms", "99999999"], "vms must be at most"),
     (["--hosts", "2", "--vms", "1", "--format", "json", "--anchors"], "--anchors needs YAML"),
+    (["--hosts", "2", "--vms", "1", "--skew", "0.8"], "a skew is HOT/COLD"),
+    (["--hosts", "2", "--vms", "1", "--skew", "0.8/1.2"], "between 0 and 1"),
 ])
 def test_bad_arguments_exit_2(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["generate", *args])
@@ -59,3 +61,13 @@ def test_anchors(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "<<: *blk01-cl" in out.read_text()
     assert len(vinfra.load(out).hosts) == 4
+
+
+def test_skew(tmp_path: Path) -> None:
+    out = tmp_path / "d.yaml"
+    result = runner.invoke(app, ["generate", "--hosts", "4", "--vms", "40", "--skew", "0.8/0.2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    inv = vinfra.load(out)
+    hot = sum(vm.load.cpu_mhz for vm in inv.vms.values() if vm.host == "esx0001") / inv.hosts["esx0001"].cpu.capacity_mhz
+    cold = sum(vm.load.cpu_mhz for vm in inv.vms.values() if vm.host == "esx0002") / inv.hosts["esx0002"].cpu.capacity_mhz
+    assert 0.65 < hot < 0.95 and 0.1 < cold < 0.3

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..generate import ALL_PATTERNS, FORMATS, dump_design, generate_design, render_design
+from ..generate import ALL_PATTERNS, FORMATS, dump_design, generate_design, parse_skew, render_design
 from .command import EXIT_BAD_INPUT
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
@@ -40,6 +40,9 @@ def generate(
     fmt: Format | None = typer.Option(None, "--format", "-f", show_default=False,
                                       help="Output format.  Default: json when the -o file ends in .json, else yaml."),
     anchors: bool = typer.Option(False, "--anchors", help="YAML only: write each cluster's hosts as one anchor and merge keys."),
+    skew: str | None = typer.Option(None, "--skew", metavar="HOT/COLD", show_default=False,
+                                    help="A DRS test bed: half the hosts' VMs ask for about HOT of host CPU, half for "
+                                         "about COLD (e.g. 0.8/0.2); VMs of 1, 2 or 4 vCPUs with 2, 4 or 8 GB."),
 ) -> None:
     """Generate a valid synthetic design of any size.
 
@@ -54,7 +57,8 @@ def generate(
     if output is not None and not output.parent.is_dir():
         raise _fail(f"cannot write {output}: no such folder {output.parent}")
     try:
-        data = generate_design(hosts, vms, seed=seed, pattern=pattern.value)
+        shares = parse_skew(skew) if skew is not None else None
+        data = generate_design(hosts, vms, seed=seed, pattern=pattern.value, skew=shares)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if output is None:

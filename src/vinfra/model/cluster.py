@@ -88,9 +88,18 @@ class VmCpu(Spec):
 
 class VmMemory(Spec):
     reservation_gb: MemoryGb = 0
+    limit_gb: MemoryGb | None = None  # DRS entitlement never exceeds it (cluster-behaviour §2.1); None: no limit
+    shares: Literal["low", "normal", "high"] | Annotated[int, Field(ge=0)] = "normal"  # 5/10/20 per MB (§2.1)
     overhead_mb: MemoryMb = 0
     active_pct: Annotated[float, Field(ge=0, le=100)] = 25
     dirty_mb_s: Annotated[float, Field(ge=0, le=MAX_RATE_MB_S)] = 20
+
+
+class VmDrs(Spec):
+    """The VM's DRS automation level (cluster-behaviour §2.3): None follows the cluster; ``disabled`` keeps DRS
+    from ever moving it (it still counts in the load)."""
+
+    automation: Literal["manual", "partially", "fully", "disabled"] | None = None
 
 
 class VmHa(Spec):
@@ -128,6 +137,7 @@ class VmSpec(Spec):
     memory: VmMemory = VmMemory()
     power: Literal["on", "off", "suspended"] = "on"
     ha: VmHa = VmHa()
+    drs: VmDrs = VmDrs()
     datastore: str | None = None
     # factories, not [] literals: pydantic deep-copies an unhashable default for every VM
     nics: list[VmNic] = Field(default_factory=list)
