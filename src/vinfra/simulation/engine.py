@@ -689,10 +689,16 @@ class Simulation:
         running = {v for v in self.cs.vms_on(host) if self.cs.vms[v].power == "on" and self.vm_status.get(v) != "off"}
         self.maintenance[host] = running
         if cluster is not None and running:
-            moves, stuck = services.evacuation(self.inv, cluster, host, self.cs.with_host(host, maintenance=False))
+            moves, stuck = services.evacuation(self.inv, cluster, host, self.cs)
             for vm, reason in stuck:
                 self.emit("drs-recommendation", vm, f"stays on {host}: {reason}")
-            for m in sorted(moves, key=lambda m: (m.priority, m.vm)):
+            busy = self._migrating()
+            for m in moves:
+                if m.vm in busy:
+                    continue
+                if services.drs_available():
+                    self.emit("drs-recommendation", m.vm, f"{m.source} -> {m.target} priority {m.priority} applied: "
+                                                          f"{m.reason}")
                 self._migrate(m.vm, m.target, "maintenance")
         self._maintenance_progress(host)
 
@@ -715,6 +721,9 @@ class Simulation:
             self._drs_all()
             yield self.env.timeout(interval)
 
+    def _migrating(self) -> set[str]:
+        return {info["vm"] for name, info in self.op_info.items() if name not in self.finished}
+
     def _drs_all(self) -> None:
         for cl in sorted(self.inv.clusters):
             cfg = self.inv.clusters[cl]
@@ -725,7 +734,10 @@ class Simulation:
             if moves is None:
                 self.drs_skipped += 1
                 continue
+            busy = self._migrating()
             for m in moves:
+                if m.vm in busy:
+                    continue  # already on its way: DRS sees the move in flight
                 applied = m.automatic
                 self.emit("drs-recommendation", m.vm, f"{m.source} -> {m.target} priority {m.priority}"
                           f"{' applied' if applied else ' recommended'}: {m.reason}")

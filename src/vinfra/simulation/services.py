@@ -66,7 +66,11 @@ def drs_moves(inv: Inventory, cluster: str, state: ClusterState, maintenance: li
     mod = _drs()
     if mod is None or not hasattr(mod, "drs_pass"):
         return None
-    answer = mod.drs_pass(inv, cluster, state=state, maintenance=tuple(maintenance))
+    def admits(after: ClusterState) -> str | None:
+        return ha.admits(inv, cluster, state_after=after)
+
+    answer = mod.drs_pass(inv, cluster, state=state, maintenance=tuple(maintenance),
+                          ha_admits=admits if inv.clusters[cluster].ha.enabled else None)
     return [Move(r.vm, r.source, r.target, int(r.priority), str(r.reason), bool(r.automatic))
             for r in answer.recommendations]
 
