@@ -563,6 +563,9 @@ class Simulation:
         self.hung.add(vm)
         version = self.vm_version.get(vm, 0)
         self._vm_changed({vm}, f"{vm} hangs (no VMware Tools heartbeat)")
+        cluster = self._cluster_of(self.cs.vms[vm].host)
+        if cluster is None or cluster not in self.inv.clusters or not self.inv.clusters[cluster].ha.enabled:
+            return  # VM monitoring is part of HA (§3.5)
         uptime = self.env.now - self.powered_at.get(vm, float("-inf"))
         if uptime < self.t.vm_monitoring_min_uptime_s:
             return  # monitoring starts after the minimum uptime (§3.5)
