@@ -1,0 +1,148 @@
+"""HA restarts, VM monitoring, maintenance evacuation and DRS, played in time (cluster-behaviour §1.4, §2, §3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from _sim import example, outages, rows, run
+
+
+def _design(version: str = "4.1", priorities: dict[str, str] | None = None) -> str:
+    text = example("maintenance-20-vms.yaml").read_text(encoding="utf-8").replace('version: "6.7"', f'version: "{version}"')
+    for vm, prio in (priorities or {}).items():
+        text = text.replace(f"  {vm}: {{host: esx01,", f"  {vm}: {{host: esx01, ha: {{restart_priority: {prio}}},")
+    return text
+
+
+HOST_FAILURE = """
+scenario: 1
+name: esx01 fails
+until: 400
+probes:
+  - {from: vm07, to: 10.9.10.1}
+  - {from: vm02, to: 10.9.10.1}
+events:
+  - {at: 100, fail: esx01}
+"""
+
+
+def test_host_failure_restarts_in_priority_order_after_aam_detection() -> None:
+    """§3.2 AAM (ESX 4.1): declared failed 15 s after the heartbeats stop; §3.3 and scenario-v1 "HA
+    restarts": all placed and powered on at that moment, in priority order then by name; disabled never;
+    each VM answers vm_boot_s (60 s) later."""
+    prios = {"vm07": "high", "vm03": "low", "vm12": "disabled", "vm15": "high"}
+    r = run(_design("4.1", prios), HOST_FAILURE, text=True)
+    (failed,) = rows(r, "ha-host-failed", "esx01")
+    assert failed["t"] == 115.0 and failed["detail"].startswith("AAM")
+    restarted = rows(r, "vm-restarted")
+    assert {e["t"] for e in restarted} == {115.0}
+    names = [e["subject"] for e in restarted]
+    expected = ["vm07", "vm15"] + sorted(f"vm{k:02d}" for k in range(1, 21) if k not in (3, 7, 12, 15)) + ["vm03"]
+    assert names == expected  # vm12 (disabled) is never restarted, and gets no event
+    assert not rows(r, "vm-not-restarted")
+    assert all(e["detail"].split()[1] in ("esx02", "esx03") for e in restarted)
+    (o,) = outages(r, "vm07", "10.9.10.1")
+    assert (o["start"], o["end"]) == (100.0, 175.0)  # 15 s detection + 60 s boot
+    assert r["summary"]["vms_restarted"] == 19 and r["summary"]["last_restart_s"] == 115.0
+
+
+def test_fdm_declares_the_host_dead_after_its_own_timer() -> None:
+    r = run(_design("6.7"), HOST_FAILURE.replace("events:", "settings: {fdm_host_dead_s: 20}\nevents:"), text=True)
+    (failed,) = rows(r, "ha-host-failed", "esx01")
+    assert failed["t"] == 120.0 and failed["detail"].startswith("FDM")
+
+
+def test_a_host_back_before_detection_is_not_declared_failed() -> None:
+    scenario = HOST_FAILURE.replace("  - {at: 100, fail: esx01}", "  - {at: 100, fail: esx01}\n  - {at: 110, restore: esx01}")
+    r = run(_design(), scenario, text=True)
+    assert not rows(r, "ha-host-failed") and not rows(r, "vm-restarted")
+
+
+MONITORING = """
+scenario: 1
+name: guest hangs
+until: 1000
+probes:
+  - {from: vm05, to: 10.9.10.1}
+events:
+  - {at: 500, heartbeat_lost: {vm: vm05}}
+"""
+
+
+def test_vm_monitoring_resets_after_thirty_seconds() -> None:
+    """§3.5, scenario 15: heartbeat lost at 500 s -> reset at 530 s; the guest answers after booting."""
+    r = run(_design("6.7"), MONITORING, text=True)
+    (reset,) = rows(r, "vm-reset", "vm05")
+    assert reset["t"] == 530.0 and "VM monitoring" in reset["detail"]
+    (o,) = outages(r, "vm05", "10.9.10.1")
+    assert (o["start"], o["end"]) == (500.0, 590.0)
+
+
+def test_vm_monitoring_waits_for_the_minimum_uptime_and_stops_after_max_resets() -> None:
+    early = MONITORING.replace("  - {at: 500, heartbeat_lost: {vm: vm05}}",
+                               "  - {at: 0, power: {vm: vm05, state: reset}}\n  - {at: 60, heartbeat_lost: {vm: vm05}}")
+    r = run(_design("6.7"), early, text=True)
+    assert [e["t"] for e in rows(r, "vm-reset")] == [0.0]  # the operator's reset only: 60 s < min uptime 120 s
+    many = MONITORING.replace("  - {at: 500, heartbeat_lost: {vm: vm05}}",
+                              "  - {every: 200, start: 200, heartbeat_lost: {vm: vm05}}")
+    r = run(_design("6.7"), many, text=True)
+    assert [e["t"] for e in rows(r, "vm-reset")] == [230.0, 430.0, 630.0]  # at most 3; the 4th hang stays
+
+
+MAINTENANCE = """
+scenario: 1
+name: evacuate esx01
+until: 1200
+events:
+  - {at: 60, maintenance: {host: esx01}}
+"""
+
+
+@pytest.mark.parametrize(("version", "at_once"), [("6.7", 4), ("4.0", 2)])
+def test_maintenance_evacuation_of_twenty_vms_on_1gbe_queues_under_the_limits(version: str, at_once: int) -> None:
+    """§1.4: 4 concurrent vMotions per host on 1 GbE (VI3 and 4.0: 2); the rest wait FIFO; the host is in
+    maintenance when the last VM has left; each vMotion takes the §1.3 pre-copy estimate."""
+    r = run(_design(version), MAINTENANCE, text=True)
+    starts, ends = rows(r, "vmotion-start"), rows(r, "vmotion-end")
+    assert len(starts) == len(ends) == 20
+    events = sorted([(e["t"], 1) for e in starts] + [(e["t"], -1) for e in ends], key=lambda x: (x[0], x[1]))
+    running, peak = 0, 0
+    for _, d in events:
+        running += d
+        peak = max(peak, running)
+    assert peak == at_once
+    assert [e["t"] for e in starts[:at_once]] == [60.0] * at_once
+    (entered,) = rows(r, "maintenance-entered", "esx01")
+    assert entered["t"] == max(e["t"] for e in ends)
+    # 20 VMs of 4 GB at 1 GbE (115 MB/s): rounds of about 43 s, 20 / at_once of them
+    per = ends[0]["t"] - 60.0
+    assert 35 < per < 50
+    assert entered["t"] == pytest.approx(60 + per * (20 / at_once), rel=0.02)
+    assert r["summary"]["migrations"] == 20
+
+
+DRS = """
+scenario: 1
+name: load surge
+until: 1200
+probes:
+  - {from: intranet01, to: erp-db01}
+events:
+  - {at: 120, load: {vm: erp-app01, cpu_mhz: 12000, memory_gb: 28}}
+  - {at: 120, load: {vm: intranet01, cpu_mhz: 9000, memory_gb: 7}}
+"""
+
+
+def test_drs_rebalances_after_a_load_change() -> None:
+    """§2.3: DRS runs every drs_interval_s from the seed's phase; fully automated, it applies its
+    recommendation as a vMotion; with the load unchanged it recommends nothing."""
+    r = run(example("two-independent-switches.yaml"), DRS)
+    recs = rows(r, "drs-recommendation")
+    assert recs and all("applied" in e["detail"] for e in recs)
+    first = recs[0]
+    assert first["t"] > 120.0
+    (start,) = [e for e in rows(r, "vmotion-start", first["subject"])]
+    assert start["t"] == first["t"]
+    assert rows(r, "vmotion-end", first["subject"])
+    quiet = run(example("two-independent-switches.yaml"), DRS.replace("  - {at: 120, load", "  - {at: 1199, load"))
+    assert not [e for e in rows(quiet, "drs-recommendation") if e["t"] < 1199]
