@@ -121,14 +121,15 @@ class Event(Spec):
         return next(k for k in ACTIONS if getattr(self, k) is not None)
 
     def times(self, until: float) -> list[float]:
-        """When the event fires before ``until`` (inclusive of 0, exclusive of ``until`` for ``every``)."""
+        """When the event fires: ``at`` up to ``until`` inclusive; ``every`` from ``start`` (0) up to ``stop``
+        inclusive, and before ``until`` (an hour of one every 5 minutes is 12 events)."""
         if self.at is not None:
             return [self.at] if self.at <= until else []
         assert self.every is not None
-        t, end = self.start or 0.0, min(self.stop if self.stop is not None else until, until)
+        t = self.start or 0.0
         out = []
         k = 0
-        while t + k * self.every <= end:
+        while t + k * self.every < until and (self.stop is None or t + k * self.every <= self.stop):
             out.append(t + k * self.every)
             k += 1
         return out
