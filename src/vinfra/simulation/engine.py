@@ -80,6 +80,7 @@ class ProbeState:
     down_since: float | None = None
     cause: str = ""
     outages: list[dict[str, Any]] = field(default_factory=list)
+    ends: list[tuple[str, str, str | None, str]] | None = None  # resolved once
 
     @property
     def name(self) -> str:
@@ -90,7 +91,10 @@ class Simulation:
     """One run of a scenario against a design (see the module doc); :meth:`run` answers the report."""
 
     def __init__(self, inv: Inventory, scenario: Scenario, timers: Timers, *, seed: int | None = None,
-                 until: float | None = None, progress: Callable[[float, float], None] | None = None) -> None:
+                 until: float | None = None, progress: Callable[[float, float], None] | None = None,
+                 exact: bool = False) -> None:
+        #: walk every probe again at every change (the slow obvious path the fast one is tested against)
+        self.exact = exact
         self.inv = inv
         self.sc = scenario
         self.t = timers
@@ -155,11 +159,11 @@ class Simulation:
         for e in vm_eps:
             cl = self.inv.hosts[e.device].cluster or ""
             by_cluster.setdefault(cl, []).append(e.name)
-        for names in by_cluster.values():
-            out += [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
-        for e in vm_eps:
+        for e in vm_eps:  # every VM to its gateway first: at scale the cap keeps these
             if e.gateway is not None:
                 out.append((e.name, str(e.gateway)))
+        for names in by_cluster.values():
+            out += [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
         return out[:MAX_DEFAULT_PROBES]
 
     # rows ---------------------------------------------------------------------------------------------------
@@ -263,13 +267,73 @@ class Simulation:
     def _network_changed(self, change: str) -> None:
         prev, new = self.net, self._state()
         self.net = new
-        self._network_events(prev, new)
-        self._update_probes(prev, new, change)
+        region = self._region(prev, new)
+        touched = self._network_events(prev, new, region)
+        touched["ports"] = {str(r) for r in region[2]}
+        touched["failed"] = set(new.snap.failed.devices) - set(prev.snap.failed.devices)
+        self._update_probes(prev, new, change, touched=touched)
 
-    def _network_events(self, prev: NetState, new: NetState) -> None:
-        """link-down, uplink-failed, failover, rarp, failback, stp-*, fhrp-active rows for a change."""
+    def _islands(self) -> tuple[dict[str, str], dict[str, set[str]]]:
+        """Switches joined by cables (any state), by logical switch: island name per switch, and the hosts
+        cabled to each island.  A change on one island moves spanning tree, beacons and teams only there."""
+        if getattr(self, "_island_cache", None) is None:
+            inv = self.inv
+            parent: dict[str, str] = {}
+
+            def find(x: str) -> str:
+                while parent.get(x, x) != x:
+                    x = parent[x]
+                return x
+
+            for link in inv.links:
+                a, b = link.a.device, link.b.device
+                if a in inv.switches and b in inv.switches:
+                    ra, rb = find(inv.logical_switch(a)), find(inv.logical_switch(b))
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+            island = {sw: find(inv.logical_switch(sw)) for sw in inv.switches}
+            hosts: dict[str, set[str]] = {}
+            for link in inv.links:
+                for here, there in ((link.a, link.b), (link.b, link.a)):
+                    if here.device in inv.hosts and there.device in inv.switches:
+                        hosts.setdefault(island[there.device], set()).add(here.device)
+            self._island_cache = (island, hosts)
+        return self._island_cache
+
+    def _region(self, prev: NetState, new: NetState) -> tuple[set[str], set[str], list[InterfaceRef]]:
+        """(hosts, switches) a change may move, and the interfaces whose link changed.  A change that stays
+        at hosts (a host or its pNIC, no link-state tracking moved) touches those hosts only."""
+        inv = self.inv
+        island, island_hosts = self._islands()
+        changed = [r for r in prev.cabled if prev.link_up(r) != new.link_up(r)]
+        devices = set(prev.snap.failed.devices) ^ set(new.snap.failed.devices)
+        hosts = {d for d in devices if d in inv.hosts} | {r.device for r in changed if r.device in inv.hosts}
+        host_side = (not any(d in inv.switches for d in devices) and set(prev.snap.tracked_down) == set(new.snap.tracked_down)
+                     and all(any(e.device in inv.hosts for e in (r, prev.snap.cabling.peer(r)) if e is not None)
+                             for r in changed))
+        if host_side:
+            return hosts, set(), changed
+        isl = {island[d] for d in devices if d in inv.switches} | {island[r.device] for r in changed if r.device in inv.switches}
+        switches = {sw for sw, i in island.items() if i in isl}
+        for i in isl:
+            hosts |= island_hosts.get(i, set())
+        return hosts, switches, changed
+
+    def _team_keys(self, host: str) -> list[tuple[str, str]]:
+        if getattr(self, "_keys_cache", None) is None:
+            keys: dict[str, list[tuple[str, str]]] = {}
+            for key in sorted(self.net.snap.teams):
+                keys.setdefault(key[0], []).append(key)
+            self._keys_cache = keys
+        return self._keys_cache.get(host, [])
+
+    def _network_events(self, prev: NetState, new: NetState, region: tuple[set[str], set[str], list[InterfaceRef]]
+                        ) -> dict[str, set[str]]:
+        """link-down, uplink-failed, failover, rarp, failback, stp-*, fhrp-active rows for a change; answers
+        what moved: hosts whose teams changed, switches whose spanning tree changed, FHRP addresses."""
         inv, t, now = self.inv, self.t, self.env.now
-        for ref in prev.cabled:
+        region_hosts, region_switches, changed = region
+        for ref in changed:
             if prev.link_up(ref) and not new.link_up(ref):
                 peer = new.snap.cabling.peer(ref)
                 tracked = ref in new.snap.tracked_down or (peer is not None and peer in new.snap.tracked_down)
@@ -280,10 +344,14 @@ class Simulation:
         pts, nts = prev.snap.team_states, new.snap.team_states
         moved: dict[tuple[str, str, str], list[str]] = {}
         back: dict[tuple[str, str], list[str]] = {}
-        for key in sorted(k for k in nts if k in pts and k[0] not in new.snap.failed.devices):
+        team_moved: set[str] = set()
+        for key in (k for h in sorted(region_hosts) for k in self._team_keys(h)):
+            if key[0] in new.snap.failed.devices or key[0] in prev.snap.failed.devices:
+                continue
             a, b = pts[key], nts[key]
             if a.active == b.active:
                 continue
+            team_moved.add(key[0])
             for nic in b.detection.failed:
                 if nic in a.detection.failed:
                     continue
@@ -323,12 +391,19 @@ class Simulation:
             if nts[(host, pgs[0])].team.notify_switches:
                 self.emit("rarp", f"{host}:{nic}", t=when)
         # spanning tree
-        fa, fb = prev.fabric.blocked, new.fabric.blocked
+        stp_moved: set[str] = set()
+        fhrp_moved: set[str] = set()
+        if not region_switches:
+            return {"hosts": team_moved, "switches": stp_moved, "vips": fhrp_moved}
+        fprev, fnew = prev.fabric_of(region_switches), new.fabric_of(region_switches)
+        fa, fb = fprev.blocked, fnew.blocked
         lost = {prev.snap.bridge_of(r.device) for r in prev.cabled
                 if r.device in inv.switches and prev.link_up(r) and not new.link_up(r)}
         for key in sorted(set(fa) | set(fb)):
             was = fa.get(key, (frozenset(), (), ()))
             now_b = fb.get(key, (frozenset(), (), ()))
+            if was[0] != now_b[0]:
+                stp_moved.update(x.split(":")[0] for x in key)
             for inst, end in sorted(zip(sorted(was[0], key=str), was[2], strict=False), key=lambda x: str(x[0])):
                 if inst in now_b[0] or key not in fb:
                     continue
@@ -342,8 +417,10 @@ class Simulation:
                     continue
                 self.emit("stp-blocking", end, "every VLAN" if inst == "cst" else f"VLAN {inst}")
         # FHRP
-        for vip, routers in sorted(new.fabric.fhrp.items()):
-            before = prev.fabric.fhrp.get(vip, frozenset())
+        for vip, routers in sorted(fnew.fhrp.items()):
+            before = fprev.fhrp.get(vip, frozenset())
+            if routers != before:
+                fhrp_moved.add(vip)
             if routers and routers != before and not (routers & before):
                 router = sorted(routers)[0]
                 iface = fhrp_interface(inv, router, vip)
@@ -355,32 +432,33 @@ class Simulation:
                 else:
                     s = t.fhrp_takeover_s(protocol, priority)
                 self.emit("fhrp-active", iface, f"{protocol} group {group} {vip}", t=now + (s if lost_router else 0.0))
+        return {"hosts": team_moved, "switches": stp_moved, "vips": fhrp_moved}
 
     def _end_down(self, p: ProbeState) -> str | None:
         """Why an end of the probe does not answer (its VM not running), or None."""
-        for name in (p.src, p.dst):
-            try:
-                e = self.net.endpoint(name)
-            except ValueError:
-                return f"{name} does not exist"
-            if e.kind != "vm" or e.vm is None:
-                if e.on_host and e.device in self.net.snap.failed.devices:
-                    return f"{e.device} has failed"
-                continue
-            status = self.vm_status.get(e.vm, "running")
-            if status != "running":
-                return f"{e.vm} is {_STATUS_TEXT.get(status, status)}"
+        failed = self.net.snap.failed.devices
+        for _, kind, vm, device in self._ends(p):
+            if kind == "vm" and vm is not None:
+                status = self.vm_status.get(vm, "running")
+                if status != "running":
+                    return f"{vm} is {_STATUS_TEXT.get(status, status)}"
+            elif kind == "vmk" and device in failed:
+                return f"{device} has failed"
         return None
 
     def _moved_sends(self, p: ProbeState) -> dict[str, bool]:
         out: dict[str, bool] = {}
-        for name, sends in ((p.dst, False), (p.src, True)):
-            e = self.net.endpoint(name)
-            if e.on_host:
-                out[e.device] = out.get(e.device, False) or sends
+        for (_, kind, vm, device), sends in zip(self._ends(p), (True, False), strict=True):
+            if kind in ("vm", "vmk"):
+                host = self.cs.vms[vm].host if vm is not None and vm in self.cs.vms else device
+                out[host] = out.get(host, False) or sends
         return out
 
-    def _update_probes(self, prev: NetState, new: NetState, change: str, only: set[str] | None = None) -> None:
+    def _update_probes(self, prev: NetState, new: NetState, change: str, only: set[str] | None = None,
+                       touched: dict[str, set[str]] | None = None) -> None:
+        """Each probe after a change.  A probe that answers over a path the change left intact keeps
+        answering (not interrupted); it is walked again only when the change may have moved it (a team of its
+        hosts, spanning tree on a switch it crosses, an FHRP address it uses), or always with ``exact``."""
         now = self.env.now
         for p in self.probes:
             if only is not None and p.src not in only and p.dst not in only and not (only & self._vms_of(p)):
@@ -388,6 +466,9 @@ class Simulation:
             why = self._end_down(p)
             if why is not None:
                 self._down(p, now, why)
+                continue
+            if p.up and p.path is not None and not self.exact and self._intact(p.path, new, touched) \
+                    and not self._moved(p, touched):
                 continue
             path = new.path(p.src, p.dst)
             if p.up:
@@ -411,13 +492,35 @@ class Simulation:
                 else:
                     p.pending += 1  # a scheduled recovery no longer holds
 
+    @staticmethod
+    def _intact(path: Path, new: NetState, touched: dict[str, set[str]] | None) -> bool:
+        """:meth:`NetState.intact`, answered from what changed when it is known: a path is broken only by a
+        device that failed or a port whose link changed (a port-channel: walked in full)."""
+        if touched is None or path.channels:
+            return new.intact(path)
+        return not (path.devices & touched["failed"] or path.interfaces & touched["ports"])
+
+    def _moved(self, p: ProbeState, touched: dict[str, set[str]] | None) -> bool:
+        """Whether the change may move the path of a probe whose path stays intact."""
+        if touched is None:
+            return True
+        path = p.path
+        assert path is not None
+        return bool(path.devices & touched["hosts"] or path.devices & touched["switches"]
+                    or {v for v, _ in path.vips} & touched["vips"])
+
     def _vms_of(self, p: ProbeState) -> set[str]:
-        out = set()
-        for name in (p.src, p.dst):
-            e = self.net.endpoint(name)
-            if e.vm is not None:
-                out.add(e.vm)
-        return out
+        return {vm for _, _, vm, _ in self._ends(p) if vm is not None}
+
+    def _ends(self, p: ProbeState) -> list[tuple[str, str, str | None, str]]:
+        """(name, kind, VM, device) of both ends, resolved once (a VM's host is read from the cluster state)."""
+        if p.ends is None:
+            out = []
+            for name in (p.src, p.dst):
+                e = self.net.endpoint(name)
+                out.append((name, e.kind, e.vm, e.device))
+            p.ends = out
+        return p.ends
 
     def _down(self, p: ProbeState, t: float, cause: str) -> None:
         p.pending += 1
@@ -786,9 +889,9 @@ _STATUS_TEXT = {"off": "powered off", "crashed": "down with its host", "booting"
 
 
 def simulate(inv: Inventory, scenario: Scenario, timers: Timers, *, seed: int | None = None, until: float | None = None,
-             progress: Callable[[float, float], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[float, float], None] | None = None, exact: bool = False) -> dict[str, Any]:
     """Play ``scenario`` against ``inv``: ``{"events", "outages", "summary"}`` (module doc)."""
-    return Simulation(inv, scenario, timers, seed=seed, until=until, progress=progress).run()
+    return Simulation(inv, scenario, timers, seed=seed, until=until, progress=progress, exact=exact).run()
 
 
 __all__ = ["CLONE_DISK_GB", "Simulation", "simulate"]

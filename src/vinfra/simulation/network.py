@@ -75,6 +75,7 @@ class Path:
     interfaces: frozenset[str]  # device:interface, physical or logical (Po, SVI)
     uplinks: frozenset[str]  # host:vmnic
     vips: frozenset[tuple[str, str]]  # (virtual address, router interface that answered)
+    channels: bool = False  # whether a port-channel interface is on it
 
 
 class NetState:
@@ -85,6 +86,7 @@ class NetState:
         self.failures = tuple(failures)
         self.snap = Snapshot(inv, self.failures)
         self._paths: dict[tuple[str, str], Path] = {}
+        self._fabric: dict[frozenset[str], Fabric] = {}
 
     def endpoint(self, name: str) -> Endpoint:
         return self.snap.endpoints.resolve(name)
@@ -119,7 +121,9 @@ class NetState:
             m = _VIP_RE.search(row.get("decision") or "")
             if m:
                 vips.add((m.group(2), m.group(1)))
-        return Path(verdict.ok, verdict.reason, frozenset(devices), frozenset(ifaces), frozenset(uplinks), frozenset(vips))
+        channels = any(po_number(i.partition(":")[2]) is not None for i in ifaces if i.partition(":")[0] in inv.switches)
+        return Path(verdict.ok, verdict.reason, frozenset(devices), frozenset(ifaces), frozenset(uplinks), frozenset(vips),
+                    channels)
 
     def intact(self, path: Path) -> bool:
         """Whether every element ``path`` used is still up here."""
@@ -139,6 +143,14 @@ class NetState:
     @cached_property
     def fabric(self) -> Fabric:
         return Fabric.of(self.snap)
+
+    def fabric_of(self, switches: Iterable[str]) -> Fabric:
+        """The fabric on the logical switches of ``switches`` (a change's islands), memoized."""
+        key = frozenset(self.snap.bridge_of(s) for s in switches)
+        got = self._fabric.get(key)
+        if got is None:
+            got = self._fabric[key] = Fabric.of(self.snap, key)
+        return got
 
     @cached_property
     def cabled(self) -> list[InterfaceRef]:
@@ -212,9 +224,8 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
                 how += ", RARP updates the switches (T12)"
             found.append(Mechanism(s, how))
     # spanning tree: a port on the new path that was blocked, or whose link was down, before the change
-    blocked_before = {end for insts, _, ends in prev.fabric.blocked.values() if insts for end in ends}
-    lost_link = {prev.snap.bridge_of(r.device) for r in prev.cabled
-                 if r.device in inv.switches and prev.link_up(r) and not new.link_up(r)}
+    switches = [d for d in path.devices if d in inv.switches]
+    blocked_before = {end for insts, _, ends in prev.fabric_of(switches).blocked.values() if insts for end in ends}
     for text in sorted(path.interfaces - ref_path.interfaces):
         ref = InterfaceRef.parse(text)
         if ref.device not in inv.switches:
@@ -232,6 +243,8 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
             if s:
                 found.append(Mechanism(s, f"the restored link {ref}--{other} joins the active topology ({mode}): {s:g} s"))
         elif text in blocked_before or str(other) in blocked_before:
+            lost_link = {prev.snap.bridge_of(r.device) for r in prev.cabled
+                         if r.device in inv.switches and prev.link_up(r) and not new.link_up(r)}
             indirect = bridge not in lost_link and new.snap.bridge_of(other.device) not in lost_link
             s = timers.stp_reconverge_s(mode, indirect)
             if s:
