@@ -320,12 +320,7 @@ class Simulation:
         return hosts, switches, changed
 
     def _team_keys(self, host: str) -> list[tuple[str, str]]:
-        if getattr(self, "_keys_cache", None) is None:
-            keys: dict[str, list[tuple[str, str]]] = {}
-            for key in sorted(self.net.snap.teams):
-                keys.setdefault(key[0], []).append(key)
-            self._keys_cache = keys
-        return self._keys_cache.get(host, [])
+        return self.net.team_keys(host)
 
     def _network_events(self, prev: NetState, new: NetState, region: tuple[set[str], set[str], list[InterfaceRef]]
                         ) -> dict[str, set[str]]:
@@ -455,7 +450,7 @@ class Simulation:
         return out
 
     def _update_probes(self, prev: NetState, new: NetState, change: str, only: set[str] | None = None,
-                       touched: dict[str, set[str]] | None = None) -> None:
+                       touched: dict[str, set[str]] | None = None, vms_only: set[str] | None = None) -> None:
         """Each probe after a change.  A probe that answers over a path the change left intact keeps
         answering (not interrupted); it is walked again only when the change may have moved it (a team of its
         hosts, spanning tree on a switch it crosses, an FHRP address it uses), or always with ``exact``."""
@@ -468,7 +463,7 @@ class Simulation:
                 self._down(p, now, why)
                 continue
             if p.up and p.path is not None and not self.exact and self._intact(p.path, new, touched) \
-                    and not self._moved(p, touched):
+                    and not self._moved(p, touched) and not (vms_only and vms_only & self._vms_of(p)):
                 continue
             path = new.path(p.src, p.dst)
             if p.up:
@@ -548,7 +543,14 @@ class Simulation:
         """VMs started, stopped or moved: the network's placement, then their probes."""
         prev, new = self.net, self._state()
         self.net = new
-        self._update_probes(prev, new, change, only=vms)
+        if prev is new:
+            self._update_probes(prev, new, change, only=vms)
+            return
+        # ports of a host are numbered over the ports it holds (T1): a VM arriving or leaving may move the
+        # other ports of both hosts, so their probes are looked at too
+        hosts = {i.vms[v].host for i in (prev.inventory, new.inventory) for v in vms if v in i.vms}
+        self._update_probes(prev, new, change, vms_only=vms,
+                            touched={"hosts": hosts, "switches": set(), "vips": set(), "ports": set(), "failed": set()})
 
     # HA ------------------------------------------------------------------------------------------------------
     def _cluster_of(self, host: str) -> str | None:

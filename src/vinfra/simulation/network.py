@@ -88,6 +88,16 @@ class NetState:
         self._paths: dict[tuple[str, str], Path] = {}
         self._fabric: dict[frozenset[str], Fabric] = {}
 
+    def team_keys(self, host: str) -> list[tuple[str, str]]:
+        """The (host, port group) keys of ``host``'s teams, by name (worked out once per design)."""
+        def build() -> dict[str, list[tuple[str, str]]]:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for key in sorted(self.snap.teams):
+                out.setdefault(key[0], []).append(key)
+            return out
+
+        return self.inventory.derived("simulation.team_keys", build).get(host, [])
+
     def endpoint(self, name: str) -> Endpoint:
         return self.snap.endpoints.resolve(name)
 
@@ -201,6 +211,8 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
         for old in sorted(old_by_host.get(host, ())):
             oref = InterfaceRef(host, old)
             if new.link_up(oref):
+                if "beacon" not in _failed_reason(new, host, old):
+                    continue  # the port moved with its team's new slots (T10): no detector to wait for
                 # link still up but the team left it: beacon probing found the broken path (T14)
                 first = (1.0 - phase(seed, f"beacon/{host}")) * timers.beacon_interval_s
                 s = first + timers.beacon_misses * timers.beacon_interval_s + timers.link_failover_s
@@ -269,9 +281,18 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
     return max(found, key=lambda m: (m.seconds, m.what))
 
 
+def _failed_reason(state: NetState, host: str, nic: str) -> str:
+    """Why a team of ``host`` counts ``nic`` failed (T13, T14), or ""."""
+    for key in state.team_keys(host):
+        why = state.snap.team_states[key].detection.failed.get(nic)
+        if why:
+            return why
+    return ""
+
+
 def _team_of(state: NetState, host: str, nic: str):
     """A team on ``host`` that uses ``nic`` (for notify switches): the first port group's, by name."""
-    for key in sorted(k for k in state.snap.team_states if k[0] == host):
+    for key in state.team_keys(host):
         ts = state.snap.team_states[key]
         if nic in ts.active:
             return ts.team
