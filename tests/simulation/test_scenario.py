@@ -9,8 +9,15 @@ import pytest
 
 from _paths import OWN_EXAMPLES
 from vinfra.io.design import load
-from vinfra.simulation.scenario import (SCHEMA_PATH, ScenarioError, check_against, json_schema, load_scenario,
-                                        load_scenario_text, schema_text)
+from vinfra.simulation.scenario import (
+    SCHEMA_PATH,
+    ScenarioError,
+    check_against,
+    json_schema,
+    load_scenario,
+    load_scenario_text,
+    schema_text,
+)
 
 SCENARIOS = sorted((OWN_EXAMPLES / "scenarios").glob("*.scenario.yaml"))
 

@@ -52,7 +52,7 @@ import simpy
 from ..cluster.maxima import product_version
 from ..cluster.state import ClusterState
 from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_operation
-from ..model import FailureRef, InterfaceRef, Inventory
+from ..model import InterfaceRef, Inventory
 from ..timing import Timers
 from . import services
 from .network import NetState, Path, fhrp_interface, phase, placed, recovery

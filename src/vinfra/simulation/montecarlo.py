@@ -40,8 +40,8 @@ def monte_carlo(design_text: str, design_source: str, scenario: Scenario, timers
     """``runs`` runs with seeds ``first_seed`` (the scenario's seed by default), ``first_seed + 1``, ...:
     ``{"runs", "seeds", "probes": [{from, to, mean_s, p50_s, p95_s, max_s}]}``."""
     from .. import execute
-    from .engine import Simulation
     from ..io.design import load_text
+    from .engine import Simulation
 
     start = scenario.seed if first_seed is None else first_seed
     seeds = list(range(start, start + runs))
