@@ -138,3 +138,51 @@ def test_stp_versus_rstp_reconvergence(mode: str, seconds: float) -> None:
     assert f"spanning tree ({mode}) unblocks" in got[0]["cause"] and "a direct failure" in got[0]["cause"]
     fwd = rows(r, "stp-forwarding")
     assert fwd and all(e["t"] == 50.0 + seconds and e["subject"] == "acc-a:Te1/1/2" for e in fwd)
+
+
+GATEWAY_LOSS = """
+scenario: 1
+name: dsw-1 fails
+until: 300
+probes:
+  - {from: dc01, to: 10.60.230.1}
+events:
+  - {at: 100, fail: dsw-1}
+"""
+
+
+def test_vrrp_takeover_is_three_adverts_and_skew() -> None:
+    """scenario-v1 "FHRP": VRRP master down interval = 3 x advert + (256 - priority) / 256 (RFC 3768); dsw-2
+    has the default priority 100."""
+    r = run(example("redundant-uplinks-lst.yaml"), GATEWAY_LOSS)
+    (o,) = outages(r, "dc01", "10.60.230.1")
+    assert o["start"] == 100.0 and o["end"] == pytest.approx(100 + 3 + 156 / 256, abs=1e-6)
+    assert "VRRP group 230" in o["cause"]
+    assert [e["subject"] for e in rows(r, "fhrp-active")] == ["dsw-2:Vlan200", "dsw-2:Vlan230"]
+
+
+NO_RARP = """
+scenario: 1
+name: tor-a loses its uplink, no RARP
+until: 900
+probes:
+  - {from: dc01, to: 10.60.230.1}
+  - {from: dsw-2:Vlan230, to: dc01}
+events:
+  - {at: 60, fail: tor-a:Te1/0/48}
+"""
+
+
+def test_without_rarp_inbound_waits_for_mac_aging_unless_the_mac_sends() -> None:
+    """T12: with notify switches off nothing tells the switches the MAC moved: frames toward it follow the
+    stale entry until the switch ages it out (mac_aging_s, 300 s on IOS); a probe the moved VM sends itself
+    relearns it at once."""
+    text = example("redundant-uplinks-lst.yaml").read_text(encoding="utf-8").replace(
+        "failback: true}", "failback: true, notify_switches: false}")
+    r = run(text, NO_RARP, text=True)
+    (own,) = outages(r, "dc01", "10.60.230.1")
+    assert (own["start"], own["end"]) == (60.0, pytest.approx(60.2))
+    (toward,) = outages(r, "dsw-2:Vlan230", "dc01")
+    assert (toward["start"], toward["end"]) == (60.0, pytest.approx(60.2 + 300))
+    assert "stale MAC entry" in toward["cause"] and "T12" in toward["cause"]
+    assert not rows(r, "rarp")
