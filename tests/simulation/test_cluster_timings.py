@@ -145,3 +145,49 @@ def test_drs_rebalances_after_a_load_change() -> None:
     assert rows(r, "vmotion-end", first["subject"])
     quiet = run(example("two-independent-switches.yaml"), DRS.replace("  - {at: 120, load", "  - {at: 1199, load"))
     assert not [e for e in rows(quiet, "drs-recommendation") if e["t"] < 1199]
+
+
+ISOLATION = """
+scenario: 1
+name: esx01 isolated
+until: 400
+probes:
+  - {from: intranet01, to: erp-db01}
+events:
+  - {at: 100, fail: [esx01:vmnic0, esx01:vmnic1]}
+"""
+
+
+def _isolation_design(version: str, response: str) -> str:
+    text = example("two-independent-switches.yaml").read_text(encoding="utf-8")
+    return text.replace('version: "7.0"', f'version: "{version}"').replace(
+        "isolation_response: power_off", f"isolation_response: {response}")
+
+
+def test_aam_isolation_power_off_timeline() -> None:
+    """scenario-v1 "HA, AAM", cluster-behaviour §7 scenario 13: isolation declared at t0 + 12 s (vSphere 4),
+    VMs powered off at t0 + 14 s, the host declared failed and its VMs restarted at t0 + 15 s."""
+    r = run(_isolation_design("4.0", "power_off"), ISOLATION, text=True)
+    assert [e["t"] for e in rows(r, "ha-isolated", "esx01")] == [112.0]
+    assert {(e["subject"], e["t"]) for e in rows(r, "vm-powered-off")} == {("intranet01", 114.0), ("erp-app01", 114.0)}
+    assert [e["t"] for e in rows(r, "ha-host-failed", "esx01")] == [115.0]
+    assert {(e["subject"], e["t"]) for e in rows(r, "vm-restarted")} == {("intranet01", 115.0), ("erp-app01", 115.0)}
+    (o,) = outages(r, "intranet01", "erp-db01")
+    assert (o["start"], o["end"]) == (100.0, 175.0)
+
+
+def test_vi3_isolation_is_declared_at_thirteen_seconds_and_leave_powered_on_restarts_nothing() -> None:
+    r = run(_isolation_design("3.5", "leave_powered_on"), ISOLATION, text=True)
+    assert [e["t"] for e in rows(r, "ha-isolated", "esx01")] == [113.0]
+    assert not rows(r, "vm-powered-off") and not rows(r, "vm-restarted")  # the VMs keep their locks
+
+
+def test_fdm_isolation_responds_at_thirty_seconds_and_restarts_at_once() -> None:
+    """scenario-v1 "HA, FDM": an isolated slave declares isolation and responds at t0 + fdm_isolation_s; the
+    master restarts what it powered off as soon as it is off; no ha-host-failed (datastore heartbeats)."""
+    r = run(_isolation_design("7.0", "power_off"), ISOLATION, text=True)
+    assert [e["t"] for e in rows(r, "ha-isolated", "esx01")] == [130.0]
+    assert {e["t"] for e in rows(r, "vm-restarted")} == {130.0} and not rows(r, "ha-host-failed")
+    shut = run(_isolation_design("7.0", "shutdown"), ISOLATION, text=True)
+    assert {e["t"] for e in rows(shut, "vm-powered-off")} == {430.0} or not rows(shut, "vm-powered-off")
+    assert all(e["t"] >= 130.0 + 300.0 for e in rows(shut, "vm-restarted"))

@@ -17,8 +17,15 @@ What each action does, and the choices the spec leaves (named and documented her
   :func:`vinfra.cluster.ha.restart_plan` and powered on at that moment in priority order (``vm-restarted``,
   target host in the detail); each answers ``vm_boot_s`` later.  A VM with no host gets ``vm-not-restarted``
   and is tried again when capacity changes (a host restored or out of maintenance, a VM powered off), up to
-  ``das_max_restart_count`` attempts.  Host isolation (a live host cut off from its isolation addresses) is
-  not simulated yet.
+  ``das_max_restart_count`` attempts.
+- HA isolation (scenario-v1 "HA, AAM" and "HA, FDM"): after a network change, a live host of the change's
+  region whose management ports reach none of the isolation addresses (the cluster's, else the port's
+  gateway) is isolated.  AAM: ``ha-isolated`` at t0 + 13 s (VI3) or 12 s (vSphere 4), the isolation response
+  at t0 + 14 s (power off: ``vm-powered-off`` at once; shut down: when the guest is down, taken as
+  ``shutdown_timeout_s`` later [model]; leave powered on: nothing), ``ha-host-failed`` at t0 + 15 s and
+  restarts of the VMs it powered off (a VM still running keeps its locks: no event).  FDM: ``ha-isolated``
+  and the response at t0 + ``fdm_isolation_s``, restarts as soon as the VMs are off.  A VM HA cannot place
+  after an isolation stays off (no retries) [model].
 - ``vmotion`` and evacuations: :func:`vinfra.cluster.vmotion.check_vmotion` decides and gives the pre-copy
   time and the switchover downtime (probes of the VM are down for the downtime); operations queue FIFO
   under the §1.4 limits (:func:`vinfra.cluster.vmotion.schedule`), by the older host's version (VI3 and 4.0:
@@ -120,6 +127,9 @@ class Simulation:
         self.maintenance: dict[str, set[str]] = {}  # host entering maintenance -> VMs still to leave
         self.in_maintenance: set[str] = {h for h, s in self.cs.hosts.items() if s.maintenance}
         self.restarts: list[float] = []
+        self.isolated: dict[str, int] = {}  # isolated host -> the isolation's number
+        self.isolated_version = 0
+        self.powered_off_by_ha: set[str] = set()
         self.migrations = 0
         self.drs_skipped = 0
         self._states: dict[tuple, NetState] = {}
@@ -272,6 +282,115 @@ class Simulation:
         touched["ports"] = {str(r) for r in region[2]}
         touched["failed"] = set(new.snap.failed.devices) - set(prev.snap.failed.devices)
         self._update_probes(prev, new, change, touched=touched)
+        self._isolation(region[0])
+
+    # HA isolation ----------------------------------------------------------------------------------------------
+    def _isolated(self, host: str) -> bool | None:
+        """Whether a live host of an HA cluster is cut off: none of its management ports reaches any isolation
+        address (the cluster's ``isolation_addresses``, else the port's gateway); None when HA does not watch
+        it or it has no address to ask."""
+        h = self.inv.hosts[host]
+        cl = h.cluster
+        if cl is None or cl not in self.inv.clusters or not self.inv.clusters[cl].ha.enabled:
+            return None
+        if host in self.net.snap.failed.devices:
+            return None
+        addresses = [str(a) for a in self.inv.clusters[cl].ha.isolation_addresses]
+        asked = False
+        for name, vmk in h.vmkernel.items():
+            if not ({"management", "service_console"} & set(vmk.services)):
+                continue
+            targets = addresses or ([str(vmk.gateway)] if vmk.gateway is not None else [])
+            for addr in targets:
+                asked = True
+                try:
+                    if self.net.path(f"{host}:{name}", addr).ok:
+                        return False
+                except ValueError:
+                    continue
+        return True if asked else None
+
+    def _isolation(self, hosts: set[str]) -> None:
+        """Hosts of the change's region that became isolated, or stopped being (scenario-v1 "HA, AAM/FDM")."""
+        for host in sorted(hosts):
+            now = self._isolated(host)
+            if now is None:
+                continue
+            was = host in self.isolated
+            if now and not was:
+                self.isolated[host] = self.isolated_version = self.isolated_version + 1
+                self._isolate(host, self.isolated[host])
+            elif not now and was:
+                del self.isolated[host]
+
+    def _isolate(self, host: str, version: int) -> None:
+        cluster = self.inv.hosts[host].cluster
+        assert cluster is not None
+        agent = services.agent(self.inv, cluster)
+        response = services.isolation_response(self.inv, cluster, host)
+        t = self.t
+        if agent == "aam":
+            declare = 13.0 if product_version(self.inv.hosts[host]) < (4, 0) else 12.0
+            respond, failed_at = 14.0, t.das_failure_detection_s
+        else:
+            declare = respond = t.fdm_isolation_s
+            failed_at = None
+
+        def still() -> bool:
+            return self.isolated.get(host) == version
+
+        def isolated() -> None:
+            if still():
+                self.emit("ha-isolated", host, f"{agent.upper()}: no isolation address answers; response {response}")
+
+        def off(vms: list[str]) -> None:
+            if not still():
+                return
+            for vm in vms:
+                if self.vm_status.get(vm) in ("running", "booting", "hung") and self.cs.vms[vm].host == host:
+                    self.vm_status[vm] = "off"
+                    self.vm_version[vm] = self.vm_version.get(vm, 0) + 1
+                    self.cs = self.cs.with_vm(vm, power="off")
+                    self.powered_off_by_ha.add(vm)
+                    self.emit("vm-powered-off", vm, f"isolation response {response} on {host}")
+            self._vm_changed(set(vms), f"isolation response on {host}")
+            if agent == "fdm":
+                restart()  # the master restarts what the isolated host powered off, as soon as it is off
+
+        def respond_now() -> None:
+            if not still() or response == "leave_powered_on":
+                return
+            vms = sorted(v for v in self.cs.vms_on(host) if self.cs.vms[v].power == "on"
+                         and self.cs.spec(self.inv, v).ha.restart_priority != "disabled")
+            if response == "power_off":
+                off(vms)
+            else:
+                self.at(t.shutdown_timeout_s, lambda: off(vms))  # [model] the guest takes the whole timeout
+
+        def restart() -> None:
+            vms = sorted(v for v in self.cs.vms_on(host) if v in self.powered_off_by_ha)
+            if not vms:
+                return
+            self.powered_off_by_ha -= set(vms)
+            state = self.cs
+            for v in vms:
+                state = state.with_vm(v, power="on")
+            self.cs = state
+            self._restart(cluster, [host], vms)
+            for v in vms:  # the ones not placed stay off on the isolated host (no retries) [model]
+                if self.cs.vms[v].host == host:
+                    self.cs = self.cs.with_vm(v, power="off")
+                    self.pending_restart.pop(v, None)
+
+        def declared() -> None:
+            if still():
+                self.emit("ha-host-failed", host, f"{agent.upper()}: no heartbeat for {failed_at:g} s (isolated)")
+                restart()
+
+        self.at(declare, isolated)
+        self.at(respond, respond_now)
+        if failed_at is not None:
+            self.at(failed_at, declared)
 
     def _islands(self) -> tuple[dict[str, str], dict[str, set[str]]]:
         """Switches joined by cables (any state), by logical switch: island name per switch, and the hosts
@@ -578,6 +697,9 @@ class Simulation:
         state = self.cs
         for h in hosts:
             state = state.with_host(h, failed=True)
+        for h in sorted(self.isolated):
+            if h not in hosts:
+                state = state.with_host(h, maintenance=True)  # cut off: no restart lands there [model]
         wanted = set(vms)
         for v, s in state.vms.items():
             if s.host in hosts and s.power == "on" and v not in wanted:
@@ -729,7 +851,7 @@ class Simulation:
             return
         answer = check_vmotion(self.net.snap, vm, dst)
         if not answer.ok:
-            faults = ", ".join(f.name for f in answer.faults)
+            faults = ", ".join(f.fault for f in answer.faults)
             self.emit("vmotion-end", vm, f"{src} -> {dst}: refused: {faults}")
             return
         est = answer.estimate
