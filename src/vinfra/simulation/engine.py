@@ -62,7 +62,7 @@ from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_opera
 from ..model import InterfaceRef, Inventory
 from ..timing import Timers
 from . import services
-from .network import NetState, Path, fhrp_interface, phase, placed, recovery
+from .network import NetState, Path, fhrp_interface, fhrp_of, phase, placed, recovery
 from .scenario import RANDOM_KINDS, Event, Scenario
 
 #: [model] the disk a full clone copies, in GB (a design does not give disk sizes)
@@ -112,9 +112,10 @@ class Simulation:
         self.env = simpy.Environment()
         self.rows: list[tuple[float, int, dict[str, Any]]] = []
         self.cs = ClusterState.of(inv)
-        self.failures: list[str] = [str(f) for f in ()]
-        self.vm_status: dict[str, str] = {v: ("running" if s.power == "on" and s.host not in self._failed_hosts()
-                                              else "off") for v, s in self.cs.vms.items()}
+        self.failures: list[str] = []  # live failures, as the events name them (the design's own stay in it)
+        failed = {f.device for f in inv.failures if f.kind == "device"}
+        self.vm_status: dict[str, str] = {v: ("running" if s.power == "on" and s.host not in failed else "off")
+                                          for v, s in self.cs.vms.items()}
         self.powered_at: dict[str, float] = {}
         self.resets: dict[str, int] = {}
         self.hung: set[str] = set()
@@ -142,9 +143,6 @@ class Simulation:
                 p.up, p.down_since, p.cause = False, 0.0, f"at the start: {reason}"
 
     # state --------------------------------------------------------------------------------------------------
-    def _failed_hosts(self) -> set[str]:
-        return {f for f in getattr(self, "failures", []) if f in self.inv.hosts}
-
     def _placement(self) -> dict[str, str]:
         return {v: s.host for v, s in self.cs.vms.items() if v in self.inv.vms}
 
@@ -538,7 +536,6 @@ class Simulation:
             if routers and routers != before and not (routers & before):
                 router = sorted(routers)[0]
                 iface = fhrp_interface(inv, router, vip)
-                from .network import fhrp_of
                 protocol, priority, group = fhrp_of(inv, vip, iface)
                 lost_router = any(r in new.snap.failed.devices or not new.snap.bridge_alive(r) for r in before)
                 if protocol == "hsrp":
