@@ -191,3 +191,19 @@ def test_fdm_isolation_responds_at_thirty_seconds_and_restarts_at_once() -> None
     shut = run(_isolation_design("7.0", "shutdown"), ISOLATION, text=True)
     assert {e["t"] for e in rows(shut, "vm-powered-off")} == {430.0} or not rows(shut, "vm-powered-off")
     assert all(e["t"] >= 130.0 + 300.0 for e in rows(shut, "vm-restarted"))
+
+
+def test_vms_without_a_host_are_tried_again_when_capacity_frees() -> None:
+    """scenario-v1 "HA restarts": a VM that finds no host gets vm-not-restarted with its reason at once, and is
+    tried again whenever capacity changes (here: a VM powered off), up to das_max_restart_count attempts."""
+    text = _design("6.7").replace("{host: esx01, memory_gb: 4,", "{host: esx01, memory_gb: 120, memory: {reservation_gb: 100},")
+    scenario = HOST_FAILURE.replace("  - {at: 100, fail: esx01}", "  - {at: 100, fail: esx01}\n"
+                                                                  "  - {at: 200, power: {vm: vm01, state: off}}")
+    r = run(text, scenario, text=True)
+    first = [e for e in rows(r, "vm-restarted") if e["t"] == 115.0]
+    missed = [e for e in rows(r, "vm-not-restarted") if e["t"] == 115.0]
+    assert first and missed and len(first) + len(missed) == 20
+    assert all(e["detail"].startswith("attempt 1: ") for e in missed)
+    later = [e for e in rows(r, "vm-restarted") if e["t"] == 200.0]
+    assert len(later) >= 1  # vm01's reservation is free again
+    assert all(e["detail"].startswith("attempt 2: ") for e in rows(r, "vm-not-restarted") if e["t"] == 200.0)

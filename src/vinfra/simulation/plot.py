@@ -60,7 +60,7 @@ def plot(inv: Inventory, report: dict[str, Any], path: Path) -> None:
     for host, pts in host_load(inv, report).items():
         xs, ys = zip(*pts, strict=True)
         ax2.step(xs, ys, where="post", label=host)
-    ax2.set_ylabel("powered-on VMs")
+    ax2.set_ylabel("host load (powered-on VMs)")
     ax2.set_xlabel("seconds")
     ax2.legend(fontsize=7, ncol=4)
     ax2.set_xlim(0, until)
