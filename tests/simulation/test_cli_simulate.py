@@ -87,3 +87,20 @@ def test_monte_carlo_runs() -> None:
         assert 0 <= p["p50_s"] <= p["p95_s"] <= p["max_s"] and p["mean_s"] <= p["max_s"]
     code, _, err = sim(DESIGN, RANDOM, "--scheduler", "tcp://127.0.0.1:1")
     assert code == 2 and "--runs" in err
+
+
+def test_same_bytes_across_processes() -> None:
+    """String hashing differs per process (PYTHONHASHSEED): nothing in the output may depend on set order."""
+    import os
+    import subprocess
+    import sys
+
+    from _paths import ROOT
+
+    code = ("import sys; from vinfra.cli.main import main; "
+            f"sys.argv = ['vinfra', 'simulate', {DESIGN!r}, {RANDOM!r}, '--format', 'json', '--seed', '5']; main()")
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "src")}
+        outs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True).stdout)
+    assert outs[0] == outs[1] and outs[0].startswith(b"{")
