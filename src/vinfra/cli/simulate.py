@@ -41,7 +41,8 @@ def simulate(
     tree and FHRP reconvergence, HA restarts in priority order, vMotions and maintenance evacuations under the
     concurrency limits, DRS passes, clones, VM monitoring resets: every state change as an event row, per
     probe the outage windows with their cause, and a summary.  The same design, scenario and seed print the
-    same bytes.  DRS runs only where the DRS model is installed; host isolation is not simulated yet.
+    same bytes.  Not simulated: LACP partner loss with the link up, clone concurrency; clones are not network
+    endpoints.
 
     Exit status: 0 simulated (whatever the outages), 2 bad input.
     """
