@@ -207,3 +207,25 @@ def test_vms_without_a_host_are_tried_again_when_capacity_frees() -> None:
     later = [e for e in rows(r, "vm-restarted") if e["t"] == 200.0]
     assert len(later) >= 1  # vm01's reservation is free again
     assert all(e["detail"].startswith("attempt 2: ") for e in rows(r, "vm-not-restarted") if e["t"] == 200.0)
+
+
+CLONES = """
+scenario: 1
+name: clones
+until: 600
+settings: {clone_mb_s: 400}
+events:
+  - {at: 10, clone: {template: tpl-linux-small, prefix: web-new-, count: 2, cluster: lab}}
+  - {at: 20, clone: {template: tpl-linux-small, prefix: web-lnk-, count: 1, cluster: lab, linked: true}}
+"""
+
+
+def test_clone_timing() -> None:
+    """cluster-behaviour §4.2, scenario-v1: a full clone copies CLONE_DISK_GB at clone_mb_s, one after the
+    other; a linked clone takes 5 s."""
+    from vinfra.simulation.engine import CLONE_DISK_GB
+
+    r = run(example("small-cluster-templates.yaml"), CLONES)
+    done = {e["subject"]: e["t"] for e in rows(r, "clone-done")}
+    full = CLONE_DISK_GB * 1024 / 400
+    assert done == {"web-lnk-1": 25.0, "web-new-1": pytest.approx(10 + full), "web-new-2": pytest.approx(10 + 2 * full)}
