@@ -8,8 +8,9 @@
   time and the Monte Carlo of ``--runs`` seeds on a Dask ``LocalCluster`` of ``--workers`` single-threaded
   workers (the ``--scheduler`` path of the command), with the downtime distribution over the probes.
 
-Measured on the shared 2-core machine (eight engineers at work): the case 7.0 s of CPU (30-45 s wall); 20
-Monte Carlo runs on a 2-worker LocalCluster 600 s wall (about 30 s a run per worker under that load; 2,000
+Measured on the shared 2-core machine (eight engineers at work): the case 7.0 s of CPU (30-45 s wall; one
+run 13.2 s wall on a quieter moment); 100 Monte Carlo runs on a 2-worker LocalCluster 1,651 s wall (every
+probe down at least once over the 100 runs); 20 runs 600 s wall (about 30 s a run per worker under that load; 2,000
 probes, 1,403 of them down at least once, worst mean downtime 11.8 s, p95 75 s: HA's 15 s plus a 60 s boot).
 """
 
