@@ -159,3 +159,4 @@ def check_cli(path: Path) -> object:
 from . import bench_cluster as _bench_cluster  # noqa: E402,F401  (registers the vmotion case)
 from . import bench_failures as _bench_failures  # noqa: E402,F401  (registers the failures case)
 from . import bench_ha as _bench_ha  # noqa: E402,F401  (registers the ha-restart case)
+from . import bench_simulation as _bench_simulation  # noqa: E402,F401  (registers the simulate case)

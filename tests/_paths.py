@@ -30,10 +30,11 @@ SHARED_EXAMPLES = SHARED / "examples" if SHARED else None
 
 
 def designs(directory: Path | None) -> list[Path]:
-    """Design files in ``directory`` (``*.expect.yaml`` files are expectations, not designs)."""
+    """Design files in ``directory`` (``*.expect.yaml`` files are expectations and ``*.scenario.yaml`` files
+    scenarios, not designs)."""
     if directory is None or not directory.is_dir():
         return []
-    return sorted(p for p in directory.rglob("*.yaml") if not p.name.endswith(".expect.yaml"))
+    return sorted(p for p in directory.rglob("*.yaml") if not p.name.endswith((".expect.yaml", ".scenario.yaml")))
 
 
 def shared_example(name: str) -> Path:

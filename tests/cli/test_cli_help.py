@@ -26,7 +26,7 @@ def _help(*args: str) -> str:
 
 def test_every_command_is_listed() -> None:
     expected = ["validate", "show", "export", "check", "rules", "rule", "trace", "reach", "verify", "generate",
-                "failures", "diff", "load", "patterns", "vmotion", "ha", "drs", "import", "serve"]
+                "failures", "diff", "load", "patterns", "vmotion", "ha", "drs", "import", "serve", "simulate"]
     assert set(COMMANDS) == set(expected)
 
 

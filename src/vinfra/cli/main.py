@@ -188,6 +188,7 @@ from . import load as _load  # noqa: E402,F401
 from . import network as _network  # noqa: E402,F401
 from . import patterns as _patterns  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
+from . import simulate as _simulate  # noqa: E402,F401
 from . import verify as _verify  # noqa: E402,F401
 from . import vmotion as _vmotion  # noqa: E402,F401
 from .generate import generate as _generate  # noqa: E402  (a command module per group)
