@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +252,41 @@ def _truncated(source: str, n: int, what: str, text: str) -> ImportSourceError:
                                 "capture?", line=n, column=1)
 
 
+def _table_rows(source: str, section: _Section, cap: _Capture, template: str, what: str,
+                row: str) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """The rows of a one-header table (a dashed rule under the header is allowed): (line, text, record).
+
+    Header and rule lines are marked supported here; a row before the header or one the template does not
+    read is a truncated capture."""
+    parsed = _parse(template, section.lines)
+    seen_header = False
+    for n, text in section.lines:
+        if not text.strip():
+            continue
+        groups = dict(parsed.get(n, []))
+        mark = text.strip()
+        if "header" in groups or "rule" in groups:
+            seen_header = seen_header or "header" in groups
+            cap.ledger.mark(source, n, mark, Support.SUPPORTED)
+            continue
+        if not seen_header or row not in groups:
+            raise _truncated(source, n, what, text)
+        yield n, mark, groups[row]
+
+
+def _put_mtu(cap: _Capture, target: dict[str, Any], value: str, path: str, at: tuple[str, int, str]) -> None:
+    mtu = _mtu(value, cap, at)
+    if mtu is not None:
+        cap.put(target, "mtu", mtu, path, at)
+
+
+def _put_ipv4(cap: _Capture, vmk: dict[str, Any], base: str, ip: str, netmask: str, at: tuple[str, int, str]) -> None:
+    try:
+        cap.put(vmk, "ip", fields.ipv4_interface(ip, netmask), f"{base}.ip", at)
+    except ValueError as exc:
+        cap.ledger.mark(*at, Support.WRONG, f"{exc}: address not imported")
+
+
 def _uplink_list(text: str | None) -> list[str]:
     if not text:
         return []
@@ -356,20 +391,7 @@ def _mtu(value: str, cap: _Capture, at: tuple[str, int, str]) -> int | None:
 
 def _read_esxcfg_vmknic(source: str, section: _Section, cap: _Capture) -> None:
     """``esxcfg-vmknic -l``: one row per VMkernel port and address family (IPv6 is not modelled)."""
-    parsed = _parse(templates.ESXCFG_VMKNIC, section.lines)
-    seen_header = False
-    for n, text in section.lines:
-        if not text.strip():
-            continue
-        groups = dict(parsed.get(n, []))
-        mark = text.strip()
-        if "header" in groups:
-            seen_header = True
-            cap.ledger.mark(source, n, mark, Support.SUPPORTED)
-            continue
-        if not seen_header or "vmknic" not in groups:
-            raise _truncated(source, n, "esxcfg-vmknic -l", text)
-        rec = groups["vmknic"]
+    for n, mark, rec in _table_rows(source, section, cap, templates.ESXCFG_VMKNIC, "esxcfg-vmknic -l", "vmknic"):
         at = (source, n, mark)
         vmk = cap.vmks.setdefault(rec["name"], {"_at": at})
         base = f"vmkernel.{rec['name']}"
@@ -379,10 +401,7 @@ def _read_esxcfg_vmknic(source: str, section: _Section, cap: _Capture) -> None:
         cap.put(vmk, "portgroup", rec["portgroup"], f"{base}.portgroup", at)
         _vmk_common(cap, vmk, base, at, mac=rec["mac"], mtu=rec["mtu"], enabled=rec["enabled"])
         if rec["ip"] not in ("N/A", "", None):
-            try:
-                cap.put(vmk, "ip", fields.ipv4_interface(rec["ip"], rec["netmask"]), f"{base}.ip", at)
-            except ValueError as exc:
-                cap.ledger.mark(source, n, mark, Support.WRONG, f"{exc}: address not imported")
+            _put_ipv4(cap, vmk, base, rec["ip"], rec["netmask"], at)
         cap.ledger.mark(source, n, mark, Support.SUPPORTED)
 
 
@@ -394,29 +413,14 @@ def _vmk_common(cap: _Capture, vmk: dict[str, Any], base: str, at: tuple[str, in
         except ValueError as exc:
             cap.ledger.mark(*at, Support.WRONG, f"{exc}: MAC not imported")
     if mtu:
-        value = _mtu(mtu, cap, at)
-        if value is not None:
-            cap.put(vmk, "mtu", value, f"{base}.mtu", at)
+        _put_mtu(cap, vmk, mtu, f"{base}.mtu", at)
     if enabled == "false":
         cap.ledger.mark(*at, Support.PARTIAL, "the port is disabled; the design has no disabled VMkernel ports")
 
 
 def _read_nics(source: str, section: _Section, cap: _Capture) -> None:
     """``esxcfg-nics -l`` / ``esxcli network nic list``: a vmnic's speed, MAC and driver."""
-    parsed = _parse(templates.ESXCFG_NICS, section.lines)
-    seen_header = False
-    for n, text in section.lines:
-        if not text.strip():
-            continue
-        groups = dict(parsed.get(n, []))
-        mark = text.strip()
-        if "header" in groups or "rule" in groups:
-            seen_header = seen_header or "header" in groups
-            cap.ledger.mark(source, n, mark, Support.SUPPORTED)
-            continue
-        if not seen_header or "nic" not in groups:
-            raise _truncated(source, n, "esxcfg-nics -l", text)
-        rec = groups["nic"]
+    for n, mark, rec in _table_rows(source, section, cap, templates.ESXCFG_NICS, "esxcfg-nics -l", "nic"):
         at = (source, n, mark)
         nic = cap.nics.setdefault(rec["name"], {"_at": at})
         base = f"nics.{rec['name']}"
@@ -433,20 +437,8 @@ def _read_nics(source: str, section: _Section, cap: _Capture) -> None:
 
 def _read_pg_list(source: str, section: _Section, cap: _Capture) -> None:
     """``esxcli network vswitch standard portgroup list``: port group, vSwitch, VLAN."""
-    parsed = _parse(templates.ESXCLI_PORTGROUP_LIST, section.lines)
-    seen_header = False
-    for n, text in section.lines:
-        if not text.strip():
-            continue
-        groups = dict(parsed.get(n, []))
-        mark = text.strip()
-        if "header" in groups or "rule" in groups:
-            seen_header = seen_header or "header" in groups
-            cap.ledger.mark(source, n, mark, Support.SUPPORTED)
-            continue
-        if not seen_header or "pg" not in groups:
-            raise _truncated(source, n, "esxcli network vswitch standard portgroup list", text)
-        rec = groups["pg"]
+    for n, mark, rec in _table_rows(source, section, cap, templates.ESXCLI_PORTGROUP_LIST,
+                                    "esxcli network vswitch standard portgroup list", "pg"):
         at = (source, n, mark)
         vs = cap.vswitches.setdefault(rec["vswitch"], {"portgroups": {}, "_at": at})
         pg = vs["portgroups"].setdefault(rec["name"], {"_at": at})
@@ -456,29 +448,14 @@ def _read_pg_list(source: str, section: _Section, cap: _Capture) -> None:
 
 def _read_ipv4(source: str, section: _Section, cap: _Capture) -> None:
     """``esxcli network ip interface ipv4 get``: a VMkernel port's address, netmask and gateway."""
-    parsed = _parse(templates.ESXCLI_IPV4_GET, section.lines)
-    seen_header = False
-    for n, text in section.lines:
-        if not text.strip():
-            continue
-        groups = dict(parsed.get(n, []))
-        mark = text.strip()
-        if "header" in groups or "rule" in groups:
-            seen_header = seen_header or "header" in groups
-            cap.ledger.mark(source, n, mark, Support.SUPPORTED)
-            continue
-        if not seen_header or "ipv4" not in groups:
-            raise _truncated(source, n, "esxcli network ip interface ipv4 get", text)
-        rec = groups["ipv4"]
+    for n, mark, rec in _table_rows(source, section, cap, templates.ESXCLI_IPV4_GET,
+                                    "esxcli network ip interface ipv4 get", "ipv4"):
         at = (source, n, mark)
         vmk = cap.vmks.setdefault(rec["name"], {"_at": at})
         base = f"vmkernel.{rec['name']}"
         cap.ledger.mark(source, n, mark, Support.SUPPORTED)
         if rec["ip"] != "0.0.0.0":
-            try:
-                cap.put(vmk, "ip", fields.ipv4_interface(rec["ip"], rec["netmask"]), f"{base}.ip", at)
-            except ValueError as exc:
-                cap.ledger.mark(source, n, mark, Support.WRONG, f"{exc}: address not imported")
+            _put_ipv4(cap, vmk, base, rec["ip"], rec["netmask"], at)
         gateway = rec.get("gateway")
         if gateway and gateway != "0.0.0.0":
             cap.put(vmk, "gateway", fields.ipv4_address(gateway), f"{base}.gateway", at)
@@ -526,45 +503,48 @@ def _check_block(source: str, kind: str, what: str, block: tuple[int, str, dict[
                                    "truncated capture?", line=last_line, column=1)
 
 
-def _read_std_list(source: str, section: _Section, cap: _Capture) -> None:
-    """``esxcli network vswitch standard list``: a vSwitch's MTU, uplinks and port-group names."""
-    what = "esxcli network vswitch standard list"
+def _named_blocks(source: str, section: _Section, cap: _Capture, kind: str, what: str,
+                  noun: str) -> Iterator[tuple[int, str, str, dict[str, tuple[int, str, str]]]]:
+    """The titled blocks of a list output, each checked whole and its title marked: (line, title, Name, keys)."""
     blocks = _blocks(source, section, what, titled=True)
     if not blocks:
-        raise ImportSourceError.at(source, f"no vSwitch block in the {what} output")
+        raise ImportSourceError.at(source, f"no {noun} block in the {what} output")
     for block in blocks:
         n0, title, kv = block
-        _check_block(source, "std_list", what, block, max(v[0] for v in kv.values()) if kv else n0)
+        _check_block(source, kind, what, block, max(v[0] for v in kv.values()) if kv else n0)
         name = kv["Name"][1]
         cap.ledger.mark(source, n0, title, Support.SUPPORTED)
+        yield n0, title, name, kv
+
+
+def _mark_key(cap: _Capture, kind: str, key: str, at: tuple[str, int, str]) -> None:
+    """A block key this reader reads is supported; every other one is known and not modelled."""
+    if key in _BLOCK_KEYS[kind][1]:
+        cap.ledger.mark(*at, Support.SUPPORTED)
+    else:
+        cap.ledger.mark(*at, Support.IGNORED, "not modelled")
+
+
+def _read_std_list(source: str, section: _Section, cap: _Capture) -> None:
+    """``esxcli network vswitch standard list``: a vSwitch's MTU, uplinks and port-group names."""
+    for n0, title, name, kv in _named_blocks(source, section, cap, "std_list",
+                                             "esxcli network vswitch standard list", "vSwitch"):
         vs = cap.vswitches.setdefault(name, {"portgroups": {}, "_at": (source, n0, title)})
         for key, (n, value, text) in kv.items():
             at = (source, n, text)
             if key == "MTU":
-                mtu = _mtu(value, cap, at)
-                if mtu is not None:
-                    cap.put(vs, "mtu", mtu, f"vswitches.{name}.mtu", at)
+                _put_mtu(cap, vs, value, f"vswitches.{name}.mtu", at)
             elif key == "Uplinks":
                 cap.put(vs, "uplinks", _uplink_list(value), f"vswitches.{name}.uplinks", at)
             elif key == "Portgroups":
                 vs.setdefault("_named_pgs", []).extend((p.strip(), at) for p in value.split(",") if p.strip())
-            if key in _BLOCK_KEYS["std_list"][1]:
-                cap.ledger.mark(source, n, text, Support.SUPPORTED)
-            else:
-                cap.ledger.mark(source, n, text, Support.IGNORED, "not modelled")
+            _mark_key(cap, "std_list", key, at)
 
 
 def _read_ip_list(source: str, section: _Section, cap: _Capture) -> None:
     """``esxcli network ip interface list``: a VMkernel port's port group (or DVS port), MAC and MTU."""
-    what = "esxcli network ip interface list"
-    blocks = _blocks(source, section, what, titled=True)
-    if not blocks:
-        raise ImportSourceError.at(source, f"no VMkernel block in the {what} output")
-    for block in blocks:
-        n0, title, kv = block
-        _check_block(source, "ip_list", what, block, max(v[0] for v in kv.values()) if kv else n0)
-        name = kv["Name"][1]
-        cap.ledger.mark(source, n0, title, Support.SUPPORTED)
+    for _, _, name, kv in _named_blocks(source, section, cap, "ip_list", "esxcli network ip interface list",
+                                        "VMkernel"):
         at0 = (source, kv["Portgroup"][0], kv["Portgroup"][2])
         vmk = cap.vmks.setdefault(name, {"_at": at0})
         base = f"vmkernel.{name}"
@@ -582,10 +562,22 @@ def _read_ip_list(source: str, section: _Section, cap: _Capture) -> None:
                 _vmk_common(cap, vmk, base, at, mac=None, mtu=value, enabled=None)
             elif key == "Enabled":
                 _vmk_common(cap, vmk, base, at, mac=None, mtu=None, enabled=value)
-            if key in _BLOCK_KEYS["ip_list"][1]:
-                cap.ledger.mark(source, n, text, Support.SUPPORTED)
-            else:
-                cap.ledger.mark(source, n, text, Support.IGNORED, "not modelled")
+            _mark_key(cap, "ip_list", key, at)
+
+
+# failover keys whose value is one of a product's names: key -> (teaming key, name table, what it is)
+_TEAM_NAMED: dict[str, tuple[str, dict[str, str], str]] = {
+    "Load Balancing": ("policy", fields.TEAMING_POLICY, "load balancing"),
+    "Network Failure Detection": ("detection", fields.DETECTION, "failure detection"),
+}
+# a port group's `Override Vswitch ...: true` -> the failover keys it overrides (T16)
+_OVERRIDES: dict[str, set[str]] = {
+    "Override Vswitch Load Balancing": {"Load Balancing"},
+    "Override Vswitch Network Failure Detection": {"Network Failure Detection"},
+    "Override Vswitch Notify Switches": {"Notify Switches"},
+    "Override Vswitch Failback": {"Failback"},
+    "Override Vswitch Uplinks": {"Active Adapters", "Standby Adapters", "Unused Adapters"},
+}
 
 
 def _teaming(source: str, kv: dict[str, tuple[int, str, str]], cap: _Capture, overrides: set[str] | None) -> dict[str, Any]:
@@ -599,18 +591,13 @@ def _teaming(source: str, kv: dict[str, tuple[int, str, str]], cap: _Capture, ov
             cap.ledger.mark(source, n, text, Support.SUPPORTED, "inherited from the vSwitch")
             continue
         at = (source, n, text)
-        if key == "Load Balancing":
-            policy = fields.TEAMING_POLICY.get(value)
-            if policy is None:
-                cap.ledger.mark(*at, Support.WRONG, f"unknown load balancing {value!r}: not imported")
+        if key in _TEAM_NAMED:
+            team_key, table, noun = _TEAM_NAMED[key]
+            chosen = table.get(value)
+            if chosen is None:
+                cap.ledger.mark(*at, Support.WRONG, f"unknown {noun} {value!r}: not imported")
                 continue
-            team["policy"] = policy
-        elif key == "Network Failure Detection":
-            detection = fields.DETECTION.get(value)
-            if detection is None:
-                cap.ledger.mark(*at, Support.WRONG, f"unknown failure detection {value!r}: not imported")
-                continue
-            team["detection"] = detection
+            team[team_key] = chosen
         elif key == "Notify Switches":
             team["notify_switches"] = value == "true"
         elif key == "Failback":
@@ -646,18 +633,10 @@ def _read_policy(source: str, section: _Section, cap: _Capture, *, portgroup: bo
         return
     overrides = None
     if portgroup and any(k.startswith("Override Vswitch") for k in kv):
-        flags = {k: v[1] == "true" for k, v in kv.items() if k.startswith("Override Vswitch")}
         overrides = set()
-        if flags.get("Override Vswitch Load Balancing"):
-            overrides.add("Load Balancing")
-        if flags.get("Override Vswitch Network Failure Detection"):
-            overrides.add("Network Failure Detection")
-        if flags.get("Override Vswitch Notify Switches"):
-            overrides.add("Notify Switches")
-        if flags.get("Override Vswitch Failback"):
-            overrides.add("Failback")
-        if flags.get("Override Vswitch Uplinks"):
-            overrides |= {"Active Adapters", "Standby Adapters", "Unused Adapters"}
+        for flag, keys in _OVERRIDES.items():
+            if flag in kv and kv[flag][1] == "true":
+                overrides |= keys
     team = _teaming(source, kv, cap, overrides)
     for key, (n, _, text) in kv.items():
         if key not in _TEAM_KEYS:

@@ -9,6 +9,7 @@ the importer reports against the line or object it came from (never silently dro
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -44,6 +45,14 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
+def _validated(adapter: TypeAdapter[Any], value: Any, explain: Callable[[str], str]) -> Any:
+    """The model's own validation of ``value``; a refusal is a ValueError worded by ``explain(reason)``."""
+    try:
+        return adapter.validate_python(value)
+    except ValueError as exc:
+        raise ValueError(explain(_reason(exc))) from None
+
+
 def ipv4_interface(address: str, netmask: str | int) -> str:
     """``10.0.0.5`` + ``255.255.255.0`` (or a prefix length) -> ``10.0.0.5/24``, as the model holds it."""
     try:
@@ -51,38 +60,23 @@ def ipv4_interface(address: str, netmask: str | int) -> str:
     except ValueError:
         raise ValueError(f"netmask {netmask!r} is not an IPv4 netmask") from None
     text = f"{address}/{prefix}"
-    try:
-        return str(_IPV4_IF.validate_python(text))
-    except ValueError as exc:
-        raise ValueError(f"address {text}: {_reason(exc)}") from None
+    return str(_validated(_IPV4_IF, text, lambda why: f"address {text}: {why}"))
 
 
 def ipv4_address(value: str) -> str:
-    try:
-        return str(_IPV4.validate_python(value))
-    except ValueError as exc:
-        raise ValueError(_reason(exc)) from None
+    return str(_validated(_IPV4, value, lambda why: why))
 
 
 def mac(value: str) -> str:
-    try:
-        return str(_MAC.validate_python(value))
-    except ValueError as exc:
-        raise ValueError(f"MAC {value!r}: {_reason(exc)}") from None
+    return str(_validated(_MAC, value, lambda why: f"MAC {value!r}: {why}"))
 
 
 def mtu(value: int) -> int:
-    try:
-        return int(_MTU.validate_python(value))
-    except ValueError:
-        raise ValueError(f"MTU {value!r} is outside 68-9216") from None
+    return int(_validated(_MTU, value, lambda _: f"MTU {value!r} is outside 68-9216"))
 
 
 def speed(value: int) -> int:
-    try:
-        return int(_SPEED.validate_python(value))
-    except ValueError:
-        raise ValueError(f"speed {value!r} Mb/s is not a link speed (1-800000)") from None
+    return int(_validated(_SPEED, value, lambda _: f"speed {value!r} Mb/s is not a link speed (1-800000)"))
 
 
 def device_name(name: str, what: str = "device name") -> str:

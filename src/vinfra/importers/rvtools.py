@@ -22,7 +22,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +182,23 @@ def _bool(value: Any) -> bool | None:
     return {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}.get(text)
 
 
+def _named_rows(sheet: _Sheet, column: str) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """(row number, row, name) of the rows whose ``column`` names something; unnamed rows carry nothing."""
+    for row, r in sheet.rows:
+        name = _text(r.get(column))
+        if name is not None:
+            yield row, r, name
+
+
+def _noted(convert: Callable[[Any], Any], value: Any, notes: list[str]) -> Any | None:
+    """``convert(value)``, or None with the reason added to the row's notes."""
+    try:
+        return convert(value)
+    except ValueError as exc:
+        notes.append(str(exc))
+        return None
+
+
 def _split(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]", _text(value) or "") if p.strip()]
 
@@ -204,6 +221,10 @@ class _Builder:
 
     def mark(self, sheet: _Sheet, row: int, text: str, support: Support, message: str = "") -> None:
         self.ledger.mark(sheet.source, row, text, support, message)
+
+    def mark_noted(self, sheet: _Sheet, row: int, text: str, notes: list[str]) -> None:
+        """A row read whole is supported; one with notes (what was left out or defaulted) is partial."""
+        self.mark(sheet, row, text, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
 
     def build(self) -> Imported:
         for key, sheet in self.sheets.items():
@@ -299,16 +320,13 @@ class _Builder:
                     host["version"] = m.group(2)
                 else:
                     notes.append(f"ESX version {version!r} not understood")
-            self.mark(sheet, row, name or "", Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, name or "", notes)
         return {"Host", "Cluster", "# CPU", "Cores per CPU", "# Cores", "Speed", "CPU Model", "# Memory", "ESX Version"}
 
     def _vCluster(self, sheet: _Sheet) -> set[str]:
         key = sheet.column("Name", "Cluster")
         assert key is not None
-        for row, r in sheet.rows:
-            name = _text(r.get(key))
-            if name is None:
-                continue
+        for row, r, name in _named_rows(sheet, key):
             self._cluster(name, sheet, row)
             if name not in self.clusters:
                 continue
@@ -338,10 +356,7 @@ class _Builder:
         capacity = sheet.column("Capacity MiB", "Capacity MB")
         types = {"VMFS": ("vmfs", None), "NFS": ("nfs", "nfs"), "NFS41": ("nfs", "nfs"), "VSAN": ("vsan", "vsan"),
                  "VVOL": ("vvol", None)}
-        for row, r in sheet.rows:
-            name = _text(r.get("Name"))
-            if name is None:
-                continue
+        for row, r, name in _named_rows(sheet, "Name"):
             try:
                 fields.label(name, "datastore name")
             except ValueError as exc:
@@ -365,7 +380,7 @@ class _Builder:
             for host_name in _split(r.get("Hosts")):
                 if host_name in self.hosts:
                     self.hosts[host_name].setdefault("datastores", []).append(name)
-            self.mark(sheet, row, name, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, name, notes)
         return {"Name", "Type", "Hosts"} | ({capacity} if capacity else set())
 
     # host networking --------------------------------------------------------------------------------
@@ -387,11 +402,8 @@ class _Builder:
             else:
                 notes.append("no link speed (link down?): the design's default stands")
             mac = _text(r.get("MAC"))
-            if mac:
-                try:
-                    nic["mac"] = fields.mac(mac)
-                except ValueError as exc:
-                    notes.append(str(exc))
+            if mac and (value := _noted(fields.mac, mac, notes)) is not None:
+                nic["mac"] = value
             driver = _text(r.get("Driver"))
             if driver:
                 nic["driver"] = driver
@@ -399,8 +411,7 @@ class _Builder:
             switch = _text(r.get("Switch"))
             if switch:  # a vSwitch's uplink or a DVS's: known once the dvSwitch sheet is read (_finish_vms)
                 host.setdefault("_nic_switch", {})[nic_name] = switch
-            self.mark(sheet, row, f"{r.get('Host')} {nic_name}", Support.PARTIAL if notes else Support.SUPPORTED,
-                      "; ".join(notes))
+            self.mark_noted(sheet, row, f"{r.get('Host')} {nic_name}", notes)
         return {"Host", "Speed", "MAC", "Driver", "Switch"} | ({device} if device else set())
 
     def _vSwitch(self, sheet: _Sheet) -> set[str]:
@@ -412,11 +423,8 @@ class _Builder:
             vs = self._vswitch(host, name)
             notes = []
             mtu = _int(r.get("MTU"))
-            if mtu:
-                try:
-                    vs["mtu"] = fields.mtu(mtu)
-                except ValueError as exc:
-                    notes.append(str(exc))
+            if mtu and (value := _noted(fields.mtu, mtu, notes)) is not None:
+                vs["mtu"] = value
             team = _teaming(r)
             if team:
                 vs["teaming"] = team
@@ -425,20 +433,27 @@ class _Builder:
                 vs["security"] = security
             if "Port Group" in sheet.header:  # simplified exports put port groups on this sheet
                 self._portgroup(host, vs, r, sheet, row, notes)
-            self.mark(sheet, row, f"{r.get('Host')} {name}", Support.PARTIAL if notes else Support.SUPPORTED,
-                      "; ".join(notes))
+            self.mark_noted(sheet, row, f"{r.get('Host')} {name}", notes)
         return {"Host", "Switch", "MTU", "Cluster", "Policy", "Notify Switch", "Rolling Order", "Promiscuous Mode",
                 "Mac Changes", "Forged Transmits", "Port Group", "VLAN"}
 
-    def _portgroup(self, host: dict[str, Any], vs: dict[str, Any], r: dict[str, Any], sheet: _Sheet, row: int,
-                   notes: list[str]) -> None:
-        label = _text(r.get("Port Group"))
+    @staticmethod
+    def _portgroup_label(value: Any, notes: list[str]) -> str | None:
+        """A port group's name, or None (no name, or one the design cannot hold: noted)."""
+        label = _text(value)
         if label is None:
-            return
+            return None
         try:
             fields.label(label, "port group name")
         except ValueError as exc:
             notes.append(f"{exc}: port group not imported")
+            return None
+        return label
+
+    def _portgroup(self, host: dict[str, Any], vs: dict[str, Any], r: dict[str, Any], sheet: _Sheet, row: int,
+                   notes: list[str]) -> None:
+        label = self._portgroup_label(r.get("Port Group"), notes)
+        if label is None:
             return
         if any(label in other["portgroups"] for other in host["vswitches"].values() if other is not vs):
             notes.append(f"port group {label!r} is already on another vSwitch of this host: not imported")
@@ -463,8 +478,7 @@ class _Builder:
                 continue
             notes: list[str] = []
             self._portgroup(host, self._vswitch(host, switch), r, sheet, row, notes)
-            self.mark(sheet, row, f"{host_name} {switch} {r.get('Port Group')}",
-                      Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, f"{host_name} {switch} {r.get('Port Group')}", notes)
         return {"Host", "VM", "Switch", "Port Group", "VLAN", "Cluster", "Policy", "Notify Switch", "Rolling Order"}
 
     def _vSC_VMK(self, sheet: _Sheet) -> set[str]:
@@ -516,10 +530,7 @@ class _Builder:
     def _dvSwitch(self, sheet: _Sheet) -> set[str]:
         key = sheet.column("Switch", "Name")
         assert key is not None
-        for row, r in sheet.rows:
-            name = _text(r.get(key))
-            if name is None:
-                continue
+        for row, r, name in _named_rows(sheet, key):
             dvs = self._vdvs(name, sheet, row)
             if dvs is None:
                 continue
@@ -542,17 +553,12 @@ class _Builder:
                     notes.append(f"{host_name}: dvUplink names are not in the export; its vmnics take uplink1.. in order")
             if "Port Group" in sheet.header:  # simplified exports put port groups on this sheet
                 self._dvportgroup(dvs, r.get("Port Group"), r.get("VLAN"), notes)
-            self.mark(sheet, row, name, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, name, notes)
         return {key, "Max MTU", "Version", "Host members", "Port Group", "VLAN"}
 
     def _dvportgroup(self, dvs: dict[str, Any], label_value: Any, vlan_value: Any, notes: list[str]) -> None:
-        label = _text(label_value)
+        label = self._portgroup_label(label_value, notes)
         if label is None:
-            return
-        try:
-            fields.label(label, "port group name")
-        except ValueError as exc:
-            notes.append(f"{exc}: port group not imported")
             return
         vlan_text = _text(vlan_value) or "0"
         vlan: Any
@@ -568,26 +574,19 @@ class _Builder:
     def _dvPort(self, sheet: _Sheet) -> set[str]:
         key = sheet.column("Port", "Port Group")
         assert key is not None
-        for row, r in sheet.rows:
-            switch = _text(r.get("Switch"))
-            if switch is None:
-                continue
+        for row, r, switch in _named_rows(sheet, "Switch"):
             dvs = self._vdvs(switch, sheet, row)
             if dvs is None:
                 continue
             notes: list[str] = []
             self._dvportgroup(dvs, r.get(key), r.get("VLAN"), notes)
-            self.mark(sheet, row, f"{switch} {r.get(key)}", Support.PARTIAL if notes else Support.SUPPORTED,
-                      "; ".join(notes))
+            self.mark_noted(sheet, row, f"{switch} {r.get(key)}", notes)
         return {key, "Switch", "VLAN"}
 
     # VMs --------------------------------------------------------------------------------------------
     def _vInfo(self, sheet: _Sheet) -> set[str]:
         networks = [h for h in sheet.header if re.fullmatch(r"Network #\d+", h)]
-        for row, r in sheet.rows:
-            name = _text(r.get("VM"))
-            if name is None:
-                continue
+        for row, r, name in _named_rows(sheet, "VM"):
             try:
                 fields.label(name, "VM name")
             except ValueError as exc:
@@ -620,7 +619,7 @@ class _Builder:
                 if power:
                     item["power"] = power
                 self.vms[name] = item
-            self.mark(sheet, row, name, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, name, notes)
         return {"VM", "CPUs", "Memory", "Template", "Host", "Cluster", "Powerstate", "OS according to the VMware Tools",
                 "OS according to the configuration file", *networks}
 
@@ -662,17 +661,14 @@ class _Builder:
             else:
                 nic["network"] = network
             mac = _text(r.get("Mac Address"))
-            if mac:
-                try:
-                    nic["mac"] = fields.mac(mac)
-                except ValueError as exc:
-                    notes.append(str(exc))
+            if mac and (value := _noted(fields.mac, mac, notes)) is not None:
+                nic["mac"] = value
             if _text(r.get("IPv4 Address")):
                 notes.append("RVTools gives the IPv4 address without its prefix length: not imported")
             if _bool(r.get("Connected")) is False and vm.get("power", "on") == "on":
                 nic["connected"] = False
             vm.setdefault("nics", []).append(nic)
-            self.mark(sheet, row, text, Support.PARTIAL if notes else Support.SUPPORTED, "; ".join(notes))
+            self.mark_noted(sheet, row, text, notes)
         return {"VM", "NIC label", "Network", "Switch", "Mac Address", "IPv4 Address", "Connected"}
 
     def _finish_vms(self) -> None:

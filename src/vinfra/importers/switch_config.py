@@ -255,6 +255,24 @@ class ParsedSwitch:
     mlag_ports: dict[str, tuple[bool, int | None]]  # Po name -> (peer_link, mlag_id)
 
 
+# NX-OS `[no] system default switchport [shutdown]` -> the reader setting it sets (on, or off with `no`)
+_NXOS_PORT_DEFAULTS = {"system default switchport": "default_switchport",
+                       "system default switchport shutdown": "default_l2_shutdown"}
+# global `spanning-tree ... default` spellings (IOS, NX-OS, EOS) -> the reader setting they switch on
+_EDGE_DEFAULTS = {
+    **dict.fromkeys(("portfast default", "port type edge default", "portfast edge default", "edge-port default"),
+                    "edge_default"),
+    **dict.fromkeys(("portfast bpduguard default", "port type edge bpduguard default",
+                     "portfast edge bpduguard default", "edge-port bpduguard default"), "guard_default"),
+    **dict.fromkeys(("portfast bpdufilter default", "port type edge bpdufilter default",
+                     "portfast edge bpdufilter default", "edge-port bpdufilter default"), "filter_default"),
+}
+# a port's `spanning-tree bpduguard|bpdufilter [enable|disable]` -> (the Port field, its value; `no` clears it)
+_BPDU_SETTINGS = {f"{word}{suffix}": (attr, suffix != " disable")
+                  for word, attr in (("bpduguard", "bpdu_guard"), ("bpdufilter", "bpdu_filter"))
+                  for suffix in ("", " enable", " disable")}
+
+
 class _Reader:
     """Reads one config: walks the tree, fills :class:`Port` objects and the switch's settings, and gives
     each line one support state."""
@@ -332,17 +350,8 @@ class _Reader:
         elif low.startswith("system mtu") and self.platform == "ios":
             self.system_mtu = self.number(node, words[-1], 68, 9216, "MTU")
             self.say(node, S, "the layer-2 MTU of ports that set none")
-        elif low == "system default switchport" and self.platform == "nxos":
-            self.default_switchport = True
-            self.say(node, S)
-        elif low == "no system default switchport" and self.platform == "nxos":
-            self.default_switchport = False
-            self.say(node, S)
-        elif low == "system default switchport shutdown" and self.platform == "nxos":
-            self.default_l2_shutdown = True
-            self.say(node, S)
-        elif low == "no system default switchport shutdown" and self.platform == "nxos":
-            self.default_l2_shutdown = False
+        elif low.removeprefix("no ") in _NXOS_PORT_DEFAULTS and self.platform == "nxos":
+            setattr(self, _NXOS_PORT_DEFAULTS[low.removeprefix("no ")], not low.startswith("no "))
             self.say(node, S)
         elif low.startswith("policy-map type network-qos ") and len(words) == 4:
             self.network_qos(node, words[3])
@@ -383,10 +392,7 @@ class _Reader:
 
     # -- VLANs, spanning tree, QoS MTU ----------------------------------------------------------------------------
     def vlan_block(self, node: Node, spec: str) -> None:
-        try:
-            self.vlans = self.vlans | vlan_list(spec)
-        except ValueError as exc:
-            raise self.fail(node, str(exc), spec) from None
+        self.vlans = self.vlans | self.vlan_set(node, spec)
         self.say(node, S)
         for child in node.walk():
             c = child.text.lower()
@@ -402,6 +408,17 @@ class _Reader:
             else:
                 self.say(child, U)
 
+    def vlan_set(self, node: Node, spec: str) -> VlanSet:
+        """The VLAN list ``spec`` on ``node``; a malformed one is a located error."""
+        try:
+            return vlan_list(spec)
+        except ValueError as exc:
+            raise self.fail(node, str(exc), spec) from None
+
+    def vlan_priority(self, node: Node, spec: str, prio: int) -> None:
+        for v in self.vlan_set(node, spec):
+            self.stp_per_vlan[v] = prio
+
     def global_stp(self, node: Node, args: list[str]) -> None:
         a = " ".join(args).lower()
         modes = {"pvst": "pvst", "rapid-pvst": "rpvst", "mst": "mst", "mstp": "mst", "rstp": "rstp",
@@ -410,22 +427,11 @@ class _Reader:
             self.stp_mode = modes[args[1].lower()]
             self.say(node, S)
         elif (m := re.fullmatch(r"vlan ([\d,\- ]+) priority (\d+)", a)) is not None:
-            prio = self.number(node, m.group(2), 0, 61440, "bridge priority")
-            try:
-                vlans = vlan_list(m.group(1))
-            except ValueError as exc:
-                raise self.fail(node, str(exc), m.group(1)) from None
-            for v in vlans:
-                self.stp_per_vlan[v] = prio
+            self.vlan_priority(node, m.group(1), self.number(node, m.group(2), 0, 61440, "bridge priority"))
             self.say(node, S)
         elif (m := re.fullmatch(r"vlan ([\d,\- ]+) root (primary|secondary)", a)) is not None:
             prio = 24576 if m.group(2) == "primary" else 28672
-            try:
-                vlans = vlan_list(m.group(1))
-            except ValueError as exc:
-                raise self.fail(node, str(exc), m.group(1)) from None
-            for v in vlans:
-                self.stp_per_vlan[v] = prio
+            self.vlan_priority(node, m.group(1), prio)
             self.say(node, P, f"root {m.group(2)} taken as priority {prio} (the switch computes it from its "
                               "neighbours' priorities)")
         elif (m := re.fullmatch(r"mst ([\d,\- ]+) priority (\d+)", a)) is not None:
@@ -444,16 +450,8 @@ class _Reader:
         elif (m := re.fullmatch(r"priority (\d+)", a)) is not None:
             self.stp_default = self.number(node, m.group(1), 0, 61440, "bridge priority")
             self.say(node, S)
-        elif a in ("portfast default", "port type edge default", "portfast edge default", "edge-port default"):
-            self.edge_default = True
-            self.say(node, S, "")
-        elif a in ("portfast bpduguard default", "port type edge bpduguard default",
-                   "portfast edge bpduguard default", "edge-port bpduguard default"):
-            self.guard_default = True
-            self.say(node, S)
-        elif a in ("portfast bpdufilter default", "port type edge bpdufilter default",
-                   "portfast edge bpdufilter default", "edge-port bpdufilter default"):
-            self.filter_default = True
+        elif a in _EDGE_DEFAULTS:
+            setattr(self, _EDGE_DEFAULTS[a], True)
             self.say(node, S)
         elif a == "mst configuration":
             self.say(node, P, "MST regions are not modelled: one spanning tree (the IST) for all VLANs")
@@ -502,12 +500,17 @@ class _Reader:
             self.lst_lines[key] = node.line
         self.say(node, S)
 
-    def vpc_domain(self, node: Node, domain: str) -> None:
+    def mlag_hint(self, node: Node) -> MlagHint:
+        """The switch's one MLAG hint (a vPC domain or an EOS mlag block), with ``node`` among its lines."""
         hint = self.mlag or MlagHint()
-        hint.domain = self.number(node, domain, 1, 1000, "vPC domain")
         hint.lines.append(node.line)
         self.mlag = hint
         self.say(node, S)
+        return hint
+
+    def vpc_domain(self, node: Node, domain: str) -> None:
+        hint = self.mlag_hint(node)
+        hint.domain = self.number(node, domain, 1, 1000, "vPC domain")
         for child in node.walk():
             m = re.match(r"peer-keepalive destination (\S+)", child.text)
             if m is not None:
@@ -521,10 +524,7 @@ class _Reader:
                 self.say(child, U)
 
     def mlag_block(self, node: Node) -> None:
-        hint = self.mlag or MlagHint()
-        hint.lines.append(node.line)
-        self.mlag = hint
-        self.say(node, S)
+        hint = self.mlag_hint(node)
         for child in node.walk():
             words = child.text.split()
             if words[0] == "domain-id" and len(words) == 2:
@@ -927,13 +927,10 @@ class _Reader:
             if a in ("port type network", "portfast network"):
                 return P, "bridge assurance is not modelled; the port is not an edge port"
             return S, ""
-        if a in ("bpduguard enable", "bpduguard", "bpduguard disable"):
+        if a in _BPDU_SETTINGS:
+            attr, on = _BPDU_SETTINGS[a]
             for port in ports:
-                port.bpdu_guard = (not neg) and a != "bpduguard disable"
-            return S, ""
-        if a in ("bpdufilter enable", "bpdufilter", "bpdufilter disable"):
-            for port in ports:
-                port.bpdu_filter = (not neg) and a != "bpdufilter disable"
+                setattr(port, attr, (not neg) and on)
             return S, ""
         if (m := re.fullmatch(r"cost (\d+)", a)) is not None:
             cost = self.number(node, m.group(1), 1, 200_000_000, "path cost")

@@ -125,10 +125,25 @@ def add_portgroup(head: Head, target: str, params: dict[str, Any]) -> Plan:
     if params.get("teaming") is not None:
         pg["teaming"] = params["teaming"]
     host["vswitches"][vswitch]["portgroups"][name] = pg
+    return _network_plan(target, host, "HostPortGroupAddedEvent",
+                         f"port group {name!r} (VLAN {pg['vlan']}) added to {target}/{vswitch}",
+                         f"add port group {name} to {target}/{vswitch}")
+
+
+def _network_plan(target: str, host: dict[str, Any], event: str, said: str, message: str) -> Plan:
+    """A port-group change: the host's new data, one event on it, the network duration, the host charged."""
     return Plan([{"op": "put", "section": "hosts", "name": target, "value": host}],
-                [{"kind": "HostPortGroupAddedEvent", "object": f"hosts/{target}",
-                  "message": f"port group {name!r} (VLAN {pg['vlan']}) added to {target}/{vswitch}"}],
-                DURATIONS.network_s, f"add port group {name} to {target}/{vswitch}", {}, (target,))
+                [{"kind": event, "object": f"hosts/{target}", "message": said}],
+                DURATIONS.network_s, message, {}, (target,))
+
+
+def _host_with_portgroup(head: Head, target: str, name: str) -> tuple[dict[str, Any], str]:
+    """A copy of the target host to edit and the vSwitch holding port group ``name``; none: NotFound."""
+    host = copy.deepcopy(_host(head, target))
+    found = _portgroup(host, name)
+    if found is None:
+        raise Fault("NotFound", f"{target} has no port group {name!r}")
+    return host, found[0]
 
 
 def _users_of(head: Head, host_name: str, pg: str) -> list[str]:
@@ -141,29 +156,21 @@ def _users_of(head: Head, host_name: str, pg: str) -> list[str]:
 
 def remove_portgroup(head: Head, target: str, params: dict[str, Any]) -> Plan:
     """Remove a port group; ``ResourceInUse`` while a VM's vNIC or a VMkernel port is on it."""
-    host = copy.deepcopy(_host(head, target))
     name = params["name"]
-    found = _portgroup(host, name)
-    if found is None:
-        raise Fault("NotFound", f"{target} has no port group {name!r}")
+    host, vswitch = _host_with_portgroup(head, target, name)
     users = _users_of(head, target, name)
     if users:
         raise Fault("ResourceInUse", f"port group {name!r} on {target} is in use by {', '.join(users[:5])}")
-    del host["vswitches"][found[0]]["portgroups"][name]
-    return Plan([{"op": "put", "section": "hosts", "name": target, "value": host}],
-                [{"kind": "HostPortGroupRemovedEvent", "object": f"hosts/{target}",
-                  "message": f"port group {name!r} removed from {target}/{found[0]}"}],
-                DURATIONS.network_s, f"remove port group {name} from {target}", {}, (target,))
+    del host["vswitches"][vswitch]["portgroups"][name]
+    return _network_plan(target, host, "HostPortGroupRemovedEvent", f"port group {name!r} removed from {target}/{vswitch}",
+                         f"remove port group {name} from {target}")
 
 
 def update_portgroup(head: Head, target: str, params: dict[str, Any]) -> Plan:
     """Change a port group's VLAN and/or teaming override (``teaming: null`` drops the override)."""
-    host = copy.deepcopy(_host(head, target))
     name = params["name"]
-    found = _portgroup(host, name)
-    if found is None:
-        raise Fault("NotFound", f"{target} has no port group {name!r}")
-    pg = host["vswitches"][found[0]]["portgroups"][name]
+    host, vswitch = _host_with_portgroup(head, target, name)
+    pg = host["vswitches"][vswitch]["portgroups"][name]
     said = []
     if params.get("vlan") is not None:
         pg["vlan"] = params["vlan"]
@@ -171,10 +178,9 @@ def update_portgroup(head: Head, target: str, params: dict[str, Any]) -> Plan:
     if "teaming" in params.get("set", ()):
         pg["teaming"] = params.get("teaming")
         said.append(f"teaming {params.get('teaming')}")
-    return Plan([{"op": "put", "section": "hosts", "name": target, "value": host}],
-                [{"kind": "HostPortGroupReconfiguredEvent", "object": f"hosts/{target}",
-                  "message": f"port group {name!r} on {target}: {', '.join(said) or 'unchanged'}"}],
-                DURATIONS.network_s, f"reconfigure port group {name} on {target}", {}, (target,))
+    return _network_plan(target, host, "HostPortGroupReconfiguredEvent",
+                         f"port group {name!r} on {target}: {', '.join(said) or 'unchanged'}",
+                         f"reconfigure port group {name} on {target}")
 
 
 def _element(head: Head, target: str) -> str:

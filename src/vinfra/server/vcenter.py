@@ -37,6 +37,15 @@ def _strip(ident: str, prefix: str) -> str:
     return ident[len(prefix):]
 
 
+def _found(head: Any, section: str, ident: str, prefix: str, noun: str) -> tuple[str, Any]:
+    """(name, design data) of the object a vCenter identifier (``host-esx01``) names; unknown: 404."""
+    name = _strip(ident, prefix)
+    data = head.data[section].get(name)
+    if data is None:
+        raise Problem(404, "not-found", f"no {noun} {ident!r}")
+    return name, data
+
+
 def _login(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -214,18 +223,12 @@ def _routes(prefix: str, v65: bool) -> None:
 
     @router.get(f"{p}/vm/{{vm}}", operation_id=f"{'rest' if v65 else 'api'}_vm_get")
     async def vm_get(request: Request, vm: str, _: Reader) -> Any:
-        name = _strip(vm, "vm-")
-        data = _head(request).data["vms"].get(name)
-        if data is None:
-            raise Problem(404, "not-found", f"no VM {vm!r}")
+        name, data = _found(_head(request), "vms", vm, "vm-", "VM")
         return _wrap(v65, vm_info(name, data, v65))
 
     @router.get(f"{p}/vm/{{vm}}/guest/networking/interfaces", operation_id=f"{'rest' if v65 else 'api'}_vm_ifaces")
     async def vm_ifaces(request: Request, vm: str, _: Reader) -> Any:
-        name = _strip(vm, "vm-")
-        data = _head(request).data["vms"].get(name)
-        if data is None:
-            raise Problem(404, "not-found", f"no VM {vm!r}")
+        _, data = _found(_head(request), "vms", vm, "vm-", "VM")
         return _wrap(v65, vm_interfaces(data))
 
     @router.get(f"{p}/host", operation_id=f"{'rest' if v65 else 'api'}_host_list")
@@ -243,10 +246,7 @@ def _routes(prefix: str, v65: bool) -> None:
     @router.get(f"{p}/host/{{host}}", operation_id=f"{'rest' if v65 else 'api'}_host_get")
     async def host_get(request: Request, host: str, _: Reader) -> Any:
         head = _head(request)
-        name = _strip(host, "host-")
-        data = head.data["hosts"].get(name)
-        if data is None:
-            raise Problem(404, "not-found", f"no host {host!r}")
+        name, data = _found(head, "hosts", host, "host-", "host")
         summary = host_summary(head, name, data)
         return _wrap(v65, {"name": name, "connection_state": summary["connection_state"],
                            "power_state": summary["power_state"]})
@@ -260,9 +260,7 @@ def _routes(prefix: str, v65: bool) -> None:
 
     @router.get(f"{p}/cluster/{{cluster}}", operation_id=f"{'rest' if v65 else 'api'}_cluster_get")
     async def cluster_get(request: Request, cluster: str, _: Reader) -> Any:
-        name = _strip(cluster, "domain-c-")
-        if name not in _head(request).data["clusters"]:
-            raise Problem(404, "not-found", f"no cluster {cluster!r}")
+        name, _ = _found(_head(request), "clusters", cluster, "domain-c-", "cluster")
         return _wrap(v65, {"name": name, "resource_pool": f"resgroup-{name}"})
 
     @router.get(f"{p}/network", operation_id=f"{'rest' if v65 else 'api'}_network_list")
@@ -285,10 +283,7 @@ def _routes(prefix: str, v65: bool) -> None:
     @router.get(f"{p}/datastore/{{datastore}}", operation_id=f"{'rest' if v65 else 'api'}_datastore_get")
     async def datastore_get(request: Request, datastore: str, _: Reader) -> Any:
         head = _head(request)
-        name = _strip(datastore, "datastore-")
-        data = head.data["datastores"].get(name)
-        if data is None:
-            raise Problem(404, "not-found", f"no datastore {datastore!r}")
+        name, data = _found(head, "datastores", datastore, "datastore-", "datastore")
         s = datastore_summary(name, data, _used_gb(head).get(name, 0.0))
         return _wrap(v65, {"name": name, "type": s["type"], "accessible": True, "free_space": s["free_space"],
                            "capacity": s["capacity"], "thin_provisioning_supported": True,
