@@ -197,10 +197,19 @@ class Forwarding:
         return None
 
     def sensitive(self, ep: Endpoint) -> bool:
-        """Whether the uplink a frame uses or arrives on depends on the frame (IP hash over ports that lead
-        to different places; a port-channel facing a team that does not hash: M1, M2, M4).  IP hash over one
-        properly formed channel (every team uplink bundled in one logical channel end) is not: every flow
-        enters the same logical port, and the switch may hand it back on any member, all active."""
+        """Whether the uplink a frame uses or arrives on depends on the frame.  Each direction on its own:
+
+        - *sending*: IP hash / a LAG picks an uplink per frame (T3, T6), so it matters when the active
+          uplinks lead to different places.  In shotgun mode (T14) every frame leaves on every member: it
+          does not.
+        - *receiving*: a switch hands a frame for a port-channel to one member by its own hash (§3: the
+          physical network picks the inbound link), whatever the team does.  That matters when the team does
+          not take it on every member (M1, M2, M4, F9), and also when the members do not deliver alike: a
+          member whose switch port does not carry the port group's VLAN drops what the hash gives it (V8,
+          M10), shotgun or not.
+
+        IP hash over one properly formed channel whose members all carry the port group alike is not
+        sensitive: every flow enters the same logical port, and the switch may hand it back on any member."""
         shape = self.team_shape(ep)
         got = self._sensitive.get(shape)
         if got is not None:
@@ -213,14 +222,29 @@ class Forwarding:
                 entries = {up.entry(ts.pg.egress_tag())[0] for up in ups}
                 ends = {up.end.name if up.end is not None else None for up in ups}
                 result = len(entries) > 1 or len(ends) > 1
+            seen: set[str] = set()
             for u in ts.team.uplinks:
+                if result:
+                    break
                 up = self.snap.uplinks(ep.device, u)
-                if up.end is not None and up.end.channel is not None and up.reason is None:
-                    receivers = {self._member_vmnic(ep, m) for m in up.end.members}
-                    if ts.team.policy not in HASHED or not receivers <= set(ts.active):
-                        result = True
+                if up.end is None or up.end.channel is None or up.reason is not None or up.end.name in seen:
+                    continue
+                seen.add(up.end.name)
+                receivers = {self._member_vmnic(ep, m) for m in up.end.members}
+                if ts.team.policy not in HASHED or not receivers <= set(ts.active):
+                    result = True
+                else:
+                    result = len({self._member_delivers(ep, ts, r) for r in receivers}) > 1
         self._sensitive[shape] = result
         return result
+
+    def _member_delivers(self, ep: Endpoint, ts: TeamState, vmnic: str | None) -> frozenset:
+        """Where a frame the switch hands to the channel member facing ``vmnic`` must be for the port group to
+        take it (the components :meth:`host_takes` yields through that member; empty: it is dropped, V8)."""
+        if vmnic is None:
+            return frozenset()
+        comp = self.snap.active.component
+        return frozenset(comp(n) for n, _ in delivery_nodes(self.snap, self.snap.uplinks(ep.device, vmnic), ts.pg))
 
     def team_shape(self, ep: Endpoint) -> int:
         """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
