@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+import yaml_rs
 
 from _random_design import Case
 from _reach_oracle import disagreements
@@ -29,7 +29,7 @@ HAND = DATA / "beacon-shotgun-pruned-channel-member.yaml"  # the hand-written re
 
 
 def _case(path: Path) -> Case:
-    return Case(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Case(yaml_rs.loads(path.read_text(encoding="utf-8")))
 
 
 def _verdicts(snap: Snapshot, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[bool, bool, str | None]]:
