@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+import yaml_rs
 
 from _random_design import Case
 from _reach_oracle import disagreements
@@ -21,7 +21,7 @@ DESIGN = Path(__file__).resolve().parents[1] / "data" / "reach-trace-disagreemen
 
 @pytest.mark.xfail(strict=True, reason="reach and trace disagree on a duplicate gateway address (open)")
 def test_reach_equals_trace_on_the_duplicate_gateway_vmk_counterexample() -> None:
-    data = yaml.safe_load(DESIGN.read_text(encoding="utf-8"))
+    data = yaml_rs.loads(DESIGN.read_text(encoding="utf-8"))
     fail = tuple(data.pop("failures", []))
     wrong = disagreements(Case(data, fail))
     assert not wrong, "\n".join(wrong[:5])

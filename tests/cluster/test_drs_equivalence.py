@@ -51,7 +51,9 @@ def test_fast_pass_equals_the_obvious_pass(case: dict[str, Any]) -> None:
     assert fast.stuck == slow.stuck
     assert fast.maintenance == slow.maintenance
     assert fast.imbalance_before == pytest.approx(slow.imbalance_before, abs=1e-9)
-    assert fast.imbalance_after == pytest.approx(slow.imbalance_after, abs=1e-9)
+    # an incremental sum leaves rounding-level variance where the loads are equal, and a standard deviation is
+    # its square root: 1e-17 of variance is 3e-9 of imbalance, so compare at 1e-6
+    assert fast.imbalance_after == pytest.approx(slow.imbalance_after, abs=1e-6)
 
 
 def test_the_generator_reaches_what_it_should() -> None:

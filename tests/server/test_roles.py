@@ -18,6 +18,13 @@ RANK = {RO: 0, OP: 1, ADMIN: 2}
 TABLE: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): PUBLIC,
     ("POST", "/tokens"): PUBLIC,
+    ("GET", "/"): PUBLIC,  # the web client's page; everything it shows comes through the routes below
+    ("GET", "/web/findings"): RO,
+    ("GET", "/web/hosts/{host}/networking"): RO,
+    ("GET", "/web/topology"): RO,
+    ("POST", "/web/vmotion-check"): RO,
+    ("GET", "/web/trace"): RO,
+    ("GET", "/web/hosts/{host}/ha-plan"): RO,
     ("POST", "/api/session"): PUBLIC,
     ("POST", "/rest/com/vmware/cis/session"): PUBLIC,
     ("POST", "/links"): ADMIN,
