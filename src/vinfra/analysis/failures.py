@@ -55,7 +55,7 @@ from ..network.forwarding import Forwarding
 from ..network.settings import DEFAULT_SETTINGS, Settings
 from ..network.stp import Component
 from ..timing import DEFAULT_TIMERS, Timers
-from .reach import Reach
+from .reach import Reach, set_bits
 
 KINDS = ("switches", "links", "nics", "hosts")
 #: at most this many lost pairs are listed per scenario (a core failure in a 40,000-VM design loses billions);
@@ -672,7 +672,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     for ka in keys:
         was_row, now_row = brow[ka[0]], frow[ka[1]]
         xs = groups[ka]
-        candidates = [by_base[i] for i in _bits(was_row & ~now_row) if i in by_base] if same else keys
+        candidates = [by_base[i] for i in set_bits(was_row & ~now_row) if i in by_base] if same else keys
         for kb in candidates:
             if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
                 continue
@@ -706,16 +706,6 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed
-
-
-def _bits(mask: int) -> list[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def _blackholed(base: Baseline, snap: Snapshot, fr: Reach, fw: Forwarding, lost: list[tuple[str, str]],

@@ -315,7 +315,7 @@ class Reach:
                         vacuous.setdefault((ka, kb), set()).add((bit[x], bit[y]))
         for (k, j), exempt in vacuous.items():
             if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
-                                         for bx in _bits(nmask[k]) for by_ in _bits(nmask[j])):
+                                         for bx in set_bits(nmask[k]) for by_ in set_bits(nmask[j])):
                 reach[k].add(j)
         for ports in on_host.values():
             for i, (ka, a) in enumerate(ports):
@@ -843,10 +843,10 @@ class Bulk:
                     if took == xs:
                         common |= ys
                     elif took:
-                        for x in _bits(took):
+                        for x in set_bits(took):
                             self.row[x] |= ys
                 if common:
-                    for x in _bits(xs):
+                    for x in set_bits(xs):
                         self.row[x] |= common
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
@@ -953,7 +953,8 @@ def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int],
     return inv.derived("analysis.reach.addressing", build)
 
 
-def _bits(mask: int) -> list[int]:
+def set_bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first (class rows are bit masks)."""
     out = []
     while mask:
         low = mask & -mask
