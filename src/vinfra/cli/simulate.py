@@ -158,7 +158,7 @@ def _text(report: dict[str, Any]) -> None:
     last = "-" if s["last_restart_s"] is None else f"{s['last_restart_s']:g} s"
     rec = "-" if s["recovered_by_s"] is None else f"{s['recovered_by_s']:g} s"
     out.print(f"{s['vms_restarted']} VMs restarted (last at {last}), {s['migrations']} migrations, "
-              f"recovered by {rec}, {len(s['never_recovered'])} probes still down; DRS {s['drs']}", markup=False)
+              f"recovered by {rec}, {len(s['never_recovered'])} probes still down", markup=False)
 
 
 def _runs_text(answer: dict[str, Any]) -> None:

@@ -132,7 +132,6 @@ class Simulation:
         self.isolated_version = 0
         self.powered_off_by_ha: set[str] = set()
         self.migrations = 0
-        self.drs_skipped = 0
         self._states: dict[tuple, NetState] = {}
         self.net = self._state()
         self.probes = [ProbeState(a, b) for a, b in self._probe_pairs()]
@@ -923,9 +922,8 @@ class Simulation:
             for m in moves:
                 if m.vm in busy:
                     continue
-                if services.drs_available():
-                    self.emit("drs-recommendation", m.vm, f"{m.source} -> {m.target} priority {m.priority} applied: "
-                                                          f"{m.reason}")
+                self.emit("drs-recommendation", m.vm, f"{m.source} -> {m.target} priority {m.priority} applied: "
+                                                      f"{m.reason}")
                 self._migrate(m.vm, m.target, "maintenance")
         self._maintenance_progress(host)
 
@@ -958,9 +956,6 @@ class Simulation:
                 continue
             moves = services.drs_moves(self.inv, cl, self.cs, sorted(h for h in self.maintenance
                                                                      if self._cluster_of(h) == cl))
-            if moves is None:
-                self.drs_skipped += 1
-                continue
             busy = self._migrating()
             for m in moves:
                 if m.vm in busy:
@@ -1000,7 +995,6 @@ class Simulation:
             "migrations": self.migrations,
             "recovered_by_s": _r(last_recovery) if last_recovery is not None else None,
             "never_recovered": sorted({f"{o['from']}->{o['to']}" for o in outages if o["end"] is None}),
-            "drs": "run" if services.drs_available() else "not run: the DRS model is not installed",
         }
         return {"events": events, "outages": outages, "summary": summary}
 

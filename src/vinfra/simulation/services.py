@@ -1,44 +1,17 @@
 """The one door from the simulation to the cluster services: HA (:mod:`vinfra.cluster.ha`) and DRS
-(:mod:`vinfra.cluster.drs`), called through the contract of ``cluster-api.md`` and never re-implemented.
+(:mod:`vinfra.cluster.drs`), called through their public functions and never re-implemented.
 
-Each function answers plain data the engine plays in time.  DRS is optional: while
-:mod:`vinfra.cluster.drs` is not installed, :func:`drs_available` is False, DRS invocations are skipped (the
-engine says so in its summary) and a maintenance evacuation places the host's VMs with HA's placement
-(:func:`evacuation`: the most unreserved capacity, the required rules: cluster-behaviour §3.3) instead of
-DRS's §2.7 evacuation.
+Each function answers plain data the engine plays in time.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
-from typing import Any
-
-from ..cluster import ha
+from ..cluster import drs, ha
 from ..cluster.state import ClusterState
 from ..model import Inventory
 
-
-def _drs() -> Any | None:
-    try:
-        return importlib.import_module("vinfra.cluster.drs")
-    except ImportError:
-        return None
-
-
-def drs_available() -> bool:
-    mod = _drs()
-    return mod is not None and hasattr(mod, "drs_pass")
-
-
-@dataclass(frozen=True)
-class Move:
-    vm: str
-    source: str
-    target: str
-    priority: int
-    reason: str
-    automatic: bool
+#: one migration the engine plays: DRS's own recommendation
+Move = drs.Recommendation
 
 
 def agent(inv: Inventory, cluster: str) -> str:
@@ -61,33 +34,21 @@ def restart(inv: Inventory, cluster: str, failed_hosts: list[str], state: Cluste
     return done, missed
 
 
-def drs_moves(inv: Inventory, cluster: str, state: ClusterState, maintenance: list[str]) -> list[Move] | None:
-    """One DRS pass (§2.4, §2.7): its recommendations, or None without the DRS model."""
-    mod = _drs()
-    if mod is None or not hasattr(mod, "drs_pass"):
-        return None
-    def admits(after: ClusterState) -> str | None:
-        return ha.admits(inv, cluster, state_after=after)
-
-    answer = mod.drs_pass(inv, cluster, state=state, maintenance=tuple(maintenance),
-                          ha_admits=admits if inv.clusters[cluster].ha.enabled else None)
-    return [Move(r.vm, r.source, r.target, int(r.priority), str(r.reason), bool(r.automatic))
-            for r in answer.recommendations]
+def drs_moves(inv: Inventory, cluster: str, state: ClusterState, maintenance: list[str]) -> list[Move]:
+    """One DRS pass (§2.4, §2.7), every move also passing HA admission control (§1.1 P7)."""
+    answer = drs.drs_pass(inv, cluster, state=state, maintenance=tuple(maintenance),
+                          ha_admits=ha.admission_hook(inv, cluster))
+    return list(answer.recommendations)
 
 
 def evacuation(inv: Inventory, cluster: str, host: str, state: ClusterState) -> tuple[list[Move], list[tuple[str, str]]]:
-    """Where the powered-on VMs of ``host`` go when it enters maintenance: DRS's priority-1 evacuations when
-    the DRS model is there, else HA's placement (module doc); and the VMs that cannot leave, with why."""
-    moves = drs_moves(inv, cluster, state, [host])
-    if moves is not None:
-        out = [m for m in moves if m.source == host]
-        left = {m.vm for m in out}
-        stuck = [(v, "DRS found no host for it (§2.7)") for v in sorted(state.vms_on(host))
-                 if state.vms[v].power == "on" and v not in left]
-        return out, stuck
-    done, missed = restart(inv, cluster, [host], state)
-    return ([Move(vm, host, target, 1, "evacuation for maintenance (HA placement, §3.3)", True)
-             for vm, target, _ in done], missed)
+    """Where the powered-on VMs of ``host`` go when it enters maintenance: DRS's priority-1 evacuations (§2.7);
+    and the VMs that cannot leave, with why."""
+    out = [m for m in drs_moves(inv, cluster, state, [host]) if m.source == host]
+    left = {m.vm for m in out}
+    stuck = [(v, "DRS found no host for it (§2.7)") for v in sorted(state.vms_on(host))
+             if state.vms[v].power == "on" and v not in left]
+    return out, stuck
 
 
-__all__ = ["Move", "agent", "drs_available", "drs_moves", "evacuation", "isolation_response", "restart"]
+__all__ = ["Move", "agent", "drs_moves", "evacuation", "isolation_response", "restart"]
