@@ -1,17 +1,15 @@
 """The cluster services' operations (maintenance mode, applying DRS), behind this one adapter: they call the
-DRS module (``vinfra.cluster.drs``, written in parallel; its contract is the cluster-services API) through
-:func:`drs_pass` only.  Where that module is not installed, an operation that needs it fails with the fault
-``NotSupported`` and changes nothing; exit maintenance mode, and entering it on a host with no powered-on VM,
-need no DRS.
+DRS model (:mod:`vinfra.cluster.drs`) through :func:`drs_pass` only, every move also passing HA admission
+control (:func:`vinfra.cluster.ha.admission_hook`, cluster-behaviour §1.1 P7, §2.7).
 
 Not yet: clone from template (full or linked, customization), HA restarts after a host failure.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from ..cluster import drs, ha
 from .operations import Fault, Plan
 from .store import Head
 
@@ -21,11 +19,8 @@ MAINTENANCE_S = 1.0
 
 def drs_pass(head: Head, cluster: str, maintenance: tuple[str, ...] = ()) -> dict[str, Any]:
     """``vinfra.cluster.drs.drs_pass(...).row()`` on the head, with the host in ``maintenance`` evacuated."""
-    try:
-        drs = importlib.import_module("vinfra.cluster.drs")
-    except ImportError:
-        raise Fault("NotSupported", "DRS is not available in this build (vinfra.cluster.drs)") from None
-    return drs.drs_pass(head.inventory, cluster, maintenance=maintenance).row()
+    inv = head.inventory
+    return drs.drs_pass(inv, cluster, maintenance=maintenance, ha_admits=ha.admission_hook(inv, cluster)).row()
 
 
 def _moves(head: Head, recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
