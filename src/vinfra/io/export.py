@@ -87,15 +87,7 @@ _Representer.add_representer(type(None), _represent_none)
 
 
 def to_yaml(inv: Inventory) -> str:
-    yaml = YAML(typ="rt")
-    yaml.Representer = _Representer
-    yaml.default_flow_style = False
-    yaml.width = 4096  # never fold long descriptions: a folded scalar is harder to diff
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    buf = io.StringIO()
-    buf.write(f"# {inv.name}: normalized by vinfra export, every default filled in (topology-v1)\n")
-    yaml.dump(to_data(inv), buf)
-    return buf.getvalue()
+    return data_to_yaml(to_data(inv), f"{inv.name}: normalized by vinfra export, every default filled in (topology-v1)")
 
 
 def data_to_yaml(data: dict[str, Any], header: str = "") -> str:
@@ -104,7 +96,7 @@ def data_to_yaml(data: dict[str, Any], header: str = "") -> str:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
     yaml.default_flow_style = False
-    yaml.width = 4096
+    yaml.width = 4096  # never fold long descriptions: a folded scalar is harder to diff
     yaml.indent(mapping=2, sequence=4, offset=2)
     buf = io.StringIO()
     for line in header.splitlines():
