@@ -536,6 +536,8 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
         tgt[h] = _Host(h, i, cpu, mem, limit, h in failover)
     placement: dict[str, str] = {}
     for v, s in after_state.vms.items():
+        if s.power == "on" and s.host not in tgt and not after_state.hosts[s.host].failed:
+            placement[v] = s.host  # still running (a host in maintenance or standby): VM-VM rules see it there
         if s.power == "on" and s.host in tgt:
             t = tgt[s.host]
             r = cache.get(v)
