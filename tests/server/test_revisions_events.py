@@ -129,6 +129,27 @@ def test_whatif_changes_nothing_and_answers_as_vinfra_diff(api: Api) -> None:
     assert invalid.status_code == 422 and invalid.json()["errors"][0]["field"] == "vms.x.host"
 
 
+def test_whatif_answers_ha_restart_plan_of_a_failed_host(api: Api) -> None:
+    """Issue 14 item 5: a fork's HA consequences, by :func:`vinfra.cluster.ha.restart_plan` (§3.3), whether
+    the host fails through ``fail`` or through a change to the design's ``failures``; the head is unchanged."""
+    from vinfra.cluster.ha import restart_plan
+
+    head = api.get("/healthz").json()["revision"]
+    inv = load(EXAMPLE)
+    want = orjson.loads(orjson.dumps(restart_plan(inv, "lab", ["lab-esx1"]).row()))
+    assert want["restarted"], "the example's host runs VMs HA restarts"
+    r = api.post("/whatif", role="Read-only", json={"fail": ["lab-esx1"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["ha"] == [want] and r.json()["ha_unprotected"] == []
+    by_change = api.post("/whatif", json={"changes": [{"op": "put", "section": "failures", "value": ["lab-esx1"]}]})
+    assert by_change.status_code == 200, by_change.text
+    assert by_change.json()["ha"] == [want]
+    # a switch failure fails no host: no HA plan
+    assert api.post("/whatif", json={"fail": ["lab-sw"]}).json()["ha"] == []
+    assert api.get("/healthz").json()["revision"] == head
+    assert api.get("/vms/web01").json()["host"] == inv.vms["web01"].host
+
+
 @pytest.fixture
 def empty_api(tmp_path: Path) -> Iterator[Api]:
     yield from make_api(ServerSettings(db_url=f"sqlite:///{tmp_path / 'e.db'}", time_scale=0), design=None)

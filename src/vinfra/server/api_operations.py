@@ -217,8 +217,11 @@ class WhatIf(BaseModel):
 @router.post("/whatif", tags=["analysis"])
 def whatif(request: Request, body: WhatIf, _: Reader) -> dict[str, Any]:
     """What a proposed change and/or failures would do, changing nothing: the reachability and findings that
-    change, computed by :func:`vinfra.analysis.diff.diff` (the code of ``vinfra diff``).  Not yet: the HA/DRS
-    consequences (they wait for the cluster services' DRS and HA modules)."""
+    change, computed by :func:`vinfra.analysis.diff.diff` (the code of ``vinfra diff``), and ``ha``: for each
+    cluster with a host failed in the fork (by ``fail`` or by a change to ``failures``), HA's restart plan
+    (:func:`vinfra.cluster.ha.restart_plan`, cluster-behaviour §3.3, as ``vinfra ha --fail-host`` answers it);
+    ``ha_unprotected``: failed hosts in no cluster (HA restarts nothing of theirs).  Not yet: what DRS would
+    recommend in the fork."""
     from ..analysis.diff import diff
     from ..io.design import from_data
     from ..io.errors import DesignError
@@ -241,4 +244,34 @@ def whatif(request: Request, body: WhatIf, _: Reader) -> dict[str, Any]:
         after = Snapshot(after_inv, fail=body.fail)
     except FailureError as exc:
         raise Problem(422, "invalid-input", str(exc), [{"field": "body.fail", "message": str(exc)}]) from None
-    return {"revision": base_rev, **diff(before, after)}
+    ha, unprotected = _ha_consequences(before_inv, after_inv, body.fail)
+    return {"revision": base_rev, **diff(before, after), "ha": ha, "ha_unprotected": unprotected}
+
+
+def _ha_consequences(before: Any, after: Any, fail: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """HA's restart plan per cluster for the hosts the fork fails: the hosts named in ``fail`` and those a
+    change adds to the design's ``failures``; the cluster state before the failure is ``after``'s with those
+    hosts still up (hosts failed in the base design stay failed, §3.3 restarts only the new failures)."""
+    from ..cluster.ha import restart_plan
+    from ..cluster.state import ClusterState
+    from ..model import FailureRef
+
+    def failed_hosts(refs: Any) -> list[str]:
+        return [r.device for r in refs if r.kind == "device" and r.device in after.hosts]
+
+    already = set(failed_hosts(before.failures))
+    by_change = [h for h in failed_hosts(after.failures) if h not in already]
+    named = failed_hosts(FailureRef.parse(f) for f in fail)
+    new = [h for h in dict.fromkeys([*by_change, *named]) if h not in already]
+    state = ClusterState.of(after)
+    for h in by_change:
+        state = state.with_host(h, failed=False)
+    clusters: dict[str, list[str]] = {}
+    unprotected = []
+    for h in new:
+        cluster = after.hosts[h].cluster
+        if cluster is None:
+            unprotected.append(h)
+        else:
+            clusters.setdefault(cluster, []).append(h)
+    return [restart_plan(after, c, hosts, state=state).row() for c, hosts in clusters.items()], unprotected
