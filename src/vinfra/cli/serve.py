@@ -70,5 +70,6 @@ def serve(
     # before it: make that an ordinary exit 0 (a stop asked for), not death by signal
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: sys.exit(0))
-    uvicorn.run(create_app(server), host=host, port=port, log_level="warning", timeout_graceful_shutdown=10)
+    uvicorn.run(create_app(server), host=host, port=port, log_level="warning", timeout_graceful_shutdown=10,
+                access_log=False)
     print_plain(err, "vinfra serve: stopped")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from .auth import Configurer, Reader
 from .problems import Problem
 from .store import DICT_SECTIONS, SECTIONS, check_if_match, etag_of, link_name
-from .views import BRIEF_FIELDS, FILTERS, brief, briefs, full, items, matches
+from .views import BRIEF_FIELDS, FILTERS, brief, filtered, full, items
 
 router = APIRouter()
 
@@ -99,9 +99,7 @@ def _register(section: str) -> None:
                 raise Problem(422, "invalid-input", f"{section} cannot be filtered by {param}",
                               [{"field": f"query.{param}", "message": f"not a filter of {section}"}])
         head = server.store.current
-        rows = briefs(head, section)
-        if cluster is not None or host is not None or name__ic is not None:
-            rows = [r for r in rows if matches(head, section, r, cluster, host, name__ic)]
+        rows = filtered(head, section, cluster, host, name__ic)
         if sort:
             field = sort.removeprefix("-")
             if field not in ("name", *BRIEF_FIELDS[section]):

@@ -68,7 +68,7 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
     if settings.validate_in_subprocess:
         from .validation import SubprocessValidator
 
-        validator = SubprocessValidator()
+        validator = SubprocessValidator(settings.validation_nice)
     store = InventoryStore(db, settings, validator)
     accounts = Accounts(db, settings.argon2_memory_kib, settings.argon2_time_cost)
     if admin is not None:
@@ -93,6 +93,10 @@ def create_app(server: Server) -> FastAPI:
                   description="VirtualCenter for a vinfra design: inventory, revisions, tasks, events, alarms.")
     app.state.server = server
     problems.install(app)
+    if server.settings.fast_reads:
+        from .fastread import FastReads
+
+        app.add_middleware(FastReads, server=server)
 
     @app.get("/healthz", tags=["server"])
     def healthz() -> dict[str, object]:

@@ -106,3 +106,23 @@ def matches(head: Head, section: str, row: dict[str, Any], cluster: str | None, 
         if section == "links":
             return row["a"].split(":")[0] == host or row["b"].split(":")[0] == host
     return True
+
+
+def filtered(head: Head, section: str, cluster: str | None, host: str | None, name_ic: str | None
+             ) -> list[dict[str, Any]]:
+    """The brief rows :func:`matches` keeps, in design order; a VM's ``host`` or ``cluster`` filter reads an
+    index by that field (built once per head) instead of testing every VM."""
+    rows = briefs(head, section)
+    if section == "vms" and (host is not None or cluster is not None):
+        field, value = ("host", host) if host is not None else ("cluster", cluster)
+
+        def build() -> dict[Any, list[dict[str, Any]]]:
+            index: dict[Any, list[dict[str, Any]]] = {}
+            for r in briefs(head, section):
+                index.setdefault(r[field], []).append(r)
+            return index
+
+        rows = _cached(head, f"by:{section}:{field}", build).get(value, [])
+    if cluster is None and host is None and name_ic is None:
+        return rows
+    return [r for r in rows if matches(head, section, r, cluster, host, name_ic)]
