@@ -73,6 +73,11 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit.", callback=_version,
                                  is_eager=True),
+    server: str | None = typer.Option(None, "--server", metavar="URL", show_default=False,
+                                      help="Run show, check, reach and the operations (power, vmotion, "
+                                           "maintenance, drs apply, fail, restore) against a vinfra server "
+                                           "instead of a file, with the token in $VINFRA_TOKEN; first on the "
+                                           "line: 'vinfra --server URL --help' lists them."),
 ) -> None:
     """Design, check and simulate VMware-style virtual datacenters."""
 
@@ -202,6 +207,16 @@ def main() -> None:
 
     heap.whole_process()
     try:
+        argv = sys.argv[1:]
+        if argv and argv[0].split("=")[0] == "--server":  # the client of a server (cli/remote.py)
+            from .remote import Failed, run, split_server
+
+            try:
+                url, rest = split_server(argv)  # type: ignore[misc]
+            except Failed as exc:
+                print_plain(err, f"error: {exc}")
+                sys.exit(exc.code)
+            run(url, rest)
         app()
     except KeyboardInterrupt:
         err.print("interrupted")
