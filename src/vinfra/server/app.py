@@ -77,6 +77,8 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
     if design is not None:
         store.import_design(design, admin[0] if admin else "vinfra", f"import {design_name or design.name}",
                             since_last_import=True)
+    if store.head is not None:
+        store.validator.prime(store.head.state_id, store.head.data)
     return Server(settings, db, store, accounts, TaskRunner(db, store, settings), alarms)
 
 

@@ -31,7 +31,7 @@ class ServerSettings:
     #: the server's interpreter lock against the reads; off, it runs in the writing thread (tests)
     validate_in_subprocess: bool = False
     #: how many ``nice`` steps the validation worker runs below the server (0-19): reads before validation
-    validation_nice: int = 10
+    validation_nice: int = 5
     #: re-run the checks after each change and raise/clear alarms (off: no alarms; the bench measures both)
     alarms: bool = True
     #: answer the hot reads (one object, one VM in vCenter's shape) from the head's rendered bytes before
