@@ -95,7 +95,7 @@ def create_app(server: Server) -> FastAPI:
                   description="VirtualCenter for a vinfra design: inventory, revisions, tasks, events, alarms.")
     app.state.server = server
     problems.install(app)
-    if server.settings.fast_reads:
+    if server is not None and server.settings.fast_reads:  # None: only the OpenAPI document is asked for
         from .fastread import FastReads
 
         app.add_middleware(FastReads, server=server)
