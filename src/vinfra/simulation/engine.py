@@ -240,16 +240,18 @@ class Simulation:
         for n in gone:
             self.emit("restored", n)
         self.failures = [f for f in self.failures if f not in gone]
-        for h in (n for n in gone if n in self.inv.hosts):
-            self._retry_restarts(also_host=h)
+        hosts = [n for n in gone if n in self.inv.hosts]
+        for h in hosts:
             self.cs = self.cs.with_host(h, failed=False)
             for v in sorted(self.cs.vms_on(h)):
                 if self.vm_status.get(v) == "crashed" and v not in self.pending_restart:
-                    self.vm_status[v] = "off"
+                    self.vm_status[v] = "off"  # the host rebooted; HA never declared it failed, or has its VMs
                     self.cs = self.cs.with_vm(v, power="off")
-            self._retry_restarts()
         self._network_changed(f"{', '.join(gone)} restored")
-        if any(n in self.inv.hosts for n in gone):
+        if hosts:
+            # capacity changed: HA tries its unplaced VMs again, the returned hosts among the candidates, once
+            # the network is back (a restarted VM's probes start from the restored state)
+            self._retry_restarts()
             self._drs_all()
 
     def _do_fail_random(self, spec: Any) -> None:
@@ -688,8 +690,10 @@ class Simulation:
 
         self.at(delay, declare)
 
-    def _restart(self, cluster: str, hosts: list[str], vms: list[str]) -> None:
-        """HA's restart plan for ``vms`` (powered on, on the failed ``hosts``): powered on now, in order."""
+    def _restart(self, cluster: str, hosts: list[str], vms: list[str], retry: list[str] | None = None) -> None:
+        """HA's restart plan for ``vms`` (powered on, on the failed ``hosts``) and ``retry`` (VMs an earlier
+        plan left unplaced, powered off wherever they were): powered on now, in order.  A VM not placed is
+        powered off where it is, and counts one attempt (scenario-v1 "HA restarts")."""
         state = self.cs
         for h in hosts:
             state = state.with_host(h, failed=True)
@@ -700,7 +704,7 @@ class Simulation:
         for v, s in state.vms.items():
             if s.host in hosts and s.power == "on" and v not in wanted:
                 state = state.with_vm(v, power="off")  # restarted already, or not HA's to restart
-        done, missed = services.restart(self.inv, cluster, hosts, state)
+        done, missed = services.restart(self.inv, cluster, hosts, state, retry)
         order = {"highest": 0, "high": 1, "medium": 2, "low": 3, "lowest": 4}
         moved: set[str] = set()
         for vm, target, prio in sorted(done, key=lambda x: (order.get(x[2], 9), x[0])):
@@ -713,26 +717,31 @@ class Simulation:
         for vm, reason in sorted(missed):
             host, tries = self.pending_restart.get(vm, (self.cs.vms[vm].host, 0))
             tries += 1
-            self.emit("vm-not-restarted", vm, f"attempt {tries}: {reason}")
+            self.cs = self.cs.with_vm(vm, power="off")  # it runs nowhere: its reservation holds no room
             if tries < self.t.das_max_restart_count:
                 self.pending_restart[vm] = (host, tries)
+                self.emit("vm-not-restarted", vm, f"attempt {tries} of {self.t.das_max_restart_count}: {reason}; "
+                                                  "tried again when capacity changes")
             else:
                 self.pending_restart.pop(vm, None)
                 self.vm_status[vm] = "off"
+                self.emit("vm-not-restarted", vm, f"attempt {tries} of {self.t.das_max_restart_count}: {reason}; "
+                                                  "HA gives up (VmFailoverFailed, das_max_restart_count)")
         if moved:
             self._vm_changed(moved, "HA restart")
 
-    def _retry_restarts(self, also_host: str | None = None) -> None:
-        """Capacity changed: try the VMs HA could not place again (scenario-v1 "HA restarts")."""
-        by_cluster: dict[str, dict[str, list[str]]] = {}
+    def _retry_restarts(self) -> None:
+        """Capacity changed (a host restored or out of maintenance, a VM powered off): try the VMs HA could not
+        place again, at this moment (scenario-v1 "HA restarts"), every usable host a candidate, a failed
+        host that came back too (cluster-behaviour §3.3).  The HA model's FDM minutes (T0, +2, +6, +14, +30,
+        [unverified]) are not a schedule here: scenario-v1 settles retries on capacity changes."""
+        by_cluster: dict[str, list[str]] = {}
         for vm, (host, _) in sorted(self.pending_restart.items()):
-            if also_host is not None and host != also_host:
-                continue
             cl = self._cluster_of(host)
             if cl is not None:
-                by_cluster.setdefault(cl, {}).setdefault(host, []).append(vm)
-        for cl, hosts in sorted(by_cluster.items()):
-            self._restart(cl, sorted(hosts), [v for vs in hosts.values() for v in vs])
+                by_cluster.setdefault(cl, []).append(vm)
+        for cl, vms in sorted(by_cluster.items()):
+            self._restart(cl, [], [], retry=vms)
 
     def _boot(self, vm: str) -> None:
         self.vm_status[vm] = "booting"
@@ -751,6 +760,7 @@ class Simulation:
     def _do_power(self, spec: Any) -> None:
         vm = spec.vm
         status = self.vm_status.get(vm, "off")
+        self.pending_restart.pop(vm, None)  # the operator decides now: HA no longer retries it
         if spec.state == "off":
             if status == "off":
                 return
