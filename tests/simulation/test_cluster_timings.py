@@ -326,3 +326,13 @@ def test_an_operator_power_off_ends_the_retries() -> None:
     assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "big")] == [(300.0, "esxb")]
     r = run(TWO_HOSTS.replace("VERSION", "6.7"), base + "  - {at: 150, power: {vm: big, state: \"off\"}}\n", text=True)
     assert not rows(r, "vm-restarted", "big") and [e["t"] for e in rows(r, "vm-not-restarted", "big")] == [115.0]
+
+
+def test_a_host_out_of_maintenance_takes_the_vm_ha_could_not_place() -> None:
+    """scenario-v1 "HA restarts": a host out of maintenance is a capacity change; the VM restarts there then."""
+    design = TWO_HOSTS.replace("VERSION", "6.7").replace("  esxb:\n    <<: *host\n", "  esxb:\n    <<: *host\n    state: maintenance\n")
+    design = design.replace("filler: {host: esxb,", 'filler: {host: esxb, power: "off",')
+    scenario = HOST_RETURNS.replace("  - {at: RESTORE, restore: esxa}", "  - {at: 200, maintenance: {host: esxb, exit: true}}")
+    r = run(design, scenario, text=True)
+    assert [e["t"] for e in rows(r, "vm-not-restarted", "big")] == [115.0]
+    assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "big")] == [(200.0, "esxb")]
