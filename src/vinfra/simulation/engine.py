@@ -16,8 +16,11 @@ What each action does, and the choices the spec leaves (named and documented her
   (AAM) or ``fdm_host_dead_s`` (FDM) after it fails (``ha-host-failed``); its VMs are placed by
   :func:`vinfra.cluster.ha.restart_plan` and powered on at that moment in priority order (``vm-restarted``,
   target host in the detail); each answers ``vm_boot_s`` later.  A VM with no host gets ``vm-not-restarted``
-  and is tried again when capacity changes (a host restored or out of maintenance, a VM powered off), up to
-  ``das_max_restart_count`` attempts.
+  (powered off: it holds no room) and is tried again at the moment capacity changes (a host restored or out
+  of maintenance, a VM powered off), every usable host a candidate, the failed host itself once it is back,
+  up to ``das_max_restart_count`` attempts (then it stays off).  Scenario-v1 settles retries on capacity
+  changes: the HA model's FDM minutes (+2, +6, +14, +30, [unverified]) are no schedule here.  An operator's
+  ``power`` action on such a VM ends HA's retries of it.
 - HA isolation (scenario-v1 "HA, AAM" and "HA, FDM"): after a network change, a live host of the change's
   region whose management ports reach none of the isolation addresses (the cluster's, else the port's
   gateway) is isolated.  AAM: ``ha-isolated`` at t0 + 13 s (VI3) or 12 s (vSphere 4), the isolation response

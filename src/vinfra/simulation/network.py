@@ -16,13 +16,21 @@ What the simulation adds is time (scenario-v1's table, timers from :mod:`vinfra.
   the team does not notify switches and the moved MAC does not send (T12, the switch's ``mac_aging_s``);
   spanning tree unblocking a port (classic 2 x forward delay, + max age when indirect; rapid
   ``rstp_converge_s``); FHRP takeover (HSRP between hold - hello and hold by the hello phase, VRRP 3 x
-  advert + skew, GLBP hold);
+  advert + skew, GLBP hold), unless the router now answering already routed for the address (both peers of
+  an MLAG pair, anycast: topology-v1 "MLAG pairs");
+- a vDS LAG member (T6) whose link goes down leaves the bundle at once (scenario-v1 "LACP member loss":
+  immediate on link down): its flows rehash over the other members with no failover to wait for and no MAC
+  to move (the channel is one logical port); a member that returns takes flows back without loss;
 - a probe that comes back after a repair waits for the restored element: failback (T11,
   ``failback_delay_s``), downstream ports returned by link-state tracking, a restored inter-switch link
   joining the active topology (classic 2 x forward delay, rapid ``rstp_converge_s``).
 
-Not modelled (said here and in the command's help): LACP partner loss with the link up (a failure target
-always takes the link down, so members go at once, M*); MAC-flush timing after a topology change (a flushed
+Not modelled (said here and in the command's help): LACP partner loss with the link up (``lacp_rate``: 3 x
+1 s fast, 3 x 30 s slow).  No scenario-v1 event can cause it: every failure target (a device, an interface,
+a link, ``Po<N>``) takes its cables down at both ends (topology-v1 "Failures"), link-state tracking takes
+ports down too, and a member's bundling otherwise depends only on the design (modes, settings, partner);
+there is no event kind for a far-end misconfiguration, a hung partner or a unidirectional fault.  The timer
+waits for such an event in the spec.  Also not modelled: MAC-flush timing after a topology change (a flushed
 MAC is relearned by the probe's next frame); a root change that re-blocks a port still in use.
 """
 
@@ -33,6 +41,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from ipaddress import IPv4Address
 
 from ..analysis.failures import Fabric
 from ..model import InterfaceRef, Inventory, po_number
@@ -199,6 +208,12 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
     for u in sorted(path.uplinks - ref_path.uplinks):
         host, _, nic = u.partition(":")
         ref = InterfaceRef(host, nic)
+        lag = _lag_of(new, host, nic)
+        if lag is not None and not prev.link_up(ref):
+            # a LAG member back: flows rehash onto it once LACP bundles it, and stay on working members until
+            # then (the channel is one logical port to the switch: no MAC moves, T6)
+            found.append(Mechanism(0.0, f"{u} rejoins {lag}: flows rehash onto it without loss (T6)"))
+            continue
         if not prev.link_up(ref):
             # the uplink itself came back: failback (T11); after link-state tracking released its port (T15)
             port = prev.snap.switch_port_of(host, nic)
@@ -210,6 +225,11 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
             continue
         for old in sorted(old_by_host.get(host, ())):
             oref = InterfaceRef(host, old)
+            if lag is not None and not new.link_up(oref) and _lag_of(prev, host, old) == lag:
+                # scenario-v1 "LACP member loss": immediate on link down; the LAG rehashes over its other members
+                # and the switch's channel (one logical port, T6) its own: no failover, no MAC to move
+                found.append(Mechanism(0.0, f"{host}:{old} leaves {lag} on link down: immediate (LACP, M*)"))
+                continue
             if new.link_up(oref):
                 if "beacon" not in _failed_reason(new, host, old):
                     continue  # the port moved with its team's new slots (T10): no detector to wait for
@@ -271,6 +291,8 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
         was_router = was.split(":")[0]
         if was_router not in new.snap.failed.devices and prev.snap.switch_alive(was_router):
             continue  # a preempting router returning takes over at once (no preempt delay in v1)
+        if _forwarded_before(prev, vip, router_if):
+            continue  # it already routed for the address (an MLAG pair, anycast): nothing to take over
         protocol, priority, group = fhrp_of(inv, vip, router_if)
         if protocol == "hsrp":
             last = phase(seed, f"fhrp/{vip}") * timers.hsrp_hello_s
@@ -288,6 +310,25 @@ def _failed_reason(state: NetState, host: str, nic: str) -> str:
         if why:
             return why
     return ""
+
+
+def _lag_of(state: NetState, host: str, nic: str) -> str | None:
+    """``host:lag`` of a vDS LAG (T6) on ``host`` that has ``nic`` among its members, or None."""
+    for key in state.team_keys(host):
+        team = state.snap.team_states[key].team
+        if team.policy == "lag" and team.lag is not None and nic in team.active + team.standby:
+            return f"{team.switch}:{team.lag}"
+    return None
+
+
+def _forwarded_before(prev: NetState, vip: str, router_if: str) -> bool:
+    """Whether the router of ``router_if`` (a switch, or the stack it is a member of) already routed for ``vip``
+    before the change: both peers of an MLAG pair (topology-v1 "MLAG pairs") and every anycast holder do."""
+    owners = {o.router for o in prev.snap.l3.owners_of(IPv4Address(vip))}
+    sw = router_if.split(":")[0]
+    if sw in prev.inventory.switches:
+        return bool({sw, prev.inventory.logical_switch(sw)} & owners)
+    return sw in owners
 
 
 def _team_of(state: NetState, host: str, nic: str):
