@@ -336,3 +336,14 @@ def test_a_host_out_of_maintenance_takes_the_vm_ha_could_not_place() -> None:
     r = run(design, scenario, text=True)
     assert [e["t"] for e in rows(r, "vm-not-restarted", "big")] == [115.0]
     assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "big")] == [(200.0, "esxb")]
+
+
+def test_drs_runs_when_a_host_fails() -> None:
+    """scenario-v1 "DRS invocation": every drs_interval_s and on host add/remove: with the periodic pass out of
+    reach, esx03's failure (a host removed) runs DRS at once, which moves load off the surged esx01."""
+    scenario = DRS.replace("until: 1200", "until: 1200\nsettings: {drs_interval_s: 100000}") + "  - {at: 130, fail: esx03}\n"
+    r = run(example("two-independent-switches.yaml"), scenario)
+    recs = rows(r, "drs-recommendation")
+    assert recs and recs[0]["t"] == 130.0 and "esx01 -> esx02" in recs[0]["detail"]
+    quiet = run(example("two-independent-switches.yaml"), scenario.replace("  - {at: 130, fail: esx03}\n", ""))
+    assert not rows(quiet, "drs-recommendation")

@@ -37,8 +37,8 @@ What each action does, and the choices the spec leaves (named and documented her
   ``maintenance-entered`` when the last one has left (never while a VM cannot leave).  Exit: the host is
   usable again (HA retries, DRS runs).
 - DRS (§2.3): every ``drs_interval_s`` from a phase drawn from the seed, and on host failure, restore and
-  maintenance; recommendations are rows, the automatic ones are applied as vMotions.  Skipped while the
-  DRS model is not installed.
+  maintenance (scenario-v1: on host add/remove or maintenance); recommendations are rows, the automatic
+  ones are applied as vMotions.
 - ``power``: off (``vm-powered-off``), on (answers after ``vm_boot_s``), reset (``vm-reset``, answers after
   ``vm_boot_s``).
 - ``heartbeat_lost`` (VM monitoring, §3.5): the guest hangs (it stops answering); it is reset
@@ -234,6 +234,8 @@ class Simulation:
                     self.vm_version[v] = self.vm_version.get(v, 0) + 1
             self._ha_host_failed(h)
         self._network_changed(f"{', '.join(new)} failed")
+        if hosts:
+            self._drs_all()  # scenario-v1: DRS runs on host add/remove; a failed host leaves its cluster's pool
 
     def _do_restore(self, targets: str | list[str]) -> None:
         names = [targets] if isinstance(targets, str) else list(targets)
