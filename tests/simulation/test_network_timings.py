@@ -231,3 +231,28 @@ def test_a_vpc_peer_failure_needs_no_fhrp_takeover() -> None:
     r = run(example("mlag-vds-lacp.yaml"), LAG_MEMBER.replace("RATE", "slow").replace("FAIL", "leaf-1"))
     assert not [o for o in r["outages"] if o["from"] in ("shop-db01", "shop-web01")]
     assert not rows(r, "fhrp-active")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_beacon_probing_declares_a_repaired_member_up_at_the_first_beacon(seed: int) -> None:
+    """scenario-v1 "Beacon probing": after the repair the member is declared up at the first beacon it
+    receives (by the seed's beacon phase, within one interval), then failback applies (T11, 0.1 s).  Its
+    beacons cross the restored sw1:Gi0/48, which carries traffic 1 s after it comes back (rstp, "Spanning
+    tree"): the beacon counts from then."""
+    from vinfra.io.design import load_text
+    from vinfra.simulation.network import NetState, next_beacon_s, recovery
+    from vinfra.timing import DEFAULT_TIMERS
+
+    scenario = BEACON_SCENARIO + "  - {at: 200, restore: sw1:Gi0/48}\n"
+    r = run(BEACON_DESIGN, scenario, seed=seed, text=True)
+    wait = next_beacon_s(DEFAULT_TIMERS, seed, "esx01")
+    assert 0 < wait <= 1.0
+    (back,) = rows(r, "failback", "esx01:vmnic0")
+    assert back["t"] == pytest.approx(200 + 1.0 + wait + 0.1, abs=1e-6)  # sw1:Gi0/48 forwards after 1 s (rstp)
+    # a probe down over the broken member comes back at the same moment (recovery, the slow path's answer)
+    inv = load_text(BEACON_DESIGN, "<design>")
+    prev, new = NetState(inv, ["sw1:Gi0/48"]), NetState(inv, [])
+    path = new.path("app01", "10.5.10.1")
+    assert "esx01:vmnic0" in path.uplinks
+    mech = recovery(prev, new, prev.path("app01", "10.5.10.1"), path, {"esx01": True}, DEFAULT_TIMERS, seed, 200.0)
+    assert mech.seconds == pytest.approx(1.0 + wait + 0.1) and "first beacon" in mech.what

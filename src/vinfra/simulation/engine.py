@@ -65,7 +65,7 @@ from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_opera
 from ..model import InterfaceRef, Inventory
 from ..timing import Timers
 from . import services
-from .network import NetState, Path, fhrp_interface, fhrp_of, phase, placed, recovery
+from .network import NetState, Path, fhrp_interface, fhrp_of, next_beacon_s, phase, placed, recovery, rejoin_s
 from .scenario import RANDOM_KINDS, Event, Scenario
 
 #: [model] the disk a full clone copies, in GB (a design does not give disk sizes)
@@ -479,7 +479,7 @@ class Simulation:
                     delay = t.lst_delay_s if "link-state tracking" in why else 0.0
                     detected.setdefault(f"{key[0]}:{nic}", (now + delay, "link-status"))
                 else:
-                    first = (1.0 - phase(self.seed, f"beacon/{key[0]}")) * t.beacon_interval_s
+                    first = next_beacon_s(t, self.seed, key[0])
                     detected.setdefault(f"{key[0]}:{nic}",
                                         (now + first + t.beacon_misses * t.beacon_interval_s, "beacon"))
             gone = [n for n in a.active if n not in b.active]
@@ -505,6 +505,9 @@ class Simulation:
             port = prev.snap.switch_port_of(host, nic)
             if port is not None and port in prev.snap.tracked_down:
                 when += t.lst_delay_s
+            if nts[(host, pgs[0])].team.detection == "beacon":
+                # declared up at the first beacon it hears, once a restored link forwards (T14, scenario-v1)
+                when += rejoin_s(prev, new, t, changed) + next_beacon_s(t, self.seed, host)
             self.emit("failback", f"{host}:{nic}", ", ".join(pgs), t=when)
             if nts[(host, pgs[0])].team.notify_switches:
                 self.emit("rarp", f"{host}:{nic}", t=when)

@@ -23,7 +23,9 @@ What the simulation adds is time (scenario-v1's table, timers from :mod:`vinfra.
   to move (the channel is one logical port); a member that returns takes flows back without loss;
 - a probe that comes back after a repair waits for the restored element: failback (T11,
   ``failback_delay_s``), downstream ports returned by link-state tracking, a restored inter-switch link
-  joining the active topology (classic 2 x forward delay, rapid ``rstp_converge_s``).
+  joining the active topology (classic 2 x forward delay, rapid ``rstp_converge_s``); with beacon probing
+  the returning member is declared up at the first beacon it hears, then failback applies (T14, scenario-v1
+  "Beacon probing").
 
 Not modelled (said here and in the command's help): LACP partner loss with the link up (``lacp_rate``: 3 x
 1 s fast, 3 x 30 s slow).  No scenario-v1 event can cause it: every failure target (a device, an interface,
@@ -57,6 +59,29 @@ def phase(seed: int, key: str) -> float:
     """The phase in [0, 1) of a periodic timer (beacons of a host, hellos of an FHRP group, DRS), drawn from
     the seed and the timer's name only: one seed gives one set of times, whatever else happens."""
     return random.Random(f"{seed}/{key}").random()
+
+
+def next_beacon_s(timers: Timers, seed: int, host: str) -> float:
+    """Time from a change to the next beacon of ``host``'s teams, in (0, beacon_interval_s], by the seed's
+    beacon phase of that host (T14): the first one missed after a failure, or heard after a repair."""
+    return (1.0 - phase(seed, f"beacon/{host}")) * timers.beacon_interval_s
+
+
+def rejoin_s(prev: NetState, new: NetState, timers: Timers, refs: Iterable[InterfaceRef]) -> float:
+    """The longest wait before the inter-switch links among ``refs`` that came back with the change carry
+    traffic (scenario-v1 "Spanning tree": classic 2 x forward delay, rapid ``rstp_converge_s``); 0 if none."""
+    inv = new.inventory
+    out = 0.0
+    for ref in refs:
+        if ref.device not in inv.switches or prev.link_up(ref) or not new.link_up(ref):
+            continue
+        link = inv.link_at(ref)
+        other = None if link is None else link.b if link.a == ref else link.a
+        if other is None or other.device not in inv.switches:
+            continue
+        mode = new.snap.stp.mode(new.snap.stp.stp_bridge(new.snap.bridge_of(ref.device)))
+        out = max(out, timers.stp_reconverge_s(mode, False))
+    return out
 
 
 def placed(inv: Inventory, hosts: Mapping[str, str]) -> Inventory:
@@ -221,7 +246,20 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
             if port is not None and port in prev.snap.tracked_down:
                 s += timers.lst_delay_s
                 how = f"{u} returns when link-state tracking releases {port} (T15), then failback (T11)"
+            team = _team_of(new, host, nic)
+            if team is not None and team.detection == "beacon":
+                s += next_beacon_s(timers, seed, host)  # declared up at the first beacon it hears (T14)
+                how += "; beacon probing declares it up at the first beacon it hears (T14)"
             found.append(Mechanism(s, how))
+            continue
+        if "beacon" in _failed_reason(prev, host, nic):
+            # scenario-v1 "Beacon probing": after the repair the member is declared up at the first beacon it
+            # receives (once a restored link on its path forwards), then failback applies (T14, T11)
+            wait = rejoin_s(prev, new, timers, (InterfaceRef.parse(x) for x in sorted(path.interfaces)))
+            s = wait + next_beacon_s(timers, seed, host) + timers.failback_delay_s
+            found.append(Mechanism(s, f"{u} is heard again at the first beacon after the repair"
+                                      f"{f' (its path forwards after {wait:g} s)' if wait else ''} (T14), then "
+                                      f"failback after {timers.failback_delay_s:g} s (T11)"))
             continue
         for old in sorted(old_by_host.get(host, ())):
             oref = InterfaceRef(host, old)
@@ -234,8 +272,7 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
                 if "beacon" not in _failed_reason(new, host, old):
                     continue  # the port moved with its team's new slots (T10): no detector to wait for
                 # link still up but the team left it: beacon probing found the broken path (T14)
-                first = (1.0 - phase(seed, f"beacon/{host}")) * timers.beacon_interval_s
-                s = first + timers.beacon_misses * timers.beacon_interval_s + timers.link_failover_s
+                s = next_beacon_s(timers, seed, host) + timers.beacon_misses * timers.beacon_interval_s + timers.link_failover_s
                 how = (f"beacon probing misses {timers.beacon_misses} beacons on {host}:{old}, then failover to "
                        f"{u} (T14)")
             else:
@@ -365,4 +402,5 @@ def fhrp_interface(inv: Inventory, router: str, vip: str) -> str:
     return router
 
 
-__all__ = ["Mechanism", "NetState", "Path", "fhrp_interface", "fhrp_of", "phase", "placed", "recovery"]
+__all__ = ["Mechanism", "NetState", "Path", "fhrp_interface", "fhrp_of", "next_beacon_s", "phase", "placed", "recovery",
+           "rejoin_s"]
