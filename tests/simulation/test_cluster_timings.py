@@ -347,3 +347,22 @@ def test_drs_runs_when_a_host_fails() -> None:
     assert recs and recs[0]["t"] == 130.0 and "esx01 -> esx02" in recs[0]["detail"]
     quiet = run(example("two-independent-switches.yaml"), scenario.replace("  - {at: 130, fail: esx03}\n", ""))
     assert not rows(quiet, "drs-recommendation")
+
+
+def test_a_vmotion_rarp_row_names_the_destination_uplink() -> None:
+    """scenario-v1 "Event subjects": ``rarp`` is ``host:vmnic``; after a vMotion the destination announces the
+    VM's MAC from the uplink its port uses there (port-ID teaming: one home uplink, T1, T12)."""
+    scenario = """
+scenario: 1
+name: one vMotion
+until: 300
+probes:
+  - {from: intranet01, to: erp-db01}
+events:
+  - {at: 10, vmotion: {vm: intranet01, to: esx02}}
+"""
+    r = run(example("two-independent-switches.yaml"), scenario)
+    (end,) = rows(r, "vmotion-end", "intranet01")
+    (rarp,) = rows(r, "rarp")
+    assert rarp["t"] == end["t"] and rarp["subject"] in ("esx02:vmnic0", "esx02:vmnic1")
+    assert "intranet01" in rarp["detail"]

@@ -910,12 +910,30 @@ class Simulation:
                 self.vm_status[vm] = "running"
             self.migrations += 1
             self.emit("vmotion-end", vm, f"{src} -> {dst}")
-            self.emit("rarp", vm, f"from {dst}")
+            for uplink in self._uplinks_of(vm):  # the destination announces the VM's MACs (cluster-behaviour §1)
+                self.emit("rarp", f"{dst}:{uplink}", f"{vm} after its vMotion from {src}")
             self._vm_changed({vm}, f"{vm} resumed on {dst}")
             self._maintenance_progress(src)
             self._schedule_ops()
 
         self.at(pre, switchover)
+
+    def _uplinks_of(self, vm: str) -> list[str]:
+        """The uplinks a VM's NICs leave by on its host now (scenario-v1: a ``rarp`` row names ``host:vmnic``):
+        the team's home uplink of each port, every active uplink for teams that hash per frame (IP hash, LAG),
+        none for a team with no usable uplink."""
+        snap = self.net.snap
+        out: set[str] = set()
+        for i in range(len(self.inv.vms[vm].nics)):
+            e = snap.endpoints.get(vm if i == 0 else f"{vm}:nic{i}")
+            if e is None or e.network is None:
+                continue
+            ts = snap.team_states.get(e.team_key)
+            if ts is None:
+                continue
+            home = ts.home(e.port_id, e.mac)
+            out.update([home] if home is not None else ts.active)
+        return sorted(out)
 
     def _do_maintenance(self, spec: Any) -> None:
         host = spec.host
