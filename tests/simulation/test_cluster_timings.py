@@ -366,3 +366,16 @@ events:
     (rarp,) = rows(r, "rarp")
     assert rarp["t"] == end["t"] and rarp["subject"] in ("esx02:vmnic0", "esx02:vmnic1")
     assert "intranet01" in rarp["detail"]
+
+
+def test_a_vm_ha_could_not_place_after_an_isolation_is_tried_again() -> None:
+    """scenario-v1 "HA restarts" covers every VM that finds no host, one powered off by an isolation response
+    too: erp-app01 (200 GB reserved) fits on neither esx02 (intranet02 reserves 100 GB) nor esx03 (erp-db01
+    64 GB) when esx01 is isolated; powering intranet02 off frees esx02, and erp-app01 restarts there then."""
+    text = _isolation_design("4.0", "power_off").replace("    memory_gb: 32\n", "    memory_gb: 200\n    memory: {reservation_gb: 200}\n")
+    text = text.replace("    host: esx02\n    cpu: {vcpus: 2}\n    memory_gb: 8\n",
+                        "    host: esx02\n    cpu: {vcpus: 2}\n    memory_gb: 100\n    memory: {reservation_gb: 100}\n")
+    scenario = ISOLATION + "  - {at: 200, power: {vm: intranet02, state: \"off\"}}\n"
+    r = run(text, scenario, text=True)
+    assert [(e["t"], e["detail"].split(":")[0]) for e in rows(r, "vm-not-restarted", "erp-app01")] == [(115.0, "attempt 1 of 5")]
+    assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "erp-app01")] == [(200.0, "esx02")]

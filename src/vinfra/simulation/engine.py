@@ -28,7 +28,8 @@ What each action does, and the choices the spec leaves (named and documented her
   ``shutdown_timeout_s`` later [model]; leave powered on: nothing), ``ha-host-failed`` at t0 + 15 s and
   restarts of the VMs it powered off (a VM still running keeps its locks: no event).  FDM: ``ha-isolated``
   and the response at t0 + ``fdm_isolation_s``, restarts as soon as the VMs are off.  A VM HA cannot place
-  after an isolation stays off (no retries) [model].
+  after an isolation is tried again when capacity changes, like any other (scenario-v1 "HA restarts"); an
+  isolated host is no candidate while it stays cut off.
 - ``vmotion`` and evacuations: :func:`vinfra.cluster.vmotion.check_vmotion` decides and gives the pre-copy
   time and the switchover downtime (probes of the VM are down for the downtime); operations queue FIFO
   under the §1.4 limits (:func:`vinfra.cluster.vmotion.schedule`), by the older host's version (VI3 and 4.0:
@@ -380,11 +381,7 @@ class Simulation:
             for v in vms:
                 state = state.with_vm(v, power="on")
             self.cs = state
-            self._restart(cluster, [host], vms)
-            for v in vms:  # the ones not placed stay off on the isolated host (no retries) [model]
-                if self.cs.vms[v].host == host:
-                    self.cs = self.cs.with_vm(v, power="off")
-                    self.pending_restart.pop(v, None)
+            self._restart(cluster, [host], vms)  # the ones not placed stay off, tried again like any (spec)
 
         def declared() -> None:
             if still():
