@@ -56,6 +56,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from typing import Any
 
 import simpy
@@ -64,6 +65,7 @@ from ..cluster.maxima import product_version
 from ..cluster.state import ClusterState
 from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_operation
 from ..model import InterfaceRef, Inventory
+from ..network.frames import BROADCAST, Frame
 from ..timing import Timers
 from . import services
 from .network import NetState, Path, fhrp_interface, fhrp_of, next_beacon_s, phase, placed, recovery, rejoin_s
@@ -916,8 +918,9 @@ class Simulation:
         self.at(pre, switchover)
 
     def _uplinks_of(self, vm: str) -> list[str]:
-        """The uplinks a VM's NICs leave by on its host now (scenario-v1: a ``rarp`` row names ``host:vmnic``):
-        the team's home uplink of each port, every active uplink for teams that hash per frame (IP hash, LAG),
+        """The uplinks a VM's RARPs leave by on its host now (scenario-v1: a ``rarp`` row names ``host:vmnic``):
+        per port, the uplink its team sends a RARP on (T12): the home uplink, or for teams that hash per frame
+        (IP hash, LAG) the one the hash picks [model: a RARP hashes like an ARP request with no addresses];
         none for a team with no usable uplink."""
         snap = self.net.snap
         out: set[str] = set()
@@ -928,8 +931,8 @@ class Simulation:
             ts = snap.team_states.get(e.team_key)
             if ts is None:
                 continue
-            home = ts.home(e.port_id, e.mac)
-            out.update([home] if home is not None else ts.active)
+            rarp = Frame("arp-request", e.mac, BROADCAST, IPv4Address(0), IPv4Address(0))
+            out.update(ts.sends_on(e.port_id, e.mac, rarp, snap.settings))
         return sorted(out)
 
     def _do_maintenance(self, spec: Any) -> None:
