@@ -767,8 +767,8 @@ class Simulation:
     def _do_power(self, spec: Any) -> None:
         vm = spec.vm
         status = self.vm_status.get(vm, "off")
-        self.pending_restart.pop(vm, None)  # the operator decides now: HA no longer retries it
         if spec.state == "off":
+            self.pending_restart.pop(vm, None)  # the operator wants it off: HA no longer retries it
             if status == "off":
                 return
             self.vm_status[vm] = "off"
@@ -781,6 +781,7 @@ class Simulation:
         elif spec.state == "on":
             if status in ("running", "booting") or self.cs.hosts[self.cs.vms[vm].host].failed:
                 return
+            self.pending_restart.pop(vm, None)  # the operator's now: HA no longer retries it
             self.cs = self.cs.with_vm(vm, power="on")
             self._boot(vm)
             self._vm_changed({vm}, f"{vm} powered on")
