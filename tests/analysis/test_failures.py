@@ -200,3 +200,19 @@ def test_every_single_failure_loses_exactly_the_pairs_a_pair_walk_loses(name: st
         # leaf's uplink was the blocked one, and that leaf is cut off (its hosts' VMs homed there lose pairs)
         lost = _pairs(run_scenario(base, ["leaf-1:Eth1/53--leaf-2:Eth1/53"]))
         assert bool(lost) is (settings.mlag_stp == "peer_switch")
+
+
+def test_lag_member_loss_and_a_vpc_peer_need_no_wait() -> None:
+    """scenario-v1 "LACP member loss": immediate on link down (a vDS LAG rehashes over its other members, T6),
+    whatever lacp_rate; topology-v1 "MLAG pairs": both vPC peers route for the HSRP address, so losing one
+    leaves a router that already routes for it, with no hold time to wait (the simulation agrees)."""
+    from _paths import OWN_EXAMPLES
+
+    base = Baseline(vinfra.load(OWN_EXAMPLES / "mlag-vds-lacp.yaml"))
+    member = run_scenario(base, ["esx-pod1:vmnic2"])
+    assert member["impact"] == "degraded" and member["recovery_s"] == 0.0 and "LACP" in member["explanation"]
+    fast = run_scenario(Baseline(base.inventory, Timers(lacp_rate="fast")), ["esx-pod1:vmnic2"])
+    assert fast["recovery_s"] == 0.0
+    peer = run_scenario(base, ["leaf-1"])
+    assert peer["recovery_s"] == DEFAULT_TIMERS.link_failover_s  # the management vSwitch's port-ID team (T13)
+    assert "HSRP" not in peer["explanation"]

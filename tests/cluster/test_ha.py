@@ -186,6 +186,24 @@ def test_scenario_12_retry_count_is_a_setting() -> None:
     assert "retried at 0, 2, 6 min" in dict(plan.not_restarted)["Low"]
 
 
+def test_a_retry_places_the_unplaced_vm_on_its_returned_host() -> None:
+    """§3.3 retries: the VM scenario 12 could not place, tried again once H1 is back (powered off where it was
+    left), lands on H1, the only host with room; its priority order holds among the retried VMs."""
+    inv = scenario_12()
+    state = ClusterState.of(inv).with_host("H1", failed=True)
+    first = restart_plan(inv, "c1", ["H1"], state=state)
+    for r in first.restarted:
+        state = state.with_vm(r.vm, host=r.host)
+    state = state.with_vm("Low", power="off").with_vm("Disabled", power="off")
+    assert restart_plan(inv, "c1", [], state=state, retry=["Low"]).restarted == ()  # H1 still failed: no room
+    back = state.with_host("H1", failed=False)
+    plan = restart_plan(inv, "c1", [], state=back, retry=["Low", "Disabled", "High"])
+    assert [(r.vm, r.host) for r in plan.restarted] == [("Low", "H1")]  # High runs: not HA's to restart
+    assert [n.vm for n in plan.not_restarted] == ["Disabled"]
+    with pytest.raises(ValueError):
+        restart_plan(inv, "c1", [], state=back, retry=["nope"])
+
+
 def test_placement_prefers_cpu_when_asked_and_ties_go_to_the_first_host() -> None:
     inv = design({"H1": host(9000, 8), "H2": host(4000, 6), "H3": host(8000, 4)}, {"a": vm("H1", 0, 1)})
     assert restart_plan(inv, "c1", ["H1"]).restarted[0].host == "H2"

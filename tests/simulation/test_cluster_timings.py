@@ -203,10 +203,10 @@ def test_vms_without_a_host_are_tried_again_when_capacity_frees() -> None:
     first = [e for e in rows(r, "vm-restarted") if e["t"] == 115.0]
     missed = [e for e in rows(r, "vm-not-restarted") if e["t"] == 115.0]
     assert first and missed and len(first) + len(missed) == 20
-    assert all(e["detail"].startswith("attempt 1: ") for e in missed)
+    assert all(e["detail"].startswith("attempt 1 of 5: ") for e in missed)
     later = [e for e in rows(r, "vm-restarted") if e["t"] == 200.0]
     assert len(later) >= 1  # vm01's reservation is free again
-    assert all(e["detail"].startswith("attempt 2: ") for e in rows(r, "vm-not-restarted") if e["t"] == 200.0)
+    assert all(e["detail"].startswith("attempt 2 of 5: ") for e in rows(r, "vm-not-restarted") if e["t"] == 200.0)
 
 
 CLONES = """
@@ -229,3 +229,153 @@ def test_clone_timing() -> None:
     done = {e["subject"]: e["t"] for e in rows(r, "clone-done")}
     full = CLONE_DISK_GB * 1024 / 400
     assert done == {"web-lnk-1": 25.0, "web-new-1": pytest.approx(10 + full), "web-new-2": pytest.approx(10 + 2 * full)}
+
+
+TWO_HOSTS = """
+name: two-hosts
+switches:
+  sw:
+    vlans: [10]
+    interfaces:
+      Gi1/0/1: {mode: trunk, allowed_vlans: "10", stp: {edge: true}}
+      Gi1/0/2: {mode: trunk, allowed_vlans: "10", stp: {edge: true}}
+      Vlan10: {ip: 10.0.10.1/24}
+hosts:
+  esxa: &host
+    cluster: c1
+    product: esxi
+    version: "VERSION"
+    cpu: {sockets: 1, cores: 8, mhz: 2000}
+    memory_gb: 64
+    nics: {vmnic0: {speed: 1000}}
+    vswitches: {vSwitch0: {uplinks: [vmnic0], portgroups: {VMs: {vlan: 10}}}}
+    vmkernel: {vmk0: {portgroup: VMs, ip: 10.0.10.11/24, gateway: 10.0.10.1, services: [management]}}
+    datastores: [ds1]
+  esxb:
+    <<: *host
+    vmkernel: {vmk0: {portgroup: VMs, ip: 10.0.10.12/24, gateway: 10.0.10.1, services: [management]}}
+clusters:
+  c1:
+    ha: {enabled: true, admission_control: {policy: disabled}, isolation_response: leave_powered_on}
+datastores:
+  ds1: {type: nfs, transport: nfs, capacity_gb: 1024}
+vms:
+  big: {host: esxa, memory_gb: 40, memory: {reservation_gb: 40}, datastore: ds1,
+        nics: [{network: VMs, ip: 10.0.10.21/24, gateway: 10.0.10.1}]}
+  filler: {host: esxb, memory_gb: 40, memory: {reservation_gb: 40}, datastore: ds1,
+           nics: [{network: VMs, ip: 10.0.10.22/24, gateway: 10.0.10.1}]}
+links:
+  - [esxa:vmnic0, sw:Gi1/0/1]
+  - [esxb:vmnic0, sw:Gi1/0/2]
+"""
+
+HOST_RETURNS = """
+scenario: 1
+name: esxa fails, esxb has no room, esxa returns
+until: 400
+probes:
+  - {from: big, to: 10.0.10.1}
+events:
+  - {at: 100, fail: esxa}
+  - {at: RESTORE, restore: esxa}
+"""
+
+
+@pytest.mark.parametrize(("version", "detect"), [("4.1", 15.0), ("6.7", 15.0)])
+def test_a_restored_host_takes_the_vm_ha_could_not_place(version: str, detect: float) -> None:
+    """scenario-v1 "HA restarts" (cluster-behaviour §3.3): esxa fails, esxb lacks the memory for big's
+    reservation, so big gets vm-not-restarted (attempt 1) when esxa is declared failed; it is tried again when
+    capacity changes, here esxa restored, and restarts on esxa at that moment (the returned host is a candidate;
+    the restore itself costs no attempt)."""
+    r = run(TWO_HOSTS.replace("VERSION", version), HOST_RETURNS.replace("RESTORE", "250"), text=True)
+    (missed,) = rows(r, "vm-not-restarted", "big")
+    assert missed["t"] == 100.0 + detect and missed["detail"].startswith("attempt 1 of 5: ")
+    (restarted,) = rows(r, "vm-restarted", "big")
+    assert restarted["t"] == 250.0 and restarted["detail"].startswith("on esxa ")
+    (o,) = outages(r, "big", "10.0.10.1")
+    assert (o["start"], o["end"]) == (100.0, 250.0 + 60.0)  # answers vm_boot_s after power-on
+    assert r["summary"]["vms_restarted"] == 1 and r["summary"]["last_restart_s"] == 250.0
+
+
+def test_a_host_back_before_detection_leaves_its_vms_off() -> None:
+    """A host restored before HA declares it failed: nothing to retry; its VMs come back powered off
+    (a failed host reboots; HA never declared it, so it restarts nothing), with no vm-* restart rows."""
+    r = run(TWO_HOSTS.replace("VERSION", "6.7"), HOST_RETURNS.replace("RESTORE", "110"), text=True)
+    assert not rows(r, "vm-not-restarted") and not rows(r, "vm-restarted") and not rows(r, "ha-host-failed")
+
+
+def test_ha_gives_up_after_das_max_restart_count_attempts() -> None:
+    """scenario-v1 "HA restarts": at most das_max_restart_count attempts; after the last one the VM stays off,
+    and a host returning later does not bring it back (VmFailoverFailed).  The reason carries no FDM minutes:
+    the simulation retries on capacity changes, not on the HA model's [unverified] schedule."""
+    scenario = HOST_RETURNS.replace("RESTORE", "250").replace("events:", "settings: {das_max_restart_count: 1}\nevents:")
+    r = run(TWO_HOSTS.replace("VERSION", "6.7"), scenario, text=True)
+    (missed,) = rows(r, "vm-not-restarted", "big")
+    assert missed["t"] == 115.0 and missed["detail"].startswith("attempt 1 of 1: ") and "gives up" in missed["detail"]
+    assert "min" not in missed["detail"]
+    assert not rows(r, "vm-restarted")
+    (o,) = outages(r, "big", "10.0.10.1")
+    assert o["end"] is None
+
+
+def test_an_operator_power_off_ends_the_retries() -> None:
+    """A VM HA could not place that the operator then powers off is the operator's: HA does not restart it when
+    capacity frees later; without that power-off it does (filler powered off frees esxb)."""
+    base = HOST_RETURNS.replace("  - {at: RESTORE, restore: esxa}\n", "  - {at: 300, power: {vm: filler, state: off}}\n")
+    r = run(TWO_HOSTS.replace("VERSION", "6.7"), base, text=True)
+    assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "big")] == [(300.0, "esxb")]
+    r = run(TWO_HOSTS.replace("VERSION", "6.7"), base + "  - {at: 150, power: {vm: big, state: \"off\"}}\n", text=True)
+    assert not rows(r, "vm-restarted", "big") and [e["t"] for e in rows(r, "vm-not-restarted", "big")] == [115.0]
+
+
+def test_a_host_out_of_maintenance_takes_the_vm_ha_could_not_place() -> None:
+    """scenario-v1 "HA restarts": a host out of maintenance is a capacity change; the VM restarts there then."""
+    design = TWO_HOSTS.replace("VERSION", "6.7").replace("  esxb:\n    <<: *host\n", "  esxb:\n    <<: *host\n    state: maintenance\n")
+    design = design.replace("filler: {host: esxb,", 'filler: {host: esxb, power: "off",')
+    scenario = HOST_RETURNS.replace("  - {at: RESTORE, restore: esxa}", "  - {at: 200, maintenance: {host: esxb, exit: true}}")
+    r = run(design, scenario, text=True)
+    assert [e["t"] for e in rows(r, "vm-not-restarted", "big")] == [115.0]
+    assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "big")] == [(200.0, "esxb")]
+
+
+def test_drs_runs_when_a_host_fails() -> None:
+    """scenario-v1 "DRS invocation": every drs_interval_s and on host add/remove: with the periodic pass out of
+    reach, esx03's failure (a host removed) runs DRS at once, which moves load off the surged esx01."""
+    scenario = DRS.replace("until: 1200", "until: 1200\nsettings: {drs_interval_s: 100000}") + "  - {at: 130, fail: esx03}\n"
+    r = run(example("two-independent-switches.yaml"), scenario)
+    recs = rows(r, "drs-recommendation")
+    assert recs and recs[0]["t"] == 130.0 and "esx01 -> esx02" in recs[0]["detail"]
+    quiet = run(example("two-independent-switches.yaml"), scenario.replace("  - {at: 130, fail: esx03}\n", ""))
+    assert not rows(quiet, "drs-recommendation")
+
+
+def test_a_vmotion_rarp_row_names_the_destination_uplink() -> None:
+    """scenario-v1 "Event subjects": ``rarp`` is ``host:vmnic``; after a vMotion the destination announces the
+    VM's MAC from the uplink its port uses there (port-ID teaming: one home uplink, T1, T12)."""
+    scenario = """
+scenario: 1
+name: one vMotion
+until: 300
+probes:
+  - {from: intranet01, to: erp-db01}
+events:
+  - {at: 10, vmotion: {vm: intranet01, to: esx02}}
+"""
+    r = run(example("two-independent-switches.yaml"), scenario)
+    (end,) = rows(r, "vmotion-end", "intranet01")
+    (rarp,) = rows(r, "rarp")
+    assert rarp["t"] == end["t"] and rarp["subject"] in ("esx02:vmnic0", "esx02:vmnic1")
+    assert "intranet01" in rarp["detail"]
+
+
+def test_a_vm_ha_could_not_place_after_an_isolation_is_tried_again() -> None:
+    """scenario-v1 "HA restarts" covers every VM that finds no host, one powered off by an isolation response
+    too: erp-app01 (200 GB reserved) fits on neither esx02 (intranet02 reserves 100 GB) nor esx03 (erp-db01
+    64 GB) when esx01 is isolated; powering intranet02 off frees esx02, and erp-app01 restarts there then."""
+    text = _isolation_design("4.0", "power_off").replace("    memory_gb: 32\n", "    memory_gb: 200\n    memory: {reservation_gb: 200}\n")
+    text = text.replace("    host: esx02\n    cpu: {vcpus: 2}\n    memory_gb: 8\n",
+                        "    host: esx02\n    cpu: {vcpus: 2}\n    memory_gb: 100\n    memory: {reservation_gb: 100}\n")
+    scenario = ISOLATION + "  - {at: 200, power: {vm: intranet02, state: \"off\"}}\n"
+    r = run(text, scenario, text=True)
+    assert [(e["t"], e["detail"].split(":")[0]) for e in rows(r, "vm-not-restarted", "erp-app01")] == [(115.0, "attempt 1 of 5")]
+    assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "erp-app01")] == [(200.0, "esx02")]

@@ -186,3 +186,73 @@ def test_without_rarp_inbound_waits_for_mac_aging_unless_the_mac_sends() -> None
     assert (toward["start"], toward["end"]) == (60.0, pytest.approx(60.2 + 300))
     assert "stale MAC entry" in toward["cause"] and "T12" in toward["cause"]
     assert not rows(r, "rarp")
+
+
+LAG_MEMBER = """
+scenario: 1
+name: one leg of esx-pod1's LAG fails
+until: 300
+settings: {lacp_rate: RATE}
+probes:
+  - {from: shop-db01, to: 10.80.31.1}
+  - {from: shop-web01, to: shop-web02}
+  - {from: esx-pod1:vmk0, to: 10.80.10.1}
+events:
+  - {at: 60, fail: FAIL}
+  - {at: 200, restore: FAIL}
+"""
+
+
+@pytest.mark.parametrize("rate", ["slow", "fast"])
+def test_lacp_member_loss_on_link_down_is_immediate(rate: str) -> None:
+    """scenario-v1 "LACP member loss": immediate on link down, whatever the LACP rate (3 x 1 s fast or 3 x 30 s
+    slow count only while the link stays up): a vDS LAG (T6) rehashes over its other member and the vPC its
+    own, so probes over the LAG see no outage, and none when the member returns.  The management vSwitch's
+    port-ID team (no channel) loses vmnic0 by link-status failover instead (T13, 0.1 s)."""
+    scenario = LAG_MEMBER.replace("RATE", rate)
+    lag = run(example("mlag-vds-lacp.yaml"), scenario.replace("FAIL", "esx-pod1:vmnic2"))
+    assert [e["t"] for e in rows(lag, "uplink-failed", "esx-pod1:vmnic2")] == [60.0]
+    assert lag["outages"] == [] and not rows(lag, "probe-down")
+    team = run(example("mlag-vds-lacp.yaml"), scenario.replace("FAIL", "esx-pod1:vmnic0"))
+    assert [(o["from"], o["start"], o["end"]) for o in team["outages"]] == [("esx-pod1:vmk0", 60.0, 60.1)]
+
+
+def test_lacp_rate_does_not_change_a_link_down_member_loss() -> None:
+    """The same member failure under both rates gives the same events and outages (link down: no LACP timer)."""
+    reports = [run(example("mlag-vds-lacp.yaml"), LAG_MEMBER.replace("RATE", r).replace("FAIL", "leaf-1:Ethernet1/11"))
+               for r in ("slow", "fast")]
+    assert reports[0]["events"] == reports[1]["events"] and reports[0]["outages"] == reports[1]["outages"] == []
+
+
+def test_a_vpc_peer_failure_needs_no_fhrp_takeover() -> None:
+    """topology-v1 "MLAG pairs": both vPC peers route for the HSRP virtual IP, so when leaf-1 fails the LAG
+    rehashes to leaf-2 (LACP member loss on link down: immediate), which already routes for it: no hold time
+    to wait (the FHRP row applies where a standby must take over, as with dsw-1 and dsw-2 above)."""
+    r = run(example("mlag-vds-lacp.yaml"), LAG_MEMBER.replace("RATE", "slow").replace("FAIL", "leaf-1"))
+    assert not [o for o in r["outages"] if o["from"] in ("shop-db01", "shop-web01")]
+    assert not rows(r, "fhrp-active")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_beacon_probing_declares_a_repaired_member_up_at_the_first_beacon(seed: int) -> None:
+    """scenario-v1 "Beacon probing": after the repair the member is declared up at the first beacon it
+    receives (by the seed's beacon phase, within one interval), then failback applies (T11, 0.1 s).  Its
+    beacons cross the restored sw1:Gi0/48, which carries traffic 1 s after it comes back (rstp, "Spanning
+    tree"): the beacon counts from then."""
+    from vinfra.io.design import load_text
+    from vinfra.simulation.network import NetState, next_beacon_s, recovery
+    from vinfra.timing import DEFAULT_TIMERS
+
+    scenario = BEACON_SCENARIO + "  - {at: 200, restore: sw1:Gi0/48}\n"
+    r = run(BEACON_DESIGN, scenario, seed=seed, text=True)
+    wait = next_beacon_s(DEFAULT_TIMERS, seed, "esx01")
+    assert 0 < wait <= 1.0
+    (back,) = rows(r, "failback", "esx01:vmnic0")
+    assert back["t"] == pytest.approx(200 + 1.0 + wait + 0.1, abs=1e-6)  # sw1:Gi0/48 forwards after 1 s (rstp)
+    # a probe down over the broken member comes back at the same moment (recovery, the slow path's answer)
+    inv = load_text(BEACON_DESIGN, "<design>")
+    prev, new = NetState(inv, ["sw1:Gi0/48"]), NetState(inv, [])
+    path = new.path("app01", "10.5.10.1")
+    assert "esx01:vmnic0" in path.uplinks
+    mech = recovery(prev, new, prev.path("app01", "10.5.10.1"), path, {"esx01": True}, DEFAULT_TIMERS, seed, 200.0)
+    assert mech.seconds == pytest.approx(1.0 + wait + 0.1) and "first beacon" in mech.what

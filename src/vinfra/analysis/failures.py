@@ -18,8 +18,10 @@ compared with the intact design's:
 - **recovery_s**: how long the transition takes, from :mod:`vinfra.timing`: teaming failover on link
   down (T13), after link-state tracking (T15) or beacon loss (T14), plus MAC aging for moved ports whose
   team does not notify switches (T12); spanning tree reconvergence where a blocked link must take over
-  (classic: 30 s direct, 50 s indirect; rapid: 1 s); FHRP takeover where an active router failed.  The
-  slowest mechanism is the estimate.  ``None`` when pairs stay lost: nothing heals before the repair.
+  (classic: 30 s direct, 50 s indirect; rapid: 1 s); FHRP takeover where an active router failed and no
+  router that already routed for the address remains (MLAG peers, anycast: none); a vDS LAG member lost on
+  link down leaves the bundle at once (scenario-v1 "LACP member loss").  The slowest mechanism is the
+  estimate.  ``None`` when pairs stay lost: nothing heals before the repair.
 
 How a sweep shares work.  The intact design is analysed once per worker (:class:`Baseline`).  A failure
 whose effects stay at hosts (a host, a host pNIC or its cable, when no switch port it takes down changes
@@ -775,6 +777,7 @@ class TeamChange:
     notify: bool
     left: tuple[InterfaceRef, ...]  # switch ports of the uplinks ports moved away from
     shotgun: bool  # beacon probing cannot tell which member is bad: all of them in use (T14, M12)
+    lag: bool = False  # a vDS LAG (T6): a member lost on link down leaves the bundle at once (LACP)
 
 
 def _team_changes(base: Baseline, snap: Snapshot, hosts: frozenset[str]) -> list[TeamChange]:
@@ -789,7 +792,8 @@ def _team_changes(base: Baseline, snap: Snapshot, hosts: frozenset[str]) -> list
         gone = tuple(n for n in b.active if n not in f.active)
         reasons = tuple(f.detection.failed.get(n, "") for n in gone)
         ports = tuple(p for p in (base.snap.uplinks(key[0], n).port for n in gone) if p is not None)
-        out.append(TeamChange(key, b.active, f.active, reasons, f.team.notify_switches, ports, f.shotgun and not b.shotgun))
+        out.append(TeamChange(key, b.active, f.active, reasons, f.team.notify_switches, ports, f.shotgun and not b.shotgun,
+                              f.team.policy == "lag"))
     return out
 
 
@@ -800,6 +804,15 @@ def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange], ff: Fab
     out: dict[str, float] = {}
     for ch in teams:
         text = " ".join(ch.reasons)
+        if ch.lag and ch.after and not ch.shotgun:
+            # scenario-v1 "LACP member loss": immediate on link down; the LAG rehashes over its other members and
+            # is one logical port to the switch (no failover to wait for, no MAC to move)
+            if "link-state tracking" in text:
+                s, how = t.lst_delay_s, "link-state tracking takes LAG members down; they leave the bundle at once (T15, LACP)"
+            else:
+                s, how = 0.0, "LAG members leave the bundle on link down at once; the LAG rehashes over the others (LACP, T6)"
+            out[how] = max(out.get(how, 0.0), s)
+            continue
         if ch.shotgun:
             s, how = t.beacon_detect_s(), "beacon probing hears no beacon on any member: shotgun mode, frames leave on every uplink (T14, M12)"
         elif "link-state tracking" in text:
@@ -842,8 +855,8 @@ def _mechanisms(base: Baseline, snap: Snapshot, teams: list[TeamChange], ff: Fab
         for vip, routers in sorted(bf.fhrp.items()):
             if vip in ff.fhrp and routers - ff.fhrp[vip]:
                 new = ff.fhrp.get(vip)
-                if not new:
-                    continue
+                if not new or new & routers:
+                    continue  # none left, or one that already routed for it remains (an MLAG pair, anycast)
                 protocol, priority = _fhrp_of(inv, vip, new)
                 s = t.fhrp_takeover_s(protocol, priority)
                 out[f"{protocol.upper()} {vip} moves to {', '.join(sorted(new))}"] = s

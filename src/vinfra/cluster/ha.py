@@ -489,7 +489,7 @@ def _why_not(counts: dict[str, list[str]]) -> str:
 
 
 def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *, state: ClusterState | None = None,
-                 settings: HaSettings = DEFAULT_HA_SETTINGS) -> RestartPlan:
+                 settings: HaSettings = DEFAULT_HA_SETTINGS, retry: Collection[str] = ()) -> RestartPlan:
     """Where HA restarts the powered-on VMs of ``failed_hosts`` (§3.3).
 
     VMs go by restart priority (highest first; within one priority by :attr:`HaSettings.same_priority`),
@@ -504,7 +504,12 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     A restart never over-commits a host's unreserved capacity and never breaks a required rule.  HA restarts
     whatever admission control says: admission control reserves the room, it does not block failover.
 
-    Raises KeyError for an unknown cluster, ValueError for a failed host outside the cluster."""
+    ``retry``: VMs of the cluster that an earlier plan could not place and HA tries again (§3.3 retries),
+    powered off in ``state`` on whatever host they were left on; they are placed like the failed hosts' VMs
+    (by priority, among them), and the host they were left on is a candidate like any other usable host (a
+    failed host that has come back).
+
+    Raises KeyError for an unknown cluster, ValueError for a failed host or a retried VM outside the cluster."""
     cl = inv.clusters[cluster]
     state = state if state is not None else ClusterState.of(inv)
     failed = tuple(dict.fromkeys(failed_hosts))
@@ -519,6 +524,11 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     isolation = {h: isolation_response(inv, cluster, h, settings=settings) for h in failed}
     gone = set(failed)
     down = [v for v, s in state.vms.items() if s.power == "on" and s.host in gone]
+    for v in dict.fromkeys(retry):
+        if v not in state.vms or inv.hosts[state.vms[v].host].cluster != cluster:
+            raise ValueError(f"VM {v!r} is not in cluster {cluster!r}")
+        if state.vms[v].power != "on":
+            down.append(v)  # still down: tried again; one powered on meanwhile is no longer HA's to restart
 
     if not cl.ha.enabled:
         plan_not = tuple(NotRestarted(v, f"HA is not enabled on cluster {cluster}") for v in down)
@@ -611,7 +621,7 @@ def restart_plan(inv: Inventory, cluster: str, failed_hosts: Collection[str], *,
     # their new hosts, the others are down
     changed = dict(after_state.vms)
     for r in restarted:
-        changed[r.vm] = replace(changed[r.vm], host=r.host)
+        changed[r.vm] = replace(changed[r.vm], host=r.host, power="on")
     for n in unplaced + disabled:
         changed[n.vm] = replace(changed[n.vm], power="off")
     after_state = replace(after_state, vms=MappingProxyType(changed))

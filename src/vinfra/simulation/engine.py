@@ -16,8 +16,11 @@ What each action does, and the choices the spec leaves (named and documented her
   (AAM) or ``fdm_host_dead_s`` (FDM) after it fails (``ha-host-failed``); its VMs are placed by
   :func:`vinfra.cluster.ha.restart_plan` and powered on at that moment in priority order (``vm-restarted``,
   target host in the detail); each answers ``vm_boot_s`` later.  A VM with no host gets ``vm-not-restarted``
-  and is tried again when capacity changes (a host restored or out of maintenance, a VM powered off), up to
-  ``das_max_restart_count`` attempts.
+  (powered off: it holds no room) and is tried again at the moment capacity changes (a host restored or out
+  of maintenance, a VM powered off), every usable host a candidate, the failed host itself once it is back,
+  up to ``das_max_restart_count`` attempts (then it stays off).  Scenario-v1 settles retries on capacity
+  changes: the HA model's FDM minutes (+2, +6, +14, +30, [unverified]) are no schedule here.  An operator's
+  ``power`` action on such a VM ends HA's retries of it.
 - HA isolation (scenario-v1 "HA, AAM" and "HA, FDM"): after a network change, a live host of the change's
   region whose management ports reach none of the isolation addresses (the cluster's, else the port's
   gateway) is isolated.  AAM: ``ha-isolated`` at t0 + 13 s (VI3) or 12 s (vSphere 4), the isolation response
@@ -25,7 +28,8 @@ What each action does, and the choices the spec leaves (named and documented her
   ``shutdown_timeout_s`` later [model]; leave powered on: nothing), ``ha-host-failed`` at t0 + 15 s and
   restarts of the VMs it powered off (a VM still running keeps its locks: no event).  FDM: ``ha-isolated``
   and the response at t0 + ``fdm_isolation_s``, restarts as soon as the VMs are off.  A VM HA cannot place
-  after an isolation stays off (no retries) [model].
+  after an isolation is tried again when capacity changes, like any other (scenario-v1 "HA restarts"); an
+  isolated host is no candidate while it stays cut off.
 - ``vmotion`` and evacuations: :func:`vinfra.cluster.vmotion.check_vmotion` decides and gives the pre-copy
   time and the switchover downtime (probes of the VM are down for the downtime); operations queue FIFO
   under the §1.4 limits (:func:`vinfra.cluster.vmotion.schedule`), by the older host's version (VI3 and 4.0:
@@ -34,8 +38,8 @@ What each action does, and the choices the spec leaves (named and documented her
   ``maintenance-entered`` when the last one has left (never while a VM cannot leave).  Exit: the host is
   usable again (HA retries, DRS runs).
 - DRS (§2.3): every ``drs_interval_s`` from a phase drawn from the seed, and on host failure, restore and
-  maintenance; recommendations are rows, the automatic ones are applied as vMotions.  Skipped while the
-  DRS model is not installed.
+  maintenance (scenario-v1: on host add/remove or maintenance); recommendations are rows, the automatic
+  ones are applied as vMotions.
 - ``power``: off (``vm-powered-off``), on (answers after ``vm_boot_s``), reset (``vm-reset``, answers after
   ``vm_boot_s``).
 - ``heartbeat_lost`` (VM monitoring, §3.5): the guest hangs (it stops answering); it is reset
@@ -52,6 +56,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from typing import Any
 
 import simpy
@@ -60,9 +65,10 @@ from ..cluster.maxima import product_version
 from ..cluster.state import ClusterState
 from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_operation
 from ..model import InterfaceRef, Inventory
+from ..network.frames import BROADCAST, Frame
 from ..timing import Timers
 from . import services
-from .network import NetState, Path, fhrp_interface, fhrp_of, phase, placed, recovery
+from .network import NetState, Path, fhrp_interface, fhrp_of, next_beacon_s, phase, placed, recovery, rejoin_s
 from .scenario import RANDOM_KINDS, Event, Scenario
 
 #: [model] the disk a full clone copies, in GB (a design does not give disk sizes)
@@ -231,6 +237,8 @@ class Simulation:
                     self.vm_version[v] = self.vm_version.get(v, 0) + 1
             self._ha_host_failed(h)
         self._network_changed(f"{', '.join(new)} failed")
+        if hosts:
+            self._drs_all()  # scenario-v1: DRS runs on host add/remove; a failed host leaves its cluster's pool
 
     def _do_restore(self, targets: str | list[str]) -> None:
         names = [targets] if isinstance(targets, str) else list(targets)
@@ -240,16 +248,18 @@ class Simulation:
         for n in gone:
             self.emit("restored", n)
         self.failures = [f for f in self.failures if f not in gone]
-        for h in (n for n in gone if n in self.inv.hosts):
-            self._retry_restarts(also_host=h)
+        hosts = [n for n in gone if n in self.inv.hosts]
+        for h in hosts:
             self.cs = self.cs.with_host(h, failed=False)
             for v in sorted(self.cs.vms_on(h)):
                 if self.vm_status.get(v) == "crashed" and v not in self.pending_restart:
-                    self.vm_status[v] = "off"
+                    self.vm_status[v] = "off"  # the host rebooted; HA never declared it failed, or has its VMs
                     self.cs = self.cs.with_vm(v, power="off")
-            self._retry_restarts()
         self._network_changed(f"{', '.join(gone)} restored")
-        if any(n in self.inv.hosts for n in gone):
+        if hosts:
+            # capacity changed: HA tries its unplaced VMs again, the returned hosts among the candidates, once
+            # the network is back (a restarted VM's probes start from the restored state)
+            self._retry_restarts()
             self._drs_all()
 
     def _do_fail_random(self, spec: Any) -> None:
@@ -373,11 +383,7 @@ class Simulation:
             for v in vms:
                 state = state.with_vm(v, power="on")
             self.cs = state
-            self._restart(cluster, [host], vms)
-            for v in vms:  # the ones not placed stay off on the isolated host (no retries) [model]
-                if self.cs.vms[v].host == host:
-                    self.cs = self.cs.with_vm(v, power="off")
-                    self.pending_restart.pop(v, None)
+            self._restart(cluster, [host], vms)  # the ones not placed stay off, tried again like any (spec)
 
         def declared() -> None:
             if still():
@@ -472,7 +478,7 @@ class Simulation:
                     delay = t.lst_delay_s if "link-state tracking" in why else 0.0
                     detected.setdefault(f"{key[0]}:{nic}", (now + delay, "link-status"))
                 else:
-                    first = (1.0 - phase(self.seed, f"beacon/{key[0]}")) * t.beacon_interval_s
+                    first = next_beacon_s(t, self.seed, key[0])
                     detected.setdefault(f"{key[0]}:{nic}",
                                         (now + first + t.beacon_misses * t.beacon_interval_s, "beacon"))
             gone = [n for n in a.active if n not in b.active]
@@ -498,6 +504,9 @@ class Simulation:
             port = prev.snap.switch_port_of(host, nic)
             if port is not None and port in prev.snap.tracked_down:
                 when += t.lst_delay_s
+            if nts[(host, pgs[0])].team.detection == "beacon":
+                # declared up at the first beacon it hears, once a restored link forwards (T14, scenario-v1)
+                when += rejoin_s(prev, new, t, changed) + next_beacon_s(t, self.seed, host)
             self.emit("failback", f"{host}:{nic}", ", ".join(pgs), t=when)
             if nts[(host, pgs[0])].team.notify_switches:
                 self.emit("rarp", f"{host}:{nic}", t=when)
@@ -688,8 +697,10 @@ class Simulation:
 
         self.at(delay, declare)
 
-    def _restart(self, cluster: str, hosts: list[str], vms: list[str]) -> None:
-        """HA's restart plan for ``vms`` (powered on, on the failed ``hosts``): powered on now, in order."""
+    def _restart(self, cluster: str, hosts: list[str], vms: list[str], retry: list[str] | None = None) -> None:
+        """HA's restart plan for ``vms`` (powered on, on the failed ``hosts``) and ``retry`` (VMs an earlier
+        plan left unplaced, powered off wherever they were): powered on now, in order.  A VM not placed is
+        powered off where it is, and counts one attempt (scenario-v1 "HA restarts")."""
         state = self.cs
         for h in hosts:
             state = state.with_host(h, failed=True)
@@ -700,7 +711,7 @@ class Simulation:
         for v, s in state.vms.items():
             if s.host in hosts and s.power == "on" and v not in wanted:
                 state = state.with_vm(v, power="off")  # restarted already, or not HA's to restart
-        done, missed = services.restart(self.inv, cluster, hosts, state)
+        done, missed = services.restart(self.inv, cluster, hosts, state, retry)
         order = {"highest": 0, "high": 1, "medium": 2, "low": 3, "lowest": 4}
         moved: set[str] = set()
         for vm, target, prio in sorted(done, key=lambda x: (order.get(x[2], 9), x[0])):
@@ -713,26 +724,31 @@ class Simulation:
         for vm, reason in sorted(missed):
             host, tries = self.pending_restart.get(vm, (self.cs.vms[vm].host, 0))
             tries += 1
-            self.emit("vm-not-restarted", vm, f"attempt {tries}: {reason}")
+            self.cs = self.cs.with_vm(vm, power="off")  # it runs nowhere: its reservation holds no room
             if tries < self.t.das_max_restart_count:
                 self.pending_restart[vm] = (host, tries)
+                self.emit("vm-not-restarted", vm, f"attempt {tries} of {self.t.das_max_restart_count}: {reason}; "
+                                                  "tried again when capacity changes")
             else:
                 self.pending_restart.pop(vm, None)
                 self.vm_status[vm] = "off"
+                self.emit("vm-not-restarted", vm, f"attempt {tries} of {self.t.das_max_restart_count}: {reason}; "
+                                                  "HA gives up (VmFailoverFailed, das_max_restart_count)")
         if moved:
             self._vm_changed(moved, "HA restart")
 
-    def _retry_restarts(self, also_host: str | None = None) -> None:
-        """Capacity changed: try the VMs HA could not place again (scenario-v1 "HA restarts")."""
-        by_cluster: dict[str, dict[str, list[str]]] = {}
+    def _retry_restarts(self) -> None:
+        """Capacity changed (a host restored or out of maintenance, a VM powered off): try the VMs HA could not
+        place again, at this moment (scenario-v1 "HA restarts"), every usable host a candidate, a failed
+        host that came back too (cluster-behaviour §3.3).  The HA model's FDM minutes (T0, +2, +6, +14, +30,
+        [unverified]) are not a schedule here: scenario-v1 settles retries on capacity changes."""
+        by_cluster: dict[str, list[str]] = {}
         for vm, (host, _) in sorted(self.pending_restart.items()):
-            if also_host is not None and host != also_host:
-                continue
             cl = self._cluster_of(host)
             if cl is not None:
-                by_cluster.setdefault(cl, {}).setdefault(host, []).append(vm)
-        for cl, hosts in sorted(by_cluster.items()):
-            self._restart(cl, sorted(hosts), [v for vs in hosts.values() for v in vs])
+                by_cluster.setdefault(cl, []).append(vm)
+        for cl, vms in sorted(by_cluster.items()):
+            self._restart(cl, [], [], retry=vms)
 
     def _boot(self, vm: str) -> None:
         self.vm_status[vm] = "booting"
@@ -752,6 +768,7 @@ class Simulation:
         vm = spec.vm
         status = self.vm_status.get(vm, "off")
         if spec.state == "off":
+            self.pending_restart.pop(vm, None)  # the operator wants it off: HA no longer retries it
             if status == "off":
                 return
             self.vm_status[vm] = "off"
@@ -764,6 +781,7 @@ class Simulation:
         elif spec.state == "on":
             if status in ("running", "booting") or self.cs.hosts[self.cs.vms[vm].host].failed:
                 return
+            self.pending_restart.pop(vm, None)  # the operator's now: HA no longer retries it
             self.cs = self.cs.with_vm(vm, power="on")
             self._boot(vm)
             self._vm_changed({vm}, f"{vm} powered on")
@@ -892,12 +910,31 @@ class Simulation:
                 self.vm_status[vm] = "running"
             self.migrations += 1
             self.emit("vmotion-end", vm, f"{src} -> {dst}")
-            self.emit("rarp", vm, f"from {dst}")
+            for uplink in self._uplinks_of(vm):  # the destination announces the VM's MACs (cluster-behaviour §1)
+                self.emit("rarp", f"{dst}:{uplink}", f"{vm} after its vMotion from {src}")
             self._vm_changed({vm}, f"{vm} resumed on {dst}")
             self._maintenance_progress(src)
             self._schedule_ops()
 
         self.at(pre, switchover)
+
+    def _uplinks_of(self, vm: str) -> list[str]:
+        """The uplinks a VM's RARPs leave by on its host now (scenario-v1: a ``rarp`` row names ``host:vmnic``):
+        per port, the uplink its team sends a RARP on (T12): the home uplink, or for teams that hash per frame
+        (IP hash, LAG) the one the hash picks [model: a RARP hashes like an ARP request with no addresses];
+        none for a team with no usable uplink."""
+        snap = self.net.snap
+        out: set[str] = set()
+        for i in range(len(self.inv.vms[vm].nics)):
+            e = snap.endpoints.get(vm if i == 0 else f"{vm}:nic{i}")
+            if e is None or e.network is None:
+                continue
+            ts = snap.team_states.get(e.team_key)
+            if ts is None:
+                continue
+            rarp = Frame("arp-request", e.mac, BROADCAST, IPv4Address(0), IPv4Address(0))
+            out.update(ts.sends_on(e.port_id, e.mac, rarp, snap.settings))
+        return sorted(out)
 
     def _do_maintenance(self, spec: Any) -> None:
         host = spec.host

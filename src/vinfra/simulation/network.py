@@ -16,13 +16,23 @@ What the simulation adds is time (scenario-v1's table, timers from :mod:`vinfra.
   the team does not notify switches and the moved MAC does not send (T12, the switch's ``mac_aging_s``);
   spanning tree unblocking a port (classic 2 x forward delay, + max age when indirect; rapid
   ``rstp_converge_s``); FHRP takeover (HSRP between hold - hello and hold by the hello phase, VRRP 3 x
-  advert + skew, GLBP hold);
+  advert + skew, GLBP hold), unless the router now answering already routed for the address (both peers of
+  an MLAG pair, anycast: topology-v1 "MLAG pairs");
+- a vDS LAG member (T6) whose link goes down leaves the bundle at once (scenario-v1 "LACP member loss":
+  immediate on link down): its flows rehash over the other members with no failover to wait for and no MAC
+  to move (the channel is one logical port); a member that returns takes flows back without loss;
 - a probe that comes back after a repair waits for the restored element: failback (T11,
   ``failback_delay_s``), downstream ports returned by link-state tracking, a restored inter-switch link
-  joining the active topology (classic 2 x forward delay, rapid ``rstp_converge_s``).
+  joining the active topology (classic 2 x forward delay, rapid ``rstp_converge_s``); with beacon probing
+  the returning member is declared up at the first beacon it hears, then failback applies (T14, scenario-v1
+  "Beacon probing").
 
-Not modelled (said here and in the command's help): LACP partner loss with the link up (a failure target
-always takes the link down, so members go at once, M*); MAC-flush timing after a topology change (a flushed
+Not modelled (said here and in the command's help): LACP partner loss with the link up (``lacp_rate``: 3 x
+1 s fast, 3 x 30 s slow).  No scenario-v1 event can cause it: every failure target (a device, an interface,
+a link, ``Po<N>``) takes its cables down at both ends (topology-v1 "Failures"), link-state tracking takes
+ports down too, and a member's bundling otherwise depends only on the design (modes, settings, partner);
+there is no event kind for a far-end misconfiguration, a hung partner or a unidirectional fault.  The timer
+waits for such an event in the spec.  Also not modelled: MAC-flush timing after a topology change (a flushed
 MAC is relearned by the probe's next frame); a root change that re-blocks a port still in use.
 """
 
@@ -33,6 +43,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from ipaddress import IPv4Address
 
 from ..analysis.failures import Fabric
 from ..model import InterfaceRef, Inventory, po_number
@@ -48,6 +59,29 @@ def phase(seed: int, key: str) -> float:
     """The phase in [0, 1) of a periodic timer (beacons of a host, hellos of an FHRP group, DRS), drawn from
     the seed and the timer's name only: one seed gives one set of times, whatever else happens."""
     return random.Random(f"{seed}/{key}").random()
+
+
+def next_beacon_s(timers: Timers, seed: int, host: str) -> float:
+    """Time from a change to the next beacon of ``host``'s teams, in (0, beacon_interval_s], by the seed's
+    beacon phase of that host (T14): the first one missed after a failure, or heard after a repair."""
+    return (1.0 - phase(seed, f"beacon/{host}")) * timers.beacon_interval_s
+
+
+def rejoin_s(prev: NetState, new: NetState, timers: Timers, refs: Iterable[InterfaceRef]) -> float:
+    """The longest wait before the inter-switch links among ``refs`` that came back with the change carry
+    traffic (scenario-v1 "Spanning tree": classic 2 x forward delay, rapid ``rstp_converge_s``); 0 if none."""
+    inv = new.inventory
+    out = 0.0
+    for ref in refs:
+        if ref.device not in inv.switches or prev.link_up(ref) or not new.link_up(ref):
+            continue
+        link = inv.link_at(ref)
+        other = None if link is None else link.b if link.a == ref else link.a
+        if other is None or other.device not in inv.switches:
+            continue
+        mode = new.snap.stp.mode(new.snap.stp.stp_bridge(new.snap.bridge_of(ref.device)))
+        out = max(out, timers.stp_reconverge_s(mode, False))
+    return out
 
 
 def placed(inv: Inventory, hosts: Mapping[str, str]) -> Inventory:
@@ -199,6 +233,12 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
     for u in sorted(path.uplinks - ref_path.uplinks):
         host, _, nic = u.partition(":")
         ref = InterfaceRef(host, nic)
+        lag = _lag_of(new, host, nic)
+        if lag is not None and not prev.link_up(ref):
+            # a LAG member back: flows rehash onto it once LACP bundles it, and stay on working members until
+            # then (the channel is one logical port to the switch: no MAC moves, T6)
+            found.append(Mechanism(0.0, f"{u} rejoins {lag}: flows rehash onto it without loss (T6)"))
+            continue
         if not prev.link_up(ref):
             # the uplink itself came back: failback (T11); after link-state tracking released its port (T15)
             port = prev.snap.switch_port_of(host, nic)
@@ -206,16 +246,33 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
             if port is not None and port in prev.snap.tracked_down:
                 s += timers.lst_delay_s
                 how = f"{u} returns when link-state tracking releases {port} (T15), then failback (T11)"
+            team = _team_of(new, host, nic)
+            if team is not None and team.detection == "beacon":
+                s += next_beacon_s(timers, seed, host)  # declared up at the first beacon it hears (T14)
+                how += "; beacon probing declares it up at the first beacon it hears (T14)"
             found.append(Mechanism(s, how))
+            continue
+        if "beacon" in _failed_reason(prev, host, nic):
+            # scenario-v1 "Beacon probing": after the repair the member is declared up at the first beacon it
+            # receives (once a restored link on its path forwards), then failback applies (T14, T11)
+            wait = rejoin_s(prev, new, timers, (InterfaceRef.parse(x) for x in sorted(path.interfaces)))
+            s = wait + next_beacon_s(timers, seed, host) + timers.failback_delay_s
+            found.append(Mechanism(s, f"{u} is heard again at the first beacon after the repair"
+                                      f"{f' (its path forwards after {wait:g} s)' if wait else ''} (T14), then "
+                                      f"failback after {timers.failback_delay_s:g} s (T11)"))
             continue
         for old in sorted(old_by_host.get(host, ())):
             oref = InterfaceRef(host, old)
+            if lag is not None and not new.link_up(oref) and _lag_of(prev, host, old) == lag:
+                # scenario-v1 "LACP member loss": immediate on link down; the LAG rehashes over its other members
+                # and the switch's channel (one logical port, T6) its own: no failover, no MAC to move
+                found.append(Mechanism(0.0, f"{host}:{old} leaves {lag} on link down: immediate (LACP, M*)"))
+                continue
             if new.link_up(oref):
                 if "beacon" not in _failed_reason(new, host, old):
                     continue  # the port moved with its team's new slots (T10): no detector to wait for
                 # link still up but the team left it: beacon probing found the broken path (T14)
-                first = (1.0 - phase(seed, f"beacon/{host}")) * timers.beacon_interval_s
-                s = first + timers.beacon_misses * timers.beacon_interval_s + timers.link_failover_s
+                s = next_beacon_s(timers, seed, host) + timers.beacon_misses * timers.beacon_interval_s + timers.link_failover_s
                 how = (f"beacon probing misses {timers.beacon_misses} beacons on {host}:{old}, then failover to "
                        f"{u} (T14)")
             else:
@@ -271,6 +328,8 @@ def recovery(prev: NetState, new: NetState, ref_path: Path, path: Path, moved_se
         was_router = was.split(":")[0]
         if was_router not in new.snap.failed.devices and prev.snap.switch_alive(was_router):
             continue  # a preempting router returning takes over at once (no preempt delay in v1)
+        if _forwarded_before(prev, vip, router_if):
+            continue  # it already routed for the address (an MLAG pair, anycast): nothing to take over
         protocol, priority, group = fhrp_of(inv, vip, router_if)
         if protocol == "hsrp":
             last = phase(seed, f"fhrp/{vip}") * timers.hsrp_hello_s
@@ -288,6 +347,25 @@ def _failed_reason(state: NetState, host: str, nic: str) -> str:
         if why:
             return why
     return ""
+
+
+def _lag_of(state: NetState, host: str, nic: str) -> str | None:
+    """``host:lag`` of a vDS LAG (T6) on ``host`` that has ``nic`` among its members, or None."""
+    for key in state.team_keys(host):
+        team = state.snap.team_states[key].team
+        if team.policy == "lag" and team.lag is not None and nic in team.active + team.standby:
+            return f"{team.switch}:{team.lag}"
+    return None
+
+
+def _forwarded_before(prev: NetState, vip: str, router_if: str) -> bool:
+    """Whether the router of ``router_if`` (a switch, or the stack it is a member of) already routed for ``vip``
+    before the change: both peers of an MLAG pair (topology-v1 "MLAG pairs") and every anycast holder do."""
+    owners = {o.router for o in prev.snap.l3.owners_of(IPv4Address(vip))}
+    sw = router_if.split(":")[0]
+    if sw in prev.inventory.switches:
+        return bool({sw, prev.inventory.logical_switch(sw)} & owners)
+    return sw in owners
 
 
 def _team_of(state: NetState, host: str, nic: str):
@@ -324,4 +402,5 @@ def fhrp_interface(inv: Inventory, router: str, vip: str) -> str:
     return router
 
 
-__all__ = ["Mechanism", "NetState", "Path", "fhrp_interface", "fhrp_of", "phase", "placed", "recovery"]
+__all__ = ["Mechanism", "NetState", "Path", "fhrp_interface", "fhrp_of", "next_beacon_s", "phase", "placed", "recovery",
+           "rejoin_s"]
