@@ -12,9 +12,9 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import NO_VLANS, InterfaceRef, Inventory, VlanSet, po_number, svi_vlan
 from ..model.physical import Switch, SwitchInterface
@@ -24,9 +24,12 @@ from ..network.vlans import PortVlans, portgroup_accepts
 from .finding import DesignPath, Issue
 
 if TYPE_CHECKING:
+    from ..analysis.reach import Reach
     from ..network import Snapshot
 
 MGMT_SERVICES = frozenset({"management", "service_console"})
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,14 @@ class Endpoint:
     path: DesignPath
     iscsi_bound: bool = False
     guest_vlan: int | None = None  # VM NICs: the VLAN the guest tags (VGT, V3, V4)
+    # the address and gateway as integers: rules group and look ports up by them (an ipaddress object hashes
+    # through Python code, and 40,000 ports are looked up by several rules)
+    addr: int | None = field(default=None, init=False, compare=False)
+    gw: int | None = field(default=None, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addr", None if self.ip is None else int(self.ip))
+        object.__setattr__(self, "gw", None if self.gateway is None else int(self.gateway))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +164,16 @@ def tagged_carried(pv: PortVlans) -> VlanSet:
 class CheckContext:
     """A Snapshot plus the indexes the rules share, each built on first use."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, share: bool = True) -> None:
+        """``share``: work out what ports, teams and hosts with the same profile have in common once for all of
+        them (:meth:`shared`); False works it out for each one (the slow path the property tests compare)."""
         self.snap = snapshot
         self.inv: Inventory = snapshot.inventory
+        self.share = share
+        self._shared: dict[str, dict[Hashable, Any]] = {}
         self._pv: dict[InterfaceRef, PortVlans] = {}
+        # one PortVlans object per distinct setting: memo look-ups by port settings then hit on identity
+        self._pv_interned: dict[PortVlans, PortVlans] = {}
         self._domain: dict[tuple[str, int], object] = {}
         self.cache: dict[str, object] = {}  # per-run memo for rule modules (graphs, indexes)
         # memos: thousands of ports share a handful of VLAN settings, so carriage is worked
@@ -190,8 +207,26 @@ class CheckContext:
         """The port's effective VLAN settings (a bundled member's are its channel's)."""
         got = self._pv.get(ref)
         if got is None:
-            got = self._pv[ref] = self.snap.port_vlans(ref)
+            pv = self.snap.port_vlans(ref)
+            got = self._pv[ref] = self._pv_interned.setdefault(pv, pv)
         return got
+
+    def shared(self, table: str, key: Hashable, work: Callable[[], T]) -> T:
+        """``work()``, done once per ``key`` in ``table`` and shared by every caller with that key.
+
+        The key is a *profile*: everything ``work`` reads (identical hosts, ports with the same settings on
+        the same bridge, ...), so that what it answers for one is the answer for all.  With ``share`` off
+        every call does the work (the property tests compare the two)."""
+        if not self.share:
+            return work()
+        memo = self._shared.get(table)
+        if memo is None:
+            memo = self._shared[table] = {}
+        try:
+            return memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            got = memo[key] = work()
+            return got
 
     def carried(self, ref: InterfaceRef | PortVlans) -> VlanSet:
         """VLANs a port forwards (:attr:`PortVlans.carried`), memoized by port settings."""
@@ -510,6 +545,11 @@ class CheckContext:
         return sorted(out, key=lambda s: (s.switch, s.vlan))
 
     @cached_property
+    def gateways_by_int(self) -> dict[int, list[Svi]]:
+        """:attr:`gateway_addresses` keyed by the address as an integer (:attr:`Endpoint.gw`)."""
+        return {int(a): svis for a, svis in self.gateway_addresses.items()}
+
+    @cached_property
     def gateway_addresses(self) -> dict[ipaddress.IPv4Address, list[Svi]]:
         """Live SVIs by the addresses they answer: their own and their FHRP virtual IP."""
         out: dict[ipaddress.IPv4Address, list[Svi]] = defaultdict(list)
@@ -523,6 +563,16 @@ class CheckContext:
         return out
 
     # misc ----------------------------------------------------------------------------------------
+    def reach(self) -> Reach:
+        """One reach analysis per run, shared by the rules that ping (VN902, VN907): its signatures and class
+        matrix are worked out once (the answers are the snapshot's, whoever asks first)."""
+        got = self.cache.get("reach")
+        if got is None:
+            from ..analysis.reach import Reach
+
+            got = self.cache["reach"] = Reach(self.snap)
+        return got  # type: ignore[return-value]
+
     def is_po(self, ref: InterfaceRef) -> bool:
         return po_number(ref.interface) is not None
 
