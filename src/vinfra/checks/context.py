@@ -178,8 +178,9 @@ class CheckContext:
         self.cache: dict[str, object] = {}  # per-run memo for rule modules (graphs, indexes)
         # memos: thousands of ports share a handful of VLAN settings, so carriage is worked
         # out once per distinct (port settings, port-group VLAN), not once per port and rule
-        self._carriage: dict[tuple[PortVlans, str, int | None], tuple[int | None, bool, str]] = {}
+        self._carriage: dict[tuple[int, str, int | None], tuple[int | None, bool, str]] = {}
         self._carried: dict[PortVlans, VlanSet] = {}
+        self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
@@ -230,10 +231,14 @@ class CheckContext:
 
     def carried(self, ref: InterfaceRef | PortVlans) -> VlanSet:
         """VLANs a port forwards (:attr:`PortVlans.carried`), memoized by port settings."""
-        pv = ref if isinstance(ref, PortVlans) else self.pv(ref)
-        got = self._carried.get(pv)
+        if not isinstance(ref, PortVlans):
+            got = self._carried_at.get(ref)
+            if got is None:
+                got = self._carried_at[ref] = self.carried(self.pv(ref))
+            return got
+        got = self._carried.get(ref)
         if got is None:
-            got = self._carried[pv] = pv.carried
+            got = self._carried[ref] = ref.carried
         return got
 
     def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
@@ -375,8 +380,15 @@ class CheckContext:
 
     def carriage(self, pgv: PgVlan, port: InterfaceRef) -> Carriage:
         """How a single-VLAN port group's frames fare on ``port`` (V1, V2, V6, V8)."""
+        vlan, inbound, reason = self.carriage_of(pgv, port)
+        return Carriage(vlan, inbound, reason.replace("{switch}", self.owner(port)) if "{switch}" in reason else reason)
+
+    def carriage_of(self, pgv: PgVlan, port: InterfaceRef) -> tuple[int | None, bool, str]:
+        """:meth:`carriage` as (vlan, inbound, reason with ``{switch}`` for the port's switch)."""
         pv = self.pv(port)
-        memo = (pv, pgv.kind, pgv.vlan)
+        # by the identity of the port's settings (one object per distinct setting, :meth:`pv`): a PortVlans
+        # hashes through Python code, and this is asked for every uplink of every team by several rules
+        memo = (id(pv), pgv.kind, pgv.vlan)
         got = self._carriage.get(memo)
         if got is None:
             tag = None if pgv.kind == "est" else pgv.vlan
@@ -389,8 +401,7 @@ class CheckContext:
                 got = (vlan, inbound, "" if inbound else
                        f"sends VLAN {vlan} untagged (its native VLAN), which a tagged port group never takes")
             self._carriage[memo] = got
-        vlan, inbound, reason = got
-        return Carriage(vlan, inbound, reason.replace("{switch}", self.owner(port)) if "{switch}" in reason else reason)
+        return got
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
         """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
@@ -405,9 +416,9 @@ class CheckContext:
         if pgv.single:
             for up in self.cabled(key):
                 assert up.port is not None
-                c = self.carriage(pgv, up.port)
-                if c.vlan is not None:
-                    out.append((up, (self.bridge(up.port), c.vlan)))
+                vlan = self.carriage_of(pgv, up.port)[0]
+                if vlan is not None:
+                    out.append((up, (self.bridge(up.port), vlan)))
         return out
 
     def port_vlan(self, key: tuple[str, str], guest_vlan: int | None) -> PgVlan:

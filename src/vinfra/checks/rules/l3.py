@@ -3,6 +3,7 @@ boundaries (P5, P7, M19)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -260,11 +261,13 @@ def arp_timeout_exceeds_mac_aging(ctx: CheckContext) -> Iterator[Issue]:
         return
     # which switches hold each redundant domain: every switch whose VLAN maps into it
     members: dict[object, set[str]] = defaultdict(set)
-    wanted = {s.vlan for s in ctx.svis}
+    wanted = sorted({s.vlan for s in ctx.svis})
     for sname, sw in ctx.inv.switches.items():
         bridge = ctx.snap.bridge_of(sname)
-        for vlan in wanted:
-            if vlan in sw.vlans:
+        # the wanted VLANs the switch has, range by range (not every wanted VLAN asked of every switch: a design
+        # of many blocks has as many VLANs as switches, and each switch only its block's)
+        for lo, hi in sw.vlans.ranges:
+            for vlan in wanted[bisect_left(wanted, lo):bisect_right(wanted, hi)]:
                 d = ctx.domain(bridge, vlan)
                 if d in redundant:
                     members[d].add(sname)
