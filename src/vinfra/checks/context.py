@@ -183,6 +183,8 @@ class CheckContext:
         self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
+        self._strays: dict[tuple[str, str], list[Uplink]] = {}
+        self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
 
@@ -324,7 +326,10 @@ class CheckContext:
         """A team's active/standby uplinks cabled to something that is not a switch (another host's
         vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
         an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
-        return [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+        got = self._strays.get(key)
+        if got is None:
+            got = self._strays[key] = [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+        return list(got)
 
     def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
                     objects: tuple[str, ...] = ()) -> Issue:
@@ -490,11 +495,19 @@ class CheckContext:
 
     # endpoints ------------------------------------------------------------------------------
     def team_key(self, host: str, network: str) -> tuple[str, str] | None:
+        memo = (host, network)
+        try:
+            return self._team_key[memo]
+        except KeyError:
+            pass
         found = self.inv.portgroup_of(host, network)
         if found is None:
-            return None
-        kind, switch, label = found
-        return (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+            got = None
+        else:
+            kind, switch, label = found
+            got = (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+        self._team_key[memo] = got
+        return got
 
     @cached_property
     def endpoints(self) -> list[Endpoint]:

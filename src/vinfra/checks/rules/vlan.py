@@ -221,12 +221,12 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
         for u in ups:
             assert u.port is not None
-            pv = ctx.pv(u.port)
             if pgv.single:
-                c = ctx.carriage(pgv, u.port)
-                if c.vlan is None:
-                    bad.append((u.vmnic, u.port, c.reason))
-            elif guests:
+                if ctx.carriage_of(pgv, u.port)[0] is None:  # the port drops the port group's frames
+                    bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
+                continue
+            pv = ctx.pv(u.port)
+            if guests:
                 for want, users in guests.items():
                     c = ctx.carriage(want, u.port)
                     if c.vlan is None:
