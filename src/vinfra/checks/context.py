@@ -184,6 +184,7 @@ class CheckContext:
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._strays: dict[tuple[str, str], list[Uplink]] = {}
+        self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
@@ -272,12 +273,17 @@ class CheckContext:
 
     def unit(self, switch: str) -> str:
         """The redundancy unit a switch belongs to for channels: its stack, or its MLAG pair."""
-        sw = self.inv.switches[switch]
-        if sw.stack:
-            return sw.stack
-        if sw.mlag is not None and sw.mlag.peer in self.inv.switches:
-            return "+".join(sorted((switch, sw.mlag.peer)))
-        return switch
+        got = self._unit.get(switch)
+        if got is None:
+            sw = self.inv.switches[switch]
+            if sw.stack:
+                got = sw.stack
+            elif sw.mlag is not None and sw.mlag.peer in self.inv.switches:
+                got = "+".join(sorted((switch, sw.mlag.peer)))
+            else:
+                got = switch
+            self._unit[switch] = got
+        return got
 
     @cached_property
     def host_facing(self) -> list[tuple[InterfaceRef, InterfaceRef]]:
