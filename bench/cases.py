@@ -86,7 +86,7 @@ def parse(path: Path) -> object:
     return parse_text(path.read_text(encoding="utf-8"), str(path))
 
 
-@case("validate", targets={SMALL.name: SMALL_PROCESS})
+@case("validate", targets={SMALL.name: SMALL_PROCESS}, command=lambda path: ["validate", str(path)])
 def validate_cli(path: Path) -> object:
     """``vinfra validate DESIGN``: parse and validate."""
     return _run_cli("validate", str(path))
@@ -98,7 +98,7 @@ REACH_TARGETS = {SMALL.name: Target(seconds=2.0, process_seconds=0.6), LARGE.nam
                  XL.name: Target(seconds=60.0, rss_mib=4096)}
 
 
-@case("reach", targets=REACH_TARGETS)
+@case("reach", targets=REACH_TARGETS, command=lambda path: ["reach", str(path), "--format", "json"])
 def reach_cli(path: Path) -> object:
     """``vinfra reach DESIGN --format json``: load, derive, classify every endpoint pair."""
     return _run_cli("reach", str(path), "--format", "json")
@@ -150,7 +150,7 @@ CHECK_TARGETS = {SMALL.name: SMALL_PROCESS, LARGE.name: Target(seconds=30.0),
                  XL.name: Target(seconds=60.0, rss_mib=4096)}
 
 
-@case("check", targets=CHECK_TARGETS)
+@case("check", targets=CHECK_TARGETS, command=lambda path: ["check", str(path), "--format", "json"])
 def check_cli(path: Path) -> object:
     """``vinfra check DESIGN --format json``: every rule of the catalogue."""
     return _run_cli("check", str(path), "--format", "json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Input = Literal["path", "inventory"]
@@ -83,6 +84,10 @@ class Case:
     #: untimed, after the run: figures of ``fn``'s answer to print beside its time (raise SystemExit when the
     #: answer misses what the case must show)
     figures: Callable[[Any], dict[str, Any]] | None = None
+    #: a ``vinfra`` command line (its arguments, given the design's path): the whole-process figures are then
+    #: those of that command run as users run it, in a fresh process of its own, rather than of the benchmark's
+    #: child (whose own imports and set-up are no part of the command's start-up)
+    command: Callable[[Path], list[str]] | None = None
 
 
 SIZES: dict[str, Size] = {}
@@ -103,12 +108,13 @@ def register(c: Case) -> Case:
 
 def case(name: str, *, input: Input = "path", sizes: Sequence[str] | None = None,
          formats: Sequence[str] = ("yaml",), targets: dict[str, Target] | None = None,
-         prepare: Callable[[Any], Any] | None = None, figures: Callable[[Any], dict[str, Any]] | None = None
+         prepare: Callable[[Any], Any] | None = None, figures: Callable[[Any], dict[str, Any]] | None = None,
+         command: Callable[[Path], list[str]] | None = None,
          ) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
     """Decorator: register ``fn`` as case ``name``."""
 
     def wrap(fn: Callable[[Any], object]) -> Callable[[Any], object]:
-        register(Case(name, fn, input, sizes, formats, targets or {}, prepare, figures))
+        register(Case(name, fn, input, sizes, formats, targets or {}, prepare, figures, command))
         return fn
 
     return wrap

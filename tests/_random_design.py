@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from random import Random
 from typing import Any, get_args, get_type_hints
@@ -690,3 +691,107 @@ def crosses_router(snap: Snapshot, src: Endpoint, dst: Endpoint, rows: list[dict
         if not e.on_host and e.ip is not None:
             ends |= snap.l3.owner_routers(e.ip.ip)
     return any(r["rule"] == "L3" and r["decision"].startswith("route ") and r["device"] not in ends for r in rows)
+
+
+# identical hosts ----------------------------------------------------------------------------------------------
+def with_twins(case: Case, seed: int = 0) -> Case:
+    """The case with a *twin* of every host: the same vSwitches, port groups, VMkernel ports and VMs, cabled
+    to fresh ports of the same switches with the same settings (its channels get channel groups of their
+    own), addresses moved up the same subnet and MACs left out.  Checks share the work of hosts cabled
+    alike (:meth:`vinfra.checks.context.CheckContext.shared`), which a twin makes sure there is."""
+    import copy
+    import ipaddress
+
+    design = copy.deepcopy(case.design)
+    inv = vinfra.from_data(case.design)
+    snap = Snapshot(inv)
+    used = {str(a) for a in _addresses(design)}
+    groups = {sw: max([0, *(int(s.get("channel_group", 0)) for s in sw_data["interfaces"].values())])
+              for sw, sw_data in design["switches"].items()}
+    count = itertools.count(1)
+
+    def moved(ip: str) -> str | None:
+        iface = ipaddress.IPv4Interface(ip)
+        net = iface.network
+        for k in range(seed + 7, net.num_addresses):
+            cand = ipaddress.IPv4Address(int(net.network_address) + (int(iface.ip) - int(net.network_address) + k)
+                                         % net.num_addresses)
+            if cand in (net.network_address, net.broadcast_address) or str(cand) in used:
+                continue
+            used.add(str(cand))
+            return f"{cand}/{net.prefixlen}"
+        return None
+
+    def readdressed(port: dict[str, Any]) -> dict[str, Any]:
+        port = {k: v for k, v in port.items() if k != "mac"}
+        if "ip" in port:
+            ip = moved(port["ip"])
+            if ip is None:
+                port.pop("ip")
+                port.pop("gateway", None)
+            else:
+                port["ip"] = ip
+        return port
+
+    for hname in sorted(case.design.get("hosts", {})):
+        twin = f"{hname}t"
+        host = copy.deepcopy(case.design["hosts"][hname])
+        host["vmkernel"] = {k: readdressed(v) for k, v in host.get("vmkernel", {}).items()}
+        design["hosts"][twin] = host
+        new_group: dict[tuple[str, int], int] = {}
+        for nic in host.get("nics", {}):
+            far = snap.cabling.peer(vinfra.model.InterfaceRef(hname, nic))
+            if far is None or far.device not in design["switches"]:
+                continue
+            ports = design["switches"][far.device]["interfaces"]
+            if far.interface not in ports:
+                continue
+            settings = copy.deepcopy(ports[far.interface])
+            if "channel_group" in settings:
+                owner = "a0" if "a0" in design["switches"] and f"Po{settings['channel_group']}" in \
+                    design["switches"]["a0"]["interfaces"] else far.device
+                old = int(settings["channel_group"])
+                g = new_group.get((owner, old))
+                if g is None:
+                    g = new_group[(owner, old)] = max(groups.values()) + 1
+                    groups[owner] = g
+                    for sw_data in design["switches"].values():
+                        po = sw_data["interfaces"].get(f"Po{old}")
+                        if po is not None and f"Po{g}" not in sw_data["interfaces"]:
+                            po = copy.deepcopy(po)
+                            if "mlag_id" in po:
+                                po["mlag_id"] = g
+                            sw_data["interfaces"][f"Po{g}"] = po
+                settings["channel_group"] = g
+            name = f"{far.interface.rstrip('0123456789')}{100 + next(count)}"
+            if name in ports:
+                continue
+            ports[name] = settings
+            design["links"].append([f"{twin}:{nic}", f"{far.device}:{name}"])
+        dvs = design.get("dvswitches", {}).get("dvs1")
+        if dvs is not None and hname in dvs.get("hosts", {}):
+            dvs["hosts"][twin] = copy.deepcopy(dvs["hosts"][hname])
+        for vname, vm in case.design.get("vms", {}).items():
+            if vm.get("host") == hname:
+                design["vms"][f"{vname}t"] = {**copy.deepcopy(vm), "host": twin,
+                                              "nics": [readdressed(n) for n in vm.get("nics", [])]}
+    return dataclasses.replace(case, design=design)
+
+
+def _addresses(design: dict[str, Any]) -> Iterator[str]:
+    for host in design.get("hosts", {}).values():
+        for vmk in host.get("vmkernel", {}).values():
+            if "ip" in vmk:
+                yield vmk["ip"].split("/")[0]
+    for vm in design.get("vms", {}).values():
+        for nic in vm.get("nics", []):
+            if "ip" in nic:
+                yield nic["ip"].split("/")[0]
+    for sw in design.get("switches", {}).values():
+        for iface in sw.get("interfaces", {}).values():
+            for key in ("ip",):
+                if key in iface:
+                    yield str(iface[key]).split("/")[0]
+            fhrp = iface.get("fhrp") or {}
+            if "vip" in fhrp:
+                yield str(fhrp["vip"])

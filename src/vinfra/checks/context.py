@@ -12,9 +12,9 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import NO_VLANS, InterfaceRef, Inventory, VlanSet, po_number, svi_vlan
 from ..model.physical import Switch, SwitchInterface
@@ -24,9 +24,12 @@ from ..network.vlans import PortVlans, portgroup_accepts
 from .finding import DesignPath, Issue
 
 if TYPE_CHECKING:
+    from ..analysis.reach import Reach
     from ..network import Snapshot
 
 MGMT_SERVICES = frozenset({"management", "service_console"})
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,14 @@ class Endpoint:
     path: DesignPath
     iscsi_bound: bool = False
     guest_vlan: int | None = None  # VM NICs: the VLAN the guest tags (VGT, V3, V4)
+    # the address and gateway as integers: rules group and look ports up by them (an ipaddress object hashes
+    # through Python code, and 40,000 ports are looked up by several rules)
+    addr: int | None = field(default=None, init=False, compare=False)
+    gw: int | None = field(default=None, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "addr", None if self.ip is None else int(self.ip))
+        object.__setattr__(self, "gw", None if self.gateway is None else int(self.gateway))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,18 +164,28 @@ def tagged_carried(pv: PortVlans) -> VlanSet:
 class CheckContext:
     """A Snapshot plus the indexes the rules share, each built on first use."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, share: bool = True) -> None:
+        """``share``: work out what ports, teams and hosts with the same profile have in common once for all of
+        them (:meth:`shared`); False works it out for each one (the slow path the property tests compare)."""
         self.snap = snapshot
         self.inv: Inventory = snapshot.inventory
+        self.share = share
+        self._shared: dict[str, dict[Hashable, Any]] = {}
         self._pv: dict[InterfaceRef, PortVlans] = {}
+        # one PortVlans object per distinct setting: memo look-ups by port settings then hit on identity
+        self._pv_interned: dict[PortVlans, PortVlans] = {}
         self._domain: dict[tuple[str, int], object] = {}
         self.cache: dict[str, object] = {}  # per-run memo for rule modules (graphs, indexes)
         # memos: thousands of ports share a handful of VLAN settings, so carriage is worked
         # out once per distinct (port settings, port-group VLAN), not once per port and rule
-        self._carriage: dict[tuple[PortVlans, str, int | None], tuple[int | None, bool, str]] = {}
+        self._carriage: dict[tuple[int, str, int | None], tuple[int | None, bool, str]] = {}
         self._carried: dict[PortVlans, VlanSet] = {}
+        self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
+        self._strays: dict[tuple[str, str], list[Uplink]] = {}
+        self._unit: dict[str, str] = {}
+        self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
 
@@ -190,15 +211,37 @@ class CheckContext:
         """The port's effective VLAN settings (a bundled member's are its channel's)."""
         got = self._pv.get(ref)
         if got is None:
-            got = self._pv[ref] = self.snap.port_vlans(ref)
+            pv = self.snap.port_vlans(ref)
+            got = self._pv[ref] = self._pv_interned.setdefault(pv, pv)
         return got
+
+    def shared(self, table: str, key: Hashable, work: Callable[[], T]) -> T:
+        """``work()``, done once per ``key`` in ``table`` and shared by every caller with that key.
+
+        The key is a *profile*: everything ``work`` reads (identical hosts, ports with the same settings on
+        the same bridge, ...), so that what it answers for one is the answer for all.  With ``share`` off
+        every call does the work (the property tests compare the two)."""
+        if not self.share:
+            return work()
+        memo = self._shared.get(table)
+        if memo is None:
+            memo = self._shared[table] = {}
+        try:
+            return memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            got = memo[key] = work()
+            return got
 
     def carried(self, ref: InterfaceRef | PortVlans) -> VlanSet:
         """VLANs a port forwards (:attr:`PortVlans.carried`), memoized by port settings."""
-        pv = ref if isinstance(ref, PortVlans) else self.pv(ref)
-        got = self._carried.get(pv)
+        if not isinstance(ref, PortVlans):
+            got = self._carried_at.get(ref)
+            if got is None:
+                got = self._carried_at[ref] = self.carried(self.pv(ref))
+            return got
+        got = self._carried.get(ref)
         if got is None:
-            got = self._carried[pv] = pv.carried
+            got = self._carried[ref] = ref.carried
         return got
 
     def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
@@ -230,12 +273,17 @@ class CheckContext:
 
     def unit(self, switch: str) -> str:
         """The redundancy unit a switch belongs to for channels: its stack, or its MLAG pair."""
-        sw = self.inv.switches[switch]
-        if sw.stack:
-            return sw.stack
-        if sw.mlag is not None and sw.mlag.peer in self.inv.switches:
-            return "+".join(sorted((switch, sw.mlag.peer)))
-        return switch
+        got = self._unit.get(switch)
+        if got is None:
+            sw = self.inv.switches[switch]
+            if sw.stack:
+                got = sw.stack
+            elif sw.mlag is not None and sw.mlag.peer in self.inv.switches:
+                got = "+".join(sorted((switch, sw.mlag.peer)))
+            else:
+                got = switch
+            self._unit[switch] = got
+        return got
 
     @cached_property
     def host_facing(self) -> list[tuple[InterfaceRef, InterfaceRef]]:
@@ -284,7 +332,10 @@ class CheckContext:
         """A team's active/standby uplinks cabled to something that is not a switch (another host's
         vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
         an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
-        return [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+        got = self._strays.get(key)
+        if got is None:
+            got = self._strays[key] = [u for u in self.uplinks[key] if u.port is None and u.far is not None]
+        return list(got)
 
     def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
                     objects: tuple[str, ...] = ()) -> Issue:
@@ -340,8 +391,15 @@ class CheckContext:
 
     def carriage(self, pgv: PgVlan, port: InterfaceRef) -> Carriage:
         """How a single-VLAN port group's frames fare on ``port`` (V1, V2, V6, V8)."""
+        vlan, inbound, reason = self.carriage_of(pgv, port)
+        return Carriage(vlan, inbound, reason.replace("{switch}", self.owner(port)) if "{switch}" in reason else reason)
+
+    def carriage_of(self, pgv: PgVlan, port: InterfaceRef) -> tuple[int | None, bool, str]:
+        """:meth:`carriage` as (vlan, inbound, reason with ``{switch}`` for the port's switch)."""
         pv = self.pv(port)
-        memo = (pv, pgv.kind, pgv.vlan)
+        # by the identity of the port's settings (one object per distinct setting, :meth:`pv`): a PortVlans
+        # hashes through Python code, and this is asked for every uplink of every team by several rules
+        memo = (id(pv), pgv.kind, pgv.vlan)
         got = self._carriage.get(memo)
         if got is None:
             tag = None if pgv.kind == "est" else pgv.vlan
@@ -354,8 +412,7 @@ class CheckContext:
                 got = (vlan, inbound, "" if inbound else
                        f"sends VLAN {vlan} untagged (its native VLAN), which a tagged port group never takes")
             self._carriage[memo] = got
-        vlan, inbound, reason = got
-        return Carriage(vlan, inbound, reason.replace("{switch}", self.owner(port)) if "{switch}" in reason else reason)
+        return got
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
         """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
@@ -370,9 +427,9 @@ class CheckContext:
         if pgv.single:
             for up in self.cabled(key):
                 assert up.port is not None
-                c = self.carriage(pgv, up.port)
-                if c.vlan is not None:
-                    out.append((up, (self.bridge(up.port), c.vlan)))
+                vlan = self.carriage_of(pgv, up.port)[0]
+                if vlan is not None:
+                    out.append((up, (self.bridge(up.port), vlan)))
         return out
 
     def port_vlan(self, key: tuple[str, str], guest_vlan: int | None) -> PgVlan:
@@ -444,11 +501,19 @@ class CheckContext:
 
     # endpoints ------------------------------------------------------------------------------
     def team_key(self, host: str, network: str) -> tuple[str, str] | None:
+        memo = (host, network)
+        try:
+            return self._team_key[memo]
+        except KeyError:
+            pass
         found = self.inv.portgroup_of(host, network)
         if found is None:
-            return None
-        kind, switch, label = found
-        return (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+            got = None
+        else:
+            kind, switch, label = found
+            got = (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+        self._team_key[memo] = got
+        return got
 
     @cached_property
     def endpoints(self) -> list[Endpoint]:
@@ -510,6 +575,11 @@ class CheckContext:
         return sorted(out, key=lambda s: (s.switch, s.vlan))
 
     @cached_property
+    def gateways_by_int(self) -> dict[int, list[Svi]]:
+        """:attr:`gateway_addresses` keyed by the address as an integer (:attr:`Endpoint.gw`)."""
+        return {int(a): svis for a, svis in self.gateway_addresses.items()}
+
+    @cached_property
     def gateway_addresses(self) -> dict[ipaddress.IPv4Address, list[Svi]]:
         """Live SVIs by the addresses they answer: their own and their FHRP virtual IP."""
         out: dict[ipaddress.IPv4Address, list[Svi]] = defaultdict(list)
@@ -523,6 +593,16 @@ class CheckContext:
         return out
 
     # misc ----------------------------------------------------------------------------------------
+    def reach(self) -> Reach:
+        """One reach analysis per run, shared by the rules that ping (VN902, VN907): its signatures and class
+        matrix are worked out once (the answers are the snapshot's, whoever asks first)."""
+        got = self.cache.get("reach")
+        if got is None:
+            from ..analysis.reach import Reach
+
+            got = self.cache["reach"] = Reach(self.snap)
+        return got  # type: ignore[return-value]
+
     def is_po(self, ref: InterfaceRef) -> bool:
         return po_number(ref.interface) is not None
 

@@ -181,12 +181,15 @@ class CheckRun:
 
 
 def run_checks(snapshot: Snapshot, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
-               rules: list[Rule] | None = None) -> CheckRun:
-    """Run the selected rules over a Snapshot and return every finding (never the first only)."""
+               rules: list[Rule] | None = None, share: bool = True) -> CheckRun:
+    """Run the selected rules over a Snapshot and return every finding (never the first only).
+
+    ``share``: rules work out what identical hosts and ports have in common once (the fast path); False
+    works it out for each of them (:meth:`CheckContext.shared`), for the property tests that compare both."""
     from .context import CheckContext
 
     chosen = rules if rules is not None else select_rules(select, ignore)
-    ctx = CheckContext(snapshot)
+    ctx = CheckContext(snapshot, share=share)
     findings: list[Finding] = []
     for r in chosen:
         seen: set[tuple[object, ...]] = set()

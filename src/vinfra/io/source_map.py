@@ -9,10 +9,13 @@ inherited from an anchor is located where the anchor defines it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+
+# ruamel.yaml is imported on use: a design that loads and needs nothing located never pays for it (a tenth of
+# a second of every command's start-up, issue 9)
 
 Path = tuple[str | int, ...]
 
@@ -21,6 +24,8 @@ class SourceMap:
     """Locates paths (``("hosts", "esx01", "nics")``) in one parsed document."""
 
     def __init__(self, text: str) -> None:
+        from ruamel.yaml import YAML
+
         yaml = YAML(typ="rt")
         yaml.version = (1, 2)  # type: ignore[assignment]
         yaml.allow_duplicate_keys = True  # duplicates are reported by the fast parser
@@ -32,6 +37,8 @@ class SourceMap:
         A path that leaves the document stops at the deepest node that exists, so an error
         about a missing key points at the mapping that lacks it.
         """
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         node = self._root
         best: tuple[int, int] | None = (1, 1)
         for i, step in enumerate(path):
@@ -65,6 +72,8 @@ def _one_based(pos: Any) -> tuple[int, int] | None:
 
 
 def _map_lookup(node: CommentedMap, step: str | int) -> tuple[CommentedMap, Any] | None:
+    from ruamel.yaml.comments import CommentedMap
+
     candidates: list[Any] = [step]
     if isinstance(step, int):
         candidates.append(str(step))

@@ -108,7 +108,9 @@ def resolve_teaming(uplinks: list[str], *levels: TeamingOverride | None) -> Effe
             active = [u for u in active if u not in unused]
             standby = [u for u in standby if u not in unused]
     placed = set(active) | set(standby)
-    return EffectiveTeaming(
+    # built without validation: every value comes from validated levels (a check of a 2,500-host design
+    # resolves 25,000 port groups, and validating each result cost a third of that)
+    return EffectiveTeaming.model_construct(
         policy=policy,
         active=tuple(active),
         standby=tuple(standby),

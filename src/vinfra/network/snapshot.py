@@ -19,7 +19,7 @@ from ..model.inventory import Link, failure_problem
 from .cabling import Cabling, FailureSet
 from .endpoints import Endpoints
 from .l3 import L3
-from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near
+from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near, neighbourhood
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
@@ -57,6 +57,8 @@ class Snapshot:
         self._teams: dict[tuple[str, str], Team | None] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
+        self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],
+                                                             dict[InterfaceRef, PortChannel]]] = {}
 
     def fork(self, fail: Iterable[str | FailureRef] = ()) -> Snapshot:
         """A snapshot of the same design with more elements failed."""
@@ -133,14 +135,19 @@ class Snapshot:
         (its stack and MLAG peer): worked out per switch on use."""
         got = self._channels_near.get(switch)
         if got is None:
-            by_member: dict[InterfaceRef, PortChannel] = {}
-            by_po: dict[InterfaceRef, PortChannel] = {}
-            for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
-                for m in ch.members:
-                    by_member[m] = ch
-                for po in ch.po_refs:
-                    by_po[po] = ch
-            got = self._channels_near[switch] = (by_member, by_po)
+            # the switches of one neighbourhood (a stack, an MLAG pair) share its index: built once, not per member
+            near = tuple(neighbourhood(self.inventory, switch))
+            got = self._channels_by_near.get(near)
+            if got is None:
+                by_member: dict[InterfaceRef, PortChannel] = {}
+                by_po: dict[InterfaceRef, PortChannel] = {}
+                for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
+                    for m in ch.members:
+                        by_member[m] = ch
+                    for po in ch.po_refs:
+                        by_po[po] = ch
+                got = self._channels_by_near[near] = (by_member, by_po)
+            self._channels_near[switch] = got
         return got
 
     def channel_of(self, ref: InterfaceRef) -> PortChannel | None:

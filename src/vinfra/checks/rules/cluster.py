@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ...analysis.reach import Reach
 from ...cluster.vmotion import DEFAULT_VMOTION_SETTINGS, check_network, cpu_level, evc_level, vmotion_vmk
 from .. import fixes
 from ..context import CheckContext, join
@@ -111,7 +110,7 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P2
     """
-    reach = Reach(ctx.snap)
+    reach = ctx.reach()
 
     def ping(a, b) -> str | None:  # type: ignore[no-untyped-def]
         return None if reach.pair(a, b) else (reach.reason(a, b) or "no reply")

@@ -155,11 +155,15 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     reach: Reach | None = None
+    members: dict[str, list[str]] = {}  # each cluster's hosts, grouped once (not a pass over every host per cluster)
+    for h, x in inv.hosts.items():
+        if x.cluster is not None:
+            members.setdefault(x.cluster, []).append(h)
     for cname in _clusters(ctx):
         cl = inv.clusters[cname]
         if not cl.ha.enabled:
             continue
-        for hname in sorted(h for h, x in inv.hosts.items() if x.cluster == cname):
+        for hname in sorted(members.get(cname, ())):
             if not ctx.snap.host_alive(hname):
                 continue
             ports = _isolation_ports(ctx, hname)
@@ -178,10 +182,8 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
                 addresses = [str(a) for a in cl.ha.isolation_addresses] or ([str(vmk.gateway)] if vmk.gateway else [])
                 for addr in addresses:
                     tried.append(addr)
-                    if reach is None:  # one reach analysis per run, for any rule that keeps it in the cache
-                        if "reach" not in ctx.cache:
-                            ctx.cache["reach"] = Reach(ctx.snap)
-                        reach = ctx.cache["reach"]  # type: ignore[assignment]
+                    if reach is None:  # one reach analysis per run, shared with the other rules that ping
+                        reach = ctx.reach()
                     src = ctx.snap.endpoints.get(f"{hname}:{port}")
                     try:
                         dst = ctx.snap.endpoints.resolve(addr)

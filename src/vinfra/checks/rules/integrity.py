@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from ipaddress import IPv4Address
 
 from ...model import InterfaceRef, svi_vlan
 from ..context import CheckContext, Svi, join
@@ -45,10 +46,11 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     (the definition of an address: no behaviour rule needed)
     """
-    owners: dict[object, dict[str, DesignPath]] = defaultdict(dict)
+    # keyed by the address as an integer (ipaddress objects hash through Python code; the order is the same)
+    owners: dict[int, dict[str, DesignPath]] = defaultdict(dict)
     for e in ctx.endpoints:
-        if e.ip is not None:
-            owners[e.ip.ip][e.name] = (*e.path, "ip")
+        if e.addr is not None:
+            owners[e.addr][e.name] = (*e.path, "ip")
     # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
     # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
     # an anycast gateway is one endpoint wherever its holders are (every one is active by design), together
@@ -57,7 +59,7 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     vip_groups: dict[tuple[object, object], list[Svi]] = defaultdict(list)
     for s in ctx.svis:
         if s.iface.ip is not None:  # an anycast-only SVI has no address of its own
-            owners[s.iface.ip.ip][s.ref] = (*s.path, "ip")
+            owners[int(s.iface.ip)][s.ref] = (*s.path, "ip")
         f = s.iface.fhrp
         if f is not None:
             domain = ctx.domain(s.bridge, s.vlan)
@@ -69,16 +71,16 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
         svis = sorted(svis, key=lambda s: s.ref)
         groups = join(sorted({"anycast gateway" if f.anycast else f"{f.protocol.upper()} {f.group}"
                               for s in svis if (f := s.iface.fhrp) is not None}))
-        owners[vip][f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})"] = (*svis[0].path, "fhrp", "vip")
+        owners[int(vip)][f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})"] = (*svis[0].path, "fhrp", "vip")
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():
             if iface.ip is not None and iface.mode == "routed" and svi_vlan(iname) is None:
-                owners[iface.ip.ip][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
-    for addr, names in sorted(owners.items(), key=lambda kv: kv[0].packed):  # type: ignore[attr-defined]
+                owners[int(iface.ip)][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
+    for addr, names in sorted(owners.items()):
         if len(names) < 2:
             continue
         ordered = sorted(names)
-        msg = f"{addr} belongs to {len(ordered)} endpoints ({join(ordered)}): ARP answers alternate and traffic goes astray"
+        msg = f"{IPv4Address(addr)} belongs to {len(ordered)} endpoints ({join(ordered)}): ARP answers alternate and traffic goes astray"
         yield Issue(tuple(ordered), msg, f"give {join(ordered[1:])} another address", names[ordered[-1]])
 
 

@@ -3,6 +3,7 @@ boundaries (P5, P7, M19)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -58,17 +59,33 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
     """
     groups: dict[tuple[object, ...], list[Endpoint]] = defaultdict(list)
     unknown: list[tuple[Endpoint, str]] = []
-    vm_hosts: dict[object, list[Endpoint]] = defaultdict(list)
+    vm_hosts: dict[int, list[Endpoint]] = defaultdict(list)
     for e in ctx.endpoints:
-        if e.kind == "vm" and e.ip is not None:
-            vm_hosts[e.ip.ip].append(e)
+        if e.kind == "vm" and e.addr is not None:
+            vm_hosts[e.addr].append(e)
+
+    def judge(nodes: list[tuple[str, int]], gw: int) -> tuple[str, object] | None:
+        """What a port whose frames enter at ``nodes`` meets when it ARPs for ``gw``: None (a live SVI or VIP in
+        its domain answers), ("routers", the VMs holding the address), or a group key (its VLANs, where the
+        gateway is).  It depends on the nodes and the gateway only: ports of identical hosts share it."""
+        doms = {ctx.domain(*n) for n in nodes}
+        cands = ctx.gateways_by_int.get(gw, [])
+        if any(ctx.domain(s.bridge, s.vlan) in doms for s in cands):
+            return None
+        routers = [v for v in vm_hosts.get(gw, ()) if doms & {ctx.domain(*n) for n in ctx.endpoint_nodes(v)}]
+        if routers:
+            return ("routers", join(sorted(v.name for v in routers)))
+        vlans = tuple(sorted({v for _, v in nodes}))
+        return ("elsewhere" if cands else "nowhere", (vlans, tuple(sorted({s.ref for s in cands}))))
+
     for e in ctx.endpoints:
         if e.gateway is None:
             continue
         if e.ip is None:
             unknown.append((e, f"{e.name} has gateway {e.gateway} but no address, so its subnet is unknown"))
             continue
-        if e.gateway not in e.ip.network:
+        assert e.addr is not None and e.gw is not None
+        if (e.gw ^ e.addr) >> (32 - e.ip.network.prefixlen):  # the gateway is outside the port's subnet
             groups[("outside", e.gateway, e.ip.network)].append(e)
             continue
         nodes = ctx.endpoint_nodes(e)
@@ -81,19 +98,17 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
             else:
                 groups[("island", e.gateway, e.team and ctx.teams[e.team].switch)].append(e)
             continue
-        doms = {ctx.domain(*n) for n in nodes}
-        cands = ctx.gateway_addresses.get(e.gateway, [])
-        if any(ctx.domain(s.bridge, s.vlan) in doms for s in cands):
+        got = ctx.shared("gateway", (tuple(nodes), e.gw), lambda nodes=nodes, gw=e.gw: judge(nodes, gw))
+        if got is None:
             continue
-        routers = [v for v in vm_hosts.get(e.gateway, ()) if doms & {ctx.domain(*n) for n in ctx.endpoint_nodes(v)}]
-        if routers:
+        kind, detail = got
+        if kind == "routers":
             # a VM (a firewall or router appliance) answers ARP for the gateway; whether it routes is not in the design
-            unknown.append((e, f"{e.name}'s gateway {e.gateway} is {join(sorted(v.name for v in routers))}, a VM in its "
-                               "VLAN: cannot tell whether it routes"))
+            unknown.append((e, f"{e.name}'s gateway {e.gateway} is {detail}, a VM in its VLAN: cannot tell whether it "
+                               "routes"))
             continue
-        vlans = tuple(sorted({v for _, v in nodes}))
-        where = tuple(sorted({s.ref for s in cands}))
-        groups[("elsewhere" if cands else "nowhere", e.gateway, vlans, where)].append(e)
+        vlans, where = detail  # type: ignore[misc]
+        groups[(kind, e.gateway, vlans, where)].append(e)
     for key, members in sorted(groups.items(), key=lambda kv: repr(kv[0])):
         kind, gw = key[0], key[1]
         names = _names(members)
@@ -117,6 +132,17 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue(tuple(sorted(e.name for e in members)), msg, fix, (*members[0].path, "gateway"))
     for e, why in sorted(unknown, key=lambda x: x[0].name):
         yield Issue((e.name,), why, "", (*e.path, "gateway"), status="unknown")
+
+
+def _nic_vlans(ctx: CheckContext, host: str, network: str, guest_vlan: int | None) -> tuple[int, ...] | None:
+    """The VLANs where a NIC on ``network`` of ``host`` enters the network (() when none, or it is on no port
+    group); None when its port is not of a single VLAN (its guest tags)."""
+    key = ctx.team_key(host, network)
+    if key is None:
+        return ()
+    if not ctx.port_vlan(key, guest_vlan).single:  # a guest's own VLAN on VGT or a trunk (V3, V4)
+        return None
+    return tuple({v for _, v in ctx.port_nodes(key, guest_vlan)})
 
 
 def _fhrp_key(s: Svi) -> tuple[str, int, str] | None:
@@ -235,11 +261,13 @@ def arp_timeout_exceeds_mac_aging(ctx: CheckContext) -> Iterator[Issue]:
         return
     # which switches hold each redundant domain: every switch whose VLAN maps into it
     members: dict[object, set[str]] = defaultdict(set)
-    wanted = {s.vlan for s in ctx.svis}
+    wanted = sorted({s.vlan for s in ctx.svis})
     for sname, sw in ctx.inv.switches.items():
         bridge = ctx.snap.bridge_of(sname)
-        for vlan in wanted:
-            if vlan in sw.vlans:
+        # the wanted VLANs the switch has, range by range (not every wanted VLAN asked of every switch: a design
+        # of many blocks has as many VLANs as switches, and each switch only its block's)
+        for lo, hi in sw.vlans.ranges:
+            for vlan in wanted[bisect_left(wanted, lo):bisect_right(wanted, hi)]:
                 d = ctx.domain(bridge, vlan)
                 if d in redundant:
                     members[d].add(sname)
@@ -307,6 +335,15 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
     host_ports: dict[str, list] = defaultdict(list)
     for port, nic in ctx.host_facing:
         host_ports[nic.device].append(port)
+    port_profile: dict[str, frozenset[tuple[str, object]]] = {}
+
+    def profile(h: str) -> frozenset[tuple[str, object]]:
+        """A host's profile for the domains it meets: each of its switch ports' bridge and VLAN settings."""
+        got = port_profile.get(h)
+        if got is None:
+            got = port_profile[h] = frozenset((ctx.bridge(p), ctx.pv(p)) for p in host_ports[h])
+        return got
+
     stray_hosts = {h for h, nic in ctx.nic_owner
                    if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None and far.device not in ctx.inv.switches}
     for cname in sorted(ctx.inv.clusters):
@@ -318,21 +355,24 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
         for h in hosts:
             for vm in ctx.inv.vms_on(h):
                 for i, nic in enumerate(ctx.inv.vms[vm].nics):
-                    key = ctx.team_key(h, nic.network)
-                    if key is None:
-                        continue
-                    pgv = ctx.port_vlan(key, nic.guest_vlan)  # a guest's own VLAN on VGT or a trunk (V3, V4)
-                    if not pgv.single:
+                    # the VLANs a NIC's frames enter (None: its guest tags them): one answer per port group of a
+                    # host and guest VLAN, however many VMs use it
+                    got = ctx.shared("nic-vlans", (h, nic.network, nic.guest_vlan),
+                                     lambda h=h, nic=nic: _nic_vlans(ctx, h, nic.network, nic.guest_vlan))
+                    if got is None:
                         tagging.append(vm if i == 0 else f"{vm}:nic{i}")
                         continue
-                    for v in {v for _, v in ctx.port_nodes(key, nic.guest_vlan)}:
+                    for v in got:
                         vlans[v].append(vm)
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
         for v in sorted(vlans):
             per_host = {}
             for h in hosts:
-                per_host[h] = {ctx.domain(ctx.bridge(p), v) for p in host_ports[h] if v in ctx.carried(p)}
+                # hosts cabled alike (the same port settings on the same bridges) meet the same domains
+                per_host[h] = ctx.shared("host-domains", (profile(h), v),
+                                         lambda h=h, v=v: {ctx.domain(ctx.bridge(p), v) for p in host_ports[h]
+                                                           if v in ctx.carried(p)})
             common = set.intersection(*per_host.values()) if per_host else set()
             if common:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -161,15 +162,20 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         nodes = ctx.endpoint_nodes(e)
         for vlan in sorted({v for _, v in nodes}):
             groups[(vlan, e.ip.network)].append((e, [n for n in nodes if n[1] == vlan]))
-    vlan_links: dict[int, list[LogicalLink]] = {}
+    # the links carrying each VLAN of a group, in the snapshot's order: each link's VLANs (both ends') are read
+    # once, range by range, for the VLANs wanted (not every link asked about every VLAN)
+    wanted = sorted({vlan for vlan, _ in groups})
+    vlan_links: dict[int, list[LogicalLink]] = {v: [] for v in wanted}
+    if wanted:
+        for lk in ctx.snap.logical_links:
+            for lo, hi in (ctx.carried(lk.a.vlans) & ctx.carried(lk.b.vlans)).ranges:
+                for vlan in wanted[bisect_left(wanted, lo):bisect_right(wanted, hi)]:
+                    vlan_links[vlan].append(lk)
     for (vlan, net), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         top = max(e.mtu or 1500 for e, _ in members)
         terminals = {b for _, nodes in members for b, _ in nodes}
         if len(terminals) < 2:
             continue
-        if vlan not in vlan_links:
-            vlan_links[vlan] = [lk for lk in ctx.snap.logical_links
-                                if vlan in ctx.carried(lk.a.vlans) and vlan in ctx.carried(lk.b.vlans)]
         narrow = []
         for link in _pruned_edges(vlan_links[vlan], terminals):
             m, port = _link_mtu(ctx, link)

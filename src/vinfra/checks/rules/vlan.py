@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from ...model import InterfaceRef, VlanSet
 from ...network.teams import Team
@@ -78,7 +78,7 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
         if pgv.kind not in ("vst", "pvlan"):
             continue
         bad = [u for u in ctx.cabled(key) if u.port is not None
-               and (c := ctx.carriage(pgv, u.port)).vlan is not None and not c.inbound]
+               and (c := ctx.carriage_of(pgv, u.port))[0] is not None and not c[1]]
         if not bad:
             continue
         ports = [u.port for u in bad if u.port is not None]
@@ -221,12 +221,12 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
         for u in ups:
             assert u.port is not None
-            pv = ctx.pv(u.port)
             if pgv.single:
-                c = ctx.carriage(pgv, u.port)
-                if c.vlan is None:
-                    bad.append((u.vmnic, u.port, c.reason))
-            elif guests:
+                if ctx.carriage_of(pgv, u.port)[0] is None:  # the port drops the port group's frames
+                    bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
+                continue
+            pv = ctx.pv(u.port)
+            if guests:
                 for want, users in guests.items():
                     c = ctx.carriage(want, u.port)
                     if c.vlan is None:
@@ -397,7 +397,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     V8
     """
     # (VLAN, subnet as (length, bits)) -> its endpoints, each with its nodes in that VLAN; the subnet object by key
-    groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = {}
     nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
@@ -416,12 +416,14 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
             continue
         net = e.ip.network
         length = net.prefixlen
-        bits = int(e.ip) >> (32 - length)
+        bits = e.addr >> (32 - length)  # type: ignore[operator]
         for vlan, mine in per:
             key = (vlan, length, bits)
-            if key not in nets:
+            got = groups.get(key)
+            if got is None:
                 nets[key] = net
-            groups[key].append((e, mine))
+                got = groups[key] = []
+            got.append((e, mine))
     for key, endpoints in sorted(beyond.items()):
         team = ctx.teams[key]
         yield ctx.cannot_tell(team, ctx.strays(key), f"which layer-2 island {_hosts(endpoints)} join{'s' if len(endpoints) == 1 else ''}",
@@ -460,12 +462,13 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((f"VLAN {vlan}", *objs), msg, fix, second[0][0].path)
 
         # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach
-        by_gw: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
         for e, nodes in members:
-            if e.gateway is not None and int(e.gateway) >> (32 - length) == bits:  # the gateway is in the subnet
-                by_gw[e.gateway].append((e, nodes))
-        for gw, users in sorted(by_gw.items(), key=lambda kv: str(kv[0])):
-            svis = [s for s in ctx.gateway_addresses.get(gw, []) if s.vlan == vlan]  # type: ignore[arg-type]
+            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
+                by_gw[e.gw].append((e, nodes))
+        for gw_int, users in sorted(by_gw.items(), key=lambda kv: str(IPv4Address(kv[0]))):
+            gw = IPv4Address(gw_int)
+            svis = [s for s in ctx.gateways_by_int.get(gw_int, []) if s.vlan == vlan]
             if not svis:
                 continue  # no such gateway anywhere: gateway-missing
             svi_doms = {ctx.domain(s.bridge, s.vlan) for s in svis}
