@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webserve import PASSWORDS, ROOT, Live, login, serve
+from webserve import PASSWORDS, ROOT, Live, login, open_object, serve
 
 DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 
@@ -16,16 +16,6 @@ DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     yield from serve(DESIGN, tmp_path_factory.mktemp("web"))
-
-
-def open_object(page, section: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    button = page.locator(f'#tree button[data-section="{section}"][data-name="{name}"]')
-    # open the folders that hold it, outermost first, as a user clicks down the tree
-    for summary in button.evaluate_handle(
-            "b => { const out = []; for (let d = b.closest('details'); d; d = d.parentElement.closest('details')) "
-            "if (!d.open) out.unshift(d.querySelector(':scope > summary')); return out; }").get_properties().values():
-        summary.as_element().click()
-    button.click()
 
 
 def test_login_and_tree(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]

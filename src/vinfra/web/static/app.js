@@ -3,11 +3,12 @@
 // client's own read-only views).
 import * as api from "./api.js";
 import { renderNetworking } from "./netview.js";
-import { renderTopology } from "./topology.js";
+import { renderTopology, vlanText } from "./topology.js";
 
 const $ = (sel) => document.querySelector(sel);
 const panel = () => $("#panel");
 let current = null; // {section, name}
+let pageRefresh = null; // the shown page's refresh when a task ends (the DRS list)
 let streamAbort = null;
 
 function h(tag, attrs = {}, ...children) {
@@ -67,7 +68,8 @@ function selectTab(view) {
     t.setAttribute("aria-selected", String(on)); t.tabIndex = on ? 0 : -1;
     if (on) panel().setAttribute("aria-labelledby", t.id);
   }
-  if (view === "summary") return current ? open(current.section, current.name) : panel().replaceChildren();
+  if (view !== "summary") pageRefresh = null;
+  if (view === "summary") return current ? open(current.section, current.name) : panel().replaceChildren(h("p", { class: "hint" }, "Select an object in the inventory on the left."));
   if (view === "topology") return showTopology();
   if (view === "findings") return showFindings();
 }
@@ -127,6 +129,7 @@ let opening = 0; // the latest open(): an older one still loading drops its page
 
 async function open(section, name) {
   current = { section, name };
+  pageRefresh = null;
   const mine = ++opening;
   for (const b of document.querySelectorAll("#tree button[aria-current]")) b.removeAttribute("aria-current");
   document.querySelector(`#tree button[data-section="${section}"][data-name="${CSS.escape(name)}"]`)?.setAttribute("aria-current", "true");
@@ -137,7 +140,7 @@ async function open(section, name) {
     if (section === "hosts") await hostPage(p, obj);
     else if (section === "vms") await vmPage(p, obj);
     else if (section === "switches") switchPage(p, obj);
-    else if (section === "clusters") clusterPage(p, obj);
+    else if (section === "clusters") await clusterPage(p, obj);
     else p.append(h("pre", { class: "card" }, JSON.stringify(obj, null, 2)));
     p.append(whatIfButton(name));
   } catch (e) { showError(p, e); }
@@ -219,13 +222,64 @@ async function submit(path, body, msg, method = "POST") {
   catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
 }
 
-function clusterPage(p, cl) {
-  p.append(h("pre", { class: "card" }, JSON.stringify(cl, null, 2)));
-  if (!api.canConfigure()) return;
+async function clusterPage(p, cl) {
+  const drs = cl.drs || {}, ha = cl.ha || {};
+  const ac = ha.admission_control || {};
+  const hosts = await api.all("hosts", `&cluster=${encodeURIComponent(cl.name)}`).catch(() => []);
+  p.append(h("section", { class: "card", "aria-label": "cluster summary" },
+    dl([["Hosts", String(hosts.filter((x) => x.cluster === cl.name).length || "-")],
+      ["DRS", drs.enabled ? `on · ${drs.automation || "fully"} automated · migration threshold ${drs.threshold ?? 3}` : "off"],
+      ["HA", ha.enabled ? `on · admission control ${ac.policy || "-"}${ac.value !== undefined ? ` ${ac.value}` : ""}` : "off"],
+      ["EVC", cl.evc || "off"],
+      ["Rules", (cl.rules || []).map((r) => `${r.name} (${r.type})`).join(", ") || "none"]])));
+  p.append(await drsPanel(cl.name));
+}
+
+// a <dl> of label/value pairs: summary pages read as the vSphere Client's "Summary" portlets
+function dl(pairs) {
+  return h("dl", { class: "facts" }, pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+const num = (x) => (x === null || x === undefined ? "-" : Number(x).toFixed(3));
+
+// DRS: the recommendations the server's DRS pass makes now (GET /web/clusters/{name}/drs), listed before any
+// is applied; "Apply" runs one as a vMotion task (POST /vms/{vm}/migrate, Operator and up), "Apply all" the
+// cluster's DRS task (POST /clusters/{name}/drs, Administrator). The list refreshes when a task ends.
+async function drsPanel(cluster) {
+  const box = h("section", { class: "card", id: "drs", "aria-labelledby": "drs-title" });
   const msg = h("p", { id: "op-result", role: "status" });
-  p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
-    h("button", { type: "button", onclick: () => submit(`/clusters/${encodeURIComponent(cl.name)}/drs`, { automatic_only: false }, msg) },
-      "Apply DRS recommendations"), msg));
+  const load = async () => {
+    let r;
+    try { r = await api.get(`/web/clusters/${encodeURIComponent(cluster)}/drs`); }
+    catch (e) { box.replaceChildren(h("h3", { id: "drs-title" }, "DRS recommendations")); showError(box, e); box.append(msg); return; }
+    const im = r.imbalance || {};
+    const recs = r.recommendations || [];
+    const rows = recs.map((x, i) => h("tr", { "data-vm": x.vm },
+      h("td", {}, String(x.priority)), h("td", {}, x.vm), h("td", {}, x.from), h("td", {}, x.to), h("td", {}, x.reason),
+      h("td", {}, x.automatic ? "yes" : "no"),
+      api.canOperate() ? h("td", {}, h("button", { type: "button", "aria-label": `Apply: migrate ${x.vm} from ${x.from} to ${x.to}`,
+        onclick: () => submit(`/vms/${encodeURIComponent(x.vm)}/migrate`, { host: x.to }, msg) }, "Apply")) : null));
+    box.replaceChildren(h("h3", { id: "drs-title" }, "DRS recommendations"),
+      h("p", { id: "drs-imbalance" }, `Cluster imbalance ${num(im.before)} now, ${num(im.after)} after these recommendations; `,
+        `target ${im.target === null || im.target === undefined ? "none (one host)" : `≤ ${num(im.target)}`} at migration threshold ${r.threshold}.`),
+      recs.length
+        ? h("table", { id: "drs-recs" }, h("caption", { class: "sr" }, "DRS recommendations"),
+          h("thead", {}, h("tr", {}, ["Priority", "VM", "From", "To", "Reason", "Automatic"].map((c) => h("th", { scope: "col" }, c)),
+            api.canOperate() ? h("th", { scope: "col" }, h("span", { class: "sr" }, "Action")) : null)),
+          h("tbody", {}, rows))
+        : h("p", { id: "drs-none" }, im.before !== undefined && im.target !== null && im.before > im.target
+          ? "No recommendations: no move DRS may make lowers the imbalance (rules, capacity or HA admission control keep the VMs where they are)."
+          : "No recommendations: the cluster is balanced."),
+      (r.stuck || []).length ? h("p", { class: "error" }, `Cannot move: ${r.stuck.map((s) => `${s.vm} (${s.reason})`).join("; ")}`) : null,
+      h("div", { class: "buttons" },
+        api.canConfigure() && recs.length ? h("button", { type: "button", onclick: () => submit(`/clusters/${encodeURIComponent(cluster)}/drs`, { automatic_only: false }, msg) },
+          "Apply all recommendations") : null,
+        h("button", { type: "button", onclick: () => load() }, "Refresh")),
+      msg);
+  };
+  await load();
+  pageRefresh = load; // a finished task (any client's) refreshes the list
+  return box;
 }
 
 function switchPage(p, sw) {
@@ -238,25 +292,30 @@ function switchPage(p, sw) {
 
 // what-if --------------------------------------------------------------------------------------------------
 function whatIfButton(name) {
-  return h("button", { type: "button", onclick: () => whatIf(name) }, `What if ${name} fails?`);
+  return h("button", { type: "button", onclick: () => whatIf([name], name) }, `What if ${name} fails?`);
 }
 
-async function whatIf(element) {
+// fail `elements` (a device, an interface or the cables of a link) in the server's what-if: nothing changes
+async function whatIf(elements, label = elements.join(", ")) {
   let box = $("#whatif");
   if (!box) { box = h("section", { id: "whatif", class: "card", "aria-live": "polite", "aria-label": "what-if" }); panel().prepend(box); }
-  box.replaceChildren(h("h3", {}, `What if ${element} fails?`), h("p", {}, "computing…"));
+  const title = () => h("h3", {}, `What if ${label} fails?`, " ", h("button", { type: "button", class: "close", "aria-label": "Close the what-if", onclick: () => box.remove() }, "×"));
+  box.replaceChildren(title(), h("p", {}, "computing…"));
+  box.scrollIntoView({ block: "nearest" });
   try {
-    const r = await api.post("/whatif", { fail: [element] });
+    const r = await api.post("/whatif", { fail: elements });
     const lost = r.pairs.filter((x) => x.before && !x.after);
     const gained = r.pairs.filter((x) => !x.before && x.after);
-    box.replaceChildren(h("h3", {}, `What if ${element} fails?`),
-      h("p", { id: "pairs-lost" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
-      table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])),
+    const raised = r.findings.appeared || [];
+    box.replaceChildren(title(),
+      h("p", { id: "pairs-lost", class: lost.length ? "error" : "ok" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
+      lost.length ? table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])) : null,
       lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
       h("h4", {}, "Findings raised"),
-      h("ul", {}, (r.findings.appeared || []).map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`))),
-      await haPlan(element));
-  } catch (e) { box.replaceChildren(h("h3", {}, `What if ${element} fails?`)); showError(box, e); }
+      raised.length ? h("ul", {}, raised.map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`)))
+        : h("p", {}, "none"),
+      elements.length === 1 ? await haPlan(elements[0]) : null);
+  } catch (e) { box.replaceChildren(title()); showError(box, e); }
 }
 
 // HA's plan when the failed element is a clustered host (else a note saying HA has nothing to restart)
@@ -273,15 +332,26 @@ async function haPlan(element) {
 // topology and findings ------------------------------------------------------------------------------------
 async function showTopology() {
   const p = panel();
-  p.replaceChildren(h("h2", {}, "Topology"));
+  pageRefresh = null;
+  p.replaceChildren(h("h2", {}, "Topology"), h("p", {}, "loading the map…"));
   const holder = h("div", {});
   const side = h("div", {});
-  p.append(holder, side);
   try {
     const topo = await api.get("/web/topology");
-    const cy = renderTopology(holder, topo, (name) => { whatIf(name); });
-    side.append(pathForm(cy));
+    p.replaceChildren(h("h2", {}, "Topology"), holder, side);
+    const cy = renderTopology(holder, topo, (elements, label) => { whatIf(elements, label); });
+    side.append(pathForm(cy), linkTable(topo));
   } catch (e) { showError(p, e); }
+}
+
+// the links that do not simply forward, as a table (what the map's colours say, readable without the map)
+function linkTable(topo) {
+  const odd = topo.edges.filter((e) => e.state !== "up");
+  if (!odd.length) return h("p", { id: "links-odd" }, "Every link is up and forwarding every VLAN it carries.");
+  return h("details", { class: "card", id: "links-odd", open: odd.length <= 20 },
+    h("summary", {}, `${odd.length} links not fully forwarding`),
+    table("links not fully forwarding", ["link", "state", "VLANs blocked", "why"], odd.slice(0, 500).map((e) => [
+      e.channel || e.id, e.state, (e.blocked_vlans || []).length ? vlanText(e.blocked_vlans) : "-", e.why || ""])));
 }
 
 // the path view: vinfra trace between two endpoints, its devices highlighted on the map hop by hop
@@ -345,7 +415,11 @@ async function startLive() {
   const add = (ev) => { list.prepend(h("li", {}, `${ev.kind}: ${ev.message}`)); while (list.children.length > 30) list.lastChild.remove(); };
   first.results.slice(-10).forEach(add);
   streamAbort = new AbortController();
-  api.streamEvents(since, (ev) => { since = ev.id; add(ev); refreshTasks(); }, streamAbort.signal).catch(() => {});
+  let again = null;
+  api.streamEvents(since, (ev) => {
+    since = ev.id; add(ev); refreshTasks();
+    if (ev.kind === "TaskEvent" && pageRefresh) { clearTimeout(again); again = setTimeout(() => pageRefresh && pageRefresh(), 200); }
+  }, streamAbort.signal).catch(() => {});
 }
 
 start();
