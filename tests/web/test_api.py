@@ -73,7 +73,10 @@ def test_topology_channel_is_one_edge_and_failures_show(stacked: TestClient) -> 
     assert r.status_code == 202
     assert stacked.server.wait_idle(60)  # type: ignore[attr-defined]
     after = {e["id"]: e for e in stacked.get("/web/topology").json()["edges"]}
-    assert after[host_edges[0]["id"]]["state"] == "up"  # one member left: the channel still carries traffic
+    # one member left: the channel still carries traffic, degraded ("partly"), the member down named
+    assert after[host_edges[0]["id"]]["state"] == "partly"
+    assert [d["link"].split("--") for d in after[host_edges[0]["id"]]["members_down"]] and \
+        f"{host}:vmnic0" in after[host_edges[0]["id"]]["why"]
     r = stacked.post("/failures", json={"element": f"{host}:vmnic1"})
     assert stacked.server.wait_idle(60)  # type: ignore[attr-defined]
     after = {e["id"]: e for e in stacked.get("/web/topology").json()["edges"]}

@@ -51,7 +51,7 @@ def test_recommendations_listed_then_apply_one(browser, live: Live, shot) -> Non
     shot(page, "applied-one")
 
     page.get_by_role("button", name="Apply all recommendations").click()
-    page.locator("#tasks tr[data-state=success]", has_text="apply_drs").wait_for(timeout=30_000)
+    page.locator("#tasks tr[data-state=success]", has_text="apply drs").wait_for(timeout=30_000)
     page.locator("#drs-none").wait_for(timeout=30_000)
     assert live.admin.get("/web/clusters/lab/drs").json()["recommendations"] == []
     shot(page, "applied-all")

@@ -27,6 +27,9 @@ function table(caption, cols, rows) {
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))));
 }
 
+// replaceChildren without the nulls of optional parts (the DOM would write them as "null")
+function fill(el, ...kids) { el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false)); return el; }
+
 function showError(where, e) { where.append(h("p", { class: "error", role: "alert" }, e.message)); }
 
 // login ------------------------------------------------------------------------------------------------
@@ -46,6 +49,7 @@ async function enter() {
   $("#login-view").hidden = true; $("#app").hidden = false; $("#logout").hidden = false;
   $("#who").textContent = `${api.session.user} (${api.session.role})`;
   await buildTree();
+  if (!current) panel().replaceChildren(h("p", { class: "hint" }, "Select an object in the inventory on the left, or open the Topology or Findings tab."));
   startLive();
   $("#tree button")?.focus();
 }
@@ -127,13 +131,16 @@ async function buildTree() {
 // summary pages ------------------------------------------------------------------------------------------
 let opening = 0; // the latest open(): an older one still loading drops its page
 
+const TITLES = { hosts: "Host", vms: "VM", clusters: "Cluster", switches: "Switch", datastores: "Datastore",
+  templates: "Template", dvswitches: "Distributed switch" };
+
 async function open(section, name) {
   current = { section, name };
   pageRefresh = null;
   const mine = ++opening;
   for (const b of document.querySelectorAll("#tree button[aria-current]")) b.removeAttribute("aria-current");
   document.querySelector(`#tree button[data-section="${section}"][data-name="${CSS.escape(name)}"]`)?.setAttribute("aria-current", "true");
-  const p = h("div", {}, h("h2", {}, `${section.replace(/s$/, "")} ${name}`));
+  const p = h("div", {}, h("h2", {}, `${TITLES[section] || section} ${name}`));
   panel().replaceChildren(h("p", {}, `loading ${name}…`));
   try {
     const obj = await api.get(`/${section}/${encodeURIComponent(name)}`);
@@ -141,10 +148,37 @@ async function open(section, name) {
     else if (section === "vms") await vmPage(p, obj);
     else if (section === "switches") switchPage(p, obj);
     else if (section === "clusters") await clusterPage(p, obj);
-    else p.append(h("pre", { class: "card" }, JSON.stringify(obj, null, 2)));
-    p.append(whatIfButton(name));
+    else p.append(h("section", { class: "card", "aria-label": `${TITLES[section] || section} summary` }, facts(obj)));
+    // the what-if fails a device: a host or a switch (the server refuses anything else)
+    if (section === "hosts" || section === "switches") p.append(whatIfButton(name));
   } catch (e) { showError(p, e); }
   if (mine === opening) panel().replaceChildren(...p.childNodes);
+}
+
+// an object's settings as label/value pairs (nested settings as "key: value" lists), never raw JSON
+function facts(obj) {
+  const text = (v) => {
+    if (v === null || v === undefined || v === "") return "-";
+    if (Array.isArray(v)) return v.length ? v.map(text).join(", ") : "none";
+    if (typeof v === "object") return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${k.replace(/_/g, " ")}: ${text(x)}`).join(" · ");
+    if (typeof v === "boolean") return v ? "yes" : "no";
+    return String(v);
+  };
+  return dl(Object.entries(obj).filter(([k]) => k !== "name").map(([k, v]) => [k.replace(/_/g, " "), text(v)]));
+}
+
+// a labelled usage bar (the vSphere Client's CPU / memory / storage meters)
+function meter(label, used, total, unit) {
+  const pct = total ? Math.min(100, Math.round((100 * used) / total)) : 0;
+  return h("div", { class: "meter-row" }, h("span", { class: "meter-label" }, label),
+    h("meter", { min: 0, max: total || 1, value: Math.min(used, total || 1), high: (total || 1) * 0.8, "aria-label": `${label} ${pct}%` }),
+    h("span", {}, total ? `${fmt(used)} ${unit} used of ${fmt(total)} ${unit} (${pct}%)` : `${fmt(used)} ${unit} used`));
+}
+const fmt = (x) => (Math.round(x * 10) / 10).toLocaleString("en");
+const product = (x) => ({ esxi: "ESXi", esx: "ESX" }[x] || x || "ESXi");
+
+function objButton(section, name) {
+  return h("button", { type: "button", class: "link", onclick: () => { selectTab("summary"); open(section, name); } }, name);
 }
 
 async function hostPage(p, host) {
@@ -152,26 +186,46 @@ async function hostPage(p, host) {
     api.get("/alarms?status=red&limit=1000"), api.get(`/web/hosts/${encodeURIComponent(host.name)}/networking`)]);
   const cpu = host.cpu || {};
   const mhz = (cpu.sockets || 1) * (cpu.cores || 0) * (cpu.mhz || 0);
-  const vcpus = vms.filter((v) => v.power === "on").reduce((s, v) => s + ((v.cpu && v.cpu.vcpus) || 0), 0);
-  const mem = vms.filter((v) => v.power === "on").reduce((s, v) => s + (v.memory_gb || 0), 0);
+  const on = vms.filter((v) => v.power === "on");
+  const usedMhz = on.reduce((s, v) => s + ((v.load && v.load.cpu_mhz) || 0), 0);
+  const usedGb = on.reduce((s, v) => s + ((v.load && v.load.memory_gb) ?? v.memory_gb ?? 0), 0);
+  const vcpus = on.reduce((s, v) => s + ((v.cpu && v.cpu.vcpus) || 0), 0);
+  const mine = alarms.results.filter((a) => (a.objects || []).some((o) => o === host.name || o.startsWith(`${host.name}:`)));
+  const state = host.state || "connected";
   p.append(h("section", { class: "card", "aria-label": "host summary" },
-    h("p", {}, `${host.product || "ESXi"} ${host.version || ""} · cluster ${host.cluster || "-"} · state ${host.state}`),
-    h("p", {}, `CPU: ${vcpus} vCPUs powered on${mhz ? ` over ${mhz} MHz` : ""} · Memory: ${mem} GB of ${host.memory_gb ?? "?"} GB allocated`),
-    h("h3", {}, "VMs"), table("VMs on the host", ["VM", "power", "vCPUs", "memory GB"],
-      vms.map((v) => [h("button", { type: "button", onclick: () => open("vms", v.name) }, v.name), v.power, (v.cpu && v.cpu.vcpus) ?? "", v.memory_gb ?? ""])),
-    h("h3", {}, "Alarms"), h("ul", {}, alarms.results.filter((a) => JSON.stringify(a).includes(host.name)).map((a) => h("li", {}, `${a.code || ""} ${a.message || ""}`)))));
+    dl([["Hypervisor", `${product(host.product)} ${host.version || ""}`], ["Cluster", host.cluster ? objButton("clusters", host.cluster) : "standalone"],
+      ["State", state === "maintenance" ? "in maintenance mode" : state],
+      ["Processor", `${cpu.sockets || 1} × ${cpu.cores || "?"} cores at ${cpu.mhz || "?"} MHz${cpu.vendor ? ` (${cpu.vendor}${cpu.family ? ` ${cpu.family}` : ""})` : ""}`],
+      ["Virtual machines", `${vms.length} (${on.length} powered on, ${vcpus} vCPUs)`]]),
+    meter("CPU", usedMhz, mhz, "MHz"), meter("Memory", usedGb, host.memory_gb || 0, "GB"),
+    h("h3", {}, "VMs"), vms.length ? table("VMs on the host", ["VM", "power", "vCPUs", "memory GB", "CPU use MHz"],
+      vms.map((v) => [objButton("vms", v.name), v.power, (v.cpu && v.cpu.vcpus) ?? "", v.memory_gb ?? "", (v.load && v.load.cpu_mhz) ?? ""]))
+      : h("p", {}, "No VMs run on this host."),
+    h("h3", {}, "Alarms"), mine.length ? h("ul", {}, mine.map((a) => h("li", { class: "finding-error" }, `${a.code || ""} ${a.message || ""}`)))
+      : h("p", {}, "No triggered alarms.")));
   if (api.canConfigure()) {
     const msg = h("p", { id: "op-result", role: "status" });
     const path = `/hosts/${encodeURIComponent(host.name)}/maintenance`;
     p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
-      h("button", { type: "button", onclick: () => submit(path, undefined, msg) }, "Enter maintenance mode"), " ",
-      h("button", { type: "button", onclick: () => submit(path, undefined, msg, "DELETE") }, "Exit maintenance mode"), msg));
+      state === "maintenance"
+        ? h("button", { type: "button", onclick: () => submit(path, undefined, msg, "DELETE") }, "Exit maintenance mode")
+        : h("button", { type: "button", onclick: () => submit(path, undefined, msg) }, "Enter maintenance mode"),
+      state !== "maintenance" && on.length ? h("p", { class: "hint" }, host.cluster
+        ? `DRS moves its ${on.length} powered-on VMs to the other hosts of ${host.cluster} first.`
+        : `Standalone: power off or move its ${on.length} powered-on VMs first.`) : null, msg));
   }
-  const holder = h("section", { "aria-label": "networking", id: "networking" }, h("h3", {}, "Networking"));
+  // a task on this host (maintenance mode, by any client) redraws the page when it ends
+  pageRefresh = (ev) => {
+    if (ev && ev.object !== host.name && ev.object !== `hosts/${host.name}`) return;
+    if (current && current.section === "hosts" && current.name === host.name) open("hosts", host.name);
+  };
+  const holder = h("section", { "aria-label": "networking", id: "networking" }, h("h3", {}, "Networking"),
+    h("p", { class: "hint" }, "Select a port group to see the teaming role of each physical adapter for it (active, standby, unused). A red outline and ! mark a finding."));
   p.append(holder);
   const box = h("div", {});
   holder.append(box);
-  renderNetworking(box, net);
+  if (net.switches.length) renderNetworking(box, net);
+  else box.append(h("p", {}, "This host has no virtual switch."));
 }
 
 async function vmPage(p, vm) {
@@ -181,39 +235,72 @@ async function vmPage(p, vm) {
     for (const sw of net.switches) for (const pg of sw.portgroups) {
       if (!pg.ports.some((pt) => pt.name === label)) continue;
       const inUse = sw.uplinks.filter((_, j) => pg.roles[j] === "active");
-      return [nic.network, pg.vlan, inUse.map((u) => u.name).join(", "), inUse.map((u) => u.switch_port ? u.switch_port.port : u.note).join(", ")];
+      return [`Network adapter ${k + 1}`, nic.network, pg.vlan, nic.ip || "-", inUse.map((u) => u.name).join(", ") || "none",
+        inUse.map((u) => u.switch_port ? u.switch_port.port : u.note).join(", ") || "-"];
     }
-    return [nic.network, "-", "-", "-"];
+    return [`Network adapter ${k + 1}`, nic.network, "-", nic.ip || "-", "-", "-"];
   });
   p.append(h("section", { class: "card", "aria-label": "VM summary" },
-    h("p", {}, `on ${vm.host} · power ${vm.power} · ${(vm.cpu && vm.cpu.vcpus) ?? "?"} vCPUs · ${vm.memory_gb ?? "?"} GB`),
-    h("h3", {}, "NICs"), table("NICs", ["port group", "VLAN", "uplinks in use", "switch ports"], rows)));
+    dl([["Host", objButton("hosts", vm.host)], ["Power", vm.power === "on" ? "powered on" : "powered off"],
+      ["CPU", `${(vm.cpu && vm.cpu.vcpus) ?? "?"} vCPUs${vm.load && vm.load.cpu_mhz ? `, using ${vm.load.cpu_mhz} MHz` : ""}`],
+      ["Memory", `${vm.memory_gb ?? "?"} GB${vm.memory && vm.memory.reservation_gb ? `, ${vm.memory.reservation_gb} GB reserved` : ""}`],
+      ["Datastore", vm.datastore || "-"], ["Guest OS", vm.guest || "-"]]),
+    h("h3", {}, "NICs"), rows.length ? table("NICs", ["adapter", "port group", "VLAN", "IP", "uplinks in use", "switch ports"], rows)
+      : h("p", {}, "This VM has no network adapter.")));
   if (api.canOperate()) p.append(await vmOperations(vm));
 }
 
 async function vmOperations(vm) {
   const out = h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"));
   const msg = h("p", { id: "op-result", role: "status" });
-  const power = (action) => h("button", { type: "button", onclick: () => submit(`/vms/${encodeURIComponent(vm.name)}/power`, { action }, msg) }, `Power ${action}`);
-  const hosts = await api.all("hosts");
-  const select = h("select", { id: "migrate-host" }, hosts.filter((x) => x.name !== vm.host).map((x) => h("option", { value: x.name }, x.name)));
+  const path = `/vms/${encodeURIComponent(vm.name)}`;
+  const power = (action, label) => h("button", { type: "button", onclick: () => submit(`${path}/power`, { action }, msg) }, label);
+  const dialog = await migrateDialog(vm, msg);
+  out.append(h("div", { class: "buttons" },
+    vm.power === "on" ? [power("off", "Power off"), power("reset", "Reset")] : power("on", "Power on"),
+    h("button", { type: "button", "aria-haspopup": "dialog", onclick: () => dialog.open() }, "Migrate…")), msg, dialog.element);
+  return out;
+}
+
+// the vMotion dialog: pick a host, the server's vMotion checks (POST /web/vmotion-check) are shown before
+// the migration is submitted; a refusal at submission stays in the dialog
+async function migrateDialog(vm, pageMsg) {
+  const hosts = (await api.all("hosts")).filter((x) => x.name !== vm.host);
+  const select = h("select", { id: "migrate-host" }, hosts.map((x) => h("option", { value: x.name },
+    `${x.name}${x.cluster ? ` (${x.cluster})` : ""}${x.state && x.state !== "connected" ? ` · ${x.state}` : ""}`)));
   const checks = h("div", { id: "vmotion-checks", "aria-live": "polite" });
+  const msg = h("p", { id: "migrate-result", role: "status" });
   const check = async () => {
-    checks.replaceChildren();
+    checks.replaceChildren(h("p", {}, "checking…"));
     try {
       const r = await api.post("/web/vmotion-check", { vm: vm.name, host: select.value });
-      checks.append(h("p", { class: r.ok ? "ok" : "error" }, r.ok ? `vMotion checks pass (estimate ${r.estimate ? r.estimate.total_s.toFixed(1) : "?"} s)` : "vMotion refused:"),
-        h("ul", {}, r.faults.map((f) => h("li", { class: "error" }, `${f.fault}: ${f.message}`)), r.warnings.map((w) => h("li", {}, typeof w === "string" ? w : `${w.fault || ""} ${w.message || ""}`))));
-    } catch (e) { showError(checks, e); }
+      checks.replaceChildren(h("p", { class: r.ok ? "ok" : "error" }, r.ok
+        ? `Compatibility checks succeeded${r.estimate ? ` (estimated duration ${r.estimate.total_s.toFixed(1)} s)` : ""}.`
+        : "vMotion refused: the network or the host does not allow this move."));
+      if (r.faults.length || r.warnings.length) {
+        checks.append(h("ul", {}, r.faults.map((f) => h("li", { class: "error" }, `${f.fault}: ${f.message}`)),
+          r.warnings.map((w) => h("li", { class: "warning" }, typeof w === "string" ? w : `${w.fault || ""} ${w.message || ""}`))));
+      }
+    } catch (e) { checks.replaceChildren(); showError(checks, e); }
   };
-  select.addEventListener("change", check);
-  out.append(h("div", {}, power("on"), " ", power("off"), " ", power("reset")),
-    h("div", {}, h("label", { for: "migrate-host" }, "Migrate to host "), select, " ",
-      h("button", { type: "button", onclick: check }, "Check vMotion"), " ",
-      h("button", { type: "button", onclick: () => submit(`/vms/${encodeURIComponent(vm.name)}/migrate`, { host: select.value }, msg) }, "Migrate")),
-    checks, msg);
-  check();
-  return out;
+  select.addEventListener("change", () => { msg.textContent = ""; check(); });
+  const element = h("dialog", { id: "migrate-dialog", "aria-labelledby": "migrate-title" },
+    h("form", { method: "dialog" },
+      h("h3", { id: "migrate-title" }, `Migrate ${vm.name}`),
+      h("p", {}, `Change compute resource (vMotion) from ${vm.host}.`),
+      hosts.length ? h("p", {}, h("label", { for: "migrate-host" }, "Migrate to host "), select, " ",
+        h("button", { type: "button", onclick: check }, "Check vMotion")) : h("p", {}, "There is no other host to migrate to."),
+      checks, msg,
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "primary", disabled: !hosts.length, onclick: async () => {
+          msg.className = ""; msg.textContent = "submitting…";
+          try {
+            const t = await api.post(`/vms/${encodeURIComponent(vm.name)}/migrate`, { host: select.value });
+            element.close(); pageMsg.className = ""; pageMsg.textContent = `task ${t.id} submitted: migrate ${vm.name} to ${select.value}`; refreshTasks();
+          } catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
+        } }, "Migrate"),
+        h("button", { type: "submit", value: "cancel" }, "Cancel"))));
+  return { element, open: () => { msg.textContent = ""; element.showModal(); select.focus(); if (hosts.length) check(); } };
 }
 
 async function submit(path, body, msg, method = "POST") {
@@ -222,13 +309,15 @@ async function submit(path, body, msg, method = "POST") {
   catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
 }
 
+const AUTOMATION = { fully: "fully automated", partially: "partially automated", manual: "manual" };
+
 async function clusterPage(p, cl) {
   const drs = cl.drs || {}, ha = cl.ha || {};
   const ac = ha.admission_control || {};
   const hosts = await api.all("hosts", `&cluster=${encodeURIComponent(cl.name)}`).catch(() => []);
   p.append(h("section", { class: "card", "aria-label": "cluster summary" },
     dl([["Hosts", String(hosts.filter((x) => x.cluster === cl.name).length || "-")],
-      ["DRS", drs.enabled ? `on · ${drs.automation || "fully"} automated · migration threshold ${drs.threshold ?? 3}` : "off"],
+      ["DRS", drs.enabled ? `on · ${AUTOMATION[drs.automation || "fully"] || drs.automation} · migration threshold ${drs.threshold ?? 3}` : "off"],
       ["HA", ha.enabled ? `on · admission control ${ac.policy || "-"}${ac.value !== undefined ? ` ${ac.value}` : ""}` : "off"],
       ["EVC", cl.evc || "off"],
       ["Rules", (cl.rules || []).map((r) => `${r.name} (${r.type})`).join(", ") || "none"]])));
@@ -259,7 +348,7 @@ async function drsPanel(cluster) {
       h("td", {}, x.automatic ? "yes" : "no"),
       api.canOperate() ? h("td", {}, h("button", { type: "button", "aria-label": `Apply: migrate ${x.vm} from ${x.from} to ${x.to}`,
         onclick: () => submit(`/vms/${encodeURIComponent(x.vm)}/migrate`, { host: x.to }, msg) }, "Apply")) : null));
-    box.replaceChildren(h("h3", { id: "drs-title" }, "DRS recommendations"),
+    fill(box, h("h3", { id: "drs-title" }, "DRS recommendations"),
       h("p", { id: "drs-imbalance" }, `Cluster imbalance ${num(im.before)} now, ${num(im.after)} after these recommendations; `,
         `target ${im.target === null || im.target === undefined ? "none (one host)" : `≤ ${num(im.target)}`} at migration threshold ${r.threshold}.`),
       recs.length
@@ -307,7 +396,7 @@ async function whatIf(elements, label = elements.join(", ")) {
     const lost = r.pairs.filter((x) => x.before && !x.after);
     const gained = r.pairs.filter((x) => !x.before && x.after);
     const raised = r.findings.appeared || [];
-    box.replaceChildren(title(),
+    fill(box, title(),
       h("p", { id: "pairs-lost", class: lost.length ? "error" : "ok" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
       lost.length ? table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])) : null,
       lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
@@ -357,8 +446,8 @@ function linkTable(topo) {
 // the path view: vinfra trace between two endpoints, its devices highlighted on the map hop by hop
 function pathForm(cy) {
   const out = h("div", { id: "path-result", "aria-live": "polite" });
-  const src = h("input", { id: "path-src", size: 16 });
-  const dst = h("input", { id: "path-dst", size: 16 });
+  const src = h("input", { id: "path-src", size: 18, placeholder: "VM, vmk or IP", required: true });
+  const dst = h("input", { id: "path-dst", size: 18, placeholder: "VM, vmk or IP", required: true });
   const form = h("form", { class: "card", "aria-label": "path" }, h("label", { for: "path-src" }, "Path from "), src,
     h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), out);
   form.addEventListener("submit", async (ev) => {
@@ -366,7 +455,7 @@ function pathForm(cy) {
     out.replaceChildren();
     try {
       const r = await api.get(`/web/trace?src=${encodeURIComponent(src.value)}&dst=${encodeURIComponent(dst.value)}`);
-      cy.elements().removeClass("vlan faded");
+      cy.elements().removeClass("vlan vlan-blocked faded");
       const devices = new Set(r.rows.map((x) => x.device));
       cy.nodes().forEach((n) => { if (!devices.has(n.id())) n.addClass("faded"); });
       cy.edges().forEach((e) => { if (!(devices.has(e.data("source")) && devices.has(e.data("target")))) e.addClass("faded"); else e.addClass("vlan"); });
@@ -380,19 +469,23 @@ function pathForm(cy) {
 
 async function showFindings() {
   const p = panel();
-  p.replaceChildren(h("h2", {}, "Findings"));
+  p.replaceChildren(h("h2", {}, "Findings"), h("p", {}, "running the checks…"));
   try {
     const r = await api.get("/web/findings");
-    p.append(h("p", { id: "findings-count" }, `${r.count} findings at revision ${r.revision}`));
-    p.append(h("ul", { id: "findings" }, r.results.map((f) => h("li", { class: `card finding-${f.severity}` },
+    const by = {};
+    for (const f of r.results) by[f.severity] = (by[f.severity] || 0) + 1;
+    p.replaceChildren(h("h2", {}, "Findings"), h("p", { id: "findings-count" }, r.count
+      ? `${r.count} findings at revision ${r.revision}: ${["error", "warning", "info"].filter((x) => by[x]).map((x) => `${by[x]} ${x}${by[x] === 1 ? "" : "s"}`).join(", ")}`
+      : `0 findings at revision ${r.revision}: the design passes every check.`));
+    if (r.count) p.append(h("ul", { id: "findings", class: "plain" }, r.results.map((f) => h("li", { class: `card finding-${f.severity}` },
       h("strong", {}, `${f.code} ${f.rule} (${f.severity})`), h("p", {}, f.message),
-      h("p", {}, "Objects: ", f.objects.map((o) => objectLink(o))), h("p", {}, `Fix: ${f.fix}`)))));
+      h("p", {}, "Objects: ", f.objects.map((o) => [objectLink(o), " "])), h("p", {}, h("strong", {}, "Fix: "), f.fix)))));
   } catch (e) { showError(p, e); }
 }
 
 function objectLink(obj) {
   const device = obj.split(":")[0];
-  return h("button", { type: "button", onclick: async () => {
+  return h("button", { type: "button", class: "link", title: `open ${device}`, onclick: async () => {
     for (const section of ["hosts", "switches", "vms"]) {
       try { await api.get(`/${section}/${encodeURIComponent(device)}?view=brief`); selectTab("summary"); return open(section, device); } catch (e) { /* next */ }
     }
@@ -400,11 +493,18 @@ function objectLink(obj) {
 }
 
 // live tasks and events --------------------------------------------------------------------------------------
+const when = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
+
 async function refreshTasks() {
   const r = await api.get("/tasks?limit=15");
+  if (!r.results.length) {
+    $("#tasks tbody").replaceChildren(h("tr", {}, h("td", { colspan: 5, class: "hint" }, "No tasks yet: operations you or others run appear here.")));
+    return;
+  }
   $("#tasks tbody").replaceChildren(...r.results.map((t) => h("tr", { "data-task": t.id, "data-state": t.state },
-    h("td", {}, `${t.id} ${t.kind || t.operation || ""}`), h("td", {}, t.target || ""), h("td", { class: `state-${t.state}` }, t.state),
-    h("td", {}, t.error ? `${t.error.fault || ""} ${t.error.message || ""}` : (t.message || "")))));
+    h("td", {}, `${t.id} ${(t.operation || "").replace(/_/g, " ")}`), h("td", {}, t.target || ""),
+    h("td", { class: `state-${t.state}` }, t.error ? `${t.state}: ${t.error.fault ? `${t.error.fault}: ` : ""}${t.error.message || ""}` : t.state),
+    h("td", {}, t.user || ""), h("td", {}, when(t.finished_at) || when(t.started_at) || when(t.queued_at)))));
 }
 
 async function startLive() {
@@ -412,13 +512,15 @@ async function startLive() {
   const first = await api.get("/events?since=0&limit=1000");
   let since = first.next_since;
   const list = $("#events");
-  const add = (ev) => { list.prepend(h("li", {}, `${ev.kind}: ${ev.message}`)); while (list.children.length > 30) list.lastChild.remove(); };
+  const add = (ev) => { list.prepend(h("li", {}, h("span", { class: "time" }, when(ev.time)), " ", h("strong", {}, ev.kind.replace(/Event$/, "")), `: ${ev.message}`)); while (list.children.length > 30) list.lastChild.remove(); };
   first.results.slice(-10).forEach(add);
   streamAbort = new AbortController();
   let again = null;
   api.streamEvents(since, (ev) => {
     since = ev.id; add(ev); refreshTasks();
-    if (ev.kind === "TaskEvent" && pageRefresh) { clearTimeout(again); again = setTimeout(() => pageRefresh && pageRefresh(), 200); }
+    if (ev.kind === "TaskEvent" && pageRefresh && /succeeded|failed|cancel|interrupt/i.test(ev.message || "")) {
+      clearTimeout(again); again = setTimeout(() => pageRefresh && pageRefresh(ev), 200);
+    }
   }, streamAbort.signal).catch(() => {});
 }
 
