@@ -387,7 +387,12 @@ function whatIfButton(name) {
 // fail `elements` (a device, an interface or the cables of a link) in the server's what-if: nothing changes
 async function whatIf(elements, label = elements.join(", ")) {
   let box = $("#whatif");
-  if (!box) { box = h("section", { id: "whatif", class: "card", "aria-live": "polite", "aria-label": "what-if" }); panel().prepend(box); }
+  if (!box) {
+    // under the page's title, above what it answers about
+    box = h("section", { id: "whatif", class: "card", "aria-live": "polite", "aria-label": "what-if" });
+    const title = panel().querySelector("h2");
+    if (title) title.after(box); else panel().prepend(box);
+  }
   const title = () => h("h3", {}, `What if ${label} fails?`, " ", h("button", { type: "button", class: "close", "aria-label": "Close the what-if", onclick: () => box.remove() }, "×"));
   box.replaceChildren(title(), h("p", {}, "computing…"));
   box.scrollIntoView({ block: "nearest" });
@@ -398,13 +403,20 @@ async function whatIf(elements, label = elements.join(", ")) {
     const raised = r.findings.appeared || [];
     fill(box, title(),
       h("p", { id: "pairs-lost", class: lost.length ? "error" : "ok" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
-      lost.length ? table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])) : null,
-      lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
+      lost.length ? lostTable(lost) : null,
       h("h4", {}, "Findings raised"),
       raised.length ? h("ul", {}, raised.map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`)))
         : h("p", {}, "none"),
       elements.length === 1 ? await haPlan(elements[0]) : null);
   } catch (e) { box.replaceChildren(title()); showError(box, e); }
+}
+
+// the pairs lost, one row per source: "erp-app01 → erp-db01, intranet01, …" (a host failure loses hundreds)
+function lostTable(lost) {
+  const by = new Map();
+  for (const x of lost) { if (!by.has(x.src)) by.set(x.src, []); by.get(x.src).push(x.dst); }
+  const rows = [...by].slice(0, 30).map(([src, dsts]) => [src, `${dsts.slice(0, 8).join(", ")}${dsts.length > 8 ? `, and ${dsts.length - 8} more` : ""}`]);
+  return [table("pairs lost", ["from", "no longer reaches"], rows), by.size > 30 ? h("p", {}, `and ${by.size - 30} more sources`) : null];
 }
 
 // HA's plan when the failed element is a clustered host (else a note saying HA has nothing to restart)
@@ -449,7 +461,8 @@ function pathForm(cy) {
   const src = h("input", { id: "path-src", size: 18, placeholder: "VM, vmk or IP", required: true });
   const dst = h("input", { id: "path-dst", size: 18, placeholder: "VM, vmk or IP", required: true });
   const form = h("form", { class: "card", "aria-label": "path" }, h("label", { for: "path-src" }, "Path from "), src,
-    h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), out);
+    h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), " ",
+    h("button", { type: "button", onclick: () => { cy.elements().removeClass("vlan vlan-blocked faded"); out.replaceChildren(); } }, "Clear"), out);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     out.replaceChildren();
@@ -457,8 +470,11 @@ function pathForm(cy) {
       const r = await api.get(`/web/trace?src=${encodeURIComponent(src.value)}&dst=${encodeURIComponent(dst.value)}`);
       cy.elements().removeClass("vlan vlan-blocked faded");
       const devices = new Set(r.rows.map((x) => x.device));
+      // the links the path crosses: between devices of consecutive hops
+      const hops = new Set();
+      for (let i = 1; i < r.rows.length; i++) { const a = r.rows[i - 1].device, b = r.rows[i].device; hops.add(`${a}|${b}`); hops.add(`${b}|${a}`); }
       cy.nodes().forEach((n) => { if (!devices.has(n.id())) n.addClass("faded"); });
-      cy.edges().forEach((e) => { if (!(devices.has(e.data("source")) && devices.has(e.data("target")))) e.addClass("faded"); else e.addClass("vlan"); });
+      cy.edges().forEach((e) => e.addClass(hops.has(`${e.data("source")}|${e.data("target")}`) ? "vlan" : "faded"));
       out.append(h("p", { class: r.reachable ? "ok" : "error" }, `${r.verdict}${r.reason ? `: ${r.reason}` : ""}`),
         table("trace", ["hop", "device", "in", "out", "VLAN", "decision", "rule"],
           r.rows.map((x) => [x.hop, x.device, x.in ?? "", x.out ?? "", x.vlan ?? "", x.decision, x.rule ?? ""])));

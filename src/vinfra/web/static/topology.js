@@ -19,7 +19,10 @@ function groupedElements(topo) {
   const groupOf = new Map(topo.nodes.map((n) => [n.id, n.group]));
   const groups = new Map();
   for (const n of topo.nodes) groups.set(n.group, (groups.get(n.group) || 0) + 1);
-  const nodes = [...groups].map(([g, count]) => ({ data: { id: g, label: `${g.replace(":", " ")} (${count})`, kind: "group" } }));
+  // rings: core switches in the middle, then the other switch roles, clusters (and standalone hosts) outside
+  const ring = (g) => (g === "switches:core" ? 4 : g === "switches:distribution" || g === "switches:spine" ? 3 : g.startsWith("switches:") ? 2 : 1);
+  const nodes = [...groups].map(([g, count]) => ({ data: { id: g, count, ring: ring(g),
+    label: `${g.startsWith("switches:") ? `${g.slice(9)} switches` : g.slice(8) === "-" ? "standalone hosts" : g.slice(8)} (${count})`, kind: "group" } }));
   const edges = new Map();
   for (const e of topo.edges) {
     const a = groupOf.get(e.source), b = groupOf.get(e.target);
@@ -82,6 +85,27 @@ function legend() {
   return out;
 }
 
+// layers as a network diagram draws them: core switches on top, then distribution/spine, then the other
+// switches, then hosts; a layer wider than the map wraps into more rows, so labels never overlap
+const LAYER = { core: 0, distribution: 1, spine: 1 };
+function layeredPositions(nodes, width) {
+  const layers = [[], [], [], []];
+  for (const n of nodes) layers[n.kind === "host" ? 3 : LAYER[n.role] ?? 2].push(n.id);
+  const cell = 120, cols = Math.max(4, Math.floor(width / cell));
+  const out = {};
+  let y = 0;
+  for (const ids of layers) {
+    if (!ids.length) continue;
+    ids.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    ids.forEach((id, i) => {
+      const row = Math.floor(i / cols), inRow = Math.min(cols, ids.length - row * cols);
+      out[id] = { x: ((i % cols) + 0.5) * ((cols * cell) / inRow), y: y + row * 70 }; // each row centred
+    });
+    y += Math.ceil(ids.length / cols) * 70 + 70;
+  }
+  return out;
+}
+
 export function renderTopology(container, topo, onPick, onBack) {
   container.replaceChildren();
   const bar = document.createElement("div");
@@ -118,7 +142,8 @@ export function renderTopology(container, topo, onPick, onBack) {
     { selector: "node", style: { label: "data(label)", "font-size": 11, "background-color": "#556", "text-valign": "bottom", "text-margin-y": 3,
       "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": 1 } },
     { selector: "node[kind='switch']", style: { shape: "round-rectangle", "background-color": "#1d3b5a", width: 36, height: 22 } },
-    { selector: "node[kind='group']", style: { shape: "round-rectangle", "background-color": "#889", width: 50, height: 30 } },
+    { selector: "node[kind='group']", style: { shape: "round-rectangle", "background-color": "#889", width: 40, height: 24, "font-size": 12 } },
+    { selector: "node[kind='group'][ring > 1]", style: { "background-color": "#1d3b5a", width: 70, height: 36, "font-size": 14 } },
     { selector: "edge", style: { width: 3, "curve-style": "bezier", "line-color": STATES.up.colour, label: "data(label)", "font-size": 9,
       "text-background-color": "#fff", "text-background-opacity": 0.85, "text-background-padding": 1 } },
     { selector: "edge[state='partly']", style: { "line-color": STATES.partly.colour, "line-style": "dotted", width: 4 } },
@@ -128,10 +153,27 @@ export function renderTopology(container, topo, onPick, onBack) {
     { selector: ".vlan-blocked", style: { width: 5, "line-color": "#0b63ff", "line-style": "dashed" } },
     { selector: ".faded", style: { opacity: 0.2 } },
   ];
+  // grouped: the switch groups in a row on top (core first), the clusters in a grid under them, in name
+  // order, so 80 groups stay readable (a circle of 80 makes the labels unreadable)
+  const gridPositions = (width) => {
+    const els = groupedElements(topo).filter((e) => !e.data.source);
+    const sw = els.filter((e) => e.data.ring > 1).sort((a, b) => b.data.ring - a.data.ring || a.data.id.localeCompare(b.data.id));
+    const cl = els.filter((e) => e.data.ring === 1).sort((a, b) => a.data.id.localeCompare(b.data.id, "en", { numeric: true }));
+    const cell = 130, cols = Math.max(4, Math.floor(width / cell));
+    const out = {};
+    sw.forEach((e, i) => { out[e.data.id] = { x: ((i + 0.5) * cols * cell) / sw.length, y: 0 }; });
+    cl.forEach((e, i) => { out[e.data.id] = { x: (i % cols + 0.5) * cell, y: 160 + Math.floor(i / cols) * 70 }; });
+    return out;
+  };
+  if (grouped) {
+    style.push({ selector: "edge", style: { width: 1, opacity: 0.45, label: "" } },
+      { selector: "edge:selected, edge.hover", style: { width: 3, opacity: 1 } });
+  }
   const cy = window.cytoscape({
     container: box, elements: grouped ? groupedElements(topo) : fullElements(topo), style,
-    layout: { name: grouped ? "circle" : "breadthfirst", spacingFactor: 1.1,
-      roots: grouped ? undefined : topo.nodes.filter((n) => n.kind === "switch" && n.role === "core").map((n) => n.id) },
+    layout: grouped
+      ? { name: "preset", positions: gridPositions(box.clientWidth || 1000), fit: true, padding: 20 }
+      : { name: "preset", positions: layeredPositions(topo.nodes, box.clientWidth || 1000), fit: true, padding: 30 },
   });
   // the state of each edge as classes too (the tests and the stylesheet read them)
   cy.edges().forEach((e) => e.addClass(`link-${e.data("state")}`));
@@ -143,8 +185,8 @@ export function renderTopology(container, topo, onPick, onBack) {
     tip.style.top = `${p.y + 12}px`;
     tip.hidden = false;
   };
-  cy.on("mouseover", "edge", show);
-  cy.on("mouseout", "edge", () => { tip.hidden = true; });
+  cy.on("mouseover", "edge", (evt) => { evt.target.addClass("hover"); show(evt); });
+  cy.on("mouseout", "edge", (evt) => { evt.target.removeClass("hover"); tip.hidden = true; });
   cy.on("tap", "node", (evt) => {
     const d = evt.target.data();
     if (d.kind === "group") {
