@@ -178,7 +178,7 @@ def topology_of(head: Any) -> dict[str, Any]:
       them) or ``up``; a channel that forwards with some members down or suspended is ``partly`` too
       (``members_down`` names them and why).
     - Every other cable (host cables, switch cables that pass nothing) is grouped by the switch end's channel
-      (one edge per channel) or drawn alone: ``up`` when every member passes frames, ``failed`` when none
+      (one edge per channel, per peer for an MLAG channel) or drawn alone: ``up`` when every member passes frames, ``failed`` when none
       does, ``partly`` in between.
     ``links`` names each edge's cables (the what-if fails them); ``vlans`` the VLANs it carries."""
     snap = head.snapshot
@@ -227,7 +227,9 @@ def topology_of(head: Any) -> dict[str, Any]:
         ch = snap.channel_of(sw_end) if on_switch else None
         if ch is None and link.a.device in inv.switches and link.b.device in inv.switches:
             ch = snap.channel_of(link.a)
-        key = ch.key if ch is not None else link.name
+        # an MLAG channel lands on two switches (two control planes): one edge to each, not one
+        # edge that hides the second peer
+        key = link.name if ch is None else ch.key if ch.mlag_id is None else f"{ch.key}@{sw_end.device}"
         edge = grouped.get(key)
         if edge is None:
             edge = grouped[key] = {"id": key, "source": link.a.device, "target": link.b.device,

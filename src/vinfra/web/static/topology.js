@@ -170,7 +170,7 @@ export function renderTopology(container, topo, onPick, onBack) {
       { selector: "edge:selected, edge.hover", style: { width: 3, opacity: 1 } });
   }
   const cy = window.cytoscape({
-    container: box, elements: grouped ? groupedElements(topo) : fullElements(topo), style,
+    container: box, elements: grouped ? groupedElements(topo) : fullElements(topo), style, maxZoom: 1.6, minZoom: 0.02,
     layout: grouped
       ? { name: "preset", positions: gridPositions(box.clientWidth || 1000), fit: true, padding: 20 }
       : { name: "preset", positions: layeredPositions(topo.nodes, box.clientWidth || 1000), fit: true, padding: 30 },
