@@ -439,9 +439,12 @@ async function showTopology() {
   const side = h("div", {});
   try {
     const topo = await api.get("/web/topology");
-    p.replaceChildren(h("h2", {}, "Topology"), holder, side);
+    // the path form above the map: its answer shows where the user looks, the map draws it
+    const path = h("div", {});
+    p.replaceChildren(h("h2", {}, "Topology"), path, holder, side);
     const cy = renderTopology(holder, topo, (elements, label) => { whatIf(elements, label); });
-    side.append(pathForm(cy), linkTable(topo));
+    path.append(pathForm(cy));
+    side.append(linkTable(topo));
   } catch (e) { showError(p, e); }
 }
 
