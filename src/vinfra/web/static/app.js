@@ -405,7 +405,7 @@ async function whatIf(elements, label = elements.join(", ")) {
       h("p", { id: "pairs-lost", class: lost.length ? "error" : "ok" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
       lost.length ? lostTable(lost) : null,
       h("h4", {}, "Findings raised"),
-      raised.length ? h("ul", {}, raised.map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`)))
+      raised.length ? h("ul", { class: "plain" }, raised.map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`)))
         : h("p", {}, "none"),
       elements.length === 1 ? await haPlan(elements[0]) : null);
   } catch (e) { box.replaceChildren(title()); showError(box, e); }
