@@ -31,6 +31,14 @@ def test_login_and_tree(browser, live: Live, shot) -> None:  # type: ignore[no-u
     page.locator("#networking svg").first.wait_for()
     assert "intranet01" in page.locator("#panel").inner_text()
     shot(page)
+    # a network's page: the port group on each host with its VLAN, and the VMs on it
+    open_object(page, "networks", "Web")
+    page.get_by_role("heading", name="Network Web").wait_for()
+    assert page.locator("#panel table").first.locator("tbody tr").count() == 3  # vSwitch0 on esx01..03
+    assert "VLAN 130" in page.locator("#panel").inner_text()
+    assert page.locator("#panel table").nth(1).locator("tbody tr td:first-child").all_text_contents() == \
+        ["intranet01", "intranet02"]
+    shot(page, "network")
     page.close()
 
 

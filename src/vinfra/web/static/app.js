@@ -121,7 +121,7 @@ async function buildTree() {
     folder("Hosts and Clusters", [...clusterNodes, ...standalone], true),
     folder("VMs and Templates", [folder(`VMs (${vms.length})`, vms.length <= 200 ? vms.map((v) => leaf("vms", v.name)) : [h("li", {}, "open a host to list its VMs")]),
       folder(`Templates (${templates.length})`, templates.map((t) => leaf("templates", t.name)))]),
-    folder("Networks", nets.map((n) => h("li", {}, n.name))),
+    folder("Networks", nets.map((n) => leaf("networks", n.name))),
     folder("Storage", datastores.map((d) => leaf("datastores", d.name))),
     folder("Switches", [...switches.map((s) => leaf("switches", s.name)), ...dvs.map((d) => leaf("dvswitches", d.name))]),
   );
@@ -132,7 +132,7 @@ async function buildTree() {
 let opening = 0; // the latest open(): an older one still loading drops its page
 
 const TITLES = { hosts: "Host", vms: "VM", clusters: "Cluster", switches: "Switch", datastores: "Datastore",
-  templates: "Template", dvswitches: "Distributed switch" };
+  templates: "Template", dvswitches: "Distributed switch", networks: "Network" };
 
 async function open(section, name) {
   current = { section, name };
@@ -143,8 +143,10 @@ async function open(section, name) {
   const p = h("div", {}, h("h2", {}, `${TITLES[section] || section} ${name}`));
   panel().replaceChildren(h("p", {}, `loading ${name}…`));
   try {
-    const obj = await api.get(`/${section}/${encodeURIComponent(name)}`);
-    if (section === "hosts") await hostPage(p, obj);
+    // a network is no inventory resource of its own: its page is put together from hosts, vDS and VMs
+    const obj = section === "networks" ? null : await api.get(`/${section}/${encodeURIComponent(name)}`);
+    if (section === "networks") await networkPage(p, name);
+    else if (section === "hosts") await hostPage(p, obj);
     else if (section === "vms") await vmPage(p, obj);
     else if (section === "switches") switchPage(p, obj);
     else if (section === "clusters") await clusterPage(p, obj);
@@ -226,6 +228,32 @@ async function hostPage(p, host) {
   holder.append(box);
   if (net.switches.length) renderNetworking(box, net);
   else box.append(h("p", {}, "This host has no virtual switch."));
+}
+
+// a network (port group): where it exists with its VLAN (each host's vSwitch, or the vDS), and its VMs
+async function networkPage(p, name) {
+  const [hosts, dvs, vms] = await Promise.all([api.all("hosts", "&view=full"), api.all("dvswitches", "&view=full"), api.all("vms", "&view=full")]);
+  const vlanText = (v) => (v === 4095 ? "all VLANs (4095)" : v === 0 || v === undefined || v === null ? "none (untagged)" : typeof v === "object" ? JSON.stringify(v) : `VLAN ${v}`);
+  const where = [];
+  for (const hst of hosts) {
+    for (const [sw, conf] of Object.entries(hst.vswitches || {})) {
+      const pg = (conf.portgroups || {})[name];
+      if (pg) where.push([objButton("hosts", hst.name), `${sw} (standard)`, vlanText(pg.vlan)]);
+    }
+  }
+  for (const d of dvs) {
+    const pg = (d.portgroups || {})[name];
+    if (pg) where.push([Object.keys(d.hosts || {}).join(", ") || "no host", `${d.name} (distributed)`, vlanText(pg.vlan ?? pg.vlan_trunk)]);
+  }
+  // a vNIC names a vDS port group as "DVS/PORTGROUP" (or plainly, when the name is unique)
+  const names = new Set([name, ...dvs.filter((d) => (d.portgroups || {})[name]).map((d) => `${d.name}/${name}`)]);
+  const here = (n) => names.has(n.network);
+  const on = vms.filter((v) => (v.nics || []).some(here));
+  p.append(h("section", { class: "card", "aria-label": "network summary" },
+    h("h3", {}, "Port groups"), where.length ? table("port groups", ["host", "switch", "VLAN"], where) : h("p", {}, "No host carries this port group."),
+    h("h3", {}, "VMs"), on.length ? table("VMs on the network", ["VM", "host", "power", "IP"], on.slice(0, 500).map((v) =>
+      [objButton("vms", v.name), v.host, v.power, (v.nics || []).filter(here).map((n) => n.ip || "-").join(", ")]))
+      : h("p", {}, "No VM is connected to this network.")));
 }
 
 async function vmPage(p, vm) {
