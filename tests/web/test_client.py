@@ -5,10 +5,9 @@ refuses) with tasks completing live, role-aware operations, and an axe-core acce
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from webserve import PASSWORDS, ROOT, Live, login, open_object, serve
+from webserve import PASSWORDS, ROOT, Live, login, open_object, serious, serve
 
 DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 
@@ -97,6 +96,7 @@ def test_vmotion_succeeds_and_network_refuses_with_live_tasks(browser, live: Liv
     page.get_by_label("Migrate to host").select_option("esx02")
     dialog.get_by_role("button", name="Check vMotion").click()
     page.locator("#vmotion-checks .ok").wait_for()
+    assert serious(page) == [], "vMotion dialog"
     dialog.get_by_role("button", name="Migrate", exact=True).click()
     dialog.wait_for(state="hidden")
     # the task completes live in the recent tasks
@@ -144,16 +144,6 @@ def test_read_only_sees_no_operations(browser, live: Live, shot) -> None:  # typ
     ro = live.admin.post("/tokens", json={"username": "ro", "password": PASSWORDS["ro"]}).json()["token"]
     r = live.admin.post("/vms/intranet01/power", json={"action": "off"}, headers={"Authorization": f"Bearer {ro}"})
     assert r.status_code == 403
-
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def test_axe_no_serious_violations_and_keyboard(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]

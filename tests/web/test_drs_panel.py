@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from webserve import ROOT, Live, login, open_object, serve
+from webserve import ROOT, Live, login, open_object, serious, serve
 
 DESIGN = ROOT / "tests" / "data" / "web-drs-unbalanced.yaml"
 
@@ -34,6 +34,7 @@ def test_recommendations_listed_then_apply_one(browser, live: Live, shot) -> Non
     for key in ("before", "after", "target"):
         assert f"{want['imbalance'][key]:.3f}" in imbalance, (key, imbalance)
     assert live.admin.get("/tasks").json()["count"] == 0  # listing applies nothing
+    assert serious(page) == [], "DRS panel"
     shot(page, "listed")
 
     first = want["recommendations"][0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webserve import ROOT, login, serve
+from webserve import ROOT, login, serious, serve
 
 TWO = ROOT / "examples" / "two-independent-switches.yaml"
 PARTLY = ROOT / "tests" / "data" / "web-pvst-partly-blocked.yaml"
@@ -78,6 +78,7 @@ def test_partly_blocked_links(browser, tmp_path: Path, shot) -> None:  # type: i
         assert page.evaluate("window.vinfraCy.getElementById('acc-a:Te1/1/1--core-1:Te1/0/1').hasClass('vlan-blocked')")
         # the same states as a table under the map
         assert page.locator("#links-odd tbody tr").count() == 3
+        assert serious(page) == [], "topology with partly blocked links"
         shot(page)
         page.close()
 

@@ -112,3 +112,14 @@ def open_object(page, section: str, name: str) -> None:  # type: ignore[no-untyp
             "if (!d.open) out.unshift(d.querySelector(':scope > summary')); return out; }").get_properties().values():
         summary.as_element().click()
     button.click()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
