@@ -17,7 +17,7 @@ function h(tag, attrs = {}, ...children) {
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
   return e;
 }
 
@@ -28,7 +28,7 @@ function table(caption, cols, rows) {
 }
 
 // replaceChildren without the nulls of optional parts (the DOM would write them as "null")
-function fill(el, ...kids) { el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false)); return el; }
+function fill(el, ...kids) { el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false)); return el; }
 
 function showError(where, e) { where.append(h("p", { class: "error", role: "alert" }, e.message)); }
 
