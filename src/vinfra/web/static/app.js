@@ -148,7 +148,7 @@ async function open(section, name) {
     if (section === "networks") await networkPage(p, name);
     else if (section === "hosts") await hostPage(p, obj);
     else if (section === "vms") await vmPage(p, obj);
-    else if (section === "switches") switchPage(p, obj);
+    else if (section === "switches") await switchPage(p, obj);
     else if (section === "clusters") await clusterPage(p, obj);
     else p.append(h("section", { class: "card", "aria-label": `${TITLES[section] || section} summary` }, facts(obj)));
     // the what-if fails a device: a host or a switch (the server refuses anything else)
@@ -399,12 +399,28 @@ async function drsPanel(cluster) {
   return box;
 }
 
-function switchPage(p, sw) {
+async function switchPage(p, sw) {
   const ifs = Object.entries(sw.interfaces || {});
+  // what each port is cabled to (the links whose name mentions this switch)
+  const links = await api.all("links", `&name__ic=${encodeURIComponent(`${sw.name}:`)}`).catch(() => []);
+  const peer = new Map();
+  for (const l of links) {
+    if (l.a.startsWith(`${sw.name}:`)) peer.set(l.a.slice(sw.name.length + 1), l.b);
+    if (l.b.startsWith(`${sw.name}:`)) peer.set(l.b.slice(sw.name.length + 1), l.a);
+  }
+  const kind = (n, i) => (/^vlan\d+$/i.test(n) ? "SVI" : i.mode === "routed" ? "routed" : /^po/i.test(n) ? `port-channel ${i.mode || "access"}` : i.mode || "access");
+  const stp = sw.stp || {};
   p.append(h("section", { class: "card", "aria-label": "switch summary" },
-    h("p", {}, `${sw.platform || ""} · role ${sw.role || "-"} · ${ifs.length} interfaces`),
-    table("interfaces", ["interface", "mode", "VLANs", "native"], ifs.map(([n, i]) => [n, i.mode || "access",
-      i.mode === "trunk" ? String(i.allowed_vlans ?? "all") : String(i.vlan ?? ""), i.mode === "trunk" ? String(i.native_vlan ?? 1) : ""]))));
+    dl([["Platform", sw.platform || "-"], ["Role", sw.role || "-"], ["Spanning tree", `${stp.mode || "platform default"}${stp.priority !== undefined ? `, priority ${typeof stp.priority === "object" ? Object.entries(stp.priority).map(([k, v]) => `${k}: ${v}`).join(", ") : stp.priority}` : ""}`],
+      ["VLANs", Array.isArray(sw.vlans) ? sw.vlans.join(", ") : String(sw.vlans ?? "1")], ...(sw.stack ? [["Stack", sw.stack]] : []), ...(sw.mlag ? [["MLAG peer", sw.mlag.peer]] : [])]),
+    h("h3", {}, `Interfaces (${ifs.length})`),
+    table("interfaces", ["interface", "mode", "VLANs", "native", "IP", "connected to", "description"], ifs.map(([n, i]) => {
+      const k = kind(n, i), l3 = k === "SVI" || k === "routed";
+      return [n + (i.shutdown ? " (shut down)" : "") + (i.channel_group ? ` → Po${i.channel_group}` : ""), k,
+        l3 ? "" : i.mode === "trunk" ? String(i.allowed_vlans ?? "all") : String(i.vlan ?? 1),
+        !l3 && i.mode === "trunk" ? String(i.native_vlan ?? 1) : "", [i.ip, i.fhrp ? `${i.fhrp.protocol || "FHRP"} VIP ${i.fhrp.vip}` : ""].filter(Boolean).join(" · "),
+        peer.get(n) || "", i.description || ""];
+    }))));
 }
 
 // what-if --------------------------------------------------------------------------------------------------
