@@ -78,6 +78,10 @@ def test_partly_blocked_links(browser, tmp_path: Path, shot) -> None:  # type: i
         assert page.evaluate("window.vinfraCy.getElementById('acc-a:Te1/1/1--core-1:Te1/0/1').hasClass('vlan-blocked')")
         # the same states as a table under the map
         assert page.locator("#links-odd tbody tr").count() == 3
+        # the table's what-if reaches what a click on the map does, by keyboard
+        page.get_by_role("button", name="What if it fails? (core-1:Po1)").focus()
+        page.keyboard.press("Enter")
+        page.locator("#pairs-lost").wait_for()
         assert serious(page) == [], "topology with partly blocked links"
         shot(page)
         page.close()

@@ -498,8 +498,11 @@ function linkTable(topo) {
   if (!odd.length) return h("p", { id: "links-odd" }, "Every link is up and forwarding every VLAN it carries.");
   return h("details", { class: "card", id: "links-odd", open: odd.length <= 20 },
     h("summary", {}, `${odd.length} links not fully forwarding`),
-    table("links not fully forwarding", ["link", "state", "VLANs blocked", "why"], odd.slice(0, 500).map((e) => [
-      e.channel || e.id, e.state, (e.blocked_vlans || []).length ? vlanText(e.blocked_vlans) : "-", e.why || ""])));
+    table("links not fully forwarding", ["link", "state", "VLANs blocked", "why", "what-if"], odd.slice(0, 500).map((e) => [
+      e.channel || e.id, e.state, (e.blocked_vlans || []).length ? vlanText(e.blocked_vlans) : "-", e.why || "",
+      // the keyboard's way to what the map's click does
+      (e.links || []).length ? h("button", { type: "button", class: "link", "aria-label": `What if it fails? (${e.channel || e.id})`,
+        onclick: () => whatIf(e.links, e.channel || e.id) }, "What if it fails?") : ""])));
 }
 
 // the path view: vinfra trace between two endpoints, its devices highlighted on the map hop by hop
