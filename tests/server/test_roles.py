@@ -25,6 +25,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/web/vmotion-check"): RO,
     ("GET", "/web/trace"): RO,
     ("GET", "/web/hosts/{host}/ha-plan"): RO,
+    ("GET", "/web/clusters/{name}/drs"): RO,
     ("POST", "/api/session"): PUBLIC,
     ("POST", "/rest/com/vmware/cis/session"): PUBLIC,
     ("POST", "/links"): ADMIN,

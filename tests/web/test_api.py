@@ -18,10 +18,10 @@ from vinfra.views import host_diagrams
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def client_for(tmp: Path, example: str) -> Iterator[TestClient]:
+def client_for(tmp: Path, example: str, folder: str = "examples") -> Iterator[TestClient]:
     settings = ServerSettings(db_url=f"sqlite:///{tmp / 'api.db'}", time_scale=0, alarms=False,
                               argon2_memory_kib=1024, argon2_time_cost=1)
-    server = open_server(settings, load(ROOT / "examples" / example), example, admin=("root", "root-password"))
+    server = open_server(settings, load(ROOT / folder / example), example, admin=("root", "root-password"))
     token = server.accounts.issue_token(server.accounts.verify("root", "root-password"), "test")
     with TestClient(create_app(server), raise_server_exceptions=False) as c:
         c.headers["Authorization"] = f"Bearer {token}"
@@ -73,7 +73,10 @@ def test_topology_channel_is_one_edge_and_failures_show(stacked: TestClient) -> 
     assert r.status_code == 202
     assert stacked.server.wait_idle(60)  # type: ignore[attr-defined]
     after = {e["id"]: e for e in stacked.get("/web/topology").json()["edges"]}
-    assert after[host_edges[0]["id"]]["state"] == "up"  # one member left: the channel still carries traffic
+    # one member left: the channel still carries traffic, degraded ("partly"), the member down named
+    assert after[host_edges[0]["id"]]["state"] == "partly"
+    assert [d["link"].split("--") for d in after[host_edges[0]["id"]]["members_down"]] and \
+        f"{host}:vmnic0" in after[host_edges[0]["id"]]["why"]
     r = stacked.post("/failures", json={"element": f"{host}:vmnic1"})
     assert stacked.server.wait_idle(60)  # type: ignore[attr-defined]
     after = {e["id"]: e for e in stacked.get("/web/topology").json()["edges"]}
@@ -85,3 +88,48 @@ def test_vmotion_check_answers_without_moving(two: TestClient) -> None:
     assert ok["ok"] and not ok["faults"]
     assert two.get("/vms/intranet01").json()["host"] == "esx01"
     assert two.post("/web/vmotion-check", json={"vm": "nope", "host": "esx02"}).status_code == 404
+
+
+def test_topology_link_states_from_spanning_tree(tmp_path: Path) -> None:
+    """``partly``: per-VLAN trees block some carried VLANs (PVST+ load sharing), or a channel forwards with a
+    member down; ``blocked``: every carried VLAN blocked (stp.py's per-VLAN view, topology-v1 "Spanning tree")."""
+    for c in client_for(tmp_path, "web-pvst-partly-blocked.yaml", "tests/data"):
+        edges = {e["id"]: e for e in c.get("/web/topology").json()["edges"]}
+        up1, up2 = edges["acc-a:Te1/1/1--core-1:Te1/0/1"], edges["acc-a:Te1/1/2--core-2:Te1/0/1"]
+        assert (up1["state"], up1["blocked_vlans"], up1["vlans"]) == ("partly", [20], [10, 20])
+        assert (up2["state"], up2["blocked_vlans"]) == ("partly", [10])
+        assert "blocked in VLAN 20, forwarding VLAN 10" in up1["why"]
+        po = edges["core-1:Po1--core-2:Po1"]
+        assert (po["state"], po["members"], po["blocked_vlans"]) == ("partly", 2, [])
+        assert [d["link"] for d in po["members_down"]] == ["core-1:Te1/0/24--core-2:Te1/0/24"]
+        assert edges["acc-a:Gi1/0/1--esx01:vmnic0"]["state"] == "up"
+        # restoring the member leaves the channel up; the uplinks stay partly blocked (spanning tree's choice)
+        assert c.delete("/failures/core-1:Te1/0/24").status_code == 202
+        assert c.server.wait_idle(60)  # type: ignore[attr-defined]
+        edges = {e["id"]: e for e in c.get("/web/topology").json()["edges"]}
+        assert edges["core-1:Po1--core-2:Po1"]["state"] == "up"
+        assert edges["acc-a:Te1/1/1--core-1:Te1/0/1"]["state"] == "partly"
+
+
+def test_two_independent_switches_block_whole_uplinks(two: TestClient) -> None:
+    edges = {e["id"]: e for e in two.get("/web/topology").json()["edges"]}
+    states = {k: e["state"] for k, e in edges.items() if e["kind"] == "switch"}
+    assert states == {"acc-a:Te1/1/1--core-1:Te1/0/1": "up", "acc-a:Te1/1/2--core-2:Te1/0/1": "blocked",
+                      "acc-b:Te1/1/1--core-1:Te1/0/2": "up", "acc-b:Te1/1/2--core-2:Te1/0/2": "blocked",
+                      "core-1:Te1/0/24--core-2:Te1/0/24": "up"}
+    assert edges["acc-a:Te1/1/2--core-2:Te1/0/1"]["blocked_vlans"] == [110, 120, 130, 140]
+
+
+def test_drs_recommendations_view(tmp_path: Path) -> None:
+    """``GET /web/clusters/{name}/drs`` is what the apply would do (server.cluster_ops.drs_pass), changing
+    nothing; 404 for an unknown cluster."""
+    from vinfra.cluster import drs, ha
+
+    for c in client_for(tmp_path, "web-drs-unbalanced.yaml", "tests/data"):
+        got = c.get("/web/clusters/lab/drs").json()
+        inv = load(ROOT / "tests" / "data" / "web-drs-unbalanced.yaml")
+        want = drs.drs_pass(inv, "lab", ha_admits=ha.admission_hook(inv, "lab")).row()
+        assert got["recommendations"] == want["recommendations"] and len(got["recommendations"]) >= 2
+        assert got["imbalance"] == want["imbalance"]
+        assert c.get("/tasks").json()["count"] == 0
+        assert c.get("/web/clusters/nope/drs").status_code == 404

@@ -5,10 +5,9 @@ refuses) with tasks completing live, role-aware operations, and an axe-core acce
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from webserve import PASSWORDS, ROOT, Live, login, serve
+from webserve import PASSWORDS, ROOT, Live, login, open_object, serious, serve
 
 DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 
@@ -16,16 +15,6 @@ DESIGN = ROOT / "examples" / "two-independent-switches.yaml"
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     yield from serve(DESIGN, tmp_path_factory.mktemp("web"))
-
-
-def open_object(page, section: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    button = page.locator(f'#tree button[data-section="{section}"][data-name="{name}"]')
-    # open the folders that hold it, outermost first, as a user clicks down the tree
-    for summary in button.evaluate_handle(
-            "b => { const out = []; for (let d = b.closest('details'); d; d = d.parentElement.closest('details')) "
-            "if (!d.open) out.unshift(d.querySelector(':scope > summary')); return out; }").get_properties().values():
-        summary.as_element().click()
-    button.click()
 
 
 def test_login_and_tree(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
@@ -41,6 +30,14 @@ def test_login_and_tree(browser, live: Live, shot) -> None:  # type: ignore[no-u
     page.locator("#networking svg").first.wait_for()
     assert "intranet01" in page.locator("#panel").inner_text()
     shot(page)
+    # a network's page: the port group on each host with its VLAN, and the VMs on it
+    open_object(page, "networks", "Web")
+    page.get_by_role("heading", name="Network Web").wait_for()
+    assert page.locator("#panel table").first.locator("tbody tr").count() == 3  # vSwitch0 on esx01..03
+    assert "VLAN 130" in page.locator("#panel").inner_text()
+    assert page.locator("#panel table").nth(1).locator("tbody tr td:first-child").all_text_contents() == \
+        ["intranet01", "intranet02"]
+    shot(page, "network")
     page.close()
 
 
@@ -94,26 +91,34 @@ def test_vmotion_succeeds_and_network_refuses_with_live_tasks(browser, live: Liv
     live.wait_tasks()
     page = login(browser, live, "op")
     open_object(page, "vms", "intranet01")
+    page.get_by_role("button", name="Migrate…").click()  # the vMotion dialog
+    dialog = page.get_by_role("dialog", name="Migrate intranet01")
     page.get_by_label("Migrate to host").select_option("esx02")
-    page.get_by_role("button", name="Check vMotion").click()
+    dialog.get_by_role("button", name="Check vMotion").click()
     page.locator("#vmotion-checks .ok").wait_for()
-    page.get_by_role("button", name="Migrate").click()
+    assert serious(page) == [], "vMotion dialog"
+    dialog.get_by_role("button", name="Migrate", exact=True).click()
+    dialog.wait_for(state="hidden")
     # the task completes live in the recent tasks
     page.locator("#tasks tr[data-state=success]", has_text="migrate").wait_for(timeout=30_000)
     assert live.admin.get("/vms/intranet01").json()["host"] == "esx02"
     shot(page, "ok")
 
     open_object(page, "vms", "intranet02")
+    page.get_by_role("button", name="Migrate…").click()
     page.get_by_label("Migrate to host").select_option("esx03")
     refused = page.locator("#vmotion-checks .error").first
     refused.wait_for()
     assert "refused" in refused.text_content()
     assert "NetworkNotAccessible" in page.locator("#vmotion-checks").inner_text()
-    page.get_by_role("button", name="Migrate").click()
-    page.locator("#op-result.error").wait_for()
-    assert "refused" in page.locator("#op-result").text_content()
+    dialog = page.get_by_role("dialog", name="Migrate intranet02")
+    dialog.get_by_role("button", name="Migrate", exact=True).click()
+    page.locator("#migrate-result.error").wait_for()
+    assert "refused" in page.locator("#migrate-result").text_content()  # the server refuses too, shown in the dialog
     assert live.admin.get("/vms/intranet02").json()["host"] == "esx02"
     shot(page, "refused")
+    dialog.get_by_role("button", name="Cancel").click()
+    dialog.wait_for(state="hidden")
 
     # a task another client submits appears and completes here through the event stream
     r = live.admin.post("/vms/erp-db01/power", json={"action": "off"})
@@ -128,24 +133,17 @@ def test_read_only_sees_no_operations(browser, live: Live, shot) -> None:  # typ
     open_object(page, "vms", "intranet01")
     page.get_by_role("heading", name="NICs").wait_for()
     assert page.get_by_role("button", name="Migrate").count() == 0
-    assert page.get_by_role("button", name="Power on").count() == 0
-    assert page.get_by_role("button", name="What if intranet01 fails?").count() == 1  # what-if is a read
+    assert page.get_by_role("button", name="Power").count() == 0
+    open_object(page, "hosts", "esx01")
+    page.locator("#networking svg").first.wait_for()
+    assert page.get_by_role("button", name="Enter maintenance mode").count() == 0
+    assert page.get_by_role("button", name="What if esx01 fails?").count() == 1  # what-if is a read
     shot(page)
     page.close()
     # the server refuses regardless of the client
     ro = live.admin.post("/tokens", json={"username": "ro", "password": PASSWORDS["ro"]}).json()["token"]
     r = live.admin.post("/vms/intranet01/power", json={"action": "off"}, headers={"Authorization": f"Bearer {ro}"})
     assert r.status_code == 403
-
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def test_axe_no_serious_violations_and_keyboard(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
@@ -204,16 +202,21 @@ def test_whatif_host_shows_ha_plan(browser, live: Live, shot) -> None:  # type: 
     page.close()
 
 
-def test_drs_apply_and_maintenance_are_tasks(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
+def test_maintenance_mode_is_a_live_task(browser, live: Live, shot) -> None:  # type: ignore[no-untyped-def]
     page = login(browser, live)
-    open_object(page, "clusters", "branch")
-    page.get_by_role("button", name="Apply DRS recommendations").click()
+    open_object(page, "hosts", "esx03")
+    page.get_by_role("button", name="Enter maintenance mode").click()
     page.wait_for_function("['submitted', 'refused'].some(w => document.querySelector('#op-result').textContent.includes(w))")
     text = page.locator("#op-result").text_content()
-    assert "submitted" in text, text  # the DRS pass runs as a task (vinfra.cluster.drs)
+    assert "submitted" in text, text  # DRS evacuates its VMs first (vinfra.cluster.drs), in a task
     task = int(text.split()[1])
     row = page.locator(f'#tasks tr[data-task="{task}"]:not([data-state=queued]):not([data-state=running])')
-    row.wait_for(timeout=60_000)  # it ends, live: applied, or the task's fault
-    assert row.get_attribute("data-state") == live.admin.get(f"/tasks/{task}").json()["state"]
+    row.wait_for(timeout=60_000)  # it ends, live
+    assert row.get_attribute("data-state") == live.admin.get(f"/tasks/{task}").json()["state"] == "success"
+    # the host page follows: it is in maintenance mode and offers the way out
+    page.get_by_role("button", name="Exit maintenance mode").wait_for(timeout=30_000)
+    assert live.admin.get("/hosts/esx03").json()["state"] == "maintenance"
     shot(page)
+    page.get_by_role("button", name="Exit maintenance mode").click()
+    page.get_by_role("button", name="Enter maintenance mode").wait_for(timeout=30_000)
     page.close()

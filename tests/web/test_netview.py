@@ -80,6 +80,11 @@ def test_native_vlan_finding_marks_its_port_group(browser, live: Live, shot) -> 
         assert page.locator('g.uplink[data-uplink="vmnic1"]').get_attribute("data-findings") == ""
         assert "native 110" in page.locator('g.uplink[data-uplink="vmnic0"] text.sp').text_content()
         shot(page)
+        # the findings panel names the objects as links: the switch port opens its switch
+        page.get_by_role("tab", name="Findings").click()
+        finding = page.locator("#findings li", has_text="VN101").first
+        finding.get_by_role("button", name="acc-a:Gi1/0/1", exact=True).click()
+        page.get_by_role("heading", name="Switch acc-a").wait_for()
         page.close()
     finally:
         live.admin.patch("/switches/acc-a", json={"interfaces": {"Gi1/0/1": {"native_vlan": 1}}})

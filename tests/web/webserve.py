@@ -101,3 +101,25 @@ def login(browser, live: Live, user: str = "root"):  # type: ignore[no-untyped-d
     page.get_by_role("button", name="Log in").click()
     page.locator("#tree button").first.wait_for()
     return page
+
+
+def open_object(page, section: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click an object in the tree, opening the folders that hold it first."""
+    button = page.locator(f'#tree button[data-section="{section}"][data-name="{name}"]')
+    # open the folders that hold it, outermost first, as a user clicks down the tree
+    for summary in button.evaluate_handle(
+            "b => { const out = []; for (let d = b.closest('details'); d; d = d.parentElement.closest('details')) "
+            "if (!d.open) out.unshift(d.querySelector(':scope > summary')); return out; }").get_properties().values():
+        summary.as_element().click()
+    button.click()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]

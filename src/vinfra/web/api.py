@@ -5,15 +5,15 @@ up), all computed from the server's head revision by the same code the CLI uses:
   draws), with each uplink's switch port as data (mode, allowed VLANs, native VLAN) and the findings that
   touch each port group and uplink;
 - ``GET /web/findings``: every finding of :func:`vinfra.checks.run_checks` (``vinfra check``);
-- ``GET /web/topology``: switches, hosts and links with their state (up, blocked by spanning tree, failed),
-  a channel as one edge, and the VLANs each edge carries;
+- ``GET /web/topology``: switches, hosts and links with their state (up, partly blocked or degraded, blocked
+  by spanning tree, failed), a channel as one edge, and the VLANs each edge carries and blocks;
 - ``POST /web/vmotion-check``: :func:`vinfra.cluster.vmotion.check_vmotion` (``vinfra vmotion``), so the
   client shows the checks before it submits a migration;
 - ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view;
-- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``).
+- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``);
+- ``GET /web/clusters/{name}/drs``: the DRS recommendations an apply would carry out (``vinfra drs``).
 
-Not here (the server has no such operations yet, and writes belong to the server's task runner): DRS
-recommendations and apply, maintenance mode, clone from template."""
+Writes are not here: they belong to the server's task runner (maintenance mode, DRS apply, vMotion)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ..model import InterfaceRef, SwitchInterface
+from ..model.vlan import VlanSet
 from ..server.auth import Reader
 from ..server.problems import Problem
 
@@ -117,9 +118,69 @@ def _carried(snap: Any, ref: InterfaceRef) -> list[int]:
         return []
 
 
+def _vlan_text(vlans: list[int]) -> str:
+    return str(VlanSet.of(*vlans)) if vlans else "none"
+
+
+def _stp_verdict(snap: Any, st: Any) -> tuple[str, list[int], str | None]:
+    """``(state, VLANs blocked, why)`` of a logical link between switches from the spanning-tree view (stp.py):
+    ``blocked`` when no carried VLAN crosses it (BPDU guard err-disabled it, the single instance of
+    stp/rstp/mst blocks it, or every carried VLAN's per-VLAN tree blocks it), ``partly`` when per-VLAN trees
+    (or PVID-inconsistent VLANs) block some carried VLANs and the others forward, else ``up``."""
+    carried = sorted({va for va, _ in st.pairs})
+    if st.err_disabled:
+        return "blocked", carried, st.err_disabled
+    if st.kind == "cst" and not st.cst_forwarding:
+        end = st.blocked_end.get(None, st.port_id[1])
+        return "blocked", carried, f"spanning tree ({snap.stp.mode(st.ends[0])}) blocks {end} for every VLAN"
+    blocked = sorted(v for v in st.blocked_vlans if v in carried)
+    if not blocked:
+        return "up", [], None
+    # one clause per blocking port ("spanning tree blocks X for VLAN 110-130"), the other causes as stp.py says
+    by_end: dict[str, list[int]] = {}
+    other: list[str] = []
+    for v in blocked:
+        why_v = st.blocked_vlans[v]
+        if why_v.startswith("spanning tree blocks") and v in st.blocked_end:
+            by_end.setdefault(st.blocked_end[v], []).append(v)
+        else:
+            other.append(why_v)
+    reasons = [f"spanning tree blocks {end} for VLAN {_vlan_text(vs)}" for end, vs in sorted(by_end.items())]
+    reasons += sorted(set(other))
+    shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+    if len(blocked) == len(carried):
+        return "blocked", blocked, shown
+    forwarding = [v for v in carried if v not in st.blocked_vlans]
+    return "partly", blocked, (f"blocked in VLAN {_vlan_text(blocked)}, forwarding VLAN {_vlan_text(forwarding)}: "
+                               f"{shown}")
+
+
+def _member_down(snap: Any, ref: InterfaceRef) -> str:
+    """Why a switch port passes no frames: its cable is down, or its channel suspended it."""
+    why = snap.down_reason(ref)
+    if why is not None:
+        return why
+    ch = snap.channel_of(ref)
+    state = snap.member_state(ref)
+    detail = ch.reasons.get(ref) if ch is not None else None
+    return f"{ref} is {state}" + (f": {detail}" if detail else "")
+
+
+def _passes(snap: Any, inv: Any, ref: InterfaceRef) -> bool:
+    return snap.forwarding(ref) if ref.device in inv.switches else snap.link_up(ref)
+
+
 def topology_of(head: Any) -> dict[str, Any]:
-    """Nodes (switches, hosts with their cluster) and edges: one per logical link between switches (a channel
-    once) with its spanning-tree state, one per host cable (a channel once); state ``failed`` when down."""
+    """Nodes (switches, hosts with their cluster) and edges with a state (up, partly, blocked, failed).
+
+    - A logical link between switches (a bundled channel once, stp.py) takes its state from spanning tree
+      (:func:`_stp_verdict`): ``blocked``, ``partly`` (some carried VLANs blocked: ``blocked_vlans`` names
+      them) or ``up``; a channel that forwards with some members down or suspended is ``partly`` too
+      (``members_down`` names them and why).
+    - Every other cable (host cables, switch cables that pass nothing) is grouped by the switch end's channel
+      (one edge per channel, per peer for an MLAG channel) or drawn alone: ``up`` when every member passes frames, ``failed`` when none
+      does, ``partly`` in between.
+    ``links`` names each edge's cables (the what-if fails them); ``vlans`` the VLANs it carries."""
     snap = head.snapshot
     inv = head.inventory
     nodes = [{"id": n, "kind": "switch", "role": sw.role, "group": f"switches:{sw.role or 'switch'}"}
@@ -127,34 +188,66 @@ def topology_of(head: Any) -> dict[str, Any]:
     nodes += [{"id": n, "kind": "host", "cluster": h.cluster, "group": f"cluster:{h.cluster or '-'}"}
               for n, h in inv.hosts.items()]
     edges: list[dict[str, Any]] = []
-    covered: set[InterfaceRef] = set()
+    covered: set[str] = set()  # cable names already drawn
+
+    def cable_of(ref: InterfaceRef) -> Any:
+        return inv.link_at(ref)
+
     for st in snap.stp.links:
         a, b = st.link.a, st.link.b
-        covered.update(a.members)
-        covered.update(b.members)
-        blocked = bool(st.err_disabled or not st.cst_forwarding or st.blocked_end or st.blocked_vlans)
-        why = st.err_disabled or next(iter(st.blocked_vlans.values()), None) or (
-            "blocked by spanning tree" if blocked else None)
+        state, blocked, why = _stp_verdict(snap, st)
+        cables: list[str] = []
+        down: list[dict[str, str]] = []
+        for end in (a, b):
+            ch = snap.channel_of(end.members[0]) if end.channel else None
+            for m in (ch.members if ch is not None else end.members):
+                link = cable_of(m)
+                if link is None or link.name in covered:
+                    continue
+                covered.add(link.name)
+                cables.append(link.name)
+                far = link.other_end(m)
+                if not (_passes(snap, inv, m) and _passes(snap, inv, far)):
+                    down.append({"link": link.name, "why": _member_down(snap, m if not _passes(snap, inv, m) else far)})
+        if down and state == "up":
+            state = "partly"
+        if down:
+            lost = f"{len(down)} of {len(cables)} members down: " + "; ".join(d["why"] for d in down[:3])
+            why = f"{why}; {lost}" if why else lost
         edges.append({"id": f"{a.name}--{b.name}", "source": a.members[0].device, "target": b.members[0].device,
-                      "state": "blocked" if blocked else "up", "why": why, "channel": a.channel or b.channel,
-                      "members": len(a.members), "vlans": sorted({va for va, _ in st.pairs})})
+                      "kind": "switch", "state": state, "why": why, "channel": a.channel or b.channel,
+                      "members": len(cables), "members_down": down, "links": cables,
+                      "vlans": sorted({va for va, _ in st.pairs}), "blocked_vlans": blocked})
     grouped: dict[str, dict[str, Any]] = {}
     for link in inv.links:
-        if link.a in covered or link.b in covered:
+        if link.name in covered:
             continue
-        up = snap.link_up(link.a)
         sw_end = link.b if link.b.device in inv.switches else link.a
-        ch = snap.channel_of(sw_end) if sw_end.device in inv.switches else None
-        key = f"{ch.key}" if ch is not None else f"{link.a}--{link.b}"
+        on_switch = sw_end.device in inv.switches
+        ch = snap.channel_of(sw_end) if on_switch else None
+        if ch is None and link.a.device in inv.switches and link.b.device in inv.switches:
+            ch = snap.channel_of(link.a)
+        # an MLAG channel lands on two switches (two control planes): one edge to each, not one
+        # edge that hides the second peer
+        key = link.name if ch is None else ch.key if ch.mlag_id is None else f"{ch.key}@{sw_end.device}"
         edge = grouped.get(key)
         if edge is None:
             edge = grouped[key] = {"id": key, "source": link.a.device, "target": link.b.device,
-                                   "state": "up" if up else "failed", "why": None if up else snap.down_reason(link.a),
-                                   "channel": ch.key if ch is not None else None, "members": 0,
-                                   "vlans": _carried(snap, sw_end) if sw_end.device in inv.switches else []}
+                                   "kind": "switch" if on_switch and link.a.device in inv.switches else "host",
+                                   "state": "up", "why": None, "channel": ch.key if ch is not None else None,
+                                   "members": 0, "members_down": [], "links": [],
+                                   "vlans": _carried(snap, sw_end) if on_switch else [], "blocked_vlans": []}
         edge["members"] += 1
-        if up and edge["state"] == "failed":
-            edge["state"], edge["why"] = "up", None  # a channel is up while one member is
+        edge["links"].append(link.name)
+        bad = next((r for r in (link.a, link.b) if not _passes(snap, inv, r)), None)
+        if bad is not None:
+            edge["members_down"].append({"link": link.name, "why": _member_down(snap, bad)})
+    for edge in grouped.values():
+        down = edge["members_down"]
+        if down:
+            edge["state"] = "failed" if len(down) == edge["members"] else "partly"
+            edge["why"] = (down[0]["why"] if edge["members"] == 1 else
+                           f"{len(down)} of {edge['members']} members down: " + "; ".join(d["why"] for d in down[:3]))
     edges.extend(grouped.values())
     return {"revision": head.revision, "nodes": nodes, "edges": edges}
 
@@ -214,3 +307,19 @@ def ha_plan(request: Request, host: str, _: Reader) -> dict[str, Any]:
         raise Problem(422, "invalid-input", f"{host} is in no cluster: HA does not protect it",
                       [{"field": "path.host", "message": "a host in no cluster"}])
     return restart_plan(inv, cluster, [host]).row()
+
+
+@router.get("/clusters/{name}/drs")
+def drs_recommendations(request: Request, name: str, _: Reader) -> dict[str, Any]:
+    """The DRS pass the apply would run now (cluster-behaviour §2.4, :func:`vinfra.server.cluster_ops.drs_pass`,
+    the same call as ``POST /clusters/{name}/drs``, with HA admission control): each recommendation (VM, from,
+    to, priority, reason, automatic) and the imbalance before, after and its target, changing nothing.  The
+    client lists them before the user applies one (a vMotion, ``POST /vms/{vm}/migrate``) or all (``POST
+    /clusters/{name}/drs``).  404 for an unknown cluster."""
+    from ..server.cluster_ops import drs_pass
+
+    head = _head(request)
+    if name not in head.inventory.clusters:
+        raise Problem(404, "not-found", f"no cluster {name!r}")
+    answer = _cached(head, f"web:drs:{name}", lambda: drs_pass(head, name))
+    return {"revision": head.revision, **answer}

@@ -3,11 +3,12 @@
 // client's own read-only views).
 import * as api from "./api.js";
 import { renderNetworking } from "./netview.js";
-import { renderTopology } from "./topology.js";
+import { renderTopology, vlanText } from "./topology.js";
 
 const $ = (sel) => document.querySelector(sel);
 const panel = () => $("#panel");
 let current = null; // {section, name}
+let pageRefresh = null; // the shown page's refresh when a task ends (the DRS list)
 let streamAbort = null;
 
 function h(tag, attrs = {}, ...children) {
@@ -16,7 +17,7 @@ function h(tag, attrs = {}, ...children) {
     if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
   return e;
 }
 
@@ -25,6 +26,9 @@ function table(caption, cols, rows) {
     h("thead", {}, h("tr", {}, cols.map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))));
 }
+
+// replaceChildren without the nulls of optional parts (the DOM would write them as "null")
+function fill(el, ...kids) { el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false)); return el; }
 
 function showError(where, e) { where.append(h("p", { class: "error", role: "alert" }, e.message)); }
 
@@ -45,6 +49,7 @@ async function enter() {
   $("#login-view").hidden = true; $("#app").hidden = false; $("#logout").hidden = false;
   $("#who").textContent = `${api.session.user} (${api.session.role})`;
   await buildTree();
+  if (!current) panel().replaceChildren(h("p", { class: "hint" }, "Select an object in the inventory on the left, or open the Topology or Findings tab."));
   startLive();
   $("#tree button")?.focus();
 }
@@ -67,7 +72,8 @@ function selectTab(view) {
     t.setAttribute("aria-selected", String(on)); t.tabIndex = on ? 0 : -1;
     if (on) panel().setAttribute("aria-labelledby", t.id);
   }
-  if (view === "summary") return current ? open(current.section, current.name) : panel().replaceChildren();
+  if (view !== "summary") pageRefresh = null;
+  if (view === "summary") return current ? open(current.section, current.name) : panel().replaceChildren(h("p", { class: "hint" }, "Select an object in the inventory on the left."));
   if (view === "topology") return showTopology();
   if (view === "findings") return showFindings();
 }
@@ -115,7 +121,7 @@ async function buildTree() {
     folder("Hosts and Clusters", [...clusterNodes, ...standalone], true),
     folder("VMs and Templates", [folder(`VMs (${vms.length})`, vms.length <= 200 ? vms.map((v) => leaf("vms", v.name)) : [h("li", {}, "open a host to list its VMs")]),
       folder(`Templates (${templates.length})`, templates.map((t) => leaf("templates", t.name)))]),
-    folder("Networks", nets.map((n) => h("li", {}, n.name))),
+    folder("Networks", nets.map((n) => leaf("networks", n.name))),
     folder("Storage", datastores.map((d) => leaf("datastores", d.name))),
     folder("Switches", [...switches.map((s) => leaf("switches", s.name)), ...dvs.map((d) => leaf("dvswitches", d.name))]),
   );
@@ -125,23 +131,56 @@ async function buildTree() {
 // summary pages ------------------------------------------------------------------------------------------
 let opening = 0; // the latest open(): an older one still loading drops its page
 
+const TITLES = { hosts: "Host", vms: "VM", clusters: "Cluster", switches: "Switch", datastores: "Datastore",
+  templates: "Template", dvswitches: "Distributed switch", networks: "Network" };
+
 async function open(section, name) {
   current = { section, name };
+  pageRefresh = null;
   const mine = ++opening;
   for (const b of document.querySelectorAll("#tree button[aria-current]")) b.removeAttribute("aria-current");
   document.querySelector(`#tree button[data-section="${section}"][data-name="${CSS.escape(name)}"]`)?.setAttribute("aria-current", "true");
-  const p = h("div", {}, h("h2", {}, `${section.replace(/s$/, "")} ${name}`));
+  const p = h("div", {}, h("h2", {}, `${TITLES[section] || section} ${name}`));
   panel().replaceChildren(h("p", {}, `loading ${name}…`));
   try {
-    const obj = await api.get(`/${section}/${encodeURIComponent(name)}`);
-    if (section === "hosts") await hostPage(p, obj);
+    // a network is no inventory resource of its own: its page is put together from hosts, vDS and VMs
+    const obj = section === "networks" ? null : await api.get(`/${section}/${encodeURIComponent(name)}`);
+    if (section === "networks") await networkPage(p, name);
+    else if (section === "hosts") await hostPage(p, obj);
     else if (section === "vms") await vmPage(p, obj);
-    else if (section === "switches") switchPage(p, obj);
-    else if (section === "clusters") clusterPage(p, obj);
-    else p.append(h("pre", { class: "card" }, JSON.stringify(obj, null, 2)));
-    p.append(whatIfButton(name));
+    else if (section === "switches") await switchPage(p, obj);
+    else if (section === "clusters") await clusterPage(p, obj);
+    else p.append(h("section", { class: "card", "aria-label": `${TITLES[section] || section} summary` }, facts(obj)));
+    // the what-if fails a device: a host or a switch (the server refuses anything else)
+    if (section === "hosts" || section === "switches") p.append(whatIfButton(name));
   } catch (e) { showError(p, e); }
   if (mine === opening) panel().replaceChildren(...p.childNodes);
+}
+
+// an object's settings as label/value pairs (nested settings as "key: value" lists), never raw JSON
+function facts(obj) {
+  const text = (v) => {
+    if (v === null || v === undefined || v === "") return "-";
+    if (Array.isArray(v)) return v.length ? v.map(text).join(", ") : "none";
+    if (typeof v === "object") return Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => `${k.replace(/_/g, " ")}: ${text(x)}`).join(" · ");
+    if (typeof v === "boolean") return v ? "yes" : "no";
+    return String(v);
+  };
+  return dl(Object.entries(obj).filter(([k]) => k !== "name").map(([k, v]) => [k.replace(/_/g, " "), text(v)]));
+}
+
+// a labelled usage bar (the vSphere Client's CPU / memory / storage meters)
+function meter(label, used, total, unit) {
+  const pct = total ? Math.min(100, Math.round((100 * used) / total)) : 0;
+  return h("div", { class: "meter-row" }, h("span", { class: "meter-label" }, label),
+    h("meter", { min: 0, max: total || 1, value: Math.min(used, total || 1), high: (total || 1) * 0.8, "aria-label": `${label} ${pct}%` }),
+    h("span", {}, total ? `${fmt(used)} ${unit} used of ${fmt(total)} ${unit} (${pct}%)` : `${fmt(used)} ${unit} used`));
+}
+const fmt = (x) => (Math.round(x * 10) / 10).toLocaleString("en");
+const product = (x) => ({ esxi: "ESXi", esx: "ESX" }[x] || x || "ESXi");
+
+function objButton(section, name) {
+  return h("button", { type: "button", class: "link", onclick: () => { selectTab("summary"); open(section, name); } }, name);
 }
 
 async function hostPage(p, host) {
@@ -149,26 +188,72 @@ async function hostPage(p, host) {
     api.get("/alarms?status=red&limit=1000"), api.get(`/web/hosts/${encodeURIComponent(host.name)}/networking`)]);
   const cpu = host.cpu || {};
   const mhz = (cpu.sockets || 1) * (cpu.cores || 0) * (cpu.mhz || 0);
-  const vcpus = vms.filter((v) => v.power === "on").reduce((s, v) => s + ((v.cpu && v.cpu.vcpus) || 0), 0);
-  const mem = vms.filter((v) => v.power === "on").reduce((s, v) => s + (v.memory_gb || 0), 0);
+  const on = vms.filter((v) => v.power === "on");
+  const usedMhz = on.reduce((s, v) => s + ((v.load && v.load.cpu_mhz) || 0), 0);
+  const usedGb = on.reduce((s, v) => s + ((v.load && v.load.memory_gb) ?? v.memory_gb ?? 0), 0);
+  const vcpus = on.reduce((s, v) => s + ((v.cpu && v.cpu.vcpus) || 0), 0);
+  const mine = alarms.results.filter((a) => (a.objects || []).some((o) => o === host.name || o.startsWith(`${host.name}:`)));
+  const state = host.state || "connected";
   p.append(h("section", { class: "card", "aria-label": "host summary" },
-    h("p", {}, `${host.product || "ESXi"} ${host.version || ""} · cluster ${host.cluster || "-"} · state ${host.state}`),
-    h("p", {}, `CPU: ${vcpus} vCPUs powered on${mhz ? ` over ${mhz} MHz` : ""} · Memory: ${mem} GB of ${host.memory_gb ?? "?"} GB allocated`),
-    h("h3", {}, "VMs"), table("VMs on the host", ["VM", "power", "vCPUs", "memory GB"],
-      vms.map((v) => [h("button", { type: "button", onclick: () => open("vms", v.name) }, v.name), v.power, (v.cpu && v.cpu.vcpus) ?? "", v.memory_gb ?? ""])),
-    h("h3", {}, "Alarms"), h("ul", {}, alarms.results.filter((a) => JSON.stringify(a).includes(host.name)).map((a) => h("li", {}, `${a.code || ""} ${a.message || ""}`)))));
+    dl([["Hypervisor", `${product(host.product)} ${host.version || ""}`], ["Cluster", host.cluster ? objButton("clusters", host.cluster) : "standalone"],
+      ["State", state === "maintenance" ? "in maintenance mode" : state],
+      ["Processor", `${cpu.sockets || 1} × ${cpu.cores || "?"} cores at ${cpu.mhz || "?"} MHz${cpu.vendor ? ` (${cpu.vendor}${cpu.family ? ` ${cpu.family}` : ""})` : ""}`],
+      ["Virtual machines", `${vms.length} (${on.length} powered on, ${vcpus} vCPUs)`]]),
+    meter("CPU", usedMhz, mhz, "MHz"), meter("Memory", usedGb, host.memory_gb || 0, "GB"),
+    h("h3", {}, "VMs"), vms.length ? table("VMs on the host", ["VM", "power", "vCPUs", "memory GB", "CPU use MHz"],
+      vms.map((v) => [objButton("vms", v.name), v.power, (v.cpu && v.cpu.vcpus) ?? "", v.memory_gb ?? "", (v.load && v.load.cpu_mhz) ?? ""]))
+      : h("p", {}, "No VMs run on this host."),
+    h("h3", {}, "Alarms"), mine.length ? h("ul", {}, mine.map((a) => h("li", { class: "finding-error" }, `${a.code || ""} ${a.message || ""}`)))
+      : h("p", {}, "No triggered alarms.")));
   if (api.canConfigure()) {
     const msg = h("p", { id: "op-result", role: "status" });
     const path = `/hosts/${encodeURIComponent(host.name)}/maintenance`;
     p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
-      h("button", { type: "button", onclick: () => submit(path, undefined, msg) }, "Enter maintenance mode"), " ",
-      h("button", { type: "button", onclick: () => submit(path, undefined, msg, "DELETE") }, "Exit maintenance mode"), msg));
+      state === "maintenance"
+        ? h("button", { type: "button", onclick: () => submit(path, undefined, msg, "DELETE") }, "Exit maintenance mode")
+        : h("button", { type: "button", onclick: () => submit(path, undefined, msg) }, "Enter maintenance mode"),
+      state !== "maintenance" && on.length ? h("p", { class: "hint" }, host.cluster
+        ? `DRS moves its ${on.length} powered-on VMs to the other hosts of ${host.cluster} first.`
+        : `Standalone: power off or move its ${on.length} powered-on VMs first.`) : null, msg));
   }
-  const holder = h("section", { "aria-label": "networking", id: "networking" }, h("h3", {}, "Networking"));
+  // a task on this host (maintenance mode, by any client) redraws the page when it ends
+  pageRefresh = (ev) => {
+    if (ev && ev.object !== host.name && ev.object !== `hosts/${host.name}`) return;
+    if (current && current.section === "hosts" && current.name === host.name) open("hosts", host.name);
+  };
+  const holder = h("section", { "aria-label": "networking", id: "networking" }, h("h3", {}, "Networking"),
+    h("p", { class: "hint" }, "Select a port group to see the teaming role of each physical adapter for it (active, standby, unused). A red outline and ! mark a finding."));
   p.append(holder);
   const box = h("div", {});
   holder.append(box);
-  renderNetworking(box, net);
+  if (net.switches.length) renderNetworking(box, net);
+  else box.append(h("p", {}, "This host has no virtual switch."));
+}
+
+// a network (port group): where it exists with its VLAN (each host's vSwitch, or the vDS), and its VMs
+async function networkPage(p, name) {
+  const [hosts, dvs, vms] = await Promise.all([api.all("hosts", "&view=full"), api.all("dvswitches", "&view=full"), api.all("vms", "&view=full")]);
+  const vlanText = (v) => (v === 4095 ? "all VLANs (4095)" : v === 0 || v === undefined || v === null ? "none (untagged)" : typeof v === "object" ? JSON.stringify(v) : `VLAN ${v}`);
+  const where = [];
+  for (const hst of hosts) {
+    for (const [sw, conf] of Object.entries(hst.vswitches || {})) {
+      const pg = (conf.portgroups || {})[name];
+      if (pg) where.push([objButton("hosts", hst.name), `${sw} (standard)`, vlanText(pg.vlan)]);
+    }
+  }
+  for (const d of dvs) {
+    const pg = (d.portgroups || {})[name];
+    if (pg) where.push([Object.keys(d.hosts || {}).join(", ") || "no host", `${d.name} (distributed)`, vlanText(pg.vlan ?? pg.vlan_trunk)]);
+  }
+  // a vNIC names a vDS port group as "DVS/PORTGROUP" (or plainly, when the name is unique)
+  const names = new Set([name, ...dvs.filter((d) => (d.portgroups || {})[name]).map((d) => `${d.name}/${name}`)]);
+  const here = (n) => names.has(n.network);
+  const on = vms.filter((v) => (v.nics || []).some(here));
+  p.append(h("section", { class: "card", "aria-label": "network summary" },
+    h("h3", {}, "Port groups"), where.length ? table("port groups", ["host", "switch", "VLAN"], where) : h("p", {}, "No host carries this port group."),
+    h("h3", {}, "VMs"), on.length ? table("VMs on the network", ["VM", "host", "power", "IP"], on.slice(0, 500).map((v) =>
+      [objButton("vms", v.name), v.host, v.power, (v.nics || []).filter(here).map((n) => n.ip || "-").join(", ")]))
+      : h("p", {}, "No VM is connected to this network.")));
 }
 
 async function vmPage(p, vm) {
@@ -178,39 +263,72 @@ async function vmPage(p, vm) {
     for (const sw of net.switches) for (const pg of sw.portgroups) {
       if (!pg.ports.some((pt) => pt.name === label)) continue;
       const inUse = sw.uplinks.filter((_, j) => pg.roles[j] === "active");
-      return [nic.network, pg.vlan, inUse.map((u) => u.name).join(", "), inUse.map((u) => u.switch_port ? u.switch_port.port : u.note).join(", ")];
+      return [`Network adapter ${k + 1}`, nic.network, pg.vlan, nic.ip || "-", inUse.map((u) => u.name).join(", ") || "none",
+        inUse.map((u) => u.switch_port ? u.switch_port.port : u.note).join(", ") || "-"];
     }
-    return [nic.network, "-", "-", "-"];
+    return [`Network adapter ${k + 1}`, nic.network, "-", nic.ip || "-", "-", "-"];
   });
   p.append(h("section", { class: "card", "aria-label": "VM summary" },
-    h("p", {}, `on ${vm.host} · power ${vm.power} · ${(vm.cpu && vm.cpu.vcpus) ?? "?"} vCPUs · ${vm.memory_gb ?? "?"} GB`),
-    h("h3", {}, "NICs"), table("NICs", ["port group", "VLAN", "uplinks in use", "switch ports"], rows)));
+    dl([["Host", objButton("hosts", vm.host)], ["Power", vm.power === "on" ? "powered on" : "powered off"],
+      ["CPU", `${(vm.cpu && vm.cpu.vcpus) ?? "?"} vCPUs${vm.load && vm.load.cpu_mhz ? `, using ${vm.load.cpu_mhz} MHz` : ""}`],
+      ["Memory", `${vm.memory_gb ?? "?"} GB${vm.memory && vm.memory.reservation_gb ? `, ${vm.memory.reservation_gb} GB reserved` : ""}`],
+      ["Datastore", vm.datastore || "-"], ["Guest OS", vm.guest || "-"]]),
+    h("h3", {}, "NICs"), rows.length ? table("NICs", ["adapter", "port group", "VLAN", "IP", "uplinks in use", "switch ports"], rows)
+      : h("p", {}, "This VM has no network adapter.")));
   if (api.canOperate()) p.append(await vmOperations(vm));
 }
 
 async function vmOperations(vm) {
   const out = h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"));
   const msg = h("p", { id: "op-result", role: "status" });
-  const power = (action) => h("button", { type: "button", onclick: () => submit(`/vms/${encodeURIComponent(vm.name)}/power`, { action }, msg) }, `Power ${action}`);
-  const hosts = await api.all("hosts");
-  const select = h("select", { id: "migrate-host" }, hosts.filter((x) => x.name !== vm.host).map((x) => h("option", { value: x.name }, x.name)));
+  const path = `/vms/${encodeURIComponent(vm.name)}`;
+  const power = (action, label) => h("button", { type: "button", onclick: () => submit(`${path}/power`, { action }, msg) }, label);
+  const dialog = await migrateDialog(vm, msg);
+  out.append(h("div", { class: "buttons" },
+    vm.power === "on" ? [power("off", "Power off"), power("reset", "Reset")] : power("on", "Power on"),
+    h("button", { type: "button", "aria-haspopup": "dialog", onclick: () => dialog.open() }, "Migrate…")), msg, dialog.element);
+  return out;
+}
+
+// the vMotion dialog: pick a host, the server's vMotion checks (POST /web/vmotion-check) are shown before
+// the migration is submitted; a refusal at submission stays in the dialog
+async function migrateDialog(vm, pageMsg) {
+  const hosts = (await api.all("hosts")).filter((x) => x.name !== vm.host);
+  const select = h("select", { id: "migrate-host" }, hosts.map((x) => h("option", { value: x.name },
+    `${x.name}${x.cluster ? ` (${x.cluster})` : ""}${x.state && x.state !== "connected" ? ` · ${x.state}` : ""}`)));
   const checks = h("div", { id: "vmotion-checks", "aria-live": "polite" });
+  const msg = h("p", { id: "migrate-result", role: "status" });
   const check = async () => {
-    checks.replaceChildren();
+    checks.replaceChildren(h("p", {}, "checking…"));
     try {
       const r = await api.post("/web/vmotion-check", { vm: vm.name, host: select.value });
-      checks.append(h("p", { class: r.ok ? "ok" : "error" }, r.ok ? `vMotion checks pass (estimate ${r.estimate ? r.estimate.total_s.toFixed(1) : "?"} s)` : "vMotion refused:"),
-        h("ul", {}, r.faults.map((f) => h("li", { class: "error" }, `${f.fault}: ${f.message}`)), r.warnings.map((w) => h("li", {}, typeof w === "string" ? w : `${w.fault || ""} ${w.message || ""}`))));
-    } catch (e) { showError(checks, e); }
+      checks.replaceChildren(h("p", { class: r.ok ? "ok" : "error" }, r.ok
+        ? `Compatibility checks succeeded${r.estimate ? ` (estimated duration ${r.estimate.total_s.toFixed(1)} s)` : ""}.`
+        : "vMotion refused: the network or the host does not allow this move."));
+      if (r.faults.length || r.warnings.length) {
+        checks.append(h("ul", {}, r.faults.map((f) => h("li", { class: "error" }, `${f.fault}: ${f.message}`)),
+          r.warnings.map((w) => h("li", { class: "warning" }, typeof w === "string" ? w : `${w.fault || ""} ${w.message || ""}`))));
+      }
+    } catch (e) { checks.replaceChildren(); showError(checks, e); }
   };
-  select.addEventListener("change", check);
-  out.append(h("div", {}, power("on"), " ", power("off"), " ", power("reset")),
-    h("div", {}, h("label", { for: "migrate-host" }, "Migrate to host "), select, " ",
-      h("button", { type: "button", onclick: check }, "Check vMotion"), " ",
-      h("button", { type: "button", onclick: () => submit(`/vms/${encodeURIComponent(vm.name)}/migrate`, { host: select.value }, msg) }, "Migrate")),
-    checks, msg);
-  check();
-  return out;
+  select.addEventListener("change", () => { msg.textContent = ""; check(); });
+  const element = h("dialog", { id: "migrate-dialog", "aria-labelledby": "migrate-title" },
+    h("form", { method: "dialog" },
+      h("h3", { id: "migrate-title" }, `Migrate ${vm.name}`),
+      h("p", {}, `Change compute resource (vMotion) from ${vm.host}.`),
+      hosts.length ? h("p", {}, h("label", { for: "migrate-host" }, "Migrate to host "), select, " ",
+        h("button", { type: "button", onclick: check }, "Check vMotion")) : h("p", {}, "There is no other host to migrate to."),
+      checks, msg,
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "primary", disabled: !hosts.length, onclick: async () => {
+          msg.className = ""; msg.textContent = "submitting…";
+          try {
+            const t = await api.post(`/vms/${encodeURIComponent(vm.name)}/migrate`, { host: select.value });
+            element.close(); pageMsg.className = ""; pageMsg.textContent = `task ${t.id} submitted: migrate ${vm.name} to ${select.value}`; refreshTasks();
+          } catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
+        } }, "Migrate"),
+        h("button", { type: "submit", value: "cancel" }, "Cancel"))));
+  return { element, open: () => { msg.textContent = ""; element.showModal(); select.focus(); if (hosts.length) check(); } };
 }
 
 async function submit(path, body, msg, method = "POST") {
@@ -219,44 +337,130 @@ async function submit(path, body, msg, method = "POST") {
   catch (e) { msg.className = "error"; msg.textContent = `refused: ${e.message}`; }
 }
 
-function clusterPage(p, cl) {
-  p.append(h("pre", { class: "card" }, JSON.stringify(cl, null, 2)));
-  if (!api.canConfigure()) return;
-  const msg = h("p", { id: "op-result", role: "status" });
-  p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
-    h("button", { type: "button", onclick: () => submit(`/clusters/${encodeURIComponent(cl.name)}/drs`, { automatic_only: false }, msg) },
-      "Apply DRS recommendations"), msg));
+const AUTOMATION = { fully: "fully automated", partially: "partially automated", manual: "manual" };
+
+async function clusterPage(p, cl) {
+  const drs = cl.drs || {}, ha = cl.ha || {};
+  const ac = ha.admission_control || {};
+  const hosts = await api.all("hosts", `&cluster=${encodeURIComponent(cl.name)}`).catch(() => []);
+  p.append(h("section", { class: "card", "aria-label": "cluster summary" },
+    dl([["Hosts", String(hosts.filter((x) => x.cluster === cl.name).length || "-")],
+      ["DRS", drs.enabled ? `on · ${AUTOMATION[drs.automation || "fully"] || drs.automation} · migration threshold ${drs.threshold ?? 3}` : "off"],
+      ["HA", ha.enabled ? `on · admission control ${ac.policy || "-"}${ac.value !== undefined ? ` ${ac.value}` : ""}` : "off"],
+      ["EVC", cl.evc || "off"],
+      ["Rules", (cl.rules || []).map((r) => `${r.name} (${r.type})`).join(", ") || "none"]])));
+  p.append(await drsPanel(cl.name));
 }
 
-function switchPage(p, sw) {
+// a <dl> of label/value pairs: summary pages read as the vSphere Client's "Summary" portlets
+function dl(pairs) {
+  return h("dl", { class: "facts" }, pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+const num = (x) => (x === null || x === undefined ? "-" : Number(x).toFixed(3));
+
+// DRS: the recommendations the server's DRS pass makes now (GET /web/clusters/{name}/drs), listed before any
+// is applied; "Apply" runs one as a vMotion task (POST /vms/{vm}/migrate, Operator and up), "Apply all" the
+// cluster's DRS task (POST /clusters/{name}/drs, Administrator). The list refreshes when a task ends.
+async function drsPanel(cluster) {
+  const box = h("section", { class: "card", id: "drs", "aria-labelledby": "drs-title" });
+  const msg = h("p", { id: "op-result", role: "status" });
+  const load = async () => {
+    let r;
+    try { r = await api.get(`/web/clusters/${encodeURIComponent(cluster)}/drs`); }
+    catch (e) { box.replaceChildren(h("h3", { id: "drs-title" }, "DRS recommendations")); showError(box, e); box.append(msg); return; }
+    const im = r.imbalance || {};
+    const recs = r.recommendations || [];
+    const rows = recs.map((x, i) => h("tr", { "data-vm": x.vm },
+      h("td", {}, String(x.priority)), h("td", {}, x.vm), h("td", {}, x.from), h("td", {}, x.to), h("td", {}, x.reason),
+      h("td", {}, x.automatic ? "yes" : "no"),
+      api.canOperate() ? h("td", {}, h("button", { type: "button", "aria-label": `Apply: migrate ${x.vm} from ${x.from} to ${x.to}`,
+        onclick: () => submit(`/vms/${encodeURIComponent(x.vm)}/migrate`, { host: x.to }, msg) }, "Apply")) : null));
+    fill(box, h("h3", { id: "drs-title" }, "DRS recommendations"),
+      h("p", { id: "drs-imbalance" }, `Cluster imbalance ${num(im.before)} now, ${num(im.after)} after these recommendations; `,
+        `target ${im.target === null || im.target === undefined ? "none (one host)" : `≤ ${num(im.target)}`} at migration threshold ${r.threshold}.`),
+      recs.length
+        ? h("table", { id: "drs-recs" }, h("caption", { class: "sr" }, "DRS recommendations"),
+          h("thead", {}, h("tr", {}, ["Priority", "VM", "From", "To", "Reason", "Automatic"].map((c) => h("th", { scope: "col" }, c)),
+            api.canOperate() ? h("th", { scope: "col" }, h("span", { class: "sr" }, "Action")) : null)),
+          h("tbody", {}, rows))
+        : h("p", { id: "drs-none" }, im.before !== undefined && im.target !== null && im.before > im.target
+          ? "No recommendations: no move DRS may make lowers the imbalance (rules, capacity or HA admission control keep the VMs where they are)."
+          : "No recommendations: the cluster is balanced."),
+      (r.stuck || []).length ? h("p", { class: "error" }, `Cannot move: ${r.stuck.map((s) => `${s.vm} (${s.reason})`).join("; ")}`) : null,
+      h("div", { class: "buttons" },
+        api.canConfigure() && recs.length ? h("button", { type: "button", onclick: () => submit(`/clusters/${encodeURIComponent(cluster)}/drs`, { automatic_only: false }, msg) },
+          "Apply all recommendations") : null,
+        h("button", { type: "button", onclick: () => load() }, "Refresh")),
+      msg);
+  };
+  await load();
+  pageRefresh = load; // a finished task (any client's) refreshes the list
+  return box;
+}
+
+async function switchPage(p, sw) {
   const ifs = Object.entries(sw.interfaces || {});
+  // what each port is cabled to (the links whose name mentions this switch)
+  const links = await api.all("links", `&name__ic=${encodeURIComponent(`${sw.name}:`)}`).catch(() => []);
+  const peer = new Map();
+  for (const l of links) {
+    if (l.a.startsWith(`${sw.name}:`)) peer.set(l.a.slice(sw.name.length + 1), l.b);
+    if (l.b.startsWith(`${sw.name}:`)) peer.set(l.b.slice(sw.name.length + 1), l.a);
+  }
+  const kind = (n, i) => (/^vlan\d+$/i.test(n) ? "SVI" : i.mode === "routed" ? "routed" : /^po/i.test(n) ? `port-channel ${i.mode || "access"}` : i.mode || "access");
+  const stp = sw.stp || {};
   p.append(h("section", { class: "card", "aria-label": "switch summary" },
-    h("p", {}, `${sw.platform || ""} · role ${sw.role || "-"} · ${ifs.length} interfaces`),
-    table("interfaces", ["interface", "mode", "VLANs", "native"], ifs.map(([n, i]) => [n, i.mode || "access",
-      i.mode === "trunk" ? String(i.allowed_vlans ?? "all") : String(i.vlan ?? ""), i.mode === "trunk" ? String(i.native_vlan ?? 1) : ""]))));
+    dl([["Platform", sw.platform || "-"], ["Role", sw.role || "-"], ["Spanning tree", `${stp.mode || "platform default"}${stp.priority !== undefined ? `, priority ${typeof stp.priority === "object" ? Object.entries(stp.priority).map(([k, v]) => `${k}: ${v}`).join(", ") : stp.priority}` : ""}`],
+      ["VLANs", Array.isArray(sw.vlans) ? sw.vlans.join(", ") : String(sw.vlans ?? "1")], ...(sw.stack ? [["Stack", sw.stack]] : []), ...(sw.mlag ? [["MLAG peer", sw.mlag.peer]] : [])]),
+    h("h3", {}, `Interfaces (${ifs.length})`),
+    table("interfaces", ["interface", "mode", "VLANs", "native", "IP", "connected to", "description"], ifs.map(([n, i]) => {
+      const k = kind(n, i), l3 = k === "SVI" || k === "routed";
+      return [n + (i.shutdown ? " (shut down)" : "") + (i.channel_group ? ` → Po${i.channel_group}` : ""), k,
+        l3 ? "" : i.mode === "trunk" ? String(i.allowed_vlans ?? "all") : String(i.vlan ?? 1),
+        !l3 && i.mode === "trunk" ? String(i.native_vlan ?? 1) : "", [i.ip, i.fhrp ? `${i.fhrp.protocol || "FHRP"} VIP ${i.fhrp.vip}` : ""].filter(Boolean).join(" · "),
+        peer.get(n) || "", i.description || ""];
+    }))));
 }
 
 // what-if --------------------------------------------------------------------------------------------------
 function whatIfButton(name) {
-  return h("button", { type: "button", onclick: () => whatIf(name) }, `What if ${name} fails?`);
+  return h("button", { type: "button", onclick: () => whatIf([name], name) }, `What if ${name} fails?`);
 }
 
-async function whatIf(element) {
+// fail `elements` (a device, an interface or the cables of a link) in the server's what-if: nothing changes
+async function whatIf(elements, label = elements.join(", ")) {
   let box = $("#whatif");
-  if (!box) { box = h("section", { id: "whatif", class: "card", "aria-live": "polite", "aria-label": "what-if" }); panel().prepend(box); }
-  box.replaceChildren(h("h3", {}, `What if ${element} fails?`), h("p", {}, "computing…"));
+  if (!box) {
+    // under the page's title, above what it answers about
+    box = h("section", { id: "whatif", class: "card", "aria-live": "polite", "aria-label": "what-if" });
+    const title = panel().querySelector("h2");
+    if (title) title.after(box); else panel().prepend(box);
+  }
+  const title = () => h("h3", {}, `What if ${label} fails?`, " ", h("button", { type: "button", class: "close", "aria-label": "Close the what-if", onclick: () => box.remove() }, "×"));
+  box.replaceChildren(title(), h("p", {}, "computing…"));
+  box.scrollIntoView({ block: "nearest" });
   try {
-    const r = await api.post("/whatif", { fail: [element] });
+    const r = await api.post("/whatif", { fail: elements });
     const lost = r.pairs.filter((x) => x.before && !x.after);
     const gained = r.pairs.filter((x) => !x.before && x.after);
-    box.replaceChildren(h("h3", {}, `What if ${element} fails?`),
-      h("p", { id: "pairs-lost" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
-      table("pairs lost", ["from", "to"], lost.slice(0, 20).map((x) => [x.src, x.dst])),
-      lost.length > 20 ? h("p", {}, `and ${lost.length - 20} more`) : null,
+    const raised = r.findings.appeared || [];
+    fill(box, title(),
+      h("p", { id: "pairs-lost", class: lost.length ? "error" : "ok" }, `${lost.length} pairs lost, ${gained.length} gained (${r.pairs_changed} changed)`),
+      lost.length ? lostTable(lost) : null,
       h("h4", {}, "Findings raised"),
-      h("ul", {}, (r.findings.appeared || []).map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`))),
-      await haPlan(element));
-  } catch (e) { box.replaceChildren(h("h3", {}, `What if ${element} fails?`)); showError(box, e); }
+      raised.length ? h("ul", { class: "plain" }, raised.map((f) => h("li", { class: `finding-${f.severity}` }, `${f.code} ${f.rule}: ${f.message}`)))
+        : h("p", {}, "none"),
+      elements.length === 1 ? await haPlan(elements[0]) : null);
+  } catch (e) { box.replaceChildren(title()); showError(box, e); }
+}
+
+// the pairs lost, one row per source: "erp-app01 → erp-db01, intranet01, …" (a host failure loses hundreds)
+function lostTable(lost) {
+  const by = new Map();
+  for (const x of lost) { if (!by.has(x.src)) by.set(x.src, []); by.get(x.src).push(x.dst); }
+  const rows = [...by].slice(0, 30).map(([src, dsts]) => [src, `${dsts.slice(0, 8).join(", ")}${dsts.length > 8 ? `, and ${dsts.length - 8} more` : ""}`]);
+  return [table("pairs lost", ["from", "no longer reaches"], rows), by.size > 30 ? h("p", {}, `and ${by.size - 30} more sources`) : null];
 }
 
 // HA's plan when the failed element is a clustered host (else a note saying HA has nothing to restart)
@@ -273,33 +477,54 @@ async function haPlan(element) {
 // topology and findings ------------------------------------------------------------------------------------
 async function showTopology() {
   const p = panel();
-  p.replaceChildren(h("h2", {}, "Topology"));
+  pageRefresh = null;
+  p.replaceChildren(h("h2", {}, "Topology"), h("p", {}, "loading the map…"));
   const holder = h("div", {});
   const side = h("div", {});
-  p.append(holder, side);
   try {
     const topo = await api.get("/web/topology");
-    const cy = renderTopology(holder, topo, (name) => { whatIf(name); });
-    side.append(pathForm(cy));
+    // the path form above the map: its answer shows where the user looks, the map draws it
+    const path = h("div", {});
+    p.replaceChildren(h("h2", {}, "Topology"), path, holder, side);
+    const cy = renderTopology(holder, topo, (elements, label) => { whatIf(elements, label); });
+    path.append(pathForm(cy));
+    side.append(linkTable(topo));
   } catch (e) { showError(p, e); }
+}
+
+// the links that do not simply forward, as a table (what the map's colours say, readable without the map)
+function linkTable(topo) {
+  const odd = topo.edges.filter((e) => e.state !== "up");
+  if (!odd.length) return h("p", { id: "links-odd" }, "Every link is up and forwarding every VLAN it carries.");
+  return h("details", { class: "card", id: "links-odd", open: odd.length <= 20 },
+    h("summary", {}, `${odd.length} links not fully forwarding`),
+    table("links not fully forwarding", ["link", "state", "VLANs blocked", "why", "what-if"], odd.slice(0, 500).map((e) => [
+      e.channel || e.id, e.state, (e.blocked_vlans || []).length ? vlanText(e.blocked_vlans) : "-", e.why || "",
+      // the keyboard's way to what the map's click does
+      (e.links || []).length ? h("button", { type: "button", class: "link", "aria-label": `What if it fails? (${e.channel || e.id})`,
+        onclick: () => whatIf(e.links, e.channel || e.id) }, "What if it fails?") : ""])));
 }
 
 // the path view: vinfra trace between two endpoints, its devices highlighted on the map hop by hop
 function pathForm(cy) {
   const out = h("div", { id: "path-result", "aria-live": "polite" });
-  const src = h("input", { id: "path-src", size: 16 });
-  const dst = h("input", { id: "path-dst", size: 16 });
+  const src = h("input", { id: "path-src", size: 18, placeholder: "VM, vmk or IP", required: true });
+  const dst = h("input", { id: "path-dst", size: 18, placeholder: "VM, vmk or IP", required: true });
   const form = h("form", { class: "card", "aria-label": "path" }, h("label", { for: "path-src" }, "Path from "), src,
-    h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), out);
+    h("label", { for: "path-dst" }, " to "), dst, " ", h("button", { type: "submit" }, "Trace"), " ",
+    h("button", { type: "button", onclick: () => { cy.elements().removeClass("vlan vlan-blocked faded"); out.replaceChildren(); } }, "Clear"), out);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     out.replaceChildren();
     try {
       const r = await api.get(`/web/trace?src=${encodeURIComponent(src.value)}&dst=${encodeURIComponent(dst.value)}`);
-      cy.elements().removeClass("vlan faded");
+      cy.elements().removeClass("vlan vlan-blocked faded");
       const devices = new Set(r.rows.map((x) => x.device));
+      // the links the path crosses: between devices of consecutive hops
+      const hops = new Set();
+      for (let i = 1; i < r.rows.length; i++) { const a = r.rows[i - 1].device, b = r.rows[i].device; hops.add(`${a}|${b}`); hops.add(`${b}|${a}`); }
       cy.nodes().forEach((n) => { if (!devices.has(n.id())) n.addClass("faded"); });
-      cy.edges().forEach((e) => { if (!(devices.has(e.data("source")) && devices.has(e.data("target")))) e.addClass("faded"); else e.addClass("vlan"); });
+      cy.edges().forEach((e) => e.addClass(hops.has(`${e.data("source")}|${e.data("target")}`) ? "vlan" : "faded"));
       out.append(h("p", { class: r.reachable ? "ok" : "error" }, `${r.verdict}${r.reason ? `: ${r.reason}` : ""}`),
         table("trace", ["hop", "device", "in", "out", "VLAN", "decision", "rule"],
           r.rows.map((x) => [x.hop, x.device, x.in ?? "", x.out ?? "", x.vlan ?? "", x.decision, x.rule ?? ""])));
@@ -310,19 +535,23 @@ function pathForm(cy) {
 
 async function showFindings() {
   const p = panel();
-  p.replaceChildren(h("h2", {}, "Findings"));
+  p.replaceChildren(h("h2", {}, "Findings"), h("p", {}, "running the checks…"));
   try {
     const r = await api.get("/web/findings");
-    p.append(h("p", { id: "findings-count" }, `${r.count} findings at revision ${r.revision}`));
-    p.append(h("ul", { id: "findings" }, r.results.map((f) => h("li", { class: `card finding-${f.severity}` },
+    const by = {};
+    for (const f of r.results) by[f.severity] = (by[f.severity] || 0) + 1;
+    p.replaceChildren(h("h2", {}, "Findings"), h("p", { id: "findings-count" }, r.count
+      ? `${r.count} findings at revision ${r.revision}: ${["error", "warning", "info"].filter((x) => by[x]).map((x) => `${by[x]} ${x}${by[x] === 1 ? "" : "s"}`).join(", ")}`
+      : `0 findings at revision ${r.revision}: the design passes every check.`));
+    if (r.count) p.append(h("ul", { id: "findings", class: "plain" }, r.results.map((f) => h("li", { class: `card finding-${f.severity}` },
       h("strong", {}, `${f.code} ${f.rule} (${f.severity})`), h("p", {}, f.message),
-      h("p", {}, "Objects: ", f.objects.map((o) => objectLink(o))), h("p", {}, `Fix: ${f.fix}`)))));
+      h("p", {}, "Objects: ", f.objects.map((o) => [objectLink(o), " "])), h("p", {}, h("strong", {}, "Fix: "), f.fix)))));
   } catch (e) { showError(p, e); }
 }
 
 function objectLink(obj) {
   const device = obj.split(":")[0];
-  return h("button", { type: "button", onclick: async () => {
+  return h("button", { type: "button", class: "link", title: `open ${device}`, onclick: async () => {
     for (const section of ["hosts", "switches", "vms"]) {
       try { await api.get(`/${section}/${encodeURIComponent(device)}?view=brief`); selectTab("summary"); return open(section, device); } catch (e) { /* next */ }
     }
@@ -330,11 +559,18 @@ function objectLink(obj) {
 }
 
 // live tasks and events --------------------------------------------------------------------------------------
+const when = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
+
 async function refreshTasks() {
   const r = await api.get("/tasks?limit=15");
+  if (!r.results.length) {
+    $("#tasks tbody").replaceChildren(h("tr", {}, h("td", { colspan: 5, class: "hint" }, "No tasks yet: operations you or others run appear here.")));
+    return;
+  }
   $("#tasks tbody").replaceChildren(...r.results.map((t) => h("tr", { "data-task": t.id, "data-state": t.state },
-    h("td", {}, `${t.id} ${t.kind || t.operation || ""}`), h("td", {}, t.target || ""), h("td", { class: `state-${t.state}` }, t.state),
-    h("td", {}, t.error ? `${t.error.fault || ""} ${t.error.message || ""}` : (t.message || "")))));
+    h("td", {}, `${t.id} ${(t.operation || "").replace(/_/g, " ")}`), h("td", {}, t.target || ""),
+    h("td", { class: `state-${t.state}` }, t.error ? `${t.state}: ${t.error.fault ? `${t.error.fault}: ` : ""}${t.error.message || ""}` : t.state),
+    h("td", {}, t.user || ""), h("td", {}, when(t.finished_at) || when(t.started_at) || when(t.queued_at)))));
 }
 
 async function startLive() {
@@ -342,10 +578,16 @@ async function startLive() {
   const first = await api.get("/events?since=0&limit=1000");
   let since = first.next_since;
   const list = $("#events");
-  const add = (ev) => { list.prepend(h("li", {}, `${ev.kind}: ${ev.message}`)); while (list.children.length > 30) list.lastChild.remove(); };
+  const add = (ev) => { list.prepend(h("li", {}, h("span", { class: "time" }, when(ev.time)), " ", h("strong", {}, ev.kind.replace(/Event$/, "")), `: ${ev.message}`)); while (list.children.length > 30) list.lastChild.remove(); };
   first.results.slice(-10).forEach(add);
   streamAbort = new AbortController();
-  api.streamEvents(since, (ev) => { since = ev.id; add(ev); refreshTasks(); }, streamAbort.signal).catch(() => {});
+  let again = null;
+  api.streamEvents(since, (ev) => {
+    since = ev.id; add(ev); refreshTasks();
+    if (ev.kind === "TaskEvent" && pageRefresh && /succeeded|failed|cancel|interrupt/i.test(ev.message || "")) {
+      clearTimeout(again); again = setTimeout(() => pageRefresh && pageRefresh(ev), 200);
+    }
+  }, streamAbort.signal).catch(() => {});
 }
 
 start();
