@@ -42,6 +42,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/hosts/{name}/maintenance"): ADMIN,
     ("DELETE", "/hosts/{name}/maintenance"): ADMIN,
     ("POST", "/clusters/{name}/drs"): ADMIN,
+    ("POST", "/templates/{name}/clone"): ADMIN,  # provisioning creates inventory: configuration, not VM power/migration
     ("DELETE", "/failures/{element:path}"): ADMIN,
     ("GET", "/tasks"): RO,
     ("GET", "/tasks/{task_id}"): RO,
