@@ -23,6 +23,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/web/hosts/{host}/networking"): RO,
     ("GET", "/web/topology"): RO,
     ("POST", "/web/vmotion-check"): RO,
+    ("POST", "/web/clone-check"): RO,
     ("GET", "/web/trace"): RO,
     ("GET", "/web/hosts/{host}/ha-plan"): RO,
     ("POST", "/api/session"): PUBLIC,

@@ -10,10 +10,12 @@ up), all computed from the server's head revision by the same code the CLI uses:
 - ``POST /web/vmotion-check``: :func:`vinfra.cluster.vmotion.check_vmotion` (``vinfra vmotion``), so the
   client shows the checks before it submits a migration;
 - ``GET /web/trace``: ``vinfra trace`` between two endpoints, for the path view;
-- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``).
+- ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``);
+- ``POST /web/clone-check``: :func:`vinfra.cluster.provisioning.check_clone` (what the clone task runs), so
+  the clone dialog shows the refusals, the host DRS picks and the time before it submits, with the
+  template's snapshots to offer for a linked clone.
 
-Not here (the server has no such operations yet, and writes belong to the server's task runner): DRS
-recommendations and apply, maintenance mode, clone from template."""
+Not here (writes belong to the server's task runner): DRS recommendations and apply, maintenance mode."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ..model import InterfaceRef, SwitchInterface
+from ..server.api_operations import CloneBody, clone_params
 from ..server.auth import Reader
 from ..server.problems import Problem
 
@@ -183,6 +186,25 @@ def vmotion_check(request: Request, body: VmotionCheck, _: Reader) -> dict[str, 
     if body.host not in head.inventory.hosts:
         raise Problem(404, "not-found", f"no host {body.host!r}")
     return check_vmotion(head.snapshot, body.vm, body.host, VmotionSettings(strict_network=body.strict)).row()
+
+
+class CloneCheck(BaseModel):
+    template: Name
+    clone: CloneBody = Field(description="the body of POST /templates/{name}/clone")
+
+
+@router.post("/clone-check")
+def clone_check(request: Request, body: CloneCheck, _: Reader) -> dict[str, Any]:
+    """Whether cloning ``template`` as ``clone`` asks would be allowed (cluster-behaviour §4.2), changing
+    nothing: the provisioning model's answer row, plus ``snapshots``, the template's snapshots."""
+    from ..cluster.provisioning import DEFAULT_PROVISIONING_SETTINGS
+    from ..server.cluster_ops import clone_check as check
+
+    head = _head(request)
+    if body.template not in head.data.get("templates", {}):
+        raise Problem(404, "not-found", f"no template {body.template!r}")
+    return {**check(head, body.template, clone_params(body.clone)),
+            "snapshots": list(DEFAULT_PROVISIONING_SETTINGS.snapshots_of(body.template))}
 
 
 @router.get("/trace")
