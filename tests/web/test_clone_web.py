@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_client import open_object
+from test_client import open_object, serious
 from webserve import ROOT, Live, login, serve
 
 DESIGN = ROOT / "examples" / "small-cluster-templates.yaml"
@@ -42,6 +42,7 @@ def test_clone_from_template_dialog(browser, live: Live, shot) -> None:  # type:
     page.get_by_label("Power on after cloning").check()
     page.locator("#clone-checks .ok").wait_for()
     assert "linked clone" in page.locator("#clone-checks").inner_text()
+    assert serious(page) == [], "clone dialog"  # axe-core: labelled controls, no serious violations
     shot(page, "dialog")
     page.locator("#clone-submit").click()
     assert page.get_by_role("dialog").count() == 0
