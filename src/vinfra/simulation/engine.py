@@ -851,17 +851,19 @@ class Simulation:
         snapshot = spec.snapshot
         if spec.linked and snapshot is None:  # scenario-v1 names no snapshot: the template's own [model]
             snapshot = next(iter(self.prov.snapshots_of(spec.template)), None)
+        state = self._clone_state()  # the cluster as it is, with the clones in flight; grows with this event's
         for k, name in enumerate(spec.names()):
             nics = tuple(NicCustomization(f"{n.ip.ip + k}/{n.ip.network.prefixlen}",
                                           None if n.gateway is None else str(n.gateway)) for n in spec.nics)
             req = CloneRequest(spec.template, name, spec.cluster, None, spec.linked, snapshot, spec.power_on,
                                name if nics else None, nics)
-            answer = check_clone(self.inv, req, state=self._clone_state(), timers=self.t, settings=self.prov)
+            answer = check_clone(self.inv, req, state=state, timers=self.t, settings=self.prov)
             if not answer.ok:
                 f = answer.faults[0]
                 self.emit("clone-done", name, f"failed: {f.fault}: {f.message}")
                 continue
-            assert answer.host is not None
+            assert answer.host is not None and answer.vm is not None
+            state = state.with_added_vm(answer.vm, name)
             op_name = f"{name}#{len(self.ops)}"
             self.cloning[op_name] = answer
             self.ops.append(clone_operation(op_name, answer.host))
