@@ -151,3 +151,19 @@ def test_clones_queue_under_the_host_cost_limit(queue_api: Api) -> None:
     assert api.server.wait_idle(60)
     assert all(api.get(f"/tasks/{i}").json()["state"] == "success" for i in ids)
     assert {v["name"] for v in api.get("/vms?host=lab-esx1&limit=100").json()["results"]} >= {f"c{k}" for k in range(9)}
+
+
+def test_the_web_clients_clone_check_changes_nothing(api: Api) -> None:
+    """POST /web/clone-check: the provisioning model's answer for the dialog, with the template's snapshots."""
+    head = api.get("/healthz").json()["revision"]
+    r = api.post("/web/clone-check", role="Read-only",
+                 json={"template": "tpl-linux-small", "clone": {"name": "w", "cluster": "lab", "linked": True}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["ok"] is False and body["snapshots"] == ["base"]
+    assert [(f["fault"], f["field"]) for f in body["faults"]] == [("InvalidArgument", "snapshot")]
+    ok = api.post("/web/clone-check", json={"template": "tpl-linux-small",
+                                            "clone": {"name": "w", "cluster": "lab", "linked": True, "snapshot": "base"}})
+    assert ok.json()["ok"] is True and ok.json()["duration_s"] == 5.0 and ok.json()["host"] in ("lab-esx1", "lab-esx2")
+    assert api.post("/web/clone-check", json={"template": "nope", "clone": {"name": "w"}}).status_code == 404
+    assert api.get("/healthz").json()["revision"] == head and api.get("/tasks").json()["count"] == 0

@@ -57,7 +57,8 @@ What the answer carries when the clone is allowed:
   OS is not one Sysprep or the Tools script customizes (:attr:`ProvisioningSettings.customizable_guests`,
   by prefix); a failure is the event ``CustomizationFailed`` while the clone itself has succeeded;
 - ``vm``: the new VM (the template's fields, the host, ``power``, the customized addresses; its vNICs get
-  new MACs, as vCenter gives a clone, so none is declared).
+  new MACs, as vCenter gives a clone, so none is declared; topology-v1 has no host-name field, so a customized
+  host name is noted in its ``description`` [model]).
 
 Not modelled: VM -> VM and VM -> template clones (§4.2 lists them; the server and the simulation clone
 templates only), folders, resource pools below the cluster's root (topology-v1 has none), Storage DRS (the
