@@ -194,3 +194,19 @@ events:
     a = run(example("small-cluster-templates.yaml"), scenario, seed=3)
     b = run(example("small-cluster-templates.yaml"), scenario, seed=3)
     assert a == b
+
+
+def test_an_address_range_is_checked_clone_by_clone() -> None:
+    """Clone k gets the event's address + (k - 1) [model]; each is checked as a customization (§4.2)."""
+    scenario = """
+scenario: 1
+name: range
+until: 100
+events:
+  - {at: 10, clone: {template: tpl-linux-small, prefix: r, count: 3, cluster: lab, nics: [{ip: 223.255.255.254/24}]}}
+"""
+    r = run(example("small-cluster-templates.yaml"), scenario)
+    done = {e["subject"]: e["detail"] for e in rows(r, "clone-done")}
+    assert done["r1"].startswith("failed: InvalidArgument: 223.255.255.254/24 is not in the subnet")
+    assert done["r2"] == "failed: InvalidArgument: 223.255.255.255/24 is the broadcast address of 223.255.255.0/24"
+    assert done["r3"] == "failed: InvalidArgument: 224.0.0.0 is not a unicast host address"

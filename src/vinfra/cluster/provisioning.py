@@ -288,6 +288,9 @@ def _customize(inv: Inventory, state: ClusterState, req: CloneRequest, tpl: Temp
                 gw = IPv4Address(nic.gateway)
             except ValueError as exc:
                 faults.append(CloneFault("InvalidArgument", f"gateway {nic.gateway!r}: {exc}", f"{where}.gateway"))
+        if ip is not None and (ip.ip.is_multicast or ip.ip.is_reserved or ip.ip.is_loopback or ip.ip.is_unspecified):
+            faults.append(CloneFault("InvalidArgument", f"{ip.ip} is not a unicast host address", f"{where}.ip"))
+            ip = None
         if ip is not None:
             net = ip.network
             if net.prefixlen < 31 and ip.ip in (net.network_address, net.broadcast_address):
