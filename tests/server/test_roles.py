@@ -23,6 +23,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("GET", "/web/hosts/{host}/networking"): RO,
     ("GET", "/web/topology"): RO,
     ("POST", "/web/vmotion-check"): RO,
+    ("POST", "/web/clone-check"): RO,
     ("GET", "/web/trace"): RO,
     ("GET", "/web/hosts/{host}/ha-plan"): RO,
     ("GET", "/web/clusters/{name}/drs"): RO,
@@ -43,6 +44,7 @@ TABLE: dict[tuple[str, str], str] = {
     ("POST", "/hosts/{name}/maintenance"): ADMIN,
     ("DELETE", "/hosts/{name}/maintenance"): ADMIN,
     ("POST", "/clusters/{name}/drs"): ADMIN,
+    ("POST", "/templates/{name}/clone"): ADMIN,  # provisioning creates inventory: configuration, not VM power/migration
     ("DELETE", "/failures/{element:path}"): ADMIN,
     ("GET", "/tasks"): RO,
     ("GET", "/tasks/{task_id}"): RO,

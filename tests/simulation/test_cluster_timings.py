@@ -221,14 +221,14 @@ events:
 
 
 def test_clone_timing() -> None:
-    """cluster-behaviour §4.2, scenario-v1: a full clone copies CLONE_DISK_GB at clone_mb_s, one after the
-    other; a linked clone takes 5 s."""
+    """cluster-behaviour §4.2, scenario-v1: a full clone copies CLONE_DISK_GB at clone_mb_s, side by side
+    under the §1.4 host cost (tests/simulation/test_clone_timeline.py); a linked clone takes 5 s."""
     from vinfra.simulation.engine import CLONE_DISK_GB
 
     r = run(example("small-cluster-templates.yaml"), CLONES)
     done = {e["subject"]: e["t"] for e in rows(r, "clone-done")}
     full = CLONE_DISK_GB * 1024 / 400
-    assert done == {"web-lnk-1": 25.0, "web-new-1": pytest.approx(10 + full), "web-new-2": pytest.approx(10 + 2 * full)}
+    assert done == {"web-lnk-1": 25.0, "web-new-1": pytest.approx(10 + full), "web-new-2": pytest.approx(10 + full)}
 
 
 TWO_HOSTS = """

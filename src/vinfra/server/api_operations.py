@@ -113,6 +113,47 @@ def apply_drs(request: Request, name: str, body: DrsBody, who: Configurer) -> di
     return _tasks(request).submit("apply_drs", name, body.model_dump(), who.name)
 
 
+class NicSettings(BaseModel):
+    ip: str | None = Field(None, max_length=64, description="the guest's address with its prefix, e.g. 10.0.10.5/24")
+    gateway: str | None = Field(None, max_length=64)
+
+
+class Customization(BaseModel):
+    """Guest customization (cluster-behaviour §4.2): runs on the clone's first boot."""
+
+    hostname: str | None = Field(None, max_length=253)
+    nics: list[NicSettings] = Field([], max_length=64, description="per vNIC, in the template's order")
+
+
+class CloneBody(BaseModel):
+    name: Name = Field(description="the new VM's name")
+    cluster: Name | None = Field(None, description="the destination cluster (its resource pool); DRS places the VM")
+    host: Name | None = Field(None, description="a host of the cluster, or a standalone host")
+    linked: bool = Field(False, description="a linked clone (a delta disk on the snapshot's disks): needs 'snapshot'")
+    snapshot: Name | None = Field(None, description="the template's snapshot to clone from")
+    power_on: bool = False
+    customization: Customization | None = None
+
+
+def clone_params(body: CloneBody) -> dict[str, Any]:
+    """The clone task's parameters: the body with the customization flattened (``hostname``, ``nics``)."""
+    params = body.model_dump(exclude={"customization"})
+    custom = body.customization
+    params["hostname"] = custom.hostname if custom else None
+    params["nics"] = [n.model_dump() for n in custom.nics] if custom else []
+    return params
+
+
+@router.post("/templates/{name}/clone", status_code=202, tags=["operations"])
+def clone_template(request: Request, name: str, body: CloneBody, who: Configurer) -> dict[str, Any]:
+    """Clone a template into a new VM (a task; cluster-behaviour §4.2): full, or linked from a snapshot, with
+    guest customization.  A clone the provisioning model refuses is a 409 naming the fault (404 for an unknown
+    template), or the task's error if it becomes refused before it runs.  Administrator only: provisioning
+    creates inventory (vCenter's ``VirtualMachine.Provisioning.DeployTemplate`` is in no built-in VM-user role,
+    and the Operator role here is power and migration, no configuration)."""
+    return _tasks(request).submit("clone", name, clone_params(body), who.name)
+
+
 # tasks -------------------------------------------------------------------------------------------------
 @router.get("/tasks", tags=["tasks"])
 def list_tasks(request: Request, _: Reader,

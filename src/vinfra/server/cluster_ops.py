@@ -1,8 +1,9 @@
-"""The cluster services' operations (maintenance mode, applying DRS), behind this one adapter: they call the
-DRS model (:mod:`vinfra.cluster.drs`) through :func:`drs_pass` only, every move also passing HA admission
-control (:func:`vinfra.cluster.ha.admission_hook`, cluster-behaviour §1.1 P7, §2.7).
+"""The cluster services' operations (maintenance mode, applying DRS, clone from template), behind this one
+adapter: they call the DRS model (:mod:`vinfra.cluster.drs`) through :func:`drs_pass` only, every move also
+passing HA admission control (:func:`vinfra.cluster.ha.admission_hook`, cluster-behaviour §1.1 P7, §2.7);
+clones go through the provisioning model (:func:`vinfra.cluster.provisioning.check_clone`, §4.2).
 
-Not yet: clone from template (full or linked, customization), HA restarts after a host failure.
+Not yet: HA restarts after a host failure.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..cluster import drs, ha
+from ..cluster.provisioning import CloneRequest, check_clone, clone_operation
+from ..cluster.state import ClusterState
+from ..cluster.vmotion import Operation
 from .operations import Fault, Plan
 from .store import Head
 
@@ -88,3 +92,57 @@ def apply_drs(head: Head, target: str, params: dict[str, Any]) -> Plan:
                          "message": f"{m['name']} migrated to {m['value']['host']} (DRS on {target})"}
                         for m in moves],
                 0.0, f"apply DRS on {target}", {"applied": recs, "imbalance": answer.get("imbalance")})
+
+
+def _clone_answer(head: Head, template: str, params: dict[str, Any]) -> dict[str, Any]:
+    req = CloneRequest.of({**params, "template": template})
+    inv = head.inventory
+    return check_clone(inv, req, state=ClusterState.of(inv)).row()
+
+
+def clone_check(head: Head, template: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The provisioning model's answer for a clone request, changing nothing (the web client shows it before
+    submit): ``vinfra.cluster.provisioning.check_clone(...).row()``; an unknown template is a fault row too."""
+    return _clone_answer(head, template, params)
+
+
+def clone(head: Head, target: str, params: dict[str, Any]) -> Plan:
+    """Clone template ``target`` into a new VM (cluster-behaviour §4.2, ``CloneVM_Task`` template -> VM): every
+    check of :func:`vinfra.cluster.provisioning.check_clone` (name, destination cluster or host, linked
+    clones only from a snapshot, customization against the network, DRS placement with HA admission
+    control); a refusal is the task's fault (the first; all are listed, each naming its request field).  It
+    takes the model's time (full: disk / ``clone_mb_s``; linked: 5 s); the new revision adds the VM,
+    powered on when asked.  Events: ``VmDeployedEvent``, ``VmPoweredOnEvent`` when powered on, and the
+    customization's ``CustomizationSucceeded`` / ``CustomizationFailed`` (a failed customization is an event:
+    the clone task still succeeds, §4.2 [model])."""
+    if target not in head.data.get("templates", {}):
+        raise Fault("NotFound", f"no template {target!r}")
+    answer = _clone_answer(head, target, params)
+    if not answer["ok"]:
+        first = answer["faults"][0]
+        raise Fault(first["fault"], first["message"], answer["faults"])
+    name, host, vm = answer["name"], answer["host"], answer["vm"]
+    kind = f"linked clone of {target}@{answer['snapshot']}" if answer["linked"] else f"full clone of {target}"
+    events = [{"kind": "VmDeployedEvent", "object": f"vms/{name}",
+               "message": f"{name} deployed from template {target} on {host} ({kind})"}]
+    if answer["power_on"]:
+        events.append({"kind": "VmPoweredOnEvent", "object": f"vms/{name}", "message": f"{name} on {host}: power on"})
+    custom = answer.get("customization")
+    if custom and custom.get("event"):
+        events.append({"kind": custom["event"], "object": f"vms/{name}", "message": f"{name}: {custom['message']}"})
+    return Plan([{"op": "put", "section": "vms", "name": name, "value": vm}], events, float(answer["duration_s"]),
+                f"clone {target} -> {name}", {k: answer[k] for k in ("name", "template", "cluster", "host", "linked",
+                                                                       "snapshot", "power_on", "duration_s", "disks",
+                                                                       "customization", "cost")}, (host,))
+
+
+def clone_charges(name: str, head: Head | None, template: str, params: dict[str, Any]) -> Operation:
+    """A clone task's §1.4 charges: cost 1 on the host the model places it on now (none when refused: the
+    task then fails as soon as it runs)."""
+    if head is None:
+        return Operation(name, ())
+    try:
+        plan = clone(head, template, params)
+    except Fault:
+        return Operation(name, ())
+    return clone_operation(name, plan.hosts[0])

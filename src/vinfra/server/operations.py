@@ -239,7 +239,8 @@ def _register_cluster_ops() -> None:
 
     OPERATIONS.update({"enter_maintenance": (cluster_ops.enter_maintenance, "config"),
                        "exit_maintenance": (cluster_ops.exit_maintenance, "config"),
-                       "apply_drs": (cluster_ops.apply_drs, "config")})
+                       "apply_drs": (cluster_ops.apply_drs, "config"),
+                       "clone": (cluster_ops.clone, "config")})
 
 
 _register_cluster_ops()

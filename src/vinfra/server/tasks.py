@@ -4,7 +4,8 @@ A task is ``queued`` -> ``running`` (progress 0-100) -> ``success`` | ``error`` 
 scheduler starts queued tasks in submission order under the concurrency costs of §1.4 through
 :func:`vinfra.cluster.vmotion.schedule` (FIFO: the first task that does not fit waits, and every later one
 with it): a vMotion charges its §1.4 host and network costs on both hosts; other operations charge a cost of
-1 on their host [model, as provisioning in §4.2].  A running task sleeps the time its model gives times
+1 on their host [model, as provisioning in §4.2]; a clone charges 1 on its destination host (§1.4 "other
+provisioning").  A running task sleeps the time its model gives times
 ``--time-scale``, then is planned again against the head as it is then and applied: its revision, events and
 end state are one transaction, so a crash leaves a task either applied and ``success`` or not applied.  On
 start, a task found ``running`` (the server died under it) ends in ``error`` with ``TaskInterrupted``; queued
@@ -138,6 +139,10 @@ class TaskRunner:
 
             vm = head.data["vms"][target]
             return vmotion_operation(name, vm["host"], params["host"], vm.get("datastore"), LINK_MBPS)
+        if operation == "clone":  # provisioning: cost 1 on the destination host (§1.4, §4.2)
+            from .cluster_ops import clone_charges
+
+            return clone_charges(name, head, target, params)
         host = target if operation.endswith("portgroup") else None
         if operation == "power" and head is not None and target in head.data["vms"]:
             host = head.data["vms"][target]["host"]

@@ -45,9 +45,18 @@ What each action does, and the choices the spec leaves (named and documented her
 - ``heartbeat_lost`` (VM monitoring, §3.5): the guest hangs (it stops answering); it is reset
   ``vm_monitoring_failure_s`` later if it has been up ``vm_monitoring_min_uptime_s`` (VMs running when the
   simulation starts count as up long enough) and has had fewer than ``vm_monitoring_max_resets`` resets.
-- ``clone``: full clones take :data:`CLONE_DISK_GB` / ``clone_mb_s`` (a design gives no disk size) [model],
-  linked ones 5 s; the clone is powered off on its cluster's first usable host (``clone-done``).  Clones
-  are not network endpoints.
+- ``clone`` (cluster-behaviour §4.2): each clone is checked and placed by the provisioning model
+  (:func:`vinfra.cluster.provisioning.check_clone`: DRS initial placement, HA admission control when powered
+  on, linked clones only from a snapshot, customization against the network) against the cluster as it is,
+  with the clones still in flight counted in (their names, addresses and placements).  A refused clone gets
+  ``clone-done`` with ``failed: FAULT: why`` at once.  An accepted one queues FIFO with the vMotions under
+  the §1.4 costs (cost 1 on its host, :func:`vinfra.cluster.provisioning.clone_operation`) and takes the
+  model's time once it starts: full = :data:`CLONE_DISK_GB` / ``clone_mb_s`` (a design gives no disk
+  size) [model], linked 5 s; clones run side by side, each at ``clone_mb_s`` [model].  When it ends it is
+  checked again (``failed`` if the cluster changed under it), then ``clone-done`` names its host; a
+  ``power_on`` clone boots then (answers ``vm_boot_s`` later).  A clone is a VM like the others from then
+  on: probes may name it (``web-new-1``, ``web-new-1:nic1``: down "not cloned yet" until it answers), DRS,
+  HA and vMotion move it.  A ``power`` event for a clone not made yet is ignored.
 - ``load``: the VM's demand changes (DRS sees it at its next pass).
 """
 
@@ -62,6 +71,15 @@ from typing import Any
 import simpy
 
 from ..cluster.maxima import product_version
+from ..cluster.provisioning import (
+    DEFAULT_PROVISIONING_SETTINGS,
+    CloneAnswer,
+    CloneRequest,
+    NicCustomization,
+    ProvisioningSettings,
+    check_clone,
+    clone_operation,
+)
 from ..cluster.state import ClusterState
 from ..cluster.vmotion import check_vmotion, maxima_for, schedule, vmotion_operation
 from ..model import InterfaceRef, Inventory
@@ -71,10 +89,10 @@ from . import services
 from .network import NetState, Path, fhrp_interface, fhrp_of, next_beacon_s, phase, placed, recovery, rejoin_s
 from .scenario import RANDOM_KINDS, Event, Scenario
 
-#: [model] the disk a full clone copies, in GB (a design does not give disk sizes)
-CLONE_DISK_GB = 40.0
+#: [model] the disk a full clone copies, in GB (a design does not give disk sizes): the provisioning model's
+CLONE_DISK_GB = DEFAULT_PROVISIONING_SETTINGS.disk_gb
 #: a linked clone takes this long (scenario-v1's table)
-LINKED_CLONE_S = 5.0
+LINKED_CLONE_S = DEFAULT_PROVISIONING_SETTINGS.linked_clone_s
 #: probe pairs listed by default at most (every VM NIC pair of a cluster grows as n²)
 MAX_DEFAULT_PROBES = 2_000
 
@@ -138,12 +156,19 @@ class Simulation:
         self.isolated_version = 0
         self.powered_off_by_ha: set[str] = set()
         self.migrations = 0
+        self.prov: ProvisioningSettings = DEFAULT_PROVISIONING_SETTINGS
+        self.cloning: dict[str, CloneAnswer] = {}  # clone operation -> its answer, while in flight
+        for ev in scenario.events:  # VMs the scenario's clones will make: not there yet
+            if ev.clone is not None:
+                for name in ev.clone.names():
+                    self.vm_status.setdefault(name, "absent")
         self._states: dict[tuple, NetState] = {}
         self.net = self._state()
         self.probes = [ProbeState(a, b) for a, b in self._probe_pairs()]
         for p in self.probes:
-            p.path = self.net.path(p.src, p.dst)
-            reason = self._end_down(p) or (None if p.path.ok else p.path.reason)
+            if not self._absent_end(p):  # a clone not made yet has no path to walk
+                p.path = self.net.path(p.src, p.dst)
+            reason = self._end_down(p) or (None if p.path is None or p.path.ok else p.path.reason)
             if reason is not None:
                 p.up, p.down_since, p.cause = False, 0.0, f"at the start: {reason}"
 
@@ -153,11 +178,12 @@ class Simulation:
 
     def _state(self) -> NetState:
         placement = self._placement()
+        clones = tuple(sorted((v, self.cs.vms[v].host) for v in self.cs.added))
         key = (tuple(sorted(self.failures)), tuple(sorted((v, h) for v, h in placement.items()
-                                                           if self.inv.vms[v].host != h)))
+                                                           if self.inv.vms[v].host != h)), clones)
         got = self._states.get(key)
         if got is None:
-            got = self._states[key] = NetState(placed(self.inv, placement), self.failures)
+            got = self._states[key] = NetState(self._with_clones(placed(self.inv, placement), clones), self.failures)
             if len(self._states) > 64:  # bounded: long random runs visit many states
                 self._states.pop(next(iter(self._states)))
         return got
@@ -633,6 +659,16 @@ class Simulation:
 
     def _ends(self, p: ProbeState) -> list[tuple[str, str, str | None, str]]:
         """(name, kind, VM, device) of both ends, resolved once (a VM's host is read from the cluster state)."""
+        if p.ends is None and self._absent_end(p):  # a clone not made yet: resolved once it exists
+            ends = []
+            for name in (p.src, p.dst):
+                vm = name.partition(":")[0]
+                if self.vm_status.get(vm) == "absent":
+                    ends.append((name, "vm", vm, ""))
+                else:
+                    e = self.net.endpoint(name)
+                    ends.append((name, e.kind, e.vm, e.device))
+            return ends
         if p.ends is None:
             out = []
             for name in (p.src, p.dst):
@@ -766,6 +802,8 @@ class Simulation:
     # VM actions ------------------------------------------------------------------------------------------------
     def _do_power(self, spec: Any) -> None:
         vm = spec.vm
+        if vm not in self.cs.vms:
+            return  # a clone not made yet
         status = self.vm_status.get(vm, "off")
         if spec.state == "off":
             self.pending_restart.pop(vm, None)  # the operator wants it off: HA no longer retries it
@@ -825,29 +863,88 @@ class Simulation:
     def _do_load(self, spec: Any) -> None:
         self.cs = self.cs.with_vm(spec.vm, cpu_mhz=spec.cpu_mhz, memory_gb=spec.memory_gb)
 
+    # clones (cluster-behaviour §4.2) ------------------------------------------------------------------------------
     def _do_clone(self, spec: Any) -> None:
-        tpl = self.inv.templates[spec.template]
-        hosts = self.cs.cluster_hosts(self.inv, spec.cluster)
-        if not hosts:
-            for k in range(spec.count):
-                self.emit("clone-done", f"{spec.prefix}{k + 1}", "failed: no usable host in the cluster")
-            return
-        seconds = LINKED_CLONE_S if spec.linked else CLONE_DISK_GB * 1024 / self.t.clone_mb_s
-        for k in range(spec.count):
-            name = f"{spec.prefix}{k + 1}"
+        """Each clone checked and placed now (the clones in flight counted in), then queued under §1.4."""
+        snapshot = spec.snapshot
+        if spec.linked and snapshot is None:  # scenario-v1 names no snapshot: the template's own [model]
+            snapshot = next(iter(self.prov.snapshots_of(spec.template)), None)
+        state = self._clone_state()  # the cluster as it is, with the clones in flight; grows with this event's
+        for k, name in enumerate(spec.names()):
+            nics = tuple(NicCustomization(f"{n.ip.ip + k}/{n.ip.network.prefixlen}",
+                                          None if n.gateway is None else str(n.gateway)) for n in spec.nics)
+            req = CloneRequest(spec.template, name, spec.cluster, None, spec.linked, snapshot, spec.power_on,
+                               name if nics else None, nics)
+            answer = check_clone(self.inv, req, state=state, timers=self.t, settings=self.prov)
+            if not answer.ok:
+                f = answer.faults[0]
+                self.emit("clone-done", name, f"failed: {f.fault}: {f.message}")
+                continue
+            assert answer.host is not None and answer.vm is not None
+            state = state.with_added_vm(answer.vm, name)
+            op_name = f"{name}#{len(self.ops)}"
+            self.cloning[op_name] = answer
+            self.ops.append(clone_operation(op_name, answer.host))
+            self.op_info[op_name] = {"kind": "clone", "vm": name, "host": answer.host, "link": 1000,
+                                     "limits": self._limits(answer.host, answer.host)}
+        self._schedule_ops()
 
-            def done(name: str = name, k: int = k) -> None:
-                if name in self.cs.vms:
-                    self.emit("clone-done", name, "failed: a VM of that name exists")
-                    return
-                from ..model.cluster import Vm
+    def _clone_state(self) -> ClusterState:
+        """The cluster with the clones in flight in it (their names, addresses and places are taken)."""
+        state = self.cs
+        for answer in self.cloning.values():
+            if answer.vm is not None and answer.request.name not in state.vms:
+                state = state.with_added_vm(answer.vm, answer.request.name)
+        return state
 
-                vm = Vm(**{**tpl.model_dump(), "host": hosts[0], "power": "off"})
-                self.cs = self.cs.with_added_vm(vm, name)
-                self.vm_status[name] = "off"
-                self.emit("clone-done", name, f"{'linked' if spec.linked else 'full'} clone of {spec.template} on {hosts[0]}")
+    def _start_clone(self, op_name: str) -> None:
+        answer = self.cloning[op_name]
+        req, host = answer.request, answer.host
 
-            self.at(seconds * (k + 1), done)  # one copy at a time from the template [model]
+        def done() -> None:
+            self.finished.add(op_name)
+            del self.cloning[op_name]
+            # checked again on the cluster as it is now, on the host it was copied to
+            again = check_clone(self.inv, CloneRequest(req.template, req.name, req.cluster, host, req.linked,
+                                                       req.snapshot, req.power_on, req.hostname, req.nics),
+                                state=self._clone_state(), timers=self.t, settings=self.prov)
+            if not again.ok or again.vm is None:
+                f = again.faults[0]
+                self.emit("clone-done", req.name, f"failed: {f.fault}: {f.message}")
+                self._schedule_ops()
+                return
+            kind = f"linked clone of {req.template}@{req.snapshot}" if req.linked else f"full clone of {req.template}"
+            detail = f"{kind} on {host}"
+            custom = again.customization
+            if custom is not None and custom["status"] == "failed":
+                detail += f"; customization failed on first boot: {custom['message']}"
+            self.cs = self.cs.with_added_vm(again.vm, req.name)
+            self.vm_status[req.name] = "off"
+            self.emit("clone-done", req.name, detail + (", powered on" if req.power_on else ""))
+            if req.power_on:
+                self._boot(req.name)
+            self._vm_changed({req.name}, f"{req.name} cloned")
+            self._schedule_ops()
+
+        self.at(answer.duration_s, done)
+
+    def _with_clones(self, inv: Inventory, clones: tuple[tuple[str, str], ...]) -> Inventory:
+        """The network's design with the clones made so far in it, on their hosts (a copy whose lookup index
+        is rebuilt, as :func:`.network.placed` does)."""
+        if not clones:
+            return inv
+        vms = dict(inv.vms)
+        for name, host in clones:
+            # powered on for the walk: whether it runs is the engine's (vm_status, _end_down), as for design VMs
+            vms[name] = self.cs.added[name].model_copy(update={"host": host, "power": "on"})
+        out = inv.model_copy(update={"vms": vms})
+        private = dict(out.__pydantic_private__ or {})
+        private["_index"] = None
+        object.__setattr__(out, "__pydantic_private__", private)
+        return out
+
+    def _absent_end(self, p: ProbeState) -> bool:
+        return any(self.vm_status.get(n.partition(":")[0]) == "absent" for n in (p.src, p.dst))
 
     # vMotion, maintenance, DRS ----------------------------------------------------------------------------------
     def _do_vmotion(self, spec: Any) -> None:
@@ -859,7 +956,7 @@ class Simulation:
 
     def _migrate(self, vm: str, dst: str, why: str) -> None:
         src = self.cs.vms[vm].host
-        if vm not in self.inv.vms or self.vm_status.get(vm) != "running" or src == dst:
+        if self.vm_status.get(vm) != "running" or src == dst:
             self.emit("vmotion-end", vm, f"{src} -> {dst}: refused: {vm} is not running" if src != dst else
                       f"refused: already on {dst}")
             return
@@ -870,7 +967,7 @@ class Simulation:
             return
         est = answer.estimate
         name = f"{vm}#{len(self.ops)}"
-        op = vmotion_operation(name, src, dst, self.inv.vms[vm].datastore, est["link_mbps"], self._limits(src, dst))  # type: ignore[arg-type]
+        op = vmotion_operation(name, src, dst, self.cs.spec(self.inv, vm).datastore, est["link_mbps"], self._limits(src, dst))  # type: ignore[arg-type]
         self.ops.append(op)
         self.op_info[name] = {"vm": vm, "src": src, "dst": dst, "total": est["total_s"], "downtime": est["downtime_s"],
                               "link": est["link_mbps"], "limits": self._limits(src, dst), "why": why}
@@ -889,6 +986,9 @@ class Simulation:
 
     def _start_op(self, name: str) -> None:
         info = self.op_info[name]
+        if info.get("kind") == "clone":
+            self._start_clone(name)
+            return
         vm, src, dst = info["vm"], info["src"], info["dst"]
         self.emit("vmotion-start", vm, f"{src} -> {dst} ({info['why']})")
         pre = info["total"] - info["downtime"]
@@ -1036,7 +1136,7 @@ class Simulation:
         return {"events": events, "outages": outages, "summary": summary}
 
 
-_STATUS_TEXT = {"off": "powered off", "crashed": "down with its host", "booting": "booting", "hung": "hung (no heartbeat)",
+_STATUS_TEXT = {"absent": "not cloned yet", "off": "powered off", "crashed": "down with its host", "booting": "booting", "hung": "hung (no heartbeat)",
                 "switching": "in its vMotion switchover"}
 
 

@@ -22,7 +22,7 @@ from ..io.design import _parse, problems_to_diagnostics
 from ..io.errors import DesignError, Diagnostic
 from ..io.source_text import check_characters, decode_design
 from ..model import FailureRef, Inventory
-from ..model.base import Spec
+from ..model.base import IPv4Addr, IPv4If, Spec
 from ..model.inventory import Problem, _pydantic_problems, failure_problem
 from ..timing import DEFAULT_TIMERS, Timers, TimingError
 
@@ -61,12 +61,31 @@ class Power(Spec):
     state: Literal["on", "off", "reset"]
 
 
+class CloneNic(Spec):
+    """A clone's guest IP settings for one vNIC (cluster-behaviour §4.2 customization): clone k of the event
+    (1-based) gets ``ip`` + (k - 1) [model: a customization spec's address range]."""
+
+    ip: IPv4If
+    gateway: IPv4Addr | None = None
+
+
 class Clone(Spec):
+    """``count`` clones of ``template`` named ``prefix``1, ``prefix``2 ... into ``cluster`` (cluster-behaviour
+    §4.2).  ``linked`` clones from ``snapshot``, by default the template's snapshot (the provisioning model's
+    [model]: a sealed template has one); ``power_on`` powers each on when made (CloneSpec.powerOn); ``nics``
+    customizes the guest's addresses (its host name is the VM's name)."""
+
     template: str
     prefix: str
     count: Annotated[int, Field(ge=1, le=10_000)] = 1
     cluster: str
     linked: bool = False
+    snapshot: str | None = None
+    power_on: bool = False
+    nics: list[CloneNic] = Field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [f"{self.prefix}{k + 1}" for k in range(self.count)]
 
 
 class Heartbeat(Spec):
@@ -220,6 +239,9 @@ def check_against(loaded: Loaded, inv: Inventory) -> None:
     sc = loaded.scenario
     problems: list[Problem] = []
     templates = getattr(inv, "templates", {})
+    # VMs the scenario's clone events make: a power event or a probe may name them (nic count: the template's)
+    clones = {name: len(templates[ev.clone.template].nics) for ev in sc.events if ev.clone is not None
+              and ev.clone.template in templates for name in ev.clone.names()}
     for k, ev in enumerate(sc.events):
         base: tuple[Any, ...] = ("events", k)
         for key in ("fail", "restore"):
@@ -234,7 +256,7 @@ def check_against(loaded: Loaded, inv: Inventory) -> None:
                     problems.append(Problem(path, f"{target}: {why}"))
         for key in ("load", "vmotion", "power", "heartbeat_lost"):
             sub = getattr(ev, key)
-            if sub is not None and sub.vm not in inv.vms:
+            if sub is not None and sub.vm not in inv.vms and not (key == "power" and sub.vm in clones):
                 problems.append(Problem(base + (key, "vm"), f"VM '{sub.vm}' is not in the design"))
         if ev.vmotion is not None and ev.vmotion.to not in inv.hosts:
             problems.append(Problem(base + ("vmotion", "to"), f"host '{ev.vmotion.to}' is not in the design"))
@@ -249,6 +271,13 @@ def check_against(loaded: Loaded, inv: Inventory) -> None:
         eps = Snapshot(inv).endpoints
         for k, p in enumerate(sc.probes):
             for key, name in (("from", p.src), ("to", p.to)):
+                vm, _, nic = name.partition(":")
+                if vm in clones and vm not in inv.vms:
+                    index = int(nic[3:]) if nic.startswith("nic") and nic[3:].isdigit() else None if nic else 0
+                    if index is None or index >= clones[vm]:
+                        problems.append(Problem(("probes", k, key), f"{name}: a clone of this scenario with "
+                                                f"{clones[vm]} NIC(s), named {vm} and {vm}:nic<N>"))
+                    continue
                 try:
                     eps.resolve(name)
                 except EndpointError as exc:

@@ -13,7 +13,11 @@ up), all computed from the server's head revision by the same code the CLI uses:
 - ``GET /web/hosts/{host}/ha-plan``: HA's restart plan if the host fails (``vinfra ha --fail-host``);
 - ``GET /web/clusters/{name}/drs``: the DRS recommendations an apply would carry out (``vinfra drs``).
 
-Writes are not here: they belong to the server's task runner (maintenance mode, DRS apply, vMotion)."""
+- ``POST /web/clone-check``: :func:`vinfra.cluster.provisioning.check_clone` (what the clone task runs), so
+  the clone dialog shows the refusals, the host DRS picks and the time before it submits, with the
+  template's snapshots to offer for a linked clone.
+
+Writes are not here: they belong to the server's task runner (maintenance mode, DRS apply, vMotion, clone)."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from ..model import InterfaceRef, SwitchInterface
 from ..model.vlan import VlanSet
+from ..server.api_operations import CloneBody, clone_params
 from ..server.auth import Reader
 from ..server.problems import Problem
 
@@ -276,6 +281,25 @@ def vmotion_check(request: Request, body: VmotionCheck, _: Reader) -> dict[str, 
     if body.host not in head.inventory.hosts:
         raise Problem(404, "not-found", f"no host {body.host!r}")
     return check_vmotion(head.snapshot, body.vm, body.host, VmotionSettings(strict_network=body.strict)).row()
+
+
+class CloneCheck(BaseModel):
+    template: Name
+    clone: CloneBody = Field(description="the body of POST /templates/{name}/clone")
+
+
+@router.post("/clone-check")
+def clone_check(request: Request, body: CloneCheck, _: Reader) -> dict[str, Any]:
+    """Whether cloning ``template`` as ``clone`` asks would be allowed (cluster-behaviour §4.2), changing
+    nothing: the provisioning model's answer row, plus ``snapshots``, the template's snapshots."""
+    from ..cluster.provisioning import DEFAULT_PROVISIONING_SETTINGS
+    from ..server.cluster_ops import clone_check as check
+
+    head = _head(request)
+    if body.template not in head.data.get("templates", {}):
+        raise Problem(404, "not-found", f"no template {body.template!r}")
+    return {**check(head, body.template, clone_params(body.clone)),
+            "snapshots": list(DEFAULT_PROVISIONING_SETTINGS.snapshots_of(body.template))}
 
 
 @router.get("/trace")

@@ -150,6 +150,7 @@ async function open(section, name) {
     else if (section === "vms") await vmPage(p, obj);
     else if (section === "switches") await switchPage(p, obj);
     else if (section === "clusters") await clusterPage(p, obj);
+    else if (section === "templates") await templatePage(p, obj);
     else p.append(h("section", { class: "card", "aria-label": `${TITLES[section] || section} summary` }, facts(obj)));
     // the what-if fails a device: a host or a switch (the server refuses anything else)
     if (section === "hosts" || section === "switches") p.append(whatIfButton(name));
@@ -399,6 +400,87 @@ async function drsPanel(cluster) {
   return box;
 }
 
+// clone from template (cluster-behaviour §4.2): the dialog asks the provisioning model (/web/clone-check) as the
+// fields change and shows every refusal before the clone is submitted as a task
+async function templatePage(p, tpl) {
+  p.append(h("section", { class: "card", "aria-label": "template summary" },
+    h("p", {}, `template · ${tpl.guest || "guest not declared"} · ${(tpl.cpu && tpl.cpu.vcpus) ?? "?"} vCPUs · ${tpl.memory_gb ?? "?"} GB · datastore ${tpl.datastore || "-"}`),
+    h("h3", {}, "NICs"), table("template NICs", ["vNIC", "port group"], (tpl.nics || []).map((n, k) => [`nic${k}`, n.network]))));
+  if (!api.canConfigure()) return;
+  const msg = h("p", { id: "op-result", role: "status" });
+  p.append(h("section", { class: "card", "aria-label": "operations" }, h("h3", {}, "Operations"),
+    h("button", { type: "button", id: "clone-open", onclick: () => cloneDialog(tpl, msg) }, "Clone from template"), msg));
+}
+
+async function cloneDialog(tpl, msg) {
+  const clusters = await api.all("clusters");
+  const hosts = await api.all("hosts");
+  const field = (id, label, input) => h("div", { class: "field" }, h("label", { for: id }, label), input);
+  const name = h("input", { id: "clone-name", required: true, autocomplete: "off" });
+  const cluster = h("select", { id: "clone-cluster" }, clusters.map((c) => h("option", { value: c.name }, c.name)));
+  const host = h("select", { id: "clone-host" });
+  const fillHosts = () => host.replaceChildren(h("option", { value: "" }, "DRS places it"),
+    ...hosts.filter((x) => x.cluster === cluster.value).map((x) => h("option", { value: x.name }, x.name)));
+  fillHosts();
+  const kind = h("select", { id: "clone-kind" }, h("option", { value: "full" }, "Full clone (copies the disks)"),
+    h("option", { value: "linked" }, "Linked clone (delta disk on a snapshot)"));
+  const snapshot = h("select", { id: "clone-snapshot" }, h("option", { value: "" }, "none"));
+  const powerOn = h("input", { id: "clone-power", type: "checkbox" });
+  const hostname = h("input", { id: "clone-hostname", autocomplete: "off" });
+  const nicInputs = (tpl.nics || []).map((n, k) => ({
+    ip: h("input", { id: `clone-ip-${k}`, placeholder: "10.0.0.5/24", autocomplete: "off" }),
+    gateway: h("input", { id: `clone-gw-${k}`, autocomplete: "off" }), network: n.network }));
+  const checks = h("div", { id: "clone-checks", "aria-live": "polite" });
+  const go = h("button", { type: "submit", id: "clone-submit", disabled: true }, "Clone");
+  const body = () => {
+    const nics = nicInputs.map((n) => ({ ip: n.ip.value.trim() || null, gateway: n.gateway.value.trim() || null }));
+    const custom = hostname.value.trim() || nics.some((n) => n.ip || n.gateway)
+      ? { hostname: hostname.value.trim() || null, nics: nics.some((n) => n.ip || n.gateway) ? nics : [] } : null;
+    return { name: name.value.trim(), cluster: cluster.value || null, host: host.value || null,
+      linked: kind.value === "linked", snapshot: snapshot.value || null, power_on: powerOn.checked, customization: custom };
+  };
+  let asked = 0;
+  const check = async () => {
+    const mine = ++asked;
+    go.disabled = true;
+    if (!name.value.trim()) { checks.replaceChildren(h("p", {}, "name the new VM")); return; }
+    try {
+      const r = await api.post("/web/clone-check", { template: tpl.name, clone: body() });
+      if (mine !== asked) return;
+      if (snapshot.options.length === 1) snapshot.append(...r.snapshots.map((s) => h("option", { value: s }, s)));
+      checks.replaceChildren(r.ok
+        ? h("p", { class: "ok" }, `clone checks pass: on ${r.host}, about ${r.duration_s.toFixed(1)} s (${r.linked ? "linked" : "full"} clone)`)
+        : h("p", { class: "error" }, "clone refused:"),
+      h("ul", {}, r.faults.map((f) => h("li", { class: "error" }, `${f.fault}: ${f.message} (${f.field})`))));
+      go.disabled = !r.ok;
+    } catch (e) { if (mine === asked) { checks.replaceChildren(); showError(checks, e); } }
+  };
+  const form = h("form", { method: "dialog", class: "clone-form" },
+    h("h2", { id: "clone-title" }, `Clone ${tpl.name}`),
+    field("clone-name", "New VM name", name), field("clone-cluster", "Destination cluster", cluster),
+    field("clone-host", "Host", host), field("clone-kind", "Clone type", kind), field("clone-snapshot", "Snapshot", snapshot),
+    h("div", { class: "field" }, powerOn, h("label", { for: "clone-power" }, " Power on after cloning")),
+    h("fieldset", {}, h("legend", {}, "Guest customization (runs on first boot)"), field("clone-hostname", "Host name", hostname),
+      nicInputs.map((n, k) => h("div", {}, field(`clone-ip-${k}`, `nic${k} (${n.network}) address`, n.ip),
+        field(`clone-gw-${k}`, `nic${k} gateway`, n.gateway)))),
+    checks, h("div", {}, go, " ", h("button", { type: "button", id: "clone-cancel", onclick: () => dialog.close() }, "Cancel")));
+  const dialog = h("dialog", { id: "clone-dialog", "aria-labelledby": "clone-title" }, form);
+  cluster.addEventListener("change", () => { fillHosts(); check(); });
+  for (const el of [host, kind, snapshot, powerOn]) el.addEventListener("change", check);
+  for (const el of [name, hostname, ...nicInputs.flatMap((n) => [n.ip, n.gateway])]) el.addEventListener("input", check);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (go.disabled) return;
+    submit(`/templates/${encodeURIComponent(tpl.name)}/clone`, body(), msg);
+    dialog.close();
+  });
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  name.focus();
+  check();
+}
+
 async function switchPage(p, sw) {
   const ifs = Object.entries(sw.interfaces || {});
   // what each port is cabled to (the links whose name mentions this switch)
@@ -584,6 +666,7 @@ async function startLive() {
   let again = null;
   api.streamEvents(since, (ev) => {
     since = ev.id; add(ev); refreshTasks();
+    if (ev.kind === "VmDeployedEvent") buildTree(); // a new VM (a clone): the tree shows it
     if (ev.kind === "TaskEvent" && pageRefresh && /succeeded|failed|cancel|interrupt/i.test(ev.message || "")) {
       clearTimeout(again); again = setTimeout(() => pageRefresh && pageRefresh(ev), 200);
     }
