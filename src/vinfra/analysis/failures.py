@@ -639,6 +639,49 @@ def _classify(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region:
     return alive, now_of, sig_f, changed  # type: ignore[return-value]
 
 
+class _Translate:
+    """Rows of a class matrix (bit y of ``rows[x]``: class x reaches class y) with their bits renumbered as
+    groups: group g stands for class ``targets[g]``; a class of several groups sets each of their bits, one of
+    none sets nothing.  Where
+    consecutive classes are consecutive groups (most of them: groups are numbered in class order) a run of
+    bits moves with one shift.  ``self[x]``: row x renumbered, memoized."""
+
+    def __init__(self, n: int, targets: list[int], rows: list[int]) -> None:
+        by_class: list[list[int]] = [[] for _ in range(n)]
+        for g, c in enumerate(targets):
+            by_class[c].append(g)
+        self.runs: list[tuple[int, int, int]] = []  # (first class, mask of the run, first group)
+        self.extra: list[tuple[int, int]] = []  # (class, group) beyond each class's first group
+        run: list[int] | None = None  # [first class, length, first group]
+        for c, gs in enumerate(by_class):
+            if not gs:
+                continue
+            if run is not None and run[0] + run[1] == c and run[2] + run[1] == gs[0]:
+                run[1] += 1
+            else:
+                if run is not None:
+                    self.runs.append((run[0], (1 << run[1]) - 1, run[2]))
+                run = [c, 1, gs[0]]
+            self.extra += [(c, g) for g in gs[1:]]
+        if run is not None:
+            self.runs.append((run[0], (1 << run[1]) - 1, run[2]))
+        self.rows = rows
+        self.memo: dict[int, int] = {}
+
+    def __getitem__(self, x: int) -> int:
+        got = self.memo.get(x)
+        if got is None:
+            r = self.rows[x]
+            got = 0
+            for c, mask, g in self.runs:
+                got |= (r >> c & mask) << g
+            for c, g in self.extra:
+                if r >> c & 1:
+                    got |= 1 << g
+            self.memo[x] = got
+        return got
+
+
 def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
                  region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
     """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
@@ -655,29 +698,27 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
         got = _classify(base, snap, fr, down, region, None)
     assert got is not None
     alive, now_of, sig_f, changed = got
-    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
-    groups: dict[tuple[int, int], list[Endpoint]] = {}
+    # groups: endpoints by (intact class, failed signature), in intact class order; the failed snapshot's
+    # classes are numbered in the order the groups meet them, so both matrices translate into group
+    # numbers by a few shifted runs of bits (:class:`_Translate`) rather than bit by bit
+    pre: dict[tuple[int, tuple], list[Endpoint]] = {}
     for e in alive:
-        groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
+        pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
+    order = sorted(pre, key=lambda k: k[0])
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)))
+    members = [pre[k] for k in order]
+    gb_of = [i for i, _ in order]
+    gf_of = [bulk.index[s] for _, s in order]
+    group_of = {e.name: g for g, xs in enumerate(members) for e in xs}
+    was = _Translate(len(base.bulk.sigs), gb_of, base.bulk.row)  # was[i]: whom intact class i reached
+    now = _Translate(len(bulk.sigs), gf_of, bulk.row)  # now[j]: whom failed class j reaches
     lost: list[tuple[str, str]] = []
-    keys = list(groups)
-    brow, frow = base.bulk.row, bulk.row
     # a class of its own answers per flow: walked a pair at a time (see _lost_local)
     own = {e.name for e in alive if base.psig[e.name][0] == "own" or sig_f[e.name][0] == "own"}
-    # where every group is one class in both snapshots under one number (a failure that changes routes only:
-    # the signatures are the intact ones, in the same order), the lost class pairs are the bits of
-    # was & ~now; otherwise every pair of groups is looked at
-    same = all(i == j for i, j in keys)
-    by_base = {i: (i, j) for i, j in keys}
-    for ka in keys:
-        was_row, now_row = brow[ka[0]], frow[ka[1]]
-        xs = groups[ka]
-        candidates = [by_base[i] for i in set_bits(was_row & ~now_row) if i in by_base] if same else keys
-        for kb in candidates:
-            if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
-                continue
+    for ga, xs in enumerate(members):
+        for gb in set_bits(was[gb_of[ga]] & ~now[gf_of[ga]]):
             for a in xs:
-                for b in groups[kb]:
+                for b in members[gb]:
                     if (a is not b and not (a.on_host and b.on_host and a.device == b.device)
                             and a.name not in own and b.name not in own):
                         lost.append((a.name, b.name))
@@ -687,22 +728,22 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     for e in alive:
         if e.on_host:
             by_host.setdefault(e.device, []).append(e)
-    bidx, fidx = base.index, bulk.index
-    for members in by_host.values():
-        if same and not any(m.name in changed for m in members):
+    for on in by_host.values():
+        if not any(m.name in changed for m in on):
             # no end changed: a pair is walked only where its classes' answer changed
             mask = 0
-            for m in members:
-                mask |= 1 << bidx[m.name]
-            if not any((brow[bidx[m.name]] ^ frow[bidx[m.name]]) & mask for m in members):
+            for m in on:
+                mask |= 1 << group_of[m.name]
+            if not any((was[gb_of[g]] ^ now[gf_of[g]]) & mask for g in {group_of[m.name] for m in on}):
                 continue
-        for a in members:
-            ka, fa = bidx[a.name], fidx[sig_f[a.name]]
-            for b in members:
+        for a in on:
+            ga = group_of[a.name]
+            wa, na = was[gb_of[ga]], now[gf_of[ga]]
+            for b in on:
                 # walked where an end changed, or where the failure changed the answer between their classes
                 # (on different hosts): ports of one host that talk through the fabric may follow it
-                if (a is not b and (a.name in changed or b.name in changed
-                                    or (brow[ka] >> bidx[b.name] & 1) != (frow[fa] >> fidx[sig_f[b.name]] & 1))
+                gb = group_of[b.name]
+                if (a is not b and (a.name in changed or b.name in changed or (wa >> gb & 1) != (na >> gb & 1))
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed
