@@ -167,6 +167,11 @@ class Baseline:
                 held[int(e.ip.ip)] = held.get(int(e.ip.ip), 0) + 1
         self.special_hosts = frozenset(e.device for e in self.snap.endpoints.all if e.on_host and e.ip is not None
                                        and (int(e.ip.ip) in gateways or held[int(e.ip.ip)] > 1))
+        self.vip_members: dict[int, list[tuple[str, str]]] = {}  # FHRP address -> its interfaces (switch, name)
+        for sname in sorted(self.inventory.switches):
+            for iname, iface in self.inventory.switches[sname].interfaces.items():
+                if iface.fhrp is not None:
+                    self.vip_members.setdefault(int(iface.fhrp.vip), []).append((sname, iname))
         _ = self.fabric  # worked out now: scenarios only read
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
@@ -334,7 +339,7 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                    if _l3_same(base, snap, bridges, ff, rename) else None)
         if got is None:
-            got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
+            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)))
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
@@ -375,7 +380,9 @@ def _share_fabric(base: Baseline, snap: Snapshot, hosts_too: bool = False) -> No
     read, apart from their memos of answers about the intact design."""
     shared = ["stp", "active"] + (["team_states", "uplinks", "endpoints"] if hosts_too else [])
     for name in shared:
-        snap.__dict__[name] = getattr(base.snap, name)  # the cached_property's slot: what it would compute
+        # the cached_property's slot: what it would compute (one it already computed is kept: what was built
+        # from it stays consistent)
+        snap.__dict__.setdefault(name, getattr(base.snap, name))
 
 
 def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
@@ -396,6 +403,9 @@ def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interfa
         ll = base.snap._logical_link(link) if link is not None else None  # type: ignore[arg-type]
         if ll is not None and (ll.vlan_pairs() or type(ll)(ll.b, ll.a).vlan_pairs()):
             return False
+    # layer 2 is the intact design's (no switch, no VLAN-carrying cable, the same tracking): its spanning tree
+    # and active topology are shared now, so the segments the FHRP check below meets are not worked out again
+    _share_fabric(base, snap)
     # the active FHRP routers decide who answers for a virtual IP (an endpoint): checked, not assumed
     bl3, fl3 = base.snap.l3, snap.l3
     for vip in sorted(bl3.decls.by_vip):
@@ -682,8 +692,110 @@ class _Translate:
         return got
 
 
-def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
-                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+def _unchanged_answers(base: Baseline, snap: Snapshot, groups: dict[tuple[int, tuple], list[Endpoint]],
+                       region: frozenset[str], bridges: frozenset[str], fr: Reach) -> dict[tuple[tuple, tuple], bool]:
+    """Class pairs of the failed snapshot that the failure cannot change, with the intact design's answer (the
+    bulk matrix walks pairs within a subnet whole, :class:`~vinfra.analysis.reach.Bulk`; these are not walked
+    again).  Each is a ping that stays on layer 2 around a host class whose layer-2 island is as it was:
+
+    - two host classes of one subnet (each holds the other's address: both legs go straight, no router);
+    - a host class and an SVI or routed port whose address is in the host's subnet (the host goes straight to
+      it) on a live switch outside the failure's islands, every interface holding that address up as it
+      was, and whose router's route back to the host is connected through one interface, the same in both
+      snapshots, on a switch outside the failure's islands (the reply's only routing step);
+    - likewise a host class and an FHRP virtual IP in its subnet whose every interface is on a switch outside
+      the failure's islands and up as it was, with the same active routers (each one's route back checked).
+
+    A class asked about itself (two of its members walked) is taken where those two are the intact design's
+    (``fr``: the failed snapshot's Reach, its signatures asked).
+
+    A host class counts when it is the failed form of exactly one intact class and that class's only failed
+    form, every member of both on a host outside ``region`` (``region`` and ``bridges``: the hosts and logical
+    switches of the failure's layer-2 islands; both empty for a failure that changes routes only, whose layer
+    2 is the intact design's).  Addresses held twice in the design are left to the walk."""
+    inv = base.inventory
+    dup = inv.addresses()["more"]
+    to_base: dict[tuple, set[int]] = {}
+    to_failed: dict[int, set[tuple]] = {}
+    inside: set[tuple] = set()
+    for (i, sf), members in groups.items():
+        to_base.setdefault(sf, set()).add(i)
+        to_failed.setdefault(i, set()).add(sf)
+        if any(not e.on_host or e.device in region for e in members):
+            inside.add(sf)
+    sigs, row, index = base.bulk.sigs, base.bulk.row, base.bulk.index
+    by_subnet: dict[tuple[int, int], list[tuple[tuple, int]]] = {}
+    for sf, bs in to_base.items():
+        if sf[0] != "host" or sf[1] is None or sf in inside or len(bs) != 1:
+            continue
+        i = next(iter(bs))
+        sb = sigs[i]
+        if (sb[0] != "host" or len(to_failed[i]) != 1
+                or any(not e.on_host or e.device in region for e in base.sig_members[sb])):
+            continue
+        by_subnet.setdefault(sf[1], []).append((sf, i))
+    out: dict[tuple[tuple, tuple], bool] = {}
+    for classes in by_subnet.values():
+        for sx, ix in classes:
+            for sy, iy in classes:
+                # a class asked about itself walks its first two members: taken where they are the intact one's
+                if ix != iy or [e.name for e in fr.members(sx)[:2]] == [e.name for e in base.reach.members(sigs[ix])[:2]]:
+                    out[(sx, sy)] = bool(row[ix] >> iy & 1)
+    if not by_subnet:
+        return out
+    bl3, fl3 = base.snap.l3, snap.l3
+    lengths = sorted({n for n, _ in by_subnet}, reverse=True)
+
+    def same_up(ip: int) -> bool:
+        return all(bi.up == fi.up for bi, fi in zip(bl3.ifaces_at(IPv4Address(ip)), fl3.ifaces_at(IPv4Address(ip)),
+                                                     strict=True))
+
+    def outside(switch: str) -> bool:
+        return snap.switch_alive(switch) and snap.bridge_of(switch) not in bridges
+
+    for sy, iy in ((sg, index[sg]) for sg, bs in to_base.items() if sg[0] == "router" and len(bs) == 1):
+        if sy not in index or index[sy] != next(iter(to_base[sy])):
+            continue
+        y = base.sig_members[sy][0]
+        if y.ip is None:
+            continue
+        ip = int(y.ip.ip)
+        if y.kind in ("svi", "routed"):
+            if not outside(y.device) or ip in dup or ip in bl3.decls.by_vip:
+                continue
+            routers = [bl3.iface(y.device, y.interface).router]  # type: ignore[arg-type]
+        elif y.kind == "vip":
+            # every interface of the group live as it was, on switches outside the failure's islands, and the
+            # same routers active: the same one answers the host's ARP (per segment, or nearest for anycast)
+            members = base.vip_members.get(ip, [])
+            owners = [o.ref for o in bl3.owners_of(IPv4Address(ip))]
+            if (ip in dup or not owners or owners != [o.ref for o in fl3.owners_of(IPv4Address(ip))]
+                    or not all(outside(s) and bl3.iface(s, n).up == fl3.iface(s, n).up for s, n in members)):
+                continue
+            routers = sorted({o.router for o in bl3.owners_of(IPv4Address(ip))})
+        else:
+            continue
+        if not same_up(ip):
+            continue
+        for n in lengths:
+            for sx, ix in by_subnet.get((n, ip >> (32 - n) << (32 - n)), ()):
+                xip = base.sig_members[sigs[ix]][0].ip
+                assert xip is not None
+                if all(_same_connected(bl3.route(r, xip.ip), fl3.route(r, xip.ip), outside) for r in routers):
+                    out[(sx, sy)] = bool(row[ix] >> iy & 1)
+                    out[(sy, sx)] = bool(row[iy] >> ix & 1)
+    return out
+
+
+def _same_connected(rb: Any, rf: Any, outside: Callable[[str], bool]) -> bool:
+    """Whether a router's route back to a host is connected through one interface in both snapshots, on a switch
+    outside the failure's islands."""
+    return (rb is not None and rf is not None and rb.kind == "connected" and rf.kind == "connected"
+            and rb.iface.ref == rf.iface.ref and outside(rb.iface.owner))
+
+
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
+                 bridges: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
     """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
     one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
     other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
@@ -705,6 +817,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     for e in alive:
         pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
     order = sorted(pre, key=lambda k: k[0])
+    fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
     bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)))
     members = [pre[k] for k in order]
     gb_of = [i for i, _ in order]
