@@ -167,6 +167,11 @@ class Baseline:
                 held[int(e.ip.ip)] = held.get(int(e.ip.ip), 0) + 1
         self.special_hosts = frozenset(e.device for e in self.snap.endpoints.all if e.on_host and e.ip is not None
                                        and (int(e.ip.ip) in gateways or held[int(e.ip.ip)] > 1))
+        # the members of each class by its number in the matrix, the ports of a class of their own, and the
+        # matrix's columns as asked (bit x of column y: class x reaches class y)
+        self.members_at: list[list[Endpoint]] = [self.sig_members[s] for s in self.bulk.sigs]
+        self.own_names = frozenset(n for n, p in self.psig.items() if p[0] == "own")
+        self._cols: dict[int, int] = {}
         self.vip_members: dict[int, list[tuple[str, str]]] = {}  # FHRP address -> its interfaces (switch, name)
         for sname in sorted(self.inventory.switches):
             for iname, iface in self.inventory.switches[sname].interfaces.items():
@@ -182,6 +187,17 @@ class Baseline:
         if ks is None or kt is None:
             return None
         return bool(self.bulk.row[ks] >> kt & 1)
+
+    def col(self, y: int) -> int:
+        """Column ``y`` of the class matrix: the classes that reach class ``y`` (memoized: scenarios share it)."""
+        got = self._cols.get(y)
+        if got is None:
+            got = 0
+            for x, r in enumerate(self.bulk.row):
+                if r >> y & 1:
+                    got |= 1 << x
+            self._cols[y] = got
+        return got
 
     @cached_property
     def fabric(self) -> Fabric:
@@ -311,7 +327,8 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
     snap = base.snap.fork(fail)
     failed_devices = snap.failed.devices
-    down = [e.name for e in base.endpoints if e.kind != "vip" and e.device in failed_devices]
+    down = sorted((e.name for d in failed_devices for e in base.by_device.get(d, ()) if e.kind != "vip"),
+                  key=base.order.__getitem__)
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
@@ -511,11 +528,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     new_classes = {sf if sf[0] != "own" else ("own", n) for n, (_, _, _, sf) in changed.items()}
     if fabric and len(new_classes) > MAX_CHANGED_CLASSES:
         return None
-    # unchanged endpoints keep their class: grouped by it
+    # unchanged endpoints keep their class: grouped by it (built when needed: it is every endpoint)
     groups: dict[tuple, list[Endpoint]] = {}
-    for e in base.endpoints:
-        if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
-            groups.setdefault(base.psig[e.name], []).append(e)
+    if fabric or any(base.engine_sig.get(sf) is None for _, _, _, sf in changed.values()):
+        for e in base.endpoints:
+            if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
+                groups.setdefault(base.psig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
     def now(a: Endpoint, sa: tuple, x: Endpoint, sx: tuple) -> bool:
@@ -539,6 +557,17 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
         if name in own:
             continue
         e, _, sb, sf = changed[name]
+        k = base.bulk.index.get(base.engine_sig.get(sf)) if not fabric else None  # type: ignore[arg-type]
+        if k is not None:
+            # a host-side failure moved the port into an intact class: what it lost toward each class (and each
+            # class toward it) is a bit of that class's row (column) and not of the new one's
+            i = base.index[name]
+            row = base.bulk.row
+            for t, out in [(t, True) for t in set_bits(row[i] & ~row[k])] + [(t, False) for t in set_bits(base.col(i) & ~base.col(k))]:
+                lost += [(e.name, m.name) if out else (m.name, e.name) for m in base.members_at[t]
+                         if m.name not in changed and m.name not in down and m.name not in base.own_names
+                         and not (m.on_host and m.device == e.device)]
+            continue
         for t, members in groups.items():
             x = other_host(members, e.device)
             if x is None:
@@ -563,11 +592,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
                 lost += [(a.name, b.name) for a, b in pairs]
     # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
-    alive = [e for e in base.endpoints if e.name not in down]
     # every port of its own (a changed one, or one elsewhere that a changed port talks to), walked pair by pair
-    own |= {e.name for e in alive if base.psig[e.name][0] == "own"}
-    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
-                       only=set(changed))
+    own |= base.own_names - down
+    if own:
+        alive = [e for e in base.endpoints if e.name not in down]
+        lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
+                           only=set(changed))
     for h in sorted(hosts):
         on = [e for e in base.by_device.get(h, ()) if e.name not in down]
         if not any(e.name in changed for e in on):
