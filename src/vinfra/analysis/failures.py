@@ -33,7 +33,13 @@ changes nothing; a changed one is looked up among the intact design's signature 
 failure also keeps the intact spanning tree and active topology (:func:`_share_fabric`).  A failure that
 changes routes only (routed links, every virtual IP's routers as they were: :func:`_l2_unchanged`) keeps
 every signature and the hosts' side too; only the class matrix is worked out again.  Any other failure is
-answered by the whole reach analysis of its snapshot, compared class by class.  Ports that are classes of
+answered by the whole reach analysis of its snapshot, compared class by class: both matrices renumbered as
+groups of endpoints (intact class, failed class), whole rows at a time (:class:`_Translate`).  In the failed
+snapshot's matrix, class pairs that only layer 2 around unchanged hosts decides (one subnet; a host and an
+SVI, routed port or virtual IP in its subnet with the same connected route back) take the intact answer
+instead of a walk (:func:`_unchanged_answers`).  What is not done yet: the rest of that matrix (first hops,
+each router's steps, last legs) is worked out again in full for a routing switch or a routed link, though
+most of it is the intact design's; that is most of such a failure's cost in a large design.  Ports that are classes of
 their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
 holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
 signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
