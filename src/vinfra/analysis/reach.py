@@ -194,8 +194,8 @@ class Reach:
     def assume(self, answers: dict[tuple[tuple, tuple], bool]) -> None:
         """Take ``answers`` (class pair -> :meth:`class_reaches`) as known: the caller vouches for them (the
         failure sweep, for pairs a failure cannot change; for a class asked about itself, also that its first
-        two members, :meth:`members`, are those of the answer), and they are not walked, by :meth:`class_reaches` nor by the
-        bulk matrix."""
+        two members, :meth:`members`, are those of the answer), and they are not walked, by
+        :meth:`class_reaches` nor by the bulk matrix."""
         self._matrix.update(answers)
 
     def members(self, sig: tuple) -> list[Endpoint]:
