@@ -91,10 +91,24 @@ def measure(path: Path, workers: int | None = None, sample: int = 3) -> dict[str
     }
 
 
+def _stratum(inv: Any, kind: str, item: str) -> str:
+    """What decides how a scenario is answered (and so its cost): a switch that routes (holds an L3
+    interface) or not; a link between two switches that carries VLANs or is routed, or an uplink to a host."""
+    if kind == "switches":
+        routes = any(i.ip is not None for i in inv.switches[item].interfaces.values())
+        return "router" if routes else "layer 2"
+    if kind == "links":
+        a, b = item.split("--")
+        ends = [inv.switches[r.partition(":")[0]].interfaces.get(r.partition(":")[2]) for r in (a, b)]
+        return "routed" if all(i is not None and i.ip is not None for i in ends) else "layer 2"
+    return kind
+
+
 def estimate(path: Path, per_kind_n: int, sample: int = 2) -> dict[str, Any]:
-    """Extrapolate the sweep from ``per_kind_n`` scenarios of each kind, spread over the kind, run through
-    the sweep's own code in this process (CPU seconds); the sweep's wall time on W workers is about
-    (intact design per worker + CPU total / W)."""
+    """Extrapolate the sweep from ``per_kind_n`` scenarios of each kind and stratum (:func:`_stratum`: routing
+    switches and routed links cost far more than the others), spread over the stratum, run through the
+    sweep's own code in this process (CPU seconds); the sweep's wall time on W workers is about (intact
+    design per worker + CPU total / W)."""
     import vinfra
     from vinfra.analysis.failures import KINDS, Baseline, elements, run_scenario
 
@@ -105,18 +119,21 @@ def estimate(path: Path, per_kind_n: int, sample: int = 2) -> dict[str, Any]:
     kinds: dict[str, dict[str, float]] = {}
     total = 0.0
     for kind in KINDS:
-        items = elements(inv, [kind])
-        if not items:
-            continue
-        step = max(1, len(items) // per_kind_n)
-        times = []
-        for item in items[::step][:per_kind_n]:
-            t = time.process_time()
-            run_scenario(base, [item])
-            times.append(time.process_time() - t)
-        mean = sum(times) / len(times)
-        kinds[kind] = {"scenarios": len(items), "timed": len(times), "mean_s": round(mean, 4), "max_s": round(max(times), 4)}
-        total += mean * len(items)
+        strata: dict[str, list[str]] = {}
+        for item in elements(inv, [kind]):
+            strata.setdefault(_stratum(inv, kind, item), []).append(item)
+        for name, items in sorted(strata.items()):
+            step = max(1, len(items) // per_kind_n)
+            times = []
+            for item in items[::step][:per_kind_n]:
+                t = time.process_time()
+                run_scenario(base, [item])
+                times.append(time.process_time() - t)
+            mean = sum(times) / len(times)
+            label = kind if name == kind else f"{kind} ({name})"
+            kinds[label] = {"scenarios": len(items), "timed": len(times), "mean_s": round(mean, 4),
+                            "max_s": round(max(times), 4), "cpu_s": round(mean * len(items), 1)}
+            total += mean * len(items)
     workers = os.cpu_count() or 1
     per_kind, alone_total = _alone(inv, sample)
     return {

@@ -107,3 +107,31 @@ def test_a_host_port_failure_that_downs_a_stack_svi_reaches_the_fabric() -> None
     want = _truth(case, ["esx0:vmnic0"])
     assert ("a1:Vlan10", "a1:Vlan20") in want
     assert {(a, b) for a, b in row["lost"]} == want
+
+
+@pytest.mark.deep
+@settings(max_examples=examples(1, 30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 100_000), data=st.data())
+def test_a_failure_in_one_block_keeps_the_other_blocks_pairs_exactly(seed: int, data: st.DataObject) -> None:
+    """Several layer-2 islands joined by routed links (the benchmark's block design, small: two blocks and a
+    routed core): a failure in one block leaves the hosts of the other outside its islands, and their pairs
+    within a subnet (host to host, to an SVI, to a virtual IP) take the intact design's answer instead of a
+    walk (``failures._unchanged_answers``; the random designs above are one island, where a routed failure
+    exercises it).  Checked against the walk of every pair, for a switch or link of either block or the core,
+    and a pair of them."""
+    from vinfra.generate import generate_design
+
+    design = generate_design(36, 8, seed=seed)
+    case = Case(design)
+    inv = case.inventory()
+    base = Baseline(inv)
+    items = elements(inv, ["switches", "links"])
+    # a router's failure is answered from the failed snapshot's class matrix, where the shortcut applies
+    routers = [s for s in sorted(inv.switches) if any(i.ip is not None for i in inv.switches[s].interfaces.values())]
+    fails = [[data.draw(st.sampled_from(routers))],
+             data.draw(st.lists(st.sampled_from(items), min_size=2, max_size=2, unique=True))]
+    for fail in fails:
+        row = run_scenario(base, fail)
+        want = _truth(case, fail)
+        assert {(a, b) for a, b in row["lost"]} == want, fail
+        assert (row["impact"] == "outage") is bool(want), (fail, row["impact"])

@@ -35,7 +35,13 @@ changes nothing; a changed one is looked up among the intact design's signature 
 failure also keeps the intact spanning tree and active topology (:func:`_share_fabric`).  A failure that
 changes routes only (routed links, every virtual IP's routers as they were: :func:`_l2_unchanged`) keeps
 every signature and the hosts' side too; only the class matrix is worked out again.  Any other failure is
-answered by the whole reach analysis of its snapshot, compared class by class.  Ports that are classes of
+answered by the whole reach analysis of its snapshot, compared class by class: both matrices renumbered as
+groups of endpoints (intact class, failed class), whole rows at a time (:class:`_Translate`).  In the failed
+snapshot's matrix, class pairs that only layer 2 around unchanged hosts decides (one subnet; a host and an
+SVI, routed port or virtual IP in its subnet with the same connected route back) take the intact answer
+instead of a walk (:func:`_unchanged_answers`).  What is not done yet: the rest of that matrix (first hops,
+each router's steps, last legs) is worked out again in full for a routing switch or a routed link, though
+most of it is the intact design's; that is most of such a failure's cost in a large design.  Ports that are classes of
 their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
 holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
 signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
@@ -169,6 +175,16 @@ class Baseline:
                 held[int(e.ip.ip)] = held.get(int(e.ip.ip), 0) + 1
         self.special_hosts = frozenset(e.device for e in self.snap.endpoints.all if e.on_host and e.ip is not None
                                        and (int(e.ip.ip) in gateways or held[int(e.ip.ip)] > 1))
+        # the members of each class by its number in the matrix, the ports of a class of their own, and the
+        # matrix's columns as asked (bit x of column y: class x reaches class y)
+        self.members_at: list[list[Endpoint]] = [self.sig_members[s] for s in self.bulk.sigs]
+        self.own_names = frozenset(n for n, p in self.psig.items() if p[0] == "own")
+        self._cols: dict[int, int] = {}
+        self.vip_members: dict[int, list[tuple[str, str]]] = {}  # FHRP address -> its interfaces (switch, name)
+        for sname in sorted(self.inventory.switches):
+            for iname, iface in self.inventory.switches[sname].interfaces.items():
+                if iface.fhrp is not None:
+                    self.vip_members.setdefault(int(iface.fhrp.vip), []).append((sname, iname))
         _ = self.fabric  # worked out now: scenarios only read
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
@@ -179,6 +195,17 @@ class Baseline:
         if ks is None or kt is None:
             return None
         return bool(self.bulk.row[ks] >> kt & 1)
+
+    def col(self, y: int) -> int:
+        """Column ``y`` of the class matrix: the classes that reach class ``y`` (memoized: scenarios share it)."""
+        got = self._cols.get(y)
+        if got is None:
+            got = 0
+            for x, r in enumerate(self.bulk.row):
+                if r >> y & 1:
+                    got |= 1 << x
+            self._cols[y] = got
+        return got
 
     @cached_property
     def fabric(self) -> Fabric:
@@ -308,7 +335,8 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
     snap = base.snap.fork(fail)
     failed_devices = snap.failed.devices
-    down = [e.name for e in base.endpoints if e.kind != "vip" and e.device in failed_devices]
+    down = sorted((e.name for d in failed_devices for e in base.by_device.get(d, ()) if e.kind != "vip"),
+                  key=base.order.__getitem__)
     down_set = set(down)
     newly_down = _newly_down(base, snap)
     local = _touched_hosts(base, snap, newly_down)
@@ -336,7 +364,7 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                    if _l3_same(base, snap, bridges, ff, rename) else None)
         if got is None:
-            got = _lost_global(base, snap, fr, down_set, frozenset() if same_l2 else region)
+            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)))
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
@@ -377,7 +405,9 @@ def _share_fabric(base: Baseline, snap: Snapshot, hosts_too: bool = False) -> No
     read, apart from their memos of answers about the intact design."""
     shared = ["stp", "active"] + (["team_states", "uplinks", "endpoints"] if hosts_too else [])
     for name in shared:
-        snap.__dict__[name] = getattr(base.snap, name)  # the cached_property's slot: what it would compute
+        # the cached_property's slot: what it would compute (one it already computed is kept: what was built
+        # from it stays consistent)
+        snap.__dict__.setdefault(name, getattr(base.snap, name))
 
 
 def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]]) -> bool:
@@ -398,6 +428,9 @@ def _l2_unchanged(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interfa
         ll = base.snap._logical_link(link) if link is not None else None  # type: ignore[arg-type]
         if ll is not None and (ll.vlan_pairs() or type(ll)(ll.b, ll.a).vlan_pairs()):
             return False
+    # layer 2 is the intact design's (no switch, no VLAN-carrying cable, the same tracking): its spanning tree
+    # and active topology are shared now, so the segments the FHRP check below meets are not worked out again
+    _share_fabric(base, snap)
     # the active FHRP routers decide who answers for a virtual IP (an endpoint): checked, not assumed
     bl3, fl3 = base.snap.l3, snap.l3
     for vip in sorted(bl3.decls.by_vip):
@@ -503,11 +536,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     new_classes = {sf if sf[0] != "own" else ("own", n) for n, (_, _, _, sf) in changed.items()}
     if fabric and len(new_classes) > MAX_CHANGED_CLASSES:
         return None
-    # unchanged endpoints keep their class: grouped by it
+    # unchanged endpoints keep their class: grouped by it (built when needed: it is every endpoint)
     groups: dict[tuple, list[Endpoint]] = {}
-    for e in base.endpoints:
-        if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
-            groups.setdefault(base.psig[e.name], []).append(e)
+    if fabric or any(base.engine_sig.get(sf) is None for _, _, _, sf in changed.values()):
+        for e in base.endpoints:
+            if e.name not in changed and e.name not in down and base.psig[e.name][0] != "own":
+                groups.setdefault(base.psig[e.name], []).append(e)
     memo: dict[tuple, bool] = {}
 
     def now(a: Endpoint, sa: tuple, x: Endpoint, sx: tuple) -> bool:
@@ -531,6 +565,17 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
         if name in own:
             continue
         e, _, sb, sf = changed[name]
+        k = base.bulk.index.get(base.engine_sig.get(sf)) if not fabric else None  # type: ignore[arg-type]
+        if k is not None:
+            # a host-side failure moved the port into an intact class: what it lost toward each class (and each
+            # class toward it) is a bit of that class's row (column) and not of the new one's
+            i = base.index[name]
+            row = base.bulk.row
+            for t, out in [(t, True) for t in set_bits(row[i] & ~row[k])] + [(t, False) for t in set_bits(base.col(i) & ~base.col(k))]:
+                lost += [(e.name, m.name) if out else (m.name, e.name) for m in base.members_at[t]
+                         if m.name not in changed and m.name not in down and m.name not in base.own_names
+                         and not (m.on_host and m.device == e.device)]
+            continue
         for t, members in groups.items():
             x = other_host(members, e.device)
             if x is None:
@@ -555,11 +600,12 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
                 lost += [(a.name, b.name) for a, b in pairs]
     # ports of one host with a changed end: the vSwitch decides (F3, F10), walked both ways in both snapshots
     br = Reach(base.snap)  # this scenario's own walks in the intact design (the shared one is only read)
-    alive = [e for e in base.endpoints if e.name not in down]
     # every port of its own (a changed one, or one elsewhere that a changed port talks to), walked pair by pair
-    own |= {e.name for e in alive if base.psig[e.name][0] == "own"}
-    lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
-                       only=set(changed))
+    own |= base.own_names - down
+    if own:
+        alive = [e for e in base.endpoints if e.name not in down]
+        lost += _own_pairs(own, alive, br, fr, {e.name: eps.get(e.name) for e in alive},  # type: ignore[misc]
+                           only=set(changed))
     for h in sorted(hosts):
         on = [e for e in base.by_device.get(h, ()) if e.name not in down]
         if not any(e.name in changed for e in on):
@@ -641,8 +687,153 @@ def _classify(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region:
     return alive, now_of, sig_f, changed  # type: ignore[return-value]
 
 
-def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
-                 region: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+class _Translate:
+    """Rows of a class matrix (bit y of ``rows[x]``: class x reaches class y) with their bits renumbered as
+    groups: group g stands for class ``targets[g]``; a class of several groups sets each of their bits, one of
+    none sets nothing.  Where
+    consecutive classes are consecutive groups (most of them: groups are numbered in class order) a run of
+    bits moves with one shift.  ``self[x]``: row x renumbered, memoized."""
+
+    def __init__(self, n: int, targets: list[int], rows: list[int]) -> None:
+        by_class: list[list[int]] = [[] for _ in range(n)]
+        for g, c in enumerate(targets):
+            by_class[c].append(g)
+        self.runs: list[tuple[int, int, int]] = []  # (first class, mask of the run, first group)
+        self.extra: list[tuple[int, int]] = []  # (class, group) beyond each class's first group
+        run: list[int] | None = None  # [first class, length, first group]
+        for c, gs in enumerate(by_class):
+            if not gs:
+                continue
+            if run is not None and run[0] + run[1] == c and run[2] + run[1] == gs[0]:
+                run[1] += 1
+            else:
+                if run is not None:
+                    self.runs.append((run[0], (1 << run[1]) - 1, run[2]))
+                run = [c, 1, gs[0]]
+            self.extra += [(c, g) for g in gs[1:]]
+        if run is not None:
+            self.runs.append((run[0], (1 << run[1]) - 1, run[2]))
+        self.rows = rows
+        self.memo: dict[int, int] = {}
+
+    def __getitem__(self, x: int) -> int:
+        got = self.memo.get(x)
+        if got is None:
+            r = self.rows[x]
+            got = 0
+            for c, mask, g in self.runs:
+                got |= (r >> c & mask) << g
+            for c, g in self.extra:
+                if r >> c & 1:
+                    got |= 1 << g
+            self.memo[x] = got
+        return got
+
+
+def _unchanged_answers(base: Baseline, snap: Snapshot, groups: dict[tuple[int, tuple], list[Endpoint]],
+                       region: frozenset[str], bridges: frozenset[str], fr: Reach) -> dict[tuple[tuple, tuple], bool]:
+    """Class pairs of the failed snapshot that the failure cannot change, with the intact design's answer (the
+    bulk matrix walks pairs within a subnet whole, :class:`~vinfra.analysis.reach.Bulk`; these are not walked
+    again).  Each is a ping that stays on layer 2 around a host class whose layer-2 island is as it was:
+
+    - two host classes of one subnet (each holds the other's address: both legs go straight, no router);
+    - a host class and an SVI or routed port whose address is in the host's subnet (the host goes straight to
+      it) on a live switch outside the failure's islands, every interface holding that address up as it
+      was, and whose router's route back to the host is connected through one interface, the same in both
+      snapshots, on a switch outside the failure's islands (the reply's only routing step);
+    - likewise a host class and an FHRP virtual IP in its subnet whose every interface is on a switch outside
+      the failure's islands and up as it was, with the same active routers (each one's route back checked).
+
+    A class asked about itself (two of its members walked) is taken where those two are the intact design's
+    (``fr``: the failed snapshot's Reach, its signatures asked).
+
+    A host class counts when it is the failed form of exactly one intact class and that class's only failed
+    form, every member of both on a host outside ``region`` (``region`` and ``bridges``: the hosts and logical
+    switches of the failure's layer-2 islands; both empty for a failure that changes routes only, whose layer
+    2 is the intact design's).  Addresses held twice in the design are left to the walk."""
+    inv = base.inventory
+    dup = inv.addresses()["more"]
+    to_base: dict[tuple, set[int]] = {}
+    to_failed: dict[int, set[tuple]] = {}
+    inside: set[tuple] = set()
+    for (i, sf), members in groups.items():
+        to_base.setdefault(sf, set()).add(i)
+        to_failed.setdefault(i, set()).add(sf)
+        if any(not e.on_host or e.device in region for e in members):
+            inside.add(sf)
+    sigs, row, index = base.bulk.sigs, base.bulk.row, base.bulk.index
+    by_subnet: dict[tuple[int, int], list[tuple[tuple, int]]] = {}
+    for sf, bs in to_base.items():
+        if sf[0] != "host" or sf[1] is None or sf in inside or len(bs) != 1:
+            continue
+        i = next(iter(bs))
+        sb = sigs[i]
+        if (sb[0] != "host" or len(to_failed[i]) != 1
+                or any(not e.on_host or e.device in region for e in base.sig_members[sb])):
+            continue
+        by_subnet.setdefault(sf[1], []).append((sf, i))
+    out: dict[tuple[tuple, tuple], bool] = {}
+    for classes in by_subnet.values():
+        for sx, ix in classes:
+            for sy, iy in classes:
+                # a class asked about itself walks its first two members: taken where they are the intact one's
+                if ix != iy or [e.name for e in fr.members(sx)[:2]] == [e.name for e in base.reach.members(sigs[ix])[:2]]:
+                    out[(sx, sy)] = bool(row[ix] >> iy & 1)
+    if not by_subnet:
+        return out
+    bl3, fl3 = base.snap.l3, snap.l3
+    lengths = sorted({n for n, _ in by_subnet}, reverse=True)
+
+    def same_up(ip: int) -> bool:
+        return all(bi.up == fi.up for bi, fi in zip(bl3.ifaces_at(IPv4Address(ip)), fl3.ifaces_at(IPv4Address(ip)),
+                                                     strict=True))
+
+    def outside(switch: str) -> bool:
+        return snap.switch_alive(switch) and snap.bridge_of(switch) not in bridges
+
+    for sy, iy in ((sg, index[sg]) for sg, bs in to_base.items() if sg[0] == "router" and len(bs) == 1):
+        if sy not in index or index[sy] != next(iter(to_base[sy])):
+            continue
+        y = base.sig_members[sy][0]
+        if y.ip is None:
+            continue
+        ip = int(y.ip.ip)
+        if y.kind in ("svi", "routed"):
+            if not outside(y.device) or ip in dup or ip in bl3.decls.by_vip:
+                continue
+            routers = [bl3.iface(y.device, y.interface).router]  # type: ignore[arg-type]
+        elif y.kind == "vip":
+            # every interface of the group live as it was, on switches outside the failure's islands, and the
+            # same routers active: the same one answers the host's ARP (per segment, or nearest for anycast)
+            members = base.vip_members.get(ip, [])
+            owners = [o.ref for o in bl3.owners_of(IPv4Address(ip))]
+            if (ip in dup or not owners or owners != [o.ref for o in fl3.owners_of(IPv4Address(ip))]
+                    or not all(outside(s) and bl3.iface(s, n).up == fl3.iface(s, n).up for s, n in members)):
+                continue
+            routers = sorted({o.router for o in bl3.owners_of(IPv4Address(ip))})
+        else:
+            continue
+        if not same_up(ip):
+            continue
+        for n in lengths:
+            for sx, ix in by_subnet.get((n, ip >> (32 - n) << (32 - n)), ()):
+                xip = base.sig_members[sigs[ix]][0].ip
+                assert xip is not None
+                if all(_same_connected(bl3.route(r, xip.ip), fl3.route(r, xip.ip), outside) for r in routers):
+                    out[(sx, sy)] = bool(row[ix] >> iy & 1)
+                    out[(sy, sx)] = bool(row[iy] >> ix & 1)
+    return out
+
+
+def _same_connected(rb: Any, rf: Any, outside: Callable[[str], bool]) -> bool:
+    """Whether a router's route back to a host is connected through one interface in both snapshots, on a switch
+    outside the failure's islands."""
+    return (rb is not None and rf is not None and rb.kind == "connected" and rf.kind == "connected"
+            and rb.iface.ref == rf.iface.ref and outside(rb.iface.owner))
+
+
+def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
+                 bridges: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
     """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
     one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
     other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
@@ -657,29 +848,28 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
         got = _classify(base, snap, fr, down, region, None)
     assert got is not None
     alive, now_of, sig_f, changed = got
-    bulk = fr.bulk(list(dict.fromkeys(sig_f[e.name] for e in alive)))
-    groups: dict[tuple[int, int], list[Endpoint]] = {}
+    # groups: endpoints by (intact class, failed signature), in intact class order; the failed snapshot's
+    # classes are numbered in the order the groups meet them, so both matrices translate into group
+    # numbers by a few shifted runs of bits (:class:`_Translate`) rather than bit by bit
+    pre: dict[tuple[int, tuple], list[Endpoint]] = {}
     for e in alive:
-        groups.setdefault((base.index[e.name], bulk.index[sig_f[e.name]]), []).append(e)
+        pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
+    order = sorted(pre, key=lambda k: k[0])
+    fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)))
+    members = [pre[k] for k in order]
+    gb_of = [i for i, _ in order]
+    gf_of = [bulk.index[s] for _, s in order]
+    group_of = {e.name: g for g, xs in enumerate(members) for e in xs}
+    was = _Translate(len(base.bulk.sigs), gb_of, base.bulk.row)  # was[i]: whom intact class i reached
+    now = _Translate(len(bulk.sigs), gf_of, bulk.row)  # now[j]: whom failed class j reaches
     lost: list[tuple[str, str]] = []
-    keys = list(groups)
-    brow, frow = base.bulk.row, bulk.row
     # a class of its own answers per flow: walked a pair at a time (see _lost_local)
     own = {e.name for e in alive if base.psig[e.name][0] == "own" or sig_f[e.name][0] == "own"}
-    # where every group is one class in both snapshots under one number (a failure that changes routes only:
-    # the signatures are the intact ones, in the same order), the lost class pairs are the bits of
-    # was & ~now; otherwise every pair of groups is looked at
-    same = all(i == j for i, j in keys)
-    by_base = {i: (i, j) for i, j in keys}
-    for ka in keys:
-        was_row, now_row = brow[ka[0]], frow[ka[1]]
-        xs = groups[ka]
-        candidates = [by_base[i] for i in set_bits(was_row & ~now_row) if i in by_base] if same else keys
-        for kb in candidates:
-            if not (was_row >> kb[0] & 1) or now_row >> kb[1] & 1:
-                continue
+    for ga, xs in enumerate(members):
+        for gb in set_bits(was[gb_of[ga]] & ~now[gf_of[ga]]):
             for a in xs:
-                for b in groups[kb]:
+                for b in members[gb]:
                     if (a is not b and not (a.on_host and b.on_host and a.device == b.device)
                             and a.name not in own and b.name not in own):
                         lost.append((a.name, b.name))
@@ -689,22 +879,22 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str],
     for e in alive:
         if e.on_host:
             by_host.setdefault(e.device, []).append(e)
-    bidx, fidx = base.index, bulk.index
-    for members in by_host.values():
-        if same and not any(m.name in changed for m in members):
+    for on in by_host.values():
+        if not any(m.name in changed for m in on):
             # no end changed: a pair is walked only where its classes' answer changed
             mask = 0
-            for m in members:
-                mask |= 1 << bidx[m.name]
-            if not any((brow[bidx[m.name]] ^ frow[bidx[m.name]]) & mask for m in members):
+            for m in on:
+                mask |= 1 << group_of[m.name]
+            if not any((was[gb_of[g]] ^ now[gf_of[g]]) & mask for g in {group_of[m.name] for m in on}):
                 continue
-        for a in members:
-            ka, fa = bidx[a.name], fidx[sig_f[a.name]]
-            for b in members:
+        for a in on:
+            ga = group_of[a.name]
+            wa, na = was[gb_of[ga]], now[gf_of[ga]]
+            for b in on:
                 # walked where an end changed, or where the failure changed the answer between their classes
                 # (on different hosts): ports of one host that talk through the fabric may follow it
-                if (a is not b and (a.name in changed or b.name in changed
-                                    or (brow[ka] >> bidx[b.name] & 1) != (frow[fa] >> fidx[sig_f[b.name]] & 1))
+                gb = group_of[b.name]
+                if (a is not b and (a.name in changed or b.name in changed or (wa >> gb & 1) != (na >> gb & 1))
                         and br.pair(a, b) and not fr.pair(now_of[a.name], now_of[b.name])):  # type: ignore[arg-type]
                     lost.append((a.name, b.name))
     return lost, changed

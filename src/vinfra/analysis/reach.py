@@ -191,6 +191,18 @@ class Reach:
         self._matrix[key] = result  # type: ignore[assignment]
         return result
 
+    def assume(self, answers: dict[tuple[tuple, tuple], bool]) -> None:
+        """Take ``answers`` (class pair -> :meth:`class_reaches`) as known: the caller vouches for them (the
+        failure sweep, for pairs a failure cannot change; for a class asked about itself, also that its first
+        two members, :meth:`members`, are those of the answer), and they are not walked, by
+        :meth:`class_reaches` nor by the bulk matrix."""
+        self._matrix.update(answers)
+
+    def members(self, sig: tuple) -> list[Endpoint]:
+        """The endpoints met so far with signature ``sig``, in the order met (a class asked about itself is judged
+        by its first two: :meth:`class_reaches`)."""
+        return self._members.get(sig, [])
+
     def pair(self, a: Endpoint, b: Endpoint) -> bool:
         """Exact answer for one pair."""
         sa, sb = self.signature(a), self.signature(b)
