@@ -135,3 +135,26 @@ def test_a_failure_in_one_block_keeps_the_other_blocks_pairs_exactly(seed: int, 
         want = _truth(case, fail)
         assert {(a, b) for a, b in row["lost"]} == want, fail
         assert (row["impact"] == "outage") is bool(want), (fail, row["impact"])
+
+
+def test_an_anycast_only_svi_split_from_its_peer_is_a_layer_3_change() -> None:
+    """Regression (found by the property above): a0 fails, and r0's anycast-only Vlan20 SVI (no ip of its own;
+    its connected subnet is the anycast vip's, topology-v1 anycast gateways) is cut from r1's Vlan20 while
+    staying up (svi_autostate off).  Layer 3 is not as it was, so the pairs between r0's SVIs and r1:Vlan20 are
+    lost; the layer-3-unchanged shortcut used to skip an SVI without an ip and miss them."""
+    import dataclasses
+    from pathlib import Path
+
+    import yaml_rs
+
+    from _random_design import DEFAULT_SETTINGS
+
+    data = yaml_rs.loads((Path(__file__).resolve().parents[1] / "data" / "failures-anycast-only-svi-split.yaml")
+                         .read_text(encoding="utf-8"))
+    case = Case(data, tuple(data.pop("failures")), dataclasses.replace(DEFAULT_SETTINGS, svi_autostate=False))
+    base = Baseline(case.inventory(), settings=case.settings)
+    fail = ["esx0:vmnic1", "a0"]
+    got = {(a, b) for a, b in run_scenario(base, fail)["lost"]}
+    want = _truth(case, fail)
+    assert ("r0:Vlan10", "r1:Vlan20") in want
+    assert got == want

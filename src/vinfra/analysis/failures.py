@@ -314,14 +314,14 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
     their switches as up and on the same segment, the same active FHRP routers.  Routes then stay as they were."""
     inv = base.inventory
     for d in snap.failed.devices:
-        if d in inv.switches and any(i.ip is not None for i in inv.switches[d].interfaces.values()):
+        if d in inv.switches and any(i.address is not None for i in inv.switches[d].interfaces.values()):
             return False
     bl3, fl3 = base.snap.l3, snap.l3
     for sname in sorted(inv.switches):
         if snap.bridge_of(sname) not in bridges:
             continue
         for name, iface in inv.switches[sname].interfaces.items():
-            if iface.ip is None:
+            if iface.address is None:  # (an anycast-only SVI has no ip but a connected subnet: it counts)
                 continue
             bi, fi = bl3.iface(sname, name), fl3.iface(sname, name)
             if bi.up != fi.up or bl3.segment(bi) != rename(fl3.segment(fi)):
