@@ -109,6 +109,24 @@ def test_an_error_finding_raises_an_alarm_and_clears_it(db_api: Api) -> None:
     assert [e["message"].split(":")[0] for e in alarm_events] == ["alarm red", "alarm green (cleared)"]
 
 
+def test_alarms_from_the_checks_worker_process(tmp_path: Path) -> None:
+    """vinfra serve runs the alarm checks in a worker process (SubprocessChecker: in the server's process they
+    held the interpreter lock and starved reads): the same alarm is raised and cleared from there."""
+    settings = ServerSettings(db_url=f"sqlite:///{tmp_path / 'a.db'}", time_scale=0, validate_in_subprocess=True)
+    for api in make_api(settings):
+        assert type(api.server.alarms.checker).__name__ == "SubprocessChecker"
+        assert api.server.wait_idle()
+        assert api.get("/alarms?status=red").json()["count"] == 0
+        nic = api.get("/vms/web02").json()["nics"][0]
+        api.request("PATCH", "/vms/web02", json={"nics": [{**nic, "ip": "192.168.101.21/24"}]})
+        assert api.server.wait_idle()
+        red = api.get("/alarms?status=red").json()["results"]
+        assert [a["rule"] for a in red] == ["duplicate-ip"]
+        api.request("PATCH", "/vms/web02", json={"nics": [nic]})
+        assert api.server.wait_idle()
+        assert api.get("/alarms?status=red").json()["count"] == 0
+
+
 def test_whatif_changes_nothing_and_answers_as_vinfra_diff(api: Api) -> None:
     head = api.get("/healthz").json()["revision"]
     r = api.post("/whatif", role="Read-only", json={"fail": ["lab-sw"]})

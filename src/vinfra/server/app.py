@@ -73,7 +73,12 @@ def open_server(settings: ServerSettings, design: Inventory | None = None, desig
     accounts = Accounts(db, settings.argon2_memory_kib, settings.argon2_time_cost)
     if admin is not None:
         accounts.ensure_admin(*admin)
-    alarms = AlarmWatcher(db, store) if settings.alarms else None
+    checker = None
+    if settings.alarms and settings.validate_in_subprocess:
+        from .alarms import SubprocessChecker
+
+        checker = SubprocessChecker(settings.validation_nice)
+    alarms = AlarmWatcher(db, store, checker) if settings.alarms else None
     if design is not None:
         store.import_design(design, admin[0] if admin else "vinfra", f"import {design_name or design.name}",
                             since_last_import=True)
