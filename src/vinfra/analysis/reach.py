@@ -550,8 +550,19 @@ class Bulk:
                     pairs.add((j, k))
         pairs |= self._local_pairs(regular)
         cr = reach.class_reaches
+        # two host classes of one subnet, neither sharing its address: the ping is one leg each way (ARP, then the
+        # reply to the MAC just learned), and a leg between ports of different hosts depends on their views only
+        # (what :meth:`Forwarding.leg` memoizes by): one walk per pair of views
+        by_views: dict[tuple[int, int], bool] = {}
         for x, y in pairs:
-            ok = cr(sigs[x], sigs[y])
+            sx, sy = sigs[x], sigs[y]
+            if regular[x] and regular[y] and sx[0] == "host" == sy[0] and sx[1] is not None and sx[1] == sy[1]:
+                vk = (sx[3], sy[3])
+                ok = by_views.get(vk)
+                if ok is None:
+                    ok = by_views[vk] = bool(cr(sx, sy))
+            else:
+                ok = cr(sx, sy)
             self._set(x, y, bool(ok))
         for k in range(n):
             self._set(k, k, bool(cr(sigs[k], sigs[k])))
