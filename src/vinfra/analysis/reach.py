@@ -370,11 +370,25 @@ class Reach:
         """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
         vSwitch decides those itself: F3 inside one VLAN, F10 across two)."""
         by_switch: dict[tuple, list[Endpoint]] = {}
+        local_keys: dict[tuple, set[object]] = {}
+        fw, shared = self.fw, self._shared
+        nets: set[object] = set()
+        quiet = True  # every port alive, none holding a shared address
         for _, e in members:
-            ts = self.fw.team(e) if e.on_host else None
+            ts = fw.team(e) if e.on_host else None
             if ts is not None:
-                by_switch.setdefault((e.device, ts.team.kind, ts.team.switch), []).append(e)
-        for group in by_switch.values():
+                key = (e.device, ts.team.kind, ts.team.switch)
+                by_switch.setdefault(key, []).append(e)
+                local_keys.setdefault(key, set()).add(ts.pg.local_key)
+                if e.ip is not None:
+                    nets.add(e.ip.network)
+                    quiet = quiet and int(e.ip) not in shared
+                quiet = quiet and fw.host_problem(e) is None
+        for key, group in by_switch.items():
+            if quiet and len(nets) <= 1 and len(local_keys[key]) == 1:
+                # ports of one subnet (each in the other's), alive, sharing no address, one VLAN of one vSwitch:
+                # every pair is delivered inside the host both ways (F3, :meth:`_both_ways_local`)
+                continue
             for i, a in enumerate(group):
                 for b in group[i + 1:]:
                     if self._direct(a, b) and not self._both_ways(a, b):

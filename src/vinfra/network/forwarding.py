@@ -411,12 +411,18 @@ class Forwarding:
         got = self._view_keys.get(ep.name, False)
         if got is not False:
             return got  # type: ignore[return-value]
-        if self.sensitive(ep):
+        shape = self.team_shape(ep)
+        sensitive = self._sensitive.get(shape)
+        if sensitive is None:
+            sensitive = self.sensitive(ep)
+        if sensitive:
             key = None
+        elif self.host_problem(ep) is not None:
+            key = (shape, None, False)
         else:
             ts = self.team(ep)
-            alive = self.host_problem(ep) is None
-            key = (self.team_shape(ep), None if ts is None or not alive else ts.home(ep.port_id, ep.mac), alive)
+            assert ts is not None  # a port without a team has a problem
+            key = (shape, ts.home(ep.port_id, ep.mac), True)
         self._view_keys[ep.name] = key
         return key
 
