@@ -62,6 +62,7 @@ class Reach:
         self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
+        self._wide_held: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
         if same_signatures is not None and same_signatures._shared == self._shared:
             other = same_signatures
             self._sig = dict(other._sig)
@@ -122,7 +123,14 @@ class Reach:
         if e.ip is None:
             return (None, None, device)
         ip = int(e.ip)  # an IPv4Interface is its address
-        held = tuple(net for n in lengths if (net := (n, ip >> (32 - n))) in nets)
+        # the prefixes no longer than the port's own subnet hold all of that subnet or none of it: worked out once
+        # per subnet; only longer ones (inside the subnet) are looked up per address
+        own = e.ip.network.prefixlen
+        wide = self._wide_held.get((own, ip >> (32 - own)))
+        if wide is None:
+            wide = self._wide_held[(own, ip >> (32 - own))] = tuple(
+                net for n in lengths if n <= own and (net := (n, ip >> (32 - n))) in nets)
+        held = tuple(net for n in lengths if n > own and (net := (n, ip >> (32 - n))) in nets) + wide
         return (held, ip if ip in gateways else None, device)
 
     @cached_property
@@ -241,8 +249,9 @@ class Reach:
         # the class-to-class matrix, every pair at once: rows (whom x reaches) and columns (who reaches y)
         bulk = self.bulk(list(by_sig))
         bit = bulk.index
-        # (sigs, members, mergeable, [mask of its sigs, classes all of its sigs reach], host -> members on it)
-        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool, list[int], dict[str, list[Endpoint]]]] = []
+        # (sigs, members, mergeable, [mask of its sigs, classes all of its sigs reach], host -> members on it, each
+        # with its :meth:`_addr`)
+        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool, list[int], dict[str, list[tuple]]]] = []
         row = bulk.row
         for sigs, members, mergeable in units:
             target = None
@@ -269,7 +278,7 @@ class Reach:
                 target[3][1] &= reached
             for _, e in members:
                 if e.on_host:
-                    target[4].setdefault(e.device, []).append(e)
+                    target[4].setdefault(e.device, []).append((e, self._addr(e) if e.ip is not None else None))
         ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
         reaches = self._reaches_lists([[e for _, e in g[1]] for g in ordered], bulk)
         return [{"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]),
@@ -382,11 +391,22 @@ class Reach:
         """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
         vSwitch decides those itself: F3 inside one VLAN, F10 across two)."""
         by_switch: dict[tuple, list[Endpoint]] = {}
+        local_keys: dict[tuple, set[object]] = {}
+        team = self.fw.team
         for _, e in members:
-            ts = self.fw.team(e) if e.on_host else None
+            ts = team(e) if e.on_host else None
             if ts is not None:
-                by_switch.setdefault((e.device, ts.team.kind, ts.team.switch), []).append(e)
-        for group in by_switch.values():
+                key = (e.device, ts.team.kind, ts.team.switch)
+                by_switch.setdefault(key, []).append(e)
+                local_keys.setdefault(key, set()).add(ts.pg.local_key)
+        # one host class: one subnet (each port in the other's), no shared address; alive when its view says so
+        sig = self.signature(members[0][1])
+        quiet = sig[0] == "host" and self._view_list[sig[3]][3] is True
+        for key, group in by_switch.items():
+            if quiet and len(local_keys[key]) == 1:
+                # alive ports of one subnet, sharing no address, in one VLAN of one vSwitch: every pair is
+                # delivered inside the host both ways (F3, :meth:`_both_ways_local`)
+                continue
             for i, a in enumerate(group):
                 for b in group[i + 1:]:
                     if self._direct(a, b) and not self._both_ways(a, b):
@@ -415,7 +435,8 @@ class Reach:
                 return ta.pg.local_key == tb.pg.local_key
         return None
 
-    def _same_host_ok(self, members: list[tuple[str, Endpoint]], by_host: dict[str, list[Endpoint]]) -> bool:
+    def _same_host_ok(self, members: list[tuple[str, Endpoint]],
+                      by_host: dict[str, list[tuple[Endpoint, tuple[int, int, int] | None]]]) -> bool:
         """Whether every port of ``members`` and every port of ``by_host`` on its host that talk directly reach
         each other both ways (:meth:`_direct` inlined: it is asked for every such pair)."""
         addr = self._addr
@@ -424,12 +445,11 @@ class Reach:
             if not others:
                 continue
             ia = addr(a) if a.ip is not None else None
-            for b in others:
-                if ia is not None and b.ip is not None:
-                    ib = addr(b)
-                    if not ((ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
-                            or ia[2] == ib[0] or ib[2] == ia[0]):
-                        continue  # not direct
+            for b, ib in others:  # ib: b's (address, host bits, gateway), None without an address
+                if ia is not None and ib is not None and not (
+                        (ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
+                        or ia[2] == ib[0] or ib[2] == ia[0]):
+                    continue  # not direct
                 if not self._both_ways(a, b):
                     return False
         return True
@@ -562,8 +582,19 @@ class Bulk:
                     pairs.add((j, k))
         pairs |= self._local_pairs(regular)
         cr = reach.class_reaches
+        # two host classes of one subnet, neither sharing its address: the ping is one leg each way (ARP, then the
+        # reply to the MAC just learned), and a leg between ports of different hosts depends on their views only
+        # (what :meth:`Forwarding.leg` memoizes by): one walk per pair of views
+        by_views: dict[tuple[int, int], bool] = {}
         for x, y in pairs:
-            ok = cr(sigs[x], sigs[y])
+            sx, sy = sigs[x], sigs[y]
+            if regular[x] and regular[y] and sx[0] == "host" == sy[0] and sx[1] is not None and sx[1] == sy[1]:
+                vk = (sx[3], sy[3])
+                ok = by_views.get(vk)
+                if ok is None:
+                    ok = by_views[vk] = bool(cr(sx, sy))
+            else:
+                ok = cr(sx, sy)
             self._set(x, y, bool(ok))
         for k in range(n):
             self._set(k, k, bool(cr(sigs[k], sigs[k])))

@@ -137,17 +137,25 @@ def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
         counters: dict[tuple[str, str], int] = {}
         out: dict[tuple[str, str, int | str], int] = {}
         host = inv.hosts[hname]
+        switch_of: dict[str, tuple[str, str] | None] = {}  # network -> its (kind, switch): many ports share one
+
+        def switch(network: str) -> tuple[str, str] | None:
+            got = switch_of.get(network, False)
+            if got is False:
+                pg = inv.portgroup_of(hname, network)
+                got = switch_of[network] = (pg[0], pg[1]) if pg is not None else None
+            return got  # type: ignore[return-value]
+
         for kname, vmk in host.vmkernel.items():
-            pg = inv.portgroup_of(hname, vmk.portgroup)
-            if pg is not None:
-                sw = (pg[0], pg[1])
+            sw = switch(vmk.portgroup)
+            if sw is not None:
                 out[(hname, "vmk", kname)] = counters.get(sw, 0)
                 counters[sw] = counters.get(sw, 0) + 1
+        vms = inv.vms
         for vname in inv.vms_on(hname):
-            for i, nic in enumerate(inv.vms[vname].nics):
-                pg = inv.portgroup_of(hname, nic.network)
-                if pg is not None:
-                    sw = (pg[0], pg[1])
+            for i, nic in enumerate(vms[vname].nics):
+                sw = switch(nic.network)
+                if sw is not None:
                     out[(vname, "nic", i)] = counters.get(sw, 0)
                     counters[sw] = counters.get(sw, 0) + 1
         return out
@@ -218,12 +226,14 @@ class Endpoints:
         return Endpoint(name, "vip", sname, IPv4Interface((int(f.vip), address.network.prefixlen)),
                         vip_mac(f.protocol, f.group), vlan=svi_vlan(iname))
 
-    def _vm_nic(self, vname: str, i: int) -> Endpoint:
+    def _vm_nic(self, vname: str, i: int, port_ids: dict | None = None) -> Endpoint:
         inv = self.snap.inventory
         vm = inv.vms[vname]
         nic = vm.nics[i]
         name = vname if i == 0 else f"{vname}:nic{i}"
-        pid = host_port_ids(inv, vm.host).get((vname, "nic", i), 0) if vm.host in inv.hosts else 0
+        if port_ids is None:
+            port_ids = host_port_ids(inv, vm.host) if vm.host in inv.hosts else {}
+        pid = port_ids.get((vname, "nic", i), 0)
         return Endpoint(name, "vm", vm.host, nic.ip, self._mac(name, nic.mac), nic.gateway, nic.network, pid,
                         vm=vname, nic=i, guest_vlan=nic.guest_vlan)
 
@@ -248,10 +258,23 @@ class Endpoints:
     def all(self) -> list[Endpoint]:
         inv = self.snap.inventory
         names = [f"{h}:{k}" for h, host in inv.hosts.items() for k in host.vmkernel]
-        names += [v if i == 0 else f"{v}:nic{i}" for v, vm in inv.vms.items() for i in range(len(vm.nics))]
-        names += [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
-        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
         items = [e for e in map(self.get, names) if e is not None]
+        # VM NICs, the bulk of a design, are built straight from their VM (what :meth:`get` would parse the name for)
+        made, vms, hosts = self._made, inv.vms, inv.hosts
+        for v, vm in vms.items():
+            port_ids = host_port_ids(inv, vm.host) if vm.host in hosts else {}
+            for i in range(len(vm.nics)):
+                name = v if i == 0 else f"{v}:nic{i}"
+                e = made.get(name, False)
+                if e is False:
+                    # a VM literally named like another's NIC: the name's own resolution decides
+                    e = self.get(name) if i and name in vms else self._vm_nic(v, i, port_ids)
+                    made[name] = e
+                if e is not None:
+                    items.append(e)
+        names = [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
+        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
+        items += [e for e in map(self.get, names) if e is not None]
         return sorted(items, key=lambda e: (_ORDER[e.kind], e.name))
 
     @cached_property

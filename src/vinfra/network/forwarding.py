@@ -138,6 +138,8 @@ class Forwarding:
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
+        self._agents_at: dict[IPv4Address, tuple[list[Agent], str | None]] = {}
+        self._router_views: dict[str, tuple] = {}
         self._problems: dict[str, str | None] = {}
         self._shapes: dict[tuple[str, str, int | None] | None, int] = {}
         self._shape_ids: dict[tuple, int] = {}
@@ -409,19 +411,35 @@ class Forwarding:
         got = self._view_keys.get(ep.name, False)
         if got is not False:
             return got  # type: ignore[return-value]
-        if self.sensitive(ep):
+        shape = self.team_shape(ep)
+        sensitive = self._sensitive.get(shape)
+        if sensitive is None:
+            sensitive = self.sensitive(ep)
+        if sensitive:
             key = None
+        elif self.host_problem(ep) is not None:
+            key = (shape, None, False)
         else:
             ts = self.team(ep)
-            alive = self.host_problem(ep) is None
-            key = (self.team_shape(ep), None if ts is None or not alive else ts.home(ep.port_id, ep.mac), alive)
+            assert ts is not None  # a port without a team has a problem
+            key = (shape, ts.home(ep.port_id, ep.mac), True)
         self._view_keys[ep.name] = key
         return key
 
+    def _router_comps(self, a: RouterAgent) -> tuple[tuple[Sends, list[str]], tuple[Takes, list[str]]]:
+        """A router interface's sends and takes as components (not recording): they depend on the interface only."""
+        got = self._router_views.get(a.key)
+        if got is None:
+            s, t, why = self.router_view(a)
+            got = self._router_views[a.key] = ((self._comp_sends(s), why), (self._comp_takes(t), why))
+        return got
+
     def sends(self, a: Agent, frame: Frame) -> tuple[Sends, list[str]]:
         if isinstance(a, RouterAgent):
+            if not self.record:
+                return self._router_comps(a)[0]
             s, _, why = self.router_view(a)
-            return (self._comp_sends(s), why) if not self.record else (s, why)
+            return s, why
         key = self.view_key(a.ep)
         if key is None:
             s, why = self.host_sends(a.ep, frame)
@@ -435,8 +453,10 @@ class Forwarding:
 
     def takes(self, a: Agent, frame: Frame, loc: tuple[str, ...] | None) -> tuple[Takes, list[str]]:
         if isinstance(a, RouterAgent):
+            if not self.record:
+                return self._router_comps(a)[1]
             _, t, why = self.router_view(a)
-            return (self._comp_takes(t), why) if not self.record else (t, why)
+            return t, why
         key = self.view_key(a.ep)
         if key is None:
             t, why = self.host_takes(a.ep, frame, loc)
@@ -499,6 +519,20 @@ class Forwarding:
                 raise Unreachable(f"routed link {x.iface.ref}--{y.iface.ref} is down")
             self._row(x.router, f"routed link to {y.iface.ref}", "L3", out=x.iface.name)
             return
+        memo_key = id_key = None
+        if not self.record:
+            # agents whose views do not depend on the frame are memoized by those views first: a host port's view
+            # key (its team's shape, home uplink, whether it is alive) or a router interface's key, which decide
+            # every step below (ports of one host that talk inside it were answered above)
+            kx = x.key if isinstance(x, RouterAgent) else self.view_key(x.ep)
+            ky = y.key if isinstance(y, RouterAgent) else self.view_key(y.ep)
+            if kx is not None and ky is not None:
+                id_key = (kx, ky, "arp" if arp_only else need_arp)
+                got = self._leg_memo.get(id_key)
+                if got is True:
+                    return
+                if got is False:
+                    raise Unreachable("unreachable")
         arp_req = Frame("arp-request", x.mac, BROADCAST, x.ip, y.ip)
         arp_rep = Frame("arp-reply", y.mac, x.mac, y.ip, x.ip)
         ip = Frame("ip", x.mac, y.mac, ip_src, ip_dst)
@@ -509,16 +543,7 @@ class Forwarding:
             steps.append((y, x, arp_rep, ip))
         if not arp_only:
             steps.append((x, y, ip, back))
-        memo_key = None
         if not self.record:
-            # agents whose views do not depend on the frame are memoized by identity first
-            fixed = all(isinstance(a, RouterAgent) or self.view_key(a.ep) is not None for a in (x, y))
-            id_key = (x.key, y.key, "arp" if arp_only else need_arp) if fixed else None
-            got = self._leg_memo.get(id_key) if id_key is not None else None  # type: ignore[arg-type]
-            if got is True:
-                return
-            if got is False:
-                raise Unreachable("unreachable")
             memo_key = tuple(
                 (self.sends(s, f)[0], self.takes(r, f, None if c is None else self.location(r, c))[0])
                 for s, r, f, c in steps)
@@ -641,13 +666,13 @@ class Forwarding:
         """Who may answer ARP for ``ip`` on X's segment: host ports and router interfaces with that address,
         and for an FHRP virtual IP the router active for it where X's frames enter."""
         snap = self.snap
-        out: list[Agent] = []
-        for e in snap.endpoints.at(ip, hosts_only=True):
-            if e.on_host:
-                out.append(HostAgent(e))
-        for i in snap.l3.ifaces_at(ip):
-            out.append(self.iface_agent(i))
-        vmac = snap.l3.vip_mac_of(ip)
+        known = self._agents_at.get(ip)
+        if known is None:  # the same for every X: only an FHRP address's answerer depends on where X sits
+            fixed: list[Agent] = [HostAgent(e) for e in snap.endpoints.at(ip, hosts_only=True) if e.on_host]
+            fixed.extend(self.iface_agent(i) for i in snap.l3.ifaces_at(ip))
+            known = self._agents_at[ip] = (fixed, snap.l3.vip_mac_of(ip))
+        out = list(known[0])
+        vmac = known[1]
         if vmac is not None:
             nodes: list[Node] = []
             if isinstance(x, RouterAgent):

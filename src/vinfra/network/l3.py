@@ -138,6 +138,8 @@ class L3:
         self._route_cache: dict[tuple[str, int], Route | None] = {}
         self._for_net: dict[tuple[str, tuple[int, int]], Route | None] = {}
         self._parts: dict[tuple[str, tuple[int, int]], tuple | None] = {}
+        self._holder_routers: dict[tuple[int, int], tuple[str, ...]] = {}
+        self._nearest_router: dict[tuple[str, tuple[str, ...]], tuple[int, str] | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
         self._holders: dict[tuple[int, int], list[L3If]] = {}
         self._nearest: dict[tuple[int, Node], L3If | None] = {}
@@ -524,22 +526,30 @@ class L3:
         if got is not False:
             return got  # type: ignore[return-value]
         holders = self.holders(net)
+        routers = self._holder_routers.get(net)
+        if routers is None:
+            routers = self._holder_routers[net] = tuple(dict.fromkeys(i.router for i in holders))
         found: tuple | None = None
-        for i in holders:
-            if i.router == r:
-                found = ("connected", i, None, None, 0)
-                break
-        if found is None and r in self.routing:
-            best: tuple[int, str] | None = None
+        if r in routers:
             for i in holders:
-                o = i.router
-                if o == r or o not in self.routing:
-                    continue
-                d = self.hops(r, o)
-                if d is not None and (best is None or (d, o) < best):
-                    best = (d, o)
+                if i.router == r:
+                    found = ("connected", i, None, None, 0)
+                    break
+        if found is None and r in self.routing:
+            # the nearest holder depends on the holders' routers only: subnets held by the same routers (an
+            # anycast gateway's, held by every leaf) share the search
+            best: tuple[int, str] | bool | None = self._nearest_router.get((r, routers), False)
+            if best is False:
+                best = None
+                for o in routers:
+                    if o == r or o not in self.routing:
+                        continue
+                    d = self.hops(r, o)
+                    if d is not None and (best is None or (d, o) < best):
+                        best = (d, o)
+                self._nearest_router[(r, routers)] = best
             if best is not None:
-                hops, target = best
+                hops, target = best  # type: ignore[misc]
                 via = self._toward.get((r, target))
                 if via is None:  # the same for every subnet learned from that router
                     # the neighbour of r first in name order among the routers hops - 1 away from the target

@@ -119,12 +119,25 @@ def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str,
     return active or tuple(standby)
 
 
+#: one object per distinct VLAN setting: teams of a design share a handful, and a shared object compares
+#: equal to itself at once in the memo keys that hold it
+_PG_VLANS: dict[tuple, PortGroupVlan] = {}
+
+
 def portgroup_vlan(inv: Inventory, team: Team, settings: Settings) -> PortGroupVlan:
     if team.kind == "vds":
         pg = inv.dvswitches[team.switch].portgroups[team.portgroup]
         if not isinstance(pg.vlan, int) and pg.vlan.pvlan is not None:
-            return PortGroupVlan(None, None, pg.vlan.pvlan)
-    return PortGroupVlan(team.vlan, team.trunk, None, vgt_untagged=settings.vgt_passes_untagged)
+            key: tuple = (None, None, pg.vlan.pvlan, True)
+            got = _PG_VLANS.get(key)
+            if got is None:
+                got = _PG_VLANS[key] = PortGroupVlan(None, None, pg.vlan.pvlan)
+            return got
+    key = (team.vlan, team.trunk, None, settings.vgt_passes_untagged)
+    got = _PG_VLANS.get(key)
+    if got is None:
+        got = _PG_VLANS[key] = PortGroupVlan(team.vlan, team.trunk, None, vgt_untagged=settings.vgt_passes_untagged)
+    return got
 
 
 class TeamStates(Mapping[tuple[str, str], TeamState]):

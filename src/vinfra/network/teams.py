@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import DvSwitch, Inventory, VlanSet
+from ..model import DvSwitch, EffectiveTeaming, Inventory, VlanSet
+from ..model.vswitch import TeamingOverride, resolve_teaming
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +81,30 @@ def build_team(inv: Inventory, hname: str, network: str) -> Team | None:
     return _vss_team(inv, hname, found, network) if found is not None else None
 
 
+def _levels_key(level: TeamingOverride | None) -> tuple | None:
+    if level is None:
+        return None
+    return (level.policy, None if level.active is None else tuple(level.active),
+            None if level.standby is None else tuple(level.standby),
+            None if level.unused is None else tuple(level.unused), level.detection, level.notify_switches,
+            level.failback)
+
+
+def _effective(inv: Inventory, uplinks: list[str], *levels: TeamingOverride | None) -> EffectiveTeaming:
+    """:func:`resolve_teaming`, once per distinct set of inputs: the hosts of a cluster repeat one vSwitch's
+    teaming, and building the answer's model object costs more than reading the inputs."""
+    memo: dict[tuple, EffectiveTeaming] = inv.derived("network.teams.effective", dict)
+    key = (tuple(uplinks), *map(_levels_key, levels))
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = resolve_teaming(uplinks, *levels)
+    return got
+
+
 def _vss_team(inv: Inventory, hname: str, vname: str, label: str) -> Team:
     vs = inv.hosts[hname].vswitches[vname]
     pg = vs.portgroups[label]
-    eff = vs.effective_teaming(label)
+    eff = _effective(inv, vs.uplinks, vs.teaming, pg.teaming)
     return Team(hname, "vss", vname, label, pg.vlan, None, eff.policy, eff.active, eff.standby, eff.unused,
                 eff.detection, eff.notify_switches, eff.failback, None, tuple(vs.uplinks), vs.mtu)
 
@@ -107,7 +128,7 @@ def _vds_team(inv: Inventory, hname: str, dname: str, label: str) -> Team:
         return out, lag_name
 
     pg = dvs.portgroups[label]
-    eff = dvs.effective_teaming(label)
+    eff = _effective(inv, dvs.uplinks, dvs.teaming, pg.teaming)
     active, lag_a = nics(eff.active)
     standby, lag_s = nics(eff.standby)
     lag = lag_a or lag_s

@@ -20,6 +20,9 @@ from ..model.physical import Switch, SwitchInterface
 Tag = int | None  # None = untagged
 
 _CARRIED: dict[PortVlans, VlanSet] = {}  # carried VLANs are set algebra: worked out once per distinct port
+#: one object per distinct port setting (thousands of host-facing ports share a few): memo keys holding equal
+#: settings then compare by identity, without the dataclass's field-by-field equality
+_INTERNED: dict[tuple, PortVlans] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,11 @@ class PortVlans:
 
     @classmethod
     def of(cls, settings: SwitchInterface, switch: Switch) -> PortVlans:
-        return cls(settings.mode, settings.vlan, settings.native_vlan, settings.allowed_vlans, switch.vlans)
+        key = (settings.mode, settings.vlan, settings.native_vlan, settings.allowed_vlans, switch.vlans)
+        got = _INTERNED.get(key)
+        if got is None:
+            got = _INTERNED[key] = cls(*key)
+        return got
 
     @property
     def carried(self) -> VlanSet:
@@ -124,6 +131,19 @@ class PortGroupVlan:
     pvlan: int | None = None
     guest: int | None = None
     vgt_untagged: bool = True
+    # the hash, worked out once: a port group's VLAN setting is part of the team shapes and delivery memo keys
+    # reach looks up per port (as :class:`PortVlans` keeps its own)
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.vlan, self.trunk, self.pvlan, self.guest, self.vgt_untagged)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[PortGroupVlan], tuple[int | None, VlanSet | None, int | None, int | None, bool]]:
+        # rebuilt from its fields: a hash of a VlanSet may differ between processes, so the kept one must not travel
+        return (PortGroupVlan, (self.vlan, self.trunk, self.pvlan, self.guest, self.vgt_untagged))
 
     def for_guest(self, guest: int | None) -> PortGroupVlan:
         """The port group as a port whose guest tags ``guest`` sees it (itself where guests cannot tag)."""
