@@ -168,6 +168,32 @@ def test_whatif_answers_ha_restart_plan_of_a_failed_host(api: Api) -> None:
     assert api.get("/vms/web01").json()["host"] == inv.vms["web01"].host
 
 
+def test_whatif_answers_the_drs_pass_that_follows(tmp_path: Path) -> None:
+    """Issue 14 item 5 (DRS): a change touching a DRS cluster answers the pass ``vinfra drs`` makes on the
+    fork (HA admission control included, §2.4); a failed host's cluster answers it on the state after HA's
+    restarts, never moving anything to or from the failed host."""
+    from vinfra.cluster.drs import drs_pass
+    from vinfra.cluster.ha import admission_hook
+
+    design = Path(__file__).resolve().parents[1] / "data" / "web-drs-unbalanced.yaml"
+    inv = load(design)
+    want = orjson.loads(orjson.dumps(drs_pass(inv, "lab", ha_admits=admission_hook(inv, "lab")).row()))
+    assert want["recommendations"], "the design is unbalanced: DRS recommends moves"
+    for api in make_api(ServerSettings(db_url=f"sqlite:///{tmp_path / 'd.db'}", time_scale=0, alarms=False), design):
+        lab = api.get("/clusters/lab").json()
+        change = {"op": "put", "section": "clusters", "name": "lab",
+                  "value": {k: v for k, v in lab.items() if k != "name"}}
+        r = api.post("/whatif", role="Read-only", json={"changes": [change]})
+        assert r.status_code == 200, r.text
+        assert r.json()["drs"] == [want]
+        host = next(h for h, x in inv.hosts.items() if x.cluster == "lab" and any(v.host == h for v in inv.vms.values()))
+        failed = api.post("/whatif", json={"fail": [host]}).json()
+        (row,) = failed["drs"]
+        assert row["cluster"] == "lab"
+        assert all(host not in (m["from"], m["to"]) for m in row["recommendations"])
+        assert api.post("/whatif", json={"fail": ["sw1"]}).json()["drs"] == []
+
+
 @pytest.fixture
 def empty_api(tmp_path: Path) -> Iterator[Api]:
     yield from make_api(ServerSettings(db_url=f"sqlite:///{tmp_path / 'e.db'}", time_scale=0), design=None)

@@ -261,8 +261,10 @@ def whatif(request: Request, body: WhatIf, _: Reader) -> dict[str, Any]:
     change, computed by :func:`vinfra.analysis.diff.diff` (the code of ``vinfra diff``), and ``ha``: for each
     cluster with a host failed in the fork (by ``fail`` or by a change to ``failures``), HA's restart plan
     (:func:`vinfra.cluster.ha.restart_plan`, cluster-behaviour §3.3, as ``vinfra ha --fail-host`` answers it);
-    ``ha_unprotected``: failed hosts in no cluster (HA restarts nothing of theirs).  Not yet: what DRS would
-    recommend in the fork."""
+    ``ha_unprotected``: failed hosts in no cluster (HA restarts nothing of theirs); ``drs``: for each cluster
+    with DRS enabled whose hosts the fork fails, or that a change touches, the DRS pass that follows (DRS runs
+    on a host's removal, scenario-v1; cluster-behaviour §2.4) on the state after HA's restarts, every move
+    passing HA admission control, as ``vinfra drs`` answers it (:func:`vinfra.cluster.drs.drs_pass`)."""
     from ..analysis.diff import diff
     from ..io.design import from_data
     from ..io.errors import DesignError
@@ -285,14 +287,29 @@ def whatif(request: Request, body: WhatIf, _: Reader) -> dict[str, Any]:
         after = Snapshot(after_inv, fail=body.fail)
     except FailureError as exc:
         raise Problem(422, "invalid-input", str(exc), [{"field": "body.fail", "message": str(exc)}]) from None
-    ha, unprotected = _ha_consequences(before_inv, after_inv, body.fail)
-    return {"revision": base_rev, **diff(before, after), "ha": ha, "ha_unprotected": unprotected}
+    ha, unprotected, state = _ha_consequences(before_inv, after_inv, body.fail)
+    touched = {c.name for c in body.changes if c.section == "clusters" and c.name}
+    touched |= {h.get("cluster") for c in body.changes if c.section == "hosts" and isinstance(h := c.value, dict)}
+    touched |= {plan["cluster"] for plan in ha}
+    drs = _drs_consequences(after_inv, state, touched)
+    return {"revision": base_rev, **diff(before, after), "ha": ha, "ha_unprotected": unprotected, "drs": drs}
 
 
-def _ha_consequences(before: Any, after: Any, fail: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+def _drs_consequences(inv: Any, state: Any, clusters: set[Any]) -> list[dict[str, Any]]:
+    """DRS's pass on each cluster of ``clusters`` that exists in the fork with DRS enabled, on ``state``."""
+    from ..cluster.drs import drs_pass
+    from ..cluster.ha import admission_hook
+
+    return [drs_pass(inv, c, state=state, ha_admits=admission_hook(inv, c)).row()
+            for c in sorted(x for x in clusters if isinstance(x, str))
+            if c in inv.clusters and inv.clusters[c].drs.enabled]
+
+
+def _ha_consequences(before: Any, after: Any, fail: list[str]) -> tuple[list[dict[str, Any]], list[str], Any]:
     """HA's restart plan per cluster for the hosts the fork fails: the hosts named in ``fail`` and those a
     change adds to the design's ``failures``; the cluster state before the failure is ``after``'s with those
-    hosts still up (hosts failed in the base design stay failed, §3.3 restarts only the new failures)."""
+    hosts still up (hosts failed in the base design stay failed, §3.3 restarts only the new failures).  Third:
+    the cluster state after the failures and the restarts (what DRS then balances)."""
     from ..cluster.ha import restart_plan
     from ..cluster.state import ClusterState
     from ..model import FailureRef
@@ -315,4 +332,13 @@ def _ha_consequences(before: Any, after: Any, fail: list[str]) -> tuple[list[dic
             unprotected.append(h)
         else:
             clusters.setdefault(cluster, []).append(h)
-    return [restart_plan(after, c, hosts, state=state).row() for c, hosts in clusters.items()], unprotected
+    plans = [restart_plan(after, c, hosts, state=state) for c, hosts in clusters.items()]
+    for h in new:
+        state = state.with_host(h, failed=True)
+    restarted = {r.vm: r.host for plan in plans for r in plan.restarted}
+    for v, vs in list(state.vms.items()):
+        if v in restarted:
+            state = state.with_vm(v, host=restarted[v], power="on")
+        elif vs.host in new and vs.power == "on":  # not restarted: down with its host
+            state = state.with_vm(v, power="off")
+    return [plan.row() for plan in plans], unprotected, state
