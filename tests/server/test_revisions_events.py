@@ -89,9 +89,9 @@ def test_events_since_and_stream(api: Api) -> None:
     assert orjson.loads(lines[2].removeprefix("data: "))["object"] == "vms/web01"
 
 
-def test_an_error_finding_raises_an_alarm_and_clears_it(db_api: Api) -> None:
-    """A duplicate IP (an error finding) after a change raises a red alarm; undoing it turns it green."""
-    api = db_api
+def _raise_and_clear_a_duplicate_ip_alarm(api: Api) -> list[dict]:
+    """Give web02 web01's address (a duplicate IP: an error finding), see the red alarm, undo, see none red;
+    answer the red alarms seen."""
     assert api.server.wait_idle()
     assert api.get("/alarms?status=red").json()["count"] == 0
     nic = api.get("/vms/web02").json()["nics"][0]
@@ -103,6 +103,13 @@ def test_an_error_finding_raises_an_alarm_and_clears_it(db_api: Api) -> None:
     api.request("PATCH", "/vms/web02", json={"nics": [nic]})
     assert api.server.wait_idle()
     assert api.get("/alarms?status=red").json()["count"] == 0
+    return red
+
+
+def test_an_error_finding_raises_an_alarm_and_clears_it(db_api: Api) -> None:
+    """A duplicate IP (an error finding) after a change raises a red alarm; undoing it turns it green."""
+    api = db_api
+    red = _raise_and_clear_a_duplicate_ip_alarm(api)
     green = api.get("/alarms?status=green").json()["results"]
     assert green[0]["id"] == red[0]["id"] and green[0]["cleared_revision"] > green[0]["raised_revision"]
     alarm_events = [e for e in api.get("/events?limit=1000").json()["results"] if e["kind"] == "AlarmStatusChangedEvent"]
@@ -115,16 +122,7 @@ def test_alarms_from_the_checks_worker_process(tmp_path: Path) -> None:
     settings = ServerSettings(db_url=f"sqlite:///{tmp_path / 'a.db'}", time_scale=0, validate_in_subprocess=True)
     for api in make_api(settings):
         assert type(api.server.alarms.checker).__name__ == "SubprocessChecker"
-        assert api.server.wait_idle()
-        assert api.get("/alarms?status=red").json()["count"] == 0
-        nic = api.get("/vms/web02").json()["nics"][0]
-        api.request("PATCH", "/vms/web02", json={"nics": [{**nic, "ip": "192.168.101.21/24"}]})
-        assert api.server.wait_idle()
-        red = api.get("/alarms?status=red").json()["results"]
-        assert [a["rule"] for a in red] == ["duplicate-ip"]
-        api.request("PATCH", "/vms/web02", json={"nics": [nic]})
-        assert api.server.wait_idle()
-        assert api.get("/alarms?status=red").json()["count"] == 0
+        _raise_and_clear_a_duplicate_ip_alarm(api)
 
 
 def test_whatif_changes_nothing_and_answers_as_vinfra_diff(api: Api) -> None:
