@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -119,3 +120,14 @@ def api(tmp_path: Path) -> Iterator[Api]:
 def db_api(db_settings: dict[str, str | None]) -> Iterator[Api]:
     """As :func:`api`, on SQLite and on PostgreSQL."""
     yield from make_api(ServerSettings(time_scale=0, **db_settings))  # type: ignore[arg-type]
+
+
+def wait_task(api: Api, task_id: int, states: set[str], timeout: float = 30) -> dict:
+    """Poll task ``task_id`` until its state is one of ``states``; its row."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        t = api.get(f"/tasks/{task_id}").json()
+        if t["state"] in states:
+            return t
+        time.sleep(0.02)
+    raise AssertionError(f"task {task_id} never reached {states}")

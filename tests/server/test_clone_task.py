@@ -3,13 +3,12 @@ queued -> running -> success | error, a new revision with the VM added, events; 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import Api, make_api
+from conftest import Api, make_api, wait_task
 from vinfra.server import ServerSettings
 
 
@@ -102,11 +101,11 @@ def test_a_clone_refused_when_it_runs_fails_with_the_fault(slow_api: Api) -> Non
     api = slow_api
     first = api.post("/templates/tpl-linux-small/clone", json={"name": "w", "cluster": "lab", "linked": True,
                                                                "snapshot": "base"}).json()
-    _wait(api, first["id"], {"running"})
+    wait_task(api, first["id"], {"running"})
     vm = dict(api.server.store.current.data["vms"]["scratch01"])
     vm["nics"] = [{**vm["nics"][0], "mac": None, "ip": None, "gateway": None}]
     api.server.store.change([{"op": "put", "section": "vms", "name": "w", "value": vm}], "root", "a VM named w")
-    done = _wait(api, first["id"], {"success", "error"})
+    done = wait_task(api, first["id"], {"success", "error"})
     assert done["state"] == "error" and done["error"]["fault"] == "DuplicateName"
 
 
@@ -122,16 +121,6 @@ def queue_api(tmp_path: Path) -> Iterator[Api]:
     yield from make_api(ServerSettings(db_url=f"sqlite:///{tmp_path / 'v.db'}", time_scale=1.0, task_workers=16))
 
 
-def _wait(api: Api, task_id: int, states: set[str], timeout: float = 30) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        t = api.get(f"/tasks/{task_id}").json()
-        if t["state"] in states:
-            return t
-        time.sleep(0.02)
-    raise AssertionError(f"task {task_id} never reached {states}")
-
-
 def test_clones_queue_under_the_host_cost_limit(queue_api: Api) -> None:
     """§1.4: a host takes at most 8 cost units; a clone costs 1 on its host, so the 9th clone to one host waits
     (FIFO) until one finishes."""
@@ -145,9 +134,9 @@ def test_clones_queue_under_the_host_cost_limit(queue_api: Api) -> None:
     charges = api.server.tasks._operation(99, "clone", "tpl-linux-small",
                                           {"name": "c99", "host": "lab-esx1", "linked": True, "snapshot": "base"})
     assert charges.costs == ((("host", "lab-esx1"), 1),)
-    _wait(api, ids[7], {"running"})
+    wait_task(api, ids[7], {"running"})
     assert api.get(f"/tasks/{ids[8]}").json()["state"] == "queued"
-    assert _wait(api, ids[8], {"success", "error"}, timeout=60)["state"] == "success"
+    assert wait_task(api, ids[8], {"success", "error"}, timeout=60)["state"] == "success"
     assert api.server.wait_idle(60)
     assert all(api.get(f"/tasks/{i}").json()["state"] == "success" for i in ids)
     assert {v["name"] for v in api.get("/vms?host=lab-esx1&limit=100").json()["results"]} >= {f"c{k}" for k in range(9)}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Api, make_api
+from conftest import Api, make_api, wait_task
 from vinfra.server import ServerSettings
 
 
@@ -72,26 +72,16 @@ def slow_api(tmp_path: Path) -> Iterator[Api]:
     yield from make_api(ServerSettings(db_url=f"sqlite:///{tmp_path / 'v.db'}", time_scale=0.05, task_workers=1))
 
 
-def _wait_state(api: Api, task_id: int, states: set[str], timeout: float = 30) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        t = api.get(f"/tasks/{task_id}").json()
-        if t["state"] in states:
-            return t
-        time.sleep(0.02)
-    raise AssertionError(f"task {task_id} never reached {states}")
-
-
 def test_vmotion_refused_while_it_runs_fails_with_the_fault_and_changes_nothing(slow_api: Api) -> None:
     """The task is planned again when it ends: the network changed under it, so it fails with the fault."""
     api = slow_api
     move = api.post("/vms/app01/migrate", json={"host": "lab-esx2"}).json()
-    running = _wait_state(api, move["id"], {"running"})
+    running = wait_task(api, move["id"], {"running"})
     assert running["started_at"] is not None
     # lab-esx2's uplinks fail while the move runs (a direct change: a fail task would queue behind the move)
     cut = api.server.store.current.data["failures"] + ["lab-sw:Gi1/0/3", "lab-sw:Gi1/0/4"]
     api.server.store.change([{"op": "put", "section": "failures", "name": None, "value": cut}], "root", "cut esx2")
-    done = _wait_state(api, move["id"], {"success", "error"})
+    done = wait_task(api, move["id"], {"success", "error"})
     assert done["state"] == "error"
     assert done["error"]["fault"] == "VMotionInterfaceIssue"
     assert api.get("/vms/app01").json()["host"] == "lab-esx1"
@@ -102,14 +92,14 @@ def test_progress_and_cancel_of_a_queued_task(slow_api: Api) -> None:
     api = slow_api
     first = api.post("/vms/web01/migrate", json={"host": "lab-esx2"}).json()
     second = api.post("/vms/scratch01/power", json={"action": "on"}).json()
-    _wait_state(api, first["id"], {"running"})
+    wait_task(api, first["id"], {"running"})
     assert api.get(f"/tasks/{second['id']}").json()["state"] == "queued"  # one worker
     time.sleep(0.7)
     assert 0 < api.get(f"/tasks/{first['id']}").json()["progress"] < 100
     assert api.post(f"/tasks/{first['id']}/cancel", role="Operator").status_code == 409  # running
     cancelled = api.post(f"/tasks/{second['id']}/cancel", role="Operator").json()
     assert cancelled["state"] == "error" and cancelled["error"]["fault"] == "RequestCanceled"
-    assert _wait_state(api, first["id"], {"success", "error"})["state"] == "success"
+    assert wait_task(api, first["id"], {"success", "error"})["state"] == "success"
     assert api.get("/vms/scratch01").json()["power"] == "off"
     assert api.post(f"/tasks/{second['id']}/cancel").status_code == 409
     assert api.post("/tasks/999/cancel").status_code == 404
