@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Api, make_api, wait_task
+from conftest import EXAMPLE, Api, make_api, wait_task
+from vinfra.io.design import load
 from vinfra.server import ServerSettings
 
 
@@ -145,3 +146,25 @@ def test_fail_and_restore(db_api: Api) -> None:
     assert api.post("/failures", json={"element": "ghost"}).status_code == 404
     assert api.task("/failures/lab-sw:Gi1/0/1", method="DELETE")["state"] == "success"
     assert api.get("/failures").json()["count"] == 0
+
+
+def test_a_failed_host_has_its_vms_restarted_by_ha(api: Api) -> None:
+    """A host failed through the server in an HA cluster: HA's restart plan (§3.3, ``vinfra ha --fail-host``)
+    is applied in the same revision (each restarted VM on its new host, powered on, with
+    VmRestartedByHAEvent); the task's result carries the plan."""
+    from vinfra.cluster.ha import restart_plan
+
+    inv = load(EXAMPLE)
+    plan = restart_plan(inv, "lab", ["lab-esx1"])
+    assert plan.restarted, "the example's lab-esx1 runs VMs HA restarts"
+    task = api.task("/failures", {"element": "lab-esx1"})
+    assert task["state"] == "success", task
+    assert task["result"]["ha"]["restarted"] == [{"vm": r.vm, "host": r.host, "priority": r.priority}
+                                                for r in plan.restarted]
+    for r in plan.restarted:
+        vm = api.get(f"/vms/{r.vm}").json()
+        assert (vm["host"], vm["power"]) == (r.host, "on")
+    kinds = [e["kind"] for e in api.get("/events?limit=1000").json()["results"]]
+    assert kinds.count("VmRestartedByHAEvent") == len(plan.restarted)
+    # a switch fails no host: no restarts
+    assert "ha" not in api.task("/failures", {"element": "lab-sw:Gi1/0/1"})["result"]

@@ -3,7 +3,7 @@ adapter: they call the DRS model (:mod:`vinfra.cluster.drs`) through :func:`drs_
 passing HA admission control (:func:`vinfra.cluster.ha.admission_hook`, cluster-behaviour §1.1 P7, §2.7);
 clones go through the provisioning model (:func:`vinfra.cluster.provisioning.check_clone`, §4.2).
 
-Not yet: HA restarts after a host failure.
+HA's restarts after a host failure are part of the ``fail`` operation (:func:`vinfra.server.operations.fail`).
 """
 
 from __future__ import annotations

@@ -204,9 +204,40 @@ def fail(head: Head, target: str, params: dict[str, Any]) -> Plan:
     failures = list(head.data.get("failures", []))
     if target in failures:
         raise Fault("InvalidState", f"{target} has already failed")
-    return Plan([{"op": "put", "section": "failures", "name": None, "value": [*failures, target]}],
-                [{"kind": "ElementFailedEvent", "object": target, "message": f"{target} failed"}],
-                DURATIONS.failure_s, f"fail {target}", {})
+    ops: list[dict[str, Any]] = [{"op": "put", "section": "failures", "name": None, "value": [*failures, target]}]
+    events: list[dict[str, Any]] = [{"kind": "ElementFailedEvent", "object": target, "message": f"{target} failed"}]
+    result: dict[str, Any] = {}
+    if target in head.data["hosts"]:
+        ha = _ha_restarts(head, target)
+        if ha is not None:
+            ops += ha[0]
+            events += ha[1]
+            result["ha"] = ha[2]
+    return Plan(ops, events, DURATIONS.failure_s, f"fail {target}", result)
+
+
+def _ha_restarts(head: Head, host: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]] | None:
+    """A failed host of an HA cluster: HA's restart plan (:func:`vinfra.cluster.ha.restart_plan`, §3.3) applied
+    in the same change, as the converged state after detection and restarts [model: the server does not wait
+    out detection and boot times; ``vinfra simulate`` times them]: each restarted VM on its new host, powered
+    on (``VmRestartedByHAEvent``); each VM HA cannot restart stays with its failed host
+    (``VmFailoverFailed`` or the reason).  None when the host is in no cluster or HA is off there."""
+    from ..cluster.ha import restart_plan
+
+    inv = head.inventory
+    cluster = inv.hosts[host].cluster
+    if cluster is None or cluster not in inv.clusters or not inv.clusters[cluster].ha.enabled:
+        return None
+    plan = restart_plan(inv, cluster, [host])
+    vms = head.data["vms"]
+    ops = [{"op": "put", "section": "vms", "name": r.vm, "value": {**vms[r.vm], "host": r.host, "power": "on"}}
+           for r in plan.restarted]
+    events = [{"kind": "VmRestartedByHAEvent", "object": f"vms/{r.vm}",
+               "message": f"vSphere HA restarted {r.vm} on {r.host} ({host} failed)"} for r in plan.restarted]
+    failed = set(plan.failover_failed)
+    events += [{"kind": "VmFailoverFailed" if n.vm in failed else "VmNotRestartedByHAEvent", "object": f"vms/{n.vm}",
+                "message": f"vSphere HA did not restart {n.vm}: {n.reason}"} for n in plan.not_restarted]
+    return ops, events, plan.row()
 
 
 def restore(head: Head, target: str, params: dict[str, Any]) -> Plan:
