@@ -379,3 +379,26 @@ def test_a_vm_ha_could_not_place_after_an_isolation_is_tried_again() -> None:
     r = run(text, scenario, text=True)
     assert [(e["t"], e["detail"].split(":")[0]) for e in rows(r, "vm-not-restarted", "erp-app01")] == [(115.0, "attempt 1 of 5")]
     assert [(e["t"], e["detail"].split()[1]) for e in rows(r, "vm-restarted", "erp-app01")] == [(200.0, "esx02")]
+
+
+POWER_ON = """
+scenario: 1
+name: power on a VM the design has off
+until: 200
+probes:
+  - {from: intranet01, to: erp-db01}
+events:
+  - {at: 10, power: {vm: intranet01, state: "on"}}
+"""
+
+
+def test_a_vm_the_design_has_off_answers_once_powered_on_and_booted() -> None:
+    """scenario-v1 ``power``: on, answering after ``vm_boot_s`` (60 s).  The VM is off in the design, so the
+    network's walk must see it on once the scenario powers it on (it used to stay 'powered off' for good)."""
+    text = example("two-independent-switches.yaml").read_text(encoding="utf-8")
+    off = text.replace("  intranet01:\n", '  intranet01:\n    power: "off"\n', 1)
+    assert off != text
+    r = run(off, POWER_ON, text=True)
+    (o,) = outages(r, "intranet01", "erp-db01")
+    assert (o["start"], o["end"]) == (0.0, 70.0)
+    assert "powered off" in o["cause"]

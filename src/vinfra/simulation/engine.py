@@ -136,6 +136,7 @@ class Simulation:
         self.env = simpy.Environment()
         self.rows: list[tuple[float, int, dict[str, Any]]] = []
         self.cs = ClusterState.of(inv)
+        self._design_off = frozenset(v for v, vm in inv.vms.items() if vm.power != "on")
         self.failures: list[str] = []  # live failures, as the events name them (the design's own stay in it)
         failed = {f.device for f in inv.failures if f.kind == "device"}
         self.vm_status: dict[str, str] = {v: ("running" if s.power == "on" and s.host not in failed else "off")
@@ -179,11 +180,15 @@ class Simulation:
     def _state(self) -> NetState:
         placement = self._placement()
         clones = tuple(sorted((v, self.cs.vms[v].host) for v in self.cs.added))
+        # a VM the design has off that the scenario powered on is on for the walk (whether it answers yet is
+        # the engine's: vm_status, _end_down); the others keep the design's power
+        woken = tuple(sorted(v for v in self._design_off if self.cs.vms[v].power == "on"))
         key = (tuple(sorted(self.failures)), tuple(sorted((v, h) for v, h in placement.items()
-                                                           if self.inv.vms[v].host != h)), clones)
+                                                           if self.inv.vms[v].host != h)), clones, woken)
         got = self._states.get(key)
         if got is None:
-            got = self._states[key] = NetState(self._with_clones(placed(self.inv, placement), clones), self.failures)
+            inv = placed(self.inv, placement, powered_on=woken)
+            got = self._states[key] = NetState(self._with_clones(inv, clones), self.failures)
             if len(self._states) > 64:  # bounded: long random runs visit many states
                 self._states.pop(next(iter(self._states)))
         return got

@@ -84,14 +84,18 @@ def rejoin_s(prev: NetState, new: NetState, timers: Timers, refs: Iterable[Inter
     return out
 
 
-def placed(inv: Inventory, hosts: Mapping[str, str]) -> Inventory:
-    """The design with VMs moved to other hosts (HA restarts, vMotion): a copy whose lookup index is rebuilt."""
+def placed(inv: Inventory, hosts: Mapping[str, str], powered_on: Iterable[str] = ()) -> Inventory:
+    """The design with VMs moved to other hosts (HA restarts, vMotion) and the VMs ``powered_on`` (off in the
+    design, powered on since): a copy whose lookup index is rebuilt."""
     moved = {name: host for name, host in hosts.items() if name in inv.vms and inv.vms[name].host != host}
-    if not moved:
+    woken = [name for name in powered_on if name in inv.vms and inv.vms[name].power != "on"]
+    if not moved and not woken:
         return inv
     vms = dict(inv.vms)
     for name, host in moved.items():
         vms[name] = vms[name].model_copy(update={"host": host})
+    for name in woken:
+        vms[name] = vms[name].model_copy(update={"power": "on"})
     out = inv.model_copy(update={"vms": vms})
     private = dict(out.__pydantic_private__ or {})
     private["_index"] = None  # derived from the placement (ports per host): built again on use
