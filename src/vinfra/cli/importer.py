@@ -11,16 +11,12 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from .main import EXIT_BAD_INPUT, app, err, not_empty, out, print_plain
+from .network import Format
 
 if TYPE_CHECKING:
     from ..importers.report import Imported
 
 # the importers, the model and ruamel.yaml are imported inside the command: --help answers without them
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class PlatformChoice(StrEnum):
@@ -67,7 +63,7 @@ def import_design(
         None, "--report", metavar="FILE", show_default=False, dir_okay=False,
         help="Write the whole report here (JSON when FILE ends in .json, else text); standard output then gets "
              "only the summary.  Without it, standard output gets the whole report."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+    fmt: Format = typer.Option(Format.text, "--format", "-f",
                                      help="Format of the report on standard output."),
 ) -> None:
     """Build a design from what the estate already has, and report what was understood.
@@ -117,7 +113,7 @@ def import_design(
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if report is not None:
         _write(report, _report_json(merged) if report.suffix.lower() == ".json" else _report_text(merged, True))
-    if fmt is ReportFormat.json:
+    if fmt is Format.json:
         out.file.write(_report_json(merged))
         out.file.flush()
         return

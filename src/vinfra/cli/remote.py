@@ -25,7 +25,6 @@ import os
 import sys
 import tempfile
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +32,7 @@ from urllib.parse import quote
 import typer
 
 from .command import EXIT_BAD_INPUT, VinfraGroup
+from .network import Format, FormatOpt
 
 TOKEN_ENV = "VINFRA_TOKEN"
 #: the exit status of a refused operation, as a refused ``vinfra vmotion`` (the answer is negative)
@@ -51,12 +51,6 @@ remote.add_typer(maintenance_app, name="maintenance")
 remote.add_typer(drs_app, name="drs")
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
-FormatOpt = typer.Option(Format.text, "--format", "-f", help="Output format.")
 NoWaitOpt = typer.Option(False, "--no-wait", help="Print the task queued; do not wait for it to end.")
 
 
