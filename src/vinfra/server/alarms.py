@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select
@@ -64,12 +63,6 @@ def _data_errors(data: dict[str, Any], source: str) -> list[ErrorFinding]:
     return snapshot_errors(Snapshot(from_data(data, source=source)))
 
 
-def _lower_priority(nice: int) -> None:
-    import os
-
-    os.nice(nice)
-
-
 class InProcessChecker:
     """The checks in the calling thread, on the head's own snapshot (tests: no process to start)."""
 
@@ -85,10 +78,9 @@ class SubprocessChecker:
     second worker, not the validation worker's, so a write never waits behind a check run."""
 
     def __init__(self, nice: int = 5) -> None:
-        import multiprocessing
+        from .validation import niced_worker
 
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-                                         initializer=_lower_priority, initargs=(nice,))
+        self._pool = niced_worker(nice)
 
     def errors(self, head: Head) -> list[ErrorFinding]:
         return self._pool.submit(_data_errors, head.data, f"revision {head.revision}").result()

@@ -89,17 +89,22 @@ def _worker_prime(state: str, data: dict[str, Any]) -> None:
         _designs.popitem(last=False)
 
 
+def niced_worker(nice: int) -> ProcessPoolExecutor:
+    """One worker process ``nice`` steps below the server (a fresh forkserver interpreter, not a fork of a
+    process running threads), for CPU-bound work kept off the server's interpreter lock."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_lower_priority, initargs=(nice,))
+
+
 class SubprocessValidator:
     """Validation in one worker process, ``nice`` steps below the server: on a busy machine the reads (the
     server's event loop) get more of the CPU than a write's validation.  Not more than a few steps: at nice
     10 on a machine with a load average of 16 the worker got ~2 % of a CPU and a write waited 20 s."""
 
     def __init__(self, nice: int = 5) -> None:
-        import multiprocessing
-
-        # forkserver: a fresh interpreter, not a fork of a process running threads
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-                                         initializer=_lower_priority, initargs=(nice,))
+        self._pool = niced_worker(nice)
 
     def validate(self, state: str, data: dict[str, Any], ops: list[dict[str, Any]], new_state: str
                  ) -> tuple[Outcome, Inventory | None]:
