@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_client import open_object, serious
-from webserve import ROOT, Live, login, serve
+from webserve import ROOT, Live, login, open_object, serious, serve
 
 DESIGN = ROOT / "examples" / "small-cluster-templates.yaml"
 
