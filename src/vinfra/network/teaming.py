@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..model import Inventory
@@ -119,25 +120,19 @@ def current_active(team: Team, det: Detection, settings: Settings) -> tuple[str,
     return active or tuple(standby)
 
 
-#: one object per distinct VLAN setting: teams of a design share a handful, and a shared object compares
-#: equal to itself at once in the memo keys that hold it
-_PG_VLANS: dict[tuple, PortGroupVlan] = {}
+@cache
+def _pg_vlan(vlan: int | None, trunk: object, pvlan: object, vgt_untagged: bool) -> PortGroupVlan:
+    """One object per distinct VLAN setting: teams of a design share a handful, and a shared object compares
+    equal to itself at once in the memo keys that hold it."""
+    return PortGroupVlan(vlan, trunk, pvlan, vgt_untagged=vgt_untagged)  # type: ignore[arg-type]
 
 
 def portgroup_vlan(inv: Inventory, team: Team, settings: Settings) -> PortGroupVlan:
     if team.kind == "vds":
         pg = inv.dvswitches[team.switch].portgroups[team.portgroup]
         if not isinstance(pg.vlan, int) and pg.vlan.pvlan is not None:
-            key: tuple = (None, None, pg.vlan.pvlan, True)
-            got = _PG_VLANS.get(key)
-            if got is None:
-                got = _PG_VLANS[key] = PortGroupVlan(None, None, pg.vlan.pvlan)
-            return got
-    key = (team.vlan, team.trunk, None, settings.vgt_passes_untagged)
-    got = _PG_VLANS.get(key)
-    if got is None:
-        got = _PG_VLANS[key] = PortGroupVlan(team.vlan, team.trunk, None, vgt_untagged=settings.vgt_passes_untagged)
-    return got
+            return _pg_vlan(None, None, pg.vlan.pvlan, True)
+    return _pg_vlan(team.vlan, team.trunk, None, settings.vgt_passes_untagged)
 
 
 class TeamStates(Mapping[tuple[str, str], TeamState]):

@@ -13,6 +13,7 @@ or vDS VLAN-trunk port group sends and takes frames tagged with its VLAN only (V
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from ..model import NO_VLANS, VlanSet
 from ..model.physical import Switch, SwitchInterface
@@ -20,9 +21,6 @@ from ..model.physical import Switch, SwitchInterface
 Tag = int | None  # None = untagged
 
 _CARRIED: dict[PortVlans, VlanSet] = {}  # carried VLANs are set algebra: worked out once per distinct port
-#: one object per distinct port setting (thousands of host-facing ports share a few): memo keys holding equal
-#: settings then compare by identity, without the dataclass's field-by-field equality
-_INTERNED: dict[tuple, PortVlans] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +49,10 @@ class PortVlans:
 
     @classmethod
     def of(cls, settings: SwitchInterface, switch: Switch) -> PortVlans:
-        key = (settings.mode, settings.vlan, settings.native_vlan, settings.allowed_vlans, switch.vlans)
-        got = _INTERNED.get(key)
-        if got is None:
-            got = _INTERNED[key] = cls(*key)
-        return got
+        # one object per distinct port setting (thousands of host-facing ports share a few): memo keys holding
+        # equal settings then compare by identity, without the dataclass's field-by-field equality
+        return _interned_port_vlans(settings.mode, settings.vlan, settings.native_vlan, settings.allowed_vlans,
+                                    switch.vlans)
 
     @property
     def carried(self) -> VlanSet:
@@ -91,6 +88,9 @@ class PortVlans:
         if self.mode == "access":
             return True, None
         return True, (None if vlan == self.native_vlan else vlan)
+
+
+_interned_port_vlans = cache(PortVlans)
 
 
 def portgroup_egress_tag(pg_vlan: int, guest_tag: Tag = None) -> Tag:
