@@ -8,8 +8,11 @@ alike share them); and what decides paths toward its address: every routed or ho
 port's subnet agree for the whole class), whether some port uses it as gateway, and its host when that
 host holds such a third party.  Two endpoints with one signature answer alike toward every other
 endpoint of a different host.  Endpoints whose uplink depends on the frame (IP hash over ports that
-lead apart, a port-channel facing a non-hashing team: M1, M2, M4) and endpoints whose address another
-endpoint holds (topology-v1 "Duplicate addresses") form classes of their own; IP hash over one properly
+lead apart, a port-channel facing a non-hashing team: M1, M2, M4), endpoints whose address another
+endpoint holds (topology-v1 "Duplicate addresses"), and, where an address is held twice, once by such a
+frame-dependent port, the ports using it as gateway and the router port holding it (whether that port
+completes a host's ARP exchange for it, and so whether the answers race, turns on the asker's own MAC and
+address), form classes of their own; IP hash over one properly
 formed channel does not (every flow enters the same logical port).  The class-to-class matrix is then
 built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the walk that
 ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit sets; pairs
@@ -78,9 +81,13 @@ class Reach:
             return got
         fw = self.fw
         view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
+        gateway = int(e.gateway) if e.gateway is not None else None
         if not e.on_host:
-            sig: tuple = ("router", e.name)
-        elif view is None or (e.ip is not None and int(e.ip) in self._shared):
+            # a router port whose address a frame-dependent port holds too: which of the two answers a host of
+            # its subnet turns on that host's own frames, so each pair is walked (see :attr:`_raced_by_frame`)
+            sig: tuple = ("own" if e.ip is not None and int(e.ip) in self._raced_by_frame else "router", e.name)
+        elif (view is None or (e.ip is not None and int(e.ip) in self._shared)
+              or (gateway is not None and gateway in self._raced_by_frame)):
             sig = ("own", e.name)
         else:
             view_id = self._views.get(view)
@@ -98,7 +105,7 @@ class Reach:
                 self._views[view] = view_id
             net = e.ip.network if e.ip is not None else None
             sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
-                   int(e.gateway) if e.gateway is not None else None, view_id, *self._address_sig(e),
+                   gateway, view_id, *self._address_sig(e),
                    self._anycast_entry(e))
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
@@ -163,6 +170,21 @@ class Reach:
                     continue
             out.add(addr)
         return out
+
+    @cached_property
+    def _raced_by_frame(self) -> frozenset[int]:
+        """Shared addresses (:attr:`_shared`) held by a host port whose uplink depends on the frame
+        (:meth:`Forwarding.sensitive`: IP hash, or a port-channel facing a team that does not take every member,
+        M1, M2, M4, F9).  Whether that port completes another port's ARP exchange for the address, and so
+        whether two answers race (topology-v1 "Duplicate addresses"), depends on the asking port's own MAC and
+        address, which the switch hashes: ports using such an address as their gateway, and router ports
+        holding it (a host of their subnet asks for it directly), are classes of their own.  A holder whose
+        views do not depend on the frame answers alike for every port of one view; a router asking for the
+        address sends the same ARP whoever's packet it routes."""
+        fw = self.fw
+        at = self.snap.endpoints.at
+        return frozenset(ip for ip in self._shared
+                         if any(h.on_host and fw.view_key(h) is None for h in at(IPv4Address(ip), hosts_only=True)))
 
     def portable(self, sig: tuple) -> tuple:
         """``sig`` with its view number replaced by the view itself (where the port's frames enter, where
