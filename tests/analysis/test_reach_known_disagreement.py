@@ -1,10 +1,20 @@
-"""A counterexample to reach==trace found on branch beacon by the oracle over ``_random_design.sample(4242)``
-(design 2542), kept so it is not lost: ``reach`` and ``trace`` disagree on 12 pairs.  esx1:vmk0 holds
-10.0.10.1, the address of a1:Vlan10 (topology-v1 "Duplicate addresses"); trace says esx2:vmk0's ARP for its
-gateway 10.0.10.1 is answered by both (a race: unreachable), reach says esx2:vmk0 reaches vm00, vm10,
-esx0:vmk0 and a1's SVIs.  It disagrees on the code before the shotgun fix too (no beacon team here).  Not fixed
-yet, and which side the rules favour is not judged yet: strict xfail, so a fix turns this test red until the
-mark is removed."""
+"""Counterexamples to reach==trace where a host port's gateway address is held twice, once by a port whose
+uplink depends on the frame (topology-v1 "Duplicate addresses"; F9 with a port-channel facing the team, M2).
+Whether that port completes an ARP exchange for the address, and so whether two answers race, turns on the
+asking port's own MAC and address, which the switch hashes onto a channel member: two ports that reach saw as
+one signature class got different answers from ``trace``, and ``reach`` answered for both with one's walk.
+Trace is right (the rule judges each asker's own ARP); reach now gives such askers, and router ports holding
+such an address, classes of their own (:attr:`vinfra.analysis.reach.Reach._raced_by_frame`).
+
+- ``reach-trace-disagreement-duplicate-gateway-vmk.yaml``: found on branch beacon by the oracle over
+  ``_random_design.sample(4242)`` (design 2542).  esx1:vmk0 holds 10.0.10.1, the address of a1:Vlan10; its IP
+  hash team takes only vmnic1/vmnic2, and the stack hashes esx2:vmk0's ARP onto a member leading to vmnic2
+  (both answer: a race), vm21's onto vmnic0, standby (only a1:Vlan10 answers).  reach said esx2:vmk0 reaches
+  vm00, vm10, esx0:vmk0 and a1's SVIs (12 pairs).
+- ``reach-trace-raced-gateway-off-team-channel-member.yaml``: the class ``--hypothesis-seed=15`` found,
+  shrunk: a port-ID team facing a static channel one of whose members leads to a vmnic outside the team.
+- the same design without gateways: a host asking for the router port's address directly (no gateway
+  involved), so the router port, not the asker, must be walked pair by pair."""
 
 from __future__ import annotations
 
@@ -14,14 +24,39 @@ import pytest
 import yaml_rs
 
 from _random_design import Case
-from _reach_oracle import disagreements
+from _reach_oracle import disagreements, walk
 
-DESIGN = Path(__file__).resolve().parents[1] / "data" / "reach-trace-disagreement-duplicate-gateway-vmk.yaml"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DESIGN = DATA / "reach-trace-disagreement-duplicate-gateway-vmk.yaml"
+OFF_TEAM = DATA / "reach-trace-raced-gateway-off-team-channel-member.yaml"
 
 
-@pytest.mark.xfail(strict=True, reason="reach and trace disagree on a duplicate gateway address (open)")
-def test_reach_equals_trace_on_the_duplicate_gateway_vmk_counterexample() -> None:
-    data = yaml_rs.loads(DESIGN.read_text(encoding="utf-8"))
+def _case(path: Path, gateways: bool = True) -> Case:
+    data = yaml_rs.loads(path.read_text(encoding="utf-8"))
     fail = tuple(data.pop("failures", []))
-    wrong = disagreements(Case(data, fail))
+    if not gateways:
+        for host in data.get("hosts", {}).values():
+            for vmk in host.get("vmkernel", {}).values():
+                vmk.pop("gateway", None)
+        for vm in data.get("vms", {}).values():
+            for nic in vm.get("nics", []):
+                nic.pop("gateway", None)
+    return Case(data, fail)
+
+
+def test_reach_equals_trace_on_the_duplicate_gateway_vmk_counterexample() -> None:
+    wrong = disagreements(_case(DESIGN))
     assert not wrong, "\n".join(wrong[:5])
+
+
+@pytest.mark.parametrize("gateways", [True, False], ids=["through-gateway", "asked-directly"])
+def test_reach_equals_trace_when_a_channel_member_off_the_team_decides_the_race(gateways: bool) -> None:
+    case = _case(OFF_TEAM, gateways)
+    wrong = disagreements(case)
+    assert not wrong, "\n".join(wrong[:5])
+    # the design still shows what it is about: the two askers of one subnet and view get different answers
+    snap = case.snapshot()
+    truth = walk(snap, snap.endpoints.all)
+    raced, clear = truth[("esx2:vmk0", "a0:Vlan30")], truth[("vm20", "a0:Vlan30")]
+    assert not raced.ok and "race" in (raced.reason or "")
+    assert clear.ok
