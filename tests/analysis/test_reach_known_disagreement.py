@@ -14,7 +14,9 @@ such an address, classes of their own (:attr:`vinfra.analysis.reach.Reach._raced
 - ``reach-trace-raced-gateway-off-team-channel-member.yaml``: the class ``--hypothesis-seed=15`` found,
   shrunk: a port-ID team facing a static channel one of whose members leads to a vmnic outside the team.
 - the same design without gateways: a host asking for the router port's address directly (no gateway
-  involved), so the router port, not the asker, must be walked pair by pair."""
+  involved), so the router port, not the asker, must be walked pair by pair;
+- and with the raced address held otherwise: an HSRP virtual IP, a VM NIC as the frame-dependent holder, a
+  routing neighbour's SVI address.  All of these disagreed before the fix."""
 
 from __future__ import annotations
 
@@ -60,3 +62,32 @@ def test_reach_equals_trace_when_a_channel_member_off_the_team_decides_the_race(
     raced, clear = truth[("esx2:vmk0", "a0:Vlan30")], truth[("vm20", "a0:Vlan30")]
     assert not raced.ok and "race" in (raced.reason or "")
     assert clear.ok
+
+
+def _variant(kind: str) -> Case:
+    """The off-team design with the raced address held otherwise (each disagreed before the fix)."""
+    d = _case(OFF_TEAM).design
+    if kind == "fhrp-vip":  # the gateway is a0's HSRP address: the VIP endpoint is walked pair by pair
+        d["switches"]["a0"]["interfaces"]["Vlan30"] = {"ip": "10.0.30.2/24",
+                                                       "fhrp": {"protocol": "hsrp", "group": 30, "vip": "10.0.30.1"}}
+    elif kind == "vm-holder":  # a VM NIC, not a VMkernel port, holds it
+        del d["hosts"]["esx0"]["vmkernel"]
+        d["vms"]["vm00"] = {"host": "esx0", "nics": [{"network": "dvs1/d30", "ip": "10.0.30.1/24"}]}
+    elif kind == "routing-neighbour":  # it is the address of a1:Vlan30, a0's OSPF neighbour, asked for directly
+        d["switches"]["a0"]["routing"] = {"protocol": "ospf"}
+        d["switches"]["a0"]["interfaces"]["Gi1/0/1"] = {"mode": "trunk"}
+        d["switches"]["a1"] = {"vlans": [30, 40], "routing": {"protocol": "ospf"}, "interfaces": {
+            "Vlan30": {"ip": "10.0.30.2/24"}, "Vlan40": {"ip": "10.0.40.1/24"},
+            "Gi2/0/1": {"mode": "trunk"}, "Gi2/0/2": {"mode": "trunk"}}}
+        d["hosts"]["esx3"] = {"nics": {"vmnic0": {}}, "vswitches": {"vSwitch0": {
+            "uplinks": ["vmnic0"], "portgroups": {"VM40": {"vlan": 40}}}}}
+        d["links"] += [["a0:Gi1/0/1", "a1:Gi2/0/1"], ["esx3:vmnic0", "a1:Gi2/0/2"]]
+        d["vms"]["vm30"] = {"host": "esx3", "nics": [{"network": "VM40", "ip": "10.0.40.10/24", "gateway": "10.0.40.1"}]}
+        d["hosts"]["esx0"]["vmkernel"]["vmk0"]["ip"] = "10.0.30.2/24"
+    return Case(d, ())
+
+
+@pytest.mark.parametrize("kind", ["fhrp-vip", "vm-holder", "routing-neighbour"])
+def test_reach_equals_trace_on_other_holders_of_a_raced_address(kind: str) -> None:
+    wrong = disagreements(_variant(kind))
+    assert not wrong, "\n".join(wrong[:5])
