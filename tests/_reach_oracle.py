@@ -1,7 +1,8 @@
 """The oracle of the reach==trace property tests: every place where ``reach`` (its listed pairs, a fresh
 ``Reach.pair`` and its classes with their ``reaches`` lists) answers differently from ``trace``, the
 frame-by-frame walk, on one case.  Every generator of designs (the wide one of :mod:`_random_design` and the
-narrow ones aimed at one feature) asks this one function."""
+narrow ones aimed at one feature) asks this one function.  :func:`lost_by_walk` is the same walk's truth for
+the failure sweep (what a scenario loses)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,24 @@ def disagreements(case: Case) -> list[str]:
             wrong.append(f"class {ca['class']} {ca['members']} {'lists' if claimed else 'does not list'} class "
                          f"{cb['class']} {cb['members']}; trace: every pair reaches = {every}; first failing pair: {failing}")
     return wrong
+
+
+def lost_by_walk(case: Case, fail: list[str]) -> set[tuple[str, str]]:
+    """The truth of the failure sweep's exactness tests: pairs reachable in a fresh intact snapshot and not in a
+    fresh one with ``fail``, each ping walked (endpoints on a failed device are down, not lost)."""
+    inv = case.inventory()
+    intact = Snapshot(inv, settings=case.settings)
+    failed = Snapshot(inv, fail=fail, settings=case.settings)
+    dead = failed.failed.devices
+    eps = [e for e in intact.endpoints.listed() if e.kind == "vip" or e.device not in dead]
+    now = {e.name: failed.endpoints.get(e.name) for e in eps}
+    fw_b, fw_f = Forwarding(intact), Forwarding(failed)
+    lost: set[tuple[str, str]] = set()
+    for a in eps:
+        for b in eps:
+            if a.name == b.name or not fw_b.ping(a, b).ok:
+                continue
+            na, nb = now[a.name], now[b.name]
+            if na is None or nb is None or not fw_f.ping(na, nb).ok:
+                lost.add((a.name, b.name))
+    return lost

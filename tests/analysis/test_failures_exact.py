@@ -25,29 +25,8 @@ from hypothesis import strategies as st
 
 from _deep import examples
 from _random_design import Case, cases
+from _reach_oracle import lost_by_walk
 from vinfra.analysis.failures import KINDS, Baseline, elements, run_scenario
-from vinfra.network import Snapshot
-from vinfra.network.forwarding import Forwarding
-
-
-def _truth(case: Case, fail: list[str]) -> set[tuple[str, str]]:
-    """Pairs reachable in a fresh intact snapshot and not in a fresh failed one, each ping walked."""
-    inv = case.inventory()
-    intact = Snapshot(inv, settings=case.settings)
-    failed = Snapshot(inv, fail=fail, settings=case.settings)
-    dead = failed.failed.devices
-    eps = [e for e in intact.endpoints.listed() if e.kind == "vip" or e.device not in dead]
-    now = {e.name: failed.endpoints.get(e.name) for e in eps}
-    fw_b, fw_f = Forwarding(intact), Forwarding(failed)
-    lost = set()
-    for a in eps:
-        for b in eps:
-            if a.name == b.name or not fw_b.ping(a, b).ok:
-                continue
-            na, nb = now[a.name], now[b.name]
-            if na is None or nb is None or not fw_f.ping(na, nb).ok:
-                lost.add((a.name, b.name))
-    return lost
 
 
 @st.composite
@@ -76,7 +55,7 @@ def test_every_scenario_loses_exactly_what_a_full_recomputation_loses(data: st.D
     base = Baseline(case.inventory(), settings=case.settings)
     for fail in data.draw(scenarios_of(case)):
         row = run_scenario(base, fail)
-        want = _truth(case, fail)
+        want = lost_by_walk(case, fail)
         got = {(a, b) for a, b in row["lost"]}
         assert got == want, (fail, sorted(got - want)[:5], sorted(want - got)[:5])
         assert (row["impact"] == "outage") is bool(want), (fail, row["impact"])
@@ -104,7 +83,7 @@ def test_a_host_port_failure_that_downs_a_stack_svi_reaches_the_fabric() -> None
     }
     case = Case(design)
     row = run_scenario(Baseline(vinfra.from_data(design)), ["esx0:vmnic0"])
-    want = _truth(case, ["esx0:vmnic0"])
+    want = lost_by_walk(case, ["esx0:vmnic0"])
     assert ("a1:Vlan10", "a1:Vlan20") in want
     assert {(a, b) for a, b in row["lost"]} == want
 
@@ -132,7 +111,7 @@ def test_a_failure_in_one_block_keeps_the_other_blocks_pairs_exactly(seed: int, 
              data.draw(st.lists(st.sampled_from(items), min_size=2, max_size=2, unique=True))]
     for fail in fails:
         row = run_scenario(base, fail)
-        want = _truth(case, fail)
+        want = lost_by_walk(case, fail)
         assert {(a, b) for a, b in row["lost"]} == want, fail
         assert (row["impact"] == "outage") is bool(want), (fail, row["impact"])
 
@@ -155,6 +134,6 @@ def test_an_anycast_only_svi_split_from_its_peer_is_a_layer_3_change() -> None:
     base = Baseline(case.inventory(), settings=case.settings)
     fail = ["esx0:vmnic1", "a0"]
     got = {(a, b) for a, b in run_scenario(base, fail)["lost"]}
-    want = _truth(case, fail)
+    want = lost_by_walk(case, fail)
     assert ("r0:Vlan10", "r1:Vlan20") in want
     assert got == want

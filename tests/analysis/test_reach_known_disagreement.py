@@ -26,7 +26,8 @@ import pytest
 import yaml_rs
 
 from _random_design import Case
-from _reach_oracle import disagreements, walk
+from _reach_oracle import disagreements, lost_by_walk, walk
+from vinfra.analysis.failures import KINDS, Baseline, elements, run_scenario
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DESIGN = DATA / "reach-trace-disagreement-duplicate-gateway-vmk.yaml"
@@ -91,3 +92,18 @@ def _variant(kind: str) -> Case:
 def test_reach_equals_trace_on_other_holders_of_a_raced_address(kind: str) -> None:
     wrong = disagreements(_variant(kind))
     assert not wrong, "\n".join(wrong[:5])
+
+
+@pytest.mark.parametrize("kind", ["known", "through-gateway", "asked-directly", "fhrp-vip", "vm-holder",
+                                  "routing-neighbour"])
+def test_the_failure_sweep_is_exact_where_a_raced_address_turns_on_the_frame(kind: str) -> None:
+    """The failure sweep answers from the intact design's classes too: every single failure of these designs loses
+    exactly the pairs a walk of every pair loses (the routing-neighbour design lost esx2:vmk0 -> a1:Vlan30 in
+    every scenario before the fix, a pair that was never reachable)."""
+    case = (_case(DESIGN) if kind == "known" else _case(OFF_TEAM, kind == "through-gateway")
+            if kind in ("through-gateway", "asked-directly") else _variant(kind))
+    inv = case.inventory()
+    base = Baseline(inv, settings=case.settings)
+    for item in elements(inv, list(KINDS)):
+        got = {(a, b) for a, b in run_scenario(base, [item])["lost"]}
+        assert got == lost_by_walk(case, [item]), item
