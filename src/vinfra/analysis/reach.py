@@ -12,8 +12,8 @@ lead apart, a port-channel facing a non-hashing team: M1, M2, M4), endpoints who
 endpoint holds (topology-v1 "Duplicate addresses"), and, where an address is held twice, once by such a
 frame-dependent port, the ports using it as gateway and the router port holding it (whether that port
 completes a host's ARP exchange for it, and so whether the answers race, turns on the asker's own MAC and
-address), form classes of their own; IP hash over one properly
-formed channel does not (every flow enters the same logical port).  The class-to-class matrix is then
+address) form classes of their own; IP hash over one properly formed channel does not (every flow enters
+the same logical port).  The class-to-class matrix is then
 built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the walk that
 ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit sets; pairs
 within a subnet and classes of their own by walking one representative pair, or every pair.  Pairs of
