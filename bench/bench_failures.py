@@ -33,7 +33,7 @@ from .registry import Target, case
 FAILURES_TARGETS = {"200h-2k": Target(seconds=10.0, wall=True), "2500h-40k": Target(seconds=300.0, wall=True)}
 
 
-@case("failures", targets=FAILURES_TARGETS)
+@case("failures", targets=FAILURES_TARGETS, sizes=tuple(FAILURES_TARGETS))
 def failures_cli(path: Path) -> object:
     """``vinfra failures DESIGN --format json``: every switch, inter-switch link, host pNIC and host."""
     from .cases import _run_cli
