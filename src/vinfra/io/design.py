@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 import yaml_rs
 
-from ..model.inventory import Inventory, Problem, build_inventory
+from ..model.inventory import SECTIONS, Inventory, Problem, build_inventory
 from .errors import DesignError, Diagnostic
 from .locate import _JSON_SCAN, TextLocator, Unsure
 from .source_map import SourceMap
@@ -512,11 +512,15 @@ def load_text(text: str, source: str = "<design>", progress: Progress | None = N
         data, json_text = _parse(text, source)
         say("validating")
         try:
-            inv, problems = build_inventory(data)
+            # consumed: the parsed tree is freed item by item as the model is built (peak memory)
+            inv, problems = build_inventory(data, consume=True)
         except RecursionError:
             raise DesignError([_too_deep(text, source)]) from None
         if problems or inv is None:
             say(f"locating {len(problems)} error{'s' if len(problems) != 1 else ''}")
+            if any(p.path and p.path[0] in SECTIONS for p in problems):
+                # the consumed sections are empty now; the locator follows each path through the data
+                data = _parse(text, source)[0]
             raise DesignError(problems_to_diagnostics(problems, text, source, data, json_text))
         del data  # freed before the collector resumes: its first pass then skips the raw tree
     return inv
