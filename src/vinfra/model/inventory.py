@@ -495,6 +495,11 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
                 problems.extend(_pydantic_problems(model, (section, item_name), exc))
                 invalid.add(item_name)
                 continue
+            if consume:
+                _share_fields_set(obj)
+                if section == "vms":
+                    for nic in obj.nics:  # type: ignore[attr-defined]
+                        _share_fields_set(nic)
             sections[section][item_name] = obj
 
     links: list[Link] = []
@@ -560,6 +565,27 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
         return None, problems
     inv._idx()  # the lookup index (cables, stacks, addresses) is part of a loaded design
     return inv, problems
+
+
+_FIELDS_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+
+
+def _share_fields_set(obj: BaseModel) -> None:
+    """Give ``obj`` the one set of its class holding the same field names, instead of its own.
+
+    Every model carries the set of fields its input named (pydantic's ``model_fields_set``); a VM's has
+    seven names, which takes a 712-byte table: 110 MB at 10,000 hosts for a few dozen distinct sets.
+    Sharing is safe because the models are frozen (pydantic refuses an assignment before it would add
+    to the set) and ``model_copy`` copies the set before it adds the updated names."""
+    own = obj.__pydantic_fields_set__
+    key = (type(obj), frozenset(own))
+    shared = _FIELDS_SETS.get(key)
+    if shared is None:
+        if len(_FIELDS_SETS) >= 4096:
+            _FIELDS_SETS.clear()  # bounded, whatever the designs a long-lived process loads
+        _FIELDS_SETS[key] = own
+    elif shared is not own:
+        object.__setattr__(obj, "__pydantic_fields_set__", shared)
 
 
 def _taken(raw: dict[Any, Any]) -> Iterator[tuple[Any, Any]]:
