@@ -469,6 +469,7 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
         if not isinstance(raw, dict):
             problems.append(Problem((section,), f"'{section}' must be a mapping of name to settings"))
             continue
+        validate = model.__pydantic_validator__.validate_python  # model_validate without its wrapper, per item
         for item_name, item in (_taken(raw) if consume else raw.items()):
             if not isinstance(item_name, str):
                 problems.append(Problem((section, item_name), f"{section} are named by strings, got {shown(item_name)}", "key"))
@@ -490,7 +491,7 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
                 problems.append(Problem((section, item_name, "name"), "unknown key 'name' (the name is the key above)", "key"))
                 continue
             try:
-                obj = model.model_validate({**item, "name": item_name})
+                obj = validate({**item, "name": item_name})
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(model, (section, item_name), exc))
                 invalid.add(item_name)
@@ -819,11 +820,20 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
 
     # hosts ---------------------------------------------------------------------------
     nic_owner: dict[tuple[str, str], str] = {}
+    # names checked once each: thousands of hosts repeat a few NIC names and port group labels
+    good_names: set[str] = set()
+    good_labels: set[str] = set()
+    # host -> port group label -> the first standard vSwitch holding it (Host.portgroup_vswitch, precomputed
+    # for the VMs' NICs below)
+    vss_of: dict[str, dict[str, str]] = {}
     for hname, host in inv.hosts.items():
         base = ("hosts", hname)
         for nname in host.nics:
+            if nname in good_names:
+                continue
             try:
                 check_name(nname, "interface name")
+                good_names.add(nname)
             except ValueError as exc:
                 add(Problem(base + ("nics", nname), str(exc), "key"))
         if host.cluster is not None and host.cluster not in inv.clusters:
@@ -832,6 +842,7 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             if ds not in inv.datastores:
                 add(Problem(base + ("datastores", k), f"datastore '{ds}' is not declared under 'datastores'"))
         labels: dict[str, str] = {}
+        first_vss = vss_of[hname] = {}
         for vname, vs in host.vswitches.items():
             vpath = base + ("vswitches", vname)
             for k, up in enumerate(vs.uplinks):
@@ -844,10 +855,13 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             _check_team(vs.teaming, vs.uplinks, vpath + ("teaming",), vname, add)
             for label, pg in vs.portgroups.items():
                 ppath = vpath + ("portgroups", label)
-                try:
-                    check_label(label, "port group name")
-                except ValueError as exc:
-                    add(Problem(ppath, str(exc), "key"))
+                first_vss.setdefault(label, vname)
+                if label not in good_labels:
+                    try:
+                        check_label(label, "port group name")
+                        good_labels.add(label)
+                    except ValueError as exc:
+                        add(Problem(ppath, str(exc), "key"))
                 if label in labels:
                     add(Problem(ppath, f"port group '{label}' is on both {labels[label]} and {vname}; labels are unique per host", "key"))
                 labels[label] = vname
@@ -904,15 +918,23 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                     add(Problem(("clusters", cname, "rules", ri, "hosts", k), f"rule '{rule.name}': host '{h}' is not in cluster {cname}"))
 
     # VMs and templates -----------------------------------------------------------------------
+    hosts, datastores = inv.hosts, inv.datastores
     for vname, vm in inv.vms.items():
-        base = ("vms", vname)
-        if vm.host not in inv.hosts:
-            add(Problem(base + ("host",), f"host '{vm.host}' is not declared under 'hosts'"))
-        if vm.datastore is not None and vm.datastore not in inv.datastores:
-            add(Problem(base + ("datastore",), f"datastore '{vm.datastore}' is not declared under 'datastores'"))
-        if vm.host in inv.hosts:
+        host_name = vm.host
+        if host_name not in hosts:
+            add(Problem(("vms", vname, "host"), f"host '{host_name}' is not declared under 'hosts'"))
+        if vm.datastore is not None and vm.datastore not in datastores:
+            add(Problem(("vms", vname, "datastore"), f"datastore '{vm.datastore}' is not declared under 'datastores'"))
+        if host_name in hosts:
+            base = ("vms", vname)
+            first_vss = vss_of[host_name]
             for k, nic in enumerate(vm.nics):
-                found = inv.portgroup_of(vm.host, nic.network)
+                network = nic.network
+                if "/" in network:
+                    found = inv.portgroup_of(host_name, network)
+                else:
+                    vs_name = first_vss.get(network)
+                    found = None if vs_name is None else ("vss", vs_name, network)
                 if found is None:
                     add(Problem(base + ("nics", k, "network"),
                                 f"network '{nic.network}' is not a port group on host {vm.host}"))
