@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import socket
 from contextvars import ContextVar
 from typing import Annotated, Any
 
@@ -134,10 +135,10 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
         return value
     # fast path: building from (int, prefix) skips ipaddress's string parsing, about 40% of the cost;
     # anything else takes the general path below, with its error messages
-    m = _IPV4_PREFIX_RE.fullmatch(value) if type(value) is str else None
-    if m is not None:
-        a, b, c, d, prefix = m.groups()
-        return _host_address((int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d), int(prefix))
+    if type(value) is str and _IPV4_PREFIX_RE.fullmatch(value) is not None:
+        # the text is exactly a dotted quad and a prefix length (checked above), which inet_aton reads in C
+        address, _, prefix = value.partition("/")
+        return _host_address(_from_bytes(_inet_aton(address)), int(prefix))
     if not isinstance(value, str) or "/" not in value:
         raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {shown(value)}")
     try:
@@ -147,6 +148,8 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
     return _host_address(int(iface.ip), iface.network.prefixlen)
 
 
+_inet_aton = socket.inet_aton
+_from_bytes = int.from_bytes  # big-endian, the network order inet_aton gives
 _MULTICAST_AND_RESERVED = 0xE0000000  # 224.0.0.0/4 multicast, 240.0.0.0/4 reserved, 255.255.255.255
 
 
