@@ -119,3 +119,68 @@ def test_errors_under_consumed_sections_are_located_as_before(path: Path) -> Non
         except vinfra.DesignError as exc:
             got = [str(d) for d in exc.diagnostics]
         assert got == expected
+
+
+# a large design parsed one top-level section at a time ------------------------------------------
+
+ODD_TEXTS = [
+    "name: d\nswitches:\n  sw:\n    interfaces:\n      Gi1: {}\n",
+    "# c\n\nname: d\r\nswitches:\r\n  sw: {}\r\n",
+    'name: "d\nswitches: x"\nhosts: {}\n',  # a quoted scalar running across a key line: an error either way
+    "name: d\ndescription: |\nswitches: 1\n",  # a key at column 0 ends a block scalar
+    "name: d\ndescription: >-\n  folded\n  text\nswitches: {}\n",
+    "name: d\nswitches: {}\nswitches: {}\n",  # a key written twice: not split, and refused
+    "name: d\nswitches: {}\nname: e\n",
+    "%YAML 1.2\n---\nname: d\n",
+    "---\nname: d\nswitches: {}\n",
+    "name: d\nswitches: {}\n...\n",
+    "  name: d\nswitches: {}\n",
+    "name: d\nswitches: {a: {}\n}\n",
+    "name: d\nswitches :\n  a: {}\n",
+    "name: d\nswitches:\n\ta: {}\n",
+    "name: d\nvms:\n  v: {host: h}\nhosts: {h: {}}\n",
+    "name: d\nhosts:\n  h: {<<: {cluster: c}}\nclusters: {c: {}}\n",
+    "name: d\nhosts:\n  h: {<<: 5}\n",
+    "name: d\nhosts:\n  h: !!str x\n",
+    "name: d\nhosts: *a\n",
+    "name: d\nhosts: &a {}\nvms: *a\n",
+    "name: d\nswitches:\n  a: {}\nvms:\n  'x': {host: y\n",
+    "name: d\nvms:\n  x: {host: 'y\n  z'}\n",
+    "name: d\nswitches: {}\nfoo: 1\n",
+    "name: d\n-switches: {}\n",
+    "name: d\nswitches:\n- a\n",
+    "name: d\nlinks:\n- [a:b, c:d]\nswitches: {}\n",
+    "name: d\nswitches: {a: {}}\n# c\n  b: 1\n",
+    "name:\n  - d\n",
+    "name: d\nhosts:\n  h: {}\n  h: {}\n",
+    "name: d\nfailures: [x]\nswitches: {}\n",
+]
+
+
+def _outcome_of(text: str) -> tuple[str, Any]:
+    try:
+        inv = load_text(text, "d.yaml")
+    except vinfra.DesignError as exc:
+        return "error", str(exc)
+    return "ok", (inv.model_dump(), inv.model_dump_json())
+
+
+def _texts() -> list[str]:
+    out = list(ODD_TEXTS)
+    for path in EXAMPLES:
+        text = path.read_text(encoding="utf-8")
+        out += [text, text.replace("&", "")] + _mutations(text)  # without anchors: split where aliases allow
+    return out
+
+
+def test_a_design_parsed_by_sections_is_the_design_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vinfra.io import design
+
+    split = 0
+    for text in _texts():
+        monkeypatch.setattr(design, "_SPLIT_ABOVE", 10**12)
+        whole = _outcome_of(text)
+        monkeypatch.setattr(design, "_SPLIT_ABOVE", 0)
+        assert _outcome_of(text) == whole, text[:200]
+        split += design._sections(text) is not None
+    assert split >= 20  # the split path was taken, not only refused

@@ -441,7 +441,8 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
     named sections (:data:`SECTIONS`) is taken out of ``data`` as it is validated, so the parsed tree is
     freed while the model grows and the two are never both whole in memory (at 10,000 hosts the tree is
     about 0.9 GB and the model about as much).  Those sections are left empty in ``data``: a caller that
-    must locate a problem under them parses the text again (:data:`SECTIONS` names them)."""
+    must locate a problem under them parses the text again (:data:`SECTIONS` names them).  With
+    ``consume=True`` a named section may also be given as a :class:`Deferred`, made when it is reached."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
         return None, [Problem((), "a design is a mapping with at least a 'name' key")]
@@ -463,6 +464,8 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
     invalid: set[str] = set()  # items already reported: references to them are not errors again
     for section, model in SECTIONS.items():
         raw = data.get(section)
+        if consume and isinstance(raw, Deferred):
+            raw = data[section] = raw()
         sections[section] = {}
         if raw is None:
             continue
@@ -587,6 +590,19 @@ def _share_fields_set(obj: BaseModel) -> None:
         _FIELDS_SETS[key] = own
     elif shared is not own:
         object.__setattr__(obj, "__pydantic_fields_set__", shared)
+
+
+class Deferred:
+    """A section's data made only when :func:`build_inventory` reaches it (``consume=True``): the loader
+    parses a large design section by section, so that one section's parsed tree is alive at a time."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+
+    def __call__(self) -> Any:
+        return self._make()
 
 
 def _taken(raw: dict[Any, Any]) -> Iterator[tuple[Any, Any]]:
