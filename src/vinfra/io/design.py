@@ -506,7 +506,8 @@ class _Unsplit(Exception):
 
 
 #: the lines at column 0 that are not blank, comments or sequence items: each must start a top-level key
-_COLUMN_0 = re.compile(r"^(?:[^ \t\r\n#-]|-[^ \t\r\n])[^\r\n]*", re.M)
+_COLUMN_0 = re.compile(r"(?:[^ \t\r\n#-]|-[^ \t\r\n])[^\r\n]*")
+_NEW_LINE_AT_0 = re.compile(r"\n(?=[^ \t\r\n#-]|-[^ \t\r\n])")  # a literal first: searched at C speed
 _TOP_KEY = re.compile("(" + "|".join(TOP_KEYS) + r"):(?=[ \t\r\n]|\Z)")
 _BLANK_LINES = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*")
 
@@ -524,12 +525,14 @@ def _sections(text: str) -> list[tuple[str, int, int]] | None:
         return None
     starts: list[tuple[str, int]] = []
     seen: set[str] = set()
-    for m in _COLUMN_0.finditer(text):
-        key = _TOP_KEY.match(m.group())
+    first = _COLUMN_0.match(text)
+    line_starts = ([0] if first is not None else []) + [m.end() for m in _NEW_LINE_AT_0.finditer(text)]
+    for start in line_starts:
+        key = _TOP_KEY.match(text, start)
         if key is None or key.group(1) in seen:
             return None
         seen.add(key.group(1))
-        starts.append((key.group(1), m.start()))
+        starts.append((key.group(1), start))
     if not starts or _BLANK_LINES.fullmatch(text, 0, starts[0][1]) is None:
         return None
     ends = [start for _, start in starts[1:]] + [len(text)]
