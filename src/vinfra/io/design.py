@@ -572,6 +572,24 @@ def _by_sections(text: str, sections: list[tuple[str, int, int]]) -> dict[str, A
     return data
 
 
+def _unconsumed(text: str, source: str, data: Any, json_text: bool, needed: set[Any]) -> Any:
+    """``data`` with the consumed sections that problems point into parsed again, for the locator (which
+    follows each problem's path through the data): only those sections where the text splits
+    (:func:`_sections`), else the whole text."""
+    if not needed:
+        return data
+    sections = None if json_text else _sections(text)
+    if sections is not None:
+        try:
+            for key, start, end in sections:
+                if key in needed:
+                    data[key] = _section_value(text, key, start, end)
+            return data
+        except _Unsplit:
+            pass
+    return _parse(text, source)[0]
+
+
 #: below this size (about 5,000 hosts) a design is parsed whole.  Parsing by sections costs 3-4% more CPU
 #: (validate at 10,000 hosts: 6.4-6.6 -> 6.7 s) for a lower peak (1,162 -> 964 MiB); at 2,500 hosts (14 MB)
 #: the peak was the same either way (334 MiB), so there the whole parse is cheaper
@@ -618,9 +636,7 @@ def load_text(text: str, source: str = "<design>", progress: Progress | None = N
                 raise DesignError([_too_deep(text, source)]) from None
         if problems or inv is None:
             say(f"locating {len(problems)} error{'s' if len(problems) != 1 else ''}")
-            if any(p.path and p.path[0] in SECTIONS for p in problems):
-                # the consumed sections are empty now; the locator follows each path through the data
-                data = _parse(text, source)[0]
+            data = _unconsumed(text, source, data, json_text, {p.path[0] for p in problems if p.path} & set(SECTIONS))
             raise DesignError(problems_to_diagnostics(problems, text, source, data, json_text))
         del data  # freed before the collector resumes: its first pass then skips the raw tree
     return inv
