@@ -17,12 +17,13 @@ from .base import (
     MemoryGb,
     MemoryMb,
     Mhz,
+    SharedSpec,
     Spec,
     shown,
 )
 
 
-class Drs(Spec):
+class Drs(SharedSpec):
     enabled: bool = False
     automation: Literal["manual", "partially", "fully"] = "fully"
     threshold: Annotated[int, Field(ge=1, le=5)] = 3
@@ -79,14 +80,14 @@ class Datastore(Spec):
     capacity_gb: Annotated[float, Field(ge=0, le=MAX_CAPACITY_GB)] = 1024
 
 
-class VmCpu(Spec):
+class VmCpu(SharedSpec):
     vcpus: Annotated[int, Field(ge=1, le=768)] = 1
     reservation_mhz: Annotated[int, Field(ge=0, le=MAX_MHZ)] = 0
     limit_mhz: Annotated[int, Field(ge=0, le=MAX_MHZ)] | None = None
     shares: Literal["low", "normal", "high"] | int = "normal"
 
 
-class VmMemory(Spec):
+class VmMemory(SharedSpec):
     reservation_gb: MemoryGb = 0
     limit_gb: MemoryGb | None = None  # DRS entitlement never exceeds it (cluster-behaviour §2.1); None: no limit
     shares: Literal["low", "normal", "high"] | Annotated[int, Field(ge=0)] = "normal"  # 5/10/20 per MB (§2.1)
@@ -95,14 +96,14 @@ class VmMemory(Spec):
     dirty_mb_s: Annotated[float, Field(ge=0, le=MAX_RATE_MB_S)] = 20
 
 
-class VmDrs(Spec):
+class VmDrs(SharedSpec):
     """The VM's DRS automation level (cluster-behaviour §2.3): None follows the cluster; ``disabled`` keeps DRS
     from ever moving it (it still counts in the load)."""
 
     automation: Literal["manual", "partially", "fully", "disabled"] | None = None
 
 
-class VmHa(Spec):
+class VmHa(SharedSpec):
     restart_priority: Literal["highest", "high", "medium", "low", "lowest", "disabled"] = "medium"
 
 
@@ -122,7 +123,7 @@ class VmNic(Spec):
     connected: bool = True
 
 
-class VmLoad(Spec):
+class VmLoad(SharedSpec):
     cpu_mhz: Mhz = 0
     memory_gb: MemoryGb = 0
 

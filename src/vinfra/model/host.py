@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import MAX_MEMORY_GB, IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
+from .base import MAX_MEMORY_GB, IPv4Addr, IPv4If, Mac, Mtu, SharedSpec, Spec, Speed
 from .vswitch import VSwitch
 
 Service = Literal["management", "vmotion", "iscsi", "nfs", "ft", "service_console", "provisioning", "vsan", "replication"]
 
 
-class HostCpu(Spec):
+class HostCpu(SharedSpec):
     sockets: Annotated[int, Field(ge=1, le=64)] = 2
     cores: Annotated[int, Field(ge=1, le=512)] = 4  # per socket
     mhz: Annotated[int, Field(ge=1, le=10_000)] = 2000
@@ -24,7 +24,7 @@ class HostCpu(Spec):
         return self.sockets * self.cores * self.mhz
 
 
-class Nic(Spec):
+class Nic(SharedSpec):
     """A physical NIC (vmnic): no IP address, just a cable."""
 
     speed: Speed = 1000
@@ -48,7 +48,7 @@ class VmkernelPort(Spec):
         return "service_console" in self.services
 
 
-class HostSettings(Spec):
+class HostSettings(SharedSpec):
     """Host advanced settings that change behaviour."""
 
     block_guest_bpdu: bool = False  # Net.BlockGuestBPDU (S5)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_serializer, field_validator, model_serializer, model_validator
 
-from .base import IPv4Addr, IPv4If, Mac, Mtu, Spec, Speed
+from .base import IPv4Addr, IPv4If, Mac, Mtu, SharedSpec, Spec, Speed
 from .vlan import ALL_VLANS, VlanSet
 
 Platform = Literal["ios", "nxos", "eos"]
@@ -24,7 +24,7 @@ PLATFORM_DEFAULTS: dict[str, dict[str, object]] = {
     "eos": {"mac_aging_s": 300, "arp_timeout_s": 14400, "stp_mode": "mst"},
 }
 
-class PortStp(Spec):
+class PortStp(SharedSpec):
     """Per-port spanning-tree settings (IOS portfast / NX-OS port type edge)."""
 
     edge: bool = False

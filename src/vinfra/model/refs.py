@@ -33,6 +33,10 @@ def check_label(name: str, what: str = "name") -> str:
     endpoint (``web01:nic1``) and reads the same everywhere, so not empty, no ``:``, no surrounding
     spaces, and no control, format or bidirectional characters (which make two different names print
     alike)."""
+    # fast path, most names: printable ASCII (no control, format or separator characters) with no ':' and
+    # no space at either end
+    if name.isascii() and name.isprintable() and ":" not in name and name[:1] != " " and name[-1:] != " " and name:
+        return name
     if not name.strip():
         raise ValueError(f"invalid {what} {name!r}: a name is not empty")
     if ":" in name:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import MAX_KBPS, Mtu, Spec, UniqueStrList
+from .base import MAX_KBPS, Mtu, SharedSpec, Spec, UniqueStrList
 from .vlan import VlanSet
 
 TeamingPolicy = Literal["port_id", "mac_hash", "ip_hash", "explicit", "load_based"]
@@ -121,7 +121,7 @@ def resolve_teaming(uplinks: list[str], *levels: TeamingOverride | None) -> Effe
     )
 
 
-class Security(Spec):
+class Security(SharedSpec):
     """vSS defaults Reject / Accept / Accept (S4)."""
 
     promiscuous: bool = False
@@ -129,14 +129,14 @@ class Security(Spec):
     forged_transmits: bool = True
 
 
-class Shaping(Spec):
+class Shaping(SharedSpec):
     enabled: bool = False
     average_kbps: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
     peak_kbps: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
     burst_kb: Annotated[int, Field(ge=0, le=MAX_KBPS)] = 0
 
 
-class PortGroup(Spec):
+class PortGroup(SharedSpec):
     """A standard port group: 0 = untagged (EST), 1-4094 (VST), 4095 (VGT) (section 2)."""
 
     vlan: Annotated[int, Field(ge=0, le=4095)] = 0
