@@ -819,9 +819,42 @@ class Bulk:
                     raise AssertionError(f"route class {rc} leaves {path[-1]} unlike its group")
                 yield by_rc[rc], st[1] if st[0] == "at" else None
 
-        # forward: from each starting router, which destinations take the packet and where each reply starts
+        # replies: from a reply start (router, iterations already used), which sources take the reply; worked out
+        # on first use, one walk per group for each router whatever the iterations
+        back_cache: dict[tuple, dict[int, int]] = {}
+        back_counts: dict[str, dict[int, int]] = {}
+        back: dict[tuple[str, int], int] = {}
+
+        def taken_back(start: tuple[str, int]) -> int:
+            got = back.get(start)
+            if got is None:
+                q, n0 = start
+                by_count = back_counts.get(q)
+                if by_count is None:
+                    by_count = back_counts[q] = {}
+                    for gk in groups:
+                        path, egress, key = walk(q, gk)
+                        res2 = back_cache.get(key)
+                        if res2 is None:
+                            res2 = {}
+                            for xs, eg in each(gk, path, egress):
+                                for count, mask in self._backward(xs, path, eg, hosts, src).items():
+                                    res2[count] = res2.get(count, 0) | mask
+                            back_cache[key] = res2
+                        for count, mask in res2.items():
+                            by_count[count] = by_count.get(count, 0) | mask
+                got = 0
+                for count, mask in by_count.items():
+                    if n0 + count <= MAX_ROUTED_HOPS:
+                        got |= mask
+                back[start] = got
+            return got
+
+        # forward: from each starting router, which destinations take the packet and where each reply starts;
+        # each starting router's answer is combined with the replies at once and dropped (kept for every router,
+        # the reply-start masks of a 10,000-host design took most of a gigabyte)
         fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
-        by_reply: dict[tuple[str, int], dict[tuple[str, int], int]] = {}  # profile -> reply start -> mask of y
+        row = self.row
         for r, n0s in starting.items():
             agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
             for gk in groups:
@@ -842,55 +875,25 @@ class Bulk:
                         continue
                     for count, mask in by_count.items():
                         into[count] = into.get(count, 0) | mask
-            for n0 in n0s:
-                masks = by_reply[(r, n0)] = {}
-                for start, by_count in agg.items():
-                    m = 0
-                    for count, mask in by_count.items():
-                        if n0 + count <= MAX_ROUTED_HOPS:
-                            m |= mask
-                    if m:
-                        masks[start] = m
-        # replies: from each start, which sources take the reply
-        starts_used: dict[str, set[int]] = {}
-        for masks in by_reply.values():
-            for q, n0 in masks:
-                starts_used.setdefault(q, set()).add(n0)
-        back_cache: dict[tuple, dict[int, int]] = {}
-        back: dict[tuple[str, int], int] = {}
-        for q, n0s in starts_used.items():
-            by_count: dict[int, int] = {}
-            for gk in groups:
-                path, egress, key = walk(q, gk)
-                res2 = back_cache.get(key)
-                if res2 is None:
-                    res2 = {}
-                    for xs, eg in each(gk, path, egress):
-                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
-                            res2[count] = res2.get(count, 0) | mask
-                    back_cache[key] = res2
-                for count, mask in res2.items():
-                    by_count[count] = by_count.get(count, 0) | mask
-            for n0 in n0s:
-                got = 0
-                for count, mask in by_count.items():
-                    if n0 + count <= MAX_ROUTED_HOPS:
-                        got |= mask
-                back[(q, n0)] = got
-        for r, n0s in starting.items():
             for n0, xs in n0s.items():
                 # a reply start that every source of this profile takes adds to all their rows at once
                 common = 0
-                for start, ys in by_reply[(r, n0)].items():
-                    took = xs & back[start]
+                for start, by_count in agg.items():
+                    ys = 0
+                    for count, mask in by_count.items():
+                        if n0 + count <= MAX_ROUTED_HOPS:
+                            ys |= mask
+                    if not ys:
+                        continue
+                    took = xs & taken_back(start)
                     if took == xs:
                         common |= ys
                     elif took:
                         for x in set_bits(took):
-                            self.row[x] |= ys
+                            row[x] |= ys
                 if common:
                     for x in set_bits(xs):
-                        self.row[x] |= common
+                        row[x] |= common
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
                  gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
