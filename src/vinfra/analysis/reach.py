@@ -554,7 +554,7 @@ class Bulk:
             iface.ip is not None and int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
             for (sname, _), iface in decls.ports.items())
         # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
-        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
+        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip) not in shared)
                    for s, e in zip(sigs, reps, strict=True)]
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
@@ -596,8 +596,20 @@ class Bulk:
             else:
                 ok = cr(sx, sy)
             self._set(x, y, bool(ok))
+        members = reach._members
         for k in range(n):
-            self._set(k, k, bool(cr(sigs[k], sigs[k])))
+            sk = sigs[k]
+            if regular[k] and sk[0] == "host" and sk[1] is not None and len(members[sk]) > 1:
+                # two members of one class: a pair like those above (apart, one subnet, no shared address)
+                vk = (sk[3], sk[3])
+                ok = by_views.get(vk)
+                if ok is None:
+                    ok = by_views[vk] = bool(cr(sk, sk))
+                else:
+                    reach._matrix[(sk, sk)] = ok  # what class_reaches answers for the class asked about itself
+            else:
+                ok = cr(sk, sk)
+            self._set(k, k, bool(ok))
 
     def get(self, x: tuple, y: tuple) -> bool | None:
         kx, ky = self.index.get(x), self.index.get(y)
@@ -825,24 +837,28 @@ class Bulk:
         back_counts: dict[str, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
 
+        def back_of(walked: Iterable[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]) -> dict[int, int]:
+            """Iterations -> mask of the sources that take a reply walked from one router toward every group."""
+            by_count: dict[int, int] = {}
+            for gk, path, egress, key in walked:
+                res2 = back_cache.get(key)
+                if res2 is None:
+                    res2 = {}
+                    for xs, eg in each(gk, path, egress):
+                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
+                            res2[count] = res2.get(count, 0) | mask
+                    back_cache[key] = res2
+                for count, mask in res2.items():
+                    by_count[count] = by_count.get(count, 0) | mask
+            return by_count
+
         def taken_back(start: tuple[str, int]) -> int:
             got = back.get(start)
             if got is None:
                 q, n0 = start
                 by_count = back_counts.get(q)
                 if by_count is None:
-                    by_count = back_counts[q] = {}
-                    for gk in groups:
-                        path, egress, key = walk(q, gk)
-                        res2 = back_cache.get(key)
-                        if res2 is None:
-                            res2 = {}
-                            for xs, eg in each(gk, path, egress):
-                                for count, mask in self._backward(xs, path, eg, hosts, src).items():
-                                    res2[count] = res2.get(count, 0) | mask
-                            back_cache[key] = res2
-                        for count, mask in res2.items():
-                            by_count[count] = by_count.get(count, 0) | mask
+                    by_count = back_counts[q] = back_of((gk, *walk(q, gk)) for gk in groups)
                 got = 0
                 for count, mask in by_count.items():
                     if n0 + count <= MAX_ROUTED_HOPS:
@@ -857,8 +873,11 @@ class Bulk:
         row = self.row
         for r, n0s in starting.items():
             agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
-            for gk in groups:
-                path, egress, key = walk(r, gk)
+            walked = [(gk, *walk(r, gk)) for gk in groups]
+            if r not in back_counts:
+                # the starting routers are, as a rule, where replies start too: their walks serve both ways
+                back_counts[r] = back_of(walked)
+            for gk, path, egress, key in walked:
                 res = fwd_cache.get(key)
                 if res is None:
                     res = {}
@@ -946,7 +965,7 @@ class Bulk:
         for k, e in enumerate(self.reps):
             if e.ip is None:
                 continue
-            ip = int(e.ip.ip)
+            ip = int(e.ip)  # an IPv4Interface is its address
             for length in lengths:
                 by_prefix.setdefault((length, ip >> (32 - length)), []).append(k)
         out: set[tuple[int, int]] = set()
@@ -954,7 +973,7 @@ class Bulk:
             if not (e.on_host and e.ip is not None and regular[k]):
                 continue
             length = e.ip.network.prefixlen
-            for j in by_prefix.get((length, int(e.ip.ip) >> (32 - length)), ()):
+            for j in by_prefix.get((length, int(e.ip) >> (32 - length)), ()):
                 if j != k:
                     out.add((k, j))
                     out.add((j, k))
@@ -976,7 +995,7 @@ def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int],
         for hname, h in inv.hosts.items():
             for vmk in h.vmkernel.values():
                 if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip.ip)))
+                    ports.append((hname, int(vmk.ip)))
                     net = vmk.ip.network
                     nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
                 if vmk.gateway is not None:
@@ -984,7 +1003,7 @@ def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int],
         for vm in inv.vms.values():
             for nic in vm.nics:
                 if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip.ip)))
+                    ports.append((vm.host, int(nic.ip)))
                     net = nic.ip.network
                     nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
                 if nic.gateway is not None:
