@@ -596,20 +596,8 @@ class Bulk:
             else:
                 ok = cr(sx, sy)
             self._set(x, y, bool(ok))
-        members = reach._members
         for k in range(n):
-            sk = sigs[k]
-            if regular[k] and sk[0] == "host" and sk[1] is not None and len(members[sk]) > 1:
-                # two members of one class: a pair like those above (apart, one subnet, no shared address)
-                vk = (sk[3], sk[3])
-                ok = by_views.get(vk)
-                if ok is None:
-                    ok = by_views[vk] = bool(cr(sk, sk))
-                else:
-                    reach._matrix[(sk, sk)] = ok  # what class_reaches answers for the class asked about itself
-            else:
-                ok = cr(sk, sk)
-            self._set(k, k, bool(ok))
+            self._set(k, k, bool(cr(sigs[k], sigs[k])))
 
     def get(self, x: tuple, y: tuple) -> bool | None:
         kx, ky = self.index.get(x), self.index.get(y)
