@@ -576,7 +576,7 @@ class Bulk:
             iface.ip is not None and int(iface.ip) in shared and snap.bridge_of(sname) in decls.routing_of  # type: ignore[attr-defined]
             for (sname, _), iface in decls.ports.items())
         # a router endpoint whose address another port holds is walked whole: the walk decides who takes it
-        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip.ip) not in shared)
+        regular = [not hop_shared and s[0] != "own" and e.ip is not None and (e.on_host or int(e.ip) not in shared)
                    for s, e in zip(sigs, reps, strict=True)]
         self._onto: dict[tuple[str, int], str | None] = {}
         self._step: dict[tuple[str, object], tuple] = {}
@@ -841,13 +841,53 @@ class Bulk:
                     raise AssertionError(f"route class {rc} leaves {path[-1]} unlike its group")
                 yield by_rc[rc], st[1] if st[0] == "at" else None
 
-        # forward: from each starting router, which destinations take the packet and where each reply starts
+        # replies: from a reply start (router, iterations already used), which sources take the reply; worked out
+        # on first use, one walk per group for each router whatever the iterations
+        back_cache: dict[tuple, dict[int, int]] = {}
+        back_counts: dict[str, dict[int, int]] = {}
+        back: dict[tuple[str, int], int] = {}
+
+        def back_of(walked: Iterable[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]) -> dict[int, int]:
+            """Iterations -> mask of the sources that take a reply walked from one router toward every group."""
+            by_count: dict[int, int] = {}
+            for gk, path, egress, key in walked:
+                res2 = back_cache.get(key)
+                if res2 is None:
+                    res2 = {}
+                    for xs, eg in each(gk, path, egress):
+                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
+                            res2[count] = res2.get(count, 0) | mask
+                    back_cache[key] = res2
+                for count, mask in res2.items():
+                    by_count[count] = by_count.get(count, 0) | mask
+            return by_count
+
+        def taken_back(start: tuple[str, int]) -> int:
+            got = back.get(start)
+            if got is None:
+                q, n0 = start
+                by_count = back_counts.get(q)
+                if by_count is None:
+                    by_count = back_counts[q] = back_of((gk, *walk(q, gk)) for gk in groups)
+                got = 0
+                for count, mask in by_count.items():
+                    if n0 + count <= MAX_ROUTED_HOPS:
+                        got |= mask
+                back[start] = got
+            return got
+
+        # forward: from each starting router, which destinations take the packet and where each reply starts;
+        # each starting router's answer is combined with the replies at once and dropped (kept for every router,
+        # the reply-start masks of a 10,000-host design took most of a gigabyte)
         fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
-        by_reply: dict[tuple[str, int], dict[tuple[str, int], int]] = {}  # profile -> reply start -> mask of y
+        row = self.row
         for r, n0s in starting.items():
             agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
-            for gk in groups:
-                path, egress, key = walk(r, gk)
+            walked = [(gk, *walk(r, gk)) for gk in groups]
+            if r not in back_counts:
+                # the starting routers are, as a rule, where replies start too: their walks serve both ways
+                back_counts[r] = back_of(walked)
+            for gk, path, egress, key in walked:
                 res = fwd_cache.get(key)
                 if res is None:
                     res = {}
@@ -864,55 +904,25 @@ class Bulk:
                         continue
                     for count, mask in by_count.items():
                         into[count] = into.get(count, 0) | mask
-            for n0 in n0s:
-                masks = by_reply[(r, n0)] = {}
-                for start, by_count in agg.items():
-                    m = 0
-                    for count, mask in by_count.items():
-                        if n0 + count <= MAX_ROUTED_HOPS:
-                            m |= mask
-                    if m:
-                        masks[start] = m
-        # replies: from each start, which sources take the reply
-        starts_used: dict[str, set[int]] = {}
-        for masks in by_reply.values():
-            for q, n0 in masks:
-                starts_used.setdefault(q, set()).add(n0)
-        back_cache: dict[tuple, dict[int, int]] = {}
-        back: dict[tuple[str, int], int] = {}
-        for q, n0s in starts_used.items():
-            by_count: dict[int, int] = {}
-            for gk in groups:
-                path, egress, key = walk(q, gk)
-                res2 = back_cache.get(key)
-                if res2 is None:
-                    res2 = {}
-                    for xs, eg in each(gk, path, egress):
-                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
-                            res2[count] = res2.get(count, 0) | mask
-                    back_cache[key] = res2
-                for count, mask in res2.items():
-                    by_count[count] = by_count.get(count, 0) | mask
-            for n0 in n0s:
-                got = 0
-                for count, mask in by_count.items():
-                    if n0 + count <= MAX_ROUTED_HOPS:
-                        got |= mask
-                back[(q, n0)] = got
-        for r, n0s in starting.items():
             for n0, xs in n0s.items():
                 # a reply start that every source of this profile takes adds to all their rows at once
                 common = 0
-                for start, ys in by_reply[(r, n0)].items():
-                    took = xs & back[start]
+                for start, by_count in agg.items():
+                    ys = 0
+                    for count, mask in by_count.items():
+                        if n0 + count <= MAX_ROUTED_HOPS:
+                            ys |= mask
+                    if not ys:
+                        continue
+                    took = xs & taken_back(start)
                     if took == xs:
                         common |= ys
                     elif took:
                         for x in set_bits(took):
-                            self.row[x] |= ys
+                            row[x] |= ys
                 if common:
                     for x in set_bits(xs):
-                        self.row[x] |= common
+                        row[x] |= common
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
                  gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
@@ -965,7 +975,7 @@ class Bulk:
         for k, e in enumerate(self.reps):
             if e.ip is None:
                 continue
-            ip = int(e.ip.ip)
+            ip = int(e.ip)  # an IPv4Interface is its address
             for length in lengths:
                 by_prefix.setdefault((length, ip >> (32 - length)), []).append(k)
         out: set[tuple[int, int]] = set()
@@ -973,7 +983,7 @@ class Bulk:
             if not (e.on_host and e.ip is not None and regular[k]):
                 continue
             length = e.ip.network.prefixlen
-            for j in by_prefix.get((length, int(e.ip.ip) >> (32 - length)), ()):
+            for j in by_prefix.get((length, int(e.ip) >> (32 - length)), ()):
                 if j != k:
                     out.add((k, j))
                     out.add((j, k))
@@ -995,7 +1005,7 @@ def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int],
         for hname, h in inv.hosts.items():
             for vmk in h.vmkernel.values():
                 if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip.ip)))
+                    ports.append((hname, int(vmk.ip)))
                     net = vmk.ip.network
                     nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
                 if vmk.gateway is not None:
@@ -1003,7 +1013,7 @@ def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int],
         for vm in inv.vms.values():
             for nic in vm.nics:
                 if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip.ip)))
+                    ports.append((vm.host, int(nic.ip)))
                     net = nic.ip.network
                     nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
                 if nic.gateway is not None:

@@ -23,6 +23,7 @@ from ..model import InterfaceRef, svi_vlan
 from ..model.ifname import standard_name
 
 if TYPE_CHECKING:
+    from ..model.cluster import Vm
     from .snapshot import Snapshot
 
 
@@ -226,9 +227,10 @@ class Endpoints:
         return Endpoint(name, "vip", sname, IPv4Interface((int(f.vip), address.network.prefixlen)),
                         vip_mac(f.protocol, f.group), vlan=svi_vlan(iname))
 
-    def _vm_nic(self, vname: str, i: int, port_ids: dict | None = None) -> Endpoint:
+    def _vm_nic(self, vname: str, i: int, port_ids: dict | None = None, vm: Vm | None = None) -> Endpoint:
         inv = self.snap.inventory
-        vm = inv.vms[vname]
+        if vm is None:
+            vm = inv.vms[vname]
         nic = vm.nics[i]
         name = vname if i == 0 else f"{vname}:nic{i}"
         if port_ids is None:
@@ -261,14 +263,17 @@ class Endpoints:
         items = [e for e in map(self.get, names) if e is not None]
         # VM NICs, the bulk of a design, are built straight from their VM (what :meth:`get` would parse the name for)
         made, vms, hosts = self._made, inv.vms, inv.hosts
+        ids_of: dict[str, dict] = {}  # host -> its port IDs: many VMs share a host
         for v, vm in vms.items():
-            port_ids = host_port_ids(inv, vm.host) if vm.host in hosts else {}
+            port_ids = ids_of.get(vm.host)
+            if port_ids is None:
+                port_ids = ids_of[vm.host] = host_port_ids(inv, vm.host) if vm.host in hosts else {}
             for i in range(len(vm.nics)):
                 name = v if i == 0 else f"{v}:nic{i}"
                 e = made.get(name, False)
                 if e is False:
                     # a VM literally named like another's NIC: the name's own resolution decides
-                    e = self.get(name) if i and name in vms else self._vm_nic(v, i, port_ids)
+                    e = self.get(name) if i and name in vms else self._vm_nic(v, i, port_ids, vm)
                     made[name] = e
                 if e is not None:
                     items.append(e)

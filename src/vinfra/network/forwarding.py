@@ -144,6 +144,8 @@ class Forwarding:
         self._shapes: dict[tuple[str, str, int | None] | None, int] = {}
         self._shape_ids: dict[tuple, int] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
+        self._uplink_shapes: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._uplink_shape_ids: dict[tuple, int] = {}
         self._guest_teams: dict[tuple[str, str, int | None], TeamState] = {}
         #: reach's class evaluation: the two ends of the ping (endpoint names) are treated as ports of different
         #: hosts (no F3/F10 between them); legs to any third port (a host acting as gateway, a duplicate
@@ -263,22 +265,32 @@ class Forwarding:
             return got
         ts = self.team(ep)
         assert ts is not None
-        ends: dict[str, int] = {}
-        per = []
-        for u in ts.team.uplinks:
-            up = self.snap.uplinks(ep.device, u)
-            end = up.end
-            if end is None:
-                per.append((up.reason is None, up.bridges, None, None, None))
-                continue
-            receivers = self._receivers(ep.device, end) if end.channel is not None else None
-            per.append((up.reason is None, up.bridges, end.vlans, ends.setdefault(end.name, len(ends)), receivers))
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
-                 team.uplinks, tuple(per))
+                 team.uplinks, self._uplinks_shape(ep.device, team.uplinks))
         # one small int per distinct shape: views and memo keys hold it, and hashing the shape's dataclasses
         # (Python-level hashes) each time a key is looked up cost more than the rest of a signature
         got = self._shapes[ep.port_key] = self._shape_ids.setdefault(shape, len(self._shape_ids))
+        return got
+
+    def _uplinks_shape(self, host: str, uplinks: tuple[str, ...]) -> int:
+        """Per uplink of ``host``, what the switch port does (:meth:`team_shape`), numbered: the port groups of one
+        switch on a host share it, so it is worked out once per host and switch, and a shape holds one int."""
+        key = (host, uplinks)
+        got = self._uplink_shapes.get(key)
+        if got is None:
+            ends: dict[str, int] = {}
+            per = []
+            for u in uplinks:
+                up = self.snap.uplinks(host, u)
+                end = up.end
+                if end is None:
+                    per.append((up.reason is None, up.bridges, None, None, None))
+                    continue
+                receivers = self._receivers(host, end) if end.channel is not None else None
+                per.append((up.reason is None, up.bridges, end.vlans, ends.setdefault(end.name, len(ends)), receivers))
+            ids = self._uplink_shape_ids
+            got = self._uplink_shapes[key] = ids.setdefault(tuple(per), len(ids))
         return got
 
     def _receivers(self, host: str, end) -> tuple[str | None, ...]:
@@ -417,7 +429,7 @@ class Forwarding:
             sensitive = self.sensitive(ep)
         if sensitive:
             key = None
-        elif self.host_problem(ep) is not None:
+        elif self._problems[ep.name] is not None:  # worked out by team_shape
             key = (shape, None, False)
         else:
             ts = self.team(ep)

@@ -141,6 +141,8 @@ class L3:
         self._holder_routers: dict[tuple[int, int], tuple[str, ...]] = {}
         self._nearest_router: dict[tuple[str, tuple[str, ...]], tuple[int, str] | None] = {}
         self._toward: dict[tuple[str, str], tuple[L3If, IPv4Address, str]] = {}
+        self._level_sets: dict[tuple[str, int], frozenset[str]] = {}
+        self._link_to: dict[tuple[str, str], tuple[L3If, IPv4Address]] = {}
         self._holders: dict[tuple[int, int], list[L3If]] = {}
         self._nearest: dict[tuple[int, Node], L3If | None] = {}
 
@@ -429,6 +431,19 @@ class L3:
             levels.append(nxt)
         return levels[depth] if depth < len(levels) else []
 
+    def _toward_first(self, r: str, target: str, depth: int) -> list[str]:
+        """The neighbours of ``r`` exactly ``depth`` hops from ``target`` (neighbourhood is symmetric: what
+        :meth:`_adjacent` relies on too)."""
+        level = self._level(target, depth)
+        mine = self.neighbours_of(r)
+        if len(level) <= len(mine):
+            return [n for n in level if n in mine]
+        key = (target, depth)
+        at = self._level_sets.get(key)
+        if at is None:
+            at = self._level_sets[key] = frozenset(level)
+        return [n for n in mine if n in at]
+
     def hops(self, a: str, b: str) -> int | None:
         """Routing hops between two routers (None: not one domain), searched from both ends at once: the
         routers in between (a core with a hundred neighbours) need not be expanded."""
@@ -553,9 +568,13 @@ class L3:
                 via = self._toward.get((r, target))
                 if via is None:  # the same for every subnet learned from that router
                     # the neighbour of r first in name order among the routers hops - 1 away from the target
-                    first = min(n for n in self._level(target, hops - 1) if self._adjacent(r, n))
-                    mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
-                    via = self._toward[(r, target)] = (mine, theirs.ip.ip, first)
+                    # (reach asks every router toward every block: scan whichever of the two sets is smaller)
+                    first = min(self._toward_first(r, target, hops - 1))
+                    link = self._link_to.get((r, first))
+                    if link is None:  # the same for every target reached through that neighbour
+                        mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
+                        link = self._link_to[(r, first)] = (mine, theirs.ip.ip)
+                    via = self._toward[(r, target)] = (*link, first)
                 found = ("learned", via[0], via[1], via[2], hops)
         self._parts[key] = found
         return found

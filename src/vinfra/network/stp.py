@@ -464,6 +464,7 @@ class ActiveTopology:
         self._in: dict[Node, list[Node]] = {}
         self._blocked: dict[tuple[LinkKey, int], str] = {}
         self._pairs: dict[tuple[LinkKey, bool], list[tuple[int, int]]] = {}
+        self._pairs_by: dict[tuple[LinkKey, bool, int], dict[int, list[tuple[int, int]]]] = {}
         self._fwd: dict[Node, set[Node]] = {}
         self._components: dict[Node, Component] = {}
         self._bfs: dict[Node, dict[Node, Hop | None]] = {}
@@ -474,6 +475,17 @@ class ActiveTopology:
         if got is None:
             got = self._pairs[key] = (LogicalLink(link.b, link.a) if flip else link).vlan_pairs()
         return got
+
+    def _vlan_pairs_at(self, link: LogicalLink, flip: bool, end: int, vlan: int) -> list[tuple[int, int]]:
+        """:meth:`_vlan_pairs` whose VLAN at ``end`` (0: the near end, 1: the far one) is ``vlan``, in their order: a
+        trunk carries hundreds of VLANs, and scanning every pair for each VLAN's node cost VLANs squared per link."""
+        key = (link_key(link), flip, end)
+        index = self._pairs_by.get(key)
+        if index is None:
+            index = self._pairs_by[key] = {}
+            for pair in self._vlan_pairs(link, flip):
+                index.setdefault(pair[end], []).append(pair)
+        return index.get(vlan, [])
 
     def out(self, node: Node) -> list[Hop]:
         """Hops leaving ``node``, sorted by (destination, out port, in port)."""
@@ -488,9 +500,7 @@ class ActiveTopology:
                 if bridge not in end_bridges(snap, x):
                     continue
                 by = end_bridges(snap, y)
-                for vx, vy in self._vlan_pairs(link, flip):
-                    if vx != vlan:
-                        continue
+                for vx, vy in self._vlan_pairs_at(link, flip, 0, vlan):
                     va, vb = (vy, vx) if flip else (vx, vy)
                     ok, why = stp.forwards(link, va, vb)
                     if not ok:
@@ -515,9 +525,7 @@ class ActiveTopology:
             for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
                 if bridge not in end_bridges(snap, y):
                     continue
-                for vx, vy in self._vlan_pairs(link, flip):
-                    if vy != vlan:
-                        continue
+                for vx, _ in self._vlan_pairs_at(link, flip, 1, vlan):
                     for b1 in end_bridges(snap, x):
                         if any(h.dst == node for h in self.out((b1, vx))):
                             srcs.add((b1, vx))
