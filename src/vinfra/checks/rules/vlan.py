@@ -401,17 +401,29 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
-    split: dict[tuple[tuple[str, str], int | None] | None, list[tuple[int, list[tuple[str, int]]]]] = {}
+    # per (team, guest VLAN): the port's nodes by VLAN, and whether it reaches no switch but another host.  Node
+    # lists are interned by content: ports of hosts cabled alike share one list object, so the per-list work below
+    # (domains, union-find, gateway domains) is done once per distinct list, not once per team
+    split: dict[tuple[tuple[str, str] | None, int | None], tuple[list[tuple[int, list[tuple[str, int]]]], bool]] = {}
+    interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
     for e in ctx.endpoints:
         if e.ip is None:
             continue
-        nodes = ctx.endpoint_nodes(e)
-        if not nodes and e.team is not None and ctx.strays(e.team):
-            beyond[e.team].append(e)
-        memo = (e.team, e.guest_vlan) if e.team is not None else None
-        per = split.get(memo)
-        if per is None:
-            per = split[memo] = [(vlan, [n for n in nodes if n[1] == vlan]) for vlan in sorted({v for _, v in nodes})]
+        memo = (e.team, e.guest_vlan)
+        got_split = split.get(memo)
+        if got_split is None:
+            nodes = ctx.endpoint_nodes(e)
+            per_new: list[tuple[int, list[tuple[str, int]]]] = []
+            for vlan in sorted({v for _, v in nodes}):
+                mine_t = tuple(n for n in nodes if n[1] == vlan)
+                mine_l = interned.get(mine_t)
+                if mine_l is None:
+                    mine_l = interned[mine_t] = list(mine_t)
+                per_new.append((vlan, mine_l))
+            got_split = split[memo] = (per_new, not nodes and e.team is not None and bool(ctx.strays(e.team)))
+        per, stray = got_split
+        if stray:
+            beyond[e.team].append(e)  # type: ignore[index]
         if not per:
             continue
         net = e.ip.network
