@@ -192,6 +192,10 @@ class CheckContext:
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
+        self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
+        # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
+        self._uplink_pvs: dict[int, tuple[tuple[Uplink, ...], tuple[PortVlans, ...]]] = {}
+        self._carriages: dict[tuple[tuple[int, ...], str, int | None], tuple[tuple[int | None, bool, str], ...]] = {}
 
     # switch side ------------------------------------------------------------------------
     def owner(self, ref: InterfaceRef) -> str:
@@ -428,13 +432,44 @@ class CheckContext:
             self._carriage[memo] = got
         return got
 
+    def team_carriage(self, key: tuple[str, str]) -> tuple[tuple[int | None, bool, str], ...]:
+        """:meth:`carriage_of` of team ``key``'s own port-group VLAN on each of its :meth:`cabled` uplinks, in
+        that order (for a single-VLAN team; others get an empty tuple).  Several rules and the team's nodes read
+        it: worked out once per team, and once per distinct (port settings, VLAN) across teams (hosts cabled alike
+        to ports with the same settings share it)."""
+        got = self._team_carriage.get(key)
+        if got is not None:
+            return got
+        pgv = self.pg_vlan(self.teams[key])
+        if not pgv.single:
+            got = self._team_carriage[key] = ()
+            return got
+        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`): its ports' settings once
+        pvs = self._uplink_pvs.get(id(ups))
+        if pvs is None:
+            pvs = self._uplink_pvs[id(ups)] = (ups, tuple(self.pv(u.port) for u in ups if u.port is not None))
+        # by the identity of the settings (one object per distinct setting, :meth:`pv`), as :meth:`carriage_of`
+        memo = (tuple(map(id, pvs[1])), pgv.kind, pgv.vlan)
+        got = self._carriages.get(memo)
+        if got is None:
+            got = self._carriages[memo] = tuple(self.carriage_of(pgv, u.port) for u in self.cabled(key)
+                                                if u.port is not None)
+        self._team_carriage[key] = got
+        return got
+
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
         """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
         got = self._team_nodes.get(key)
         if got is not None:
             return got
-        got = self._team_nodes[key] = self._nodes_of(key, self.pg_vlan(self.teams[key]))
-        return got
+        pgv = self.pg_vlan(self.teams[key])
+        if pgv.single:  # :meth:`_nodes_of` with the team's carriage, worked out once (:meth:`team_carriage`)
+            got = [(up, (self.bridge(up.port), c[0])) for up, c in zip(self.cabled(key), self.team_carriage(key), strict=True)
+                   if c[0] is not None and up.port is not None]
+        else:
+            got = []
+        self._team_nodes[key] = got  # type: ignore[assignment]
+        return got  # type: ignore[return-value]
 
     def _nodes_of(self, key: tuple[str, str], pgv: PgVlan) -> list[tuple[Uplink, tuple[str, int]]]:
         out: list[tuple[Uplink, tuple[str, int]]] = []

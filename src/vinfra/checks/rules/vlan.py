@@ -77,8 +77,7 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
             continue
         if pgv.kind not in ("vst", "pvlan"):
             continue
-        bad = [u for u in ctx.cabled(key) if u.port is not None
-               and (c := ctx.carriage_of(pgv, u.port))[0] is not None and not c[1]]
+        bad = [u for u, c in zip(ctx.cabled(key), ctx.team_carriage(key), strict=True) if c[0] is not None and not c[1]]
         if not bad:
             continue
         ports = [u.port for u in bad if u.port is not None]
@@ -219,12 +218,13 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
         # a guest-tagging port group is judged by what its ports send, when they say (V3, V4)
         guests = ctx.guest_vlans(key) if pgv.kind in ("vgt", "trunk") else {}
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
-        for u in ups:
-            assert u.port is not None
-            if pgv.single:
-                if ctx.carriage_of(pgv, u.port)[0] is None:  # the port drops the port group's frames
+        if pgv.single:
+            for u, carried in zip(ups, ctx.team_carriage(key), strict=True):
+                if carried[0] is None:  # the port drops the port group's frames
+                    assert u.port is not None
                     bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
-                continue
+        for u in () if pgv.single else ups:
+            assert u.port is not None
             pv = ctx.pv(u.port)
             if guests:
                 for want, users in guests.items():
