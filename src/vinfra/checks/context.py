@@ -309,6 +309,11 @@ class CheckContext:
         return self.snap.teams
 
     @cached_property
+    def sorted_teams(self) -> list[tuple[tuple[str, str], Team]]:
+        """``sorted(teams.items())``, sorted once for the rules that walk every team in key order."""
+        return sorted(self.teams.items())
+
+    @cached_property
     def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:
         """Each team's active then standby vmnics with what they are cabled to."""
         peer = self.snap.cabling.peer

@@ -70,7 +70,7 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, V7, M7
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         if pgv.kind in ("vgt", "trunk"):
             yield from _guests_on_native(ctx, key, team)
@@ -150,7 +150,7 @@ def untagged_portgroup_on_trunk(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, M8
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         if pgv.kind != "est":
             continue
@@ -209,7 +209,7 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8, T8, M9, M10
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         ups = ctx.cabled(key)
         if strays := ctx.strays(key):
@@ -608,7 +608,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, T8
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         ups = ctx.cabled(key)
         all_ups = ctx.uplinks[key]
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
@@ -624,9 +624,11 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         if pgv.single:
             by_dom: dict[object, list[str]] = defaultdict(list)
             nodes = ctx.team_nodes(key)
-            for u, node in nodes:
-                by_dom[ctx.domain(*node)].append(f"{u.vmnic} -> {u.port} (VLAN {node[1]})")
-            if len(by_dom) > 1:
+            # the texts are only written for a team that splits (most do not)
+            doms = [ctx.domain(*node) for _, node in nodes]
+            if len(set(doms)) > 1:
+                for (u, node), dom in zip(nodes, doms, strict=True):
+                    by_dom[dom].append(f"{u.vmnic} -> {u.port} (VLAN {node[1]})")
                 splits.append((min(v for _, (_, v) in nodes), by_dom))
         else:
             common: VlanSet | None = None
@@ -636,12 +638,13 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
                 if pgv.trunk is not None:
                     carried = carried & pgv.trunk
                 common = carried if common is None else common & carried
+            bridges = [ctx.bridge(u.port) for u in ups if u.port is not None]
             for vlan in common or ():
-                by_dom = defaultdict(list)
-                for u in ups:
-                    assert u.port is not None
-                    by_dom[ctx.domain(ctx.bridge(u.port), vlan)].append(f"{u.vmnic} -> {u.port}")
-                if len(by_dom) > 1:
+                doms = [ctx.domain(b, vlan) for b in bridges]
+                if len(set(doms)) > 1:
+                    by_dom = defaultdict(list)
+                    for u, dom in zip(ups, doms, strict=True):
+                        by_dom[dom].append(f"{u.vmnic} -> {u.port}")
                     splits.append((vlan, by_dom))
         if not splits:
             continue
