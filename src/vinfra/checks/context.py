@@ -191,6 +191,7 @@ class CheckContext:
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
+        self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
         self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
         # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
@@ -391,10 +392,16 @@ class CheckContext:
         return "no virtual switch"
 
     def pg_vlan(self, team: Team) -> PgVlan:
+        # by the team object first (rules ask about the snapshot's teams over and over: no key to build, no
+        # ``network`` property to call); the entry holds the team, so its id is its own while the entry lives
+        mine = self._pg_vlan_of_team.get(id(team))
+        if mine is not None and mine[0] is team:
+            return mine[1]
         key = (team.host, team.network)
         got = self._pg_vlan.get(key)
         if got is None:
             got = self._pg_vlan[key] = self._pg_vlan_of(team)
+        self._pg_vlan_of_team[id(team)] = (team, got)
         return got
 
     def _pg_vlan_of(self, team: Team) -> PgVlan:
