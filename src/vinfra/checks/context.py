@@ -323,6 +323,7 @@ class CheckContext:
         # tuple per distinct (host, active, standby): a host's port groups mostly team the same vmnics alike
         cache: dict[tuple[str, str, str], Uplink] = {}
         teamed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Uplink, ...]] = {}
+        lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # by id of a tuple ``teamed`` keeps
         out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
         for key, team in self.teams.items():
             tk = (team.host, tuple(team.active), tuple(team.standby))
@@ -342,14 +343,19 @@ class CheckContext:
                             up = cache[ck] = Uplink(nic, role, base.port, base.far)
                         ups.append(up)
                 got = teamed[tk] = tuple(ups)
+                # and its cabled and stray uplinks (:meth:`cabled`, :meth:`strays`), once per tuple too
+                lists[id(got)] = ([u for u in got if u.port is not None],
+                                  [u for u in got if u.port is None and u.far is not None])
             out[key] = got
+            self._cabled[key], self._strays[key] = lists[id(got)]
         return out
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
         got = self._cabled.get(key)
-        if got is None:
-            got = self._cabled[key] = [u for u in self.uplinks[key] if u.port is not None]
+        if got is None:  # worked out with :attr:`uplinks`, for every team at once
+            _ = self.uplinks[key]
+            got = self._cabled[key]
         return got
 
     def strays(self, key: tuple[str, str]) -> list[Uplink]:
@@ -357,9 +363,10 @@ class CheckContext:
         vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
         an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
         got = self._strays.get(key)
-        if got is None:
-            got = self._strays[key] = [u for u in self.uplinks[key] if u.port is None and u.far is not None]
-        return list(got)
+        if got is None:  # worked out with :attr:`uplinks`, for every team at once
+            _ = self.uplinks[key]
+            got = self._strays[key]
+        return list(got) if got else []
 
     def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
                     objects: tuple[str, ...] = ()) -> Issue:

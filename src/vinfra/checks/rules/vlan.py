@@ -612,7 +612,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         ups = ctx.cabled(key)
         all_ups = ctx.uplinks[key]
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
-        strays = [u for u in all_ups if u.port is None and u.far is not None]
+        strays = ctx.strays(key)  # its uplinks cabled to something that is not a switch
         if strays and len(all_ups) >= 2:
             yield Issue((obj, *(str(u.far) for u in strays)),
                         f"{obj}: {join(f'{u.vmnic} is cabled to {u.far}' for u in strays)}, not to a switch: "
