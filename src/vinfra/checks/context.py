@@ -620,7 +620,13 @@ class CheckContext:
         return out
 
     def carries_vm_or_management(self, key: tuple[str, str]) -> bool:
-        return any(e.kind == "vm" or MGMT_SERVICES.intersection(e.services) for e in self.endpoints_by_team.get(key, ()))
+        return key in self._vm_or_management
+
+    @cached_property
+    def _vm_or_management(self) -> set[tuple[str, str]]:
+        """The teams with a VM port or a management port, found in one pass over the ports."""
+        return {e.team for e in self.endpoints
+                if e.team is not None and (e.kind == "vm" or MGMT_SERVICES.intersection(e.services))}
 
     def endpoint_nodes(self, e: Endpoint) -> list[tuple[str, int]]:
         """The (bridge, VLAN) nodes where an endpoint's frames enter the network (a guest's on VGT or a trunk:
