@@ -192,6 +192,7 @@ class CheckContext:
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
         self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
+        self._governing: dict[InterfaceRef, tuple[SwitchInterface, InterfaceRef]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
         self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
         # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
@@ -255,6 +256,12 @@ class CheckContext:
 
     def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
         """The interface whose settings govern a physical port: its Po when bundled, else itself."""
+        got = self._governing.get(ref)
+        if got is None:  # several rules ask about each host-facing port
+            got = self._governing[ref] = self._governing_of(ref)
+        return got
+
+    def _governing_of(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
         ch = self.snap.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             po = next((p for p in ch.po_refs if p.device == ref.device), ch.po_refs[0])
