@@ -488,14 +488,15 @@ class CheckContext:
         got = self._team_nodes.get(key)
         if got is not None:
             return got
-        pgv = self.pg_vlan(self.teams[key])
-        if pgv.single:  # :meth:`_nodes_of` with the team's carriage, worked out once (:meth:`team_carriage`)
-            got = [(up, (self.bridge(up.port), c[0])) for up, c in zip(self.cabled(key), self.team_carriage(key), strict=True)
-                   if c[0] is not None and up.port is not None]
-        else:
-            got = []
-        self._team_nodes[key] = got  # type: ignore[assignment]
-        return got  # type: ignore[return-value]
+        # :meth:`_nodes_of` with the team's own carriage, worked out once (:meth:`team_carriage`)
+        out: list[tuple[Uplink, tuple[str, int]]] = []
+        if self.pg_vlan(self.teams[key]).single:
+            for up, carried in zip(self.cabled(key), self.team_carriage(key), strict=True):
+                vlan = carried[0]
+                if vlan is not None and up.port is not None:
+                    out.append((up, (self.bridge(up.port), vlan)))
+        self._team_nodes[key] = out
+        return out
 
     def _nodes_of(self, key: tuple[str, str], pgv: PgVlan) -> list[tuple[Uplink, tuple[str, int]]]:
         out: list[tuple[Uplink, tuple[str, int]]] = []
