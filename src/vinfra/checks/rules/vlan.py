@@ -444,22 +444,25 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
         vlan, length, bits = gkey
         net = nets[gkey]
         # the node lists are shared by the ports of a team (held in ``split``): each is looked at once
+        # one pass over the ports: the distinct node lists, in the order met, and the ports by gateway
+        distinct: dict[int, list[tuple[str, int]]] = {}
+        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
+        for member in members:
+            e, nodes = member
+            if id(nodes) not in distinct:
+                distinct[id(nodes)] = nodes
+            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
+                by_gw[e.gw].append(member)
         uf = UnionFind()
-        seen: set[int] = set()
-        for _, nodes in members:
-            if id(nodes) in seen:
-                continue
-            seen.add(id(nodes))
+        for nodes in distinct.values():
             doms = [ctx.domain(*n) for n in nodes]
             for d in doms[1:]:
                 uf.union(doms[0], d)  # one endpoint's own split is uplinks-in-different-l2-domains
-        roots: dict[int, object] = {}
+        roots = {i: uf.find(ctx.domain(*nodes[0])) for i, nodes in distinct.items()}
         parts: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
-        for e, nodes in members:
-            root = roots.get(id(nodes))
-            if root is None:
-                root = roots[id(nodes)] = uf.find(ctx.domain(*nodes[0]))
-            parts[root].append((e, nodes))
+        if len(set(roots.values())) > 1:  # the ports by island, only when there is more than one
+            for e, nodes in members:
+                parts[roots[id(nodes)]].append((e, nodes))
         if len(parts) > 1:
             ordered = sorted(parts.values(), key=lambda m: (-len(m), m[0][0].name))
             first, second = ordered[0], ordered[1]
@@ -473,11 +476,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
             objs = tuple(sorted({e.name for m in ordered for e, _ in m}))
             yield Issue((f"VLAN {vlan}", *objs), msg, fix, second[0][0].path)
 
-        # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach
-        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
-        for e, nodes in members:
-            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
-                by_gw[e.gw].append((e, nodes))
+        # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach (``by_gw`` above)
         for gw_int, users in sorted(by_gw.items(), key=lambda kv: str(IPv4Address(kv[0]))):
             gw = IPv4Address(gw_int)
             svis = [s for s in ctx.gateways_by_int.get(gw_int, []) if s.vlan == vlan]
