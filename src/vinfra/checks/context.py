@@ -85,9 +85,13 @@ class Carriage:
         return self.vlan is not None and self.inbound
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Endpoint:
-    """A VM NIC or a VMkernel / Service Console port: something with a MAC and maybe an IP."""
+    """A VM NIC or a VMkernel / Service Console port: something with a MAC and maybe an IP.
+
+    A value: never changed once built, and it hashes by its fields as a frozen dataclass would.  It is not
+    declared frozen because a frozen dataclass sets each field through ``object.__setattr__``, which made
+    building the 45,000 ports of a 2,500-host design cost three times as much."""
 
     name: str  # "web01", "web01:nic1", "esx01:vmk0"
     kind: str  # "vm" | "vmk"
@@ -107,8 +111,8 @@ class Endpoint:
     gw: int | None = field(default=None, init=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "addr", None if self.ip is None else int(self.ip))
-        object.__setattr__(self, "gw", None if self.gateway is None else int(self.gateway))
+        self.addr = None if self.ip is None else int(self.ip)
+        self.gw = None if self.gateway is None else int(self.gateway)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +191,13 @@ class CheckContext:
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
+        self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
+        self._governing: dict[InterfaceRef, tuple[SwitchInterface, InterfaceRef]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
+        self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
+        # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
+        self._uplink_pvs: dict[int, tuple[tuple[Uplink, ...], tuple[PortVlans, ...]]] = {}
+        self._carriages: dict[tuple[tuple[int, ...], str, int | None], tuple[tuple[int | None, bool, str], ...]] = {}
 
     # switch side ------------------------------------------------------------------------
     def owner(self, ref: InterfaceRef) -> str:
@@ -246,6 +256,12 @@ class CheckContext:
 
     def governing(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
         """The interface whose settings govern a physical port: its Po when bundled, else itself."""
+        got = self._governing.get(ref)
+        if got is None:  # several rules ask about each host-facing port
+            got = self._governing[ref] = self._governing_of(ref)
+        return got
+
+    def _governing_of(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
         ch = self.snap.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             po = next((p for p in ch.po_refs if p.device == ref.device), ch.po_refs[0])
@@ -301,31 +317,52 @@ class CheckContext:
         return self.snap.teams
 
     @cached_property
+    def sorted_teams(self) -> list[tuple[tuple[str, str], Team]]:
+        """``sorted(teams.items())``, sorted once for the rules that walk every team in key order."""
+        return sorted(self.teams.items())
+
+    @cached_property
     def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:
         """Each team's active then standby vmnics with what they are cabled to."""
         peer = self.snap.cabling.peer
         switches = self.inv.switches
-        cache: dict[tuple[str, str], Uplink] = {}
+        # one Uplink per (host, vmnic, role), shared by the host's teams (a frozen value: equal either way), and one
+        # tuple per distinct (host, active, standby): a host's port groups mostly team the same vmnics alike
+        cache: dict[tuple[str, str, str], Uplink] = {}
+        teamed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Uplink, ...]] = {}
+        lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # by id of a tuple ``teamed`` keeps
         out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
         for key, team in self.teams.items():
-            ups = []
-            for role, nics in (("active", team.active), ("standby", team.standby)):
-                for nic in nics:
-                    ck = (team.host, nic)
-                    base = cache.get(ck)
-                    if base is None:
-                        far = peer(InterfaceRef(team.host, nic))
-                        port = far if far is not None and far.device in switches else None
-                        base = cache[ck] = Uplink(nic, "", port, far)
-                    ups.append(Uplink(nic, role, base.port, base.far))
-            out[key] = tuple(ups)
+            tk = (team.host, tuple(team.active), tuple(team.standby))
+            got = teamed.get(tk)
+            if got is None:
+                ups = []
+                for role, nics in (("active", team.active), ("standby", team.standby)):
+                    for nic in nics:
+                        ck = (team.host, nic, role)
+                        up = cache.get(ck)
+                        if up is None:
+                            base = cache.get((team.host, nic, ""))
+                            if base is None:
+                                far = peer(InterfaceRef(team.host, nic))
+                                port = far if far is not None and far.device in switches else None
+                                base = cache[(team.host, nic, "")] = Uplink(nic, "", port, far)
+                            up = cache[ck] = Uplink(nic, role, base.port, base.far)
+                        ups.append(up)
+                got = teamed[tk] = tuple(ups)
+                # and its cabled and stray uplinks (:meth:`cabled`, :meth:`strays`), once per tuple too
+                lists[id(got)] = ([u for u in got if u.port is not None],
+                                  [u for u in got if u.port is None and u.far is not None])
+            out[key] = got
+            self._cabled[key], self._strays[key] = lists[id(got)]
         return out
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
         got = self._cabled.get(key)
-        if got is None:
-            got = self._cabled[key] = [u for u in self.uplinks[key] if u.port is not None]
+        if got is None:  # worked out with :attr:`uplinks`, for every team at once
+            _ = self.uplinks[key]
+            got = self._cabled[key]
         return got
 
     def strays(self, key: tuple[str, str]) -> list[Uplink]:
@@ -333,9 +370,10 @@ class CheckContext:
         vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
         an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
         got = self._strays.get(key)
-        if got is None:
-            got = self._strays[key] = [u for u in self.uplinks[key] if u.port is None and u.far is not None]
-        return list(got)
+        if got is None:  # worked out with :attr:`uplinks`, for every team at once
+            _ = self.uplinks[key]
+            got = self._strays[key]
+        return list(got) if got else []
 
     def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
                     objects: tuple[str, ...] = ()) -> Issue:
@@ -368,10 +406,16 @@ class CheckContext:
         return "no virtual switch"
 
     def pg_vlan(self, team: Team) -> PgVlan:
+        # by the team object first (rules ask about the snapshot's teams over and over: no key to build, no
+        # ``network`` property to call); the entry holds the team, so its id is its own while the entry lives
+        mine = self._pg_vlan_of_team.get(id(team))
+        if mine is not None and mine[0] is team:
+            return mine[1]
         key = (team.host, team.network)
         got = self._pg_vlan.get(key)
         if got is None:
             got = self._pg_vlan[key] = self._pg_vlan_of(team)
+        self._pg_vlan_of_team[id(team)] = (team, got)
         return got
 
     def _pg_vlan_of(self, team: Team) -> PgVlan:
@@ -414,13 +458,45 @@ class CheckContext:
             self._carriage[memo] = got
         return got
 
+    def team_carriage(self, key: tuple[str, str]) -> tuple[tuple[int | None, bool, str], ...]:
+        """:meth:`carriage_of` of team ``key``'s own port-group VLAN on each of its :meth:`cabled` uplinks, in
+        that order (for a single-VLAN team; others get an empty tuple).  Several rules and the team's nodes read
+        it: worked out once per team, and once per distinct (port settings, VLAN) across teams (hosts cabled alike
+        to ports with the same settings share it)."""
+        got = self._team_carriage.get(key)
+        if got is not None:
+            return got
+        pgv = self.pg_vlan(self.teams[key])
+        if not pgv.single:
+            got = self._team_carriage[key] = ()
+            return got
+        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`): its ports' settings once
+        pvs = self._uplink_pvs.get(id(ups))
+        if pvs is None:
+            pvs = self._uplink_pvs[id(ups)] = (ups, tuple(self.pv(u.port) for u in ups if u.port is not None))
+        # by the identity of the settings (one object per distinct setting, :meth:`pv`), as :meth:`carriage_of`
+        memo = (tuple(map(id, pvs[1])), pgv.kind, pgv.vlan)
+        got = self._carriages.get(memo)
+        if got is None:
+            got = self._carriages[memo] = tuple(self.carriage_of(pgv, u.port) for u in self.cabled(key)
+                                                if u.port is not None)
+        self._team_carriage[key] = got
+        return got
+
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
         """For a single-VLAN team: (uplink, (bridge, switch VLAN)) where the port takes its frames."""
         got = self._team_nodes.get(key)
         if got is not None:
             return got
-        got = self._team_nodes[key] = self._nodes_of(key, self.pg_vlan(self.teams[key]))
-        return got
+        # :meth:`_nodes_of` with the team's own carriage, worked out once (:meth:`team_carriage`)
+        out: list[tuple[Uplink, tuple[str, int]]] = []
+        if self.pg_vlan(self.teams[key]).single:
+            for up, carried in zip(self.cabled(key), self.team_carriage(key), strict=True):
+                vlan = carried[0]
+                if vlan is not None and up.port is not None:
+                    out.append((up, (self.bridge(up.port), vlan)))
+        self._team_nodes[key] = out
+        return out
 
     def _nodes_of(self, key: tuple[str, str], pgv: PgVlan) -> list[tuple[Uplink, tuple[str, int]]]:
         out: list[tuple[Uplink, tuple[str, int]]] = []
@@ -496,7 +572,18 @@ class CheckContext:
         groups: dict[Hashable, list[Team]] = defaultdict(list)
         for t in teams:
             groups[(t.host, t.kind, t.switch, key(t))].append(t)
-        order = sorted(groups, key=lambda k: (k[0], k[1], k[2], str(k[3])))
+        # the order of (host, kind, switch, str(key)); the key's text (a dataclass repr, slow) is only worked out
+        # for groups that tie on the rest (a stable sort by the prefix, then each run of ties by the text)
+        order = sorted(groups, key=lambda k: (k[0], k[1], k[2]))
+        i, n = 0, len(order)
+        while i < n:
+            j = i + 1
+            head = order[i][:3]
+            while j < n and order[j][:3] == head:
+                j += 1
+            if j - i > 1:
+                order[i:j] = sorted(order[i:j], key=lambda k: str(k[3]))
+            i = j
         return [sorted(groups[k], key=lambda t: t.portgroup) for k in order]
 
     # endpoints ------------------------------------------------------------------------------
@@ -541,7 +628,13 @@ class CheckContext:
         return out
 
     def carries_vm_or_management(self, key: tuple[str, str]) -> bool:
-        return any(e.kind == "vm" or MGMT_SERVICES.intersection(e.services) for e in self.endpoints_by_team.get(key, ()))
+        return key in self._vm_or_management
+
+    @cached_property
+    def _vm_or_management(self) -> set[tuple[str, str]]:
+        """The teams with a VM port or a management port, found in one pass over the ports."""
+        return {e.team for e in self.endpoints
+                if e.team is not None and (e.kind == "vm" or MGMT_SERVICES.intersection(e.services))}
 
     def endpoint_nodes(self, e: Endpoint) -> list[tuple[str, int]]:
         """The (bridge, VLAN) nodes where an endpoint's frames enter the network (a guest's on VGT or a trunk:

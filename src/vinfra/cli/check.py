@@ -100,7 +100,8 @@ def _run_and_print(inv: Inventory, design: str, fmt: Format, rules: list[Rule], 
         err.print(f"error: {exc}", markup=False)
         return EXIT_BAD_INPUT
     heap.freeze()  # the derived state lives as long as the design
-    run = run_checks(snap, rules=rules)
+    with heap.no_collections():  # the rules' objects live to the end or die by reference counting
+        run = run_checks(snap, rules=rules)
     if fmt is Format.json:
         _dump(report.to_json(run))
     elif fmt is Format.sarif:

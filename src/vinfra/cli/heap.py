@@ -13,6 +13,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _whole_process = False
 
@@ -30,6 +32,22 @@ def whole_process() -> None:
     global _whole_process
     _whole_process = True
     gc.set_threshold(*WHOLE_PROCESS_THRESHOLDS)
+
+
+@contextmanager
+def no_collections() -> Iterator[None]:
+    """No automatic collection inside the block when the command is the whole process.  For a run whose
+    objects either live to the end or die by reference counting: ``vinfra check`` on a 2,500-host design
+    runs about 2,000 young and 200 middle collections over its rules (0.15-0.25 s of CPU) and leaves five
+    objects in cycles behind.  In-process callers (tests, a server) keep their collector running."""
+    if not _whole_process or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def freeze() -> None:

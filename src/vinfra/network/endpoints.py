@@ -164,6 +164,26 @@ def host_port_ids(inv, hname: str) -> dict[tuple[str, str, int | str], int]:
     return inv.derived(f"network.port_ids:{hname}", build)
 
 
+def vmk_port_id(inv, hname: str, kname: str) -> int:
+    """The port ID :func:`host_port_ids` gives VMkernel port ``kname`` of host ``hname``, worked out from the
+    host's VMkernel ports alone: they are numbered first, as declared, so the VM NICs after them do not matter
+    (asking for one VMkernel port does not number the NICs of every VM on the host)."""
+    host = inv.hosts[hname]
+    vmk = host.vmkernel[kname]
+    pg = inv.portgroup_of(hname, vmk.portgroup)
+    if pg is None:
+        return 0  # not on a switch: host_port_ids has no entry for it
+    mine = (pg[0], pg[1])
+    n = 0
+    for other_name, other in host.vmkernel.items():
+        if other_name == kname:
+            return n
+        got = inv.portgroup_of(hname, other.portgroup)
+        if got is not None and (got[0], got[1]) == mine:
+            n += 1
+    return n
+
+
 class Endpoints:
     """The endpoints of a design, with resolution of names and addresses.  An endpoint is built when it is
     asked for (by name, or by address through :meth:`at`); :attr:`all` builds every one."""
@@ -200,7 +220,7 @@ class Endpoints:
                 vmk = host.vmkernel.get(rest)
                 if vmk is None:
                     return None
-                pid = host_port_ids(inv, device).get((device, "vmk", rest), 0)
+                pid = vmk_port_id(inv, device, rest)
                 return Endpoint(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway, vmk.portgroup, pid,
                                 interface=rest)
             sw = inv.switches.get(device)

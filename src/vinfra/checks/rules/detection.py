@@ -153,7 +153,7 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
 
     exposed: dict[str, list[tuple[Team, InterfaceRef]]] = defaultdict(list)
     partners: dict[str, set[str]] = defaultdict(set)  # the other access units of the same teams
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         if team.detection != "link_status":
             continue
         ups = ctx.cabled(key)
@@ -239,7 +239,7 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, K4
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         if not ctx.carries_vm_or_management(key):
             continue
         ups = ctx.cabled(key)
@@ -247,6 +247,8 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
         if not ups and not strays:
             continue  # internal-only by design (F6); uplink-not-cabled reports missing cables
         switches = sorted({u.port.device for u in ups if u.port is not None})
+        if len(switches) >= 2 and len(ups) != 1:
+            continue  # two switches: a second path (the common case, decided before any text is written)
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
         what = "VM" if any(e.kind == "vm" for e in ctx.endpoints_by_team.get(key, ())) else "management"
         if strays and len(switches) < 2:

@@ -14,7 +14,7 @@ from ...cluster.ha import admissions
 from ...cluster.maxima import exceeded
 from ...cluster.rules import PlacementRules, RuleViolation
 from ...cluster.state import ClusterState
-from ...network.endpoints import EndpointError
+from ...network.endpoints import Endpoint, EndpointError
 from .. import fixes
 from ..context import CheckContext, join
 from ..engine import rule
@@ -155,6 +155,7 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     reach: Reach | None = None
+    resolved: dict[str, Endpoint | EndpointError] = {}
     members: dict[str, list[str]] = {}  # each cluster's hosts, grouped once (not a pass over every host per cluster)
     for h, x in inv.hosts.items():
         if x.cluster is not None:
@@ -185,10 +186,14 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
                     if reach is None:  # one reach analysis per run, shared with the other rules that ping
                         reach = ctx.reach()
                     src = ctx.snap.endpoints.get(f"{hname}:{port}")
-                    try:
-                        dst = ctx.snap.endpoints.resolve(addr)
-                    except EndpointError as exc:
-                        why.append(f"{addr}: {exc}")
+                    dst = resolved.get(addr)
+                    if dst is None:  # each address resolved once, not once per host that pings it
+                        try:
+                            dst = resolved[addr] = ctx.snap.endpoints.resolve(addr)
+                        except EndpointError as exc:
+                            dst = resolved[addr] = exc
+                    if isinstance(dst, EndpointError):
+                        why.append(f"{addr}: {dst}")
                         continue
                     if src is not None and reach.pair(src, dst):
                         ok = True

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Address
 
 from ...model import InterfaceRef, svi_vlan
-from ..context import CheckContext, Svi, join
+from ..context import CheckContext, Endpoint, Svi, join
 from ..engine import rule
 from ..finding import DesignPath, Issue
 
@@ -47,10 +47,11 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     (the definition of an address: no behaviour rule needed)
     """
     # keyed by the address as an integer (ipaddress objects hash through Python code; the order is the same)
-    owners: dict[int, dict[str, DesignPath]] = defaultdict(dict)
+    # a port's entry is the port itself, its design path worked out only for an address held twice (the rare case)
+    owners: dict[int, dict[str, DesignPath | Endpoint]] = defaultdict(dict)
     for e in ctx.endpoints:
         if e.addr is not None:
-            owners[e.addr][e.name] = (*e.path, "ip")
+            owners[e.addr][e.name] = e
     # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
     # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
     # an anycast gateway is one endpoint wherever its holders are (every one is active by design), together
@@ -76,12 +77,12 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
         for iname, iface in sw.interfaces.items():
             if iface.ip is not None and iface.mode == "routed" and svi_vlan(iname) is None:
                 owners[int(iface.ip)][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
-    for addr, names in sorted(owners.items()):
-        if len(names) < 2:
-            continue
+    for addr, names in sorted(item for item in owners.items() if len(item[1]) >= 2):
         ordered = sorted(names)
         msg = f"{IPv4Address(addr)} belongs to {len(ordered)} endpoints ({join(ordered)}): ARP answers alternate and traffic goes astray"
-        yield Issue(tuple(ordered), msg, f"give {join(ordered[1:])} another address", names[ordered[-1]])
+        where = names[ordered[-1]]
+        yield Issue(tuple(ordered), msg, f"give {join(ordered[1:])} another address",
+                    (*where.path, "ip") if isinstance(where, Endpoint) else where)
 
 
 @rule("VN802", "duplicate-mac", "error", ("F1",), tags=("addressing",))
@@ -116,10 +117,11 @@ def duplicate_mac(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     F1
     """
-    owners: dict[str, dict[str, tuple[DesignPath, str | None]]] = defaultdict(dict)
+    # a port's entry is the port itself, its design path and host worked out only for a MAC held twice
+    owners: dict[str, dict[str, tuple[DesignPath, str | None] | Endpoint]] = defaultdict(dict)
     for e in ctx.endpoints:
         if e.mac is not None:
-            owners[e.mac][e.name] = ((*e.path, "mac"), e.host if e.kind == "vmk" else None)
+            owners[e.mac][e.name] = e
     for hname, host in ctx.inv.hosts.items():
         for nname, nic in host.nics.items():
             if nic.mac is not None:
@@ -128,9 +130,9 @@ def duplicate_mac(ctx: CheckContext) -> Iterator[Issue]:
         for iname, iface in sw.interfaces.items():
             if iface.mac is not None:
                 owners[iface.mac][f"{sname}:{iname}"] = (("switches", sname, "interfaces", iname, "mac"), None)
-    for mac, names in sorted(owners.items()):
-        if len(names) < 2:
-            continue
+    for mac, held in sorted(item for item in owners.items() if len(item[1]) >= 2):
+        names = {n: ((*v.path, "mac"), v.host if v.kind == "vmk" else None) if isinstance(v, Endpoint) else v
+                 for n, v in held.items()}
         # K1: a VMkernel port may use a vmnic MAC of its own host
         hosts = {h for h, _ in ((names[n][1], n) for n in names)}
         vmk_and_nics = all(":vmk" in n or ":vswif" in n or ":vmnic" in n for n in names)

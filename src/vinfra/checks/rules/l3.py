@@ -78,6 +78,9 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
         vlans = tuple(sorted({v for _, v in nodes}))
         return ("elsewhere" if cands else "nowhere", (vlans, tuple(sorted({s.ref for s in cands}))))
 
+    list_ids: dict[int, int] = {}
+    content_ids: dict[tuple[tuple[str, int], ...], int] = {}
+    kept: list[list[tuple[str, int]]] = []
     for e in ctx.endpoints:
         if e.gateway is None:
             continue
@@ -98,7 +101,13 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
             else:
                 groups[("island", e.gateway, e.team and ctx.teams[e.team].switch)].append(e)
             continue
-        got = ctx.shared("gateway", (tuple(nodes), e.gw), lambda nodes=nodes, gw=e.gw: judge(nodes, gw))
+        # the nodes by content as a small int (a port's node list is one object per port group and guest VLAN:
+        # turned into a number once, not hashed as a tuple of tuples for every port)
+        nid = list_ids.get(id(nodes))
+        if nid is None:
+            nid = list_ids[id(nodes)] = content_ids.setdefault(tuple(nodes), len(content_ids))
+            kept.append(nodes)  # the list stays alive, so its id stays its own
+        got = ctx.shared("gateway", (nid, e.gw), lambda nodes=nodes, gw=e.gw: judge(nodes, gw))
         if got is None:
             continue
         kind, detail = got

@@ -20,8 +20,14 @@ ETHERNET_MTU = 1500
 
 def _port_mtu(ctx: CheckContext, ref: InterfaceRef) -> int:
     """A physical port's effective MTU: its port-channel's when it is a bundled member."""
-    gov, _ = ctx.governing(ref)
-    return gov.mtu
+    memo: dict[InterfaceRef, int] | None = ctx.cache.get("port-mtu")  # type: ignore[assignment]
+    if memo is None:
+        memo = ctx.cache["port-mtu"] = {}
+    got = memo.get(ref)
+    if got is None:  # a port is asked about by its vSwitch and by each VMkernel port teamed on it
+        gov, _ = ctx.governing(ref)
+        got = memo[ref] = gov.mtu
+    return got
 
 
 def _link_mtu(ctx: CheckContext, link: LogicalLink) -> tuple[int, InterfaceRef]:

@@ -70,15 +70,14 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, V7, M7
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         if pgv.kind in ("vgt", "trunk"):
             yield from _guests_on_native(ctx, key, team)
             continue
         if pgv.kind not in ("vst", "pvlan"):
             continue
-        bad = [u for u in ctx.cabled(key) if u.port is not None
-               and (c := ctx.carriage_of(pgv, u.port))[0] is not None and not c[1]]
+        bad = [u for u, c in zip(ctx.cabled(key), ctx.team_carriage(key), strict=True) if c[0] is not None and not c[1]]
         if not bad:
             continue
         ports = [u.port for u in bad if u.port is not None]
@@ -151,7 +150,7 @@ def untagged_portgroup_on_trunk(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, M8
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         if pgv.kind != "est":
             continue
@@ -210,7 +209,7 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8, T8, M9, M10
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         pgv = ctx.pg_vlan(team)
         ups = ctx.cabled(key)
         if strays := ctx.strays(key):
@@ -219,12 +218,13 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
         # a guest-tagging port group is judged by what its ports send, when they say (V3, V4)
         guests = ctx.guest_vlans(key) if pgv.kind in ("vgt", "trunk") else {}
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
-        for u in ups:
-            assert u.port is not None
-            if pgv.single:
-                if ctx.carriage_of(pgv, u.port)[0] is None:  # the port drops the port group's frames
+        if pgv.single:
+            for u, carried in zip(ups, ctx.team_carriage(key), strict=True):
+                if carried[0] is None:  # the port drops the port group's frames
+                    assert u.port is not None
                     bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
-                continue
+        for u in () if pgv.single else ups:
+            assert u.port is not None
             pv = ctx.pv(u.port)
             if guests:
                 for want, users in guests.items():
@@ -401,17 +401,29 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
-    split: dict[tuple[tuple[str, str], int | None] | None, list[tuple[int, list[tuple[str, int]]]]] = {}
+    # per (team, guest VLAN): the port's nodes by VLAN, and whether it reaches no switch but another host.  Node
+    # lists are interned by content: ports of hosts cabled alike share one list object, so the per-list work below
+    # (domains, union-find, gateway domains) is done once per distinct list, not once per team
+    split: dict[tuple[tuple[str, str] | None, int | None], tuple[list[tuple[int, list[tuple[str, int]]]], bool]] = {}
+    interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
     for e in ctx.endpoints:
         if e.ip is None:
             continue
-        nodes = ctx.endpoint_nodes(e)
-        if not nodes and e.team is not None and ctx.strays(e.team):
-            beyond[e.team].append(e)
-        memo = (e.team, e.guest_vlan) if e.team is not None else None
-        per = split.get(memo)
-        if per is None:
-            per = split[memo] = [(vlan, [n for n in nodes if n[1] == vlan]) for vlan in sorted({v for _, v in nodes})]
+        memo = (e.team, e.guest_vlan)
+        got_split = split.get(memo)
+        if got_split is None:
+            nodes = ctx.endpoint_nodes(e)
+            per_new: list[tuple[int, list[tuple[str, int]]]] = []
+            for vlan in sorted({v for _, v in nodes}):
+                mine_t = tuple(n for n in nodes if n[1] == vlan)
+                mine_l = interned.get(mine_t)
+                if mine_l is None:
+                    mine_l = interned[mine_t] = list(mine_t)
+                per_new.append((vlan, mine_l))
+            got_split = split[memo] = (per_new, not nodes and e.team is not None and bool(ctx.strays(e.team)))
+        per, stray = got_split
+        if stray:
+            beyond[e.team].append(e)  # type: ignore[index]
         if not per:
             continue
         net = e.ip.network
@@ -432,22 +444,25 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
         vlan, length, bits = gkey
         net = nets[gkey]
         # the node lists are shared by the ports of a team (held in ``split``): each is looked at once
+        # one pass over the ports: the distinct node lists, in the order met, and the ports by gateway
+        distinct: dict[int, list[tuple[str, int]]] = {}
+        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
+        for member in members:
+            e, nodes = member
+            if id(nodes) not in distinct:
+                distinct[id(nodes)] = nodes
+            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
+                by_gw[e.gw].append(member)
         uf = UnionFind()
-        seen: set[int] = set()
-        for _, nodes in members:
-            if id(nodes) in seen:
-                continue
-            seen.add(id(nodes))
+        for nodes in distinct.values():
             doms = [ctx.domain(*n) for n in nodes]
             for d in doms[1:]:
                 uf.union(doms[0], d)  # one endpoint's own split is uplinks-in-different-l2-domains
-        roots: dict[int, object] = {}
+        roots = {i: uf.find(ctx.domain(*nodes[0])) for i, nodes in distinct.items()}
         parts: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
-        for e, nodes in members:
-            root = roots.get(id(nodes))
-            if root is None:
-                root = roots[id(nodes)] = uf.find(ctx.domain(*nodes[0]))
-            parts[root].append((e, nodes))
+        if len(set(roots.values())) > 1:  # the ports by island, only when there is more than one
+            for e, nodes in members:
+                parts[roots[id(nodes)]].append((e, nodes))
         if len(parts) > 1:
             ordered = sorted(parts.values(), key=lambda m: (-len(m), m[0][0].name))
             first, second = ordered[0], ordered[1]
@@ -461,11 +476,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
             objs = tuple(sorted({e.name for m in ordered for e, _ in m}))
             yield Issue((f"VLAN {vlan}", *objs), msg, fix, second[0][0].path)
 
-        # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach
-        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
-        for e, nodes in members:
-            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
-                by_gw[e.gw].append((e, nodes))
+        # gateways: an SVI or VIP of this VLAN that the endpoints' island does not reach (``by_gw`` above)
         for gw_int, users in sorted(by_gw.items(), key=lambda kv: str(IPv4Address(kv[0]))):
             gw = IPv4Address(gw_int)
             svis = [s for s in ctx.gateways_by_int.get(gw_int, []) if s.vlan == vlan]
@@ -596,11 +607,11 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, T8
     """
-    for key, team in sorted(ctx.teams.items()):
+    for key, team in ctx.sorted_teams:
         ups = ctx.cabled(key)
         all_ups = ctx.uplinks[key]
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
-        strays = [u for u in all_ups if u.port is None and u.far is not None]
+        strays = ctx.strays(key)  # its uplinks cabled to something that is not a switch
         if strays and len(all_ups) >= 2:
             yield Issue((obj, *(str(u.far) for u in strays)),
                         f"{obj}: {join(f'{u.vmnic} is cabled to {u.far}' for u in strays)}, not to a switch: "
@@ -612,9 +623,11 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         if pgv.single:
             by_dom: dict[object, list[str]] = defaultdict(list)
             nodes = ctx.team_nodes(key)
-            for u, node in nodes:
-                by_dom[ctx.domain(*node)].append(f"{u.vmnic} -> {u.port} (VLAN {node[1]})")
-            if len(by_dom) > 1:
+            # the texts are only written for a team that splits (most do not)
+            doms = [ctx.domain(*node) for _, node in nodes]
+            if len(set(doms)) > 1:
+                for (u, node), dom in zip(nodes, doms, strict=True):
+                    by_dom[dom].append(f"{u.vmnic} -> {u.port} (VLAN {node[1]})")
                 splits.append((min(v for _, (_, v) in nodes), by_dom))
         else:
             common: VlanSet | None = None
@@ -624,12 +637,13 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
                 if pgv.trunk is not None:
                     carried = carried & pgv.trunk
                 common = carried if common is None else common & carried
+            bridges = [ctx.bridge(u.port) for u in ups if u.port is not None]
             for vlan in common or ():
-                by_dom = defaultdict(list)
-                for u in ups:
-                    assert u.port is not None
-                    by_dom[ctx.domain(ctx.bridge(u.port), vlan)].append(f"{u.vmnic} -> {u.port}")
-                if len(by_dom) > 1:
+                doms = [ctx.domain(b, vlan) for b in bridges]
+                if len(set(doms)) > 1:
+                    by_dom = defaultdict(list)
+                    for u, dom in zip(ups, doms, strict=True):
+                        by_dom[dom].append(f"{u.vmnic} -> {u.port}")
                     splits.append((vlan, by_dom))
         if not splits:
             continue
