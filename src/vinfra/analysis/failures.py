@@ -50,13 +50,15 @@ walk of every pair in fresh snapshots.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..model import InterfaceRef, Inventory
+from ..model import InterfaceRef, Inventory, po_number
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
@@ -211,6 +213,26 @@ class Baseline:
     def fabric(self) -> Fabric:
         return Fabric.of(self.snap)
 
+    @cached_property
+    def l3_near(self) -> dict[str, list[tuple[str, str]]]:
+        """Logical switch -> the L3 interfaces (switch, name) whose state may follow it: its own, and those cabled
+        to one of its ports (a routed port takes its segment from the port it faces; a routed port-channel,
+        from whatever its switch is cabled to)."""
+        inv, snap = self.inventory, self.snap
+        out: dict[str, set[tuple[str, str]]] = {}
+        for key in snap.l3.decls.ports:
+            sname, iname = key
+            near = {sname}
+            links = [inv.link_at(InterfaceRef(sname, iname))]
+            if links[0] is None and po_number(iname) is not None:
+                links = [inv.link_at(InterfaceRef(sname, n)) for n in inv.switches[sname].interfaces]
+            for link in links:
+                if link is not None:
+                    near |= {r.device for r in (link.a, link.b) if r.device in inv.switches}
+            for d in near:
+                out.setdefault(snap.bridge_of(d), set()).add(key)
+        return {b: sorted(keys) for b, keys in out.items()}
+
 
 def _islands(snap: Snapshot) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """Layer-2 islands of the intact design: logical switches joined by forwarding links (any VLAN), each
@@ -334,6 +356,9 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
 def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
     snap = base.snap.fork(fail)
+    # endpoints are made from the inventory alone (names, addresses, MACs, port ids): the intact design's serve
+    # every snapshot of it, and building 40,000 of them again was a sixth of a routing switch's scenario
+    snap.__dict__.setdefault("endpoints", base.snap.endpoints)
     failed_devices = snap.failed.devices
     down = sorted((e.name for d in failed_devices for e in base.by_device.get(d, ()) if e.kind != "vip"),
                   key=base.order.__getitem__)
@@ -364,7 +389,8 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                    if _l3_same(base, snap, bridges, ff, rename) else None)
         if got is None:
-            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)))
+            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)),
+                               newly_down, same_l2)
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
@@ -832,8 +858,38 @@ def _same_connected(rb: Any, rf: Any, outside: Callable[[str], bool]) -> bool:
             and rb.iface.ref == rf.iface.ref and outside(rb.iface.owner))
 
 
+def _changed_l3(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]],
+                bridges: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """The L3 interfaces (switch, name) that may differ from the intact design's (up, node, peer or segment):
+    every one on the failure's layer-2 islands (``bridges``: their spanning tree, and so their segments, may
+    have changed), and those near a switch at an end of a cable the failure took down, or of a failed switch,
+    interface or link (:attr:`Baseline.l3_near`) that differ, compared one by one.  Layer 2 elsewhere is as
+    it was (the failure's islands hold every change of spanning tree, :func:`_region`), and so is every
+    other interface."""
+    inv = base.inventory
+    refs = [r for pair in newly_down for r in pair] + list(snap.failed.interfaces)
+    refs += [r for pair in snap.failed.links for r in pair]
+    ends = {snap.bridge_of(r.device) for r in refs if r.device in inv.switches}
+    ends |= {snap.bridge_of(d) for d in snap.failed.devices if d in inv.switches}
+    out: set[tuple[str, str]] = set()
+    bl3, fl3 = base.snap.l3, snap.l3
+    for bridge in sorted(ends | bridges):
+        for key in base.l3_near.get(bridge, ()):
+            if key in out:
+                continue
+            if snap.bridge_of(key[0]) in bridges:
+                out.add(key)
+                continue
+            bi, fi = bl3.iface(*key), fl3.iface(*key)
+            if (bi != fi or any(i.node is not None and i.node[0] in bridges for i in (bi, fi))
+                    or bl3.segment(bi) != fl3.segment(fi)):
+                out.add(key)
+    return frozenset(out)
+
+
 def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
-                 bridges: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+                 bridges: frozenset[str], newly_down: list[tuple[InterfaceRef, InterfaceRef]],
+                 same_l2: bool) -> tuple[list[tuple[str, str]], set[str]]:
     """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
     one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
     other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
@@ -842,7 +898,17 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
     Signatures are compared with the failed snapshot's components named as the intact design names them
     (:class:`Renamer`): a failed switch that named a component would otherwise make every signature on it
     look changed and every pair of ports on its hosts be walked.  Where a component split, they are compared
-    as they are."""
+    as they are.
+
+    The failed snapshot's layer 3 takes the intact design's answers where no changed interface decides them
+    (:func:`_changed_l3`, :meth:`L3.inherit`); when layer 2 is the intact design's (``same_l2``, a failure
+    that changes routes only: every class is the intact one's), so do its walk (:meth:`Forwarding.inherit`)
+    and the pieces of its class matrix (:class:`~vinfra.analysis.reach.Bulk`)."""
+    l3x = _changed_l3(base, snap, newly_down, bridges)
+    snap.l3.inherit(base.snap.l3, l3x)
+    refs = frozenset(f"{s}:{i}" for s, i in l3x)
+    if same_l2:
+        fr.fw.inherit(base.reach.fw, refs)
     got = _classify(base, snap, fr, down, region, Renamer(base.snap))
     if got is None:
         got = _classify(base, snap, fr, down, region, None)
@@ -856,7 +922,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
         pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
     order = sorted(pre, key=lambda k: k[0])
     fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
-    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)))
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if same_l2 else None, refs)
     members = [pre[k] for k in order]
     gb_of = [i for i, _ in order]
     gf_of = [bulk.index[s] for _, s in order]
@@ -1163,7 +1229,13 @@ def _setup(payload: tuple[str, str, Timers]) -> Baseline:
     from ..io.design import load_text
 
     text, source, timers = payload
-    return Baseline(load_text(text, source), timers)
+    base = Baseline(load_text(text, source), timers)
+    if multiprocessing.parent_process() is not None:
+        # a pool's worker: its design and intact analysis live as long as it does, so full collections need not
+        # walk them again for every scenario (see cli.heap; the worker ends with the sweep, nothing is thawed).
+        # In the caller's own process (one worker) the command's own heap handling applies.
+        gc.freeze()
+    return base
 
 
 def _job(base: Baseline, fail: tuple[str, ...]) -> dict[str, Any]:

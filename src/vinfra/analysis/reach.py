@@ -471,9 +471,10 @@ class Reach:
                                          int(e.gateway) if e.gateway is not None else -1)
         return got
 
-    def bulk(self, sigs: list[tuple]) -> Bulk:
-        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`)."""
-        got = Bulk(self, sigs)
+    def bulk(self, sigs: list[tuple], parent: Bulk | None = None, changed: frozenset[str] = frozenset()) -> Bulk:
+        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`; ``parent`` and
+        ``changed``: see its constructor)."""
+        got = Bulk(self, sigs, parent, changed)
         self._bulk = got
         return got
 
@@ -535,7 +536,12 @@ class Bulk:
     depends on what the ping learned on its way in).
     """
 
-    def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
+    def __init__(self, reach: Reach, sigs: list[tuple], parent: Bulk | None = None,
+                 changed: frozenset[str] = frozenset()) -> None:
+        """``parent``: the Bulk of another snapshot of the same design whose layer 2 this one shares, and whose
+        L3 interfaces are this one's but for ``changed`` (refs ``switch:interface``), this snapshot's L3 and
+        walk having taken the parent's answers (:meth:`L3.inherit`, :meth:`Forwarding.inherit`): its pieces
+        that cannot differ are taken (:meth:`_inherit`) when its classes are these, in this order."""
         self.reach = reach
         self.fw = reach.fw
         self.snap = snap = reach.snap
@@ -567,7 +573,11 @@ class Bulk:
         self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
-        src = [self._source(k) if regular[k] else False for k in range(n)]
+        known: dict[int, object] = {}
+        if parent is not None and parent.sigs == sigs:
+            known = self._inherit(parent, changed)
+        src = [(known[k] if k in known else self._source(k)) if regular[k] else False for k in range(n)]
+        self.src = src
         for k in range(n):
             if src[k] is False:
                 regular[k] = False
@@ -610,6 +620,47 @@ class Bulk:
             self.row[x] |= 1 << y
         else:
             self.row[x] &= ~(1 << y)
+
+    def _inherit(self, parent: Bulk, changed: frozenset[str]) -> dict[int, object]:
+        """Take the parent's pieces that do not name a changed interface nor lead to an address one holds (its
+        own, or a virtual IP it takes part in): legs to next hops, last legs, replies' and sources' first hops
+        (layer 2 and the answering agents are the parent's), and each router's step toward a route class whose
+        routes the L3 took from the parent (:attr:`L3.inherited`) with the leg to its next hop, and the chains
+        made of such steps only.  Returns the sources so known, by class."""
+        l3 = self.snap.l3
+        decls = l3.decls
+        affected: set[int] = set()
+        for ref in changed:
+            sname, _, iname = ref.partition(":")
+            iface = decls.ports.get((sname, iname))
+            if iface is not None:
+                affected.add(int(iface.address.ip))  # type: ignore[attr-defined]
+                if iface.fhrp is not None:  # type: ignore[attr-defined]
+                    affected.add(int(iface.fhrp.vip))  # type: ignore[attr-defined]
+
+        def stale(key: str | None) -> bool:
+            return key is not None and key.partition("@")[0] in changed
+
+        ips = [int(ip) for ip in self.ips]
+        gw = [int(e.gateway) if e.gateway is not None else None for e in self.reps]
+        self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and int(k[1]) not in affected}
+        inherited = l3.inherited
+        steps: dict[tuple[str, object], tuple] = {}
+        for (r, rc), st in parent._step.items():
+            if not all((r, net) in inherited for net in rc):  # type: ignore[attr-defined]
+                continue
+            if st[0] == "next":
+                part = next(p for net in rc if (p := l3.route_parts(r, net)) is not None)  # type: ignore[attr-defined]
+                if (part[1].ref, part[2]) not in self._hops:
+                    continue
+            steps[(r, rc)] = st
+        self._step = steps
+        self._chains = {k: v for k, v in parent._chains.items() if all((x, k[1]) in steps for x in v[0])}
+        self._last = {k: v for k, v in parent._last.items() if not stale(k[0]) and ips[k[1]] not in affected}
+        self._onto = {k: v for k, v in parent._onto.items() if not stale(k[0]) and ips[k[1]] not in affected}
+        self._first_rep = {k: v for k, v in parent._first_rep.items() if not stale(k[1]) and gw[k[0]] not in affected}
+        return {k: got for k, got in enumerate(parent.src)
+                if self.reps[k].on_host and got is not False and gw[k] not in affected}
 
     # pieces -----------------------------------------------------------------------------------------------------
     def _source(self, k: int) -> tuple[str, int, str | None] | bool | None:
