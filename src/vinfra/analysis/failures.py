@@ -531,6 +531,9 @@ def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interf
 
 #: a fabric failure that changes the signature of more classes than this is answered by the whole analysis
 MAX_CHANGED_CLASSES = 16
+#: whether a failed snapshot that gets the whole analysis takes the intact design's answers where the failure
+#: cannot change them (:func:`_lost_global`); tests turn it off to compare with the analysis from scratch
+INHERIT_INTACT = True
 
 
 def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str], down: set[str],
@@ -904,11 +907,14 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
     (:func:`_changed_l3`, :meth:`L3.inherit`); when layer 2 is the intact design's (``same_l2``, a failure
     that changes routes only: every class is the intact one's), so do its walk (:meth:`Forwarding.inherit`)
     and the pieces of its class matrix (:class:`~vinfra.analysis.reach.Bulk`)."""
-    l3x = _changed_l3(base, snap, newly_down, bridges)
-    snap.l3.inherit(base.snap.l3, l3x)
-    refs = frozenset(f"{s}:{i}" for s, i in l3x)
-    if same_l2:
-        fr.fw.inherit(base.reach.fw, refs)
+    inherit = INHERIT_INTACT
+    refs: frozenset[str] = frozenset()
+    if inherit:
+        l3x = _changed_l3(base, snap, newly_down, bridges)
+        snap.l3.inherit(base.snap.l3, l3x)
+        refs = frozenset(f"{s}:{i}" for s, i in l3x)
+        if same_l2:
+            fr.fw.inherit(base.reach.fw, refs)
     got = _classify(base, snap, fr, down, region, Renamer(base.snap))
     if got is None:
         got = _classify(base, snap, fr, down, region, None)
@@ -922,7 +928,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
         pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
     order = sorted(pre, key=lambda k: k[0])
     fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
-    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if same_l2 else None, refs)
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if same_l2 and inherit else None, refs)
     members = [pre[k] for k in order]
     gb_of = [i for i, _ in order]
     gf_of = [bulk.index[s] for _, s in order]
