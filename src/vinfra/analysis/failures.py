@@ -915,6 +915,11 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
         refs = frozenset(f"{s}:{i}" for s, i in l3x)
         if same_l2:
             fr.fw.inherit(base.reach.fw, refs)
+        elif fr._shared == base.reach._shared:
+            # outside the failure's islands a port's team, views and addressing are as they were, and with the
+            # same addresses held twice so is its signature (Reach.signature): taken, not worked out again
+            fr.adopt(base.reach, [e for e in base.endpoints
+                                  if e.on_host and e.device not in region and e.name not in down])
     got = _classify(base, snap, fr, down, region, Renamer(base.snap))
     if got is None:
         got = _classify(base, snap, fr, down, region, None)
@@ -928,7 +933,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
         pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
     order = sorted(pre, key=lambda k: k[0])
     fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
-    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if same_l2 and inherit else None, refs)
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if inherit else None, refs, region)
     members = [pre[k] for k in order]
     gb_of = [i for i, _ in order]
     gf_of = [bulk.index[s] for _, s in order]
