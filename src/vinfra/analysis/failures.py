@@ -188,6 +188,9 @@ class Baseline:
                 if iface.fhrp is not None:
                     self.vip_members.setdefault(int(iface.fhrp.vip), []).append((sname, iname))
         _ = self.fabric  # worked out now: scenarios only read
+        _ = self.l3_near
+        for r in sorted(self.snap.l3.routing):  # every router's distances: each failed L3 compares its own (L3.inherit)
+            self.snap.l3._distances(r)
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
         """Whether the class of portable signature ``s`` reaches that of ``t`` (on another host) in the intact

@@ -71,18 +71,21 @@ class Reach:
             self._view_ids = dict(other._view_ids)
             self._view_list = list(other._view_list)
 
-    def adopt(self, other: Reach, endpoints: Iterable[Endpoint]) -> None:
+    def adopt(self, other: Reach, endpoints: Iterable[Endpoint]) -> bool:
         """Take ``other``'s signatures of ``endpoints`` (the Reach of another snapshot of the same design; the
         caller vouches that each has, here, the signature it has there: its layer-2 island, team and addressing
-        as they were, and the same addresses held twice), in that order, before any signature is worked out
-        here; views are numbered on from ``other``'s, so that its signatures mean the same here."""
-        assert not self._sig and not self._view_list
+        as they were, and the same addresses held twice), in that order; views are numbered on from
+        ``other``'s, so that its signatures mean the same here.  Only before any signature is worked out here
+        (False, nothing taken, otherwise: this Reach has numbered views of its own)."""
+        if self._sig or self._view_list:
+            return False
         self._view_ids = dict(other._view_ids)
         self._view_list = list(other._view_list)
         for e in endpoints:
             sig = other._sig[e.name]
             self._sig[e.name] = sig
             self._members.setdefault(sig, []).append(e)
+        return True
 
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
