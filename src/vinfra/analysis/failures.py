@@ -39,9 +39,15 @@ answered by the whole reach analysis of its snapshot, compared class by class: b
 groups of endpoints (intact class, failed class), whole rows at a time (:class:`_Translate`).  In the failed
 snapshot's matrix, class pairs that only layer 2 around unchanged hosts decides (one subnet; a host and an
 SVI, routed port or virtual IP in its subnet with the same connected route back) take the intact answer
-instead of a walk (:func:`_unchanged_answers`).  What is not done yet: the rest of that matrix (first hops,
-each router's steps, last legs) is worked out again in full for a routing switch or a routed link, though
-most of it is the intact design's; that is most of such a failure's cost in a large design.  Ports that are classes of
+instead of a walk (:func:`_unchanged_answers`).  The rest of that matrix starts from the intact design's
+answers where the failure cannot change them (:func:`_lost_global`): the L3 interfaces it may change are found
+(:func:`_changed_l3`: those on its islands, and those near its cables that differ), and the failed snapshot's
+layer 3 takes every interface, neighbour list, FHRP group and route that none of them decides
+(:meth:`~vinfra.network.l3.L3.inherit`, routes checked against distances worked out again); ports outside the
+islands keep their intact signatures (:meth:`Reach.adopt`); and the class matrix takes the intact pieces
+(legs, last legs, first hops, each router's steps, chains) that name no changed interface nor a class on the
+islands (:class:`~vinfra.analysis.reach.Bulk`), a failure that changes routes only also the intact walk's
+memos (:meth:`~vinfra.network.forwarding.Forwarding.inherit`).  Only the matrix is combined again.  Ports that are classes of
 their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
 holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
 signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
