@@ -39,9 +39,15 @@ answered by the whole reach analysis of its snapshot, compared class by class: b
 groups of endpoints (intact class, failed class), whole rows at a time (:class:`_Translate`).  In the failed
 snapshot's matrix, class pairs that only layer 2 around unchanged hosts decides (one subnet; a host and an
 SVI, routed port or virtual IP in its subnet with the same connected route back) take the intact answer
-instead of a walk (:func:`_unchanged_answers`).  What is not done yet: the rest of that matrix (first hops,
-each router's steps, last legs) is worked out again in full for a routing switch or a routed link, though
-most of it is the intact design's; that is most of such a failure's cost in a large design.  Ports that are classes of
+instead of a walk (:func:`_unchanged_answers`).  The rest of that matrix starts from the intact design's
+answers where the failure cannot change them (:func:`_lost_global`): the L3 interfaces it may change are found
+(:func:`_changed_l3`: those on its islands, and those near its cables that differ), and the failed snapshot's
+layer 3 takes every interface, neighbour list, FHRP group and route that none of them decides
+(:meth:`~vinfra.network.l3.L3.inherit`, routes checked against distances worked out again); ports outside the
+islands keep their intact signatures (:meth:`Reach.adopt`); and the class matrix takes the intact pieces
+(legs, last legs, first hops, each router's steps, chains) that name no changed interface nor a class on the
+islands (:class:`~vinfra.analysis.reach.Bulk`), a failure that changes routes only also the intact walk's
+memos (:meth:`~vinfra.network.forwarding.Forwarding.inherit`).  Only the matrix is combined again.  Ports that are classes of
 their own (their answer depends on the flow) are walked pair by pair, and a failure touching a host that
 holds a gateway or a duplicate address is answered by the whole analysis (its effects reach ports whose
 signatures do not show them).  ``tests/analysis/test_failures_exact.py`` checks every shortcut against a
@@ -50,13 +56,15 @@ walk of every pair in fresh snapshots.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from ipaddress import IPv4Address
 from typing import Any
 
-from ..model import InterfaceRef, Inventory
+from ..model import InterfaceRef, Inventory, po_number
 from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import Forwarding
@@ -186,6 +194,9 @@ class Baseline:
                 if iface.fhrp is not None:
                     self.vip_members.setdefault(int(iface.fhrp.vip), []).append((sname, iname))
         _ = self.fabric  # worked out now: scenarios only read
+        _ = self.l3_near
+        for r in sorted(self.snap.l3.routing):  # every router's distances: each failed L3 compares its own (L3.inherit)
+            self.snap.l3._distances(r)
 
     def sig_reach(self, s: tuple, t: tuple) -> bool | None:
         """Whether the class of portable signature ``s`` reaches that of ``t`` (on another host) in the intact
@@ -210,6 +221,26 @@ class Baseline:
     @cached_property
     def fabric(self) -> Fabric:
         return Fabric.of(self.snap)
+
+    @cached_property
+    def l3_near(self) -> dict[str, list[tuple[str, str]]]:
+        """Logical switch -> the L3 interfaces (switch, name) whose state may follow it: its own, and those cabled
+        to one of its ports (a routed port takes its segment from the port it faces; a routed port-channel,
+        from whatever its switch is cabled to)."""
+        inv, snap = self.inventory, self.snap
+        out: dict[str, set[tuple[str, str]]] = {}
+        for key in snap.l3.decls.ports:
+            sname, iname = key
+            near = {sname}
+            links = [inv.link_at(InterfaceRef(sname, iname))]
+            if links[0] is None and po_number(iname) is not None:
+                links = [inv.link_at(InterfaceRef(sname, n)) for n in inv.switches[sname].interfaces]
+            for link in links:
+                if link is not None:
+                    near |= {r.device for r in (link.a, link.b) if r.device in inv.switches}
+            for d in near:
+                out.setdefault(snap.bridge_of(d), set()).add(key)
+        return {b: sorted(keys) for b, keys in out.items()}
 
 
 def _islands(snap: Snapshot) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
@@ -334,6 +365,9 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
 def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
     snap = base.snap.fork(fail)
+    # endpoints are made from the inventory alone (names, addresses, MACs, port ids): the intact design's serve
+    # every snapshot of it, and building 40,000 of them again was a sixth of a routing switch's scenario
+    snap.__dict__.setdefault("endpoints", base.snap.endpoints)
     failed_devices = snap.failed.devices
     down = sorted((e.name for d in failed_devices for e in base.by_device.get(d, ()) if e.kind != "vip"),
                   key=base.order.__getitem__)
@@ -364,7 +398,8 @@ def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
             got = (_lost_local(base, snap, fr, region, down_set, rename=rename)
                    if _l3_same(base, snap, bridges, ff, rename) else None)
         if got is None:
-            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)))
+            got = _lost_global(base, snap, fr, down_set, *((frozenset(), frozenset()) if same_l2 else (region, bridges)),
+                               newly_down, same_l2)
         lost, changed = got
     lost.sort(key=lambda p: (base.order[p[0]], base.order[p[1]]))
     fw = Forwarding(snap)
@@ -505,6 +540,9 @@ def _touched_hosts(base: Baseline, snap: Snapshot, newly_down: list[tuple[Interf
 
 #: a fabric failure that changes the signature of more classes than this is answered by the whole analysis
 MAX_CHANGED_CLASSES = 16
+#: whether a failed snapshot that gets the whole analysis takes the intact design's answers where the failure
+#: cannot change them (:func:`_lost_global`); tests turn it off to compare with the analysis from scratch
+INHERIT_INTACT = True
 
 
 def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str], down: set[str],
@@ -832,8 +870,38 @@ def _same_connected(rb: Any, rf: Any, outside: Callable[[str], bool]) -> bool:
             and rb.iface.ref == rf.iface.ref and outside(rb.iface.owner))
 
 
+def _changed_l3(base: Baseline, snap: Snapshot, newly_down: list[tuple[InterfaceRef, InterfaceRef]],
+                bridges: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """The L3 interfaces (switch, name) that may differ from the intact design's (up, node, peer or segment):
+    every one on the failure's layer-2 islands (``bridges``: their spanning tree, and so their segments, may
+    have changed), and those near a switch at an end of a cable the failure took down, or of a failed switch,
+    interface or link (:attr:`Baseline.l3_near`) that differ, compared one by one.  Layer 2 elsewhere is as
+    it was (the failure's islands hold every change of spanning tree, :func:`_region`), and so is every
+    other interface."""
+    inv = base.inventory
+    refs = [r for pair in newly_down for r in pair] + list(snap.failed.interfaces)
+    refs += [r for pair in snap.failed.links for r in pair]
+    ends = {snap.bridge_of(r.device) for r in refs if r.device in inv.switches}
+    ends |= {snap.bridge_of(d) for d in snap.failed.devices if d in inv.switches}
+    out: set[tuple[str, str]] = set()
+    bl3, fl3 = base.snap.l3, snap.l3
+    for bridge in sorted(ends | bridges):
+        for key in base.l3_near.get(bridge, ()):
+            if key in out:
+                continue
+            if snap.bridge_of(key[0]) in bridges:
+                out.add(key)
+                continue
+            bi, fi = bl3.iface(*key), fl3.iface(*key)
+            if (bi != fi or any(i.node is not None and i.node[0] in bridges for i in (bi, fi))
+                    or bl3.segment(bi) != fl3.segment(fi)):
+                out.add(key)
+    return frozenset(out)
+
+
 def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], region: frozenset[str],
-                 bridges: frozenset[str]) -> tuple[list[tuple[str, str]], set[str]]:
+                 bridges: frozenset[str], newly_down: list[tuple[InterfaceRef, InterfaceRef]],
+                 same_l2: bool) -> tuple[list[tuple[str, str]], set[str]]:
     """Lost pairs from the whole reach analysis of the failed snapshot: its class matrix against the intact
     one's, a group of endpoints at a time (endpoints with one signature in both snapshots answer alike toward
     other hosts); pairs on one host a pair at a time.  Endpoints on hosts outside ``region`` keep their
@@ -842,7 +910,25 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
     Signatures are compared with the failed snapshot's components named as the intact design names them
     (:class:`Renamer`): a failed switch that named a component would otherwise make every signature on it
     look changed and every pair of ports on its hosts be walked.  Where a component split, they are compared
-    as they are."""
+    as they are.
+
+    The failed snapshot's layer 3 takes the intact design's answers where no changed interface decides them
+    (:func:`_changed_l3`, :meth:`L3.inherit`); when layer 2 is the intact design's (``same_l2``, a failure
+    that changes routes only: every class is the intact one's), so do its walk (:meth:`Forwarding.inherit`)
+    and the pieces of its class matrix (:class:`~vinfra.analysis.reach.Bulk`)."""
+    inherit = INHERIT_INTACT
+    refs: frozenset[str] = frozenset()
+    if inherit:
+        l3x = _changed_l3(base, snap, newly_down, bridges)
+        snap.l3.inherit(base.snap.l3, l3x)
+        refs = frozenset(f"{s}:{i}" for s, i in l3x)
+        if same_l2:
+            fr.fw.inherit(base.reach.fw, refs)
+        elif fr._shared == base.reach._shared:
+            # outside the failure's islands a port's team, views and addressing are as they were, and with the
+            # same addresses held twice so is its signature (Reach.signature): taken, not worked out again
+            fr.adopt(base.reach, [e for e in base.endpoints
+                                  if e.on_host and e.device not in region and e.name not in down])
     got = _classify(base, snap, fr, down, region, Renamer(base.snap))
     if got is None:
         got = _classify(base, snap, fr, down, region, None)
@@ -856,7 +942,7 @@ def _lost_global(base: Baseline, snap: Snapshot, fr: Reach, down: set[str], regi
         pre.setdefault((base.index[e.name], sig_f[e.name]), []).append(e)
     order = sorted(pre, key=lambda k: k[0])
     fr.assume(_unchanged_answers(base, snap, pre, region, bridges, fr))
-    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)))
+    bulk = fr.bulk(list(dict.fromkeys(s for _, s in order)), base.bulk if inherit else None, refs, region)
     members = [pre[k] for k in order]
     gb_of = [i for i, _ in order]
     gf_of = [bulk.index[s] for _, s in order]
@@ -1163,7 +1249,13 @@ def _setup(payload: tuple[str, str, Timers]) -> Baseline:
     from ..io.design import load_text
 
     text, source, timers = payload
-    return Baseline(load_text(text, source), timers)
+    base = Baseline(load_text(text, source), timers)
+    if multiprocessing.parent_process() is not None:
+        # a pool's worker: its design and intact analysis live as long as it does, so full collections need not
+        # walk them again for every scenario (see cli.heap; the worker ends with the sweep, nothing is thawed).
+        # In the caller's own process (one worker) the command's own heap handling applies.
+        gc.freeze()
+    return base
 
 
 def _job(base: Baseline, fail: tuple[str, ...]) -> dict[str, Any]:

@@ -74,6 +74,22 @@ class Reach:
             self._view_ids = dict(other._view_ids)
             self._view_list = list(other._view_list)
 
+    def adopt(self, other: Reach, endpoints: Iterable[Endpoint]) -> bool:
+        """Take ``other``'s signatures of ``endpoints`` (the Reach of another snapshot of the same design; the
+        caller vouches that each has, here, the signature it has there: its layer-2 island, team and addressing
+        as they were, and the same addresses held twice), in that order; views are numbered on from
+        ``other``'s, so that its signatures mean the same here.  Only before any signature is worked out here
+        (False, nothing taken, otherwise: this Reach has numbered views of its own)."""
+        if self._sig or self._view_list:
+            return False
+        self._view_ids = dict(other._view_ids)
+        self._view_list = list(other._view_list)
+        for e in endpoints:
+            sig = other._sig[e.name]
+            self._sig[e.name] = sig
+            self._members.setdefault(sig, []).append(e)
+        return True
+
     # signatures -------------------------------------------------------------------------------------------
     def signature(self, e: Endpoint) -> tuple:
         got = self._sig.get(e.name)
@@ -493,9 +509,11 @@ class Reach:
                                          int(e.gateway) if e.gateway is not None else -1)
         return got
 
-    def bulk(self, sigs: list[tuple]) -> Bulk:
-        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`)."""
-        got = Bulk(self, sigs)
+    def bulk(self, sigs: list[tuple], parent: Bulk | None = None, changed: frozenset[str] = frozenset(),
+             region: frozenset[str] = frozenset()) -> Bulk:
+        """:meth:`class_reaches` for every pair of ``sigs``, as bit rows (see :class:`Bulk`; ``parent``,
+        ``changed`` and ``region``: see its constructor)."""
+        got = Bulk(self, sigs, parent, changed, region)
         self._bulk = got
         return got
 
@@ -557,7 +575,14 @@ class Bulk:
     depends on what the ping learned on its way in).
     """
 
-    def __init__(self, reach: Reach, sigs: list[tuple]) -> None:
+    def __init__(self, reach: Reach, sigs: list[tuple], parent: Bulk | None = None,
+                 changed: frozenset[str] = frozenset(), region: frozenset[str] = frozenset()) -> None:
+        """``parent``: the Bulk of another snapshot of the same design whose L3 interfaces are this one's but for
+        ``changed`` (refs ``switch:interface``), this snapshot's L3 having taken the parent's answers
+        (:meth:`L3.inherit`), and whose layer 2 is this one's but on the layer-2 islands of the hosts
+        ``region`` (``changed`` holds every L3 interface there): its pieces that cannot differ are taken
+        (:meth:`_inherit`) for the classes of both with one signature and one representative, not on a
+        host of ``region``."""
         self.reach = reach
         self.fw = reach.fw
         self.snap = snap = reach.snap
@@ -589,7 +614,11 @@ class Bulk:
         self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
-        src = [self._source(k) if regular[k] else False for k in range(n)]
+        known: dict[int, object] = {}
+        if parent is not None:
+            known = self._inherit(parent, changed, region)
+        src = [(known[k] if k in known else self._source(k)) if regular[k] else False for k in range(n)]
+        self.src = src
         for k in range(n):
             if src[k] is False:
                 regular[k] = False
@@ -632,6 +661,64 @@ class Bulk:
             self.row[x] |= 1 << y
         else:
             self.row[x] &= ~(1 << y)
+
+    def _inherit(self, parent: Bulk, changed: frozenset[str], region: frozenset[str]) -> dict[int, object]:
+        """Take the parent's pieces that do not name a changed interface nor lead to an address one holds (its
+        own, or a virtual IP it takes part in): legs to next hops, last legs, replies' and sources' first hops
+        (layer 2 and the answering agents are the parent's), and each router's step toward a route class whose
+        routes the L3 took from the parent (:attr:`L3.inherited`) with the leg to its next hop, and the chains
+        made of such steps only.  Pieces of a class are taken for the classes of both snapshots with one
+        signature and one representative, not on a host of ``region`` (its layer 2 is the parent's).  Returns
+        the sources so known, by class."""
+        same: dict[int, int] = {}  # the parent's class -> this one's
+        for k, sig in enumerate(self.sigs):
+            p = parent.index.get(sig)
+            e = self.reps[k]
+            if p is not None and parent.reps[p] is e and not (e.on_host and e.device in region):
+                same[p] = k
+        l3 = self.snap.l3
+        decls = l3.decls
+        affected: set[int] = set()
+        for ref in changed:
+            sname, _, iname = ref.partition(":")
+            iface = decls.ports.get((sname, iname))
+            if iface is not None:
+                affected.add(int(iface.address.ip))  # type: ignore[attr-defined]
+                if iface.fhrp is not None:  # type: ignore[attr-defined]
+                    affected.add(int(iface.fhrp.vip))  # type: ignore[attr-defined]
+
+        def stale(key: str | None) -> bool:
+            return key is not None and key.partition("@")[0] in changed
+
+        ips = [int(ip) for ip in self.ips]
+        gw = [int(e.gateway) if e.gateway is not None else None for e in self.reps]
+        self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and int(k[1]) not in affected}
+        inherited = l3.inherited
+        steps: dict[tuple[str, object], tuple] = {}
+        for (r, rc), st in parent._step.items():
+            if not all((r, net) in inherited for net in rc):  # type: ignore[attr-defined]
+                continue
+            if st[0] == "next":
+                part = next(p for net in rc if (p := l3.route_parts(r, net)) is not None)  # type: ignore[attr-defined]
+                if (part[1].ref, part[2]) not in self._hops:
+                    continue
+            steps[(r, rc)] = st
+        self._step = steps
+        self._chains = {k: v for k, v in parent._chains.items() if all((x, k[1]) in steps for x in v[0])}
+        for (eg, p, arp), v in parent._last.items():
+            k = same.get(p)
+            if k is not None and not stale(eg) and ips[k] not in affected:
+                self._last[(eg, k, arp)] = v
+        for (eg, p), v in parent._onto.items():
+            k = same.get(p)
+            if k is not None and not stale(eg) and ips[k] not in affected:
+                self._onto[(eg, k)] = v
+        for (p, teacher), v in parent._first_rep.items():
+            k = same.get(p)
+            if k is not None and not stale(teacher) and gw[k] not in affected:
+                self._first_rep[(k, teacher)] = v
+        return {k: got for p, k in same.items()
+                if self.reps[k].on_host and (got := parent.src[p]) is not False and gw[k] not in affected}
 
     # pieces -----------------------------------------------------------------------------------------------------
     def _source(self, k: int) -> tuple[str, int, str | None] | bool | None:

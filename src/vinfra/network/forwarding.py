@@ -152,6 +152,36 @@ class Forwarding:
         #: address) are judged as they are
         self.apart: frozenset[str] = frozenset()
 
+    def inherit(self, parent: Forwarding, changed: frozenset[str]) -> None:
+        """Take the memos of ``parent``, the walk of another snapshot of the same design that shares this one's
+        layer 2 (the same active topology, teams and uplinks objects: the caller forks them) and whose L3
+        interfaces are this one's but for ``changed`` (their refs, ``switch:interface``; the caller vouches, as
+        for :meth:`L3.inherit`).  Host views, shapes and problems are then the parent's; a leg memoized by its
+        views is too (the views and the active topology decide it); what names a changed interface is not taken:
+        its agent, its view and legs memoized by its key, and the agents answering at its address."""
+        snap, other = self.snap, parent.snap
+        assert snap.__dict__.get("active") is other.__dict__.get("active") is not None
+        assert snap.__dict__.get("team_states") is other.__dict__.get("team_states") is not None
+        assert not (self.record or parent.record or self.size is not None or parent.size is not None)
+        for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_shapes", "_shape_ids",
+                     "_recv", "_guest_teams"):
+            getattr(self, name).update(getattr(parent, name))
+
+        def stale(key: object) -> bool:
+            return isinstance(key, str) and key.partition("@")[0] in changed
+
+        memo = self._leg_memo
+        memo.update(parent._leg_memo)
+        if changed:
+            # keys by views hold components only; keys by agents are (x, y, ARP) with a router's key a str
+            for key in [k for k in parent._leg_memo if len(k) == 3 and type(k[2]) is not tuple and (stale(k[0]) or stale(k[1]))]:
+                del memo[key]
+        self._router_views.update((k, v) for k, v in parent._router_views.items() if not stale(k))
+        self._iface_agents.update((k, v) for k, v in parent._iface_agents.items() if k not in changed)
+        addrs = {a.ip for k, a in parent._iface_agents.items() if k in changed}
+        addrs |= {i.ip.ip for ref in changed if (i := snap.l3.by_ref.get(ref)) is not None}
+        self._agents_at.update((ip, v) for ip, v in parent._agents_at.items() if ip not in addrs)
+
     # rows ----------------------------------------------------------------------------------------------------
     def _row(self, device: str, decision: str, rule: str | None = None, *, frame: Frame | None = None,
              inp: str | None = None, out: str | None = None, vlan: int | None = None, tag: object = "-") -> None:

@@ -145,6 +145,75 @@ class L3:
         self._link_to: dict[tuple[str, str], tuple[L3If, IPv4Address]] = {}
         self._holders: dict[tuple[int, int], list[L3If]] = {}
         self._nearest: dict[tuple[int, Node], L3If | None] = {}
+        #: routes taken from another snapshot's L3 (:meth:`inherit`)
+        self.inherited: set[tuple[str, tuple[int, int]]] = set()
+
+    # answers of another snapshot ---------------------------------------------------------------------------
+    def inherit(self, parent: L3, changed: frozenset[tuple[str, str]]) -> None:
+        """Take ``parent``'s answers (the L3 of another snapshot of the same design, e.g. the intact one) that
+        cannot differ here.  The caller vouches that every L3 interface but ``changed`` ((switch, interface)
+        keys) is here as in ``parent``: up or not for the same reason, on the same node, peer and segment.
+
+        Then an interface, a subnet's holders (no changed interface in it), a router's neighbours (none of its
+        subnets holds a changed interface: the relation is symmetric, so its interface pairs with any
+        neighbour are its own list's) and an FHRP group (no changed member) are the parent's.  Routes also
+        depend on the routing domain's distances, worked out here again from every routing router (a
+        breadth-first pass each, over the neighbours taken).  A route of router ``r`` to a subnet without a
+        changed interface is the parent's when it is connected, or when ``r``'s distances to the subnet's
+        holders are the parent's (the nearest holder ``t`` and the hops to it) and, learned, ``r``'s
+        neighbours are the parent's and so are ``t``'s distances to them (they decide the first hop: the first
+        by name of ``r``'s neighbours one hop nearer ``t``).  :attr:`inherited` holds the (router, subnet)
+        routes so taken."""
+        decls = self.decls
+        nets_x: set[tuple[int, int]] = set()
+        for key in changed:
+            net = decls.ports[key].address.network  # type: ignore[attr-defined]
+            nets_x.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
+        touched = {self.snap.bridge_of(k[0]) for net in nets_x for k in decls.by_net.get(net, ())}
+        self._ifaces.update((k, i) for k, i in parent._ifaces.items() if k not in changed)
+        self._holders.update((n, h) for n, h in parent._holders.items() if n not in nets_x)
+        self._holder_routers.update((n, h) for n, h in parent._holder_routers.items() if n not in nets_x)
+        self._nb.update((r, nb) for r, nb in parent._nb.items() if r not in touched)
+        for vip, got in parent._fhrp_done.items():
+            if not any(k in changed for k in decls.by_vip.get(vip, ())):
+                self._fhrp_done[vip] = got
+        # per router, the routers whose distance from it differs from the parent's (or that it reaches in one only)
+        moved: dict[str, set[str]] = {}
+        for r in sorted(self.routing):
+            mine, theirs = self._distances(r), parent._distances(r)
+            if mine != theirs:
+                moved[r] = {o for o in mine.keys() | theirs.keys() if mine.get(o) != theirs.get(o)}
+        none: set[str] = set()
+        near_ok: set[tuple[str, tuple[str, ...]]] = set()  # (what this L3 may have worked out already is not vouched for)
+        for (r, routers), best in parent._nearest_router.items():
+            if moved.get(r, none).isdisjoint(routers):
+                self._nearest_router[(r, routers)] = best
+                near_ok.add((r, routers))
+        toward_ok: set[tuple[str, str]] = set()
+        for (r, t), via in parent._toward.items():
+            if (r not in touched and t not in moved.get(r, none)
+                    and moved.get(t, none).isdisjoint(parent.neighbours_of(r))):
+                self._toward[(r, t)] = via
+                toward_ok.add((r, t))
+        inherited: set[tuple[str, tuple[int, int]]] = set()
+        for (r, net), parts in parent._parts.items():
+            if net in nets_x:
+                continue
+            if (parts[0] == "connected") if parts is not None else r not in self.routing:
+                ok = True
+            else:
+                routers = parent._holder_routers[net]
+                ok = (r, routers) in near_ok
+                if ok and parts is not None:
+                    best = parent._nearest_router[(r, routers)]
+                    ok = (r, best[1]) in toward_ok  # type: ignore[index]
+            if ok:
+                self._parts[(r, net)] = parts
+                inherited.add((r, net))
+                got = parent._for_net.get((r, net), False)
+                if got is not False:
+                    self._for_net[(r, net)] = got
+        self.inherited = inherited
 
     # interfaces ------------------------------------------------------------------------------------------
     def iface(self, sname: str, iname: str) -> L3If:
