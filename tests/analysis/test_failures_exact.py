@@ -137,3 +137,28 @@ def test_an_anycast_only_svi_split_from_its_peer_is_a_layer_3_change() -> None:
     want = lost_by_walk(case, fail)
     assert ("r0:Vlan10", "r1:Vlan20") in want
     assert got == want
+
+
+def test_a_port_moved_into_a_one_member_class_is_walked_toward_its_member() -> None:
+    """Regression (found by the first property above): failing esx0:vmnic0 re-homes esx0:vmk0 on dvs1's other
+    uplinks (T10; beacon probing, T14), so its frames enter layer 2 at a1 and the anycast gateway routing them is
+    a1's (topology-v1 anycast gateway): vmk0 joins the intact class of vm12:nic1 on esx1, a class of one member.
+    The class matrix has no answer for such a class toward itself (stored as 0), and the host-side shortcut
+    (``failures._lost_local``) read it as the pair vmk0 <-> vm12:nic1 being lost; both still reach each other."""
+    import dataclasses
+    from pathlib import Path
+
+    import yaml_rs
+
+    from _random_design import DEFAULT_SETTINGS
+
+    data = yaml_rs.loads((Path(__file__).resolve().parents[1] / "data" / "failures-local-one-member-class-joined.yaml")
+                         .read_text(encoding="utf-8"))
+    case = Case(data, (), dataclasses.replace(DEFAULT_SETTINGS, svi_autostate=False, pvst_blocks_native_mismatch=False))
+    base = Baseline(case.inventory(), settings=case.settings)
+    fail = ["esx0:vmnic0"]
+    got = {(a, b) for a, b in run_scenario(base, fail)["lost"]}
+    want = lost_by_walk(case, fail)
+    assert ("esx0:vmk0", "10.0.30.1") in want  # pairs it does lose: still reported
+    assert ("esx0:vmk0", "vm12:nic1") not in want
+    assert got == want

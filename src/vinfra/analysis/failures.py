@@ -203,9 +203,15 @@ class Baseline:
         design; None for a class the intact design does not have."""
         es, et = self.engine_sig.get(s), self.engine_sig.get(t)
         ks, kt = self.bulk.index.get(es), self.bulk.index.get(et)  # type: ignore[arg-type]
-        if ks is None or kt is None:
+        if ks is None or kt is None or (ks == kt and not self.diagonal_known(ks)):
             return None
         return bool(self.bulk.row[ks] >> kt & 1)
+
+    def diagonal_known(self, k: int) -> bool:
+        """Whether the matrix's bit k of row k says something: a class of one member was never asked about
+        itself (:meth:`Reach.class_reaches` gives None, stored as 0), so a port a failure moves into it must be
+        walked toward that member."""
+        return len(self.members_at[k]) > 1
 
     def col(self, y: int) -> int:
         """Column ``y`` of the class matrix: the classes that reach class ``y`` (memoized: scenarios share it)."""
@@ -602,17 +608,29 @@ def _lost_local(base: Baseline, snap: Snapshot, fr: Reach, hosts: frozenset[str]
     for name in sorted(changed, key=base.order.__getitem__):
         if name in own:
             continue
-        e, _, sb, sf = changed[name]
+        e, ef, sb, sf = changed[name]
         k = base.bulk.index.get(base.engine_sig.get(sf)) if not fabric else None  # type: ignore[arg-type]
         if k is not None:
             # a host-side failure moved the port into an intact class: what it lost toward each class (and each
             # class toward it) is a bit of that class's row (column) and not of the new one's
             i = base.index[name]
             row = base.bulk.row
-            for t, out in [(t, True) for t in set_bits(row[i] & ~row[k])] + [(t, False) for t in set_bits(base.col(i) & ~base.col(k))]:
+            # the new class's bit about itself is unknown when it had one member: that pair is walked below
+            unknown = 0 if base.diagonal_known(k) else 1 << k
+            for t, out in [(t, True) for t in set_bits(row[i] & ~row[k] & ~unknown)] + [(t, False) for t in set_bits(base.col(i) & ~base.col(k) & ~unknown)]:
                 lost += [(e.name, m.name) if out else (m.name, e.name) for m in base.members_at[t]
                          if m.name not in changed and m.name not in down and m.name not in base.own_names
                          and not (m.on_host and m.device == e.device)]
+            if unknown:
+                for m in base.members_at[k]:
+                    if (m.name in changed or m.name in down or m.name in base.own_names
+                            or (m.on_host and m.device == e.device)):
+                        continue
+                    # was (an exact bit: i is not k) and now (walked: the failed snapshot's answer)
+                    if row[i] >> k & 1 and not fr.pair(ef, eps.get(m.name)):  # type: ignore[arg-type]
+                        lost.append((e.name, m.name))
+                    if row[k] >> i & 1 and not fr.pair(eps.get(m.name), ef):  # type: ignore[arg-type]
+                        lost.append((m.name, e.name))
             continue
         for t, members in groups.items():
             x = other_host(members, e.device)
