@@ -234,6 +234,20 @@ class Snapshot:
             return PortEnd(ch.key, bridges, self.port_vlans(ref), ch.bundled, speed, ch.key)
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
 
+    def _canonical_end(self, ref: InterfaceRef) -> PortEnd:
+        """The end a logical link is built from: a bundled channel's first member's (by name) whichever member
+        cable asks.  [model] A channel across two switches (MLAG, vPC) whose switches carry different VLANs gets
+        its VLANs at the logical link from its first member's switch.  Each member's own end keeps its switch's
+        VLANs; the logical link is built once per channel pair, and taking whichever member was asked first made
+        the layer-2 topology depend on the order questions came in (the failure sweep's exactness test, seed 12:
+        a spanning-tree state built before a walk dropped VLAN 20 from an MLAG to a router)."""
+        end = self.port_end(ref)
+        if len(end.members) > 1:
+            first = min(end.members)
+            if first != ref:
+                return self.port_end(first)
+        return end
+
     def _logical_link(self, link: Link) -> LogicalLink | None:
         """The forwarding logical link a cable between two switches is part of (a bundled channel once:
         its members give the same object), or None."""
@@ -243,7 +257,7 @@ class Snapshot:
             return None
         if not (self.forwarding(a) and self.forwarding(b)):
             return None
-        ea, eb = self.port_end(a), self.port_end(b)
+        ea, eb = self._canonical_end(a), self._canonical_end(b)
         if ea.bridges == eb.bridges and len(ea.bridges) == 1:
             return None  # a cable within one stack: no L2 effect across bridges
         key = (ea.name, eb.name) if ea.name <= eb.name else (eb.name, ea.name)
