@@ -771,6 +771,19 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _check_once(value: str, good: set[str], check: Callable[[str, str], object], what: str, path: Path,
+                add: Callable[[Problem], None]) -> None:
+    """``check`` a name once per distinct spelling (``good`` holds those that passed): a design repeats the same
+    interface and port group names on every host and switch."""
+    if value in good:
+        return
+    try:
+        check(value, what)
+        good.add(value)
+    except ValueError as exc:
+        add(Problem(path, str(exc), "key"))
+
+
 def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Path],
                       failure_paths: list[Path], problems: list[Problem]) -> None:
     add = problems.append
@@ -796,12 +809,7 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                 scope |= set(inv.switches[m].interfaces)
         for iname, iface in sw.interfaces.items():
             ipath = base + ("interfaces", iname)
-            if iname not in good_names:
-                try:
-                    check_name(iname, "interface name")
-                    good_names.add(iname)
-                except ValueError as exc:
-                    add(Problem(ipath, str(exc), "key"))
+            _check_once(iname, good_names, check_name, "interface name", ipath, add)
             vlan = svi_vlan(iname)
             if vlan is not None and not 1 <= vlan <= 4094:
                 add(Problem(ipath, f"SVI {iname}: VLAN {vlan} is out of range 1-4094", "key"))
@@ -884,12 +892,7 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
             for label, pg in vs.portgroups.items():
                 ppath = vpath + ("portgroups", label)
                 first_vss.setdefault(label, vname)
-                if label not in good_labels:
-                    try:
-                        check_label(label, "port group name")
-                        good_labels.add(label)
-                    except ValueError as exc:
-                        add(Problem(ppath, str(exc), "key"))
+                _check_once(label, good_labels, check_label, "port group name", ppath, add)
                 if label in labels:
                     add(Problem(ppath, f"port group '{label}' is on both {labels[label]} and {vname}; labels are unique per host", "key"))
                 labels[label] = vname
