@@ -370,10 +370,7 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
 # one scenario ---------------------------------------------------------------------------------------------------
 def run_scenario(base: Baseline, fail: Sequence[str]) -> dict[str, Any]:
     """One scenario's row: ``{fail, impact, lost, blackholed, recovery_s, explanation}``."""
-    snap = base.snap.fork(fail)
-    # endpoints are made from the inventory alone (names, addresses, MACs, port ids): the intact design's serve
-    # every snapshot of it, and building 40,000 of them again was a sixth of a routing switch's scenario
-    snap.__dict__.setdefault("endpoints", base.snap.endpoints)
+    snap = base.snap.fork(fail)  # it shares the intact design's endpoints (Snapshot.fork)
     failed_devices = snap.failed.devices
     down = sorted((e.name for d in failed_devices for e in base.by_device.get(d, ()) if e.kind != "vip"),
                   key=base.order.__getitem__)
