@@ -61,7 +61,9 @@ def test_the_generator_reaches_what_it_should() -> None:
     equivalence over clusters where nothing happens would prove nothing."""
     seen: set[str] = set()
 
-    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    # derandomized: a coverage claim must not depend on the draw (a random run once missed every rule fix)
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
     @given(clusters())
     def run(case: dict[str, Any]) -> None:
         fast, _ = _both(case)
