@@ -17,6 +17,7 @@ from functools import cached_property
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
 from ..model.inventory import Link, failure_problem
 from .cabling import Cabling, FailureSet
+from .detection import Detection
 from .endpoints import Endpoints
 from .l3 import L3
 from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near, neighbourhood
@@ -55,6 +56,9 @@ class Snapshot:
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
         self._teams: dict[tuple[str, str], Team | None] = {}
+        #: link-status and LAG detection outcomes, and the Active list after failover, by (host, active,
+        #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
+        self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
         self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],

@@ -168,12 +168,25 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
 def team_state(snap: Snapshot, team: Team) -> TeamState:
     inv = snap.inventory
     pg = portgroup_vlan(inv, team, snap.settings)
-    det = detect(snap, team, pg)
+    if team.detection == "beacon":
+        det = detect(snap, team, pg)  # beacons are sent in the port group's VLAN (T14): per team
+    else:
+        # link status (T13) and LAG members (T6) look at the uplinks only: the port groups of one vSwitch on a
+        # host with one failover order share the outcome, worked out once
+        key = (team.host, team.active, team.standby, team.policy == "lag")
+        memo = snap.detections
+        got = memo.get(key)
+        if got is None:
+            det = detect(snap, team, pg)
+            got = memo[key] = (det, current_active(team, det, snap.settings))
+        det, active = got
     lag_hash = None
     if team.kind == "vds" and team.lag:
         lag = inv.dvswitches[team.switch].lacp.lags.get(team.lag)
         lag_hash = lag.hash if lag is not None else None
-    return TeamState(team, pg, det, current_active(team, det, snap.settings), lag_hash)
+    if team.detection == "beacon":
+        active = current_active(team, det, snap.settings)
+    return TeamState(team, pg, det, active, lag_hash)
 
 
 def build_team_states(snap: Snapshot) -> TeamStates:

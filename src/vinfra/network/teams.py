@@ -104,7 +104,13 @@ def _effective(inv: Inventory, uplinks: list[str], *levels: TeamingOverride | No
 def _vss_team(inv: Inventory, hname: str, vname: str, label: str) -> Team:
     vs = inv.hosts[hname].vswitches[vname]
     pg = vs.portgroups[label]
-    eff = _effective(inv, vs.uplinks, vs.teaming, pg.teaming)
+    # the port groups of one vSwitch without an override of their own (most) share its teaming: looked up by
+    # the objects' identity (the inventory is immutable and keeps them alive) before building the content key
+    by_id: dict[tuple[int, int], EffectiveTeaming] = inv.derived("network.teams.effective_by_id", dict)
+    ids = (id(vs), id(pg.teaming))
+    eff = by_id.get(ids)  # type: ignore[assignment]
+    if eff is None:
+        eff = by_id[ids] = _effective(inv, vs.uplinks, vs.teaming, pg.teaming)
     return Team(hname, "vss", vname, label, pg.vlan, None, eff.policy, eff.active, eff.standby, eff.unused,
                 eff.detection, eff.notify_switches, eff.failback, None, tuple(vs.uplinks), vs.mtu)
 
