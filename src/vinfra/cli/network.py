@@ -103,7 +103,9 @@ def _answer(design: Path, fail: list[str], ask: Callable[[Any], dict[str, Any]])
     from ..network.endpoints import EndpointError
 
     try:
-        return ask(_snapshot(design, fail))
+        snap = _snapshot(design, fail)
+        with heap.no_collections():  # the analysis' objects live to the end or die by reference counting
+            return ask(snap)
     except EndpointError as exc:
         err.print(f"{design}: error: {exc}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
