@@ -60,6 +60,7 @@ class Snapshot:
         #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
+        self._channel_ends: dict[tuple[str, PortVlans], PortEnd] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
         self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],
                                                              dict[InterfaceRef, PortChannel]]] = {}
@@ -237,9 +238,17 @@ class Snapshot:
     def _port_end(self, ref: InterfaceRef) -> PortEnd:
         ch = self.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
-            bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in ch.bundled}))
-            speed = sum(self.cabling.speed(m) for m in ch.bundled)
-            return PortEnd(ch.key, bridges, self.port_vlans(ref), ch.bundled, speed, ch.key)
+            # the members of a channel on one switch have one end (an MLAG channel's two switches may carry
+            # different VLANs: one each); worked out once
+            vlans = self.port_vlans(ref)
+            key = (ch.key, vlans)
+            got = self._channel_ends.get(key)
+            if got is None:
+                bundled = ch.bundled
+                bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in bundled}))
+                speed = sum(self.cabling.speed(m) for m in bundled)
+                got = self._channel_ends[key] = PortEnd(ch.key, bridges, vlans, bundled, speed, ch.key)
+            return got
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
 
     def _canonical_end(self, ref: InterfaceRef) -> PortEnd:
