@@ -141,6 +141,7 @@ class Forwarding:
         self._agents_at: dict[IPv4Address, tuple[list[Agent], str | None]] = {}
         self._router_views: dict[str, tuple] = {}
         self._problems: dict[str, str | None] = {}
+        self._port_problems: dict[tuple[str, str, int | None], str | None] = {}  # by port key: the text after the name
         self._shapes: dict[tuple[str, str, int | None] | None, int] = {}
         self._shape_ids: dict[tuple, int] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
@@ -163,7 +164,7 @@ class Forwarding:
         assert snap.__dict__.get("active") is other.__dict__.get("active") is not None
         assert snap.__dict__.get("team_states") is other.__dict__.get("team_states") is not None
         assert not (self.record or parent.record or self.size is not None or parent.size is not None)
-        for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_shapes", "_shape_ids",
+        for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_port_problems", "_shapes", "_shape_ids",
                      "_recv", "_guest_teams"):
             getattr(self, name).update(getattr(parent, name))
 
@@ -222,13 +223,18 @@ class Forwarding:
                 return f"{ep.vm} is powered {vm.power}"
             if not vm.nics[ep.nic or 0].connected:
                 return f"{ep.name} is not connected"
-        ts = self.team(ep)
-        if ts is None:
-            return f"{ep.name}: port group {ep.network} has no team on {ep.device}"
-        dropped = ts.pg.untagged_dropped()
-        if dropped:
-            return f"{ep.name} sends untagged on port group {ep.network} ({ts.pg}): {dropped}"
-        return None
+        # the rest depends on the port's team and guest VLAN only: worked out once per port group on a host
+        key = ep.port_key
+        got = self._port_problems.get(key, False)
+        if got is False:
+            ts = self.team(ep)
+            if ts is None:
+                got = f": port group {ep.network} has no team on {ep.device}"
+            else:
+                dropped = ts.pg.untagged_dropped()
+                got = f" sends untagged on port group {ep.network} ({ts.pg}): {dropped}" if dropped else None
+            self._port_problems[key] = got
+        return None if got is None else ep.name + got  # type: ignore[operator]
 
     def sensitive(self, ep: Endpoint) -> bool:
         """Whether the uplink a frame uses or arrives on depends on the frame.  Each direction on its own:
