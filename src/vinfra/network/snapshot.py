@@ -61,6 +61,8 @@ class Snapshot:
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
         self._channel_ends: dict[tuple[str, PortVlans], PortEnd] = {}
+        #: :func:`~vinfra.network.stp.end_bridges` by end name
+        self.end_bridges: dict[str, list[str]] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
         self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],
                                                              dict[InterfaceRef, PortChannel]]] = {}

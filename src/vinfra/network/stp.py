@@ -431,8 +431,14 @@ def _dijkstra(weight: dict[str, dict[str, int]], source: str) -> dict[str, int]:
 
 
 def end_bridges(snap: Snapshot, end: PortEnd) -> list[str]:
-    """Live logical switches a port end forwards on: those holding its (bundled) members."""
-    return sorted({snap.bridge_of(m.device) for m in end.members})
+    """Live logical switches a port end forwards on: those holding its (bundled) members.  Asked per link and
+    VLAN node as the active topology is explored: kept per end name (within a snapshot a name is one port, or
+    one channel with one set of bundled members)."""
+    memo = snap.end_bridges
+    got = memo.get(end.name)
+    if got is None:
+        got = memo[end.name] = sorted({snap.bridge_of(m.device) for m in end.members})
+    return got
 
 
 def _first_bridge(snap: Snapshot, end: PortEnd) -> str:
