@@ -471,6 +471,7 @@ class ActiveTopology:
         self._blocked: dict[tuple[LinkKey, int], str] = {}
         self._pairs: dict[tuple[LinkKey, bool], list[tuple[int, int]]] = {}
         self._pairs_by: dict[tuple[LinkKey, bool, int], dict[int, list[tuple[int, int]]]] = {}
+        self._by_vlan: dict[tuple[str, int], dict[int, list[tuple[LogicalLink, PortEnd, PortEnd, bool]]]] = {}
         self._fwd: dict[Node, set[Node]] = {}
         self._components: dict[Node, Component] = {}
         self._bfs: dict[Node, dict[Node, Hop | None]] = {}
@@ -493,6 +494,23 @@ class ActiveTopology:
                 index.setdefault(pair[end], []).append(pair)
         return index.get(vlan, [])
 
+    def _links_at(self, bridge: str, end: int) -> dict[int, list[tuple[LogicalLink, PortEnd, PortEnd, bool]]]:
+        """The links of ``bridge``, each way round (near end x, far end y), whose end ``end`` (0: x, 1: y) is on the
+        bridge, by the VLANs that end carries in a VLAN pair: a distribution switch has hundreds of links, and
+        scanning all of them for each of its VLAN nodes cost links times VLANs."""
+        key = (bridge, end)
+        got = self._by_vlan.get(key)
+        if got is None:
+            snap = self.snap
+            got = self._by_vlan[key] = {}
+            for link in snap.links_of(bridge):
+                for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
+                    if bridge not in end_bridges(snap, y if end else x):
+                        continue
+                    for v in dict.fromkeys(pair[end] for pair in self._vlan_pairs(link, flip)):
+                        got.setdefault(v, []).append((link, x, y, flip))
+        return got
+
     def out(self, node: Node) -> list[Hop]:
         """Hops leaving ``node``, sorted by (destination, out port, in port)."""
         got = self._out.get(node)
@@ -501,20 +519,18 @@ class ActiveTopology:
         snap, stp = self.snap, self.stp
         bridge, vlan = node
         hops: list[Hop] = []
-        for link in snap.links_of(bridge):
-            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
-                if bridge not in end_bridges(snap, x):
+        for link, x, y, flip in self._links_at(bridge, 0).get(vlan, ()):
+            # the index holds only the links whose near end is on the bridge and carries the VLAN
+            by = end_bridges(snap, y)
+            for vx, vy in self._vlan_pairs_at(link, flip, 0, vlan):
+                va, vb = (vy, vx) if flip else (vx, vy)
+                ok, why = stp.forwards(link, va, vb)
+                if not ok:
+                    self._blocked[(link_key(link), va)] = why or "blocked"
                     continue
-                by = end_bridges(snap, y)
-                for vx, vy in self._vlan_pairs_at(link, flip, 0, vlan):
-                    va, vb = (vy, vx) if flip else (vx, vy)
-                    ok, why = stp.forwards(link, va, vb)
-                    if not ok:
-                        self._blocked[(link_key(link), va)] = why or "blocked"
-                        continue
-                    _, tag = x.vlans.egress(vx)
-                    for b2 in by:
-                        hops.append(Hop(node, (b2, vy), x.name, y.name, tag, link))
+                _, tag = x.vlans.egress(vx)
+                for b2 in by:
+                    hops.append(Hop(node, (b2, vy), x.name, y.name, tag, link))
         hops.sort(key=lambda h: (h.dst, h.out_port, h.in_port))
         self._out[node] = hops
         return hops
@@ -527,14 +543,12 @@ class ActiveTopology:
         snap = self.snap
         bridge, vlan = node
         srcs: set[Node] = set()
-        for link in snap.links_of(bridge):
-            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
-                if bridge not in end_bridges(snap, y):
-                    continue
-                for vx, _ in self._vlan_pairs_at(link, flip, 1, vlan):
-                    for b1 in end_bridges(snap, x):
-                        if any(h.dst == node for h in self.out((b1, vx))):
-                            srcs.add((b1, vx))
+        for link, x, _y, flip in self._links_at(bridge, 1).get(vlan, ()):
+            # the index holds only the links whose far end is on the bridge and carries the VLAN
+            for vx, _ in self._vlan_pairs_at(link, flip, 1, vlan):
+                for b1 in end_bridges(snap, x):
+                    if any(h.dst == node for h in self.out((b1, vx))):
+                        srcs.add((b1, vx))
         got = self._in[node] = sorted(srcs)
         return got
 
