@@ -34,6 +34,7 @@ unreachable pairs come from ``trace``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from functools import cached_property
 from ipaddress import IPv4Address
@@ -65,7 +66,9 @@ class Reach:
         self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
-        self._wide_held: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+        self._subnets: dict[tuple[int, int], tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...]]] = {}
+        self._coarsened: dict[tuple[int, int], set[int]] = {}
+        self._plain: dict[tuple, tuple] = {}  # (view number, subnet, gateway) -> the signature most ports there have
         if same_signatures is not None and same_signatures._shared == self._shared:
             other = same_signatures
             self._sig = dict(other._sig)
@@ -95,37 +98,98 @@ class Reach:
         got = self._sig.get(e.name)
         if got is not None:
             return got
-        fw = self.fw
-        view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
-        gateway = int(e.gateway) if e.gateway is not None else None
         if not e.on_host:
             # a router port whose address a frame-dependent port holds too: which of the two answers a host of
             # its subnet turns on that host's own frames, so each pair is walked (see :attr:`_raced_by_frame`)
             sig: tuple = ("own" if e.ip is not None and int(e.ip) in self._raced_by_frame else "router", e.name)
-        elif (view is None or (e.ip is not None and int(e.ip) in self._shared)
-              or (gateway is not None and gateway in self._raced_by_frame)):
-            sig = ("own", e.name)
         else:
-            view_id = self._views.get(view)
-            if view_id is None:
-                a = HostAgent(e)
-                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-                got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
-                            fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
-                # one small int per distinct view: a signature is a dict key many times over, and hashing
-                # the views' components (Python-level hashes) each time costs more than the rest of it
-                view_id = self._view_ids.get(got_view)
-                if view_id is None:
-                    view_id = self._view_ids[got_view] = len(self._view_list)
-                    self._view_list.append(got_view)
-                self._views[view] = view_id
-            net = e.ip.network if e.ip is not None else None
-            sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
-                   gateway, view_id, *self._address_sig(e),
-                   self._anycast_entry(e))
+            view = self.fw.view_key(e)  # None for a port whose uplink depends on the flow
+            ip = e.ip
+            addr = int(ip) if ip is not None else None  # an IPv4Interface is its address
+            gateway = int(e.gateway) if e.gateway is not None else None
+            if (view is None or (addr is not None and addr in self._shared)
+                    or (gateway is not None and gateway in self._raced_by_frame)):
+                sig = ("own", e.name)
+            else:
+                sig = self._host_sig(e, view, addr, gateway)
         self._sig[e.name] = sig
         self._members.setdefault(sig, []).append(e)
         return sig
+
+    def _host_sig(self, e: Endpoint, view: tuple, addr: int | None, gateway: int | None) -> tuple:
+        """The signature of a host port whose views do not depend on the frame: ("host", its subnet, gateway,
+        view number, held, gateway address, host, :meth:`_anycast_entry`).  What decides its paths besides its
+        subnet, gateway and views: every known prefix holding its address (routed subnets, so that routers'
+        longest-prefix matches agree, and host subnets, so that whether it is inside another class's subnet
+        agrees); its address when some port uses that address as gateway; and its host when that host has a port
+        that others meet as a third party (a gateway, or a duplicate address), since a leg to a port of one's own
+        host is decided inside it (F3, F10).  Ports of one view, subnet and gateway whose address is no gateway,
+        on a host holding no third party, in a subnet holding no longer prefix, behind a gateway that is not
+        anycast, share one tuple, worked out once (see :meth:`_subnet`)."""
+        view_id = self._views.get(view)
+        if view_id is None:
+            view_id = self._view_number(e, view)
+        _, _, gateways, special = self._addressing
+        if addr is None:
+            subnet, held, plain = None, None, True
+        else:
+            subnet, held, inner = self._subnet(e)
+            if inner:
+                held = tuple(net for n in inner if (net := (n, addr >> (32 - n))) in self._addressing[0]) + held
+            plain = not inner and addr not in gateways
+        if plain and e.device not in special:
+            key = (view_id, subnet, gateway)
+            got = self._plain.get(key)
+            if got is None:
+                anycast = self._anycast_entry(e)
+                got = ("host", subnet, gateway, view_id, held, None, None, anycast)
+                if anycast is None:
+                    self._plain[key] = got
+            return got
+        return ("host", subnet, gateway, view_id, held, addr if addr is not None and addr in gateways else None,
+                e.device if e.device in special else None, self._anycast_entry(e))
+
+    def _view_number(self, e: Endpoint, view: tuple) -> int:
+        """The number of the views (where the port's frames enter, where flooded and unicast frames reach it)
+        of view key ``view``, probed through ``e``."""
+        fw = self.fw
+        a = HostAgent(e)
+        probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
+        got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                    fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
+        # one small int per distinct view: a signature is a dict key many times over, and hashing the views'
+        # components (Python-level hashes) each time costs more than the rest of it
+        view_id = self._view_ids.get(got_view)
+        if view_id is None:
+            view_id = self._view_ids[got_view] = len(self._view_list)
+            self._view_list.append(got_view)
+        self._views[view] = view_id
+        return view_id
+
+    def _subnet(self, e: Endpoint) -> tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """Per subnet of a port: (its (length, network address) as in a signature, the known prefixes no longer than
+        it that hold it, the lengths of known prefixes inside it).  The prefixes no longer than the subnet hold all
+        of it or none of it; only those inside it, in the rare subnet that has some, are looked up per address."""
+        assert e.ip is not None
+        net = e.ip.network
+        own = net.prefixlen
+        base = int(net.network_address)
+        key = (own, base >> (32 - own))
+        got = self._subnets.get(key)
+        if got is None:
+            nets, lengths, _, _ = self._addressing
+            wide = tuple(net for n in lengths if n <= own and (net := (n, base >> (32 - n))) in nets)
+            inner = tuple(n for n in lengths if n > own and key[1] in self._coarse(n, own))
+            got = self._subnets[key] = ((own, base), wide, inner)
+        return got
+
+    def _coarse(self, n: int, own: int) -> set[int]:
+        """The known prefixes of length ``n`` cut to their first ``own`` bits."""
+        got = self._coarsened.get((n, own))
+        if got is None:
+            nets = self._addressing[0]
+            got = self._coarsened[(n, own)] = {bits >> (n - own) for m, bits in nets if m == n}
+        return got
 
     def _anycast_entry(self, e: Endpoint) -> tuple | None:
         """Where the port's frames enter layer 2 when its gateway is an anycast gateway: the holder nearest to
@@ -135,38 +199,17 @@ class Reach:
             return None
         return tuple(sorted(self.fw.arp_entry(HostAgent(e), e.gateway)))
 
-    def _address_sig(self, e: Endpoint) -> tuple:
-        """What decides a host port's paths besides its subnet, gateway and views: every known prefix holding its
-        address (routed subnets, so that routers' longest-prefix matches agree, and host subnets, so that
-        whether it is inside another class's subnet agrees); its address when some port uses that address as
-        gateway; and its host when that host has a port that others meet as a third party (a gateway, or a
-        duplicate address), since a leg to a port of one's own host is decided inside it (F3, F10)."""
-        nets, lengths, gateways, special = self._addressing
-        device = e.device if e.device in special else None
-        if e.ip is None:
-            return (None, None, device)
-        ip = int(e.ip)  # an IPv4Interface is its address
-        # the prefixes no longer than the port's own subnet hold all of that subnet or none of it: worked out once
-        # per subnet; only longer ones (inside the subnet) are looked up per address
-        own = e.ip.network.prefixlen
-        wide = self._wide_held.get((own, ip >> (32 - own)))
-        if wide is None:
-            wide = self._wide_held[(own, ip >> (32 - own))] = tuple(
-                net for n in lengths if n <= own and (net := (n, ip >> (32 - n))) in nets)
-        held = tuple(net for n in lengths if n > own and (net := (n, ip >> (32 - n))) in nets) + wide
-        return (held, ip if ip in gateways else None, device)
-
     @cached_property
     def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
         """(every routed and host subnet as (length, bits), their lengths longest first, the gateways of host
         ports, the hosts with a port whose address is a gateway or shared).  All but the last come from the
         design alone and are kept with the inventory (:func:`_design_addressing`: a failure sweep's snapshots
         share them); the shared addresses depend on which FHRP routers answer, so that part is per snapshot."""
-        nets, lengths, gateways, gateway_hosts, hosts_of = _design_addressing(self.snap)
+        nets, lengths, gateways, gateway_hosts, first, more = _design_addressing(self.snap)
         special = set(gateway_hosts)
         for ip in self._shared:
-            special |= hosts_of.get(ip, frozenset())
-        return nets, lengths, gateways, special
+            special.update(_hosts_holding(first, more, ip))
+        return nets, lengths, gateways, special  # type: ignore[return-value]
 
     @cached_property
     def _shared(self) -> set[int]:
@@ -1079,40 +1122,52 @@ class Bulk:
 
 
 def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str],
-                                                  dict[int, frozenset[str]]]:
+                                                  dict[int, str | None], dict[int, set[str | None]]]:
     """What :attr:`Reach._addressing` takes from the design alone, built once per inventory: every routed and
     host subnet, their lengths longest first, the gateways of host ports, the hosts with a port whose address
-    is such a gateway, and the hosts holding each host-port address."""
+    is such a gateway, and the hosts holding each host-port address (the first host met, and every host for an
+    address held on more than one: one set per address of 40,000 cost more than the rest of it)."""
     inv = snap.inventory
 
-    def build() -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str], dict[int, frozenset[str]]]:
+    def build() -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str], dict[int, str | None],
+                         dict[int, set[str | None]]]:
         nets = set(snap.l3.decls.by_net)  # the declarations: the design's, whatever failed
         gateways: set[int] = set()
-        ports: list[tuple[str, int]] = []
-        for hname, h in inv.hosts.items():
-            for vmk in h.vmkernel.values():
-                if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip)))
-                    net = vmk.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
-                if vmk.gateway is not None:
-                    gateways.add(int(vmk.gateway))
-        for vm in inv.vms.values():
-            for nic in vm.nics:
-                if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip)))
-                    net = nic.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
-                if nic.gateway is not None:
-                    gateways.add(int(nic.gateway))
-        hosts_of: dict[int, set[str]] = {}
-        for h, ip in ports:
-            hosts_of.setdefault(ip, set()).add(h)
-        gateway_hosts = frozenset(h for ip in gateways for h in hosts_of.get(ip, ()))
-        return (nets, sorted({n for n, _ in nets}, reverse=True), gateways, gateway_hosts,
-                {ip: frozenset(hs) for ip, hs in hosts_of.items()})
+        first: dict[int, str | None] = {}
+        more: dict[int, set[str | None]] = {}
+        # ids of the network and gateway objects met: most ports share them (one per subnet and address,
+        # model.base), and asking each port's for its numbers cost more than the identity test
+        seen: set[int] = set()
+        for host, ports in itertools.chain(
+                ((hname, h.vmkernel.values()) for hname, h in inv.hosts.items()),
+                ((vm.host, vm.nics) for vm in inv.vms.values())):
+            for port in ports:
+                ip = port.ip
+                if ip is not None:
+                    addr = int(ip)  # an IPv4Interface is its address
+                    held = first.setdefault(addr, host)
+                    if held != host:
+                        more.setdefault(addr, {held}).add(host)
+                    net = ip.network
+                    if id(net) not in seen:
+                        seen.add(id(net))
+                        nets.add((net.prefixlen, addr >> (32 - net.prefixlen)))
+                gateway = port.gateway
+                if gateway is not None and id(gateway) not in seen:
+                    seen.add(id(gateway))
+                    gateways.add(int(gateway))
+        gateway_hosts = frozenset(h for ip in gateways for h in _hosts_holding(first, more, ip))
+        return nets, sorted({n for n, _ in nets}, reverse=True), gateways, gateway_hosts, first, more
 
     return inv.derived("analysis.reach.addressing", build)
+
+
+def _hosts_holding(first: dict[int, str | None], more: dict[int, set[str | None]], ip: int) -> Iterable[str | None]:
+    """The hosts with a port holding ``ip`` (see :func:`_design_addressing`)."""
+    got = more.get(ip)
+    if got is not None:
+        return got
+    return (first[ip],) if ip in first else ()
 
 
 def set_bits(mask: int) -> list[int]:
