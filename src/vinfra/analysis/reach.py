@@ -68,7 +68,9 @@ class Reach:
         self._addrs: dict[str, tuple[int, int, int]] = {}
         self._subnets: dict[tuple[int, int], tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...]]] = {}
         self._coarsened: dict[tuple[int, int], set[int]] = {}
-        self._plain: dict[tuple, tuple] = {}  # (view number, subnet, gateway) -> the signature most ports there have
+        # (view number, subnet, gateway) -> the signature most ports there have, and its members
+        self._plain: dict[tuple, tuple[tuple, list[Endpoint]]] = {}
+        self._by_net: dict[int, tuple[object, tuple]] = {}  # id of a network object -> it, and what _subnet says
         if same_signatures is not None and same_signatures._shared == self._shared:
             other = same_signatures
             self._sig = dict(other._sig)
@@ -102,6 +104,7 @@ class Reach:
             # a router port whose address a frame-dependent port holds too: which of the two answers a host of
             # its subnet turns on that host's own frames, so each pair is walked (see :attr:`_raced_by_frame`)
             sig: tuple = ("own" if e.ip is not None and int(e.ip) in self._raced_by_frame else "router", e.name)
+            members = None
         else:
             view = self.fw.view_key(e)  # None for a port whose uplink depends on the flow
             ip = e.ip
@@ -109,14 +112,15 @@ class Reach:
             gateway = int(e.gateway) if e.gateway is not None else None
             if (view is None or (addr is not None and addr in self._shared)
                     or (gateway is not None and gateway in self._raced_by_frame)):
-                sig = ("own", e.name)
+                sig, members = ("own", e.name), None
             else:
-                sig = self._host_sig(e, view, addr, gateway)
+                sig, members = self._host_sig(e, view, addr, gateway)
         self._sig[e.name] = sig
-        self._members.setdefault(sig, []).append(e)
+        (members if members is not None else self._members.setdefault(sig, [])).append(e)
         return sig
 
-    def _host_sig(self, e: Endpoint, view: tuple, addr: int | None, gateway: int | None) -> tuple:
+    def _host_sig(self, e: Endpoint, view: tuple, addr: int | None,
+                  gateway: int | None) -> tuple[tuple, list[Endpoint] | None]:
         """The signature of a host port whose views do not depend on the frame: ("host", its subnet, gateway,
         view number, held, gateway address, host, :meth:`_anycast_entry`).  What decides its paths besides its
         subnet, gateway and views: every known prefix holding its address (routed subnets, so that routers'
@@ -125,7 +129,8 @@ class Reach:
         that others meet as a third party (a gateway, or a duplicate address), since a leg to a port of one's own
         host is decided inside it (F3, F10).  Ports of one view, subnet and gateway whose address is no gateway,
         on a host holding no third party, in a subnet holding no longer prefix, behind a gateway that is not
-        anycast, share one tuple, worked out once (see :meth:`_subnet`)."""
+        anycast, share one tuple, worked out once (see :meth:`_subnet`), returned with its list of members (else
+        None)."""
         view_id = self._views.get(view)
         if view_id is None:
             view_id = self._view_number(e, view)
@@ -142,12 +147,13 @@ class Reach:
             got = self._plain.get(key)
             if got is None:
                 anycast = self._anycast_entry(e)
-                got = ("host", subnet, gateway, view_id, held, None, None, anycast)
-                if anycast is None:
-                    self._plain[key] = got
+                sig = ("host", subnet, gateway, view_id, held, None, None, anycast)
+                if anycast is not None:
+                    return sig, None
+                got = self._plain[key] = (sig, self._members.setdefault(sig, []))
             return got
         return ("host", subnet, gateway, view_id, held, addr if addr is not None and addr in gateways else None,
-                e.device if e.device in special else None, self._anycast_entry(e))
+                e.device if e.device in special else None, self._anycast_entry(e)), None
 
     def _view_number(self, e: Endpoint, view: tuple) -> int:
         """The number of the views (where the port's frames enter, where flooded and unicast frames reach it)
@@ -172,6 +178,10 @@ class Reach:
         of it or none of it; only those inside it, in the rare subnet that has some, are looked up per address."""
         assert e.ip is not None
         net = e.ip.network
+        # by the network object first: ports share one per subnet (model.base), and its numbers cost more to ask
+        known = self._by_net.get(id(net))
+        if known is not None and known[0] is net:
+            return known[1]
         own = net.prefixlen
         base = int(net.network_address)
         key = (own, base >> (32 - own))
@@ -181,6 +191,7 @@ class Reach:
             wide = tuple(net for n in lengths if n <= own and (net := (n, base >> (32 - n))) in nets)
             inner = tuple(n for n in lengths if n > own and key[1] in self._coarse(n, own))
             got = self._subnets[key] = ((own, base), wide, inner)
+        self._by_net[id(net)] = (net, got)
         return got
 
     def _coarse(self, n: int, own: int) -> set[int]:
