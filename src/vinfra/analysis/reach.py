@@ -1059,6 +1059,7 @@ class Bulk:
         back_cache: dict[tuple, dict[int, int]] = {}
         back_counts: dict[str, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
+        walks: dict[str, list[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]] = {}
 
         def back_of(walked: Iterable[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]) -> dict[int, int]:
             """Iterations -> mask of the sources that take a reply walked from one router toward every group."""
@@ -1081,7 +1082,10 @@ class Bulk:
                 q, n0 = start
                 by_count = back_counts.get(q)
                 if by_count is None:
-                    by_count = back_counts[q] = back_of((gk, *walk(q, gk)) for gk in groups)
+                    walked = [(gk, *walk(q, gk)) for gk in groups]
+                    if q in starting:
+                        walks[q] = walked  # for its own turn as a starting router below
+                    by_count = back_counts[q] = back_of(walked)
                 got = 0
                 for count, mask in by_count.items():
                     if n0 + count <= MAX_ROUTED_HOPS:
@@ -1096,7 +1100,8 @@ class Bulk:
         row = self.row
         for r, n0s in starting.items():
             agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
-            walked = [(gk, *walk(r, gk)) for gk in groups]
+            copied: set[tuple[str, int]] = set()  # the starts whose agg entry is not fwd_cache's
+            walked = walks.pop(r, None) or [(gk, *walk(r, gk)) for gk in groups]
             if r not in back_counts:
                 # the starting routers are, as a rule, where replies start too: their walks serve both ways
                 back_counts[r] = back_of(walked)
@@ -1113,8 +1118,11 @@ class Bulk:
                 for start, by_count in res.items():
                     into = agg.get(start)
                     if into is None:
-                        agg[start] = dict(by_count)
+                        agg[start] = by_count  # the cache's own: copied before anything is added to it
                         continue
+                    if start not in copied:
+                        copied.add(start)
+                        into = agg[start] = dict(into)
                     for count, mask in by_count.items():
                         into[count] = into.get(count, 0) | mask
             for n0, xs in n0s.items():
@@ -1127,7 +1135,8 @@ class Bulk:
                             ys |= mask
                     if not ys:
                         continue
-                    took = xs & taken_back(start)
+                    took = back.get(start)
+                    took = xs & (took if took is not None else taken_back(start))
                     if took == xs:
                         common |= ys
                     elif took:
