@@ -34,6 +34,7 @@ unreachable pairs come from ``trace``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from functools import cached_property
 from ipaddress import IPv4Address
@@ -65,7 +66,11 @@ class Reach:
         self._view_list: list[tuple] = []  # the views by number: the inverse of _view_ids
         self._bulk: Bulk | None = None
         self._addrs: dict[str, tuple[int, int, int]] = {}
-        self._wide_held: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+        self._subnets: dict[tuple[int, int], tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...]]] = {}
+        self._coarsened: dict[tuple[int, int], set[int]] = {}
+        # (view number, subnet, gateway) -> the signature most ports there have, and its members
+        self._plain: dict[tuple, tuple[tuple, list[Endpoint]]] = {}
+        self._by_net: dict[int, tuple[object, tuple]] = {}  # id of a network object -> it, and what _subnet says
         if same_signatures is not None and same_signatures._shared == self._shared:
             other = same_signatures
             self._sig = dict(other._sig)
@@ -95,37 +100,107 @@ class Reach:
         got = self._sig.get(e.name)
         if got is not None:
             return got
-        fw = self.fw
-        view = fw.view_key(e) if e.on_host else None  # None for a port whose uplink depends on the flow
-        gateway = int(e.gateway) if e.gateway is not None else None
         if not e.on_host:
             # a router port whose address a frame-dependent port holds too: which of the two answers a host of
             # its subnet turns on that host's own frames, so each pair is walked (see :attr:`_raced_by_frame`)
             sig: tuple = ("own" if e.ip is not None and int(e.ip) in self._raced_by_frame else "router", e.name)
-        elif (view is None or (e.ip is not None and int(e.ip) in self._shared)
-              or (gateway is not None and gateway in self._raced_by_frame)):
-            sig = ("own", e.name)
+            members = None
         else:
-            view_id = self._views.get(view)
-            if view_id is None:
-                a = HostAgent(e)
-                probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
-                got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
-                            fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
-                # one small int per distinct view: a signature is a dict key many times over, and hashing
-                # the views' components (Python-level hashes) each time costs more than the rest of it
-                view_id = self._view_ids.get(got_view)
-                if view_id is None:
-                    view_id = self._view_ids[got_view] = len(self._view_list)
-                    self._view_list.append(got_view)
-                self._views[view] = view_id
-            net = e.ip.network if e.ip is not None else None
-            sig = ("host", (net.prefixlen, int(net.network_address)) if net is not None else None,
-                   gateway, view_id, *self._address_sig(e),
-                   self._anycast_entry(e))
+            view = self.fw.view_key(e)  # None for a port whose uplink depends on the flow
+            ip = e.ip
+            addr = int(ip) if ip is not None else None  # an IPv4Interface is its address
+            gateway = int(e.gateway) if e.gateway is not None else None
+            if (view is None or (addr is not None and addr in self._shared)
+                    or (gateway is not None and gateway in self._raced_by_frame)):
+                sig, members = ("own", e.name), None
+            else:
+                sig, members = self._host_sig(e, view, addr, gateway)
         self._sig[e.name] = sig
-        self._members.setdefault(sig, []).append(e)
+        (members if members is not None else self._members.setdefault(sig, [])).append(e)
         return sig
+
+    def _host_sig(self, e: Endpoint, view: tuple, addr: int | None,
+                  gateway: int | None) -> tuple[tuple, list[Endpoint] | None]:
+        """The signature of a host port whose views do not depend on the frame: ("host", its subnet, gateway,
+        view number, held, gateway address, host, :meth:`_anycast_entry`).  What decides its paths besides its
+        subnet, gateway and views: every known prefix holding its address (routed subnets, so that routers'
+        longest-prefix matches agree, and host subnets, so that whether it is inside another class's subnet
+        agrees); its address when some port uses that address as gateway; and its host when that host has a port
+        that others meet as a third party (a gateway, or a duplicate address), since a leg to a port of one's own
+        host is decided inside it (F3, F10).  Ports of one view, subnet and gateway whose address is no gateway,
+        on a host holding no third party, in a subnet holding no longer prefix, behind a gateway that is not
+        anycast, share one tuple, worked out once (see :meth:`_subnet`), returned with its list of members (else
+        None)."""
+        view_id = self._views.get(view)
+        if view_id is None:
+            view_id = self._view_number(e, view)
+        _, _, gateways, special = self._addressing
+        if addr is None:
+            subnet, held, plain = None, None, True
+        else:
+            subnet, held, inner = self._subnet(e)
+            if inner:
+                held = tuple(net for n in inner if (net := (n, addr >> (32 - n))) in self._addressing[0]) + held
+            plain = not inner and addr not in gateways
+        if plain and e.device not in special:
+            key = (view_id, subnet, gateway)
+            got = self._plain.get(key)
+            if got is None:
+                anycast = self._anycast_entry(e)
+                sig = ("host", subnet, gateway, view_id, held, None, None, anycast)
+                if anycast is not None:
+                    return sig, None
+                got = self._plain[key] = (sig, self._members.setdefault(sig, []))
+            return got
+        return ("host", subnet, gateway, view_id, held, addr if addr is not None and addr in gateways else None,
+                e.device if e.device in special else None, self._anycast_entry(e)), None
+
+    def _view_number(self, e: Endpoint, view: tuple) -> int:
+        """The number of the views (where the port's frames enter, where flooded and unicast frames reach it)
+        of view key ``view``, probed through ``e``."""
+        fw = self.fw
+        a = HostAgent(e)
+        probe = Frame("ip", e.mac, BROADCAST, a.ip, a.ip)
+        got_view = (fw.sends(a, probe)[0], fw.takes(a, probe, None)[0],
+                    fw.takes(a, probe, fw.location(a, probe))[0], view[2] if view else None)
+        # one small int per distinct view: a signature is a dict key many times over, and hashing the views'
+        # components (Python-level hashes) each time costs more than the rest of it
+        view_id = self._view_ids.get(got_view)
+        if view_id is None:
+            view_id = self._view_ids[got_view] = len(self._view_list)
+            self._view_list.append(got_view)
+        self._views[view] = view_id
+        return view_id
+
+    def _subnet(self, e: Endpoint) -> tuple[tuple[int, int], tuple[tuple[int, int], ...], tuple[int, ...]]:
+        """Per subnet of a port: (its (length, network address) as in a signature, the known prefixes no longer than
+        it that hold it, the lengths of known prefixes inside it).  The prefixes no longer than the subnet hold all
+        of it or none of it; only those inside it, in the rare subnet that has some, are looked up per address."""
+        assert e.ip is not None
+        net = e.ip.network
+        # by the network object first: ports share one per subnet (model.base), and its numbers cost more to ask
+        known = self._by_net.get(id(net))
+        if known is not None and known[0] is net:
+            return known[1]
+        own = net.prefixlen
+        base = int(net.network_address)
+        key = (own, base >> (32 - own))
+        got = self._subnets.get(key)
+        if got is None:
+            nets, lengths, _, _ = self._addressing
+            wide = tuple(net for n in lengths if n <= own and (net := (n, base >> (32 - n))) in nets)
+            inner = tuple(n for n in lengths if n > own and key[1] in self._coarse(n, own))
+            got = self._subnets[key] = ((own, base), wide, inner)
+        self._by_net[id(net)] = (net, got)
+        return got
+
+    def _coarse(self, n: int, own: int) -> set[int]:
+        """The known prefixes of length ``n`` cut to their first ``own`` bits."""
+        got = self._coarsened.get((n, own))
+        if got is None:
+            nets = self._addressing[0]
+            got = self._coarsened[(n, own)] = {bits >> (n - own) for m, bits in nets if m == n}
+        return got
 
     def _anycast_entry(self, e: Endpoint) -> tuple | None:
         """Where the port's frames enter layer 2 when its gateway is an anycast gateway: the holder nearest to
@@ -135,38 +210,17 @@ class Reach:
             return None
         return tuple(sorted(self.fw.arp_entry(HostAgent(e), e.gateway)))
 
-    def _address_sig(self, e: Endpoint) -> tuple:
-        """What decides a host port's paths besides its subnet, gateway and views: every known prefix holding its
-        address (routed subnets, so that routers' longest-prefix matches agree, and host subnets, so that
-        whether it is inside another class's subnet agrees); its address when some port uses that address as
-        gateway; and its host when that host has a port that others meet as a third party (a gateway, or a
-        duplicate address), since a leg to a port of one's own host is decided inside it (F3, F10)."""
-        nets, lengths, gateways, special = self._addressing
-        device = e.device if e.device in special else None
-        if e.ip is None:
-            return (None, None, device)
-        ip = int(e.ip)  # an IPv4Interface is its address
-        # the prefixes no longer than the port's own subnet hold all of that subnet or none of it: worked out once
-        # per subnet; only longer ones (inside the subnet) are looked up per address
-        own = e.ip.network.prefixlen
-        wide = self._wide_held.get((own, ip >> (32 - own)))
-        if wide is None:
-            wide = self._wide_held[(own, ip >> (32 - own))] = tuple(
-                net for n in lengths if n <= own and (net := (n, ip >> (32 - n))) in nets)
-        held = tuple(net for n in lengths if n > own and (net := (n, ip >> (32 - n))) in nets) + wide
-        return (held, ip if ip in gateways else None, device)
-
     @cached_property
     def _addressing(self) -> tuple[set[tuple[int, int]], list[int], set[int], set[str]]:
         """(every routed and host subnet as (length, bits), their lengths longest first, the gateways of host
         ports, the hosts with a port whose address is a gateway or shared).  All but the last come from the
         design alone and are kept with the inventory (:func:`_design_addressing`: a failure sweep's snapshots
         share them); the shared addresses depend on which FHRP routers answer, so that part is per snapshot."""
-        nets, lengths, gateways, gateway_hosts, hosts_of = _design_addressing(self.snap)
+        nets, lengths, gateways, gateway_hosts, first, more = _design_addressing(self.snap)
         special = set(gateway_hosts)
         for ip in self._shared:
-            special |= hosts_of.get(ip, frozenset())
-        return nets, lengths, gateways, special
+            special.update(_hosts_holding(first, more, ip))
+        return nets, lengths, gateways, special  # type: ignore[return-value]
 
     @cached_property
     def _shared(self) -> set[int]:
@@ -266,63 +320,73 @@ class Reach:
         """Groups of endpoints that all reach each other, and which groups each reaches."""
         named = list(endpoints)
         by_sig: dict[tuple, list[tuple[str, Endpoint]]] = {}
-        for name, e in named:
-            by_sig.setdefault(self.signature(e), []).append((name, e))
-        units: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool]] = []  # (sigs, members, mergeable)
-        for sig, members in sorted(by_sig.items(), key=lambda kv: kv[1][0][0]):
-            self_ok = self.class_reaches(sig, sig) if len(self._members[sig]) > 1 else None
-            if self_ok and not self._one_host_ok(members):
+        sig = self.signature
+        for m in named:
+            by_sig.setdefault(sig(m[1]), []).append(m)
+        # the entries (by id: a port may be asked for under two names) that talk directly with others of their host
+        partners = self._partners(named)
+        units: list[tuple[tuple, list[tuple[str, Endpoint]], bool]] = []  # (signature, members, mergeable)
+        for x, members in sorted(by_sig.items(), key=lambda kv: kv[1][0][0]):
+            self_ok = self.class_reaches(x, x) if len(self._members[x]) > 1 else None
+            if self_ok and not self._one_host_ok(x, members, partners):
                 self_ok = False  # a class speaks for ports of different hosts; these two share one (F10)
             if len(members) == 1 or self_ok:
-                units.append(([sig], members, bool(self_ok) or len(self._members[sig]) == 1))
+                units.append((x, members, bool(self_ok) or len(self._members[x]) == 1))
                 continue
             local: dict[tuple, list[tuple[str, Endpoint]]] = {}
-            for name, e in members:
+            for m in members:
+                e = m[1]
                 ts = self.fw.team(e)
                 alive = self.fw.host_problem(e) is None and ts is not None
                 key = (e.device, ts.team.switch, repr(ts.pg.local_key), str(e.ip.network) if e.ip else None) if alive else ("alone", e.name)
-                local.setdefault(key, []).append((name, e))
+                local.setdefault(key, []).append(m)
             for group in local.values():
-                units.append(([sig], group, False))
+                units.append((x, group, False))
         # the class-to-class matrix, every pair at once: rows (whom x reaches) and columns (who reaches y)
         bulk = self.bulk(list(by_sig))
         bit = bulk.index
-        # (sigs, members, mergeable, [mask of its sigs, classes all of its sigs reach], host -> members on it, each
-        # with its :meth:`_addr`)
-        groups: list[tuple[list[tuple], list[tuple[str, Endpoint]], bool, list[int], dict[str, list[tuple]]]] = []
+        # (its units as (signature, members), mergeable, [mask of its signatures, classes all of them reach])
+        groups: list[tuple[list[tuple[tuple, list[tuple[str, Endpoint]]]], bool, list[int]]] = []
+        group_of: dict[int, int] = {}  # the group of each entry that talks directly with another (by id)
+        talking: list[tuple[str, Endpoint]] = []  # those entries
         row = bulk.row
-        for sigs, members, mergeable in units:
-            target = None
-            want, reached = 0, -1
-            for y in sigs:
-                want |= 1 << bit[y]
-                reached &= row[bit[y]]
+        for y, members, mergeable in units:
+            target = -1
+            want, reached = 1 << bit[y], row[bit[y]]
             if mergeable:
-                for g in groups:
+                for k, g in enumerate(groups):
                     # every x of g and y of the unit reach each other both ways, and so do ports of one host
                     # that talk directly (their classes speak for ports of different hosts only: F3, F10)
-                    mask, all_reach = g[3]
-                    if (g[2] and reached & mask == mask and all_reach & want == want
-                            and self._same_host_ok(members, g[4])):
-                        target = g
+                    mask, all_reach = g[2]
+                    if (g[1] and reached & mask == mask and all_reach & want == want
+                            and self._same_host_ok(members, k, partners, group_of)):
+                        target = k
                         break
-            if target is None:
-                groups.append((list(sigs), list(members), mergeable, [want, reached], {}))
-                target = groups[-1]
+            if target < 0:
+                target = len(groups)
+                groups.append(([(y, members)], mergeable, [want, reached]))
             else:
-                target[0].extend(sigs)
-                target[1].extend(members)
-                target[3][0] |= want
-                target[3][1] &= reached
-            for _, e in members:
-                if e.on_host:
-                    target[4].setdefault(e.device, []).append((e, self._addr(e) if e.ip is not None else None))
-        ordered = sorted(groups, key=lambda g: min(n for n, _ in g[1]))
-        reaches = self._reaches_lists([[e for _, e in g[1]] for g in ordered], bulk)
-        return [{"class": k + 1, "size": len(g[1]), "members": sorted(n for n, _ in g[1]),
-                 "reaches": [j + 1 for j in reaches[k]]} for k, g in enumerate(ordered)]
+                g = groups[target]
+                g[0].append((y, members))
+                g[2][0] |= want
+                g[2][1] &= reached
+            for m in members:
+                if id(m) in partners:
+                    group_of[id(m)] = target
+                    talking.append(m)
+        names = [sorted(n for _, members in g[0] for n, _ in members) for g in groups]
+        order = sorted(range(len(groups)), key=lambda k: names[k][0])
+        renumber = [0] * len(groups)
+        for new, old in enumerate(order):
+            renumber[old] = new
+        reaches = self._reaches_lists([groups[k][0] for k in order], bulk, partners,
+                                      [(m, renumber[group_of[id(m)]]) for m in talking])
+        return [{"class": k + 1, "size": len(names[old]), "members": names[old],
+                 "reaches": [j + 1 for j in reaches[k]]} for k, old in enumerate(order)]
 
-    def _reaches_lists(self, groups: list[list[Endpoint]], bulk: Bulk) -> list[list[int]]:
+    def _reaches_lists(self, groups: list[list[tuple[tuple, list[tuple[str, Endpoint]]]]], bulk: Bulk,
+                       partners: dict[int, list[tuple[str, Endpoint]]],
+                       talking: list[tuple[tuple[str, Endpoint], int]]) -> list[list[int]]:
         """For each group, the groups it reaches, exactly: group A *reaches* group B when every member of A
         reaches every member of B (:meth:`pair`, the verdict of ``trace``).
 
@@ -330,23 +394,21 @@ class Reach:
         and pairs on one host whose ping never goes straight from one to the other), except (1) ports with a
         class of their own, paired one by one; (2) pairs of ports of one host that talk directly, decided by
         the vSwitch (F3, F10), paired one by one; so bit y of row x is not asked when (3) every pair of the two
-        groups' ports of x and y is of the second kind."""
+        groups' ports of x and y is of the second kind.  ``groups``: each as its units (signature, entries (name,
+        endpoint) of that signature); ``partners``: see :meth:`_partners`; ``talking``: each entry with partners
+        and its group."""
         bit, row = bulk.index, bulk.row
         n = len(groups)
-        sig = self.signature
+        sigs = self._sig
         pieces: list[dict[tuple, list[Endpoint]]] = []  # per group: its ports by signature class
         nmask = [0] * n  # the group's classes, ports with a class of their own left out
         common = [-1] * n  # what every such class of the group reaches
         owns: list[list[Endpoint]] = []
-        for k, members in enumerate(groups):
+        for k, units in enumerate(groups):
             by: dict[tuple, list[Endpoint]] = {}
             mine: list[Endpoint] = []
-            for e in members:
-                x = sig(e)
-                if x[0] == "own":
-                    mine.append(e)
-                else:
-                    by.setdefault(x, []).append(e)
+            for x, members in units:
+                (mine if x[0] == "own" else by.setdefault(x, [])).extend(e for _, e in members)
             for x in by:
                 nmask[k] |= 1 << bit[x]
                 common[k] &= row[bit[x]]
@@ -356,15 +418,11 @@ class Reach:
         # (2) and (3): ports of one host, group by group
         bad: set[tuple[int, int]] = set()
         vacuous: dict[tuple[int, int], set[tuple[int, int]]] = {}
-        on_host: dict[str, list[tuple[int, Endpoint]]] = {}
         single: dict[str, list[tuple[int, tuple]]] = {}  # host -> pieces all of whose ports are on it
         for k, by in enumerate(pieces):
             for x, es in by.items():
-                devices = {e.device for e in es if e.on_host}
-                for e in es:
-                    if e.on_host:
-                        on_host.setdefault(e.device, []).append((k, e))
-                if len(devices) == 1 and all(e.on_host for e in es):
+                device = es[0].device
+                if all(e.on_host and e.device == device for e in es):
                     single.setdefault(es[0].device, []).append((k, x))
         for ps in single.values():
             for ka, x in ps:
@@ -376,16 +434,19 @@ class Reach:
             if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
                                          for bx in set_bits(nmask[k]) for by_ in set_bits(nmask[j])):
                 reach[k].add(j)
-        for ports in on_host.values():
-            for i, (ka, a) in enumerate(ports):
-                for kb, b in ports[i + 1:]:
-                    # only a claim can be wrong: a pair neither of whose groups reaches the other is left alone
-                    if ka != kb and (kb in reach[ka] or ka in reach[kb]) and self._direct(a, b):
-                        ab, ba = self._local_pair(a, b)
-                        if not ab:
-                            bad.add((ka, kb))
-                        if not ba:
-                            bad.add((kb, ka))
+        group_of = {id(m): k for m, k in talking}
+        for ma, ka in talking:
+            for mb in partners[id(ma)]:
+                kb = group_of[id(mb)]
+                # each pair once; only a claim can be wrong: a pair neither of whose groups reaches the other is
+                # left alone; ports with a class of their own are (1)
+                if (ka != kb and id(ma) < id(mb) and (kb in reach[ka] or ka in reach[kb])
+                        and sigs[ma[1].name][0] != "own" and sigs[mb[1].name][0] != "own"):
+                    ab, ba = self._local_pair(ma[1], mb[1])
+                    if not ab:
+                        bad.add((ka, kb))
+                    if not ba:
+                        bad.add((kb, ka))
         # (1) ports with a class of their own
         for k, j in bad:
             reach[k].discard(j)
@@ -425,30 +486,41 @@ class Reach:
                     return False
         return True
 
-    def _one_host_ok(self, members: list[tuple[str, Endpoint]]) -> bool:
-        """Whether ports of one class that share a host and a vSwitch and talk directly reach each other (the
-        vSwitch decides those itself: F3 inside one VLAN, F10 across two)."""
-        by_switch: dict[tuple, list[Endpoint]] = {}
-        local_keys: dict[tuple, set[object]] = {}
+    def _one_host_ok(self, x: tuple, members: list[tuple[str, Endpoint]],
+                     partners: dict[int, list[tuple[str, Endpoint]]]) -> bool:
+        """Whether ports of class ``x`` (``members``) that share a host and a vSwitch and talk directly reach each
+        other (the vSwitch decides those itself: F3 inside one VLAN, F10 across two); ``partners``: see
+        :meth:`_partners`."""
         team = self.fw.team
-        for _, e in members:
-            ts = team(e) if e.on_host else None
-            if ts is not None:
-                key = (e.device, ts.team.kind, ts.team.switch)
-                by_switch.setdefault(key, []).append(e)
-                local_keys.setdefault(key, set()).add(ts.pg.local_key)
+        sigs = self._sig
         # one host class: one subnet (each port in the other's), no shared address; alive when its view says so
-        sig = self.signature(members[0][1])
-        quiet = sig[0] == "host" and self._view_list[sig[3]][3] is True
-        for key, group in by_switch.items():
-            if quiet and len(local_keys[key]) == 1:
-                # alive ports of one subnet, sharing no address, in one VLAN of one vSwitch: every pair is
-                # delivered inside the host both ways (F3, :meth:`_both_ways_local`)
+        quiet = x[0] == "host" and self._view_list[x[3]][3] is True
+        for m in members:
+            got = partners.get(id(m))
+            if not got:
                 continue
-            for i, a in enumerate(group):
-                for b in group[i + 1:]:
-                    if self._direct(a, b) and not self._both_ways(a, b):
+            a = m[1]
+            ta = None
+            for n in got:
+                b = n[1]
+                if id(n) <= id(m) or sigs[b.name] != x:
+                    continue  # each pair once (not itself), and only pairs of this class
+                if quiet and b.network == a.network and b.guest_vlan == a.guest_vlan:
+                    continue  # one port group as both see it: one team, one VLAN (see below)
+                if ta is None:
+                    ta = team(a)
+                    if ta is None:
+                        break
+                tb = team(b)
+                if tb is None or tb.team.kind != ta.team.kind or tb.team.switch != ta.team.switch:
+                    continue
+                if quiet:
+                    # alive ports of one subnet, sharing no address, on one vSwitch: what :meth:`_both_ways_local`
+                    # answers, delivered inside the host within one VLAN (F3), dropped across two (F10)
+                    if ta.pg.local_key != tb.pg.local_key:
                         return False
+                elif not self._both_ways(a, b):
+                    return False
         return True
 
     def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
@@ -473,24 +545,78 @@ class Reach:
                 return ta.pg.local_key == tb.pg.local_key
         return None
 
-    def _same_host_ok(self, members: list[tuple[str, Endpoint]],
-                      by_host: dict[str, list[tuple[Endpoint, tuple[int, int, int] | None]]]) -> bool:
-        """Whether every port of ``members`` and every port of ``by_host`` on its host that talk directly reach
-        each other both ways (:meth:`_direct` inlined: it is asked for every such pair)."""
-        addr = self._addr
-        for _, a in members:
-            others = by_host.get(a.device) if a.on_host else None
-            if not others:
-                continue
-            ia = addr(a) if a.ip is not None else None
-            for b, ib in others:  # ib: b's (address, host bits, gateway), None without an address
-                if ia is not None and ib is not None and not (
-                        (ib[0] ^ ia[0]) >> ia[1] == 0 or (ia[0] ^ ib[0]) >> ib[1] == 0
-                        or ia[2] == ib[0] or ib[2] == ia[0]):
-                    continue  # not direct
-                if not self._both_ways(a, b):
-                    return False
+    def _same_host_ok(self, members: list[tuple[str, Endpoint]], k: int,
+                      partners: dict[int, list[tuple[str, Endpoint]]], group_of: dict[int, int]) -> bool:
+        """Whether every port of ``members`` and every port of group ``k`` on its host that talk directly reach
+        each other both ways (``partners``: see :meth:`_partners`; ``group_of``: the group of each entry with
+        partners, by id)."""
+        for m in members:
+            got = partners.get(id(m))
+            if got:
+                a = m[1]
+                for n in got:
+                    if group_of.get(id(n)) == k and not self._both_ways(a, n[1]):
+                        return False
         return True
+
+    def _partners(self, named: list[tuple[str, Endpoint]]) -> dict[int, list[tuple[str, Endpoint]]]:
+        """For each entry (name, endpoint) of a host port, by id (a port may be asked for under two names), the
+        entries of ports of its host that it talks directly with (:meth:`_direct`), and maybe itself (skip it);
+        entries with none are left out.  Found per host, not by trying every pair of its ports (a host's 16 VMs in
+        16 subnets are 120 pairs, none of which talk directly): where its ports all have host signatures with
+        one prefix length and no third party (no port's address is a gateway: see :meth:`_host_sig`), those of
+        one subnet talk directly and no others (they share one list); elsewhere through an index of prefixes and
+        addresses.  Signatures must have been worked out."""
+        sigs = self._sig
+        by_device: dict[str, list[tuple[str, Endpoint]]] = {}
+        for m in named:
+            if m[1].on_host:
+                by_device.setdefault(m[1].device, []).append(m)
+        out: dict[int, list[tuple[str, Endpoint]]] = {}
+        for ms in by_device.values():
+            if len(ms) < 2:
+                continue
+            same: dict[tuple, list[tuple[str, Endpoint]]] | None = {}
+            length = None
+            for m in ms:
+                x = sigs[m[1].name]
+                if x[0] != "host" or x[1] is None or x[6] is not None or (length is not None and x[1][0] != length):
+                    same = None
+                    break
+                length = x[1][0]
+                same.setdefault(x[1], []).append(m)  # type: ignore[union-attr]
+            if same is not None:
+                for group in same.values():
+                    if len(group) > 1:
+                        for m in group:
+                            out[id(m)] = group
+                continue
+            addrs: list[tuple[int, int, int] | None] = [self._addr(e) if e.ip is not None else None for _, e in ms]
+            lengths = {ia[1] for ia in addrs if ia is not None}
+            inside: dict[tuple[int, int], list[int]] = {}  # (host bits, address >> host bits) -> the ports there
+            at: dict[int, list[int]] = {}  # address -> the ports holding it
+            for i, ia in enumerate(addrs):
+                if ia is not None:
+                    at.setdefault(ia[0], []).append(i)
+                    for n in lengths:
+                        inside.setdefault((n, ia[0] >> n), []).append(i)
+            pairs: set[tuple[int, int]] = set()
+            for i, ia in enumerate(addrs):
+                # i talks directly with j when j's address is in i's subnet or is i's gateway (and the other way
+                # round, found from j), or when one of them has no address
+                if ia is None:
+                    js: Iterable[int] = range(len(ms))
+                else:
+                    js = inside[(ia[1], ia[0] >> ia[1])]
+                    if ia[2] in at:
+                        js = [*js, *at[ia[2]]]
+                for j in js:
+                    if j != i:
+                        pairs.add((i, j) if i < j else (j, i))
+            for i, j in sorted(pairs):
+                out.setdefault(id(ms[i]), []).append(ms[j])
+                out.setdefault(id(ms[j]), []).append(ms[i])
+        return out
 
     def _direct(self, a: Endpoint, b: Endpoint) -> bool:
         """Whether a ping between two host ports may go straight from one to the other (no router between)."""
@@ -933,6 +1059,7 @@ class Bulk:
         back_cache: dict[tuple, dict[int, int]] = {}
         back_counts: dict[str, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
+        walks: dict[str, list[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]] = {}
 
         def back_of(walked: Iterable[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]) -> dict[int, int]:
             """Iterations -> mask of the sources that take a reply walked from one router toward every group."""
@@ -955,7 +1082,10 @@ class Bulk:
                 q, n0 = start
                 by_count = back_counts.get(q)
                 if by_count is None:
-                    by_count = back_counts[q] = back_of((gk, *walk(q, gk)) for gk in groups)
+                    walked = [(gk, *walk(q, gk)) for gk in groups]
+                    if q in starting:
+                        walks[q] = walked  # for its own turn as a starting router below
+                    by_count = back_counts[q] = back_of(walked)
                 got = 0
                 for count, mask in by_count.items():
                     if n0 + count <= MAX_ROUTED_HOPS:
@@ -970,7 +1100,8 @@ class Bulk:
         row = self.row
         for r, n0s in starting.items():
             agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
-            walked = [(gk, *walk(r, gk)) for gk in groups]
+            copied: set[tuple[str, int]] = set()  # the starts whose agg entry is not fwd_cache's
+            walked = walks.pop(r, None) or [(gk, *walk(r, gk)) for gk in groups]
             if r not in back_counts:
                 # the starting routers are, as a rule, where replies start too: their walks serve both ways
                 back_counts[r] = back_of(walked)
@@ -987,8 +1118,11 @@ class Bulk:
                 for start, by_count in res.items():
                     into = agg.get(start)
                     if into is None:
-                        agg[start] = dict(by_count)
+                        agg[start] = by_count  # the cache's own: copied before anything is added to it
                         continue
+                    if start not in copied:
+                        copied.add(start)
+                        into = agg[start] = dict(into)
                     for count, mask in by_count.items():
                         into[count] = into.get(count, 0) | mask
             for n0, xs in n0s.items():
@@ -1001,7 +1135,8 @@ class Bulk:
                             ys |= mask
                     if not ys:
                         continue
-                    took = xs & taken_back(start)
+                    took = back.get(start)
+                    took = xs & (took if took is not None else taken_back(start))
                     if took == xs:
                         common |= ys
                     elif took:
@@ -1079,40 +1214,52 @@ class Bulk:
 
 
 def _design_addressing(snap: Snapshot) -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str],
-                                                  dict[int, frozenset[str]]]:
+                                                  dict[int, str | None], dict[int, set[str | None]]]:
     """What :attr:`Reach._addressing` takes from the design alone, built once per inventory: every routed and
     host subnet, their lengths longest first, the gateways of host ports, the hosts with a port whose address
-    is such a gateway, and the hosts holding each host-port address."""
+    is such a gateway, and the hosts holding each host-port address (the first host met, and every host for an
+    address held on more than one: one set per address of 40,000 cost more than the rest of it)."""
     inv = snap.inventory
 
-    def build() -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str], dict[int, frozenset[str]]]:
+    def build() -> tuple[set[tuple[int, int]], list[int], set[int], frozenset[str], dict[int, str | None],
+                         dict[int, set[str | None]]]:
         nets = set(snap.l3.decls.by_net)  # the declarations: the design's, whatever failed
         gateways: set[int] = set()
-        ports: list[tuple[str, int]] = []
-        for hname, h in inv.hosts.items():
-            for vmk in h.vmkernel.values():
-                if vmk.ip is not None:
-                    ports.append((hname, int(vmk.ip)))
-                    net = vmk.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
-                if vmk.gateway is not None:
-                    gateways.add(int(vmk.gateway))
-        for vm in inv.vms.values():
-            for nic in vm.nics:
-                if nic.ip is not None:
-                    ports.append((vm.host, int(nic.ip)))
-                    net = nic.ip.network
-                    nets.add((net.prefixlen, int(net.network_address) >> (32 - net.prefixlen)))
-                if nic.gateway is not None:
-                    gateways.add(int(nic.gateway))
-        hosts_of: dict[int, set[str]] = {}
-        for h, ip in ports:
-            hosts_of.setdefault(ip, set()).add(h)
-        gateway_hosts = frozenset(h for ip in gateways for h in hosts_of.get(ip, ()))
-        return (nets, sorted({n for n, _ in nets}, reverse=True), gateways, gateway_hosts,
-                {ip: frozenset(hs) for ip, hs in hosts_of.items()})
+        first: dict[int, str | None] = {}
+        more: dict[int, set[str | None]] = {}
+        # ids of the network and gateway objects met: most ports share them (one per subnet and address,
+        # model.base), and asking each port's for its numbers cost more than the identity test
+        seen: set[int] = set()
+        for host, ports in itertools.chain(
+                ((hname, h.vmkernel.values()) for hname, h in inv.hosts.items()),
+                ((vm.host, vm.nics) for vm in inv.vms.values())):
+            for port in ports:
+                ip = port.ip
+                if ip is not None:
+                    addr = int(ip)  # an IPv4Interface is its address
+                    held = first.setdefault(addr, host)
+                    if held != host:
+                        more.setdefault(addr, {held}).add(host)
+                    net = ip.network
+                    if id(net) not in seen:
+                        seen.add(id(net))
+                        nets.add((net.prefixlen, addr >> (32 - net.prefixlen)))
+                gateway = port.gateway
+                if gateway is not None and id(gateway) not in seen:
+                    seen.add(id(gateway))
+                    gateways.add(int(gateway))
+        gateway_hosts = frozenset(h for ip in gateways for h in _hosts_holding(first, more, ip))
+        return nets, sorted({n for n, _ in nets}, reverse=True), gateways, gateway_hosts, first, more
 
     return inv.derived("analysis.reach.addressing", build)
+
+
+def _hosts_holding(first: dict[int, str | None], more: dict[int, set[str | None]], ip: int) -> Iterable[str | None]:
+    """The hosts with a port holding ``ip`` (see :func:`_design_addressing`)."""
+    got = more.get(ip)
+    if got is not None:
+        return got
+    return (first[ip],) if ip in first else ()
 
 
 def set_bits(mask: int) -> list[int]:
