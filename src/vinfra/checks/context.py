@@ -186,17 +186,20 @@ class CheckContext:
         self._carried: dict[PortVlans, VlanSet] = {}
         self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
+        self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
+        self._bridges: dict[tuple[str, ...], tuple[str, ...]] = {}  # interned
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._strays: dict[tuple[str, str], list[Uplink]] = {}
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
-        self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
+        self._pg_vlan: dict[Hashable, PgVlan] = {}
         self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
         self._governing: dict[InterfaceRef, tuple[SwitchInterface, InterfaceRef]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
         self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
-        # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
-        self._uplink_pvs: dict[int, tuple[tuple[Uplink, ...], tuple[PortVlans, ...]]] = {}
+        # id(a team's uplinks tuple, which :attr:`uplinks` keeps alive) -> its ports' settings and bridges
+        self._uplink_pvs: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
         self._carriages: dict[tuple[tuple[int, ...], str, int | None], tuple[tuple[int | None, bool, str], ...]] = {}
 
     # switch side ------------------------------------------------------------------------
@@ -411,7 +414,9 @@ class CheckContext:
         mine = self._pg_vlan_of_team.get(id(team))
         if mine is not None and mine[0] is team:
             return mine[1]
-        key = (team.host, team.network)
+        # by what :meth:`_pg_vlan_of` reads: a standard vSwitch team's VLAN alone, a vDS one's port group too
+        # (25,000 teams have a handful of distinct VLANs: one PgVlan each, not one per team)
+        key = team.vlan if team.kind == "vss" else (team.switch, team.portgroup, team.vlan)
         got = self._pg_vlan.get(key)
         if got is None:
             got = self._pg_vlan[key] = self._pg_vlan_of(team)
@@ -470,17 +475,46 @@ class CheckContext:
         if not pgv.single:
             got = self._team_carriage[key] = ()
             return got
-        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`): its ports' settings once
-        pvs = self._uplink_pvs.get(id(ups))
-        if pvs is None:
-            pvs = self._uplink_pvs[id(ups)] = (ups, tuple(self.pv(u.port) for u in ups if u.port is not None))
-        # by the identity of the settings (one object per distinct setting, :meth:`pv`), as :meth:`carriage_of`
-        memo = (tuple(map(id, pvs[1])), pgv.kind, pgv.vlan)
+        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`), alive while the context is
+        pvids = self._ports_of(ups)[0]
+        # by the identity of the settings, as :meth:`carriage_of`: hosts cabled alike to ports with the same settings
+        # share it (a host's port groups differ by VLAN, so the tuple of uplinks alone would share little)
+        memo = (pvids, pgv.kind, pgv.vlan)
         got = self._carriages.get(memo)
         if got is None:
             got = self._carriages[memo] = tuple(self.carriage_of(pgv, u.port) for u in self.cabled(key)
                                                 if u.port is not None)
         self._team_carriage[key] = got
+        return got
+
+    def _ports_of(self, ups: tuple[Uplink, ...]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """For a tuple of :attr:`uplinks` (kept alive by it, so its id stays its own): the ids of its cabled ports'
+        settings (one object per distinct setting, :meth:`pv`) and their bridges, one tuple per distinct bridges."""
+        got = self._uplink_pvs.get(id(ups))
+        if got is None:
+            ports = [u.port for u in ups if u.port is not None]
+            bridges = tuple(self.bridge(p) for p in ports)
+            got = self._uplink_pvs[id(ups)] = (tuple(id(self.pv(p)) for p in ports),
+                                               self._bridges.setdefault(bridges, bridges))
+        return got
+
+    def team_node_set(self, key: tuple[str, str]) -> list[tuple[str, int]]:
+        """The distinct nodes of :meth:`team_nodes`, sorted: one list shared by the teams whose ports are on the
+        same bridges and carry their VLAN alike (hosts cabled alike), read-only."""
+        got = self._team_node_set.get(key)
+        if got is not None:
+            return got
+        if self.pg_vlan(self.teams[key]).single:
+            carriage = self.team_carriage(key)
+            bridges = self._ports_of(self.uplinks[key])[1]
+            memo = (id(bridges), id(carriage))  # both kept alive by the context (interned)
+            got = self._node_sets.get(memo)
+            if got is None:
+                got = self._node_sets[memo] = sorted({(b, c[0]) for b, c in zip(bridges, carriage, strict=True)
+                                                      if c[0] is not None})
+        else:
+            got = []
+        self._team_node_set[key] = got
         return got
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
@@ -649,8 +683,11 @@ class CheckContext:
         got = self._nodes.get(memo)
         if got is None:
             pgv = self.port_vlan(key, guest_vlan)
-            nodes = self.team_nodes(key) if pgv == self.pg_vlan(self.teams[key]) else self._nodes_of(key, pgv)
-            got = self._nodes[memo] = sorted({node for _, node in nodes})
+            if pgv == self.pg_vlan(self.teams[key]):
+                got = self.team_node_set(key)  # the team's own, shared by teams alike
+            else:
+                got = sorted({node for _, node in self._nodes_of(key, pgv)})
+            self._nodes[memo] = got
         return got
 
     # layer 3 ----------------------------------------------------------------------------------

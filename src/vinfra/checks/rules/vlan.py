@@ -406,6 +406,9 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     # (domains, union-find, gateway domains) is done once per distinct list, not once per team
     split: dict[tuple[tuple[str, str] | None, int | None], tuple[list[tuple[int, list[tuple[str, int]]]], bool]] = {}
     interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
+    # and by the node list itself: ports of teams cabled alike share one (kept alive by the context), so its split
+    # by VLAN is shared too
+    by_nodes: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
     for e in ctx.endpoints:
         if e.ip is None:
             continue
@@ -413,13 +416,17 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
         got_split = split.get(memo)
         if got_split is None:
             nodes = ctx.endpoint_nodes(e)
-            per_new: list[tuple[int, list[tuple[str, int]]]] = []
-            for vlan in sorted({v for _, v in nodes}):
-                mine_t = tuple(n for n in nodes if n[1] == vlan)
-                mine_l = interned.get(mine_t)
-                if mine_l is None:
-                    mine_l = interned[mine_t] = list(mine_t)
-                per_new.append((vlan, mine_l))
+            per_new = by_nodes.get(id(nodes)) if e.team is not None else None
+            if per_new is None:
+                per_new = []
+                for vlan in sorted({v for _, v in nodes}):
+                    mine_t = tuple(n for n in nodes if n[1] == vlan)
+                    mine_l = interned.get(mine_t)
+                    if mine_l is None:
+                        mine_l = interned[mine_t] = list(mine_t)
+                    per_new.append((vlan, mine_l))
+                if e.team is not None:
+                    by_nodes[id(nodes)] = per_new
             got_split = split[memo] = (per_new, not nodes and e.team is not None and bool(ctx.strays(e.team)))
         per, stray = got_split
         if stray:
@@ -607,12 +614,13 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, T8
     """
+    # id of a shared node list (:meth:`CheckContext.team_node_set`, kept alive by the context) -> whether it splits
+    one_domain: dict[int, bool] = {}
     for key, team in ctx.sorted_teams:
         ups = ctx.cabled(key)
-        all_ups = ctx.uplinks[key]
-        obj = f"{team.host}:{team.switch}/{team.portgroup}"
         strays = ctx.strays(key)  # its uplinks cabled to something that is not a switch
-        if strays and len(all_ups) >= 2:
+        if strays and len(ctx.uplinks[key]) >= 2:
+            obj = f"{team.host}:{team.switch}/{team.portgroup}"
             yield Issue((obj, *(str(u.far) for u in strays)),
                         f"{obj}: {join(f'{u.vmnic} is cabled to {u.far}' for u in strays)}, not to a switch: "
                         "cannot tell which layer-2 domain it joins", "", ctx.team_path(team, "vlan"), status="unknown")
@@ -621,9 +629,16 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         pgv = ctx.pg_vlan(team)
         splits: list[tuple[int, dict[object, list[str]]]] = []
         if pgv.single:
+            # whether it splits, from its distinct nodes: once per list, which teams cabled alike share (most do not
+            # split: the texts, and the nodes by uplink, are only worked out for a team that does)
+            node_set = ctx.team_node_set(key)
+            split = one_domain.get(id(node_set))
+            if split is None:
+                split = one_domain[id(node_set)] = len({ctx.domain(*node) for node in node_set}) > 1
+            if not split:
+                continue
             by_dom: dict[object, list[str]] = defaultdict(list)
             nodes = ctx.team_nodes(key)
-            # the texts are only written for a team that splits (most do not)
             doms = [ctx.domain(*node) for _, node in nodes]
             if len(set(doms)) > 1:
                 for (u, node), dom in zip(nodes, doms, strict=True):
@@ -647,6 +662,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
                     splits.append((vlan, by_dom))
         if not splits:
             continue
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
         vlans = [v for v, _ in splits]
         vlan, by_dom = splits[0]
         islands = "; ".join(join(sorted(v)) for v in sorted(by_dom.values()))
