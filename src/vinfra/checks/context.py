@@ -165,6 +165,10 @@ def tagged_carried(pv: PortVlans) -> VlanSet:
     return pv.carried - VlanSet.of(pv.native_vlan)
 
 
+#: A row of :attr:`CheckContext.team_rows`: (key, team, port-group VLAN, cabled uplinks, stray uplinks, carriage).
+TeamRow = tuple[tuple[str, str], Team, PgVlan, list[Uplink], list[Uplink], tuple[tuple[int | None, bool, str], ...]]
+
+
 class CheckContext:
     """A Snapshot plus the indexes the rules share, each built on first use."""
 
@@ -323,6 +327,23 @@ class CheckContext:
     def sorted_teams(self) -> list[tuple[tuple[str, str], Team]]:
         """``sorted(teams.items())``, sorted once for the rules that walk every team in key order."""
         return sorted(self.teams.items())
+
+    @cached_property
+    def team_rows(self) -> list[TeamRow]:
+        """:attr:`sorted_teams` with what the rules that walk every team read of each: (key, team, :meth:`pg_vlan`,
+        :meth:`cabled`, :meth:`strays` (the context's own list: read-only), :meth:`team_carriage`).  Gathered in one
+        pass, so that each rule's walk is a loop over tuples rather than four look-ups by key per team."""
+        uplinks = self.uplinks  # fills the cabled and stray lists
+        cabled, strays, carriage = self._cabled, self._strays, self._team_carriage
+        pg_vlan, team_carriage = self.pg_vlan, self.team_carriage
+        out: list[TeamRow] = []
+        for key, team in self.sorted_teams:
+            tc = carriage.get(key)
+            if tc is None:
+                tc = team_carriage(key)
+            out.append((key, team, pg_vlan(team), cabled[key], strays[key], tc))
+        assert len(uplinks) == len(out)
+        return out
 
     @cached_property
     def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:

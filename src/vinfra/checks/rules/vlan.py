@@ -70,14 +70,21 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, V7, M7
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
+    # per carriage (one tuple per distinct (port settings, VLAN), kept alive by ctx): whether a port sends the VLAN
+    # back untagged; most do not, and their teams are passed over without building anything
+    natives: dict[int, bool] = {}
+    for key, team, pgv, cabled, _, carriage in ctx.team_rows:
         if pgv.kind in ("vgt", "trunk"):
             yield from _guests_on_native(ctx, key, team)
             continue
         if pgv.kind not in ("vst", "pvlan"):
             continue
-        bad = [u for u, c in zip(ctx.cabled(key), ctx.team_carriage(key), strict=True) if c[0] is not None and not c[1]]
+        native = natives.get(id(carriage))
+        if native is None:
+            native = natives[id(carriage)] = any(c[0] is not None and not c[1] for c in carriage)
+        if not native:
+            continue
+        bad = [u for u, c in zip(cabled, carriage, strict=True) if c[0] is not None and not c[1]]
         if not bad:
             continue
         ports = [u.port for u in bad if u.port is not None]
@@ -209,17 +216,23 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8, T8, M9, M10
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
-        ups = ctx.cabled(key)
-        if strays := ctx.strays(key):
-            yield ctx.cannot_tell(team, strays, f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
+    # per carriage (one tuple per distinct (port settings, VLAN), kept alive by ctx): whether a port drops the VLAN
+    dropping: dict[int, bool] = {}
+    for key, team, pgv, ups, stray, carriage in ctx.team_rows:
+        if stray:
+            yield ctx.cannot_tell(team, ctx.strays(key), f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
+        if pgv.single:  # a single-VLAN team is judged by its carriage alone: most drop nothing, passed over at once
+            drops = dropping.get(id(carriage))
+            if drops is None:
+                drops = dropping[id(carriage)] = any(c[0] is None for c in carriage)
+            if not drops:
+                continue
         bad: list[tuple[str, InterfaceRef, str]] = []
         # a guest-tagging port group is judged by what its ports send, when they say (V3, V4)
         guests = ctx.guest_vlans(key) if pgv.kind in ("vgt", "trunk") else {}
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
         if pgv.single:
-            for u, carried in zip(ups, ctx.team_carriage(key), strict=True):
+            for u, carried in zip(ups, carriage, strict=True):
                 if carried[0] is None:  # the port drops the port group's frames
                     assert u.port is not None
                     bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
@@ -616,9 +629,8 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     """
     # id of a shared node list (:meth:`CheckContext.team_node_set`, kept alive by the context) -> whether it splits
     one_domain: dict[int, bool] = {}
-    for key, team in ctx.sorted_teams:
-        ups = ctx.cabled(key)
-        strays = ctx.strays(key)  # its uplinks cabled to something that is not a switch
+    for key, team, pgv, ups, strays, _ in ctx.team_rows:
+        # ``strays``: its uplinks cabled to something that is not a switch
         if strays and len(ctx.uplinks[key]) >= 2:
             obj = f"{team.host}:{team.switch}/{team.portgroup}"
             yield Issue((obj, *(str(u.far) for u in strays)),
@@ -626,7 +638,6 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
                         "cannot tell which layer-2 domain it joins", "", ctx.team_path(team, "vlan"), status="unknown")
         if len(ups) < 2:
             continue
-        pgv = ctx.pg_vlan(team)
         splits: list[tuple[int, dict[object, list[str]]]] = []
         if pgv.single:
             # whether it splits, from its distinct nodes: once per list, which teams cabled alike share (most do not
