@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import NO_VLANS, InterfaceRef, Inventory, VlanSet, po_number, svi_vlan
@@ -192,7 +193,10 @@ class CheckContext:
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
-        self._bridges: dict[tuple[str, ...], tuple[str, ...]] = {}  # interned
+        self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
+        self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
+        # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
+        self._carriage_ids: dict[tuple[int, int], tuple[tuple[int | None, bool, str], ...]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._strays: dict[tuple[str, str], list[Uplink]] = {}
         self._unit: dict[str, str] = {}
@@ -334,15 +338,24 @@ class CheckContext:
         :meth:`cabled`, :meth:`strays` (the context's own list: read-only), :meth:`team_carriage`).  Gathered in one
         pass, so that each rule's walk is a loop over tuples rather than four look-ups by key per team."""
         uplinks = self.uplinks  # fills the cabled and stray lists
-        cabled, strays, carriage = self._cabled, self._strays, self._team_carriage
+        lists, carriage, by_ids, pvs = self._lists, self._team_carriage, self._carriage_ids, self._uplink_pvs
         pg_vlan, team_carriage = self.pg_vlan, self.team_carriage
         out: list[TeamRow] = []
-        for key, team in self.sorted_teams:
-            tc = carriage.get(key)
-            if tc is None:
+        # :attr:`uplinks` holds the teams in their own order: walked together, then sorted by key (unique)
+        for (key, team), ups in zip(self.teams.items(), uplinks.values(), strict=True):
+            pgv = pg_vlan(team)
+            if pgv.single:  # :meth:`team_carriage`, by the ids of interned objects (both kept alive by the context)
+                pvids = pvs.get(id(ups))
+                memo = (id((pvids or self._ports_of(ups))[0]), id(pgv))
+                tc = by_ids.get(memo)
+                if tc is None:
+                    tc = by_ids[memo] = team_carriage(key)
+                carriage[key] = tc
+            else:
                 tc = team_carriage(key)
-            out.append((key, team, pg_vlan(team), cabled[key], strays[key], tc))
-        assert len(uplinks) == len(out)
+            cab, stray = lists[id(ups)]
+            out.append((key, team, pgv, cab, stray, tc))
+        out.sort(key=itemgetter(0))
         return out
 
     @cached_property
@@ -354,7 +367,7 @@ class CheckContext:
         # tuple per distinct (host, active, standby): a host's port groups mostly team the same vmnics alike
         cache: dict[tuple[str, str, str], Uplink] = {}
         teamed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Uplink, ...]] = {}
-        lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # by id of a tuple ``teamed`` keeps
+        lists = self._lists  # by id of a tuple ``teamed`` (and ``out``) keeps
         out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
         for key, team in self.teams.items():
             tk = (team.host, tuple(team.active), tuple(team.standby))
@@ -515,8 +528,9 @@ class CheckContext:
         if got is None:
             ports = [u.port for u in ups if u.port is not None]
             bridges = tuple(self.bridge(p) for p in ports)
-            got = self._uplink_pvs[id(ups)] = (tuple(id(self.pv(p)) for p in ports),
-                                               self._bridges.setdefault(bridges, bridges))
+            pvids = tuple(id(self.pv(p)) for p in ports)
+            got = self._uplink_pvs[id(ups)] = (self._interned.setdefault(pvids, pvids),
+                                               self._interned.setdefault(bridges, bridges))
         return got
 
     def team_node_set(self, key: tuple[str, str]) -> list[tuple[str, int]]:
@@ -643,6 +657,12 @@ class CheckContext:
 
     # endpoints ------------------------------------------------------------------------------
     def team_key(self, host: str, network: str) -> tuple[str, str] | None:
+        """The key of the team a port on ``network`` of ``host`` uses, None if there is none."""
+        if "/" not in network:
+            # a standard vSwitch's label: :meth:`Inventory.portgroup_of` finds it exactly when :func:`build_teams`
+            # made the team ``(host, network)`` (every vDS key holds a '/')
+            key = (host, network)
+            return key if key in self.teams else None
         memo = (host, network)
         try:
             return self._team_key[memo]
@@ -660,9 +680,12 @@ class CheckContext:
     @cached_property
     def endpoints(self) -> list[Endpoint]:
         out: list[Endpoint] = []
+        teams, team_key = self.teams, self.team_key
         for hname, host in self.inv.hosts.items():
             for kname, vmk in host.vmkernel.items():
-                out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, self.team_key(hname, vmk.portgroup), vmk.ip,
+                net = vmk.portgroup  # :meth:`team_key`, its common case inline (45,000 ports)
+                key = ((hname, net) if (hname, net) in teams else None) if "/" not in net else team_key(hname, net)
+                out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, key, vmk.ip,
                                     vmk.gateway, vmk.mac, vmk.mtu, tuple(vmk.services),
                                     ("hosts", hname, "vmkernel", kname), vmk.iscsi_port_binding))
         for vname, vm in self.inv.vms.items():
@@ -670,7 +693,9 @@ class CheckContext:
                 continue
             for i, nic in enumerate(vm.nics):
                 name = vname if i == 0 else f"{vname}:nic{i}"
-                out.append(Endpoint(name, "vm", vm.host, self.team_key(vm.host, nic.network), nic.ip, nic.gateway,
+                net = nic.network
+                key = ((vm.host, net) if (vm.host, net) in teams else None) if "/" not in net else team_key(vm.host, net)
+                out.append(Endpoint(name, "vm", vm.host, key, nic.ip, nic.gateway,
                                     nic.mac, None, (), ("vms", vname, "nics", i), guest_vlan=nic.guest_vlan))
         return out
 

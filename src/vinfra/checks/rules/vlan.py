@@ -157,11 +157,10 @@ def untagged_portgroup_on_trunk(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, M8
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
+    for _, team, pgv, cabled, _, _ in ctx.team_rows:
         if pgv.kind != "est":
             continue
-        trunks = [u for u in ctx.cabled(key) if u.port is not None and ctx.pv(u.port).mode == "trunk"]
+        trunks = [u for u in cabled if u.port is not None and ctx.pv(u.port).mode == "trunk"]
         if not trunks:
             continue
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
