@@ -193,6 +193,7 @@ class CheckContext:
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
         self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
+        self.team_rows_unsorted: list[TeamRow] = []  # filled with :attr:`team_rows`
         self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
         self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
         # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
@@ -332,6 +333,12 @@ class CheckContext:
         """``sorted(teams.items())``, sorted once for the rules that walk every team in key order."""
         return sorted(self.teams.items())
 
+    @property
+    def team_rows_in_order(self) -> list[TeamRow]:
+        """:attr:`team_rows` in the order of :attr:`teams` (for rules that group teams in that order)."""
+        _ = self.team_rows
+        return self.team_rows_unsorted
+
     @cached_property
     def team_rows(self) -> list[TeamRow]:
         """:attr:`sorted_teams` with what the rules that walk every team read of each: (key, team, :meth:`pg_vlan`,
@@ -355,6 +362,7 @@ class CheckContext:
                 tc = team_carriage(key)
             cab, stray = lists[id(ups)]
             out.append((key, team, pgv, cab, stray, tc))
+        self.team_rows_unsorted = list(out)
         out.sort(key=itemgetter(0))
         return out
 

@@ -502,9 +502,8 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
             out.append((device, mlag.peer, tuple(p for p in ports if p.device == device)))
         return out
 
-    def orphaned(key: tuple[str, str], t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
+    def orphaned(cabled: list[Uplink], t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
         """(switch, its MLAG peer, the team's ports on it, idle vmnics cabled to the peer) per orphaned pair."""
-        cabled = ctx.cabled(key)
         sided = pairs.get(id(cabled))
         if sided is None:
             sided = pairs[id(cabled)] = one_sided(cabled)
@@ -517,7 +516,7 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
             out.append((device, mpeer, mine, idle))
         return tuple(out)
 
-    found = {key: o for key, t in ctx.teams.items() if (o := orphaned(key, t))}
+    found = {key: o for key, t, _, cabled, _, _ in ctx.team_rows_in_order if (o := orphaned(cabled, t))}
     for group in ctx.group((ctx.teams[k] for k in found), lambda t: found[(t.host, t.network)]):
         objs, path = ctx.describe_teams(group)
         who = ("its port groups lose their network" if "/" not in objs[0] else

@@ -146,18 +146,16 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, T7, M1
     """
-    pairs = [(k, t) for k, t in ctx.teams.items() if t.policy == "ip_hash"]
-    for k, t in pairs:
-        strays = ctx.strays(k)
-        if strays and len(ctx.uplinks[k]) >= 2:
-            yield ctx.cannot_tell(t, strays, "how the far end takes flows hashed onto it (no switch channel can hold it)",
-                                  (*ctx.team_path(t, "teaming"), "policy"))
     # a group's finding hangs on its ports alone (they are in its key): the teams whose ports make none are left out
     # before grouping, judged once per cabled list (a host's teams that team alike share one, kept alive by ctx)
     judged: dict[int, bool] = {}
     teams = []
-    for k, t in pairs:
-        cabled = ctx.cabled(k)
+    for k, t, _, cabled, stray, _ in ctx.team_rows_in_order:
+        if t.policy != "ip_hash":
+            continue
+        if stray and len(ctx.uplinks[k]) >= 2:
+            yield ctx.cannot_tell(t, ctx.strays(k), "how the far end takes flows hashed onto it (no switch channel can "
+                                  "hold it)", (*ctx.team_path(t, "teaming"), "policy"))
         bad = judged.get(id(cabled))
         if bad is None:
             ports = [u.port for u in cabled if u.port is not None]
@@ -230,10 +228,9 @@ def channel_without_ip_hash(ctx: CheckContext) -> Iterator[Issue]:
     # before grouping, judged once per cabled list (shared by a host's teams that team alike, kept alive by ctx)
     judged: dict[int, bool] = {}
     teams = []
-    for k, t in ctx.teams.items():
+    for _, t, _, cabled, _, _ in ctx.team_rows_in_order:
         if t.policy in CHANNEL_POLICIES:
             continue
-        cabled = ctx.cabled(k)
         bad = judged.get(id(cabled))
         if bad is None:
             bad = judged[id(cabled)] = any(ctx.snap.member_state(u.port) == BUNDLED for u in cabled
@@ -375,13 +372,12 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     # grouping, judged once per uplinks tuple (shared by a host's teams that team alike, kept alive by ctx)
     judged: dict[int, bool] = {}
     teams = []
-    for k, t in ctx.teams.items():
+    for k, t, _, cabled, _, _ in ctx.team_rows_in_order:
         if t.policy != "ip_hash":
             continue
-        ups = ctx.uplinks[k]
-        bad = judged.get(id(ups))
+        bad = judged.get(id(cabled))  # one cabled list per uplinks tuple: its id stands for the tuple's
         if bad is None:
-            bad = judged[id(ups)] = _member_mismatch(ctx, ups) is not None
+            bad = judged[id(cabled)] = _member_mismatch(ctx, ctx.uplinks[k]) is not None
         if bad:
             teams.append(t)
     for group in ctx.group(teams, lambda t: ctx.uplinks[_key(t)]):
