@@ -191,7 +191,9 @@ class CheckContext:
         self._carried: dict[PortVlans, VlanSet] = {}
         self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
-        self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}  # teams of other VLAN types
+        # :meth:`team_node_set` of the single-VLAN teams (filled with :attr:`team_rows`, or on demand)
+        self._single_nodes: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
         self.team_rows_unsorted: list[TeamRow] = []  # filled with :attr:`team_rows`
         self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
@@ -347,17 +349,25 @@ class CheckContext:
         uplinks = self.uplinks  # fills the cabled and stray lists
         lists, carriage, by_ids, pvs = self._lists, self._team_carriage, self._carriage_ids, self._uplink_pvs
         pg_vlan, team_carriage = self.pg_vlan, self.team_carriage
+        node_sets, single_nodes = self._node_sets, self._single_nodes
         out: list[TeamRow] = []
         # :attr:`uplinks` holds the teams in their own order: walked together, then sorted by key (unique)
         for (key, team), ups in zip(self.teams.items(), uplinks.values(), strict=True):
             pgv = pg_vlan(team)
             if pgv.single:  # :meth:`team_carriage`, by the ids of interned objects (both kept alive by the context)
-                pvids = pvs.get(id(ups))
-                memo = (id((pvids or self._ports_of(ups))[0]), id(pgv))
+                ports = pvs.get(id(ups)) or self._ports_of(ups)
+                memo = (id(ports[0]), id(pgv))
                 tc = by_ids.get(memo)
                 if tc is None:
                     tc = by_ids[memo] = team_carriage(key)
                 carriage[key] = tc
+                # and :meth:`team_node_set`, while both are at hand
+                memo = (id(ports[1]), id(tc))
+                nodes = node_sets.get(memo)
+                if nodes is None:
+                    nodes = node_sets[memo] = sorted({(b, c[0]) for b, c in zip(ports[1], tc, strict=True)
+                                                      if c[0] is not None})
+                single_nodes[key] = nodes
             else:
                 tc = team_carriage(key)
             cab, stray = lists[id(ups)]
@@ -544,6 +554,9 @@ class CheckContext:
     def team_node_set(self, key: tuple[str, str]) -> list[tuple[str, int]]:
         """The distinct nodes of :meth:`team_nodes`, sorted: one list shared by the teams whose ports are on the
         same bridges and carry their VLAN alike (hosts cabled alike), read-only."""
+        got = self._single_nodes.get(key)
+        if got is not None:
+            return got
         got = self._team_node_set.get(key)
         if got is not None:
             return got
@@ -555,9 +568,9 @@ class CheckContext:
             if got is None:
                 got = self._node_sets[memo] = sorted({(b, c[0]) for b, c in zip(bridges, carriage, strict=True)
                                                       if c[0] is not None})
+            self._single_nodes[key] = got
         else:
-            got = []
-        self._team_node_set[key] = got
+            got = self._team_node_set[key] = []
         return got
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
@@ -729,6 +742,10 @@ class CheckContext:
         those of its own VLAN, :meth:`port_vlan`)."""
         if e.team is None:
             return []
+        # a single-VLAN team's ports all enter where the team does, whatever their guest says (:meth:`port_vlan`)
+        got = self._single_nodes.get(e.team)
+        if got is not None:
+            return got
         return self.port_nodes(e.team, e.guest_vlan)
 
     def port_nodes(self, key: tuple[str, str], guest_vlan: int | None) -> list[tuple[str, int]]:

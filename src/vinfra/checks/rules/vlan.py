@@ -412,39 +412,30 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = {}
     nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
-    # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
-    # per (team, guest VLAN): the port's nodes by VLAN, and whether it reaches no switch but another host.  Node
-    # lists are interned by content: ports of hosts cabled alike share one list object, so the per-list work below
-    # (domains, union-find, gateway domains) is done once per distinct list, not once per team
-    split: dict[tuple[tuple[str, str] | None, int | None], tuple[list[tuple[int, list[tuple[str, int]]]], bool]] = {}
+    # a port's nodes split by VLAN, once per node list: ports of teams cabled alike share one list (kept alive by
+    # the context, :meth:`CheckContext.endpoint_nodes`), so its split is shared too.  The per-VLAN lists are interned
+    # by content, so that the per-list work below (domains, union-find, gateway domains) is done once per distinct
+    # list, not once per team
     interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
-    # and by the node list itself: ports of teams cabled alike share one (kept alive by the context), so its split
-    # by VLAN is shared too
     by_nodes: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
+    endpoint_nodes = ctx.endpoint_nodes
     for e in ctx.endpoints:
         if e.ip is None:
             continue
-        memo = (e.team, e.guest_vlan)
-        got_split = split.get(memo)
-        if got_split is None:
-            nodes = ctx.endpoint_nodes(e)
-            per_new = by_nodes.get(id(nodes)) if e.team is not None else None
-            if per_new is None:
-                per_new = []
-                for vlan in sorted({v for _, v in nodes}):
-                    mine_t = tuple(n for n in nodes if n[1] == vlan)
-                    mine_l = interned.get(mine_t)
-                    if mine_l is None:
-                        mine_l = interned[mine_t] = list(mine_t)
-                    per_new.append((vlan, mine_l))
-                if e.team is not None:
-                    by_nodes[id(nodes)] = per_new
-            got_split = split[memo] = (per_new, not nodes and e.team is not None and bool(ctx.strays(e.team)))
-        per, stray = got_split
-        if stray:
-            beyond[e.team].append(e)  # type: ignore[index]
-        if not per:
+        nodes = endpoint_nodes(e)
+        if not nodes:
+            if e.team is not None and ctx.strays(e.team):
+                beyond[e.team].append(e)  # it reaches no switch but another host
             continue
+        per = by_nodes.get(id(nodes))
+        if per is None:
+            per = by_nodes[id(nodes)] = []
+            for vlan in sorted({v for _, v in nodes}):
+                mine_t = tuple(n for n in nodes if n[1] == vlan)
+                mine_l = interned.get(mine_t)
+                if mine_l is None:
+                    mine_l = interned[mine_t] = list(mine_t)
+                per.append((vlan, mine_l))
         net = e.ip.network
         length = net.prefixlen
         bits = e.addr >> (32 - length)  # type: ignore[operator]
