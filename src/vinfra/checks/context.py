@@ -196,6 +196,7 @@ class CheckContext:
         self._single_nodes: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
         self.team_rows_unsorted: list[TeamRow] = []  # filled with :attr:`team_rows`
+        self._far: dict[tuple[str, str], InterfaceRef | None] = {}  # (host, vmnic) -> its cable's far end
         self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
         self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
         # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
@@ -386,6 +387,7 @@ class CheckContext:
         cache: dict[tuple[str, str, str], Uplink] = {}
         teamed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Uplink, ...]] = {}
         lists = self._lists  # by id of a tuple ``teamed`` (and ``out``) keeps
+        fars = self._far
         out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
         for key, team in self.teams.items():
             tk = (team.host, tuple(team.active), tuple(team.standby))
@@ -399,7 +401,7 @@ class CheckContext:
                         if up is None:
                             base = cache.get((team.host, nic, ""))
                             if base is None:
-                                far = peer(InterfaceRef(team.host, nic))
+                                far = fars[(team.host, nic)] = peer(InterfaceRef(team.host, nic))
                                 port = far if far is not None and far.device in switches else None
                                 base = cache[(team.host, nic, "")] = Uplink(nic, "", port, far)
                             up = cache[ck] = Uplink(nic, role, base.port, base.far)
@@ -411,6 +413,15 @@ class CheckContext:
             out[key] = got
             self._cabled[key], self._strays[key] = lists[id(got)]
         return out
+
+    def nic_peer(self, host: str, nic: str) -> InterfaceRef | None:
+        """What a host vmnic is cabled to (:meth:`Cabling.peer`), memoized (:attr:`uplinks` fills it for teamed ones)."""
+        key = (host, nic)
+        try:
+            return self._far[key]
+        except KeyError:
+            got = self._far[key] = self.snap.cabling.peer(InterfaceRef(host, nic))
+            return got
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
