@@ -268,12 +268,10 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
     # (two switches, not one uplink): the common case, decided without a stray look-up or any text
     second: dict[int, bool] = {}
     for key, team, _, ups, _, _ in ctx.team_rows:
-        if not ctx.carries_vm_or_management(key):
-            continue
         two = second.get(id(ups))
         if two is None:
             two = second[id(ups)] = len({u.port.device for u in ups if u.port is not None}) >= 2 and len(ups) != 1
-        if two:
+        if two or not ctx.carries_vm_or_management(key):
             continue
         strays = ctx.strays(key)
         if not ups and not strays:
