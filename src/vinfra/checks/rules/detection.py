@@ -167,21 +167,22 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
     for s in ctx.inv.switches:
         members_of[ctx.unit(s)].append(s)
 
-    exposed: dict[str, list[tuple[Team, InterfaceRef]]] = defaultdict(list)
     partners: dict[str, set[str]] = defaultdict(set)  # the other access units of the same teams
     # per cabled list (a host's teams that team alike share one, kept alive by ctx): its (unit, port) pairs whose
-    # link is up, or None when its uplinks do not reach two units; the partners it adds are added once
-    judged: dict[int, list[tuple[str, InterfaceRef]] | None] = {}
+    # link is up (None when its uplinks do not reach two units; the partners it adds are added once), and its teams
+    judged: dict[int, tuple[list[tuple[str, InterfaceRef]] | None, list[Team]]] = {}
     for _, team, _, ups, _, _ in ctx.team_rows:
         if team.detection != "link_status":
             continue
-        try:
-            got = judged[id(ups)]
-        except KeyError:
-            got = judged[id(ups)] = _exposed(ctx, ups, partners)
-        if got:
-            for unit, port in got:
-                exposed[unit].append((team, port))
+        got = judged.get(id(ups))
+        if got is None:
+            got = judged[id(ups)] = (_exposed(ctx, ups, partners), [])
+        got[1].append(team)
+    # each unit's exposed ports, each with the teams that use it (the findings only read sets of both)
+    exposed: dict[str, list[tuple[list[Team], InterfaceRef]]] = defaultdict(list)
+    for pairs, teams in judged.values():
+        for unit, port in pairs or ():
+            exposed[unit].append((teams, port))
 
     for unit in sorted(exposed):
         upstream = _upstream(ctx, unit, sorted(members_of[unit]))
@@ -199,16 +200,16 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
         # the context's uplinks keep alive, so its id stays its own
         stays: dict[int, bool] = {}
         stays_up = []
-        for t, p in exposed[unit]:
+        for teams, p in exposed[unit]:
             ok = stays.get(id(p))
             if ok is None:
                 ok = stays[id(p)] = up_after(p) and p not in tracked and peer(p) not in tracked
             if ok:
-                stays_up.append((t, p))
+                stays_up.append((teams, p))
         if not stays_up:
             continue
         ports = sorted({p for _, p in stays_up})
-        owners = sorted({f"{t.host}:{t.switch}" for t, _ in stays_up})
+        owners = sorted({f"{t.host}:{t.switch}" for teams, _ in stays_up for t in teams})
         switches = sorted({p.device for p in ports})
         msg = (f"{unit} can lose all its links to other switches ({join(upstream)}) while its host ports "
                f"{join(ports) if len(ports) <= 6 else plural(len(ports), 'host port')} stay up: "
