@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import NO_VLANS, InterfaceRef, Inventory, VlanSet, po_number, svi_vlan
@@ -32,9 +33,12 @@ MGMT_SERVICES = frozenset({"management", "service_console"})
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Uplink:
-    """An active or standby vmnic of a team and what its cable reaches."""
+    """An active or standby vmnic of a team and what its cable reaches.
+
+    A value: never changed once built, and it hashes by its fields as a frozen dataclass would (not declared
+    frozen for the cost of building one, as :class:`Endpoint`: 20,000 of them at 2,500 hosts)."""
 
     vmnic: str
     role: str  # "active" | "standby"
@@ -85,7 +89,7 @@ class Carriage:
         return self.vlan is not None and self.inbound
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Endpoint:
     """A VM NIC or a VMkernel / Service Console port: something with a MAC and maybe an IP.
 
@@ -110,9 +114,25 @@ class Endpoint:
     addr: int | None = field(default=None, init=False, compare=False)
     gw: int | None = field(default=None, init=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.addr = None if self.ip is None else int(self.ip)
-        self.gw = None if self.gateway is None else int(self.gateway)
+    def __init__(self, name: str, kind: str, host: str, team: tuple[str, str] | None,
+                 ip: ipaddress.IPv4Interface | None, gateway: ipaddress.IPv4Address | None, mac: str | None,
+                 mtu: int | None, services: tuple[str, ...], path: DesignPath, iscsi_bound: bool = False,
+                 guest_vlan: int | None = None) -> None:
+        # the dataclass's own __init__ plus a __post_init__ for ``addr`` and ``gw``, in one call (45,000 ports)
+        self.name = name
+        self.kind = kind
+        self.host = host
+        self.team = team
+        self.ip = ip
+        self.gateway = gateway
+        self.mac = mac
+        self.mtu = mtu
+        self.services = services
+        self.path = path
+        self.iscsi_bound = iscsi_bound
+        self.guest_vlan = guest_vlan
+        self.addr = None if ip is None else int(ip)
+        self.gw = None if gateway is None else int(gateway)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +185,10 @@ def tagged_carried(pv: PortVlans) -> VlanSet:
     return pv.carried - VlanSet.of(pv.native_vlan)
 
 
+#: A row of :attr:`CheckContext.team_rows`: (key, team, port-group VLAN, cabled uplinks, stray uplinks, carriage).
+TeamRow = tuple[tuple[str, str], Team, PgVlan, list[Uplink], list[Uplink], tuple[tuple[int | None, bool, str], ...]]
+
+
 class CheckContext:
     """A Snapshot plus the indexes the rules share, each built on first use."""
 
@@ -186,17 +210,27 @@ class CheckContext:
         self._carried: dict[PortVlans, VlanSet] = {}
         self._carried_at: dict[InterfaceRef, VlanSet] = {}
         self._team_nodes: dict[tuple[str, str], list[tuple[Uplink, tuple[str, int]]]] = {}
+        self._team_node_set: dict[tuple[str, str], list[tuple[str, int]]] = {}  # teams of other VLAN types
+        # :meth:`team_node_set` of the single-VLAN teams (filled with :attr:`team_rows`, or on demand)
+        self._single_nodes: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
+        self.team_rows_unsorted: list[TeamRow] = []  # filled with :attr:`team_rows`
+        self._far: dict[tuple[str, str], InterfaceRef | None] = {}  # (host, vmnic) -> its cable's far end
+        self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
+        self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
+        # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
+        self._carriage_ids: dict[tuple[int, int], tuple[tuple[int | None, bool, str], ...]] = {}
         self._cabled: dict[tuple[str, str], list[Uplink]] = {}
         self._strays: dict[tuple[str, str], list[Uplink]] = {}
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
-        self._pg_vlan: dict[tuple[str, str], PgVlan] = {}
+        self._pg_vlan: dict[Hashable, PgVlan] = {}
         self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
         self._governing: dict[InterfaceRef, tuple[SwitchInterface, InterfaceRef]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
         self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
-        # id(a team's uplinks tuple) -> (that tuple, kept alive so the id stays its own; its ports' settings)
-        self._uplink_pvs: dict[int, tuple[tuple[Uplink, ...], tuple[PortVlans, ...]]] = {}
+        # id(a team's uplinks tuple, which :attr:`uplinks` keeps alive) -> its ports' settings and bridges
+        self._uplink_pvs: dict[int, tuple[tuple[int, ...], tuple[str, ...]]] = {}
         self._carriages: dict[tuple[tuple[int, ...], str, int | None], tuple[tuple[int | None, bool, str], ...]] = {}
 
     # switch side ------------------------------------------------------------------------
@@ -321,6 +355,51 @@ class CheckContext:
         """``sorted(teams.items())``, sorted once for the rules that walk every team in key order."""
         return sorted(self.teams.items())
 
+    @property
+    def team_rows_in_order(self) -> list[TeamRow]:
+        """:attr:`team_rows` in the order of :attr:`teams` (for rules that group teams in that order)."""
+        _ = self.team_rows
+        return self.team_rows_unsorted
+
+    @cached_property
+    def team_rows(self) -> list[TeamRow]:
+        """:attr:`sorted_teams` with what the rules that walk every team read of each: (key, team, :meth:`pg_vlan`,
+        :meth:`cabled`, :meth:`strays` (the context's own list: read-only), :meth:`team_carriage`).  Gathered in one
+        pass, so that each rule's walk is a loop over tuples rather than four look-ups by key per team."""
+        uplinks = self.uplinks  # fills the cabled and stray lists
+        lists, carriage, by_ids, pvs = self._lists, self._team_carriage, self._carriage_ids, self._uplink_pvs
+        pg_vlan, team_carriage = self.pg_vlan, self.team_carriage
+        node_sets, single_nodes = self._node_sets, self._single_nodes
+        out: list[TeamRow] = []
+        # :attr:`uplinks` holds the teams in their own order: walked together, then sorted by key (unique)
+        pgvs = self._pg_vlan
+        for (key, team), ups in zip(self.teams.items(), uplinks.values(), strict=True):
+            # :meth:`pg_vlan`, its memo read inline (by the same key)
+            pgv = pgvs.get(team.vlan if team.kind == "vss" else (team.switch, team.portgroup, team.vlan))
+            if pgv is None:
+                pgv = pg_vlan(team)
+            if pgv.single:  # :meth:`team_carriage`, by the ids of interned objects (both kept alive by the context)
+                ports = pvs.get(id(ups)) or self._ports_of(ups)
+                memo = (id(ports[0]), id(pgv))
+                tc = by_ids.get(memo)
+                if tc is None:
+                    tc = by_ids[memo] = team_carriage(key)
+                carriage[key] = tc
+                # and :meth:`team_node_set`, while both are at hand
+                memo = (id(ports[1]), id(tc))
+                nodes = node_sets.get(memo)
+                if nodes is None:
+                    nodes = node_sets[memo] = sorted({(b, c[0]) for b, c in zip(ports[1], tc, strict=True)
+                                                      if c[0] is not None})
+                single_nodes[key] = nodes
+            else:
+                tc = team_carriage(key)
+            cab, stray = lists[id(ups)]
+            out.append((key, team, pgv, cab, stray, tc))
+        self.team_rows_unsorted = list(out)
+        out.sort(key=itemgetter(0))
+        return out
+
     @cached_property
     def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:
         """Each team's active then standby vmnics with what they are cabled to."""
@@ -330,7 +409,8 @@ class CheckContext:
         # tuple per distinct (host, active, standby): a host's port groups mostly team the same vmnics alike
         cache: dict[tuple[str, str, str], Uplink] = {}
         teamed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Uplink, ...]] = {}
-        lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # by id of a tuple ``teamed`` keeps
+        lists = self._lists  # by id of a tuple ``teamed`` (and ``out``) keeps
+        fars = self._far
         out: dict[tuple[str, str], tuple[Uplink, ...]] = {}
         for key, team in self.teams.items():
             tk = (team.host, tuple(team.active), tuple(team.standby))
@@ -344,7 +424,7 @@ class CheckContext:
                         if up is None:
                             base = cache.get((team.host, nic, ""))
                             if base is None:
-                                far = peer(InterfaceRef(team.host, nic))
+                                far = fars[(team.host, nic)] = peer(InterfaceRef(team.host, nic))
                                 port = far if far is not None and far.device in switches else None
                                 base = cache[(team.host, nic, "")] = Uplink(nic, "", port, far)
                             up = cache[ck] = Uplink(nic, role, base.port, base.far)
@@ -356,6 +436,15 @@ class CheckContext:
             out[key] = got
             self._cabled[key], self._strays[key] = lists[id(got)]
         return out
+
+    def nic_peer(self, host: str, nic: str) -> InterfaceRef | None:
+        """What a host vmnic is cabled to (:meth:`Cabling.peer`), memoized (:attr:`uplinks` fills it for teamed ones)."""
+        key = (host, nic)
+        try:
+            return self._far[key]
+        except KeyError:
+            got = self._far[key] = self.snap.cabling.peer(InterfaceRef(host, nic))
+            return got
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
@@ -411,7 +500,9 @@ class CheckContext:
         mine = self._pg_vlan_of_team.get(id(team))
         if mine is not None and mine[0] is team:
             return mine[1]
-        key = (team.host, team.network)
+        # by what :meth:`_pg_vlan_of` reads: a standard vSwitch team's VLAN alone, a vDS one's port group too
+        # (25,000 teams have a handful of distinct VLANs: one PgVlan each, not one per team)
+        key = team.vlan if team.kind == "vss" else (team.switch, team.portgroup, team.vlan)
         got = self._pg_vlan.get(key)
         if got is None:
             got = self._pg_vlan[key] = self._pg_vlan_of(team)
@@ -470,17 +561,50 @@ class CheckContext:
         if not pgv.single:
             got = self._team_carriage[key] = ()
             return got
-        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`): its ports' settings once
-        pvs = self._uplink_pvs.get(id(ups))
-        if pvs is None:
-            pvs = self._uplink_pvs[id(ups)] = (ups, tuple(self.pv(u.port) for u in ups if u.port is not None))
-        # by the identity of the settings (one object per distinct setting, :meth:`pv`), as :meth:`carriage_of`
-        memo = (tuple(map(id, pvs[1])), pgv.kind, pgv.vlan)
+        ups = self.uplinks[key]  # one tuple per host and teaming (:attr:`uplinks`), alive while the context is
+        pvids = self._ports_of(ups)[0]
+        # by the identity of the settings, as :meth:`carriage_of`: hosts cabled alike to ports with the same settings
+        # share it (a host's port groups differ by VLAN, so the tuple of uplinks alone would share little)
+        memo = (pvids, pgv.kind, pgv.vlan)
         got = self._carriages.get(memo)
         if got is None:
             got = self._carriages[memo] = tuple(self.carriage_of(pgv, u.port) for u in self.cabled(key)
                                                 if u.port is not None)
         self._team_carriage[key] = got
+        return got
+
+    def _ports_of(self, ups: tuple[Uplink, ...]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """For a tuple of :attr:`uplinks` (kept alive by it, so its id stays its own): the ids of its cabled ports'
+        settings (one object per distinct setting, :meth:`pv`) and their bridges, one tuple per distinct bridges."""
+        got = self._uplink_pvs.get(id(ups))
+        if got is None:
+            ports = [u.port for u in ups if u.port is not None]
+            bridges = tuple(self.bridge(p) for p in ports)
+            pvids = tuple(id(self.pv(p)) for p in ports)
+            got = self._uplink_pvs[id(ups)] = (self._interned.setdefault(pvids, pvids),
+                                               self._interned.setdefault(bridges, bridges))
+        return got
+
+    def team_node_set(self, key: tuple[str, str]) -> list[tuple[str, int]]:
+        """The distinct nodes of :meth:`team_nodes`, sorted: one list shared by the teams whose ports are on the
+        same bridges and carry their VLAN alike (hosts cabled alike), read-only."""
+        got = self._single_nodes.get(key)
+        if got is not None:
+            return got
+        got = self._team_node_set.get(key)
+        if got is not None:
+            return got
+        if self.pg_vlan(self.teams[key]).single:
+            carriage = self.team_carriage(key)
+            bridges = self._ports_of(self.uplinks[key])[1]
+            memo = (id(bridges), id(carriage))  # both kept alive by the context (interned)
+            got = self._node_sets.get(memo)
+            if got is None:
+                got = self._node_sets[memo] = sorted({(b, c[0]) for b, c in zip(bridges, carriage, strict=True)
+                                                      if c[0] is not None})
+            self._single_nodes[key] = got
+        else:
+            got = self._team_node_set[key] = []
         return got
 
     def team_nodes(self, key: tuple[str, str]) -> list[tuple[Uplink, tuple[str, int]]]:
@@ -587,7 +711,18 @@ class CheckContext:
         return [sorted(groups[k], key=lambda t: t.portgroup) for k in order]
 
     # endpoints ------------------------------------------------------------------------------
+    @cached_property
+    def _team_keys(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Each team's key, by itself: :meth:`team_key` answers with the teams' own key objects, so that the look-ups
+        by a port's team (45,000 ports, several rules) meet the key itself and never compare its strings."""
+        return {k: k for k in self.teams}
+
     def team_key(self, host: str, network: str) -> tuple[str, str] | None:
+        """The key of the team a port on ``network`` of ``host`` uses (the teams' own key object), None if none."""
+        if "/" not in network:
+            # a standard vSwitch's label: :meth:`Inventory.portgroup_of` finds it exactly when :func:`build_teams`
+            # made the team ``(host, network)`` (every vDS key holds a '/')
+            return self._team_keys.get((host, network))
         memo = (host, network)
         try:
             return self._team_key[memo]
@@ -599,15 +734,19 @@ class CheckContext:
         else:
             kind, switch, label = found
             got = (host, label) if kind == "vss" else (host, f"{switch}/{label}")
+            got = self._team_keys.get(got, got)
         self._team_key[memo] = got
         return got
 
     @cached_property
     def endpoints(self) -> list[Endpoint]:
         out: list[Endpoint] = []
+        keys, team_key = self._team_keys, self.team_key
         for hname, host in self.inv.hosts.items():
             for kname, vmk in host.vmkernel.items():
-                out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, self.team_key(hname, vmk.portgroup), vmk.ip,
+                net = vmk.portgroup  # :meth:`team_key`, its common case inline (45,000 ports)
+                key = keys.get((hname, net)) if "/" not in net else team_key(hname, net)
+                out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, key, vmk.ip,
                                     vmk.gateway, vmk.mac, vmk.mtu, tuple(vmk.services),
                                     ("hosts", hname, "vmkernel", kname), vmk.iscsi_port_binding))
         for vname, vm in self.inv.vms.items():
@@ -615,7 +754,9 @@ class CheckContext:
                 continue
             for i, nic in enumerate(vm.nics):
                 name = vname if i == 0 else f"{vname}:nic{i}"
-                out.append(Endpoint(name, "vm", vm.host, self.team_key(vm.host, nic.network), nic.ip, nic.gateway,
+                net = nic.network
+                key = keys.get((vm.host, net)) if "/" not in net else team_key(vm.host, net)
+                out.append(Endpoint(name, "vm", vm.host, key, nic.ip, nic.gateway,
                                     nic.mac, None, (), ("vms", vname, "nics", i), guest_vlan=nic.guest_vlan))
         return out
 
@@ -641,6 +782,10 @@ class CheckContext:
         those of its own VLAN, :meth:`port_vlan`)."""
         if e.team is None:
             return []
+        # a single-VLAN team's ports all enter where the team does, whatever their guest says (:meth:`port_vlan`)
+        got = self._single_nodes.get(e.team)
+        if got is not None:
+            return got
         return self.port_nodes(e.team, e.guest_vlan)
 
     def port_nodes(self, key: tuple[str, str], guest_vlan: int | None) -> list[tuple[str, int]]:
@@ -649,8 +794,11 @@ class CheckContext:
         got = self._nodes.get(memo)
         if got is None:
             pgv = self.port_vlan(key, guest_vlan)
-            nodes = self.team_nodes(key) if pgv == self.pg_vlan(self.teams[key]) else self._nodes_of(key, pgv)
-            got = self._nodes[memo] = sorted({node for _, node in nodes})
+            if pgv == self.pg_vlan(self.teams[key]):
+                got = self.team_node_set(key)  # the team's own, shared by teams alike
+            else:
+                got = sorted({node for _, node in self._nodes_of(key, pgv)})
+            self._nodes[memo] = got
         return got
 
     # layer 3 ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from ...model import InterfaceRef
 from ...network.teams import Team
 from ...network.tracking import tracked_down
 from .. import fixes
-from ..context import MGMT_SERVICES, CheckContext, join, plural
+from ..context import MGMT_SERVICES, CheckContext, Uplink, join, plural
 from ..engine import rule
 from ..finding import Issue
 
@@ -108,6 +108,22 @@ def _upstream(ctx: CheckContext, unit: str, members: list[str]) -> list[Interfac
     return sorted(out)
 
 
+def _exposed(ctx: CheckContext, ups: list[Uplink], partners: dict[str, set[str]]) -> list[tuple[str, InterfaceRef]] | None:
+    """For VN303: a team's uplinks' (unit, port) with the link up, None unless they reach two units; each unit's
+    partners (the other units of the team) are added to ``partners``."""
+    units = {ctx.unit(u.port.device) for u in ups if u.port is not None}
+    if len(ups) < 2 or len(units) < 2:
+        return None
+    out = []
+    for u in ups:
+        assert u.port is not None
+        unit = ctx.unit(u.port.device)
+        partners[unit] |= units - {unit}
+        if ctx.snap.link_up(u.port):
+            out.append((unit, u.port))
+    return out
+
+
 @rule("VN303", "no-upstream-failure-detection", "warning", ("T13", "T15", "P4", "M16"), tags=("failover", "lst"))
 def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
     """A switch can lose all its upstream links without the host noticing.
@@ -151,21 +167,22 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
     for s in ctx.inv.switches:
         members_of[ctx.unit(s)].append(s)
 
-    exposed: dict[str, list[tuple[Team, InterfaceRef]]] = defaultdict(list)
     partners: dict[str, set[str]] = defaultdict(set)  # the other access units of the same teams
-    for key, team in ctx.sorted_teams:
+    # per cabled list (a host's teams that team alike share one, kept alive by ctx): its (unit, port) pairs whose
+    # link is up (None when its uplinks do not reach two units; the partners it adds are added once), and its teams
+    judged: dict[int, tuple[list[tuple[str, InterfaceRef]] | None, list[Team]]] = {}
+    for _, team, _, ups, _, _ in ctx.team_rows:
         if team.detection != "link_status":
             continue
-        ups = ctx.cabled(key)
-        units = {ctx.unit(u.port.device) for u in ups if u.port is not None}
-        if len(ups) < 2 or len(units) < 2:
-            continue
-        for u in ups:
-            assert u.port is not None
-            unit = ctx.unit(u.port.device)
-            partners[unit] |= units - {unit}
-            if snap.link_up(u.port):
-                exposed[unit].append((team, u.port))
+        got = judged.get(id(ups))
+        if got is None:
+            got = judged[id(ups)] = (_exposed(ctx, ups, partners), [])
+        got[1].append(team)
+    # each unit's exposed ports, each with the teams that use it (the findings only read sets of both)
+    exposed: dict[str, list[tuple[list[Team], InterfaceRef]]] = defaultdict(list)
+    for pairs, teams in judged.values():
+        for unit, port in pairs or ():
+            exposed[unit].append((teams, port))
 
     for unit in sorted(exposed):
         upstream = _upstream(ctx, unit, sorted(members_of[unit]))
@@ -179,11 +196,20 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
             return snap.cabling.link_up(ref) and ref not in cut and peer(ref) not in cut
 
         tracked = tracked_down(ctx.inv, up_after, snap.switch_alive)
-        stays_up = [(t, p) for t, p in exposed[unit] if up_after(p) and p not in tracked and peer(p) not in tracked]
+        # once per port (each is an uplink of all its host's teams that team alike): by the port object, which
+        # the context's uplinks keep alive, so its id stays its own
+        stays: dict[int, bool] = {}
+        stays_up = []
+        for teams, p in exposed[unit]:
+            ok = stays.get(id(p))
+            if ok is None:
+                ok = stays[id(p)] = up_after(p) and p not in tracked and peer(p) not in tracked
+            if ok:
+                stays_up.append((teams, p))
         if not stays_up:
             continue
         ports = sorted({p for _, p in stays_up})
-        owners = sorted({f"{t.host}:{t.switch}" for t, _ in stays_up})
+        owners = sorted({f"{t.host}:{t.switch}" for teams, _ in stays_up for t in teams})
         switches = sorted({p.device for p in ports})
         msg = (f"{unit} can lose all its links to other switches ({join(upstream)}) while its host ports "
                f"{join(ports) if len(ports) <= 6 else plural(len(ports), 'host port')} stay up: "
@@ -239,10 +265,15 @@ def single_point_of_failure(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, K4
     """
-    for key, team in ctx.sorted_teams:
-        if not ctx.carries_vm_or_management(key):
+    # per cabled list (shared by a host's teams that team alike, kept alive by ctx): whether it has a second path
+    # (two switches, not one uplink): the common case, decided without a stray look-up or any text
+    second: dict[int, bool] = {}
+    for key, team, _, ups, _, _ in ctx.team_rows:
+        two = second.get(id(ups))
+        if two is None:
+            two = second[id(ups)] = len({u.port.device for u in ups if u.port is not None}) >= 2 and len(ups) != 1
+        if two or not ctx.carries_vm_or_management(key):
             continue
-        ups = ctx.cabled(key)
         strays = ctx.strays(key)
         if not ups and not strays:
             continue  # internal-only by design (F6); uplink-not-cabled reports missing cables
@@ -455,21 +486,36 @@ def mlag_orphan_host(ctx: CheckContext) -> Iterator[Issue]:
     """
     peer = ctx.snap.cabling.peer
 
-    def orphaned(t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
-        """(switch, its MLAG peer, the team's ports on it, idle vmnics cabled to the peer) per orphaned pair."""
-        ports = [u.port for u in ctx.cabled((t.host, t.network)) if u.port is not None]
+    # per cabled list (shared by a host's teams that team alike, kept alive by ctx): (switch, its MLAG peer, the
+    # ports on it) per pair it reaches one peer of; most reach none, and their teams are passed over at once
+    pairs: dict[int, list[tuple[str, str, tuple[InterfaceRef, ...]]]] = {}
+
+    def one_sided(cabled: list[Uplink]) -> list[tuple[str, str, tuple[InterfaceRef, ...]]]:
+        ports = [u.port for u in cabled if u.port is not None]
         devices = {p.device for p in ports}
         out = []
         for device in sorted(devices):
             mlag = ctx.inv.switches[device].mlag
             if mlag is None or mlag.peer not in ctx.inv.switches or mlag.peer in devices:
                 continue
+            out.append((device, mlag.peer, tuple(p for p in ports if p.device == device)))
+        return out
+
+    def orphaned(cabled: list[Uplink], t: Team) -> tuple[tuple[str, str, tuple[InterfaceRef, ...], tuple[str, ...]], ...]:
+        """(switch, its MLAG peer, the team's ports on it, idle vmnics cabled to the peer) per orphaned pair."""
+        sided = pairs.get(id(cabled))
+        if sided is None:
+            sided = pairs[id(cabled)] = one_sided(cabled)
+        if not sided:
+            return ()
+        out = []
+        for device, mpeer, mine in sided:
             idle = tuple(n for n in t.uplinks if n not in t.team
-                         and (far := peer(InterfaceRef(t.host, n))) is not None and far.device == mlag.peer)
-            out.append((device, mlag.peer, tuple(p for p in ports if p.device == device), idle))
+                         and (far := peer(InterfaceRef(t.host, n))) is not None and far.device == mpeer)
+            out.append((device, mpeer, mine, idle))
         return tuple(out)
 
-    found = {key: o for key, t in ctx.teams.items() if (o := orphaned(t))}
+    found = {key: o for key, t, _, cabled, _, _ in ctx.team_rows_in_order if (o := orphaned(cabled, t))}
     for group in ctx.group((ctx.teams[k] for k in found), lambda t: found[(t.host, t.network)]):
         objs, path = ctx.describe_teams(group)
         who = ("its port groups lose their network" if "/" not in objs[0] else

@@ -110,7 +110,6 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     S7, M11
     """
     # 1. vSwitch / vDS MTU against its uplinks' switch ports
-    peer = ctx.snap.cabling.peer
     switches: list[tuple[str, str, int, list[str], tuple[str | int, ...]]] = []
     for hname, host in sorted(ctx.inv.hosts.items()):
         for vname, vs in sorted(host.vswitches.items()):
@@ -119,11 +118,12 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         for hname, mapping in sorted(dvs.hosts.items()):
             if hname in ctx.inv.hosts:
                 switches.append((hname, dname, dvs.mtu, sorted(mapping.values()), ("dvswitches", dname, "mtu")))
+    nic_peer = ctx.nic_peer
     for hname, vname, mtu, nics, path in switches:
         small = []
         strays = []
         for nic in nics:
-            far = peer(InterfaceRef(hname, nic))
+            far = nic_peer(hname, nic)
             if far is not None and far.device in ctx.inv.switches and (m := _port_mtu(ctx, far)) < mtu:
                 small.append((nic, far, m))
             elif far is not None and far.device not in ctx.inv.switches and mtu > ETHERNET_MTU:
@@ -145,10 +145,16 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
 
     # 2. VMkernel port MTU against its own uplinks' switch ports
     vmks = [e for e in ctx.endpoints if e.kind == "vmk" and e.mtu is not None and e.team is not None]
+    # per cabled list (shared by a host's teams that team alike, kept alive by ctx): its (vmnic, port, port MTU)
+    port_mtus: dict[int, list[tuple[str, InterfaceRef, int]]] = {}
     for e in vmks:
         assert e.team is not None and e.mtu is not None
-        small = [(u.vmnic, u.port, m) for u in ctx.cabled(e.team)
-                 if u.port is not None and (m := _port_mtu(ctx, u.port)) < e.mtu]
+        cabled = ctx.cabled(e.team)
+        mtus = port_mtus.get(id(cabled))
+        if mtus is None:
+            mtus = port_mtus[id(cabled)] = [(u.vmnic, u.port, _port_mtu(ctx, u.port)) for u in cabled
+                                            if u.port is not None]
+        small = [x for x in mtus if x[2] < e.mtu]
         if e.mtu > ETHERNET_MTU and (strays := ctx.strays(e.team)):
             yield ctx.cannot_tell(ctx.teams[e.team], strays, f"whether {e.name}'s MTU {e.mtu} passes beyond",
                                   (*e.path, "mtu"), (e.name,))
@@ -162,12 +168,20 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
 
     # 3. the hops between VMkernel ports of one VLAN and subnet
     groups: dict[tuple[int, object], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    # a node list split by VLAN once (non-empty lists are shared and kept alive by the context; read-only here)
+    split: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
     for e in vmks:
         if e.ip is None:
             continue
         nodes = ctx.endpoint_nodes(e)
-        for vlan in sorted({v for _, v in nodes}):
-            groups[(vlan, e.ip.network)].append((e, [n for n in nodes if n[1] == vlan]))
+        if not nodes:
+            continue
+        per = split.get(id(nodes))
+        if per is None:
+            per = split[id(nodes)] = [(vlan, [n for n in nodes if n[1] == vlan])
+                                      for vlan in sorted({v for _, v in nodes})]
+        for vlan, mine in per:
+            groups[(vlan, e.ip.network)].append((e, mine))
     # the links carrying each VLAN of a group, in the snapshot's order: each link's VLANs (both ends') are read
     # once, range by range, for the VLANs wanted (not every link asked about every VLAN)
     wanted = sorted({vlan for vlan, _ in groups})
@@ -200,11 +214,18 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((f"VLAN {vlan}", *big, *(f"{lk.a.name}--{lk.b.name}" for lk, _, _ in narrow)), msg, fix, (*first.path, "mtu"))
 
     # 4. the gateway's SVI for routed VMkernel traffic
+    doms_of: dict[int, set[object]] = {}  # by id of a shared node list, as above
     for e in vmks:
         if e.gateway is None or e.mtu is None:
             continue
-        doms = {ctx.domain(*n) for n in ctx.endpoint_nodes(e)}
-        for s in ctx.gateway_addresses.get(e.gateway, []):
+        svis = ctx.gateways_by_int.get(e.gw, [])  # type: ignore[arg-type]
+        if not svis:
+            continue
+        nodes = ctx.endpoint_nodes(e)
+        doms = doms_of.get(id(nodes)) if nodes else set()
+        if doms is None:
+            doms = doms_of[id(nodes)] = {ctx.domain(*n) for n in nodes}
+        for s in svis:
             if ctx.domain(s.bridge, s.vlan) in doms and s.iface.mtu < e.mtu:
                 msg = (f"{e.name} has MTU {e.mtu}, but its gateway {e.gateway} is {s.ref} with MTU {s.iface.mtu}: "
                        "routed frames above that size are dropped (S7)")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import InterfaceRef, po_number
-from ...network.lag import BUNDLED
+from ...network.lag import BUNDLED, PortChannel
 from ...network.teams import Team
 from .. import fixes
-from ..context import CheckContext, join, plural
+from ..context import CheckContext, Uplink, join, plural
 from ..engine import rule
 from ..finding import Issue
 
@@ -78,6 +78,23 @@ def static_channel_fix(ctx: CheckContext, ports: list[InterfaceRef]) -> str:
     return "; then ".join(parts)
 
 
+def _hash_problems(ctx: CheckContext, ports: list[InterfaceRef]) -> tuple[list[str], list[str]]:
+    """Why ``ports`` are not one static channel for IP hash (T3, T6, T7), and their channels."""
+    unchannelled = [p for p in ports if ctx.channel(p) is None]
+    channels = sorted({ch.key for p in ports if (ch := ctx.channel(p)) is not None})
+    negotiating = sorted({f"{p} ({ctx.iface(p).channel_mode})" for p in ports
+                          if ctx.channel(p) is not None and ctx.iface(p).channel_mode != "on"})
+    problems = []
+    if unchannelled:
+        problems.append(f"{join(unchannelled)} {'is' if len(unchannelled) == 1 else 'are'} in no port-channel")
+    if len(channels) > 1:
+        problems.append(f"the ports are split over {plural(len(channels), 'port-channel')} ({join(channels)})")
+    if negotiating:
+        problems.append(f"{join(negotiating)} negotiate{'s' if len(negotiating) == 1 else ''} LACP/PAgP, "
+                        "which a vSwitch never answers (T6)")
+    return problems, channels
+
+
 @rule("VN201", "ip-hash-without-channel", "error", ("T3", "T7", "M1"), tags=("teaming", "port-channel"))
 def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     """An IP-hash team's uplinks do not land on exactly one static port-channel.
@@ -129,30 +146,29 @@ def ip_hash_without_channel(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, T7, M1
     """
-    teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
-    for t in teams:
-        strays = ctx.strays(_key(t))
-        if strays and len(ctx.uplinks[_key(t)]) >= 2:
-            yield ctx.cannot_tell(t, strays, "how the far end takes flows hashed onto it (no switch channel can hold it)",
-                                  (*ctx.team_path(t, "teaming"), "policy"))
+    # a group's finding hangs on its ports alone (they are in its key): the teams whose ports make none are left out
+    # before grouping, judged once per cabled list (a host's teams that team alike share one, kept alive by ctx)
+    judged: dict[int, bool] = {}
+    teams = []
+    for k, t, _, cabled, stray, _ in ctx.team_rows_in_order:
+        if t.policy != "ip_hash":
+            continue
+        if stray and len(ctx.uplinks[k]) >= 2:
+            yield ctx.cannot_tell(t, ctx.strays(k), "how the far end takes flows hashed onto it (no switch channel can "
+                                  "hold it)", (*ctx.team_path(t, "teaming"), "policy"))
+        bad = judged.get(id(cabled))
+        if bad is None:
+            ports = [u.port for u in cabled if u.port is not None]
+            bad = judged[id(cabled)] = len(ports) >= 2 and bool(_hash_problems(ctx, ports)[0])
+        if bad:
+            teams.append(t)
     for group in ctx.group(teams, lambda t: _ports(ctx, t)):
         ports = list(_ports(ctx, group[0]))
         if len(ports) < 2:
             continue  # nothing to hash over: one uplink cannot flap
         objs, path = ctx.describe_teams(group)
         nics = [u.vmnic for u in ctx.cabled(_key(group[0]))]
-        unchannelled = [p for p in ports if ctx.channel(p) is None]
-        channels = sorted({ch.key for p in ports if (ch := ctx.channel(p)) is not None})
-        negotiating = sorted({f"{p} ({ctx.iface(p).channel_mode})" for p in ports
-                              if ctx.channel(p) is not None and ctx.iface(p).channel_mode != "on"})
-        problems = []
-        if unchannelled:
-            problems.append(f"{join(unchannelled)} {'is' if len(unchannelled) == 1 else 'are'} in no port-channel")
-        if len(channels) > 1:
-            problems.append(f"the ports are split over {plural(len(channels), 'port-channel')} ({join(channels)})")
-        if negotiating:
-            problems.append(f"{join(negotiating)} negotiate{'s' if len(negotiating) == 1 else ''} LACP/PAgP, "
-                            "which a vSwitch never answers (T6)")
+        problems, channels = _hash_problems(ctx, ports)
         if not problems:
             continue
         units = {ctx.unit(p.device) for p in ports}
@@ -208,7 +224,19 @@ def channel_without_ip_hash(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T7, M2
     """
-    teams = [t for t in ctx.teams.values() if t.policy not in CHANNEL_POLICIES]
+    # a group's finding hangs on its ports alone (in its key): teams none of whose ports is bundled are left out
+    # before grouping, judged once per cabled list (shared by a host's teams that team alike, kept alive by ctx)
+    judged: dict[int, bool] = {}
+    teams = []
+    for _, t, _, cabled, _, _ in ctx.team_rows_in_order:
+        if t.policy in CHANNEL_POLICIES:
+            continue
+        bad = judged.get(id(cabled))
+        if bad is None:
+            bad = judged[id(cabled)] = any(ctx.snap.member_state(u.port) == BUNDLED for u in cabled
+                                           if u.port is not None)
+        if bad:
+            teams.append(t)
     for group in ctx.group(teams, lambda t: (t.policy, _ports(ctx, t))):
         bundled = [p for p in _ports(ctx, group[0]) if ctx.snap.member_state(p) == BUNDLED]
         if not bundled:
@@ -279,6 +307,27 @@ def ip_hash_standby_uplinks(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue(objs, msg, fix, path)
 
 
+def _member_mismatch(ctx: CheckContext, ups: tuple[Uplink, ...]) -> tuple[
+        str, PortChannel, set[InterfaceRef], list[InterfaceRef], list[InterfaceRef], list[Uplink]] | None:
+    """Where a team's uplinks and the one channel they reach disagree (T3): the channel's key, the channel, its
+    members, members not in the team, team ports not in it, team uplinks reaching no switch port; None if they
+    agree, or the uplinks reach no channel or several."""
+    ports = {u.port for u in ups if u.port is not None}
+    channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
+    if len(channels) != 1:
+        return None  # no channel, or several: ip-hash-without-channel and channel-split say so
+    (key, ch), = channels.items()
+    members = set(ch.members)
+    extra = sorted(members - ports)
+    missing = sorted(ports - members)
+    # team uplinks that reach no switch port: the host hashes flows onto them, the channel never
+    # holds them (an uncabled one is also uplink-not-cabled)
+    astray = [u for u in ups if u.port is None]
+    if not (extra or missing or astray):
+        return None
+    return key, ch, members, extra, missing, astray
+
+
 @rule("VN207", "channel-member-count-mismatch", "error", ("T3",), tags=("teaming", "port-channel"))
 def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     """An IP-hash channel's member count differs from the team's uplink count.
@@ -319,22 +368,24 @@ def channel_member_count_mismatch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3
     """
-    teams = [t for t in ctx.teams.values() if t.policy == "ip_hash"]
+    # a group's finding hangs on its uplinks alone (its key): the teams whose uplinks make none are left out before
+    # grouping, judged once per uplinks tuple (shared by a host's teams that team alike, kept alive by ctx)
+    judged: dict[int, bool] = {}
+    teams = []
+    for k, t, _, cabled, _, _ in ctx.team_rows_in_order:
+        if t.policy != "ip_hash":
+            continue
+        bad = judged.get(id(cabled))  # one cabled list per uplinks tuple: its id stands for the tuple's
+        if bad is None:
+            bad = judged[id(cabled)] = _member_mismatch(ctx, ctx.uplinks[k]) is not None
+        if bad:
+            teams.append(t)
     for group in ctx.group(teams, lambda t: ctx.uplinks[_key(t)]):
         ups = ctx.uplinks[_key(group[0])]
-        ports = {u.port for u in ups if u.port is not None}
-        channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
-        if len(channels) != 1:
-            continue  # no channel, or several: ip-hash-without-channel and channel-split say so
-        (key, ch), = channels.items()
-        members = set(ch.members)
-        extra = sorted(members - ports)
-        missing = sorted(ports - members)
-        # team uplinks that reach no switch port: the host hashes flows onto them, the channel never
-        # holds them (an uncabled one is also uplink-not-cabled)
-        astray = [u for u in ups if u.port is None]
-        if not (extra or missing or astray):
+        got = _member_mismatch(ctx, ups)
+        if got is None:
             continue
+        key, ch, members, extra, missing, astray = got
         objs, path = ctx.describe_teams(group)
         details = []
         for m in extra:

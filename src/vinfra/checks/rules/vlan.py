@@ -70,14 +70,21 @@ def portgroup_vlan_is_native(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, V7, M7
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
+    # per carriage (one tuple per distinct (port settings, VLAN), kept alive by ctx): whether a port sends the VLAN
+    # back untagged; most do not, and their teams are passed over without building anything
+    natives: dict[int, bool] = {}
+    for key, team, pgv, cabled, _, carriage in ctx.team_rows:
         if pgv.kind in ("vgt", "trunk"):
             yield from _guests_on_native(ctx, key, team)
             continue
         if pgv.kind not in ("vst", "pvlan"):
             continue
-        bad = [u for u, c in zip(ctx.cabled(key), ctx.team_carriage(key), strict=True) if c[0] is not None and not c[1]]
+        native = natives.get(id(carriage))
+        if native is None:
+            native = natives[id(carriage)] = any(c[0] is not None and not c[1] for c in carriage)
+        if not native:
+            continue
+        bad = [u for u, c in zip(cabled, carriage, strict=True) if c[0] is not None and not c[1]]
         if not bad:
             continue
         ports = [u.port for u in bad if u.port is not None]
@@ -150,11 +157,10 @@ def untagged_portgroup_on_trunk(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V6, M8
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
+    for _, team, pgv, cabled, _, _ in ctx.team_rows:
         if pgv.kind != "est":
             continue
-        trunks = [u for u in ctx.cabled(key) if u.port is not None and ctx.pv(u.port).mode == "trunk"]
+        trunks = [u for u in cabled if u.port is not None and ctx.pv(u.port).mode == "trunk"]
         if not trunks:
             continue
         obj = f"{team.host}:{team.switch}/{team.portgroup}"
@@ -209,17 +215,23 @@ def vlan_not_allowed_on_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8, T8, M9, M10
     """
-    for key, team in ctx.sorted_teams:
-        pgv = ctx.pg_vlan(team)
-        ups = ctx.cabled(key)
-        if strays := ctx.strays(key):
-            yield ctx.cannot_tell(team, strays, f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
+    # per carriage (one tuple per distinct (port settings, VLAN), kept alive by ctx): whether a port drops the VLAN
+    dropping: dict[int, bool] = {}
+    for key, team, pgv, ups, stray, carriage in ctx.team_rows:
+        if stray:
+            yield ctx.cannot_tell(team, ctx.strays(key), f"whether {pgv} is carried beyond", ctx.team_path(team, "vlan"))
+        if pgv.single:  # a single-VLAN team is judged by its carriage alone: most drop nothing, passed over at once
+            drops = dropping.get(id(carriage))
+            if drops is None:
+                drops = dropping[id(carriage)] = any(c[0] is None for c in carriage)
+            if not drops:
+                continue
         bad: list[tuple[str, InterfaceRef, str]] = []
         # a guest-tagging port group is judged by what its ports send, when they say (V3, V4)
         guests = ctx.guest_vlans(key) if pgv.kind in ("vgt", "trunk") else {}
         dropped: dict[InterfaceRef, list[PgVlan]] = defaultdict(list)  # the guests' VLANs each port drops
         if pgv.single:
-            for u, carried in zip(ups, ctx.team_carriage(key), strict=True):
+            for u, carried in zip(ups, carriage, strict=True):
                 if carried[0] is None:  # the port drops the port group's frames
                     assert u.port is not None
                     bad.append((u.vmnic, u.port, ctx.carriage(pgv, u.port).reason))
@@ -400,32 +412,30 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = {}
     nets: dict[tuple[int, int, int], IPv4Network] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
-    # a team's ports share their nodes: split them by VLAN once per (team, guest VLAN), not once per port
-    # per (team, guest VLAN): the port's nodes by VLAN, and whether it reaches no switch but another host.  Node
-    # lists are interned by content: ports of hosts cabled alike share one list object, so the per-list work below
-    # (domains, union-find, gateway domains) is done once per distinct list, not once per team
-    split: dict[tuple[tuple[str, str] | None, int | None], tuple[list[tuple[int, list[tuple[str, int]]]], bool]] = {}
+    # a port's nodes split by VLAN, once per node list: ports of teams cabled alike share one list (kept alive by
+    # the context, :meth:`CheckContext.endpoint_nodes`), so its split is shared too.  The per-VLAN lists are interned
+    # by content, so that the per-list work below (domains, union-find, gateway domains) is done once per distinct
+    # list, not once per team
     interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
+    by_nodes: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
+    endpoint_nodes = ctx.endpoint_nodes
     for e in ctx.endpoints:
         if e.ip is None:
             continue
-        memo = (e.team, e.guest_vlan)
-        got_split = split.get(memo)
-        if got_split is None:
-            nodes = ctx.endpoint_nodes(e)
-            per_new: list[tuple[int, list[tuple[str, int]]]] = []
+        nodes = endpoint_nodes(e)
+        if not nodes:
+            if e.team is not None and ctx.strays(e.team):
+                beyond[e.team].append(e)  # it reaches no switch but another host
+            continue
+        per = by_nodes.get(id(nodes))
+        if per is None:
+            per = by_nodes[id(nodes)] = []
             for vlan in sorted({v for _, v in nodes}):
                 mine_t = tuple(n for n in nodes if n[1] == vlan)
                 mine_l = interned.get(mine_t)
                 if mine_l is None:
                     mine_l = interned[mine_t] = list(mine_t)
-                per_new.append((vlan, mine_l))
-            got_split = split[memo] = (per_new, not nodes and e.team is not None and bool(ctx.strays(e.team)))
-        per, stray = got_split
-        if stray:
-            beyond[e.team].append(e)  # type: ignore[index]
-        if not per:
-            continue
+                per.append((vlan, mine_l))
         net = e.ip.network
         length = net.prefixlen
         bits = e.addr >> (32 - length)  # type: ignore[operator]
@@ -607,23 +617,29 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     P3, T8
     """
-    for key, team in ctx.sorted_teams:
-        ups = ctx.cabled(key)
-        all_ups = ctx.uplinks[key]
-        obj = f"{team.host}:{team.switch}/{team.portgroup}"
-        strays = ctx.strays(key)  # its uplinks cabled to something that is not a switch
-        if strays and len(all_ups) >= 2:
+    # id of a shared node list (:meth:`CheckContext.team_node_set`, kept alive by the context) -> whether it splits
+    one_domain: dict[int, bool] = {}
+    for key, team, pgv, ups, strays, _ in ctx.team_rows:
+        # ``strays``: its uplinks cabled to something that is not a switch
+        if strays and len(ctx.uplinks[key]) >= 2:
+            obj = f"{team.host}:{team.switch}/{team.portgroup}"
             yield Issue((obj, *(str(u.far) for u in strays)),
                         f"{obj}: {join(f'{u.vmnic} is cabled to {u.far}' for u in strays)}, not to a switch: "
                         "cannot tell which layer-2 domain it joins", "", ctx.team_path(team, "vlan"), status="unknown")
         if len(ups) < 2:
             continue
-        pgv = ctx.pg_vlan(team)
         splits: list[tuple[int, dict[object, list[str]]]] = []
         if pgv.single:
+            # whether it splits, from its distinct nodes: once per list, which teams cabled alike share (most do not
+            # split: the texts, and the nodes by uplink, are only worked out for a team that does)
+            node_set = ctx.team_node_set(key)
+            split = one_domain.get(id(node_set))
+            if split is None:
+                split = one_domain[id(node_set)] = len({ctx.domain(*node) for node in node_set}) > 1
+            if not split:
+                continue
             by_dom: dict[object, list[str]] = defaultdict(list)
             nodes = ctx.team_nodes(key)
-            # the texts are only written for a team that splits (most do not)
             doms = [ctx.domain(*node) for _, node in nodes]
             if len(set(doms)) > 1:
                 for (u, node), dom in zip(nodes, doms, strict=True):
@@ -647,6 +663,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
                     splits.append((vlan, by_dom))
         if not splits:
             continue
+        obj = f"{team.host}:{team.switch}/{team.portgroup}"
         vlans = [v for v, _ in splits]
         vlan, by_dom = splits[0]
         islands = "; ".join(join(sorted(v)) for v in sorted(by_dom.values()))
