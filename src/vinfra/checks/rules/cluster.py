@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ...analysis.reach import Reach
 from ...cluster.vmotion import DEFAULT_VMOTION_SETTINGS, check_network, cpu_level, evc_level, vmotion_vmk
+from ...network.endpoints import Endpoint
 from .. import fixes
 from ..context import CheckContext, join
 from ..engine import rule
@@ -122,6 +124,8 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
         port = {h: endpoints.get(f"{h}:{vmotion_vmk(ctx.inv.hosts[h])}") for h in with_vmk}
         net = {h: (e.ip.network.prefixlen, int(e.ip.network.network_address)) if e is not None and e.ip is not None
                else None for h, e in port.items()}
+        if ctx.share and _all_reach(reach, with_vmk, port, net):
+            continue
         for i, a in enumerate(with_vmk):
             for b in with_vmk[i + 1:]:
                 pa, pb = port[a], port[b]
@@ -137,6 +141,34 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
                                 fixes.on_host(b, "the vMotion port in the VLAN and subnet of the cluster's other vMotion "
                                                  "ports, carried by its uplinks"),
                                 ("hosts", b, "vmkernel", vmk or "", "ip"))
+
+
+def _all_reach(reach: Reach, hosts: list[str], port: dict[str, Endpoint | None],
+               net: dict[str, tuple[int, int] | None]) -> bool:
+    """Whether every pair of ``hosts``' vMotion ports passes the per-pair fast path of VN902 (one subnet, and
+    :meth:`Reach.pair` true), decided per pair of signature classes instead of per pair of hosts (a cluster of
+    32 hosts has 496 pairs and a handful of classes).  Exact: for two ports of different hosts whose classes are
+    not ports' own, :meth:`Reach.pair` is :meth:`Reach.class_reaches` of their classes (the ports of one host
+    that F3 / F10 decide never meet here: each host has one vMotion port); a class pair it does not answer
+    (None) or a port with a class of its own sends the caller to the per-pair path.  False: ask per pair."""
+    if len(hosts) < 2:
+        return True
+    first = net[hosts[0]]
+    counts: dict[tuple, int] = {}
+    for h in hosts:
+        e = port[h]
+        if e is None or first is None or net[h] != first:
+            return False
+        sig = reach.signature(e)
+        if sig[0] == "own":
+            return False
+        counts[sig] = counts.get(sig, 0) + 1
+    for x, n in counts.items():
+        for y in counts:
+            # a class with one port here is never paired with itself; any other pair in either direction
+            if (x != y or n > 1) and reach.class_reaches(x, y) is not True:
+                return False
+    return True
 
 
 @rule("VN903", "vmotion-network-missing", "error", ("P5", "K3", "M20"), tags=("cluster", "vmotion"))
