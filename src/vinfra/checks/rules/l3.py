@@ -353,33 +353,51 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
             got = port_profile[h] = frozenset((ctx.bridge(p), ctx.pv(p)) for p in host_ports[h])
         return got
 
-    stray_hosts = {h for h, nic in ctx.nic_owner
-                   if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None and far.device not in ctx.inv.switches}
+    strays: list[set[str]] = []
+
+    def stray_hosts() -> set[str]:
+        """The hosts with a vmnic cabled to another host (worked out once, and only when some host lacks a VLAN)."""
+        if not strays:
+            strays.append({h for h, nic in ctx.nic_owner if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None
+                           and far.device not in ctx.inv.switches})
+        return strays[0]
+
+    vms = ctx.inv.vms
     for cname in sorted(ctx.inv.clusters):
         hosts = sorted(ctx.inv.cluster_hosts(cname))
         if len(hosts) < 2:
             continue
-        vlans: dict[int, list[str]] = defaultdict(list)
+        # each VLAN's users, as lists of (VM, NIC index) of one port group of a host and guest VLAN: the VM names
+        # are only spelled out for a finding
+        vlans: dict[int, list[list[tuple[str, int]]]] = defaultdict(list)
         tagging: list[str] = []
         for h in hosts:
+            # the host's NICs by port group and guest VLAN first: the VLANs a NIC's frames enter (None: its guest
+            # tags them) are one answer per port group of a host and guest VLAN, however many VMs use it
+            uses: dict[tuple[str, int | None], list[tuple[str, int]]] = {}
             for vm in ctx.inv.vms_on(h):
-                for i, nic in enumerate(ctx.inv.vms[vm].nics):
-                    # the VLANs a NIC's frames enter (None: its guest tags them): one answer per port group of a
-                    # host and guest VLAN, however many VMs use it
-                    got = ctx.shared("nic-vlans", (h, nic.network, nic.guest_vlan),
-                                     lambda h=h, nic=nic: _nic_vlans(ctx, h, nic.network, nic.guest_vlan))
-                    if got is None:
-                        tagging.append(vm if i == 0 else f"{vm}:nic{i}")
-                        continue
-                    for v in got:
-                        vlans[v].append(vm)
+                for i, nic in enumerate(vms[vm].nics):
+                    k = (nic.network, nic.guest_vlan)
+                    users = uses.get(k)
+                    if users is None:
+                        uses[k] = [(vm, i)]
+                    else:
+                        users.append((vm, i))
+            for (network, guest_vlan), users in uses.items():
+                got = _nic_vlans(ctx, h, network, guest_vlan)
+                if got is None:
+                    tagging.extend(vm if i == 0 else f"{vm}:nic{i}" for vm, i in users)
+                    continue
+                for v in got:
+                    vlans[v].append(users)
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
+        profiles = [(h, profile(h)) for h in hosts] if vlans else []
         for v in sorted(vlans):
             per_host = {}
-            for h in hosts:
+            for h, prof in profiles:
                 # hosts cabled alike (the same port settings on the same bridges) meet the same domains
-                per_host[h] = ctx.shared("host-domains", (profile(h), v),
+                per_host[h] = ctx.shared("host-domains", (prof, v),
                                          lambda h=h, v=v: {ctx.domain(ctx.bridge(p), v) for p in host_ports[h]
                                                            if v in ctx.carried(p)})
             common = set.intersection(*per_host.values()) if per_host else set()
@@ -387,7 +405,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                 continue
             lacking = [h for h, ds in per_host.items() if not ds]
             rest = [ds for ds in per_host.values() if ds]
-            if lacking and set(lacking) <= stray_hosts and (not rest or set.intersection(*rest)):
+            if lacking and set(lacking) <= stray_hosts() and (not rest or set.intersection(*rest)):
                 beyond.append((v, lacking))
                 continue
             doms: dict[object, list[str]] = defaultdict(list)
@@ -399,7 +417,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                      for hs in sorted(doms.values())]
             if missing:
                 parts.append(f"{join(missing)} not at all")
-            broken.append((v, "; ".join(parts), sorted(set(vlans[v]))))
+            broken.append((v, "; ".join(parts), sorted({vm for users in vlans[v] for vm, _ in users})))
         if broken:
             detail = " | ".join(f"VLAN {v} (used by {join(vms[:3])}{' ...' if len(vms) > 3 else ''}): {where}"
                                 for v, where, vms in broken)
