@@ -301,27 +301,41 @@ def admissions(inv: Inventory, *, state: ClusterState | None = None,
     ask about every cluster of designs with hundreds of them)."""
     state = state if state is not None else ClusterState.of(inv)
     members: dict[str, list[str]] = {}
+    clusters = inv.clusters
     for name, h in inv.hosts.items():
-        if h.cluster is not None and h.cluster in inv.clusters:
+        if h.cluster is not None and h.cluster in clusters:
             members.setdefault(h.cluster, []).append(name)
-    home = {h: c for c, hosts in members.items() for h in hosts}
-    vms: dict[str, list[str]] = {c: [] for c in members}
+    hstates = state.hosts
+    usable = {c: [h for h in hosts if hstates[h].usable] for c, hosts in members.items()}
+    # only the clusters whose policy counts VMs, and of those only the powered-on VMs on usable hosts, each with
+    # its reservation: what :func:`_admission` reads of the VMs, gathered in one pass over the VMs
+    counting = {c for c in members if clusters[c].ha.enabled and clusters[c].ha.admission_control.policy != "disabled"}
+    home = {h: c for c in counting for h in usable[c]}
+    tallies: dict[str, tuple[Counter[tuple[int, float]], set[str]]] = {c: (Counter(), set()) for c in counting}
+    added = state.added
+    specs = inv.vms
     for name, s in state.vms.items():
         c = home.get(s.host)
-        if c is not None:
-            vms[c].append(name)
-    cache: dict[str, tuple[int, float]] = {}
-    return {c: _admission(inv, c, state, settings, cache, hosts=[h for h in members[c] if state.hosts[h].usable],
-                          vms=vms[c], agent=ha_agent(inv, c, settings=settings, members=members[c]))
+        if c is not None and s.power == "on":
+            spec = added[name] if name in added else specs[name]
+            memory = spec.memory
+            res, busy = tallies[c]
+            res[(spec.cpu.reservation_mhz, memory.reservation_gb * 1024 + memory.overhead_mb)] += 1  # _reservation
+            busy.add(s.host)
+    return {c: _admission(inv, c, state, settings, {}, hosts=usable[c], vms=(),
+                          agent=ha_agent(inv, c, settings=settings, members=members[c]), tally=tallies.get(c))
             for c in sorted(members)}
 
 
 def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSettings,
                cache: dict[str, tuple[int, float]], *, hosts: list[str] | None = None,
-               vms: Iterable[str] | None = None, agent: Agent | None = None) -> Admission:
+               vms: Iterable[str] | None = None, agent: Agent | None = None,
+               tally: tuple[Counter[tuple[int, float]], set[str]] | None = None) -> Admission:
     """:func:`admission`; ``cache`` keeps each VM's reservation between calls over states of one design (a
     restart plan asks before and after); ``hosts`` (the cluster's usable hosts) and ``vms`` (at least the
-    VMs on them) when the caller knows them already."""
+    VMs on them) when the caller knows them already; ``tally``: the count of each reservation
+    (:func:`_reservation`) of the powered-on VMs on ``hosts`` and the hosts they run on, when the caller has
+    counted them (``vms`` is then not read)."""
     cl = inv.clusters[cluster]
     agent = agent if agent is not None else ha_agent(inv, cluster, settings=settings)
     hosts = hosts if hosts is not None else state.cluster_hosts(inv, cluster)
@@ -333,7 +347,9 @@ def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSe
     # thousands of VMs share a handful of reservations: count each distinct one once
     res: Counter[tuple[int, float]] = Counter()
     busy: set[str] = set()
-    for name in vms if vms is not None else state.vms:
+    if tally is not None:
+        res, busy = tally
+    for name in () if tally is not None else vms if vms is not None else state.vms:
         s = state.vms[name]
         if s.power == "on" and s.host in usable:
             r = cache.get(name)

@@ -30,6 +30,13 @@ class VmState:
     memory_gb: float
 
 
+# VmState's slot setters (:meth:`ClusterState.of` builds one per VM of the design)
+_SET_HOST = VmState.host.__set__  # type: ignore[attr-defined]
+_SET_POWER = VmState.power.__set__  # type: ignore[attr-defined]
+_SET_CPU = VmState.cpu_mhz.__set__  # type: ignore[attr-defined]
+_SET_MEMORY = VmState.memory_gb.__set__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class HostState:
     failed: bool = False
@@ -58,8 +65,17 @@ class ClusterState:
         failed = {f.device for f in inv.failures if f.kind == "device"}
         hosts = {name: HostState(failed=name in failed, maintenance=h.state == "maintenance")
                  for name, h in inv.hosts.items()}
-        vms = {name: VmState(vm.host, vm.power, float(vm.load.cpu_mhz), float(vm.load.memory_gb))
-               for name, vm in inv.vms.items()}
+        # each VmState filled through its slots: what its __init__ does, without the frozen dataclass's
+        # object.__setattr__ per field (a design has tens of thousands of VMs)
+        new = object.__new__
+        vms: dict[str, VmState] = {}
+        for name, vm in inv.vms.items():
+            s = vms[name] = new(VmState)
+            _SET_HOST(s, vm.host)
+            _SET_POWER(s, vm.power)
+            load = vm.load
+            _SET_CPU(s, float(load.cpu_mhz))
+            _SET_MEMORY(s, float(load.memory_gb))
         return cls(MappingProxyType(vms), MappingProxyType(hosts))
 
     # reading --------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ analysis for HA's isolation addresses (§3.2).  A host the snapshot has failed r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from types import MappingProxyType
 
 from ...analysis.reach import Reach
 from ...cluster.ha import admissions
@@ -26,9 +28,12 @@ def _state(ctx: CheckContext) -> ClusterState:
     got = ctx.cache.get("cluster-state")
     if got is None:
         state = ClusterState.of(ctx.inv)
-        for h in ctx.inv.hosts:
-            if not ctx.snap.host_alive(h) and not state.hosts[h].failed:
-                state = state.with_host(h, failed=True)
+        down = [h for h in ctx.inv.hosts if not ctx.snap.host_alive(h) and not state.hosts[h].failed]
+        if down:  # all at once: :meth:`ClusterState.with_host` one by one copies every host's state per host
+            hosts = dict(state.hosts)
+            for h in down:
+                hosts[h] = replace(hosts[h], failed=True)
+            state = replace(state, hosts=MappingProxyType(hosts))
         got = ctx.cache["cluster-state"] = state
     return got  # type: ignore[return-value]
 
@@ -226,10 +231,13 @@ def _violations(ctx: CheckContext) -> list[tuple[str, RuleViolation]]:
         out: list[tuple[str, RuleViolation]] = []
         # one pass over the VMs: each cluster's running placement (VMs of failed hosts run nowhere)
         by_cluster: dict[str, dict[str, str]] = {}
+        # the clusters with rules, and the live hosts of those: the VMs elsewhere place nothing a rule reads
+        ruled = {c for c in _clusters(ctx) if ctx.inv.clusters[c].rules}
+        live = {h: x.cluster for h, x in ctx.inv.hosts.items() if x.cluster in ruled and not state.hosts[h].failed}
         for vm, s in state.vms.items():
-            host = ctx.inv.hosts.get(s.host)
-            if s.power == "on" and host is not None and host.cluster is not None and not state.hosts[s.host].failed:
-                by_cluster.setdefault(host.cluster, {})[vm] = s.host
+            c = live.get(s.host)
+            if c is not None and s.power == "on":
+                by_cluster.setdefault(c, {})[vm] = s.host
         for cname in _clusters(ctx):
             if ctx.inv.clusters[cname].rules:
                 out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(by_cluster.get(cname, {})))
