@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import chain
+from operator import attrgetter
 
 from ...analysis.reach import Reach
 from ...cluster.vmotion import DEFAULT_VMOTION_SETTINGS, check_network, cpu_level, evc_level, vmotion_vmk
@@ -205,19 +207,18 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     members = _members(ctx)
-    used: dict[tuple[str, str], list[str]] = defaultdict(list)  # (cluster, network) -> VMs
-    first: dict[tuple[str, str], str] = {}  # the first VM by name using it: its host is where it is compared from
-    for vname, vm in inv.vms.items():
-        cl = inv.hosts[vm.host].cluster if vm.host in inv.hosts else None
-        if cl is None:
+    # each cluster's networks, gathered in C from the inventory's index of each host's VMs; a network whose port
+    # group every host of the cluster has alike (one label, one VLAN; or a dvSwitch with every host) gives no
+    # finding whichever host it is compared from, and its VMs are only listed when it does
+    keys = []
+    for cname, hosts in members.items():
+        keys.extend((cname, n) for n in {net for h in hosts for net, _ in nic_keys(ctx, h)})
+    for cname, network in sorted(keys):
+        if ctx.share and _alike(ctx, members[cname], network):
             continue
-        for nic in vm.nics:
-            key = (cl, nic.network)
-            used[key].append(vname)
-            if key not in first or vname < first[key]:
-                first[key] = vname
-    for (cname, network), vms in sorted(used.items()):
-        src = inv.vms[first[(cname, network)]].host
+        # the first VM by name using it: its host is where it is compared from
+        vms = [v for h in members[cname] for v in inv.vms_on(h) for nic in inv.vms[v].nics if nic.network == network]
+        src = inv.vms[min(vms)].host
         dvs, sep, _ = network.partition("/")
         s_team = ctx.snap.team(src, network)
         for h in members[cname]:
@@ -244,6 +245,49 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
                             f"{d_team.vlan} on {h} of cluster {cname}: a VM moved there loses its network (M20, K3)",
                             fixes.on_host(h, f"portgroups: {network}: {{vlan: {s_team.vlan}}}"),
                             ("hosts", h, "vswitches", d_team.switch, "portgroups", network, "vlan"))
+
+
+_DATASTORE = attrgetter("datastore")
+_NICS = attrgetter("nics")
+_NET_GUEST = attrgetter("network", "guest_vlan")
+
+
+def nic_keys(ctx: CheckContext, host: str) -> dict[tuple[str, int | None], None]:
+    """The (network, guest VLAN) of the NICs of ``host``'s VMs, each once in the order met (VM by VM as the
+    inventory lists them, NIC by NIC), gathered in C; once per host and run (VN604 and VN903 both ask)."""
+    memo: dict[str, dict[tuple[str, int | None], None]] | None = ctx.cache.get("nic-keys")  # type: ignore[assignment]
+    if memo is None:
+        memo = ctx.cache["nic-keys"] = {}
+    got = memo.get(host)
+    if got is None:
+        inv = ctx.inv
+        got = memo[host] = dict.fromkeys(map(_NET_GUEST, chain.from_iterable(map(_NICS, map(inv.vms.__getitem__,
+                                                                                               inv.vms_on(host))))))
+    return got
+
+
+def _alike(ctx: CheckContext, hosts: list[str], network: str) -> bool:
+    """Whether every host of ``hosts`` has ``network`` alike: a member of its dvSwitch, or a port group of that
+    label whose team has one VLAN setting on all of them (VN903 then finds nothing, from whichever host)."""
+    dvs, sep, _ = network.partition("/")
+    if sep:
+        d = ctx.inv.dvswitches.get(dvs)
+        return d is not None and all(h in d.hosts for h in hosts)
+    want: object = None
+    inv_hosts = ctx.inv.hosts
+    teams = ctx.teams  # every team (the check's rules ask about all): one look-up each, Snapshot.team's answer
+    for h in hosts:
+        if inv_hosts[h].portgroup_vswitch(network) is None:
+            return False
+        team = teams.get((h, network))
+        if team is None:
+            return False
+        got = (team.vlan, team.trunk)
+        if want is None:
+            want = got
+        elif got != want:
+            return False
+    return True
 
 
 @rule("VN904", "datastore-not-shared", "error", ("P3",), tags=("cluster", "storage"))
@@ -281,15 +325,20 @@ def datastore_not_shared(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     members = _members(ctx)
-    used: dict[tuple[str, str], list[str]] = defaultdict(list)
-    hosts_of = inv.hosts
-    for vname, vm in inv.vms.items():
-        host = hosts_of.get(vm.host)
-        cl = host.cluster if host is not None else None
-        if cl is not None and vm.datastore is not None:
-            used[(cl, vm.datastore)].append(vname)
-    for (cname, ds), vms in sorted(used.items()):
-        vms.sort()  # by name: each datastore's VMs sorted, not all 40,000 VMs of a large design
+    # each cluster's datastores, gathered in C from the inventory's index of each host's VMs; a datastore's VMs
+    # are only listed for a finding
+    vms_of = inv.vms.__getitem__
+    keys = []
+    for cname, hosts in members.items():
+        keys.extend((cname, ds) for ds in set(map(_DATASTORE, map(vms_of, chain.from_iterable(map(inv.vms_on, hosts)))))
+                    if ds is not None)
+    for cname, ds in sorted(keys):
+        hosts = members[cname]
+        if all(ds in inv.hosts[h].datastores for h in hosts) and (
+                len(hosts) <= 1 or ds not in inv.datastores or inv.datastores[ds].transport != "local"):
+            continue  # mounted everywhere, and shared or alone: no finding
+        # by name: each datastore's VMs sorted, not all 40,000 VMs of a large design
+        vms = sorted(v for h in hosts for v in inv.vms_on(h) if inv.vms[v].datastore == ds)
         who = join(vms[:3]) + (f" and {len(vms) - 3} more" if len(vms) > 3 else "")
         hosts = members[cname]
         missing = [h for h in hosts if ds not in inv.hosts[h].datastores]

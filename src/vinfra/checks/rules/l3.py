@@ -12,6 +12,7 @@ from .. import fixes
 from ..context import CheckContext, Endpoint, Svi, join, plural
 from ..engine import rule
 from ..finding import Issue
+from .cluster import nic_keys
 
 
 def _names(endpoints: list[Endpoint], limit: int = 5) -> str:
@@ -362,34 +363,34 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                            and far.device not in ctx.inv.switches})
         return strays[0]
 
-    vms = ctx.inv.vms
+    specs = ctx.inv.vms
+    vms_on = ctx.inv.vms_on
+
+    def users(h: str, key: tuple[str, int | None]) -> Iterator[tuple[str, int]]:
+        """(VM, NIC index) of the NICs of ``h``'s VMs on port group and guest VLAN ``key`` (for a finding)."""
+        for vm in vms_on(h):
+            for i, nic in enumerate(specs[vm].nics):
+                if (nic.network, nic.guest_vlan) == key:
+                    yield vm, i
+
     for cname in sorted(ctx.inv.clusters):
         hosts = sorted(ctx.inv.cluster_hosts(cname))
         if len(hosts) < 2:
             continue
-        # each VLAN's users, as lists of (VM, NIC index) of one port group of a host and guest VLAN: the VM names
-        # are only spelled out for a finding
-        vlans: dict[int, list[list[tuple[str, int]]]] = defaultdict(list)
+        # each VLAN's users, as (host, port group and guest VLAN): the VM names are only spelled out for a finding
+        vlans: dict[int, list[tuple[str, tuple[str, int | None]]]] = defaultdict(list)
         tagging: list[str] = []
         for h in hosts:
-            # the host's NICs by port group and guest VLAN first: the VLANs a NIC's frames enter (None: its guest
-            # tags them) are one answer per port group of a host and guest VLAN, however many VMs use it
-            uses: dict[tuple[str, int | None], list[tuple[str, int]]] = {}
-            for vm in ctx.inv.vms_on(h):
-                for i, nic in enumerate(vms[vm].nics):
-                    k = (nic.network, nic.guest_vlan)
-                    users = uses.get(k)
-                    if users is None:
-                        uses[k] = [(vm, i)]
-                    else:
-                        users.append((vm, i))
-            for (network, guest_vlan), users in uses.items():
-                got = _nic_vlans(ctx, h, network, guest_vlan)
+            # the port groups and guest VLANs of the host's NICs, in the order met, gathered in C: the VLANs a
+            # NIC's frames enter (None: its guest tags them) are one answer per port group of a host and guest
+            # VLAN, however many VMs use it
+            for key in nic_keys(ctx, h):
+                got = _nic_vlans(ctx, h, *key)
                 if got is None:
-                    tagging.extend(vm if i == 0 else f"{vm}:nic{i}" for vm, i in users)
+                    tagging.extend(vm if i == 0 else f"{vm}:nic{i}" for vm, i in users(h, key))
                     continue
                 for v in got:
-                    vlans[v].append(users)
+                    vlans[v].append((h, key))
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
         profiles = [(h, profile(h)) for h in hosts] if vlans else []
@@ -417,7 +418,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                      for hs in sorted(doms.values())]
             if missing:
                 parts.append(f"{join(missing)} not at all")
-            broken.append((v, "; ".join(parts), sorted({vm for users in vlans[v] for vm, _ in users})))
+            broken.append((v, "; ".join(parts), sorted({vm for h, key in vlans[v] for vm, _ in users(h, key)})))
         if broken:
             detail = " | ".join(f"VLAN {v} (used by {join(vms[:3])}{' ...' if len(vms) > 3 else ''}): {where}"
                                 for v, where, vms in broken)
