@@ -155,20 +155,23 @@ def _all_reach(reach: Reach, hosts: list[str], port: dict[str, Endpoint | None],
     (None) or a port with a class of its own sends the caller to the per-pair path.  False: ask per pair."""
     if len(hosts) < 2:
         return True
-    first = net[hosts[0]]
-    counts: dict[tuple, int] = {}
-    for h in hosts:
+    subnet = net[hosts[0]]
+    first: dict[tuple, int] = {}  # each class's first and last host, by position in ``hosts`` (name order)
+    last: dict[tuple, int] = {}
+    for i, h in enumerate(hosts):
         e = port[h]
-        if e is None or first is None or net[h] != first:
+        if e is None or subnet is None or net[h] != subnet:
             return False
         sig = reach.signature(e)
         if sig[0] == "own":
             return False
-        counts[sig] = counts.get(sig, 0) + 1
-    for x, n in counts.items():
-        for y in counts:
-            # a class with one port here is never paired with itself; any other pair in either direction
-            if (x != y or n > 1) and reach.class_reaches(x, y) is not True:
+        first.setdefault(sig, i)
+        last[sig] = i
+    for x, fx in first.items():
+        for y, ly in last.items():
+            # the class pairs the per-pair path asks, each once: (x, y) when some host of x comes before some
+            # host of y (pairs run a < b by name); a class with one port here is never paired with itself
+            if fx < ly and (x != y or fx != last[x]) and reach.class_reaches(x, y) is not True:
                 return False
     return True
 
