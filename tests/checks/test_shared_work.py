@@ -63,5 +63,5 @@ def test_the_sample_shares_work_and_finds_things(monkeypatch: pytest.MonkeyPatch
         assert _findings(snap, True) == _findings(case.snapshot(), False)
     for table in held:
         assert asked[table] > held[table], f"table {table} shared nothing"
-    assert {"gateway", "host-domains", "nic-vlans"} <= set(held)
+    assert {"gateway", "host-domains"} <= set(held)
     assert codes["VN601"] and codes["VN604"], codes

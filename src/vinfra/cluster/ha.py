@@ -31,13 +31,13 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from ..model import Inventory
 from ..model.cluster import VmSpec
 from .maxima import product_version, vms_per_host_limit
 from .rules import PlacementRules
-from .state import ClusterState
+from .state import ClusterState, HostState
 
 IsolationResponse = Literal["leave_powered_on", "power_off", "shutdown"]
 Agent = Literal["aam", "fdm"]
@@ -300,28 +300,63 @@ def admissions(inv: Inventory, *, state: ClusterState | None = None,
     """:func:`admission` of every cluster that has hosts, by name, in one pass over the VMs (the check rules
     ask about every cluster of designs with hundreds of them)."""
     state = state if state is not None else ClusterState.of(inv)
+    added = state.added
+    specs = inv.vms
+    return _admissions(inv, state.hosts, state.vms.items(), settings,
+                       (lambda name: added[name] if name in added else specs[name]) if added else specs.__getitem__)
+
+
+def design_admissions(inv: Inventory, *, failed: Collection[str] = (),
+                      settings: HaSettings = DEFAULT_HA_SETTINGS) -> dict[str, Admission]:
+    """:func:`admissions` of the state the design describes (:meth:`ClusterState.of`) with the hosts ``failed``
+    failed too, read from the design itself: no :class:`VmState` per VM is built (the check rules ask once
+    about designs with tens of thousands of VMs)."""
+    return _admissions(inv, ClusterState.design_hosts(inv, failed), inv.vms.items(), settings, None)
+
+
+class _Placed(Protocol):
+    host: str
+    power: str
+
+
+def _admissions(inv: Inventory, host_states: Mapping[str, HostState], vms: Iterable[tuple[str, _Placed]],
+                settings: HaSettings, spec_of: Callable[[str], VmSpec] | None) -> dict[str, Admission]:
+    """:func:`admissions` over ``host_states`` and ``vms`` ((name, where it runs and its power), in the design's
+    order); ``spec_of``: each VM's configuration by name (None: the VM of ``vms`` is its own)."""
     members: dict[str, list[str]] = {}
+    clusters = inv.clusters
     for name, h in inv.hosts.items():
-        if h.cluster is not None and h.cluster in inv.clusters:
+        if h.cluster is not None and h.cluster in clusters:
             members.setdefault(h.cluster, []).append(name)
-    home = {h: c for c, hosts in members.items() for h in hosts}
-    vms: dict[str, list[str]] = {c: [] for c in members}
-    for name, s in state.vms.items():
+    usable = {c: [h for h in hosts if host_states[h].usable] for c, hosts in members.items()}
+    # only the clusters whose policy counts VMs, and of those only the powered-on VMs on usable hosts, each with
+    # its reservation: what :func:`_admission` reads of the VMs, gathered in one pass over the VMs
+    counting = {c for c in members if clusters[c].ha.enabled and clusters[c].ha.admission_control.policy != "disabled"}
+    home = {h: c for c in counting for h in usable[c]}
+    tallies: dict[str, tuple[Counter[tuple[int, float]], set[str]]] = {c: (Counter(), set()) for c in counting}
+    for name, s in vms:
         c = home.get(s.host)
-        if c is not None:
-            vms[c].append(name)
-    cache: dict[str, tuple[int, float]] = {}
-    return {c: _admission(inv, c, state, settings, cache, hosts=[h for h in members[c] if state.hosts[h].usable],
-                          vms=vms[c], agent=ha_agent(inv, c, settings=settings, members=members[c]))
+        if c is not None and s.power == "on":
+            spec: VmSpec = s if spec_of is None else spec_of(name)  # type: ignore[assignment]
+            memory = spec.memory
+            res, busy = tallies[c]
+            res[(spec.cpu.reservation_mhz, memory.reservation_gb * 1024 + memory.overhead_mb)] += 1  # _reservation
+            busy.add(s.host)
+    # ``state`` is not read: the usable hosts and the tally are given
+    return {c: _admission(inv, c, None, settings, {}, hosts=usable[c], vms=(),  # type: ignore[arg-type]
+                          agent=ha_agent(inv, c, settings=settings, members=members[c]), tally=tallies.get(c))
             for c in sorted(members)}
 
 
 def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSettings,
                cache: dict[str, tuple[int, float]], *, hosts: list[str] | None = None,
-               vms: Iterable[str] | None = None, agent: Agent | None = None) -> Admission:
+               vms: Iterable[str] | None = None, agent: Agent | None = None,
+               tally: tuple[Counter[tuple[int, float]], set[str]] | None = None) -> Admission:
     """:func:`admission`; ``cache`` keeps each VM's reservation between calls over states of one design (a
     restart plan asks before and after); ``hosts`` (the cluster's usable hosts) and ``vms`` (at least the
-    VMs on them) when the caller knows them already."""
+    VMs on them) when the caller knows them already; ``tally``: the count of each reservation
+    (:func:`_reservation`) of the powered-on VMs on ``hosts`` and the hosts they run on, when the caller has
+    counted them (``vms`` is then not read)."""
     cl = inv.clusters[cluster]
     agent = agent if agent is not None else ha_agent(inv, cluster, settings=settings)
     hosts = hosts if hosts is not None else state.cluster_hosts(inv, cluster)
@@ -333,7 +368,9 @@ def _admission(inv: Inventory, cluster: str, state: ClusterState, settings: HaSe
     # thousands of VMs share a handful of reservations: count each distinct one once
     res: Counter[tuple[int, float]] = Counter()
     busy: set[str] = set()
-    for name in vms if vms is not None else state.vms:
+    if tally is not None:
+        res, busy = tally
+    for name in () if tally is not None else vms if vms is not None else state.vms:
         s = state.vms[name]
         if s.power == "on" and s.host in usable:
             r = cache.get(name)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter, countOf
 
 from ..model import Inventory
 from ..model.host import Host
@@ -98,15 +99,20 @@ def exceeded(inv: Inventory) -> list[Exceeded]:
     vCenter."""
     out: list[Exceeded] = []
     members: dict[str, list[str]] = defaultdict(list)
-    vms_on: dict[str, int] = defaultdict(int)
-    for vm in inv.vms.values():
-        vms_on[vm.host] += 1
+    # each host's VMs counted from the inventory's index of them (built with the design), not by a pass over the VMs
+    vms_on = {h: len(inv.vms_on(h)) for h in inv.hosts}
+    versions: dict[str, tuple[int, int]] = {}  # each host's version, parsed once (hosts share a handful of spellings)
+    parsed: dict[str | None, tuple[int, int]] = {}
     for name, host in inv.hosts.items():
+        v = parsed.get(host.version)
+        if v is None:
+            v = parsed[host.version] = product_version(host)
+        versions[name] = v
         if host.cluster is not None:
             members[host.cluster].append(name)
     for cname in sorted(members):
         hosts = members[cname]
-        m = maxima_for(max(product_version(inv.hosts[h]) for h in hosts))
+        m = maxima_for(max(versions[h] for h in hosts))
         ha = cname in inv.clusters and inv.clusters[cname].ha.enabled
         if m.hosts_per_cluster is not None and len(hosts) > m.hosts_per_cluster:
             out.append(Exceeded("hosts per cluster", cname, len(hosts), m.hosts_per_cluster, m.column, "TooManyHosts",
@@ -115,8 +121,10 @@ def exceeded(inv: Inventory) -> list[Exceeded]:
         if m.vms_per_cluster is not None and (ha or not m.vms_per_cluster_ha_only) and n_vms > m.vms_per_cluster:
             out.append(Exceeded("VMs per cluster", cname, n_vms, m.vms_per_cluster, m.column, "TooManyVms",
                                 ("clusters", cname)))
+    columns: dict[tuple[int, int], Maxima] = {}
     for hname, host in sorted(inv.hosts.items()):
-        m = maxima_for(product_version(host))
+        v = versions[hname]
+        m = columns.get(v) or columns.setdefault(v, maxima_for(v))
         limit = m.vms_per_host
         if m.vms_per_host_large_ha is not None and host.cluster is not None and host.cluster in inv.clusters \
                 and inv.clusters[host.cluster].ha.enabled and len(members[host.cluster]) > m.vms_per_host_large_ha[0]:
@@ -124,12 +132,12 @@ def exceeded(inv: Inventory) -> list[Exceeded]:
         if limit is not None and vms_on[hname] > limit:
             out.append(Exceeded("VMs per host", hname, vms_on[hname], limit, m.column, "TooManyVms", ("hosts", hname)))
     if inv.hosts:
-        m = maxima_for(max(product_version(h) for h in inv.hosts.values()))
+        m = maxima_for(max(versions.values()))
         if m.hosts_per_vcenter is not None and len(inv.hosts) > m.hosts_per_vcenter:
             out.append(Exceeded("hosts per vCenter", "vCenter", len(inv.hosts), m.hosts_per_vcenter, m.column,
                                 "TooManyHosts", ("hosts",)))
         if m.vms_registered_per_vcenter is not None:
-            on = sum(1 for vm in inv.vms.values() if vm.power == "on")
+            on = countOf(map(attrgetter("power"), inv.vms.values()), "on")
             if m.vms_per_vcenter is not None and on > m.vms_per_vcenter:
                 out.append(Exceeded("powered-on VMs per vCenter", "vCenter", on, m.vms_per_vcenter, m.column,
                                     "TooManyVms", ("vms",)))

@@ -9,7 +9,7 @@ so every model stays a plain function of (design, state) with no hidden mutation
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
@@ -28,6 +28,13 @@ class VmState:
     power: Power
     cpu_mhz: float
     memory_gb: float
+
+
+# VmState's slot setters (:meth:`ClusterState.of` builds one per VM of the design)
+_SET_HOST = VmState.host.__set__  # type: ignore[attr-defined]
+_SET_POWER = VmState.power.__set__  # type: ignore[attr-defined]
+_SET_CPU = VmState.cpu_mhz.__set__  # type: ignore[attr-defined]
+_SET_MEMORY = VmState.memory_gb.__set__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +62,27 @@ class ClusterState:
     def of(cls, inv: Inventory) -> ClusterState:
         """The state the design describes: hosts failed by the design's ``failures`` (a failed device),
         hosts whose ``state`` is ``maintenance``, VMs as declared."""
-        failed = {f.device for f in inv.failures if f.kind == "device"}
-        hosts = {name: HostState(failed=name in failed, maintenance=h.state == "maintenance")
-                 for name, h in inv.hosts.items()}
-        vms = {name: VmState(vm.host, vm.power, float(vm.load.cpu_mhz), float(vm.load.memory_gb))
-               for name, vm in inv.vms.items()}
+        hosts = cls.design_hosts(inv)
+        # each VmState filled through its slots: what its __init__ does, without the frozen dataclass's
+        # object.__setattr__ per field (a design has tens of thousands of VMs)
+        new = object.__new__
+        vms: dict[str, VmState] = {}
+        for name, vm in inv.vms.items():
+            s = vms[name] = new(VmState)
+            _SET_HOST(s, vm.host)
+            _SET_POWER(s, vm.power)
+            load = vm.load
+            _SET_CPU(s, float(load.cpu_mhz))
+            _SET_MEMORY(s, float(load.memory_gb))
         return cls(MappingProxyType(vms), MappingProxyType(hosts))
+
+    @staticmethod
+    def design_hosts(inv: Inventory, failed: Collection[str] = ()) -> dict[str, HostState]:
+        """The hosts of :meth:`of`, by name (failed by the design's ``failures``, in maintenance by their
+        ``state``), with the hosts ``failed`` failed too."""
+        down = {f.device for f in inv.failures if f.kind == "device"}
+        return {name: HostState(failed=name in down or name in failed, maintenance=h.state == "maintenance")
+                for name, h in inv.hosts.items()}
 
     # reading --------------------------------------------------------------------------------
     def spec(self, inv: Inventory, vm: str) -> VmSpec:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import chain
+from operator import attrgetter
 
+from ...analysis.reach import Reach
 from ...cluster.vmotion import DEFAULT_VMOTION_SETTINGS, check_network, cpu_level, evc_level, vmotion_vmk
+from ...network.endpoints import Endpoint
 from .. import fixes
 from ..context import CheckContext, join
 from ..engine import rule
@@ -122,6 +126,8 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
         port = {h: endpoints.get(f"{h}:{vmotion_vmk(ctx.inv.hosts[h])}") for h in with_vmk}
         net = {h: (e.ip.network.prefixlen, int(e.ip.network.network_address)) if e is not None and e.ip is not None
                else None for h, e in port.items()}
+        if ctx.share and _all_reach(reach, with_vmk, port, net):
+            continue
         for i, a in enumerate(with_vmk):
             for b in with_vmk[i + 1:]:
                 pa, pb = port[a], port[b]
@@ -137,6 +143,37 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
                                 fixes.on_host(b, "the vMotion port in the VLAN and subnet of the cluster's other vMotion "
                                                  "ports, carried by its uplinks"),
                                 ("hosts", b, "vmkernel", vmk or "", "ip"))
+
+
+def _all_reach(reach: Reach, hosts: list[str], port: dict[str, Endpoint | None],
+               net: dict[str, tuple[int, int] | None]) -> bool:
+    """Whether every pair of ``hosts``' vMotion ports passes the per-pair fast path of VN902 (one subnet, and
+    :meth:`Reach.pair` true), decided per pair of signature classes instead of per pair of hosts (a cluster of
+    32 hosts has 496 pairs and a handful of classes).  Exact: for two ports of different hosts whose classes are
+    not ports' own, :meth:`Reach.pair` is :meth:`Reach.class_reaches` of their classes (the ports of one host
+    that F3 / F10 decide never meet here: each host has one vMotion port); a class pair it does not answer
+    (None) or a port with a class of its own sends the caller to the per-pair path.  False: ask per pair."""
+    if len(hosts) < 2:
+        return True
+    subnet = net[hosts[0]]
+    first: dict[tuple, int] = {}  # each class's first and last host, by position in ``hosts`` (name order)
+    last: dict[tuple, int] = {}
+    for i, h in enumerate(hosts):
+        e = port[h]
+        if e is None or subnet is None or net[h] != subnet:
+            return False
+        sig = reach.signature(e)
+        if sig[0] == "own":
+            return False
+        first.setdefault(sig, i)
+        last[sig] = i
+    for x, fx in first.items():
+        for y, ly in last.items():
+            # the class pairs the per-pair path asks, each once: (x, y) when some host of x comes before some
+            # host of y (pairs run a < b by name); a class with one port here is never paired with itself
+            if fx < ly and (x != y or fx != last[x]) and reach.class_reaches(x, y) is not True:
+                return False
+    return True
 
 
 @rule("VN903", "vmotion-network-missing", "error", ("P5", "K3", "M20"), tags=("cluster", "vmotion"))
@@ -173,19 +210,18 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     members = _members(ctx)
-    used: dict[tuple[str, str], list[str]] = defaultdict(list)  # (cluster, network) -> VMs
-    first: dict[tuple[str, str], str] = {}  # the first VM by name using it: its host is where it is compared from
-    for vname, vm in inv.vms.items():
-        cl = inv.hosts[vm.host].cluster if vm.host in inv.hosts else None
-        if cl is None:
+    # each cluster's networks, gathered in C from the inventory's index of each host's VMs; a network whose port
+    # group every host of the cluster has alike (one label, one VLAN; or a dvSwitch with every host) gives no
+    # finding whichever host it is compared from, and its VMs are only listed when it does
+    keys = []
+    for cname, hosts in members.items():
+        keys.extend((cname, n) for n in {net for h in hosts for net, _ in nic_keys(ctx, h)})
+    for cname, network in sorted(keys):
+        if ctx.share and _alike(ctx, members[cname], network):
             continue
-        for nic in vm.nics:
-            key = (cl, nic.network)
-            used[key].append(vname)
-            if key not in first or vname < first[key]:
-                first[key] = vname
-    for (cname, network), vms in sorted(used.items()):
-        src = inv.vms[first[(cname, network)]].host
+        # the first VM by name using it: its host is where it is compared from
+        vms = [v for h in members[cname] for v in inv.vms_on(h) for nic in inv.vms[v].nics if nic.network == network]
+        src = inv.vms[min(vms)].host
         dvs, sep, _ = network.partition("/")
         s_team = ctx.snap.team(src, network)
         for h in members[cname]:
@@ -212,6 +248,49 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
                             f"{d_team.vlan} on {h} of cluster {cname}: a VM moved there loses its network (M20, K3)",
                             fixes.on_host(h, f"portgroups: {network}: {{vlan: {s_team.vlan}}}"),
                             ("hosts", h, "vswitches", d_team.switch, "portgroups", network, "vlan"))
+
+
+_DATASTORE = attrgetter("datastore")
+_NICS = attrgetter("nics")
+_NET_GUEST = attrgetter("network", "guest_vlan")
+
+
+def nic_keys(ctx: CheckContext, host: str) -> dict[tuple[str, int | None], None]:
+    """The (network, guest VLAN) of the NICs of ``host``'s VMs, each once in the order met (VM by VM as the
+    inventory lists them, NIC by NIC), gathered in C; once per host and run (VN604 and VN903 both ask)."""
+    memo: dict[str, dict[tuple[str, int | None], None]] | None = ctx.cache.get("nic-keys")  # type: ignore[assignment]
+    if memo is None:
+        memo = ctx.cache["nic-keys"] = {}
+    got = memo.get(host)
+    if got is None:
+        inv = ctx.inv
+        got = memo[host] = dict.fromkeys(map(_NET_GUEST, chain.from_iterable(map(_NICS, map(inv.vms.__getitem__,
+                                                                                               inv.vms_on(host))))))
+    return got
+
+
+def _alike(ctx: CheckContext, hosts: list[str], network: str) -> bool:
+    """Whether every host of ``hosts`` has ``network`` alike: a member of its dvSwitch, or a port group of that
+    label whose team has one VLAN setting on all of them (VN903 then finds nothing, from whichever host)."""
+    dvs, sep, _ = network.partition("/")
+    if sep:
+        d = ctx.inv.dvswitches.get(dvs)
+        return d is not None and all(h in d.hosts for h in hosts)
+    want: object = None
+    inv_hosts = ctx.inv.hosts
+    teams = ctx.teams  # every team (the check's rules ask about all): one look-up each, Snapshot.team's answer
+    for h in hosts:
+        if inv_hosts[h].portgroup_vswitch(network) is None:
+            return False
+        team = teams.get((h, network))
+        if team is None:
+            return False
+        got = (team.vlan, team.trunk)
+        if want is None:
+            want = got
+        elif got != want:
+            return False
+    return True
 
 
 @rule("VN904", "datastore-not-shared", "error", ("P3",), tags=("cluster", "storage"))
@@ -249,15 +328,20 @@ def datastore_not_shared(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     members = _members(ctx)
-    used: dict[tuple[str, str], list[str]] = defaultdict(list)
-    hosts_of = inv.hosts
-    for vname, vm in inv.vms.items():
-        host = hosts_of.get(vm.host)
-        cl = host.cluster if host is not None else None
-        if cl is not None and vm.datastore is not None:
-            used[(cl, vm.datastore)].append(vname)
-    for (cname, ds), vms in sorted(used.items()):
-        vms.sort()  # by name: each datastore's VMs sorted, not all 40,000 VMs of a large design
+    # each cluster's datastores, gathered in C from the inventory's index of each host's VMs; a datastore's VMs
+    # are only listed for a finding
+    vms_of = inv.vms.__getitem__
+    keys = []
+    for cname, hosts in members.items():
+        keys.extend((cname, ds) for ds in set(map(_DATASTORE, map(vms_of, chain.from_iterable(map(inv.vms_on, hosts)))))
+                    if ds is not None)
+    for cname, ds in sorted(keys):
+        hosts = members[cname]
+        if all(ds in inv.hosts[h].datastores for h in hosts) and (
+                len(hosts) <= 1 or ds not in inv.datastores or inv.datastores[ds].transport != "local"):
+            continue  # mounted everywhere, and shared or alone: no finding
+        # by name: each datastore's VMs sorted, not all 40,000 VMs of a large design
+        vms = sorted(v for h in hosts for v in inv.vms_on(h) if inv.vms[v].datastore == ds)
         who = join(vms[:3]) + (f" and {len(vms) - 3} more" if len(vms) > 3 else "")
         hosts = members[cname]
         missing = [h for h in hosts if ds not in inv.hosts[h].datastores]

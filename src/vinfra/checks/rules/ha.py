@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...analysis.reach import Reach
-from ...cluster.ha import admissions
+from ...cluster.ha import design_admissions
 from ...cluster.maxima import exceeded
 from ...cluster.rules import PlacementRules, RuleViolation
 from ...cluster.state import ClusterState
@@ -21,16 +21,9 @@ from ..engine import rule
 from ..finding import Issue
 
 
-def _state(ctx: CheckContext) -> ClusterState:
-    """The design's cluster state with the snapshot's failed hosts failed (once per run)."""
-    got = ctx.cache.get("cluster-state")
-    if got is None:
-        state = ClusterState.of(ctx.inv)
-        for h in ctx.inv.hosts:
-            if not ctx.snap.host_alive(h) and not state.hosts[h].failed:
-                state = state.with_host(h, failed=True)
-        got = ctx.cache["cluster-state"] = state
-    return got  # type: ignore[return-value]
+def _dead(ctx: CheckContext) -> list[str]:
+    """The hosts the snapshot has failed (they run nothing), in the design's order."""
+    return [h for h in ctx.inv.hosts if not ctx.snap.host_alive(h)]
 
 
 def _clusters(ctx: CheckContext) -> list[str]:
@@ -83,7 +76,8 @@ def ha_insufficient_failover_capacity(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     cluster-behaviour §3.4 (admission control)
     """
-    for cname, a in admissions(ctx.inv, state=_state(ctx)).items():
+    # the design's cluster state with the snapshot's failed hosts failed, read from the design (no VmState per VM)
+    for cname, a in design_admissions(ctx.inv, failed=_dead(ctx)).items():
         if a.ok:  # admission control disabled included
             continue
         path = ("clusters", cname, "ha", "admission_control")
@@ -222,14 +216,18 @@ def _violations(ctx: CheckContext) -> list[tuple[str, RuleViolation]]:
     """Every (cluster, violation) of the running placement (powered-on VMs on live hosts), once per run."""
     got = ctx.cache.get("placement-violations")
     if got is None:
-        state = _state(ctx)
+        # the design's cluster state with the snapshot's failed hosts failed (ClusterState.of, read from the design)
+        hosts = ClusterState.design_hosts(ctx.inv, _dead(ctx))
         out: list[tuple[str, RuleViolation]] = []
         # one pass over the VMs: each cluster's running placement (VMs of failed hosts run nowhere)
         by_cluster: dict[str, dict[str, str]] = {}
-        for vm, s in state.vms.items():
-            host = ctx.inv.hosts.get(s.host)
-            if s.power == "on" and host is not None and host.cluster is not None and not state.hosts[s.host].failed:
-                by_cluster.setdefault(host.cluster, {})[vm] = s.host
+        # the clusters with rules, and the live hosts of those: the VMs elsewhere place nothing a rule reads
+        ruled = {c for c in _clusters(ctx) if ctx.inv.clusters[c].rules}
+        live = {h: x.cluster for h, x in ctx.inv.hosts.items() if x.cluster in ruled and not hosts[h].failed}
+        for vm, s in ctx.inv.vms.items():
+            c = live.get(s.host)
+            if c is not None and s.power == "on":
+                by_cluster.setdefault(c, {})[vm] = s.host
         for cname in _clusters(ctx):
             if ctx.inv.clusters[cname].rules:
                 out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(by_cluster.get(cname, {})))

@@ -3,13 +3,63 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address
+from typing import Generic, TypeVar
 
 from ...model import InterfaceRef, svi_vlan
 from ..context import CheckContext, Endpoint, Svi, join
 from ..engine import rule
 from ..finding import DesignPath, Issue
+
+K = TypeVar("K", int, str)
+V = TypeVar("V")
+
+
+class _Owners(Generic[K, V]):
+    """Who holds each address: name -> what a finding points at, for every address (what a dict of dicts by
+    address holds), kept as one (name, value) per address until a second name comes (tens of thousands of
+    addresses have one holder, and only those with more are read)."""
+
+    def __init__(self) -> None:
+        self.first: dict[K, tuple[str, V]] = {}
+        self.more: dict[K, dict[str, V]] = {}
+
+    def add(self, key: K, name: str, value: V) -> None:
+        """``owners[key][name] = value`` (a later value of one name replaces the earlier one in its place)."""
+        got = self.first.get(key)
+        if got is None:
+            self.first[key] = (name, value)
+            return
+        held = self.more.get(key)
+        if held is None:
+            held = self.more[key] = {got[0]: got[1]}
+        held[name] = value
+
+    def add_endpoints(self, endpoints: Iterable[Endpoint], field: str) -> None:
+        """:meth:`add` of each endpoint under its name and its address ``field`` (``addr``, ``mac``), where that
+        is not None."""
+        first = self.first
+        if field == "addr":
+            for e in endpoints:
+                key = e.addr
+                if key is not None:
+                    if key in first:
+                        self.add(key, e.name, e)  # type: ignore[arg-type]
+                    else:
+                        first[key] = (e.name, e)  # type: ignore[index,assignment]
+        else:
+            for e in endpoints:
+                key = e.mac
+                if key is not None:
+                    if key in first:
+                        self.add(key, e.name, e)  # type: ignore[arg-type]
+                    else:
+                        first[key] = (e.name, e)  # type: ignore[index,assignment]
+
+    def shared(self) -> list[tuple[K, dict[str, V]]]:
+        """The addresses with two or more names, in address order, each with its names and values."""
+        return sorted(item for item in self.more.items() if len(item[1]) >= 2)
 
 
 @rule("VN801", "duplicate-ip", "error", (), tags=("addressing",))
@@ -48,10 +98,8 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     """
     # keyed by the address as an integer (ipaddress objects hash through Python code; the order is the same)
     # a port's entry is the port itself, its design path worked out only for an address held twice (the rare case)
-    owners: dict[int, dict[str, DesignPath | Endpoint]] = defaultdict(dict)
-    for e in ctx.endpoints:
-        if e.addr is not None:
-            owners[e.addr][e.name] = e
+    owners: _Owners[int, DesignPath | Endpoint] = _Owners()
+    owners.add_endpoints(ctx.endpoints, "addr")
     # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
     # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
     # an anycast gateway is one endpoint wherever its holders are (every one is active by design), together
@@ -60,7 +108,7 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     vip_groups: dict[tuple[object, object], list[Svi]] = defaultdict(list)
     for s in ctx.svis:
         if s.iface.ip is not None:  # an anycast-only SVI has no address of its own
-            owners[int(s.iface.ip)][s.ref] = (*s.path, "ip")
+            owners.add(int(s.iface.ip), s.ref, (*s.path, "ip"))
         f = s.iface.fhrp
         if f is not None:
             domain = ctx.domain(s.bridge, s.vlan)
@@ -72,12 +120,12 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
         svis = sorted(svis, key=lambda s: s.ref)
         groups = join(sorted({"anycast gateway" if f.anycast else f"{f.protocol.upper()} {f.group}"
                               for s in svis if (f := s.iface.fhrp) is not None}))
-        owners[int(vip)][f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})"] = (*svis[0].path, "fhrp", "vip")
+        owners.add(int(vip), f"virtual IP {vip} ({groups} on {join(s.ref for s in svis)})", (*svis[0].path, "fhrp", "vip"))
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():
             if iface.ip is not None and iface.mode == "routed" and svi_vlan(iname) is None:
-                owners[int(iface.ip)][str(InterfaceRef(sname, iname))] = ("switches", sname, "interfaces", iname, "ip")
-    for addr, names in sorted(item for item in owners.items() if len(item[1]) >= 2):
+                owners.add(int(iface.ip), str(InterfaceRef(sname, iname)), ("switches", sname, "interfaces", iname, "ip"))
+    for addr, names in owners.shared():
         ordered = sorted(names)
         msg = f"{IPv4Address(addr)} belongs to {len(ordered)} endpoints ({join(ordered)}): ARP answers alternate and traffic goes astray"
         where = names[ordered[-1]]
@@ -118,19 +166,17 @@ def duplicate_mac(ctx: CheckContext) -> Iterator[Issue]:
     F1
     """
     # a port's entry is the port itself, its design path and host worked out only for a MAC held twice
-    owners: dict[str, dict[str, tuple[DesignPath, str | None] | Endpoint]] = defaultdict(dict)
-    for e in ctx.endpoints:
-        if e.mac is not None:
-            owners[e.mac][e.name] = e
+    owners: _Owners[str, tuple[DesignPath, str | None] | Endpoint] = _Owners()
+    owners.add_endpoints(ctx.endpoints, "mac")
     for hname, host in ctx.inv.hosts.items():
         for nname, nic in host.nics.items():
             if nic.mac is not None:
-                owners[nic.mac][f"{hname}:{nname}"] = (("hosts", hname, "nics", nname, "mac"), hname)
+                owners.add(nic.mac, f"{hname}:{nname}", (("hosts", hname, "nics", nname, "mac"), hname))
     for sname, sw in ctx.inv.switches.items():
         for iname, iface in sw.interfaces.items():
             if iface.mac is not None:
-                owners[iface.mac][f"{sname}:{iname}"] = (("switches", sname, "interfaces", iname, "mac"), None)
-    for mac, held in sorted(item for item in owners.items() if len(item[1]) >= 2):
+                owners.add(iface.mac, f"{sname}:{iname}", (("switches", sname, "interfaces", iname, "mac"), None))
+    for mac, held in owners.shared():
         names = {n: ((*v.path, "mac"), v.host if v.kind == "vmk" else None) if isinstance(v, Endpoint) else v
                  for n, v in held.items()}
         # K1: a VMkernel port may use a vmnic MAC of its own host

@@ -12,6 +12,7 @@ from .. import fixes
 from ..context import CheckContext, Endpoint, Svi, join, plural
 from ..engine import rule
 from ..finding import Issue
+from .cluster import nic_keys
 
 
 def _names(endpoints: list[Endpoint], limit: int = 5) -> str:
@@ -353,33 +354,51 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
             got = port_profile[h] = frozenset((ctx.bridge(p), ctx.pv(p)) for p in host_ports[h])
         return got
 
-    stray_hosts = {h for h, nic in ctx.nic_owner
-                   if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None and far.device not in ctx.inv.switches}
+    strays: list[set[str]] = []
+
+    def stray_hosts() -> set[str]:
+        """The hosts with a vmnic cabled to another host (worked out once, and only when some host lacks a VLAN)."""
+        if not strays:
+            strays.append({h for h, nic in ctx.nic_owner if (far := ctx.snap.cabling.peer(InterfaceRef(h, nic))) is not None
+                           and far.device not in ctx.inv.switches})
+        return strays[0]
+
+    specs = ctx.inv.vms
+    vms_on = ctx.inv.vms_on
+
+    def users(h: str, key: tuple[str, int | None]) -> Iterator[tuple[str, int]]:
+        """(VM, NIC index) of the NICs of ``h``'s VMs on port group and guest VLAN ``key`` (for a finding)."""
+        for vm in vms_on(h):
+            for i, nic in enumerate(specs[vm].nics):
+                if (nic.network, nic.guest_vlan) == key:
+                    yield vm, i
+
     for cname in sorted(ctx.inv.clusters):
         hosts = sorted(ctx.inv.cluster_hosts(cname))
         if len(hosts) < 2:
             continue
-        vlans: dict[int, list[str]] = defaultdict(list)
+        # each VLAN's users, as (host, port group and guest VLAN): the VM names are only spelled out for a finding
+        vlans: dict[int, list[tuple[str, tuple[str, int | None]]]] = defaultdict(list)
         tagging: list[str] = []
         for h in hosts:
-            for vm in ctx.inv.vms_on(h):
-                for i, nic in enumerate(ctx.inv.vms[vm].nics):
-                    # the VLANs a NIC's frames enter (None: its guest tags them): one answer per port group of a
-                    # host and guest VLAN, however many VMs use it
-                    got = ctx.shared("nic-vlans", (h, nic.network, nic.guest_vlan),
-                                     lambda h=h, nic=nic: _nic_vlans(ctx, h, nic.network, nic.guest_vlan))
-                    if got is None:
-                        tagging.append(vm if i == 0 else f"{vm}:nic{i}")
-                        continue
-                    for v in got:
-                        vlans[v].append(vm)
+            # the port groups and guest VLANs of the host's NICs, in the order met, gathered in C: the VLANs a
+            # NIC's frames enter (None: its guest tags them) are one answer per port group of a host and guest
+            # VLAN, however many VMs use it
+            for key in nic_keys(ctx, h):
+                got = _nic_vlans(ctx, h, *key)
+                if got is None:
+                    tagging.extend(vm if i == 0 else f"{vm}:nic{i}" for vm, i in users(h, key))
+                    continue
+                for v in got:
+                    vlans[v].append((h, key))
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
+        profiles = [(h, profile(h)) for h in hosts] if vlans else []
         for v in sorted(vlans):
             per_host = {}
-            for h in hosts:
+            for h, prof in profiles:
                 # hosts cabled alike (the same port settings on the same bridges) meet the same domains
-                per_host[h] = ctx.shared("host-domains", (profile(h), v),
+                per_host[h] = ctx.shared("host-domains", (prof, v),
                                          lambda h=h, v=v: {ctx.domain(ctx.bridge(p), v) for p in host_ports[h]
                                                            if v in ctx.carried(p)})
             common = set.intersection(*per_host.values()) if per_host else set()
@@ -387,7 +406,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                 continue
             lacking = [h for h, ds in per_host.items() if not ds]
             rest = [ds for ds in per_host.values() if ds]
-            if lacking and set(lacking) <= stray_hosts and (not rest or set.intersection(*rest)):
+            if lacking and set(lacking) <= stray_hosts() and (not rest or set.intersection(*rest)):
                 beyond.append((v, lacking))
                 continue
             doms: dict[object, list[str]] = defaultdict(list)
@@ -399,7 +418,7 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
                      for hs in sorted(doms.values())]
             if missing:
                 parts.append(f"{join(missing)} not at all")
-            broken.append((v, "; ".join(parts), sorted(set(vlans[v]))))
+            broken.append((v, "; ".join(parts), sorted({vm for h, key in vlans[v] for vm, _ in users(h, key)})))
         if broken:
             detail = " | ".join(f"VLAN {v} (used by {join(vms[:3])}{' ...' if len(vms) > 3 else ''}): {where}"
                                 for v, where, vms in broken)

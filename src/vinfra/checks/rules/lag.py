@@ -77,13 +77,29 @@ def channel_split_across_switches(ctx: CheckContext) -> Iterator[Issue]:
     T3, M4
     """
     # the host's view: one team, several channels on switches of different units
-    teams = [t for t in ctx.teams.values() if t.policy in CHANNEL_POLICIES]
-    for group in ctx.group(teams, lambda t: tuple(u.port for u in ctx.cabled((t.host, t.network)))):
-        ports = [u.port for u in ctx.cabled((group[0].host, group[0].network)) if u.port is not None]
+    def split(cabled: list) -> tuple[dict[str, PortChannel], list[str]] | None:
+        """The channels a team's cabled uplinks reach and their switches, when more than one of each."""
+        ports = [u.port for u in cabled if u.port is not None]
         channels = {ch.key: ch for p in ports if (ch := ctx.channel(p)) is not None}
         switches = sorted({s for ch in channels.values() for s in ch.switches})
-        if len(channels) < 2 or len(switches) < 2:
-            continue
+        return (channels, switches) if len(channels) >= 2 and len(switches) >= 2 else None
+
+    # a group of teams is judged by its cabled uplinks alone: each list of them (one object per host and teaming,
+    # :meth:`CheckContext.cabled`) is judged once, and only the teams whose uplinks split are grouped
+    judged: dict[int, tuple[dict[str, PortChannel], list[str]] | None] = {}
+    teams = []
+    for key, t in ctx.teams.items():
+        if t.policy in CHANNEL_POLICIES:
+            cabled = ctx.cabled(key)
+            verdict = judged.get(id(cabled), False)
+            if verdict is False:
+                verdict = judged[id(cabled)] = split(cabled)
+            if verdict is not None:
+                teams.append(t)
+    for group in ctx.group(teams, lambda t: tuple(u.port for u in ctx.cabled((t.host, t.network)))):
+        got = split(ctx.cabled((group[0].host, group[0].network)))
+        assert got is not None
+        channels, switches = got
         units = {ctx.unit(s) for s in switches}
         objs, path = ctx.describe_teams(group)
         if len(units) == 1:
