@@ -33,15 +33,24 @@ if TYPE_CHECKING:
 HASHED = ("ip_hash", "lag")  # policies that pick an uplink per frame and accept BUM on any member (F9)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class TeamState:
-    """A team after detection and failover."""
+    """A team after detection and failover.  A value (see :class:`~vinfra.network.teams.Team`: not declared
+    frozen only because that makes building the 25,000 of a large design cost more)."""
 
     team: Team
     pg: PortGroupVlan
     detection: Detection
     active: tuple[str, ...]  # A: the uplinks in use, in slot order (T10)
     lag_hash: str | None = None
+
+    def __init__(self, team: Team, pg: PortGroupVlan, detection: Detection, active: tuple[str, ...],
+                 lag_hash: str | None = None) -> None:
+        self.team = team
+        self.pg = pg
+        self.detection = detection
+        self.active = active
+        self.lag_hash = lag_hash
 
     @property
     def shotgun(self) -> bool:

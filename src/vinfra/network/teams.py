@@ -13,9 +13,13 @@ from ..model import DvSwitch, EffectiveTeaming, Inventory, VlanSet
 from ..model.vswitch import TeamingOverride, resolve_teaming
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Team:
-    """The uplinks a port group's traffic may use on one host, after overrides."""
+    """The uplinks a port group's traffic may use on one host, after overrides.
+
+    A value: never changed once built, and it compares and hashes by its fields as a frozen dataclass would.
+    It is not declared frozen because a frozen dataclass sets each field through ``object.__setattr__``: the
+    25,000 teams of a 2,500-host design cost twice as much to build."""
 
     host: str
     kind: str  # "vss" | "vds"
@@ -33,6 +37,27 @@ class Team:
     lag: str | None  # the LAG carrying the port group (policy "lag")
     uplinks: tuple[str, ...]  # every vmnic of the switch
     mtu: int
+
+    def __init__(self, host: str, kind: str, switch: str, portgroup: str, vlan: int | None, trunk: VlanSet | None,
+                 policy: str, active: tuple[str, ...], standby: tuple[str, ...], unused: tuple[str, ...],
+                 detection: str, notify_switches: bool, failback: bool, lag: str | None, uplinks: tuple[str, ...],
+                 mtu: int) -> None:
+        self.host = host
+        self.kind = kind
+        self.switch = switch
+        self.portgroup = portgroup
+        self.vlan = vlan
+        self.trunk = trunk
+        self.policy = policy
+        self.active = active
+        self.standby = standby
+        self.unused = unused
+        self.detection = detection
+        self.notify_switches = notify_switches
+        self.failback = failback
+        self.lag = lag
+        self.uplinks = uplinks
+        self.mtu = mtu
 
     @property
     def network(self) -> str:
