@@ -324,11 +324,19 @@ class Reach:
         for m in named:
             by_sig.setdefault(sig(m[1]), []).append(m)
         # the entries (by id: a port may be asked for under two names) that talk directly with others of their host
-        partners = self._partners(named)
+        partners, links = self._partners(named)
+        same_class: dict[tuple, list[tuple[Endpoint, Endpoint]]] = {}  # class -> its pairs of ports that talk directly
+        sigs = self._sig
+        for link in links:
+            for i, ma in enumerate(link):
+                xa = sigs[ma[1].name]
+                for mb in link[i + 1:]:
+                    if sigs[mb[1].name] == xa:
+                        same_class.setdefault(xa, []).append((ma[1], mb[1]))
         units: list[tuple[tuple, list[tuple[str, Endpoint]], bool]] = []  # (signature, members, mergeable)
         for x, members in sorted(by_sig.items(), key=lambda kv: kv[1][0][0]):
             self_ok = self.class_reaches(x, x) if len(self._members[x]) > 1 else None
-            if self_ok and not self._one_host_ok(x, members, partners):
+            if self_ok and not self._one_host_ok(x, same_class.get(x, ())):
                 self_ok = False  # a class speaks for ports of different hosts; these two share one (F10)
             if len(members) == 1 or self_ok:
                 units.append((x, members, bool(self_ok) or len(self._members[x]) == 1))
@@ -348,7 +356,6 @@ class Reach:
         # (its units as (signature, members), mergeable, [mask of its signatures, classes all of them reach])
         groups: list[tuple[list[tuple[tuple, list[tuple[str, Endpoint]]]], bool, list[int]]] = []
         group_of: dict[int, int] = {}  # the group of each entry that talks directly with another (by id)
-        talking: list[tuple[str, Endpoint]] = []  # those entries
         row = bulk.row
         for y, members, mergeable in units:
             target = -1
@@ -373,20 +380,18 @@ class Reach:
             for m in members:
                 if id(m) in partners:
                     group_of[id(m)] = target
-                    talking.append(m)
         names = [sorted(n for _, members in g[0] for n, _ in members) for g in groups]
         order = sorted(range(len(groups)), key=lambda k: names[k][0])
         renumber = [0] * len(groups)
         for new, old in enumerate(order):
             renumber[old] = new
-        reaches = self._reaches_lists([groups[k][0] for k in order], bulk, partners,
-                                      [(m, renumber[group_of[id(m)]]) for m in talking])
+        reaches = self._reaches_lists([groups[k][0] for k in order], bulk, links,
+                                      {i: renumber[k] for i, k in group_of.items()})
         return [{"class": k + 1, "size": len(names[old]), "members": names[old],
                  "reaches": [j + 1 for j in reaches[k]]} for k, old in enumerate(order)]
 
     def _reaches_lists(self, groups: list[list[tuple[tuple, list[tuple[str, Endpoint]]]]], bulk: Bulk,
-                       partners: dict[int, list[tuple[str, Endpoint]]],
-                       talking: list[tuple[tuple[str, Endpoint], int]]) -> list[list[int]]:
+                       links: list[list[tuple[str, Endpoint]]], group_of: dict[int, int]) -> list[list[int]]:
         """For each group, the groups it reaches, exactly: group A *reaches* group B when every member of A
         reaches every member of B (:meth:`pair`, the verdict of ``trace``).
 
@@ -395,8 +400,8 @@ class Reach:
         class of their own, paired one by one; (2) pairs of ports of one host that talk directly, decided by
         the vSwitch (F3, F10), paired one by one; so bit y of row x is not asked when (3) every pair of the two
         groups' ports of x and y is of the second kind.  ``groups``: each as its units (signature, entries (name,
-        endpoint) of that signature); ``partners``: see :meth:`_partners`; ``talking``: each entry with partners
-        and its group."""
+        endpoint) of that signature); ``links``: see :meth:`_partners`; ``group_of``: the group of each entry in
+        a link, by id."""
         bit, row = bulk.index, bulk.row
         n = len(groups)
         sigs = self._sig
@@ -434,19 +439,20 @@ class Reach:
             if j not in reach[k] and all(row[bx] >> by_ & 1 or (bx, by_) in exempt
                                          for bx in set_bits(nmask[k]) for by_ in set_bits(nmask[j])):
                 reach[k].add(j)
-        group_of = {id(m): k for m, k in talking}
-        for ma, ka in talking:
-            for mb in partners[id(ma)]:
-                kb = group_of[id(mb)]
-                # each pair once; only a claim can be wrong: a pair neither of whose groups reaches the other is
-                # left alone; ports with a class of their own are (1)
-                if (ka != kb and id(ma) < id(mb) and (kb in reach[ka] or ka in reach[kb])
-                        and sigs[ma[1].name][0] != "own" and sigs[mb[1].name][0] != "own"):
-                    ab, ba = self._local_pair(ma[1], mb[1])
-                    if not ab:
-                        bad.add((ka, kb))
-                    if not ba:
-                        bad.add((kb, ka))
+        for link in links:
+            for i, ma in enumerate(link):
+                ka = group_of[id(ma)]
+                for mb in link[i + 1:]:
+                    kb = group_of[id(mb)]
+                    # only a claim can be wrong: a pair neither of whose groups reaches the other is left alone;
+                    # ports with a class of their own are (1)
+                    if (ka != kb and (kb in reach[ka] or ka in reach[kb])
+                            and sigs[ma[1].name][0] != "own" and sigs[mb[1].name][0] != "own"):
+                        ab, ba = self._local_pair(ma[1], mb[1])
+                        if not ab:
+                            bad.add((ka, kb))
+                        if not ba:
+                            bad.add((kb, ka))
         # (1) ports with a class of their own
         for k, j in bad:
             reach[k].discard(j)
@@ -486,41 +492,26 @@ class Reach:
                     return False
         return True
 
-    def _one_host_ok(self, x: tuple, members: list[tuple[str, Endpoint]],
-                     partners: dict[int, list[tuple[str, Endpoint]]]) -> bool:
-        """Whether ports of class ``x`` (``members``) that share a host and a vSwitch and talk directly reach each
-        other (the vSwitch decides those itself: F3 inside one VLAN, F10 across two); ``partners``: see
-        :meth:`_partners`."""
+    def _one_host_ok(self, x: tuple, pairs: Iterable[tuple[Endpoint, Endpoint]]) -> bool:
+        """Whether ports of class ``x`` that share a host and a vSwitch and talk directly (``pairs``: every pair of
+        its ports of one host that talk directly) reach each other (the vSwitch decides those itself: F3 inside
+        one VLAN, F10 across two)."""
         team = self.fw.team
-        sigs = self._sig
         # one host class: one subnet (each port in the other's), no shared address; alive when its view says so
         quiet = x[0] == "host" and self._view_list[x[3]][3] is True
-        for m in members:
-            got = partners.get(id(m))
-            if not got:
+        for a, b in pairs:
+            if quiet and b.network == a.network and b.guest_vlan == a.guest_vlan:
+                continue  # one port group as both see it: one team, one VLAN (see below)
+            ta, tb = team(a), team(b)
+            if ta is None or tb is None or tb.team.kind != ta.team.kind or tb.team.switch != ta.team.switch:
                 continue
-            a = m[1]
-            ta = None
-            for n in got:
-                b = n[1]
-                if id(n) <= id(m) or sigs[b.name] != x:
-                    continue  # each pair once (not itself), and only pairs of this class
-                if quiet and b.network == a.network and b.guest_vlan == a.guest_vlan:
-                    continue  # one port group as both see it: one team, one VLAN (see below)
-                if ta is None:
-                    ta = team(a)
-                    if ta is None:
-                        break
-                tb = team(b)
-                if tb is None or tb.team.kind != ta.team.kind or tb.team.switch != ta.team.switch:
-                    continue
-                if quiet:
-                    # alive ports of one subnet, sharing no address, on one vSwitch: what :meth:`_both_ways_local`
-                    # answers, delivered inside the host within one VLAN (F3), dropped across two (F10)
-                    if ta.pg.local_key != tb.pg.local_key:
-                        return False
-                elif not self._both_ways(a, b):
+            if quiet:
+                # alive ports of one subnet, sharing no address, on one vSwitch: what :meth:`_both_ways_local`
+                # answers, delivered inside the host within one VLAN (F3), dropped across two (F10)
+                if ta.pg.local_key != tb.pg.local_key:
                     return False
+            elif not self._both_ways(a, b):
+                return False
         return True
 
     def _both_ways(self, a: Endpoint, b: Endpoint) -> bool:
@@ -559,15 +550,18 @@ class Reach:
                         return False
         return True
 
-    def _partners(self, named: list[tuple[str, Endpoint]]) -> dict[int, list[tuple[str, Endpoint]]]:
+    def _partners(self, named: list[tuple[str, Endpoint]]
+                  ) -> tuple[dict[int, list[tuple[str, Endpoint]]], list[list[tuple[str, Endpoint]]]]:
         """For each entry (name, endpoint) of a host port, by id (a port may be asked for under two names), the
         entries of ports of its host that it talks directly with (:meth:`_direct`), and maybe itself (skip it);
         entries with none are left out.  Found per host, not by trying every pair of its ports (a host's 16 VMs in
         16 subnets are 120 pairs, none of which talk directly): where its ports all have host signatures with
         one prefix length and no third party (no port's address is a gateway: see :meth:`_host_sig`), those of
         one subnet talk directly and no others (they share one list); elsewhere through an index of prefixes and
-        addresses.  Signatures must have been worked out."""
+        addresses.  Signatures must have been worked out.  Also returned: *links*, lists of entries every two of
+        which talk directly, holding each such pair of entries once (a subnet's ports on one host, or one pair)."""
         sigs = self._sig
+        links: list[list[tuple[str, Endpoint]]] = []
         by_device: dict[str, list[tuple[str, Endpoint]]] = {}
         for m in named:
             if m[1].on_host:
@@ -588,6 +582,7 @@ class Reach:
             if same is not None:
                 for group in same.values():
                     if len(group) > 1:
+                        links.append(group)
                         for m in group:
                             out[id(m)] = group
                 continue
@@ -614,9 +609,10 @@ class Reach:
                     if j != i:
                         pairs.add((i, j) if i < j else (j, i))
             for i, j in sorted(pairs):
+                links.append([ms[i], ms[j]])
                 out.setdefault(id(ms[i]), []).append(ms[j])
                 out.setdefault(id(ms[j]), []).append(ms[i])
-        return out
+        return out, links
 
     def _direct(self, a: Endpoint, b: Endpoint) -> bool:
         """Whether a ping between two host ports may go straight from one to the other (no router between)."""
@@ -655,7 +651,7 @@ def reach(snap: Snapshot, sources: list[str] | None = None, targets: list[str] |
     dst = [(n, eps.resolve(n)) for n in targets] if targets else [(e.name, e) for e in eps.listed()]
     r = Reach(snap)
     union: dict[str, tuple[str, Endpoint]] = {}
-    for name, e in src + dst:
+    for name, e in src + dst if sources or targets else src:  # unrestricted, both are every listed endpoint
         union.setdefault(name, (name, e))
     answer: dict[str, Any] = {"endpoints": len(union), "classes": r.classes(union.values())}
     restricted = bool(sources or targets)
