@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..model import InterfaceRef, svi_vlan
@@ -61,6 +62,31 @@ class Endpoint:
         """What a host port's VLAN handling depends on: its team, and the VLAN its guest tags."""
         assert self.network is not None
         return (self.device, self.network, self.guest_vlan)
+
+
+class _VmEndpoint:
+    """A VM NIC's :class:`Endpoint` under construction: the same slots, set by plain assignment, then made an
+    Endpoint (a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, several
+    times the cost, and a design has a port per VM NIC)."""
+
+    __slots__ = Endpoint.__slots__
+
+    def __init__(self, name: str, device: str, ip: IPv4Interface | None, mac: str, gateway: IPv4Address | None,
+                 network: str, port_id: int, vm: str, nic: int, guest_vlan: int | None) -> None:
+        self.name = name
+        self.kind = "vm"
+        self.device = device
+        self.ip = ip
+        self.mac = mac
+        self.gateway = gateway
+        self.network = network
+        self.port_id = port_id
+        self.vm = vm
+        self.nic = nic
+        self.interface = None
+        self.vlan = None
+        self.guest_vlan = guest_vlan
+        self.__class__ = Endpoint  # type: ignore[assignment]
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
@@ -184,6 +210,16 @@ def vmk_port_id(inv, hname: str, kname: str) -> int:
     return n
 
 
+def _switch(inv, host: str, switches: dict[str, tuple[str, str] | None], network: str) -> tuple[str, str] | None:
+    """``network``'s (kind, switch) on ``host`` as :meth:`Inventory.portgroup_of` resolves it, kept in ``switches``
+    (the host's standard port groups, filled in beforehand; a ``dvs/label`` or an unknown name is asked for)."""
+    got = switches.get(network, False)
+    if got is False:
+        pg = inv.portgroup_of(host, network)
+        got = switches[network] = (pg[0], pg[1]) if pg is not None else None
+    return got  # type: ignore[return-value]
+
+
 class Endpoints:
     """The endpoints of a design, with resolution of names and addresses.  An endpoint is built when it is
     asked for (by name, or by address through :meth:`at`); :attr:`all` builds every one."""
@@ -279,28 +315,88 @@ class Endpoints:
     @cached_property
     def all(self) -> list[Endpoint]:
         inv = self.snap.inventory
-        names = [f"{h}:{k}" for h, host in inv.hosts.items() for k in host.vmkernel]
-        items = [e for e in map(self.get, names) if e is not None]
-        # VM NICs, the bulk of a design, are built straight from their VM (what :meth:`get` would parse the name for)
-        made, vms, hosts = self._made, inv.vms, inv.hosts
-        ids_of: dict[str, dict] = {}  # host -> its port IDs: many VMs share a host
-        for v, vm in vms.items():
-            port_ids = ids_of.get(vm.host)
-            if port_ids is None:
-                port_ids = ids_of[vm.host] = host_port_ids(inv, vm.host) if vm.host in hosts else {}
-            for i in range(len(vm.nics)):
-                name = v if i == 0 else f"{v}:nic{i}"
-                e = made.get(name, False)
-                if e is False:
-                    # a VM literally named like another's NIC: the name's own resolution decides
-                    e = self.get(name) if i and name in vms else self._vm_nic(v, i, port_ids, vm)
-                    made[name] = e
-                if e is not None:
-                    items.append(e)
+        items = self._host_ports()
         names = [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
         names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
         items += [e for e in map(self.get, names) if e is not None]
-        return sorted(items, key=lambda e: (_ORDER[e.kind], e.name))
+        # by (kind order, name): each kind's ports sorted by name, as one sort on the pair would (stable)
+        kinds: list[list[Endpoint]] = [[] for _ in _ORDER]
+        for e in items:
+            kinds[_ORDER[e.kind]].append(e)
+        out: list[Endpoint] = []
+        by_name = attrgetter("name")
+        for group in kinds:
+            group.sort(key=by_name)
+            out += group
+        return out
+
+    def _host_ports(self) -> list[Endpoint]:
+        """The VMkernel ports' endpoints, then every VM NIC's, in design order: the bulk of a design, built
+        straight from the model (what :meth:`get` would parse each name for).  Port IDs are numbered in the
+        same pass, as :func:`host_port_ids` numbers them (T1): per host and switch, the host's VMkernel ports
+        first, then the NICs of the host's VMs in design order."""
+        inv = self.snap.inventory
+        made, vms, hosts, get = self._made, inv.vms, inv.hosts, self.get
+        macs = synthetic_macs(inv)
+        items: list[Endpoint] = []
+        # per host: its networks' (kind, switch) as :meth:`Inventory.portgroup_of` resolves them (a name without a
+        # "/" is a standard port group: the first vSwitch that holds the label), and the next port ID per switch
+        switches_of: dict[str, dict[str, tuple[str, str] | None]] = {}
+        counters_of: dict[str, dict[tuple[str, str], int]] = {}
+        for h, host in hosts.items():
+            switches: dict[str, tuple[str, str] | None] = {}
+            for vs_name, vs in host.vswitches.items():
+                for label in vs.portgroups:
+                    if label not in switches and "/" not in label:
+                        switches[label] = ("vss", vs_name)
+            switches_of[h] = switches
+            counters = counters_of[h] = {}
+            odd = ":" in h or h in vms
+            for k, vmk in host.vmkernel.items():
+                pid = 0
+                sw = _switch(inv, h, switches, vmk.portgroup)
+                if sw is not None:
+                    pid = counters.get(sw, 0)
+                    counters[sw] = pid + 1
+                name = f"{h}:{k}"
+                e = made.get(name, False)
+                if e is False:
+                    if odd or name in vms:
+                        e = get(name)  # a VM named like the port or the host: the name's own resolution decides
+                    else:
+                        mac = vmk.mac
+                        e = made[name] = Endpoint(name, "vmk", h, vmk.ip, mac if mac is not None else macs[name],
+                                                  vmk.gateway, vmk.portgroup, pid, interface=k)
+                if e is not None:
+                    items.append(e)
+        no_switches: dict[str, tuple[str, str] | None] = {}
+        for v, vm in vms.items():
+            h = vm.host
+            counters = counters_of.get(h)  # None: not on a known host, every port ID 0
+            switches = switches_of.get(h, no_switches)
+            for i, nic in enumerate(vm.nics):
+                pid = 0
+                network = nic.network
+                if counters is not None:
+                    sw = switches.get(network, False)
+                    if sw is False:
+                        sw = _switch(inv, h, switches, network)
+                    if sw is not None:
+                        pid = counters.get(sw, 0)  # type: ignore[call-overload]
+                        counters[sw] = pid + 1  # type: ignore[index]
+                name = f"{v}:nic{i}" if i else v
+                e = made.get(name, False)
+                if e is False:
+                    if i and name in vms:
+                        e = get(name)  # a VM literally named like another's NIC: the name's own resolution decides
+                    else:
+                        mac = nic.mac
+                        e = made[name] = _VmEndpoint(  # type: ignore[assignment]
+                            name, h, nic.ip, mac if mac is not None else macs[name], nic.gateway, network, pid, v, i,
+                            nic.guest_vlan)
+                if e is not None:
+                    items.append(e)
+        return items
 
     @cached_property
     def by_name(self) -> dict[str, Endpoint]:
