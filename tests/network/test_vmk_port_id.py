@@ -50,16 +50,21 @@ def test_the_sample_has_vmkernel_ports_that_agree() -> None:
     assert sum(_agree(case) for case in sample(5, 12)) > 0
 
 
-def test_a_vm_nic_built_in_bulk_is_a_frozen_endpoint() -> None:
+def test_an_endpoint_built_in_bulk_is_a_frozen_endpoint() -> None:
     import dataclasses
     from ipaddress import IPv4Address, IPv4Interface
 
-    from vinfra.network.endpoints import Endpoint, _VmEndpoint
+    from vinfra.network.endpoints import Endpoint, _Built
 
-    args = ("web01:nic1", "esx1", IPv4Interface("10.0.0.5/24"), "00:50:56:00:00:01", IPv4Address("10.0.0.1"),
-            "VM-10", 3, "web01", 1, 20)
-    fast = _VmEndpoint(*args)
-    slow = Endpoint(args[0], "vm", *args[1:7], vm="web01", nic=1, guest_vlan=20)
-    assert type(fast) is Endpoint and fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.name = "x"  # type: ignore[misc]
+    ip, gw = IPv4Interface("10.0.0.5/24"), IPv4Address("10.0.0.1")
+    for fast, slow in (
+        (_Built("web01:nic1", "vm", "esx1", ip, "00:50:56:00:00:01", gw, "VM-10", 3, "web01", 1, None, None, 20),
+         Endpoint("web01:nic1", "vm", "esx1", ip, "00:50:56:00:00:01", gw, "VM-10", 3, vm="web01", nic=1,
+                  guest_vlan=20)),
+        (_Built("esx1:vmk0", "vmk", "esx1", ip, "00:50:56:00:00:02", gw, "Management", 0, None, None, "vmk0", None,
+                None),
+         Endpoint("esx1:vmk0", "vmk", "esx1", ip, "00:50:56:00:00:02", gw, "Management", 0, interface="vmk0")),
+    ):
+        assert type(fast) is Endpoint and fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.name = "x"  # type: ignore[misc]

@@ -64,17 +64,18 @@ class Endpoint:
         return (self.device, self.network, self.guest_vlan)
 
 
-class _VmEndpoint:
-    """A VM NIC's :class:`Endpoint` under construction: the same slots, set by plain assignment, then made an
-    Endpoint (a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, several
-    times the cost, and a design has a port per VM NIC)."""
+class _Built:
+    """An :class:`Endpoint` under construction: the same slots, set by plain assignment, then made an Endpoint
+    (a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, several times the cost,
+    and a design has a port per VM NIC).  Every field is given, in :class:`Endpoint`'s order."""
 
     __slots__ = Endpoint.__slots__
 
-    def __init__(self, name: str, device: str, ip: IPv4Interface | None, mac: str, gateway: IPv4Address | None,
-                 network: str, port_id: int, vm: str, nic: int, guest_vlan: int | None) -> None:
+    def __init__(self, name: str, kind: str, device: str, ip: IPv4Interface | None, mac: str,
+                 gateway: IPv4Address | None, network: str | None, port_id: int, vm: str | None, nic: int | None,
+                 interface: str | None, vlan: int | None, guest_vlan: int | None) -> None:
         self.name = name
-        self.kind = "vm"
+        self.kind = kind
         self.device = device
         self.ip = ip
         self.mac = mac
@@ -83,8 +84,8 @@ class _VmEndpoint:
         self.port_id = port_id
         self.vm = vm
         self.nic = nic
-        self.interface = None
-        self.vlan = None
+        self.interface = interface
+        self.vlan = vlan
         self.guest_vlan = guest_vlan
         self.__class__ = Endpoint  # type: ignore[assignment]
 
@@ -316,9 +317,28 @@ class Endpoints:
     def all(self) -> list[Endpoint]:
         inv = self.snap.inventory
         items = self._host_ports()
-        names = [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
-        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
-        items += [e for e in map(self.get, names) if e is not None]
+        made, vms, hosts, get = self._made, inv.vms, inv.hosts, self.get
+        macs = synthetic_macs(inv)
+        for s, sw in inv.switches.items():
+            odd = ":" in s or s in vms or s in hosts
+            for i, iface in sw.interfaces.items():
+                if iface.ip is None:
+                    continue
+                name = f"{s}:{i}"
+                e = made.get(name, False)
+                if e is False:
+                    if odd or name in vms:
+                        e = get(name)  # a VM or host named like the switch or port: the name's own resolution decides
+                    else:
+                        vlan = svi_vlan(i)
+                        mac = iface.mac
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "svi" if vlan is not None else "routed", s, iface.ip,
+                            mac if mac is not None else macs[name], None, None, 0, None, None, i, vlan, None)
+                if e is not None:
+                    items.append(e)
+        names = [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
+        items += [e for e in map(get, names) if e is not None]
         # by (kind order, name): each kind's ports sorted by name, as one sort on the pair would (stable)
         kinds: list[list[Endpoint]] = [[] for _ in _ORDER]
         for e in items:
@@ -341,16 +361,15 @@ class Endpoints:
         items: list[Endpoint] = []
         # per host: its networks' (kind, switch) as :meth:`Inventory.portgroup_of` resolves them (a name without a
         # "/" is a standard port group: the first vSwitch that holds the label), and the next port ID per switch
-        switches_of: dict[str, dict[str, tuple[str, str] | None]] = {}
-        counters_of: dict[str, dict[tuple[str, str], int]] = {}
+        of_host: dict[str, tuple[dict[tuple[str, str], int], dict[str, tuple[str, str] | None]]] = {}
         for h, host in hosts.items():
             switches: dict[str, tuple[str, str] | None] = {}
             for vs_name, vs in host.vswitches.items():
                 for label in vs.portgroups:
                     if label not in switches and "/" not in label:
                         switches[label] = ("vss", vs_name)
-            switches_of[h] = switches
-            counters = counters_of[h] = {}
+            counters: dict[tuple[str, str], int] = {}
+            of_host[h] = (counters, switches)
             odd = ":" in h or h in vms
             for k, vmk in host.vmkernel.items():
                 pid = 0
@@ -365,19 +384,19 @@ class Endpoints:
                         e = get(name)  # a VM named like the port or the host: the name's own resolution decides
                     else:
                         mac = vmk.mac
-                        e = made[name] = Endpoint(name, "vmk", h, vmk.ip, mac if mac is not None else macs[name],
-                                                  vmk.gateway, vmk.portgroup, pid, interface=k)
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "vmk", h, vmk.ip, mac if mac is not None else macs[name], vmk.gateway,
+                            vmk.portgroup, pid, None, None, k, None, None)
                 if e is not None:
                     items.append(e)
-        no_switches: dict[str, tuple[str, str] | None] = {}
         for v, vm in vms.items():
             h = vm.host
-            counters = counters_of.get(h)  # None: not on a known host, every port ID 0
-            switches = switches_of.get(h, no_switches)
+            state = of_host.get(h)  # None: not on a known host, every port ID 0
             for i, nic in enumerate(vm.nics):
                 pid = 0
                 network = nic.network
-                if counters is not None:
+                if state is not None:
+                    counters, switches = state
                     sw = switches.get(network, False)
                     if sw is False:
                         sw = _switch(inv, h, switches, network)
@@ -391,9 +410,9 @@ class Endpoints:
                         e = get(name)  # a VM literally named like another's NIC: the name's own resolution decides
                     else:
                         mac = nic.mac
-                        e = made[name] = _VmEndpoint(  # type: ignore[assignment]
-                            name, h, nic.ip, mac if mac is not None else macs[name], nic.gateway, network, pid, v, i,
-                            nic.guest_vlan)
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "vm", h, nic.ip, mac if mac is not None else macs[name], nic.gateway, network,
+                            pid, v, i, None, None, nic.guest_vlan)
                 if e is not None:
                     items.append(e)
         return items

@@ -278,8 +278,17 @@ class Forwarding:
         take it (the components :meth:`host_takes` yields through that member; empty: it is dropped, V8)."""
         if vmnic is None:
             return frozenset()
+        up = self.snap.uplinks(ep.device, vmnic)
+        if vmnic in ts.team.uplinks:
+            # host_takes' memo: the nodes of a member it takes on (which this one is: it is active) are these
+            dkey = (ep.device, vmnic, ts.pg)
+            nodes = self._delivery.get(dkey)
+            if nodes is None:
+                nodes = self._delivery[dkey] = delivery_nodes(self.snap, up, ts.pg)
+        else:
+            nodes = delivery_nodes(self.snap, up, ts.pg)
         comp = self.snap.active.component
-        return frozenset(comp(n) for n, _ in delivery_nodes(self.snap, self.snap.uplinks(ep.device, vmnic), ts.pg))
+        return frozenset(comp(n) for n, _ in nodes)
 
     def team_shape(self, ep: Endpoint) -> int:
         """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
