@@ -252,8 +252,8 @@ class Forwarding:
         ts = self.team(ep)
         result = False
         if ts is not None and ts.active and self.host_problem(ep) is None:
-            ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
             if ts.team.policy in HASHED and not ts.shotgun:
+                ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
                 entries = {up.entry(ts.pg.egress_tag())[0] for up in ups}
                 ends = {up.end.name if up.end is not None else None for up in ups}
                 result = len(entries) > 1 or len(ends) > 1
@@ -527,11 +527,17 @@ class Forwarding:
 
     def _comp_sends(self, sends: Sends) -> Sends:
         comp = self.snap.active.component
-        return tuple(sorted({(None, comp(n)) for _, n in sends}, key=repr))  # type: ignore[misc]
+        if len(sends) == 1:  # most ports: nothing to sort (a component's repr is a Python-level dataclass repr)
+            return ((None, comp(sends[0][1])),)  # type: ignore[return-value]
+        got = {(None, comp(n)) for _, n in sends}
+        return tuple(got) if len(got) == 1 else tuple(sorted(got, key=repr))  # type: ignore[arg-type]
 
     def _comp_takes(self, takes: Takes) -> Takes:
         comp = self.snap.active.component
-        return tuple(sorted({(None, comp(n), None) for _, n, _ in takes}, key=repr))  # type: ignore[misc]
+        if len(takes) == 1:
+            return ((None, comp(takes[0][1]), None),)  # type: ignore[return-value]
+        got = {(None, comp(n), None) for _, n, _ in takes}
+        return tuple(got) if len(got) == 1 else tuple(sorted(got, key=repr))  # type: ignore[arg-type]
 
     def _reaches(self, a, b) -> bool:
         if self.record:
