@@ -258,8 +258,8 @@ class Endpoints:
                 if vmk is None:
                     return None
                 pid = vmk_port_id(inv, device, rest)
-                return Endpoint(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway, vmk.portgroup, pid,
-                                interface=rest)
+                return _Built(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway,  # type: ignore[return-value]
+                              vmk.portgroup, pid, None, None, rest, None, None)
             sw = inv.switches.get(device)
             if sw is not None:
                 iface = sw.interfaces.get(rest)
