@@ -1,6 +1,8 @@
 """Property: a VMkernel port's ID worked out from the host's VMkernel ports alone (:func:`vmk_port_id`, what
 ``Endpoints`` uses) is the one :func:`host_port_ids` numbers with every VM NIC of the host (T1), on random
-designs from across topology-v1, their VMkernel ports on standard and distributed switches."""
+designs from across topology-v1, their VMkernel ports on standard and distributed switches; and so are the
+port IDs :attr:`Endpoints.all` numbers in its one pass over the design, whose endpoints are each what their
+name resolves to alone."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from hypothesis import HealthCheck, given, note, settings
 
 from _deep import examples
 from _random_design import Case, cases, sample
+from vinfra.network import Snapshot
 from vinfra.network.endpoints import host_port_ids, vmk_port_id
 
 
@@ -20,6 +23,17 @@ def _agree(case: Case) -> int:
         for kname in host.vmkernel:
             assert vmk_port_id(inv, hname, kname) == ids.get((hname, "vmk", kname), 0), (hname, kname)
             n += 1
+    # every endpoint, whose port IDs are numbered in one pass over the design, agrees too; and each is the
+    # endpoint its name resolves to on its own
+    eps = Snapshot(inv).endpoints.all
+    alone = Snapshot(inv).endpoints
+    for e in eps:
+        if e.kind == "vm" and e.vm is not None and e.nic is not None:
+            ids = host_port_ids(inv, e.device) if e.device in inv.hosts else {}
+            assert e.port_id == ids.get((e.vm, "nic", e.nic), 0), e.name
+        elif e.kind == "vmk" and e.interface is not None:
+            assert e.port_id == vmk_port_id(inv, e.device, e.interface), e.name
+        assert alone.get(e.name) == e, e.name
     return n
 
 
@@ -34,3 +48,23 @@ def test_vmk_port_id_is_host_port_ids(case: Case) -> None:
 
 def test_the_sample_has_vmkernel_ports_that_agree() -> None:
     assert sum(_agree(case) for case in sample(5, 12)) > 0
+
+
+def test_an_endpoint_built_in_bulk_is_a_frozen_endpoint() -> None:
+    import dataclasses
+    from ipaddress import IPv4Address, IPv4Interface
+
+    from vinfra.network.endpoints import Endpoint, _Built
+
+    ip, gw = IPv4Interface("10.0.0.5/24"), IPv4Address("10.0.0.1")
+    for fast, slow in (
+        (_Built("web01:nic1", "vm", "esx1", ip, "00:50:56:00:00:01", gw, "VM-10", 3, "web01", 1, None, None, 20),
+         Endpoint("web01:nic1", "vm", "esx1", ip, "00:50:56:00:00:01", gw, "VM-10", 3, vm="web01", nic=1,
+                  guest_vlan=20)),
+        (_Built("esx1:vmk0", "vmk", "esx1", ip, "00:50:56:00:00:02", gw, "Management", 0, None, None, "vmk0", None,
+                None),
+         Endpoint("esx1:vmk0", "vmk", "esx1", ip, "00:50:56:00:00:02", gw, "Management", 0, interface="vmk0")),
+    ):
+        assert type(fast) is Endpoint and fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.name = "x"  # type: ignore[misc]

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..model import InterfaceRef, svi_vlan
@@ -61,6 +62,32 @@ class Endpoint:
         """What a host port's VLAN handling depends on: its team, and the VLAN its guest tags."""
         assert self.network is not None
         return (self.device, self.network, self.guest_vlan)
+
+
+class _Built:
+    """An :class:`Endpoint` under construction: the same slots, set by plain assignment, then made an Endpoint
+    (a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, several times the cost,
+    and a design has a port per VM NIC).  Every field is given, in :class:`Endpoint`'s order."""
+
+    __slots__ = Endpoint.__slots__
+
+    def __init__(self, name: str, kind: str, device: str, ip: IPv4Interface | None, mac: str,
+                 gateway: IPv4Address | None, network: str | None, port_id: int, vm: str | None, nic: int | None,
+                 interface: str | None, vlan: int | None, guest_vlan: int | None) -> None:
+        self.name = name
+        self.kind = kind
+        self.device = device
+        self.ip = ip
+        self.mac = mac
+        self.gateway = gateway
+        self.network = network
+        self.port_id = port_id
+        self.vm = vm
+        self.nic = nic
+        self.interface = interface
+        self.vlan = vlan
+        self.guest_vlan = guest_vlan
+        self.__class__ = Endpoint  # type: ignore[assignment]
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
@@ -184,6 +211,16 @@ def vmk_port_id(inv, hname: str, kname: str) -> int:
     return n
 
 
+def _switch(inv, host: str, switches: dict[str, tuple[str, str] | None], network: str) -> tuple[str, str] | None:
+    """``network``'s (kind, switch) on ``host`` as :meth:`Inventory.portgroup_of` resolves it, kept in ``switches``
+    (the host's standard port groups, filled in beforehand; a ``dvs/label`` or an unknown name is asked for)."""
+    got = switches.get(network, False)
+    if got is False:
+        pg = inv.portgroup_of(host, network)
+        got = switches[network] = (pg[0], pg[1]) if pg is not None else None
+    return got  # type: ignore[return-value]
+
+
 class Endpoints:
     """The endpoints of a design, with resolution of names and addresses.  An endpoint is built when it is
     asked for (by name, or by address through :meth:`at`); :attr:`all` builds every one."""
@@ -221,8 +258,8 @@ class Endpoints:
                 if vmk is None:
                     return None
                 pid = vmk_port_id(inv, device, rest)
-                return Endpoint(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway, vmk.portgroup, pid,
-                                interface=rest)
+                return _Built(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway,  # type: ignore[return-value]
+                              vmk.portgroup, pid, None, None, rest, None, None)
             sw = inv.switches.get(device)
             if sw is not None:
                 iface = sw.interfaces.get(rest)
@@ -279,28 +316,106 @@ class Endpoints:
     @cached_property
     def all(self) -> list[Endpoint]:
         inv = self.snap.inventory
-        names = [f"{h}:{k}" for h, host in inv.hosts.items() for k in host.vmkernel]
-        items = [e for e in map(self.get, names) if e is not None]
-        # VM NICs, the bulk of a design, are built straight from their VM (what :meth:`get` would parse the name for)
-        made, vms, hosts = self._made, inv.vms, inv.hosts
-        ids_of: dict[str, dict] = {}  # host -> its port IDs: many VMs share a host
-        for v, vm in vms.items():
-            port_ids = ids_of.get(vm.host)
-            if port_ids is None:
-                port_ids = ids_of[vm.host] = host_port_ids(inv, vm.host) if vm.host in hosts else {}
-            for i in range(len(vm.nics)):
-                name = v if i == 0 else f"{v}:nic{i}"
+        items = self._host_ports()
+        made, vms, hosts, get = self._made, inv.vms, inv.hosts, self.get
+        macs = synthetic_macs(inv)
+        for s, sw in inv.switches.items():
+            odd = ":" in s or s in vms or s in hosts
+            for i, iface in sw.interfaces.items():
+                if iface.ip is None:
+                    continue
+                name = f"{s}:{i}"
                 e = made.get(name, False)
                 if e is False:
-                    # a VM literally named like another's NIC: the name's own resolution decides
-                    e = self.get(name) if i and name in vms else self._vm_nic(v, i, port_ids, vm)
-                    made[name] = e
+                    if odd or name in vms:
+                        e = get(name)  # a VM or host named like the switch or port: the name's own resolution decides
+                    else:
+                        vlan = svi_vlan(i)
+                        mac = iface.mac
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "svi" if vlan is not None else "routed", s, iface.ip,
+                            mac if mac is not None else macs[name], None, None, 0, None, None, i, vlan, None)
                 if e is not None:
                     items.append(e)
-        names = [f"{s}:{i}" for s, sw in inv.switches.items() for i, iface in sw.interfaces.items() if iface.ip is not None]
-        names += [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
-        items += [e for e in map(self.get, names) if e is not None]
-        return sorted(items, key=lambda e: (_ORDER[e.kind], e.name))
+        names = [str(IPv4Address(vip)) for vip in inv.addresses()["vips"]]
+        items += [e for e in map(get, names) if e is not None]
+        # by (kind order, name): each kind's ports sorted by name, as one sort on the pair would (stable)
+        kinds: list[list[Endpoint]] = [[] for _ in _ORDER]
+        for e in items:
+            kinds[_ORDER[e.kind]].append(e)
+        out: list[Endpoint] = []
+        by_name = attrgetter("name")
+        for group in kinds:
+            group.sort(key=by_name)
+            out += group
+        return out
+
+    def _host_ports(self) -> list[Endpoint]:
+        """The VMkernel ports' endpoints, then every VM NIC's, in design order: the bulk of a design, built
+        straight from the model (what :meth:`get` would parse each name for).  Port IDs are numbered in the
+        same pass, as :func:`host_port_ids` numbers them (T1): per host and switch, the host's VMkernel ports
+        first, then the NICs of the host's VMs in design order."""
+        inv = self.snap.inventory
+        made, vms, hosts, get = self._made, inv.vms, inv.hosts, self.get
+        macs = synthetic_macs(inv)
+        items: list[Endpoint] = []
+        # per host: its networks' (kind, switch) as :meth:`Inventory.portgroup_of` resolves them (a name without a
+        # "/" is a standard port group: the first vSwitch that holds the label), and the next port ID per switch
+        of_host: dict[str, tuple[dict[tuple[str, str], int], dict[str, tuple[str, str] | None]]] = {}
+        for h, host in hosts.items():
+            switches: dict[str, tuple[str, str] | None] = {}
+            for vs_name, vs in host.vswitches.items():
+                for label in vs.portgroups:
+                    if label not in switches and "/" not in label:
+                        switches[label] = ("vss", vs_name)
+            counters: dict[tuple[str, str], int] = {}
+            of_host[h] = (counters, switches)
+            odd = ":" in h or h in vms
+            for k, vmk in host.vmkernel.items():
+                pid = 0
+                sw = _switch(inv, h, switches, vmk.portgroup)
+                if sw is not None:
+                    pid = counters.get(sw, 0)
+                    counters[sw] = pid + 1
+                name = f"{h}:{k}"
+                e = made.get(name, False)
+                if e is False:
+                    if odd or name in vms:
+                        e = get(name)  # a VM named like the port or the host: the name's own resolution decides
+                    else:
+                        mac = vmk.mac
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "vmk", h, vmk.ip, mac if mac is not None else macs[name], vmk.gateway,
+                            vmk.portgroup, pid, None, None, k, None, None)
+                if e is not None:
+                    items.append(e)
+        for v, vm in vms.items():
+            h = vm.host
+            state = of_host.get(h)  # None: not on a known host, every port ID 0
+            for i, nic in enumerate(vm.nics):
+                pid = 0
+                network = nic.network
+                if state is not None:
+                    counters, switches = state
+                    sw = switches.get(network, False)
+                    if sw is False:
+                        sw = _switch(inv, h, switches, network)
+                    if sw is not None:
+                        pid = counters.get(sw, 0)  # type: ignore[call-overload]
+                        counters[sw] = pid + 1  # type: ignore[index]
+                name = f"{v}:nic{i}" if i else v
+                e = made.get(name, False)
+                if e is False:
+                    if i and name in vms:
+                        e = get(name)  # a VM literally named like another's NIC: the name's own resolution decides
+                    else:
+                        mac = nic.mac
+                        e = made[name] = _Built(  # type: ignore[assignment]
+                            name, "vm", h, nic.ip, mac if mac is not None else macs[name], nic.gateway, network,
+                            pid, v, i, None, None, nic.guest_vlan)
+                if e is not None:
+                    items.append(e)
+        return items
 
     @cached_property
     def by_name(self) -> dict[str, Endpoint]:

@@ -142,7 +142,8 @@ class Forwarding:
         self._router_views: dict[str, tuple] = {}
         self._problems: dict[str, str | None] = {}
         self._port_problems: dict[tuple[str, str, int | None], str | None] = {}  # by port key: the text after the name
-        self._shapes: dict[tuple[str, str, int | None] | None, int] = {}
+        #: per port key (:attr:`Endpoint.port_key`) of a port without a problem: its shape and its team
+        self._ports: dict[tuple[str, str, int | None], tuple[int, TeamState]] = {}
         self._shape_ids: dict[tuple, int] = {}
         self._recv: dict[tuple[str, str], tuple[str | None, ...]] = {}
         self._uplink_shapes: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -164,8 +165,8 @@ class Forwarding:
         assert snap.__dict__.get("active") is other.__dict__.get("active") is not None
         assert snap.__dict__.get("team_states") is other.__dict__.get("team_states") is not None
         assert not (self.record or parent.record or self.size is not None or parent.size is not None)
-        for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_port_problems", "_shapes", "_shape_ids",
-                     "_recv", "_guest_teams"):
+        for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_port_problems", "_ports",
+                     "_shape_ids", "_recv", "_guest_teams"):
             getattr(self, name).update(getattr(parent, name))
 
         def stale(key: object) -> bool:
@@ -257,8 +258,8 @@ class Forwarding:
         ts = self.team(ep)
         result = False
         if ts is not None and ts.active and self.host_problem(ep) is None:
-            ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
             if ts.team.policy in HASHED and not ts.shotgun:
+                ups = [self.snap.uplinks(ep.device, u) for u in ts.active]
                 entries = {up.entry(ts.pg.egress_tag())[0] for up in ups}
                 ends = {up.end.name if up.end is not None else None for up in ups}
                 result = len(entries) > 1 or len(ends) > 1
@@ -270,7 +271,7 @@ class Forwarding:
                 if up.end is None or up.end.channel is None or up.reason is not None or up.end.name in seen:
                     continue
                 seen.add(up.end.name)
-                receivers = {self._member_vmnic(ep, m) for m in up.end.members}
+                receivers = set(self._receivers(ep.device, up.end))
                 if ts.team.policy not in HASHED or not receivers <= set(ts.active):
                     result = True
                 else:
@@ -283,8 +284,17 @@ class Forwarding:
         take it (the components :meth:`host_takes` yields through that member; empty: it is dropped, V8)."""
         if vmnic is None:
             return frozenset()
+        up = self.snap.uplinks(ep.device, vmnic)
+        if vmnic in ts.team.uplinks:
+            # host_takes' memo: the nodes of a member it takes on (which this one is: it is active) are these
+            dkey = (ep.device, vmnic, ts.pg)
+            nodes = self._delivery.get(dkey)
+            if nodes is None:
+                nodes = self._delivery[dkey] = delivery_nodes(self.snap, up, ts.pg)
+        else:
+            nodes = delivery_nodes(self.snap, up, ts.pg)
         comp = self.snap.active.component
-        return frozenset(comp(n) for n, _ in delivery_nodes(self.snap, self.snap.uplinks(ep.device, vmnic), ts.pg))
+        return frozenset(comp(n) for n, _ in nodes)
 
     def team_shape(self, ep: Endpoint) -> int:
         """Everything a host port's frames and deliveries depend on, short of the port itself: its team after
@@ -292,21 +302,23 @@ class Forwarding:
         uplinks share a logical end, and which uplink each member of a channel leads back to).  Ports of
         hosts cabled alike share a shape, so their views are worked out once.  The shape is numbered: equal
         shapes get one number within this walk."""
-        problem = self.host_problem(ep)
-        got = self._shapes.get(ep.port_key if problem is None else None)
-        if got is not None:
-            return got
-        if problem is not None:
-            self._shapes[None] = got = self._shape_ids.setdefault(("down",), len(self._shape_ids))
-            return got
+        if self.host_problem(ep) is not None:
+            return self._shape_ids.setdefault(("down",), len(self._shape_ids))
+        port_key = ep.port_key
+        got = self._ports.get(port_key)
+        return (got if got is not None else self._up_shape(ep, port_key))[0]
+
+    def _up_shape(self, ep: Endpoint, port_key: tuple[str, str, int | None]) -> tuple[int, TeamState]:
+        """The shape (:meth:`team_shape`) and team of a port without a problem, worked out: the ports of one team
+        (and guest VLAN, :attr:`Endpoint.port_key`) share both."""
         ts = self.team(ep)
-        assert ts is not None
+        assert ts is not None  # a port without a team has a problem
         team = ts.team
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
                  team.uplinks, self._uplinks_shape(ep.device, team.uplinks))
         # one small int per distinct shape: views and memo keys hold it, and hashing the shape's dataclasses
         # (Python-level hashes) each time a key is looked up cost more than the rest of a signature
-        got = self._shapes[ep.port_key] = self._shape_ids.setdefault(shape, len(self._shape_ids))
+        got = self._ports[port_key] = (self._shape_ids.setdefault(shape, len(self._shape_ids)), ts)
         return got
 
     def _uplinks_shape(self, host: str, uplinks: tuple[str, ...]) -> int:
@@ -456,22 +468,25 @@ class Forwarding:
         """What an insensitive host port's views depend on: its team and home uplink (None: compute per frame)."""
         if self.record:
             return None
-        got = self._view_keys.get(ep.name, False)
+        name = ep.name
+        got = self._view_keys.get(name, False)
         if got is not False:
             return got  # type: ignore[return-value]
-        shape = self.team_shape(ep)
-        sensitive = self._sensitive.get(shape)
-        if sensitive is None:
-            sensitive = self.sensitive(ep)
-        if sensitive:
-            key = None
-        elif self._problems[ep.name] is not None:  # worked out by team_shape
-            key = (shape, None, False)
+        if self.host_problem(ep) is not None:
+            shape = self.team_shape(ep)
+            sensitive = self._sensitive.get(shape)
+            if sensitive is None:
+                sensitive = self.sensitive(ep)
+            key = None if sensitive else (shape, None, False)
         else:
-            ts = self.team(ep)
-            assert ts is not None  # a port without a team has a problem
-            key = (shape, ts.home(ep.port_id, ep.mac), True)
-        self._view_keys[ep.name] = key
+            port_key = ep.port_key
+            port = self._ports.get(port_key)
+            shape, ts = port if port is not None else self._up_shape(ep, port_key)
+            sensitive = self._sensitive.get(shape)
+            if sensitive is None:
+                sensitive = self.sensitive(ep)
+            key = None if sensitive else (shape, ts.home(ep.port_id, ep.mac), True)
+        self._view_keys[name] = key
         return key
 
     def _router_comps(self, a: RouterAgent) -> tuple[tuple[Sends, list[str]], tuple[Takes, list[str]]]:
@@ -518,11 +533,17 @@ class Forwarding:
 
     def _comp_sends(self, sends: Sends) -> Sends:
         comp = self.snap.active.component
-        return tuple(sorted({(None, comp(n)) for _, n in sends}, key=repr))  # type: ignore[misc]
+        if len(sends) == 1:  # most ports: nothing to sort (a component's repr is a Python-level dataclass repr)
+            return ((None, comp(sends[0][1])),)  # type: ignore[return-value]
+        got = {(None, comp(n)) for _, n in sends}
+        return tuple(got) if len(got) == 1 else tuple(sorted(got, key=repr))  # type: ignore[arg-type]
 
     def _comp_takes(self, takes: Takes) -> Takes:
         comp = self.snap.active.component
-        return tuple(sorted({(None, comp(n), None) for _, n, _ in takes}, key=repr))  # type: ignore[misc]
+        if len(takes) == 1:
+            return ((None, comp(takes[0][1]), None),)  # type: ignore[return-value]
+        got = {(None, comp(n), None) for _, n, _ in takes}
+        return tuple(got) if len(got) == 1 else tuple(sorted(got, key=repr))  # type: ignore[arg-type]
 
     def _reaches(self, a, b) -> bool:
         if self.record:
