@@ -1,7 +1,8 @@
 """Property: :func:`design_admissions` (read from the design, the fast path VN906 takes) answers what
 :func:`admissions` answers over :meth:`ClusterState.of` with the same hosts failed (the slow obvious path), on
 random clusters of every admission-control policy (cluster-behaviour §3.4), hosts in maintenance, VMs
-powered off, and any set of failed hosts (none included)."""
+powered off, and any set of failed hosts (none included); and the placement the checks give VM-VM and VM-Host
+rules (§2.6) is judged as the whole placement is."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from hypothesis import strategies as st
 from test_ha_properties import clusters
 
 from _deep import examples
+from vinfra.checks.context import CheckContext
+from vinfra.checks.rules.ha import _violations
 from vinfra.cluster.ha import HaSettings, admissions, design_admissions
+from vinfra.cluster.rules import PlacementRules
 from vinfra.cluster.state import ClusterState
 from vinfra.model import Inventory
+from vinfra.network import Snapshot
 
 
 def _slow(inv: Inventory, failed: list[str], ha: HaSettings) -> dict[str, object]:
@@ -46,3 +51,17 @@ def test_the_property_sees_every_policy_and_verdict() -> None:
     collect()
     for policy in ("host_failures", "percentage", "failover_hosts"):
         assert (policy, True) in seen and (policy, False) in seen, seen
+
+
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clusters())
+def test_the_checks_placement_violations_equal_those_of_the_whole_placement(
+        case: tuple[Inventory, HaSettings, list[str]]) -> None:
+    """VN908-VN910 place only the VMs the rules name (all :meth:`PlacementRules.violations` reads): the answer of
+    placing every powered-on VM of the cluster's live hosts."""
+    inv, _, _ = case
+    state = ClusterState.of(inv)
+    placement = {vm: s.host for vm, s in state.vms.items()
+                 if s.power == "on" and inv.hosts[s.host].cluster == "c1" and not state.hosts[s.host].failed}
+    slow = [("c1", v) for v in PlacementRules.of(inv, "c1").violations(placement)] if inv.clusters["c1"].rules else []
+    assert _violations(CheckContext(Snapshot(inv))) == slow

@@ -219,18 +219,20 @@ def _violations(ctx: CheckContext) -> list[tuple[str, RuleViolation]]:
         # the design's cluster state with the snapshot's failed hosts failed (ClusterState.of, read from the design)
         hosts = ClusterState.design_hosts(ctx.inv, _dead(ctx))
         out: list[tuple[str, RuleViolation]] = []
-        # one pass over the VMs: each cluster's running placement (VMs of failed hosts run nowhere)
-        by_cluster: dict[str, dict[str, str]] = {}
-        # the clusters with rules, and the live hosts of those: the VMs elsewhere place nothing a rule reads
-        ruled = {c for c in _clusters(ctx) if ctx.inv.clusters[c].rules}
-        live = {h: x.cluster for h, x in ctx.inv.hosts.items() if x.cluster in ruled and not hosts[h].failed}
-        for vm, s in ctx.inv.vms.items():
-            c = live.get(s.host)
-            if c is not None and s.power == "on":
-                by_cluster.setdefault(c, {})[vm] = s.host
+        vms = ctx.inv.vms
         for cname in _clusters(ctx):
-            if ctx.inv.clusters[cname].rules:
-                out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(by_cluster.get(cname, {})))
+            rules = ctx.inv.clusters[cname].rules
+            if rules:
+                # the cluster's running placement (powered-on VMs on its live hosts: VMs of failed hosts run
+                # nowhere), of the VMs its rules name: all that PlacementRules.violations reads of it
+                placement = {}
+                for rule in rules:
+                    for name in rule.vms:
+                        vm = vms.get(name)
+                        if vm is not None and vm.power == "on" and vm.host in hosts and not hosts[vm.host].failed \
+                                and ctx.inv.hosts[vm.host].cluster == cname:
+                            placement[name] = vm.host
+                out.extend((cname, v) for v in PlacementRules.of(ctx.inv, cname).violations(placement))
         got = ctx.cache["placement-violations"] = out
     return got  # type: ignore[return-value]
 

@@ -150,6 +150,19 @@ def _nic_vlans(ctx: CheckContext, host: str, network: str, guest_vlan: int | Non
     key = ctx.team_key(host, network)
     if key is None:
         return ()
+    if guest_vlan is None and ctx.share:
+        pgv = ctx.pg_vlan(ctx.teams[key])
+        if pgv.kind not in ("vgt", "trunk"):
+            # the port group's own single VLAN (what :meth:`CheckContext.port_vlan` gives an untagged port here):
+            # its nodes are the team's cabled uplinks where its carriage enters a VLAN (:meth:`team_nodes`), so
+            # its VLANs are those of its carriage, one tuple per distinct port settings (hosts cabled alike share
+            # it): worked out once per tuple
+            carriage = ctx.team_carriage(key)
+            memo: dict[int, tuple[tuple, tuple[int, ...]]] = ctx.cache.setdefault("carriage-vlans", {})  # type: ignore[assignment]
+            got = memo.get(id(carriage))
+            if got is None:  # the entry holds the tuple, so its id stays its own
+                got = memo[id(carriage)] = (carriage, tuple({c[0] for c in carriage if c[0] is not None}))
+            return got[1]
     if not ctx.port_vlan(key, guest_vlan).single:  # a guest's own VLAN on VGT or a trunk (V3, V4)
         return None
     return tuple({v for _, v in ctx.port_nodes(key, guest_vlan)})
