@@ -248,10 +248,14 @@ class Snapshot:
             if got is None:
                 bundled = ch.bundled
                 bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in bundled}))
-                speed = sum(self.cabling.speed(m) for m in bundled)
-                got = self._channel_ends[key] = PortEnd(ch.key, bridges, vlans, bundled, speed, ch.key)
+                got = self._channel_ends[key] = PortEnd(ch.key, bridges, vlans, bundled, ch.key)
             return got
-        return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,), self.cabling.speed(ref))
+        return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,))
+
+    def end_speed(self, end: PortEnd) -> int:
+        """A port end's aggregate bandwidth in Mb/s: its (bundled) members' cable speeds added up."""
+        speed = self.cabling.speed
+        return sum(speed(m) for m in end.members)
 
     def _canonical_end(self, ref: InterfaceRef) -> PortEnd:
         """The end a logical link is built from: a bundled channel's first member's (by name) whichever member

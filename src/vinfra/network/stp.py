@@ -153,7 +153,7 @@ class SpanningTree:
         snap = self.snap
         na, nb = self.stp_bridge(_first_bridge(snap, link.a)), self.stp_bridge(_first_bridge(snap, link.b))
         sa, sb = end_settings(snap, link.a), end_settings(snap, link.b)
-        cost = (sa.stp.cost or short_cost(link.a.speed), sb.stp.cost or short_cost(link.b.speed))
+        cost = (sa.stp.cost or short_cost(snap.end_speed(link.a)), sb.stp.cost or short_cost(snap.end_speed(link.b)))
         never = (sa.stp.edge or sa.stp.bpdu_filter, sb.stp.edge or sb.stp.bpdu_filter)
         ma, mb = mode_class(self.mode(na)), mode_class(self.mode(nb))
         if na == nb:

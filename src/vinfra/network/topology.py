@@ -26,8 +26,9 @@ class PortEnd:
     bridges: tuple[str, ...]  # logical switches the end belongs to (two for an MLAG channel)
     vlans: PortVlans
     members: tuple[InterfaceRef, ...]  # the physical ports (one for a plain port)
-    speed: int  # aggregate bandwidth in Mb/s
     channel: str | None = None
+    # (its aggregate bandwidth, :meth:`Snapshot.end_speed`, is worked out where spanning tree needs it: most ends
+    # face hosts, and no tree runs over them)
 
 
 @dataclass(frozen=True, slots=True)
