@@ -216,6 +216,7 @@ class CheckContext:
         self._node_sets: dict[tuple[int, int], list[tuple[str, int]]] = {}  # by ids of (bridges, carriage)
         self.team_rows_unsorted: list[TeamRow] = []  # filled with :attr:`team_rows`
         self._far: dict[tuple[str, str], InterfaceRef | None] = {}  # (host, vmnic) -> its cable's far end
+        self._channel: dict[InterfaceRef, PortChannel | None] = {}
         self._lists: dict[int, tuple[list[Uplink], list[Uplink]]] = {}  # id(uplinks tuple) -> (cabled, strays)
         self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
         # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
@@ -306,7 +307,12 @@ class CheckContext:
         return self.iface(ref), ref
 
     def channel(self, ref: InterfaceRef) -> PortChannel | None:
-        return self.snap.channel_of(ref)
+        """:meth:`Snapshot.channel_of`, memoized by port: several rules ask about every host-facing port."""
+        try:
+            return self._channel[ref]
+        except KeyError:
+            got = self._channel[ref] = self.snap.channel_of(ref)
+            return got
 
     def bridge(self, ref: InterfaceRef) -> str:
         return self.snap.bridge_of(ref.device)
@@ -403,7 +409,7 @@ class CheckContext:
     @cached_property
     def uplinks(self) -> dict[tuple[str, str], tuple[Uplink, ...]]:
         """Each team's active then standby vmnics with what they are cabled to."""
-        peer = self.snap.cabling.peer
+        host_ends = self._host_ends
         switches = self.inv.switches
         # one Uplink per (host, vmnic, role), shared by the host's teams (a frozen value: equal either way), and one
         # tuple per distinct (host, active, standby): a host's port groups mostly team the same vmnics alike
@@ -424,7 +430,8 @@ class CheckContext:
                         if up is None:
                             base = cache.get((team.host, nic, ""))
                             if base is None:
-                                far = fars[(team.host, nic)] = peer(InterfaceRef(team.host, nic))
+                                # :meth:`Cabling.peer` of the host's vmnic, read from the host ends' table
+                                far = fars[(team.host, nic)] = host_ends.get((team.host, nic))
                                 port = far if far is not None and far.device in switches else None
                                 base = cache[(team.host, nic, "")] = Uplink(nic, "", port, far)
                             up = cache[ck] = Uplink(nic, role, base.port, base.far)
@@ -435,6 +442,21 @@ class CheckContext:
                                   [u for u in got if u.port is None and u.far is not None])
             out[key] = got
             self._cabled[key], self._strays[key] = lists[id(got)]
+        return out
+
+    @cached_property
+    def _host_ends(self) -> dict[tuple[str, str], InterfaceRef]:
+        """(host, vmnic) -> the far end of its cable (:meth:`Cabling.peer`, whatever the state), for the cabled vmnics:
+        read by name, so that the 7,600 vmnics of a 2,500-host design need no reference built to look them up."""
+        hosts = self.inv.hosts
+        peer = self.snap.cabling.peer
+        out: dict[tuple[str, str], InterfaceRef] = {}
+        for link in self.inv.links:
+            for here in (link.a, link.b):
+                if here.device in hosts:
+                    far = peer(here)  # the cabling's own answer (a vmnic on two cables: the one it keeps)
+                    if far is not None:
+                        out[(here.device, here.interface)] = far
         return out
 
     def nic_peer(self, host: str, nic: str) -> InterfaceRef | None:
@@ -749,15 +771,17 @@ class CheckContext:
                 out.append(Endpoint(f"{hname}:{kname}", "vmk", hname, key, vmk.ip,
                                     vmk.gateway, vmk.mac, vmk.mtu, tuple(vmk.services),
                                     ("hosts", hname, "vmkernel", kname), vmk.iscsi_port_binding))
+        hosts, add = self.inv.hosts, out.append
         for vname, vm in self.inv.vms.items():
-            if vm.host not in self.inv.hosts:
+            host = vm.host
+            if host not in hosts:
                 continue
             for i, nic in enumerate(vm.nics):
                 name = vname if i == 0 else f"{vname}:nic{i}"
                 net = nic.network
-                key = keys.get((vm.host, net)) if "/" not in net else team_key(vm.host, net)
-                out.append(Endpoint(name, "vm", vm.host, key, nic.ip, nic.gateway,
-                                    nic.mac, None, (), ("vms", vname, "nics", i), guest_vlan=nic.guest_vlan))
+                key = keys.get((host, net)) if "/" not in net else team_key(host, net)
+                add(Endpoint(name, "vm", host, key, nic.ip, nic.gateway, nic.mac, None, (), ("vms", vname, "nics", i),
+                             False, nic.guest_vlan))
         return out
 
     @cached_property
