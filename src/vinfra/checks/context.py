@@ -465,7 +465,9 @@ class CheckContext:
         try:
             return self._far[key]
         except KeyError:
-            got = self._far[key] = self.snap.cabling.peer(InterfaceRef(host, nic))
+            # a host's vmnic: from the host ends' table (the same answer, no reference built)
+            got = self._far[key] = (self._host_ends.get(key) if host in self.inv.hosts else
+                                    self.snap.cabling.peer(InterfaceRef(host, nic)))
             return got
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
