@@ -53,11 +53,12 @@ class PgVlan:
     kind: str  # "est" | "vst" | "vgt" | "trunk" | "pvlan"
     vlan: int | None = None  # 0 for EST, the ID for VST and PVLAN
     trunk: VlanSet | None = None
+    #: whether the port group's frames belong to one VLAN (EST, VST, PVLAN): a field, not worked out per question
+    #: (asked for each of 25,000 teams by several rules)
+    single: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def single(self) -> bool:
-        """Whether the port group's frames belong to one VLAN (EST, VST, PVLAN)."""
-        return self.kind in ("est", "vst", "pvlan")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "single", self.kind in ("est", "vst", "pvlan"))
 
     def __str__(self) -> str:
         if self.kind == "est":
@@ -221,13 +222,12 @@ class CheckContext:
         self._interned: dict[tuple[object, ...], Any] = {}  # tuples of bridges and of settings' ids, one per content
         # (id of an interned tuple of settings' ids, id of an interned PgVlan) -> :meth:`team_carriage`: ints hash fast
         self._carriage_ids: dict[tuple[int, int], tuple[tuple[int | None, bool, str], ...]] = {}
-        self._cabled: dict[tuple[str, str], list[Uplink]] = {}
-        self._strays: dict[tuple[str, str], list[Uplink]] = {}
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._pg_vlan: dict[Hashable, PgVlan] = {}
         self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
         self._governing: dict[InterfaceRef, tuple[SwitchInterface, InterfaceRef]] = {}
+        self._po_governing: dict[tuple[int, str], tuple[SwitchInterface, InterfaceRef]] = {}
         self._nodes: dict[tuple[tuple[str, str], int | None], list[tuple[str, int]]] = {}
         self._team_carriage: dict[tuple[str, str], tuple[tuple[int | None, bool, str], ...]] = {}
         # id(a team's uplinks tuple, which :attr:`uplinks` keeps alive) -> its ports' settings and bridges
@@ -299,11 +299,24 @@ class CheckContext:
     def _governing_of(self, ref: InterfaceRef) -> tuple[SwitchInterface, InterfaceRef]:
         ch = self.snap.channel_of(ref)
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
-            po = next((p for p in ch.po_refs if p.device == ref.device), ch.po_refs[0])
-            owner = self.inv.interface_owner(po)
-            if owner is not None and po.interface in self.inv.switches[owner].interfaces:
-                return self.inv.switches[owner].interfaces[po.interface], InterfaceRef(owner, po.interface)
-            return ch.settings, po
+            # the same for every member of the channel on one switch: once per (channel, switch), the channel by
+            # identity (the snapshot keeps it)
+            memo = (id(ch), ref.device)
+            got = self._po_governing.get(memo)
+            if got is None:
+                po = next((p for p in ch.po_refs if p.device == ref.device), ch.po_refs[0])
+                owner = self.inv.interface_owner(po)
+                if owner is not None and po.interface in self.inv.switches[owner].interfaces:
+                    got = self.inv.switches[owner].interfaces[po.interface], InterfaceRef(owner, po.interface)
+                else:
+                    got = ch.settings, po
+                self._po_governing[memo] = got
+            return got
+        sw = self.inv.switches.get(ref.device)
+        if sw is not None:  # :meth:`iface` of a port declared on its own switch (the common case), read at once
+            got = sw.interfaces.get(ref.interface)
+            if got is not None:
+                return got, ref
         return self.iface(ref), ref
 
     def channel(self, ref: InterfaceRef) -> PortChannel | None:
@@ -441,7 +454,6 @@ class CheckContext:
                 lists[id(got)] = ([u for u in got if u.port is not None],
                                   [u for u in got if u.port is None and u.far is not None])
             out[key] = got
-            self._cabled[key], self._strays[key] = lists[id(got)]
         return out
 
     @cached_property
@@ -472,20 +484,14 @@ class CheckContext:
 
     def cabled(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks that reach a switch port."""
-        got = self._cabled.get(key)
-        if got is None:  # worked out with :attr:`uplinks`, for every team at once
-            _ = self.uplinks[key]
-            got = self._cabled[key]
-        return got
+        # worked out with :attr:`uplinks`, once per uplinks tuple (kept alive by it, so its id stays its own)
+        return self._lists[id(self.uplinks[key])][0]
 
     def strays(self, key: tuple[str, str]) -> list[Uplink]:
         """A team's active/standby uplinks cabled to something that is not a switch (another host's
         vmnic, back to back).  What lies beyond them is not in the switch model, so a rule that judges
         an uplink by its switch port cannot judge these: it says *unknown* (never a silent pass)."""
-        got = self._strays.get(key)
-        if got is None:  # worked out with :attr:`uplinks`, for every team at once
-            _ = self.uplinks[key]
-            got = self._strays[key]
+        got = self._lists[id(self.uplinks[key])][1]  # as :meth:`cabled`
         return list(got) if got else []
 
     def cannot_tell(self, team: Team, strays: list[Uplink], what: str, path: DesignPath,
