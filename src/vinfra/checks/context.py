@@ -809,6 +809,13 @@ class CheckContext:
         return {e.team for e in self.endpoints
                 if e.team is not None and (e.kind == "vm" or MGMT_SERVICES.intersection(e.services))}
 
+    @property
+    def single_team_nodes(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
+        """:meth:`team_node_set` of every single-VLAN team, by key (filled with :attr:`team_rows`): read-only, for the
+        rules that walk every team and would otherwise ask for each one by a call."""
+        _ = self.team_rows
+        return self._single_nodes
+
     def endpoint_nodes(self, e: Endpoint) -> list[tuple[str, int]]:
         """The (bridge, VLAN) nodes where an endpoint's frames enter the network (a guest's on VGT or a trunk:
         those of its own VLAN, :meth:`port_vlan`)."""

@@ -643,6 +643,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     """
     # id of a shared node list (:meth:`CheckContext.team_node_set`, kept alive by the context) -> whether it splits
     one_domain: dict[int, bool] = {}
+    single_nodes = ctx.single_team_nodes
     for key, team, pgv, ups, strays, _ in ctx.team_rows:
         # ``strays``: its uplinks cabled to something that is not a switch
         if strays and len(ctx.uplinks[key]) >= 2:
@@ -656,7 +657,9 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         if pgv.single:
             # whether it splits, from its distinct nodes: once per list, which teams cabled alike share (most do not
             # split: the texts, and the nodes by uplink, are only worked out for a team that does)
-            node_set = ctx.team_node_set(key)
+            node_set = single_nodes.get(key)
+            if node_set is None:
+                node_set = ctx.team_node_set(key)
             split = one_domain.get(id(node_set))
             if split is None:
                 split = one_domain[id(node_set)] = len({ctx.domain(*node) for node in node_set}) > 1
