@@ -132,8 +132,9 @@ class Endpoint:
         self.path = path
         self.iscsi_bound = iscsi_bound
         self.guest_vlan = guest_vlan
-        self.addr = None if ip is None else int(ip)
-        self.gw = None if gateway is None else int(gateway)
+        # ``int()`` of an address is its ``_ip`` (what ``ipaddress`` answers ``__int__`` with), read without the call
+        self.addr = None if ip is None else ip._ip
+        self.gw = None if gateway is None else gateway._ip
 
 
 @dataclass(frozen=True, slots=True)
