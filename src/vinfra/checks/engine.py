@@ -154,8 +154,12 @@ def select_rules(select: Iterable[str] | None = None, ignore: Iterable[str] | No
 class CheckRun:
     """Every finding of one run, sorted; locations are resolved once, on first demand."""
 
-    def __init__(self, inventory: Inventory, rules: list[Rule], findings: list[Finding]) -> None:
+    def __init__(self, inventory: Inventory, rules: list[Rule], findings: list[Finding],
+                 context: CheckContext | None = None) -> None:
         self.inventory = inventory
+        #: the context the rules ran over (:func:`run_checks`): its memos live as long as the run, so that a command
+        #: that ends the process with the run never frees them one by one (:func:`vinfra.cli.heap.keep_until_exit`)
+        self.context = context
         self.rules = rules
         self.findings = sorted(findings, key=Finding.sort_key)
         self._located: list[Finding] | None = None
@@ -200,7 +204,7 @@ def run_checks(snapshot: Snapshot, select: Iterable[str] | None = None, ignore: 
             if key not in seen:  # a rule may meet the same problem from two sides
                 seen.add(key)
                 findings.append(f)
-    return CheckRun(snapshot.inventory, chosen, findings)
+    return CheckRun(snapshot.inventory, chosen, findings, ctx)
 
 
 def _issues(r: Rule, ctx: CheckContext) -> Iterator[Issue]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _whole_process = False
+_kept: list[object] = []  # see :func:`keep_until_exit`
 
 
 #: (young, middle, old) collection thresholds while the command is the whole process: a full collection
@@ -70,6 +71,13 @@ def keep() -> None:
     in-process callers keep their collector, as commands that do not thaw must leave it."""
     if _whole_process:
         gc.freeze()
+
+
+def keep_until_exit(obj: object) -> None:
+    """When the command is the whole process: hold ``obj`` until :func:`leave` ends it, so that it is never torn
+    down object by object (a 2,500-host check's rule context: 0.03 s).  In-process callers: nothing held."""
+    if _whole_process:
+        _kept.append(obj)
 
 
 def leave(code: int) -> None:

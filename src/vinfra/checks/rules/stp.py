@@ -61,8 +61,12 @@ def stp_edge_missing(ctx: CheckContext) -> Iterator[Issue]:
     T17, P1, M14
     """
     by_where: dict[InterfaceRef, list[tuple[InterfaceRef, InterfaceRef]]] = defaultdict(list)
+    switches = ctx.inv.switches
     for port, nic in ctx.host_facing:
-        if ctx.switch(port).stp_mode == "none":
+        sw = switches.get(port.device)  # :meth:`CheckContext.switch`: the port's own switch when it declares it
+        if sw is None or port.interface not in sw.interfaces:
+            sw = ctx.switch(port)
+        if sw.stp_mode == "none":
             continue
         gov, where = ctx.governing(port)
         if gov.mode == "routed" or gov.stp.edge:

@@ -80,10 +80,11 @@ def static_channel_fix(ctx: CheckContext, ports: list[InterfaceRef]) -> str:
 
 def _hash_problems(ctx: CheckContext, ports: list[InterfaceRef]) -> tuple[list[str], list[str]]:
     """Why ``ports`` are not one static channel for IP hash (T3, T6, T7), and their channels."""
-    unchannelled = [p for p in ports if ctx.channel(p) is None]
-    channels = sorted({ch.key for p in ports if (ch := ctx.channel(p)) is not None})
-    negotiating = sorted({f"{p} ({ctx.iface(p).channel_mode})" for p in ports
-                          if ctx.channel(p) is not None and ctx.iface(p).channel_mode != "on"})
+    of = [(p, ctx.channel(p)) for p in ports]
+    unchannelled = [p for p, ch in of if ch is None]
+    channels = sorted({ch.key for _, ch in of if ch is not None})
+    negotiating = sorted({f"{p} ({ctx.iface(p).channel_mode})" for p, ch in of
+                          if ch is not None and ctx.iface(p).channel_mode != "on"})
     problems = []
     if unchannelled:
         problems.append(f"{join(unchannelled)} {'is' if len(unchannelled) == 1 else 'are'} in no port-channel")

@@ -408,25 +408,39 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     V8
     """
-    # (VLAN, subnet as (length, bits)) -> its endpoints, each with its nodes in that VLAN; the subnet object by key
-    groups: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = {}
-    nets: dict[tuple[int, int, int], IPv4Network] = {}
+    # the ports with an address, in blocks: (id of its node list, prefix length, subnet bits, gateway as an int) ->
+    # its ports, in the order met.  The ports of a team share one node list (kept alive by the context,
+    # :meth:`CheckContext.endpoint_nodes`), so a block is mostly a team's ports of one subnet and gateway: what
+    # follows is worked out once per block, and port by port only where a finding names the ports
+    blocks: dict[tuple[int, int, int, int | None], list[Endpoint]] = {}
+    block_of: dict[tuple[int, int, int, int | None], tuple[list[tuple[str, int]], IPv4Network]] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
-    # a port's nodes split by VLAN, once per node list: ports of teams cabled alike share one list (kept alive by
-    # the context, :meth:`CheckContext.endpoint_nodes`), so its split is shared too.  The per-VLAN lists are interned
-    # by content, so that the per-list work below (domains, union-find, gateway domains) is done once per distinct
-    # list, not once per team
-    interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
-    by_nodes: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
     endpoint_nodes = ctx.endpoint_nodes
     for e in ctx.endpoints:
-        if e.ip is None:
+        ip = e.ip
+        if ip is None:
             continue
         nodes = endpoint_nodes(e)
         if not nodes:
             if e.team is not None and ctx.strays(e.team):
                 beyond[e.team].append(e)  # it reaches no switch but another host
             continue
+        net = ip.network
+        length = net.prefixlen
+        bkey = (id(nodes), length, e.addr >> (32 - length), e.gw)  # type: ignore[operator]
+        got = blocks.get(bkey)
+        if got is None:
+            got = blocks[bkey] = []
+            block_of[bkey] = (nodes, net)
+        got.append(e)
+    # (VLAN, subnet as (length, bits)) -> its blocks, each with its nodes in that VLAN; the subnet object by key.  A
+    # node list is split by VLAN once (ports of teams cabled alike share it); the per-VLAN lists are interned by
+    # content, so that the per-list work below (domains, union-find, gateway domains) is done once per distinct list
+    groups: dict[tuple[int, int, int], list[tuple[tuple[int, int, int, int | None], list[tuple[str, int]]]]] = {}
+    nets: dict[tuple[int, int, int], IPv4Network] = {}
+    interned: dict[tuple[tuple[str, int], ...], list[tuple[str, int]]] = {}
+    by_nodes: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
+    for bkey, (nodes, net) in block_of.items():
         per = by_nodes.get(id(nodes))
         if per is None:
             per = by_nodes[id(nodes)] = []
@@ -436,33 +450,41 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
                 if mine_l is None:
                     mine_l = interned[mine_t] = list(mine_t)
                 per.append((vlan, mine_l))
-        net = e.ip.network
-        length = net.prefixlen
-        bits = e.addr >> (32 - length)  # type: ignore[operator]
         for vlan, mine in per:
-            key = (vlan, length, bits)
-            got = groups.get(key)
-            if got is None:
+            key = (vlan, bkey[1], bkey[2])
+            got_g = groups.get(key)
+            if got_g is None:
                 nets[key] = net
-                got = groups[key] = []
-            got.append((e, mine))
+                got_g = groups[key] = []
+            got_g.append((bkey, mine))
+    position: dict[int, int] = {}  # id of a port -> its place in ctx.endpoints, filled for the first finding
+
+    def ports_of(chosen: list[tuple[tuple[int, int, int, int | None], list[tuple[str, int]]]]) -> list[
+            tuple[Endpoint, list[tuple[str, int]]]]:
+        """The ports of some blocks with their nodes, in the order of ctx.endpoints (as a walk of the ports)."""
+        if not position:
+            position.update((id(e), i) for i, e in enumerate(ctx.endpoints))
+        out = [(e, mine) for bkey, mine in chosen for e in blocks[bkey]]
+        out.sort(key=lambda m: position[id(m[0])])
+        return out
+
     for key, endpoints in sorted(beyond.items()):
         team = ctx.teams[key]
         yield ctx.cannot_tell(team, ctx.strays(key), f"which layer-2 island {_hosts(endpoints)} join{'s' if len(endpoints) == 1 else ''}",
                               endpoints[0].path, tuple(sorted(e.name for e in endpoints)))
-    for gkey, members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(nets[kv[0]]))):
+    for gkey, gblocks in sorted(groups.items(), key=lambda kv: (kv[0][0], str(nets[kv[0]]))):
         vlan, length, bits = gkey
         net = nets[gkey]
-        # the node lists are shared by the ports of a team (held in ``split``): each is looked at once
-        # one pass over the ports: the distinct node lists, in the order met, and the ports by gateway
+        # the distinct node lists, and the blocks by gateway (when the gateway is in the subnet)
         distinct: dict[int, list[tuple[str, int]]] = {}
-        by_gw: dict[int, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)  # by the address as an int
-        for member in members:
-            e, nodes = member
+        by_gw: dict[int, list[tuple[tuple[int, int, int, int | None], list[tuple[str, int]]]]] = defaultdict(list)
+        for block in gblocks:
+            bkey, nodes = block
             if id(nodes) not in distinct:
                 distinct[id(nodes)] = nodes
-            if e.gw is not None and e.gw >> (32 - length) == bits:  # the gateway is in the subnet
-                by_gw[e.gw].append(member)
+            gw_int = bkey[3]
+            if gw_int is not None and gw_int >> (32 - length) == bits:
+                by_gw[gw_int].append(block)
         uf = UnionFind()
         for nodes in distinct.values():
             doms = [ctx.domain(*n) for n in nodes]
@@ -471,7 +493,7 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
         roots = {i: uf.find(ctx.domain(*nodes[0])) for i, nodes in distinct.items()}
         parts: dict[object, list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
         if len(set(roots.values())) > 1:  # the ports by island, only when there is more than one
-            for e, nodes in members:
+            for e, nodes in ports_of(gblocks):
                 parts[roots[id(nodes)]].append((e, nodes))
         if len(parts) > 1:
             ordered = sorted(parts.values(), key=lambda m: (-len(m), m[0][0].name))
@@ -494,15 +516,17 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
                 continue  # no such gateway anywhere: gateway-missing
             svi_doms = {ctx.domain(s.bridge, s.vlan) for s in svis}
             meets: dict[int, bool] = {}
-            cut = []
-            for e, nodes in users:
+            cut_blocks = []
+            for block in users:
+                nodes = block[1]
                 ok = meets.get(id(nodes))
                 if ok is None:
                     ok = meets[id(nodes)] = bool(svi_doms & {ctx.domain(*n) for n in nodes})
                 if not ok:
-                    cut.append((e, nodes))
-            if not cut:
+                    cut_blocks.append(block)
+            if not cut_blocks:
                 continue
+            cut = ports_of(cut_blocks)
             s = svis[0]
             where, ports = _prune_point(ctx, cut[0][1][0][0], s.bridge, vlan)
             msg = (f"gateway {gw} of VLAN {vlan} lives on {join(sorted({x.ref for x in svis}))}, which VLAN {vlan} does not "
@@ -619,6 +643,7 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
     """
     # id of a shared node list (:meth:`CheckContext.team_node_set`, kept alive by the context) -> whether it splits
     one_domain: dict[int, bool] = {}
+    single_nodes = ctx.single_team_nodes
     for key, team, pgv, ups, strays, _ in ctx.team_rows:
         # ``strays``: its uplinks cabled to something that is not a switch
         if strays and len(ctx.uplinks[key]) >= 2:
@@ -632,7 +657,9 @@ def uplinks_in_different_l2_domains(ctx: CheckContext) -> Iterator[Issue]:
         if pgv.single:
             # whether it splits, from its distinct nodes: once per list, which teams cabled alike share (most do not
             # split: the texts, and the nodes by uplink, are only worked out for a team that does)
-            node_set = ctx.team_node_set(key)
+            node_set = single_nodes.get(key)
+            if node_set is None:
+                node_set = ctx.team_node_set(key)
             split = one_domain.get(id(node_set))
             if split is None:
                 split = one_domain[id(node_set)] = len({ctx.domain(*node) for node in node_set}) > 1

@@ -141,13 +141,17 @@ def vmk_same_subnet(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     K6
     """
-    by_host: dict[str, dict[str, list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
+    # by host, then by subnet as (prefix length, subnet bits): the subnet's text (slow to write) only for a subnet
+    # shared by two ports, in the order of that text as before
+    by_host: dict[str, dict[tuple[int, int], list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
     for e in ctx.endpoints:
         if e.kind == "vmk" and e.ip is not None and "service_console" not in e.services:
-            by_host[e.host][str(e.ip.network)].append(e)
-    for host, nets in sorted(by_host.items()):
+            length = e.ip.network.prefixlen
+            by_host[e.host][(length, e.addr >> (32 - length))].append(e)  # type: ignore[operator]
+    for host, by_net in sorted(by_host.items()):
+        nets = {str(vmks[0].ip.network): vmks for vmks in by_net.values() if len(vmks) >= 2}  # type: ignore[union-attr]
         for net, vmks in sorted(nets.items()):
-            if len(vmks) < 2 or all(e.iscsi_bound for e in vmks):
+            if all(e.iscsi_bound for e in vmks):
                 continue
             vmks = sorted(vmks, key=lambda e: e.name)
             shown = join(f"{e.name} ({join(e.services) or 'no services'})" for e in vmks)
