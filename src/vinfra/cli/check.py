@@ -101,10 +101,7 @@ def _run_and_print(inv: Inventory, design: str, fmt: Format, rules: list[Rule], 
         return EXIT_BAD_INPUT
     heap.freeze()  # the derived state lives as long as the design
     with heap.no_collections():  # the rules' objects live to the end or die by reference counting
-        run = run_checks(snap, rules=rules)
-        # and what they left alive (the snapshot's derived state) lives as long as the design: frozen before the
-        # collector is back, else its first young collection walks all of it (0.06 s at 2,500 hosts)
-        heap.freeze()
+        run = run_checks(snap, rules=rules)  # what they leave alive is frozen as the block ends (heap)
     heap.keep_until_exit(run)  # with its rules' context (:attr:`CheckRun.context`): never torn down object by object
     if fmt is Format.json:
         _dump(report.to_json(run))
