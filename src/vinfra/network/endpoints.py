@@ -32,8 +32,14 @@ class EndpointError(ValueError):
     """A name or address that resolves to no endpoint."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class Endpoint:
+    """Something a ping starts or ends at: a VM NIC, a VMkernel port, an SVI or routed port, an FHRP address.
+
+    A value: never changed once built, and it compares and hashes by its fields as a frozen dataclass would.  It
+    is not declared frozen because a frozen dataclass sets each field through ``object.__setattr__``, several
+    times the cost of building one, and a design has a port per VM NIC (as :class:`~vinfra.network.teams.Team`)."""
+
     name: str  # canonical display name: "web01", "web01:nic1", "esx01:vmk0", "dist-1:Vlan10", "10.0.10.1"
     kind: str  # "vm" | "vmk" | "svi" | "routed" | "vip"
     device: str  # the host, or the switch that declares the interface
@@ -47,6 +53,24 @@ class Endpoint:
     interface: str | None = None  # vmk / SVI / routed port name
     vlan: int | None = None  # SVIs and VIPs
     guest_vlan: int | None = None  # VM NICs: the VLAN the guest tags (VGT, V3, V4)
+
+    def __init__(self, name: str, kind: str, device: str, ip: IPv4Interface | None, mac: str,
+                 gateway: IPv4Address | None = None, network: str | None = None, port_id: int = 0,
+                 vm: str | None = None, nic: int | None = None, interface: str | None = None, vlan: int | None = None,
+                 guest_vlan: int | None = None) -> None:
+        self.name = name
+        self.kind = kind
+        self.device = device
+        self.ip = ip
+        self.mac = mac
+        self.gateway = gateway
+        self.network = network
+        self.port_id = port_id
+        self.vm = vm
+        self.nic = nic
+        self.interface = interface
+        self.vlan = vlan
+        self.guest_vlan = guest_vlan
 
     @property
     def on_host(self) -> bool:
@@ -62,32 +86,6 @@ class Endpoint:
         """What a host port's VLAN handling depends on: its team, and the VLAN its guest tags."""
         assert self.network is not None
         return (self.device, self.network, self.guest_vlan)
-
-
-class _Built:
-    """An :class:`Endpoint` under construction: the same slots, set by plain assignment, then made an Endpoint
-    (a frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, several times the cost,
-    and a design has a port per VM NIC).  Every field is given, in :class:`Endpoint`'s order."""
-
-    __slots__ = Endpoint.__slots__
-
-    def __init__(self, name: str, kind: str, device: str, ip: IPv4Interface | None, mac: str,
-                 gateway: IPv4Address | None, network: str | None, port_id: int, vm: str | None, nic: int | None,
-                 interface: str | None, vlan: int | None, guest_vlan: int | None) -> None:
-        self.name = name
-        self.kind = kind
-        self.device = device
-        self.ip = ip
-        self.mac = mac
-        self.gateway = gateway
-        self.network = network
-        self.port_id = port_id
-        self.vm = vm
-        self.nic = nic
-        self.interface = interface
-        self.vlan = vlan
-        self.guest_vlan = guest_vlan
-        self.__class__ = Endpoint  # type: ignore[assignment]
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
@@ -258,7 +256,7 @@ class Endpoints:
                 if vmk is None:
                     return None
                 pid = vmk_port_id(inv, device, rest)
-                return _Built(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway,  # type: ignore[return-value]
+                return Endpoint(name, "vmk", device, vmk.ip, self._mac(name, vmk.mac), vmk.gateway,
                               vmk.portgroup, pid, None, None, rest, None, None)
             sw = inv.switches.get(device)
             if sw is not None:
@@ -332,7 +330,7 @@ class Endpoints:
                     else:
                         vlan = svi_vlan(i)
                         mac = iface.mac
-                        e = made[name] = _Built(  # type: ignore[assignment]
+                        e = made[name] = Endpoint(
                             name, "svi" if vlan is not None else "routed", s, iface.ip,
                             mac if mac is not None else macs[name], None, None, 0, None, None, i, vlan, None)
                 if e is not None:
@@ -384,7 +382,7 @@ class Endpoints:
                         e = get(name)  # a VM named like the port or the host: the name's own resolution decides
                     else:
                         mac = vmk.mac
-                        e = made[name] = _Built(  # type: ignore[assignment]
+                        e = made[name] = Endpoint(
                             name, "vmk", h, vmk.ip, mac if mac is not None else macs[name], vmk.gateway,
                             vmk.portgroup, pid, None, None, k, None, None)
                 if e is not None:
@@ -410,7 +408,7 @@ class Endpoints:
                         e = get(name)  # a VM literally named like another's NIC: the name's own resolution decides
                     else:
                         mac = nic.mac
-                        e = made[name] = _Built(  # type: ignore[assignment]
+                        e = made[name] = Endpoint(
                             name, "vm", h, nic.ip, mac if mac is not None else macs[name], nic.gateway, network,
                             pid, v, i, None, None, nic.guest_vlan)
                 if e is not None:
