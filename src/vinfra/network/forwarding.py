@@ -867,16 +867,17 @@ class Forwarding:
                 self.leg(a, b, NO_IP, NO_IP, True)
                 self.leg(b, a, NO_IP, NO_IP, True)
                 return Verdict(True, rows=self.rows)
-            if src.ip.ip == dst.ip.ip:
+            sip, dip = src.ip.ip, dst.ip.ip  # each asking builds an IPv4Address
+            if sip == dip:
                 if self.is_endpoint(self._agent(src), dst):
-                    self._row(src.name, f"{dst.ip.ip} is {src.name}'s own address: answered by its own stack", None)
+                    self._row(src.name, f"{dip} is {src.name}'s own address: answered by its own stack", None)
                     return Verdict(True, rows=self.rows)
-                raise Unreachable(f"duplicate address: {dst.name} has {src.name}'s own address {dst.ip.ip}, and a port "
+                raise Unreachable(f"duplicate address: {dst.name} has {src.name}'s own address {dip}, and a port "
                                   "never reaches its own address through the network")
             learned: set[tuple[str, str]] = set()
-            answered = self.deliver(src, dst, src.ip.ip, dst.ip.ip, learned)
+            answered = self.deliver(src, dst, sip, dip, learned)
             self._check_taker(answered, dst)
-            back = self.deliver(answered, src, dst.ip.ip, src.ip.ip, learned)
+            back = self.deliver(answered, src, dip, sip, learned)
             self._check_taker(back, src)
             return Verdict(True, rows=self.rows)
         except Unreachable as exc:

@@ -488,8 +488,13 @@ class L3:
 
     def _level(self, r: str, depth: int) -> list[str]:
         """The routers exactly ``depth`` hops from ``r`` (breadth first from ``r``, as far as asked)."""
-        levels = self._levels.setdefault(r, [[r]])
-        seen = self._levels_seen.setdefault(r, {r})
+        levels = self._levels.get(r)
+        if levels is None:  # not setdefault: it would build a list and a set per call (asked per router and block)
+            levels = self._levels[r] = [[r]]
+            self._levels_seen[r] = {r}
+        elif depth < len(levels):
+            return levels[depth]
+        seen = self._levels_seen[r]
         while len(levels) <= depth and levels[-1]:
             nxt = []
             for n in levels[-1]:
