@@ -645,10 +645,11 @@ class Forwarding:
             steps.append((y, x, arp_rep, ip))
         if not arp_only:
             steps.append((x, y, ip, back))
+        seen: list | None = None
         if not self.record:
-            memo_key = tuple(
-                (self.sends(s, f)[0], self.takes(r, f, None if c is None else self.location(r, c))[0])
-                for s, r, f, c in steps)
+            # kept for the steps below: asking again costs as much as the key
+            seen = [(self.sends(s, f), self.takes(r, f, None if c is None else self.location(r, c))) for s, r, f, c in steps]
+            memo_key = tuple((sv[0], tv[0]) for sv, tv in seen)
             got = self._leg_memo.get(memo_key)
             if got is not None:
                 if id_key is not None:
@@ -659,8 +660,8 @@ class Forwarding:
                     return
                 raise Unreachable("unreachable")
         try:
-            for s, r, f, c in steps:
-                self.step(s, r, f, c)
+            for k, (s, r, f, c) in enumerate(steps):
+                self.step(s, r, f, c, seen[k] if seen is not None else None)
         except Unreachable:
             if memo_key is not None:
                 self._leg_memo[memo_key] = False
@@ -699,11 +700,16 @@ class Forwarding:
             got = self._comp_view_ids[key] = self._comp_ids.setdefault(parts, len(self._comp_ids))
         return got
 
-    def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None) -> None:
-        """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location)."""
-        sends, why_s = self.sends(s, frame)
-        loc = None if conversation is None else self.location(r, conversation)
-        takes, why_r = self.takes(r, frame, loc)
+    def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None,
+             seen: tuple[tuple[Sends, list[str]], tuple[Takes, list[str]]] | None = None) -> None:
+        """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location).
+        ``seen``: S's sends and R's takes for it, when the caller has them (:meth:`leg`, not recording)."""
+        if seen is None:
+            sends, why_s = self.sends(s, frame)
+            loc = None if conversation is None else self.location(r, conversation)
+            takes, why_r = self.takes(r, frame, loc)
+        else:
+            (sends, why_s), (takes, why_r) = seen
         for u, entry in sends:
             for ru, node, tag in takes:
                 if self._reaches(entry, node):

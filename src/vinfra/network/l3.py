@@ -229,7 +229,7 @@ class L3:
         if got is None:
             snap = self.snap
             inv = snap.inventory
-            got = VlanSet()
+            carried: dict[VlanSet, None] = {}  # each distinct set once: most ports of a bridge carry the same
             for sw in inv.stack_members(bridge) or [bridge]:
                 for iname in inv.switches[sw].interfaces:
                     if svi_vlan(iname) is not None or po_number(iname) is not None:
@@ -239,7 +239,8 @@ class L3:
                         continue
                     pv = snap.port_vlans(ref)
                     if pv.mode != "routed":
-                        got = got | pv.carried
+                        carried[pv.carried] = None
+            got = VlanSet(r for vs in carried for r in vs.ranges)
             self._live[bridge] = got
         return got
 
