@@ -745,6 +745,7 @@ class Bulk:
             if src[k] is False:
                 regular[k] = False
         self._combine(src, regular)
+        self.regular = regular  # the classes the pieces answer for (the rest are walked whole)
         # what the pieces do not cover: walked whole
         walked = [k for k in range(n) if not regular[k]]
         pairs: set[tuple[int, int]] = set()
