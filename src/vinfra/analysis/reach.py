@@ -730,7 +730,7 @@ class Bulk:
         self._last: dict[tuple[str, int, bool], bool] = {}
         self._routers_memo: dict[tuple[str, int], tuple[bool, str | None, int]] = {}
         self._first_rep: dict[tuple[int, str | None], str | bool | None] = {}
-        self._hops: dict[tuple[str, object], tuple] = {}
+        self._hops: dict[tuple[str, int], tuple] = {}  # (interface ref, next hop as an int): a step
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
         self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
@@ -745,6 +745,7 @@ class Bulk:
             if src[k] is False:
                 regular[k] = False
         self._combine(src, regular)
+        self.regular = regular  # the classes the pieces answer for (the rest are walked whole)
         # what the pieces do not cover: walked whole
         walked = [k for k in range(n) if not regular[k]]
         pairs: set[tuple[int, int]] = set()
@@ -759,6 +760,8 @@ class Bulk:
         # reply to the MAC just learned), and a leg between ports of different hosts depends on their views only
         # (what :meth:`Forwarding.leg` memoizes by): one walk per pair of views
         by_views: dict[tuple[int, int], bool] = {}
+        hosts = [e.on_host for e in reps]
+        known_pairs = reach._matrix  # answers the caller vouches for (:meth:`Reach.assume`) are not walked
         for x, y in pairs:
             sx, sy = sigs[x], sigs[y]
             if regular[x] and regular[y] and sx[0] == "host" == sy[0] and sx[1] is not None and sx[1] == sy[1]:
@@ -767,7 +770,11 @@ class Bulk:
                 if ok is None:
                     ok = by_views[vk] = bool(cr(sx, sy))
             else:
-                ok = cr(sx, sy)
+                ok = None
+                if regular[x] and regular[y] and hosts[x] != hosts[y] and (sx, sy) not in known_pairs:
+                    ok = self._host_router(x, y) if hosts[x] else self._router_host(x, y)
+                if ok is None:
+                    ok = cr(sx, sy)
             self._set(x, y, bool(ok))
         for k in range(n):
             self._set(k, k, bool(cr(sigs[k], sigs[k])))
@@ -814,7 +821,7 @@ class Bulk:
 
         ips = [int(ip) for ip in self.ips]
         gw = [int(e.gateway) if e.gateway is not None else None for e in self.reps]
-        self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and int(k[1]) not in affected}
+        self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and k[1] not in affected}
         inherited = l3.inherited
         steps: dict[tuple[str, object], tuple] = {}
         for (r, rc), st in parent._step.items():
@@ -822,7 +829,7 @@ class Bulk:
                 continue
             if st[0] == "next":
                 part = next(p for net in rc if (p := l3.route_parts(r, net)) is not None)  # type: ignore[attr-defined]
-                if (part[1].ref, part[2]) not in self._hops:
+                if (part[1].ref, int(part[2])) not in self._hops:
                     continue
             steps[(r, rc)] = st
         self._step = steps
@@ -885,7 +892,7 @@ class Bulk:
                     got = ("at", fw.iface_agent(part[1]))
                 else:
                     # the leg to a next hop is the same for every subnet routed through it
-                    hop = (part[1].ref, part[2])
+                    hop = (part[1].ref, int(part[2]))  # an IPv4Address hashes in Python code
                     got = self._hops.get(hop)
                     if got is None:
                         try:
@@ -933,6 +940,78 @@ class Bulk:
                 ok = False
             self._last[key] = ok
         return ok
+
+    def _inside(self, k: int, j: int) -> bool:
+        """Whether class ``j``'s address is in host class ``k``'s subnet (its ping goes straight there)."""
+        addr, bits, _ = self.reach._addr(self.reps[k])
+        return (int(self.ips[j]) ^ addr) >> bits == 0
+
+    def _host_router(self, k: int, j: int) -> bool | None:
+        """The ping from host class ``k`` to router class ``j`` whose address is in ``k``'s subnet (a pair
+        :meth:`_local_pairs` finds), exactly as :meth:`Forwarding.ping` walks it, with the reply's last leg
+        shared (:meth:`_last_leg`): ARP for the address itself, the router that answers takes the packet when
+        it owns the address, and routes the reply out of its connected interface to the host, asking first
+        unless that is the interface the host just learned (the walk's ``learned``).  None (walk it whole) when
+        the answering router routes the packet on, or the reply is routed through another router."""
+        if not self._inside(k, j):
+            return None
+        fw = self.fw
+        e, ip, to = self.reps[k], self.ips[k], self.ips[j]
+        x = fw.host_agent(e)
+        try:
+            a = fw.next_agent(x, to, ip, to, set())
+            if not isinstance(a, RouterAgent):
+                return False  # a host port takes it, which is not the router endpoint (or does not route)
+            own, _ = fw.at_router(a.router, to)
+            if own is None:
+                return None
+            if not fw.is_endpoint(own, self.reps[j]):
+                return False  # topology-v1 "Duplicate addresses": taken by another holder
+            own_back, out = fw.at_router(own.router, ip)
+        except Unreachable:
+            return False
+        if own_back is not None:
+            return False  # a router takes the reply for the host's address
+        assert out is not None
+        egress, nh = out
+        if nh != ip:
+            return None
+        # the walk's learned set holds (a, x) only: it spares the ARP when the reply leaves from a itself
+        return self._last_leg(egress, k, egress.key != a.key)
+
+    def _router_host(self, j: int, k: int) -> bool | None:
+        """The ping from router class ``j`` to host class ``k`` whose subnet holds ``j``'s address, as
+        :meth:`_host_router` (the same pieces the other way round): the router's connected interface asks for
+        the host (:meth:`_last_leg`), and the host, which learned that interface from its request, replies to
+        the router endpoint's address inside its subnet."""
+        if not self._inside(k, j):
+            return None
+        fw = self.fw
+        e, ip, frm = self.reps[k], self.ips[k], self.ips[j]
+        try:
+            y = fw._agent(self.reps[j])
+            own, out = fw.at_router(y.router, ip)
+        except Unreachable:
+            return False
+        if own is not None:
+            return False  # a router takes the packet for the host's address
+        assert out is not None
+        egress, nh = out
+        if nh != ip:
+            return None
+        if not self._last_leg(egress, k, True):
+            return False
+        x = fw.host_agent(e)
+        try:
+            a = fw.next_agent(x, frm, ip, frm, {(x.key, egress.key)})
+            if not isinstance(a, RouterAgent):
+                return False
+            own, _ = fw.at_router(a.router, frm)
+        except Unreachable:
+            return False
+        if own is None:
+            return None
+        return fw.is_endpoint(own, self.reps[j])
 
     def _to_router(self, r: str, k: int) -> tuple[bool, str | None, int]:
         """A packet at router ``r`` for router endpoint class ``k``: (taken, the router that took it, iterations)."""

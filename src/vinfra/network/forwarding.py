@@ -88,8 +88,8 @@ class RouterAgent:
 
     @cached_property
     def key(self) -> str:
-        # cached: formatting an address costs more than the rest of a memoized leg
-        return f"{self.iface.ref}@{self.ip}"
+        # cached, and the address's text kept per address: formatting one costs more than a memoized leg
+        return f"{self.iface.ref}@{_addr_text(self.ip)}"
 
     @property
     def router(self) -> str:
@@ -100,6 +100,17 @@ class RouterAgent:
 
 
 Agent = HostAgent | RouterAgent
+
+_ADDR_TEXT: dict[int, str] = {}
+
+
+def _addr_text(ip: IPv4Address) -> str:
+    """``str(ip)``, formatted once per address."""
+    addr = int(ip)
+    got = _ADDR_TEXT.get(addr)
+    if got is None:
+        got = _ADDR_TEXT[addr] = str(ip)
+    return got
 
 
 @dataclass
@@ -138,7 +149,18 @@ class Forwarding:
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
         self._iface_agents: dict[str, RouterAgent] = {}
-        self._agents_at: dict[IPv4Address, tuple[list[Agent], str | None]] = {}
+        self._agents_at: dict[int, tuple[list[Agent], str | None]] = {}  # by address (an IPv4Address hashes in Python)
+        # walk memos (not recording), rebuilt per walk (never inherited: they read the L3 and FHRP elections):
+        # a router's decision per destination address, the agents answering for an address that is not their
+        # interface's own (one object each: their keys are cached), and an FHRP address's answerers per asker
+        self._at_router: dict[tuple[str, int], tuple] = {}
+        self._router_agents: dict[tuple[str, int, str], RouterAgent] = {}
+        self._answerers: dict[tuple[object, int], list[Agent]] = {}
+        self._host_agents: dict[str, HostAgent] = {}
+        # legs by their agents' views as numbered components (see :meth:`_comp_view`), and those numbers
+        self._comp_legs: dict[tuple[int, int, object], bool] = {}
+        self._comp_view_ids: dict[object, int] = {}
+        self._comp_ids: dict[tuple, int] = {}
         self._router_views: dict[str, tuple] = {}
         self._problems: dict[str, str | None] = {}
         self._port_problems: dict[tuple[str, str, int | None], str | None] = {}  # by port key: the text after the name
@@ -180,8 +202,8 @@ class Forwarding:
                 del memo[key]
         self._router_views.update((k, v) for k, v in parent._router_views.items() if not stale(k))
         self._iface_agents.update((k, v) for k, v in parent._iface_agents.items() if k not in changed)
-        addrs = {a.ip for k, a in parent._iface_agents.items() if k in changed}
-        addrs |= {i.ip.ip for ref in changed if (i := snap.l3.by_ref.get(ref)) is not None}
+        addrs = {int(a.ip) for k, a in parent._iface_agents.items() if k in changed}
+        addrs |= {int(i.ip) for ref in changed if (i := snap.l3.by_ref.get(ref)) is not None}
         self._agents_at.update((ip, v) for ip, v in parent._agents_at.items() if ip not in addrs)
 
     # rows ----------------------------------------------------------------------------------------------------
@@ -588,7 +610,7 @@ class Forwarding:
                 raise Unreachable(f"routed link {x.iface.ref}--{y.iface.ref} is down")
             self._row(x.router, f"routed link to {y.iface.ref}", "L3", out=x.iface.name)
             return
-        memo_key = id_key = None
+        memo_key = id_key = comp_key = None
         if not self.record:
             # agents whose views do not depend on the frame are memoized by those views first: a host port's view
             # key (its team's shape, home uplink, whether it is alive) or a router interface's key, which decide
@@ -596,8 +618,19 @@ class Forwarding:
             kx = x.key if isinstance(x, RouterAgent) else self.view_key(x.ep)
             ky = y.key if isinstance(y, RouterAgent) else self.view_key(y.ep)
             if kx is not None and ky is not None:
-                id_key = (kx, ky, "arp" if arp_only else need_arp)
+                mode = "arp" if arp_only else need_arp
+                id_key = (kx, ky, mode)
                 got = self._leg_memo.get(id_key)
+                if got is None:
+                    # agents whose views are the same components meet the same memo key below: one walk per
+                    # pair of those, without building the frames and the key (a reach asks thousands of legs)
+                    cx = self._comp_view(x, kx)
+                    cy = self._comp_view(y, ky) if cx is not None else None
+                    if cy is not None:
+                        comp_key = (cx, cy, mode)
+                        got = self._comp_legs.get(comp_key)
+                        if got is not None:
+                            self._leg_memo[id_key] = got
                 if got is True:
                     return
                 if got is False:
@@ -612,36 +645,71 @@ class Forwarding:
             steps.append((y, x, arp_rep, ip))
         if not arp_only:
             steps.append((x, y, ip, back))
+        seen: list | None = None
         if not self.record:
-            memo_key = tuple(
-                (self.sends(s, f)[0], self.takes(r, f, None if c is None else self.location(r, c))[0])
-                for s, r, f, c in steps)
+            # kept for the steps below: asking again costs as much as the key
+            seen = [(self.sends(s, f), self.takes(r, f, None if c is None else self.location(r, c))) for s, r, f, c in steps]
+            memo_key = tuple((sv[0], tv[0]) for sv, tv in seen)
             got = self._leg_memo.get(memo_key)
             if got is not None:
                 if id_key is not None:
                     self._leg_memo[id_key] = got  # type: ignore[index]
+                if comp_key is not None:
+                    self._comp_legs[comp_key] = got
                 if got:
                     return
                 raise Unreachable("unreachable")
         try:
-            for s, r, f, c in steps:
-                self.step(s, r, f, c)
+            for k, (s, r, f, c) in enumerate(steps):
+                self.step(s, r, f, c, seen[k] if seen is not None else None)
         except Unreachable:
             if memo_key is not None:
                 self._leg_memo[memo_key] = False
                 if id_key is not None:
                     self._leg_memo[id_key] = False  # type: ignore[index]
+                if comp_key is not None:
+                    self._comp_legs[comp_key] = False
             raise
         if memo_key is not None:
             self._leg_memo[memo_key] = True
             if id_key is not None:
                 self._leg_memo[id_key] = True  # type: ignore[index]
+            if comp_key is not None:
+                self._comp_legs[comp_key] = True
 
-    def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None) -> None:
-        """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location)."""
-        sends, why_s = self.sends(s, frame)
-        loc = None if conversation is None else self.location(r, conversation)
-        takes, why_r = self.takes(r, frame, loc)
+    def _comp_view(self, a: Agent, key: object) -> int | None:
+        """A number per distinct (sends, flooded takes, unicast takes) of an agent as components, by its key in
+        :meth:`leg` (a router interface's key, a host port's view key): those decide :meth:`leg`'s memo key, so
+        two agents with one number meet the same memo entries.  None for a host port whose three views are not
+        all memoized yet: they are not worked out here (the frame that first asks fills them, and names what a
+        failure reports)."""
+        got = self._comp_view_ids.get(key)
+        if got is None:
+            if isinstance(a, RouterAgent):
+                (s, _), (t, _) = self._router_comps(a)
+                parts = (s, t, t)
+            else:
+                k = key  # a view key: (shape, home, alive)
+                memo = self._view_memo
+                s = memo.get(("s", *k))  # type: ignore[misc]
+                tf = memo.get(("t", True, *k))  # type: ignore[misc]
+                tu = memo.get(("t", False, *k))  # type: ignore[misc]
+                if s is None or tf is None or tu is None:
+                    return None
+                parts = (s[0], tf[0], tu[0])
+            got = self._comp_view_ids[key] = self._comp_ids.setdefault(parts, len(self._comp_ids))
+        return got
+
+    def step(self, s: Agent, r: Agent, frame: Frame, conversation: Frame | None,
+             seen: tuple[tuple[Sends, list[str]], tuple[Takes, list[str]]] | None = None) -> None:
+        """One frame from S to R (flooded when ``conversation`` is None, else unicast to R's location).
+        ``seen``: S's sends and R's takes for it, when the caller has them (:meth:`leg`, not recording)."""
+        if seen is None:
+            sends, why_s = self.sends(s, frame)
+            loc = None if conversation is None else self.location(r, conversation)
+            takes, why_r = self.takes(r, frame, loc)
+        else:
+            (sends, why_s), (takes, why_r) = seen
         for u, entry in sends:
             for ru, node, tag in takes:
                 if self._reaches(entry, node):
@@ -735,25 +803,57 @@ class Forwarding:
         """Who may answer ARP for ``ip`` on X's segment: host ports and router interfaces with that address,
         and for an FHRP virtual IP the router active for it where X's frames enter."""
         snap = self.snap
-        known = self._agents_at.get(ip)
+        addr = int(ip)
+        known = self._agents_at.get(addr)
         if known is None:  # the same for every X: only an FHRP address's answerer depends on where X sits
-            fixed: list[Agent] = [HostAgent(e) for e in snap.endpoints.at(ip, hosts_only=True) if e.on_host]
+            fixed: list[Agent] = [self.host_agent(e) for e in snap.endpoints.at(ip, hosts_only=True) if e.on_host]
             fixed.extend(self.iface_agent(i) for i in snap.l3.ifaces_at(ip))
-            known = self._agents_at[ip] = (fixed, snap.l3.vip_mac_of(ip))
-        out = list(known[0])
+            known = self._agents_at[addr] = (fixed, snap.l3.vip_mac_of(ip))
         vmac = known[1]
-        if vmac is not None:
-            nodes: list[Node] = []
-            if isinstance(x, RouterAgent):
-                if x.iface.node is not None:
-                    nodes.append(x.iface.node)
-            else:
-                nodes.extend(self.arp_entry(x, ip))
-            for n in nodes:
-                act = snap.l3.vip_answerer(ip, n)
-                if act is not None:
-                    out.append(RouterAgent(act, ip, vmac))
+        if vmac is None:
+            return list(known[0])
+        # an FHRP address: its answerers depend on where X's frames enter, that is (not recording, and not
+        # anycast, whose nearest holder is found from nodes) on a router interface's key or a host port's view
+        # key: worked out once per such key
+        ckey: object = None
+        if not self.record:
+            ckey = x.key if isinstance(x, RouterAgent) else self.view_key(x.ep)
+            if ckey is not None and snap.l3.is_anycast(ip):
+                ckey = None
+            if ckey is not None:
+                got = self._answerers.get((ckey, addr))
+                if got is not None:
+                    return list(got)
+        out = list(known[0])
+        nodes: list[Node] = []
+        if isinstance(x, RouterAgent):
+            if x.iface.node is not None:
+                nodes.append(x.iface.node)
+        else:
+            nodes.extend(self.arp_entry(x, ip))
+        for n in nodes:
+            act = snap.l3.vip_answerer(ip, n)
+            if act is not None:
+                out.append(self.router_agent(act, ip, vmac))
+        if ckey is not None:
+            self._answerers[(ckey, addr)] = out
+            return list(out)
         return out
+
+    def router_agent(self, i: L3If, ip: IPv4Address, mac: str) -> RouterAgent:
+        """Interface ``i`` answering for ``ip`` with ``mac`` (one object each: its key is cached)."""
+        key = (i.ref, int(ip), mac)
+        got = self._router_agents.get(key)
+        if got is None or got.iface is not i:
+            got = self._router_agents[key] = RouterAgent(i, ip, mac)
+        return got
+
+    def host_agent(self, e: Endpoint) -> HostAgent:
+        """The agent of host port ``e`` (one object each: its address is cached)."""
+        got = self._host_agents.get(e.name)
+        if got is None or got.ep is not e:
+            got = self._host_agents[e.name] = HostAgent(e)
+        return got
 
     def arp_entry(self, x: HostAgent, ip: IPv4Address) -> list[Node]:
         """Where a host port's ARP request for ``ip`` enters layer 2.  For an anycast gateway these are nodes even
@@ -773,16 +873,17 @@ class Forwarding:
                 self.leg(a, b, NO_IP, NO_IP, True)
                 self.leg(b, a, NO_IP, NO_IP, True)
                 return Verdict(True, rows=self.rows)
-            if src.ip.ip == dst.ip.ip:
+            sip, dip = src.ip.ip, dst.ip.ip  # each asking builds an IPv4Address
+            if sip == dip:
                 if self.is_endpoint(self._agent(src), dst):
-                    self._row(src.name, f"{dst.ip.ip} is {src.name}'s own address: answered by its own stack", None)
+                    self._row(src.name, f"{dip} is {src.name}'s own address: answered by its own stack", None)
                     return Verdict(True, rows=self.rows)
-                raise Unreachable(f"duplicate address: {dst.name} has {src.name}'s own address {dst.ip.ip}, and a port "
+                raise Unreachable(f"duplicate address: {dst.name} has {src.name}'s own address {dip}, and a port "
                                   "never reaches its own address through the network")
             learned: set[tuple[str, str]] = set()
-            answered = self.deliver(src, dst, src.ip.ip, dst.ip.ip, learned)
+            answered = self.deliver(src, dst, sip, dip, learned)
             self._check_taker(answered, dst)
-            back = self.deliver(answered, src, dst.ip.ip, src.ip.ip, learned)
+            back = self.deliver(answered, src, dip, sip, learned)
             self._check_taker(back, src)
             return Verdict(True, rows=self.rows)
         except Unreachable as exc:
@@ -790,12 +891,12 @@ class Forwarding:
 
     def _agent(self, e: Endpoint) -> Agent:
         if e.on_host:
-            return HostAgent(e)
+            return self.host_agent(e)
         if e.kind == "vip":
             owners = self.snap.l3.owners_of(e.ip.ip) if e.ip else None
             if not owners:
                 raise Unreachable(f"no live router is active for {e.name}")
-            return RouterAgent(owners[0], e.ip.ip, self.snap.l3.vip_mac_of(e.ip.ip))  # type: ignore[union-attr,arg-type]
+            return self.router_agent(owners[0], e.ip.ip, self.snap.l3.vip_mac_of(e.ip.ip))  # type: ignore[union-attr,arg-type]
         i = self.snap.l3.by_ref.get(f"{e.device}:{e.interface}")
         if i is None:
             raise Unreachable(f"{e.name} is not an L3 interface")
@@ -866,12 +967,28 @@ class Forwarding:
     def at_router(self, r: str, ip_dst: IPv4Address) -> tuple[RouterAgent | None, tuple[RouterAgent, IPv4Address] | None]:
         """What router ``r`` does with a packet for ``ip_dst``: take it (its own address, first) or send it
         out of an interface toward a next hop (second)."""
+        if not self.record:
+            # it depends on the router and the address only: worked out once each (a reach asks thousands)
+            key = (r, int(ip_dst))
+            got = self._at_router.get(key)
+            if got is None:
+                try:
+                    got = self._at_router[key] = self._router_decides(r, ip_dst)
+                except Unreachable as exc:
+                    got = self._at_router[key] = (exc.reason, exc.rule, None)  # three: a failure
+            if len(got) == 3:
+                raise Unreachable(got[0], got[1])
+            return got  # type: ignore[return-value]
+        return self._router_decides(r, ip_dst)
+
+    def _router_decides(self, r: str, ip_dst: IPv4Address) -> tuple[RouterAgent | None, tuple[RouterAgent, IPv4Address] | None]:
+        """:meth:`at_router`, worked out."""
         l3 = self.snap.l3
         own = l3.owns(r, ip_dst)
         if own is not None:
             if self.record:
                 self._row(r, f"{ip_dst} is {r}'s own address ({own.ref})", "L3")
-            return RouterAgent(own, ip_dst, l3.vip_mac_of(ip_dst) or own.mac), None
+            return self.router_agent(own, ip_dst, l3.vip_mac_of(ip_dst) or own.mac), None
         rt = l3.route(r, ip_dst)
         if rt is None:
             raise Unreachable(f"{r} has no route to {ip_dst}", "L3")

@@ -229,7 +229,7 @@ class L3:
         if got is None:
             snap = self.snap
             inv = snap.inventory
-            got = VlanSet()
+            carried: dict[VlanSet, None] = {}  # each distinct set once: most ports of a bridge carry the same
             for sw in inv.stack_members(bridge) or [bridge]:
                 for iname in inv.switches[sw].interfaces:
                     if svi_vlan(iname) is not None or po_number(iname) is not None:
@@ -239,7 +239,8 @@ class L3:
                         continue
                     pv = snap.port_vlans(ref)
                     if pv.mode != "routed":
-                        got = got | pv.carried
+                        carried[pv.carried] = None
+            got = VlanSet(r for vs in carried for r in vs.ranges)
             self._live[bridge] = got
         return got
 
@@ -488,8 +489,13 @@ class L3:
 
     def _level(self, r: str, depth: int) -> list[str]:
         """The routers exactly ``depth`` hops from ``r`` (breadth first from ``r``, as far as asked)."""
-        levels = self._levels.setdefault(r, [[r]])
-        seen = self._levels_seen.setdefault(r, {r})
+        levels = self._levels.get(r)
+        if levels is None:  # not setdefault: it would build a list and a set per call (asked per router and block)
+            levels = self._levels[r] = [[r]]
+            self._levels_seen[r] = {r}
+        elif depth < len(levels):
+            return levels[depth]
+        seen = self._levels_seen[r]
         while len(levels) <= depth and levels[-1]:
             nxt = []
             for n in levels[-1]:
