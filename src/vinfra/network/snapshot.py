@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
+from operator import attrgetter
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
 from ..model.inventory import Link, failure_problem
@@ -220,7 +221,8 @@ class Snapshot:
             for here, there in ((link.a, link.b), (link.b, link.a)):
                 if here.device in inv.switches and there.device in inv.hosts:
                     out.append(here)
-        return sorted(out)
+        # the references' own order (device, then interface) through a key: not a Python-level __lt__ per comparison
+        return sorted(out, key=attrgetter("device", "interface"))
 
     def switch_port_of(self, host: str, vmnic: str) -> InterfaceRef | None:
         """The switch port a host's vmnic is cabled to, if any."""
