@@ -321,8 +321,12 @@ class Forwarding:
         ts = self.team(ep)
         assert ts is not None  # a port without a team has a problem
         team = ts.team
+        uplinks = team.uplinks
+        ups = self._uplink_shapes.get((ep.device, uplinks))  # _uplinks_shape's memo: one miss per host and switch
+        if ups is None:
+            ups = self._uplinks_shape(ep.device, uplinks)
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
-                 team.uplinks, self._uplinks_shape(ep.device, team.uplinks))
+                 uplinks, ups)
         # one small int per distinct shape: views and memo keys hold it, and hashing the shape's dataclasses
         # (Python-level hashes) each time a key is looked up cost more than the rest of a signature
         got = self._ports[port_key] = (self._shape_ids.setdefault(shape, len(self._shape_ids)), ts)
