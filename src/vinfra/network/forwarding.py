@@ -145,6 +145,13 @@ class Forwarding:
         self.rows: list[dict] = []
         self._leg_memo: dict[tuple, bool] = {}
         self._view_memo: dict[tuple, tuple] = {}
+        # the views of a port with a view key, by its name (a str keeps its hash: no tuple to build and hash per
+        # look-up, and a leg asks for each end's views several times): sends, flooded takes, unicast takes, where
+        # its MAC is learned
+        self._sends_of: dict[str, tuple] = {}
+        self._flood_of: dict[str, tuple] = {}
+        self._unicast_of: dict[str, tuple] = {}
+        self._location_of: dict[str, tuple[str, ...]] = {}
         self._sensitive: dict[int, bool] = {}  # by (team, alive): sensitivity depends on the team only
         self._view_keys: dict[str, tuple | None] = {}
         self._delivery: dict[tuple, list] = {}
@@ -188,7 +195,7 @@ class Forwarding:
         assert snap.__dict__.get("team_states") is other.__dict__.get("team_states") is not None
         assert not (self.record or parent.record or self.size is not None or parent.size is not None)
         for name in ("_view_memo", "_sensitive", "_view_keys", "_delivery", "_problems", "_port_problems", "_ports",
-                     "_shape_ids", "_recv", "_guest_teams"):
+                     "_shape_ids", "_recv", "_guest_teams", "_sends_of", "_flood_of", "_unicast_of", "_location_of"):
             getattr(self, name).update(getattr(parent, name))
 
         def stale(key: object) -> bool:
@@ -336,8 +343,12 @@ class Forwarding:
         ts = self.team(ep)
         assert ts is not None  # a port without a team has a problem
         team = ts.team
+        uplinks = team.uplinks
+        ups = self._uplink_shapes.get((ep.device, uplinks))  # _uplinks_shape's memo: one miss per host and switch
+        if ups is None:
+            ups = self._uplinks_shape(ep.device, uplinks)
         shape = ("up", team.policy, ts.shotgun, ts.lag_hash, ts.pg, ts.active, team.standby, team.unused,
-                 team.uplinks, self._uplinks_shape(ep.device, team.uplinks))
+                 uplinks, ups)
         # one small int per distinct shape: views and memo keys hold it, and hashing the shape's dataclasses
         # (Python-level hashes) each time a key is looked up cost more than the rest of a signature
         got = self._ports[port_key] = (self._shape_ids.setdefault(shape, len(self._shape_ids)), ts)
@@ -494,7 +505,10 @@ class Forwarding:
         got = self._view_keys.get(name, False)
         if got is not False:
             return got  # type: ignore[return-value]
-        if self.host_problem(ep) is not None:
+        problem = self._problems.get(name, False)  # host_problem's memo, read inline (once per port)
+        if problem is False:
+            problem = self.host_problem(ep)
+        if problem is not None:
             shape = self.team_shape(ep)
             sensitive = self._sensitive.get(shape)
             if sensitive is None:
@@ -525,15 +539,20 @@ class Forwarding:
                 return self._router_comps(a)[0]
             s, _, why = self.router_view(a)
             return s, why
-        key = self.view_key(a.ep)
+        ep = a.ep
+        got = self._sends_of.get(ep.name)  # only a port with a view key is kept here
+        if got is not None:
+            return got
+        key = self.view_key(ep)
         if key is None:
-            s, why = self.host_sends(a.ep, frame)
+            s, why = self.host_sends(ep, frame)
             return (s, why) if self.record else (self._comp_sends(s), why)
         key = ("s", *key)
         got = self._view_memo.get(key)
         if got is None:
-            s, why = self.host_sends(a.ep, frame)
+            s, why = self.host_sends(ep, frame)
             got = self._view_memo[key] = (self._comp_sends(s), why[:1])
+        self._sends_of[ep.name] = got
         return got
 
     def takes(self, a: Agent, frame: Frame, loc: tuple[str, ...] | None) -> tuple[Takes, list[str]]:
@@ -542,15 +561,23 @@ class Forwarding:
                 return self._router_comps(a)[1]
             _, t, why = self.router_view(a)
             return t, why
-        key = self.view_key(a.ep)
+        ep = a.ep
+        # a port with a view key takes where its view says: a unicast frame where its MAC is learned, which its
+        # view decides too (:meth:`location`), so only flooded or not matters
+        known = self._flood_of if loc is None else self._unicast_of
+        got = known.get(ep.name)
+        if got is not None:
+            return got
+        key = self.view_key(ep)
         if key is None:
-            t, why = self.host_takes(a.ep, frame, loc)
+            t, why = self.host_takes(ep, frame, loc)
             return (t, why) if self.record else (self._comp_takes(t), why)
         key = ("t", loc is None, *key)
         got = self._view_memo.get(key)
         if got is None:
-            t, why = self.host_takes(a.ep, frame, loc)
+            t, why = self.host_takes(ep, frame, loc)
             got = self._view_memo[key] = (self._comp_takes(t), why[:1])
+        known[ep.name] = got
         return got
 
     def _comp_sends(self, sends: Sends) -> Sends:
@@ -576,8 +603,16 @@ class Forwarding:
         """Where an agent's MAC is learned: the uplinks it sends this conversation's packets on."""
         if isinstance(a, RouterAgent):
             return ()
-        sends, _ = self.host_sends(a.ep, conversation) if self.view_key(a.ep) is None else self._home_sends(a.ep)
-        return tuple(u for u, _ in sends if u is not None)
+        ep = a.ep
+        got = self._location_of.get(ep.name)
+        if got is not None:
+            return got
+        if self.view_key(ep) is None:
+            sends, _ = self.host_sends(ep, conversation)
+            return tuple(u for u, _ in sends if u is not None)
+        sends, _ = self._home_sends(ep)
+        got = self._location_of[ep.name] = tuple(u for u, _ in sends if u is not None)
+        return got
 
     def _home_sends(self, ep: Endpoint) -> tuple[Sends, list[str]]:
         key = ("loc", self.view_key(ep))

@@ -42,6 +42,7 @@ import hashlib
 import heapq
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..model import SwitchInterface
@@ -66,8 +67,10 @@ def short_cost(speed_mbps: int) -> int:
     return 100
 
 
+@cache
 def bridge_mac(name: str) -> str:
-    """A deterministic, locally administered unicast MAC for a bridge or stack name."""
+    """A deterministic, locally administered unicast MAC for a bridge or stack name (kept per name: every
+    per-VLAN tree asks for each of its bridges' IDs)."""
     raw = bytearray(hashlib.sha1(name.encode()).digest()[:6])
     raw[0] = (raw[0] & 0xFC) | 0x02
     return ":".join(f"{b:02x}" for b in raw)
@@ -123,6 +126,7 @@ class LinkState:
     blocked_vlans: dict[int, str] = field(default_factory=dict)  # VLAN at end a -> why it blocks
     blocked_end: dict[int | None, str] = field(default_factory=dict)  # instance -> the end that blocks
     pairs: frozenset[tuple[int, int]] = frozenset()  # VLANs crossing, as (VLAN at a, VLAN at b), both ways
+    solved: set[int] = field(default_factory=set)  # VLANs whose tree over this link's part is worked out
 
 
 class SpanningTree:
@@ -139,7 +143,14 @@ class SpanningTree:
         self.bridge_ids: dict[str, tuple[int, str]] = {}
         self._states: dict[LinkKey, LinkState] = {}
         self._cst_solved: set[LinkKey] = set()
-        self._vlan_solved: set[tuple[int, LinkKey]] = set()
+        self._incident_of: dict[str, list[LinkState]] = {}
+        self._bid_parts: dict[str, list[tuple[str, object, str]]] = {}
+        # a tree's outcome by its links and the order of its bridges' IDs (every comparison is between two IDs): the
+        # VLANs of one block of switches share their links, and their IDs differ by the VLAN added to each alike
+        self._trees: dict[tuple, tuple[tuple[bool, ...], tuple[int, ...], tuple[str, ...]]] = {}
+        #: a link's VLAN pairs one way, by the two ends' VLAN settings (interned: links alike share them), with
+        #: the tag on the wire: (VLAN at the near end, VLAN at the far end, tag)
+        self._crossings: dict[tuple[object, object], list[tuple[int, int, int | None]]] = {}
 
     # link states ---------------------------------------------------------------------------------------
     def state(self, link: LogicalLink) -> LinkState:
@@ -166,7 +177,8 @@ class SpanningTree:
             kind = "per_vlan"
         else:
             kind = "cst"
-        pairs = frozenset(set(link.vlan_pairs()) | {(vb, va) for va, vb in LogicalLink(link.b, link.a).vlan_pairs()})
+        pairs = frozenset({(va, vb) for va, vb, _ in self.crossing(link.a, link.b)}
+                          | {(vb, va) for va, vb, _ in self.crossing(link.b, link.a)})
         state = LinkState(key, link, kind, (na, nb), cost, (link.a.name, link.b.name), never, pairs=pairs)
         # BPDU guard err-disables a port that hears BPDUs from another STP bridge (P2)
         for mine, other_mode, other_settings, end in ((sa, mb, sb, link.a), (sb, ma, sa, link.b)):
@@ -202,6 +214,16 @@ class SpanningTree:
             if va == vb:
                 self._solve_vlan(st, va)
 
+    def crossing(self, x: PortEnd, y: PortEnd) -> list[tuple[int, int, int | None]]:
+        """``LogicalLink(x, y).vlan_pairs()`` with the tag each VLAN leaves ``x`` with: it depends on the two ends'
+        VLAN settings only, so it is worked out once per distinct pair of settings."""
+        key = (x.vlans, y.vlans)
+        got = self._crossings.get(key)
+        if got is None:
+            egress = x.vlans.egress
+            got = self._crossings[key] = [(vx, vy, egress(vx)[1]) for vx, vy in LogicalLink(x, y).vlan_pairs()]
+        return got
+
     # bridges ----------------------------------------------------------------------------------------
     def stp_bridge(self, bridge: str) -> str:
         """The STP bridge a logical switch belongs to: itself, or its MLAG pair's with ``peer_switch`` (see
@@ -234,29 +256,36 @@ class SpanningTree:
 
     def bridge_id(self, stp_bridge: str, vlan: int | None) -> tuple[int, str]:
         """``(priority, MAC)``; ``vlan`` None for the single instance."""
-        inv = self.snap.inventory
+        parts = self._bid_parts.get(stp_bridge)
+        if parts is None:
+            inv = self.snap.inventory
+            parts = []
+            for member in self.members(stp_bridge):
+                members = inv.stack_members(member)
+                sw = inv.switches[members[0] if members else member]
+                mode = sw.stp_mode
+                parts.append((mode_class(mode) if mode not in PER_VLAN_MODES else "vlan", sw.stp.priority,
+                              bridge_mac(member)))
+            self._bid_parts[stp_bridge] = parts
         best: tuple[int, str] | None = None
-        for member in self.members(stp_bridge):
-            members = inv.stack_members(member)
-            sw = inv.switches[members[0] if members else member]
-            mode = sw.stp_mode
-            if mode_class(mode) == "none":
-                bid = (1 << 20, bridge_mac(member))  # never root
-            elif vlan is not None and mode in PER_VLAN_MODES:
-                bid = (sw.stp.priority.for_vlan(vlan) + vlan, bridge_mac(member))
+        for kind, priority, mac in parts:
+            if kind == "none":
+                bid = (1 << 20, mac)  # never root
+            elif vlan is not None and kind == "vlan":
+                bid = (priority.for_vlan(vlan) + vlan, mac)  # type: ignore[attr-defined]
             else:
-                bid = (sw.stp.priority.default, bridge_mac(member))
+                bid = (priority.default, mac)  # type: ignore[attr-defined]
             best = bid if best is None or bid < best else best
         assert best is not None
         return best
 
     # solving, one connected part of one instance at a time ---------------------------------------------
     def _incident(self, stp_bridge: str) -> list[LinkState]:
-        out = []
-        for bridge in self.members(stp_bridge):
-            for link in self.snap.links_of(bridge):
-                out.append(self.state(link))
-        return out
+        got = self._incident_of.get(stp_bridge)
+        if got is None:
+            got = self._incident_of[stp_bridge] = [self.state(link) for bridge in self.members(stp_bridge)
+                                                   for link in self.snap.links_of(bridge)]
+        return got
 
     def _part(self, start: LinkState, takes) -> list[LinkState]:
         """The links ``takes`` admits that connect to ``start`` through the bridges they join."""
@@ -288,7 +317,7 @@ class SpanningTree:
 
     def _solve_vlan(self, st: LinkState, vlan: int) -> None:
         """Spanning tree of ``vlan`` over the part holding ``st``: blocks the per-VLAN links it does not use."""
-        if (vlan, st.key) in self._vlan_solved:
+        if vlan in st.solved:
             return
 
         def takes(t: LinkState) -> bool:
@@ -300,11 +329,11 @@ class SpanningTree:
             return True
 
         if not takes(st):
-            self._vlan_solved.add((vlan, st.key))
+            st.solved.add(vlan)
             return
         part = self._part(st, takes)
         for t in part:
-            self._vlan_solved.add((vlan, t.key))
+            t.solved.add(vlan)
         if not any(t.kind == "per_vlan" for t in part):
             return
         fwd = self._tree(part, vlan)
@@ -313,13 +342,38 @@ class SpanningTree:
                 t.blocked_vlans.setdefault(vlan, f"spanning tree blocks {self._blocked_end(t, vlan)} for VLAN {vlan}")
 
     def _tree(self, states: list[LinkState], vlan: int | None) -> dict[LinkKey, bool]:
-        """Forwarding state of each link of one instance (see the module doc for the rules)."""
+        """Forwarding state of each link of one instance (see the module doc for the rules).
+
+        The outcome depends on the links (their ends, costs, port names, edge settings) and on how the bridge
+        IDs compare, never on the IDs themselves: it is kept by the links' keys and the IDs' ranks, so the VLANs
+        of one block of switches (the same links, IDs that differ by the VLAN added to each) share one solve."""
+        bridges = dict.fromkeys(e for st in states for e in st.ends)
+        bid = {b: self.bridge_id(b, vlan) for b in bridges}
+        rank = {x: i for i, x in enumerate(sorted(set(bid.values())))}
+        key = (tuple(st.key for st in states), tuple(rank[x] for x in bid.values()))
+        got = self._trees.get(key)
+        if got is None:
+            got = self._trees[key] = self._solve_tree(states, bid)
+        forwarding, ends, roots = got
+        instance = vlan if vlan is not None else "cst"
+        for root in roots:
+            self._roots[(instance, root)] = root
+        out: dict[LinkKey, bool] = {}
+        for st, f, e in zip(states, forwarding, ends, strict=True):
+            out[st.key] = f
+            st.blocked_end[vlan] = st.port_id[e]
+        return out
+
+    def _solve_tree(self, states: list[LinkState], bid: dict[str, tuple[int, str]]
+                    ) -> tuple[tuple[bool, ...], tuple[int, ...], tuple[str, ...]]:
+        """:meth:`_tree` worked out: per link whether it forwards and its non-designated end (0: a, 1: b), in the
+        order of ``states``, and the root of each connected part."""
         adj: dict[str, set[str]] = {}
         for st in states:
             a, b = st.ends
             adj.setdefault(a, set()).add(b)
             adj.setdefault(b, set()).add(a)
-        bid = {b: self.bridge_id(b, vlan) for b in adj}
+        roots: list[str] = []
         dist: dict[str, int] = {}
         root_of: dict[str, str] = {}
         done: set[str] = set()
@@ -338,7 +392,7 @@ class SpanningTree:
                 frontier = nxt
             done |= comp
             root = min(comp, key=lambda b: bid[b])
-            self._roots[(vlan if vlan is not None else "cst", root)] = root
+            roots.append(root)
             # cost of the *receiving* port: a frame from a arrives at b's port; parallel links: the cheapest
             weight: dict[str, dict[str, int]] = {}
             for st in states:
@@ -362,17 +416,18 @@ class SpanningTree:
                 if b not in best or cand < best[b]:
                     best[b] = cand
         root_port = {b: c[-1] for b, c in best.items()}
-        out: dict[LinkKey, bool] = {}
+        forwarding: list[bool] = []
+        ends: list[int] = []
         for st in states:
             a, b = st.ends
             ka = (dist[a], bid[a], st.port_id[0])
             kb = (dist[b], bid[b], st.port_id[1])
             non_designated = 1 if ka <= kb else 0
             nb = st.ends[non_designated]
-            out[st.key] = (root_port.get(nb) == st.key or st.never_blocks[non_designated]
-                           or mode_class(self.mode(nb)) == "none")
-            st.blocked_end[vlan] = st.port_id[non_designated]
-        return out
+            forwarding.append(root_port.get(nb) == st.key or st.never_blocks[non_designated]
+                              or mode_class(self.mode(nb)) == "none")
+            ends.append(non_designated)
+        return tuple(forwarding), tuple(ends), tuple(roots)
 
     def _blocked_end(self, s: LinkState, vlan: int | None) -> str:
         return s.blocked_end.get(vlan, s.port_id[1])
@@ -380,7 +435,10 @@ class SpanningTree:
     # answers -----------------------------------------------------------------------------------------
     def forwards(self, link: LogicalLink, vlan_a: int, vlan_b: int) -> tuple[bool, str | None]:
         """Whether ``link`` forwards VLAN ``vlan_a`` (at end a) into ``vlan_b`` (at end b)."""
-        s = self.state(link)
+        return self.forwards_state(self.state(link), vlan_a, vlan_b)
+
+    def forwards_state(self, s: LinkState, vlan_a: int, vlan_b: int) -> tuple[bool, str | None]:
+        """:meth:`forwards` of the link whose state is ``s``."""
         if s.err_disabled:
             return False, s.err_disabled
         if s.kind in ("internal", "none"):
@@ -389,9 +447,10 @@ class SpanningTree:
             self._solve_cst(s)
             if not s.cst_forwarding:
                 return False, f"spanning tree ({self.mode(s.ends[0])}) blocks {self._blocked_end(s, None)} for every VLAN"
-        for v in (vlan_a, vlan_b):
-            if (v, v) in s.pairs:
-                self._solve_vlan(s, v)
+        if vlan_a not in s.solved and (vlan_a, vlan_a) in s.pairs:
+            self._solve_vlan(s, vlan_a)
+        if vlan_b != vlan_a and vlan_b not in s.solved and (vlan_b, vlan_b) in s.pairs:
+            self._solve_vlan(s, vlan_b)
         if vlan_a in s.blocked_vlans:
             return False, s.blocked_vlans[vlan_a]
         if vlan_b in s.blocked_vlans and vlan_a != vlan_b:
@@ -458,6 +517,11 @@ def end_settings(snap: Snapshot, end: PortEnd) -> SwitchInterface:
     return inv.switches[owner].interfaces[ref.interface]
 
 
+#: one way along a link from a bridge, for the VLAN its near end sends in: (link, its state, near end name, far end
+#: name, whether the near end is the link's end b, the VLAN pairs from that VLAN with their tags, the far end's bridges)
+_Way = tuple[LogicalLink, LinkState, str, str, bool, list[tuple[int, int, int | None]], list[str]]
+
+
 class ActiveTopology:
     """The directed graph of ``(bridge, VLAN)`` nodes that forwarding links join after STP, explored from
     the nodes asked about: a node's hops are worked out on first use, and so are the spanning trees they
@@ -467,48 +531,33 @@ class ActiveTopology:
         self.snap = snap
         self.stp = stp
         self._out: dict[Node, list[Hop]] = {}
-        self._in: dict[Node, list[Node]] = {}
         self._blocked: dict[tuple[LinkKey, int], str] = {}
-        self._pairs: dict[tuple[LinkKey, bool], list[tuple[int, int]]] = {}
-        self._pairs_by: dict[tuple[LinkKey, bool, int], dict[int, list[tuple[int, int]]]] = {}
-        self._by_vlan: dict[tuple[str, int], dict[int, list[tuple[LogicalLink, PortEnd, PortEnd, bool]]]] = {}
+        self._ways: dict[str, dict[int, list[_Way]]] = {}
         self._fwd: dict[Node, set[Node]] = {}
         self._components: dict[Node, Component] = {}
         self._bfs: dict[Node, dict[Node, Hop | None]] = {}
 
-    def _vlan_pairs(self, link: LogicalLink, flip: bool) -> list[tuple[int, int]]:
-        key = (link_key(link), flip)
-        got = self._pairs.get(key)
-        if got is None:
-            got = self._pairs[key] = (LogicalLink(link.b, link.a) if flip else link).vlan_pairs()
-        return got
-
-    def _vlan_pairs_at(self, link: LogicalLink, flip: bool, end: int, vlan: int) -> list[tuple[int, int]]:
-        """:meth:`_vlan_pairs` whose VLAN at ``end`` (0: the near end, 1: the far one) is ``vlan``, in their order: a
-        trunk carries hundreds of VLANs, and scanning every pair for each VLAN's node cost VLANs squared per link."""
-        key = (link_key(link), flip, end)
-        index = self._pairs_by.get(key)
-        if index is None:
-            index = self._pairs_by[key] = {}
-            for pair in self._vlan_pairs(link, flip):
-                index.setdefault(pair[end], []).append(pair)
-        return index.get(vlan, [])
-
-    def _links_at(self, bridge: str, end: int) -> dict[int, list[tuple[LogicalLink, PortEnd, PortEnd, bool]]]:
-        """The links of ``bridge``, each way round (near end x, far end y), whose end ``end`` (0: x, 1: y) is on the
-        bridge, by the VLANs that end carries in a VLAN pair: a distribution switch has hundreds of links, and
+    def _ways_of(self, bridge: str) -> dict[int, list[_Way]]:
+        """The links of ``bridge``, each way round whose near end is on the bridge, by the VLAN that end sends in
+        (its VLAN pairs that start there, with their tags): a distribution switch has hundreds of links, and
         scanning all of them for each of its VLAN nodes cost links times VLANs."""
-        key = (bridge, end)
-        got = self._by_vlan.get(key)
+        got = self._ways.get(bridge)
         if got is None:
-            snap = self.snap
-            got = self._by_vlan[key] = {}
+            snap, stp = self.snap, self.stp
+            got = self._ways[bridge] = {}
             for link in snap.links_of(bridge):
                 for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
-                    if bridge not in end_bridges(snap, y if end else x):
+                    if bridge not in end_bridges(snap, x):
                         continue
-                    for v in dict.fromkeys(pair[end] for pair in self._vlan_pairs(link, flip)):
-                        got.setdefault(v, []).append((link, x, y, flip))
+                    by_vlan: dict[int, list[tuple[int, int, int | None]]] = {}
+                    for pair in stp.crossing(x, y):
+                        by_vlan.setdefault(pair[0], []).append(pair)
+                    if not by_vlan:
+                        continue
+                    way = (link, stp.state(link), x.name, y.name, flip)
+                    far = end_bridges(snap, y)
+                    for v, pairs in by_vlan.items():
+                        got.setdefault(v, []).append((*way, pairs, far))  # type: ignore[arg-type]
         return got
 
     def out(self, node: Node) -> list[Hop]:
@@ -516,41 +565,24 @@ class ActiveTopology:
         got = self._out.get(node)
         if got is not None:
             return got
-        snap, stp = self.snap, self.stp
         bridge, vlan = node
+        ways = self._ways.get(bridge)
+        if ways is None:
+            ways = self._ways_of(bridge)
+        forwards = self.stp.forwards_state
         hops: list[Hop] = []
-        for link, x, y, flip in self._links_at(bridge, 0).get(vlan, ()):
-            # the index holds only the links whose near end is on the bridge and carries the VLAN
-            by = end_bridges(snap, y)
-            for vx, vy in self._vlan_pairs_at(link, flip, 0, vlan):
-                va, vb = (vy, vx) if flip else (vx, vy)
-                ok, why = stp.forwards(link, va, vb)
+        for link, st, x_name, y_name, flip, pairs, far in ways.get(vlan, ()):
+            for vx, vy, tag in pairs:
+                ok, why = forwards(st, vy, vx) if flip else forwards(st, vx, vy)
                 if not ok:
-                    self._blocked[(link_key(link), va)] = why or "blocked"
+                    self._blocked[(st.key, vy if flip else vx)] = why or "blocked"
                     continue
-                _, tag = x.vlans.egress(vx)
-                for b2 in by:
-                    hops.append(Hop(node, (b2, vy), x.name, y.name, tag, link))
-        hops.sort(key=lambda h: (h.dst, h.out_port, h.in_port))
+                for b2 in far:
+                    hops.append(Hop(node, (b2, vy), x_name, y_name, tag, link))
+        if len(hops) > 1:
+            hops.sort(key=lambda h: (h.dst, h.out_port, h.in_port))
         self._out[node] = hops
         return hops
-
-    def _into(self, node: Node) -> list[Node]:
-        """Nodes with a hop into ``node``."""
-        got = self._in.get(node)
-        if got is not None:
-            return got
-        snap = self.snap
-        bridge, vlan = node
-        srcs: set[Node] = set()
-        for link, x, _y, flip in self._links_at(bridge, 1).get(vlan, ()):
-            # the index holds only the links whose far end is on the bridge and carries the VLAN
-            for vx, _ in self._vlan_pairs_at(link, flip, 1, vlan):
-                for b1 in end_bridges(snap, x):
-                    if any(h.dst == node for h in self.out((b1, vx))):
-                        srcs.add((b1, vx))
-        got = self._in[node] = sorted(srcs)
-        return got
 
     def _reachable(self, a: Node) -> set[Node]:
         got = self._fwd.get(a)
@@ -571,23 +603,51 @@ class ActiveTopology:
     def component(self, node: Node) -> Component:
         """An id shared by nodes that reach each other both ways (the least of them)."""
         got = self._components.get(node)
-        if got is not None:
-            return got
-        forward = self._reachable(node)
-        scc = {node}
-        frontier = [node]
-        while frontier:
-            nxt = []
-            for n in frontier:
-                for m in self._into(n):
-                    if m not in scc and m in forward:
-                        scc.add(m)
-                        nxt.append(m)
-            frontier = nxt
-        comp = Component(min(scc))
-        for n in scc:
-            self._components[n] = comp
-        return comp
+        if got is None:
+            self._components_from(node)
+            got = self._components[node]
+        return got
+
+    def _components_from(self, start: Node) -> None:
+        """The components of every node ``start`` reaches (Tarjan's strongly connected components, one pass over
+        the nodes' hops: no search back from each node).  A node already in a component is in none of the new ones:
+        whatever reaches it and is reached from it is in its component already."""
+        comps = self._components
+        out = self.out
+        index: dict[Node, int] = {start: 0}
+        low: dict[Node, int] = {start: 0}
+        stack: list[Node] = [start]
+        work = [(start, iter(out(start)))]
+        while work:
+            node, hops = work[-1]
+            for h in hops:
+                m = h.dst
+                if m in comps:
+                    continue
+                i = index.get(m)
+                if i is None:
+                    index[m] = low[m] = len(index)
+                    stack.append(m)
+                    work.append((m, iter(out(m))))
+                    break
+                if i < low[node]:  # on the stack: nodes of finished components are in comps
+                    low[node] = i
+            else:
+                work.pop()
+                lo = low[node]
+                if work:
+                    parent = work[-1][0]
+                    if lo < low[parent]:
+                        low[parent] = lo
+                if lo == index[node]:
+                    k = len(stack) - 1
+                    while stack[k] != node:
+                        k -= 1
+                    scc = stack[k:]
+                    del stack[k:]
+                    comp = Component(min(scc))
+                    for n in scc:
+                        comps[n] = comp
 
     def reaches_component(self, a: Component, b: Component) -> bool:
         """:meth:`reaches` between components (every node of a component reaches the same nodes)."""
@@ -602,8 +662,8 @@ class ActiveTopology:
         """(index in :attr:`Snapshot.logical_links`, VLAN at end a) -> why, for every link (solves everything)."""
         out: dict[tuple[int, int], str] = {}
         for i, link in enumerate(self.snap.logical_links):
-            for flip in (False, True):
-                for vx, vy in self._vlan_pairs(link, flip):
+            for x, y, flip in ((link.a, link.b, False), (link.b, link.a, True)):
+                for vx, vy, _ in self.stp.crossing(x, y):
                     va, vb = (vy, vx) if flip else (vx, vy)
                     ok, why = self.stp.forwards(link, va, vb)
                     if not ok:
