@@ -81,7 +81,10 @@ def _child_env() -> dict[str, str]:
     on install; a checkout writes ``__pycache__`` on first use): an environment that forbids writing it
     (``PYTHONDONTWRITEBYTECODE``) would make every child compile every module again, start-up the issue's
     targets do not mean."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    # this checkout's own sources first: an environment whose vinfra is installed from another checkout would
+    # otherwise time that one
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), str(ROOT / "src"),
+                                                                     os.environ.get("PYTHONPATH")]))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
