@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from ...model import InterfaceRef, svi_vlan
@@ -40,22 +41,14 @@ class _Owners(Generic[K, V]):
         """:meth:`add` of each endpoint under its name and its address ``field`` (``addr``, ``mac``), where that
         is not None."""
         first = self.first
-        if field == "addr":
-            for e in endpoints:
-                key = e.addr
-                if key is not None:
-                    if key in first:
-                        self.add(key, e.name, e)  # type: ignore[arg-type]
-                    else:
-                        first[key] = (e.name, e)  # type: ignore[index,assignment]
-        else:
-            for e in endpoints:
-                key = e.mac
-                if key is not None:
-                    if key in first:
-                        self.add(key, e.name, e)  # type: ignore[arg-type]
-                    else:
-                        first[key] = (e.name, e)  # type: ignore[index,assignment]
+        get = attrgetter(field)
+        for e in endpoints:
+            key = get(e)
+            if key is not None:
+                if key in first:
+                    self.add(key, e.name, e)  # type: ignore[arg-type]
+                else:
+                    first[key] = (e.name, e)  # type: ignore[index,assignment]
 
     def shared(self) -> list[tuple[K, dict[str, V]]]:
         """The addresses with two or more names, in address order, each with its names and values."""
