@@ -5,6 +5,7 @@ wherever they answer (None: the walk decides); on a fixed sample of random desig
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 
 from _deep import examples
@@ -37,6 +38,7 @@ def test_pieces_match_the_walk_on_a_fixed_sample() -> None:
     assert sum(_assert_pieces_match_walk(case) for case in sample(11, 40)) > 0
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cases())

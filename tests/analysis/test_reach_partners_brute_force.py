@@ -5,6 +5,7 @@ is two entries, and the two talk directly."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 
 from _deep import examples
@@ -50,6 +51,7 @@ def test_partners_match_every_pair_on_a_fixed_sample() -> None:
         _assert_partners_exact(case)
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cases())

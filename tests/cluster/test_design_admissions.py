@@ -6,6 +6,7 @@ rules (§2.6) is judged as the whole placement is."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_ha_properties import clusters
@@ -27,6 +28,7 @@ def _slow(inv: Inventory, failed: list[str], ha: HaSettings) -> dict[str, object
     return admissions(inv, state=state, settings=ha)  # type: ignore[return-value]
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.data())
 def test_design_admissions_equal_those_of_the_cluster_state(case: tuple[Inventory, HaSettings, list[str]],
@@ -53,6 +55,7 @@ def test_the_property_sees_every_policy_and_verdict() -> None:
         assert (policy, True) in seen and (policy, False) in seen, seen
 
 
+@pytest.mark.deep
 @settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters())
 def test_the_checks_placement_violations_equal_those_of_the_whole_placement(
