@@ -531,7 +531,6 @@ class ActiveTopology:
         self.snap = snap
         self.stp = stp
         self._out: dict[Node, list[Hop]] = {}
-        self._blocked: dict[tuple[LinkKey, int], str] = {}
         self._ways: dict[str, dict[int, list[_Way]]] = {}
         self._fwd: dict[Node, set[Node]] = {}
         self._components: dict[Node, Component] = {}
@@ -573,9 +572,8 @@ class ActiveTopology:
         hops: list[Hop] = []
         for link, st, x_name, y_name, flip, pairs, far in ways.get(vlan, ()):
             for vx, vy, tag in pairs:
-                ok, why = forwards(st, vy, vx) if flip else forwards(st, vx, vy)
+                ok, _ = forwards(st, vy, vx) if flip else forwards(st, vx, vy)
                 if not ok:
-                    self._blocked[(st.key, vy if flip else vx)] = why or "blocked"
                     continue
                 for b2 in far:
                     hops.append(Hop(node, (b2, vy), x_name, y_name, tag, link))
