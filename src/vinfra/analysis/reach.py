@@ -119,6 +119,85 @@ class Reach:
         (members if members is not None else self._members.setdefault(sig, [])).append(e)
         return sig
 
+    def sign(self, endpoints: Iterable[Endpoint]) -> None:
+        """:meth:`signature` of each of ``endpoints``, in order, with the same answers and memos.  Most ports are
+        the second or later of their port group on a host (:attr:`Endpoint.port_key`): once one port of a port
+        key has gone the whole way, the next one's view key needs only the checks of its own (its host alive, its
+        VM on and connected) and its home uplink, and its signature is its (view, subnet, gateway)'s plain one
+        (:meth:`_host_sig`).  Whatever is not that common case goes through :meth:`signature` itself."""
+        fw = self.fw
+        if fw.record:
+            for e in endpoints:
+                self.signature(e)
+            return
+        sigs = self._sig
+        failed = self.snap.failed.devices
+        vms = self.snap.inventory.vms
+        problems, view_keys, ports = fw._problems, fw._view_keys, fw._ports
+        views, plain, by_net = self._views, self._plain, self._by_net
+        shared = self._shared
+        raced: frozenset[int] | None = None  # worked out where signature() would first ask: it asks for view keys
+        gateways, special = self._addressing[2], self._addressing[3]
+        ready: set[tuple[str, str, int | None]] = set()  # port keys one port has gone the whole way for
+        for e in endpoints:
+            name = e.name
+            if name in sigs:
+                continue
+            key = (e.device, e.network, e.guest_vlan)
+            if (key not in ready or e.device in failed or name in problems or name in view_keys
+                    or e.kind not in ("vm", "vmk")):
+                self._slow_sign(e, key, ready)
+                continue
+            if e.vm is not None:
+                vm = vms[e.vm]
+                if vm.power != "on" or not vm.nics[e.nic or 0].connected:
+                    self._slow_sign(e, key, ready)
+                    continue
+            # the port key is ready: no team-level problem, its shape is known and not frame-sensitive
+            shape, ts = ports[key]
+            view = (shape, ts.home(e.port_id, e.mac), True)
+            ip, gw = e.ip, e.gateway
+            view_id = views.get(view)
+            if ip is None or view_id is None:
+                self._slow_sign(e, key, ready)
+                continue
+            addr = int(ip)
+            gateway = None
+            if gw is not None:
+                if raced is None:
+                    raced = self.__dict__.get("_raced_by_frame")
+                    if raced is None:
+                        self._slow_sign(e, key, ready)
+                        continue
+                gateway = int(gw)
+            net = ip.network
+            known = by_net.get(id(net))
+            if (known is None or known[0] is not net or known[1][2] or addr in shared or addr in gateways
+                    or (gateway is not None and gateway in raced) or e.device in special):
+                self._slow_sign(e, key, ready)
+                continue
+            got = plain.get((view_id, known[1][0], gateway))
+            if got is None:
+                self._slow_sign(e, key, ready)
+                continue
+            problems[name] = None
+            view_keys[name] = view
+            sigs[name] = got[0]
+            got[1].append(e)
+
+    def _slow_sign(self, e: Endpoint, key: tuple[str, str, int | None], ready: set[tuple[str, str, int | None]]) -> None:
+        """:meth:`signature` of one port of :meth:`sign`, and whether its port key is ready for the others: a
+        port of it has no problem at all, so the key's team-level problem is none, and its shape is not
+        frame-sensitive."""
+        self.signature(e)
+        if key in ready or not e.on_host:
+            return
+        fw = self.fw
+        if fw._problems.get(e.name, False) is None and fw._port_problems.get(key, False) is None:
+            port = fw._ports.get(key)
+            if port is not None and fw._sensitive.get(port[0]) is False:
+                ready.add(key)
+
     def _host_sig(self, e: Endpoint, view: tuple, addr: int | None,
                   gateway: int | None) -> tuple[tuple, list[Endpoint] | None]:
         """The signature of a host port whose views do not depend on the frame: ("host", its subnet, gateway,
@@ -320,13 +399,13 @@ class Reach:
         """Groups of endpoints that all reach each other, and which groups each reaches."""
         named = list(endpoints)
         by_sig: dict[tuple, list[tuple[str, Endpoint]]] = {}
-        sig = self.signature
+        self.sign([e for _, e in named])
+        sigs = self._sig
         for m in named:
-            by_sig.setdefault(sig(m[1]), []).append(m)
+            by_sig.setdefault(sigs[m[1].name], []).append(m)
         # the entries (by id: a port may be asked for under two names) that talk directly with others of their host
         partners, links = self._partners(named)
         same_class: dict[tuple, list[tuple[Endpoint, Endpoint]]] = {}  # class -> its pairs of ports that talk directly
-        sigs = self._sig
         for link in links:
             for i, ma in enumerate(link):
                 xa = sigs[ma[1].name]
