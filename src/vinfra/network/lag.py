@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..model import InterfaceRef, Inventory, SwitchInterface, po_number
 
@@ -26,6 +27,8 @@ DOWN = "down"
 
 #: Settings that must match between a member and its channel.
 MEMBER_KEYS = ("mode", "vlan", "allowed_vlans", "native_vlan")
+
+_REF_ORDER = attrgetter("device", "interface")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,26 @@ class PortChannel:
 
 def host_lacp_mode(inv: Inventory, host: str, vmnic: str) -> str | None:
     """The LACP mode a host runs on ``vmnic``: its vDS LAG's mode, else None (no LACP, T6)."""
+    if not inv.dvswitches:
+        return None
+    return inv.derived("network.lag.host_lacp_modes", lambda: _host_lacp_modes(inv)).get((host, vmnic))
+
+
+def _host_lacp_modes(inv: Inventory) -> dict[tuple[str, str], str]:
+    """:func:`host_lacp_mode` of every (host, vmnic) that runs LACP: the first vDS, dvUplink and LAG it finds."""
+    out: dict[tuple[str, str], str] = {}
+    for dvs in inv.dvswitches.values():
+        for host, mapping in dvs.hosts.items():
+            for uplink, nic in mapping.items():
+                for lag in dvs.lacp.lags.values():
+                    if uplink in lag.uplinks:
+                        out.setdefault((host, nic), lag.mode)
+                        break
+    return out
+
+
+def host_lacp_mode_plain(inv: Inventory, host: str, vmnic: str) -> str | None:
+    """:func:`host_lacp_mode` looked up through the design each time (what its table holds)."""
     for dvs in inv.dvswitches.values():
         mapping = dvs.hosts.get(host)
         if not mapping:
@@ -153,7 +176,7 @@ def channels_near(inv: Inventory, switch: str, peer: Callable[[InterfaceRef], In
 
 def make_channel(inv: Inventory, key: str, g: dict, peer: Callable[[InterfaceRef], InterfaceRef | None],
                  link_up: Callable[[InterfaceRef], bool]) -> PortChannel:
-    members = sorted(g["members"])
+    members = sorted(g["members"], key=_REF_ORDER)  # the references' own order, without a Python-level __lt__
     if g["mlag_id"] is None:
         owner_name, _, po = key.partition(":")
         first_switch = members[0].device if members else owner_name
@@ -178,13 +201,19 @@ def make_channel(inv: Inventory, key: str, g: dict, peer: Callable[[InterfaceRef
         peer_link = False
     state: dict[InterfaceRef, str] = {}
     reasons: dict[InterfaceRef, str] = {}
+    design_switches, hosts = inv.switches, inv.hosts
     for m in members:
-        sw = inv.switches[m.device]
+        sw = design_switches[m.device]
         iface = sw.interfaces[m.interface]
         if not link_up(m):
             state[m] = DOWN
             continue
-        differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(settings, k)]
+        if iface is settings or (iface.mode == settings.mode and iface.vlan == settings.vlan
+                                 and iface.allowed_vlans == settings.allowed_vlans
+                                 and iface.native_vlan == settings.native_vlan):
+            differing = None  # :data:`MEMBER_KEYS` all equal (read by name: no getattr per key and member)
+        else:
+            differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(settings, k)]
         if differing:
             state[m] = SUSPENDED
             reasons[m] = f"settings differ from {key}: {', '.join(differing)}"
@@ -192,11 +221,11 @@ def make_channel(inv: Inventory, key: str, g: dict, peer: Callable[[InterfaceRef
         other = peer(m)
         theirs: str | None = None
         partner_kind = "switch"
-        if other is not None and other.device in inv.hosts:
+        if other is not None and other.device in hosts:
             partner_kind = "host"
             theirs = host_lacp_mode(inv, other.device, other.interface)
-        elif other is not None and other.device in inv.switches:
-            o = inv.switches[other.device].interfaces.get(other.interface)
+        elif other is not None and other.device in design_switches:
+            o = design_switches[other.device].interfaces.get(other.interface)
             theirs = o.channel_mode if o is not None and o.channel_group is not None else None
         mode = iface.channel_mode
         if _pairs(mode, theirs):

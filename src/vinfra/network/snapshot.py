@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
 from ..model.inventory import Link, failure_problem
+from ..model.physical import Switch, SwitchInterface
 from .cabling import Cabling, FailureSet
 from .detection import Detection
 from .endpoints import Endpoints
@@ -25,7 +26,7 @@ from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
-from .teams import Team, build_team, build_teams
+from .teams import Team, build_teams, host_teams
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
 from .uplinks import Uplinks
@@ -57,6 +58,7 @@ class Snapshot:
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
         self._teams: dict[tuple[str, str], Team | None] = {}
+        self._teamed_hosts: set[str] = set()  # hosts whose teams are all in ``_teams``
         #: link-status and LAG detection outcomes, and the Active list after failover, by (host, active,
         #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
@@ -164,7 +166,13 @@ class Snapshot:
 
     def channel_of(self, ref: InterfaceRef) -> PortChannel | None:
         """The channel a physical port is a member of, or that a ``Po`` interface names."""
-        if ref.device not in self.inventory.switches:
+        sw = self.inventory.switches.get(ref.device)
+        if sw is None:
+            return None
+        iface = sw.interfaces.get(ref.interface)
+        if iface is not None and iface.channel_group is None and po_number(ref.interface) is None:
+            # a port declared in no channel group is a member of none: the index's answer, without building it
+            # (or looking it up) for each of the thousands of host-facing ports outside channels
             return None
         by_member, by_po = self._channel_index(ref.device)
         if po_number(ref.interface) is not None:
@@ -181,6 +189,12 @@ class Snapshot:
     def port_vlans(self, ref: InterfaceRef) -> PortVlans:
         """Effective VLAN settings of a switch port: a bundled member uses its channel's."""
         inv = self.inventory
+        sw = inv.switches.get(ref.device)
+        iface = sw.interfaces.get(ref.interface) if sw is not None else None
+        if iface is not None:
+            # declared as spelled on its own switch (every cabled port): what resolving and finding its owner
+            # would give back, without asking
+            return self._declared_port_vlans(ref, sw, iface, self.channel_of(ref))  # type: ignore[arg-type]
         ref = inv.resolve(ref)
         owner = inv.interface_owner(ref)
         if owner is None:
@@ -190,6 +204,13 @@ class Snapshot:
         if ch is not None and (po_number(ref.interface) is not None or ch.member_state.get(ref) == BUNDLED):
             return PortVlans.of(ch.settings, sw)
         return PortVlans.of(sw.interfaces[ref.interface], sw)
+
+    @staticmethod
+    def _declared_port_vlans(ref: InterfaceRef, sw: Switch, iface: SwitchInterface, ch: PortChannel | None) -> PortVlans:
+        """:meth:`port_vlans` of a port ``sw`` declares as ``ref`` spells it, given its :meth:`channel_of`."""
+        if ch is not None and (ch.member_state.get(ref) == BUNDLED or po_number(ref.interface) is not None):
+            return PortVlans.of(ch.settings, sw)
+        return PortVlans.of(iface, sw)
 
     def forwarding(self, ref: InterfaceRef) -> bool:
         """Whether a physical switch port passes frames at all (up, not suspended)."""
@@ -210,7 +231,18 @@ class Snapshot:
         got = self._teams.get(key, False)
         if got is False:
             built = self.__dict__.get("teams")  # every team already built (checks ask for all): the same answer
-            got = self._teams[key] = built.get(key) if built is not None else build_team(self.inventory, host, network)
+            if built is not None:
+                got = built.get(key)
+            elif host not in self._teamed_hosts:
+                # the host's other teams with it: a walk asks for them too, and they share what they read
+                self._teamed_hosts.add(host)
+                teams = self._teams
+                for net, team in host_teams(self.inventory, host).items():
+                    teams[(host, net)] = team
+                got = teams.get(key)
+            else:
+                got = None  # the host has no such port group
+            self._teams[key] = got
         return got  # type: ignore[return-value]
 
     def host_facing_ports(self) -> list[InterfaceRef]:
@@ -241,10 +273,13 @@ class Snapshot:
 
     def _port_end(self, ref: InterfaceRef) -> PortEnd:
         ch = self.channel_of(ref)
+        sw = self.inventory.switches.get(ref.device)
+        iface = sw.interfaces.get(ref.interface) if sw is not None else None
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             # the members of a channel on one switch have one end (an MLAG channel's two switches may carry
             # different VLANs: one each); worked out once
-            vlans = self.port_vlans(ref)
+            vlans = (self._declared_port_vlans(ref, sw, iface, ch) if iface is not None  # type: ignore[arg-type]
+                     else self.port_vlans(ref))
             key = (ch.key, vlans)
             got = self._channel_ends.get(key)
             if got is None:
@@ -252,6 +287,9 @@ class Snapshot:
                 bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in bundled}))
                 got = self._channel_ends[key] = PortEnd(ch.key, bridges, vlans, bundled, ch.key)
             return got
+        if iface is not None:  # a plain port (no channel, or not bundled): its own settings, its switch's bridge
+            return PortEnd(f"{ref.device}:{ref.interface}", (sw.stack or ref.device,),  # type: ignore[union-attr]
+                           self._declared_port_vlans(ref, sw, iface, ch), (ref,))  # type: ignore[arg-type]
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,))
 
     def end_speed(self, end: PortEnd) -> int:
