@@ -79,21 +79,6 @@ def _host_lacp_modes(inv: Inventory) -> dict[tuple[str, str], str]:
     return out
 
 
-def host_lacp_mode_plain(inv: Inventory, host: str, vmnic: str) -> str | None:
-    """:func:`host_lacp_mode` looked up through the design each time (what its table holds)."""
-    for dvs in inv.dvswitches.values():
-        mapping = dvs.hosts.get(host)
-        if not mapping:
-            continue
-        for uplink, nic in mapping.items():
-            if nic != vmnic:
-                continue
-            for lag in dvs.lacp.lags.values():
-                if uplink in lag.uplinks:
-                    return lag.mode
-    return None
-
-
 def _pairs(mine: str, theirs: str | None) -> bool:
     """Whether two ends' channel modes form a bundle (``None``: not a channel member)."""
     if mine == "on":

@@ -62,7 +62,10 @@ class Snapshot:
         #: link-status and LAG detection outcomes, and the Active list after failover, by (host, active,
         #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
+        #: the outcome when every member is up, by (active, standby, LAG): shared by hosts
+        self.clean_detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
+        self._port_vlans_by_ids: dict[tuple[int, int], PortVlans] = inventory.derived("network.port_vlans_by_ids", dict)
         self._channel_ends: dict[tuple[str, PortVlans], PortEnd] = {}
         #: :func:`~vinfra.network.stp.end_bridges` by end name
         self.end_bridges: dict[str, list[str]] = {}
@@ -205,12 +208,19 @@ class Snapshot:
             return PortVlans.of(ch.settings, sw)
         return PortVlans.of(sw.interfaces[ref.interface], sw)
 
-    @staticmethod
-    def _declared_port_vlans(ref: InterfaceRef, sw: Switch, iface: SwitchInterface, ch: PortChannel | None) -> PortVlans:
+    def _declared_port_vlans(self, ref: InterfaceRef, sw: Switch, iface: SwitchInterface,
+                             ch: PortChannel | None) -> PortVlans:
         """:meth:`port_vlans` of a port ``sw`` declares as ``ref`` spells it, given its :meth:`channel_of`."""
         if ch is not None and (ch.member_state.get(ref) == BUNDLED or po_number(ref.interface) is not None):
-            return PortVlans.of(ch.settings, sw)
-        return PortVlans.of(iface, sw)
+            iface = ch.settings
+        # :meth:`PortVlans.of` by the identity of the settings and switch (the inventory keeps both alive): its
+        # interning compares VLAN sets field by field, per port
+        memo = self._port_vlans_by_ids
+        ids = (id(iface), id(sw))
+        got = memo.get(ids)
+        if got is None:
+            got = memo[ids] = PortVlans.of(iface, sw)
+        return got
 
     def forwarding(self, ref: InterfaceRef) -> bool:
         """Whether a physical switch port passes frames at all (up, not suspended)."""

@@ -105,17 +105,29 @@ def host_teams(inv: Inventory, hname: str) -> dict[str, Team]:
 def _vss_teams(inv: Inventory, hname: str, host: Host) -> list[tuple[str, Team]]:
     """(label, :func:`_vss_team`) of every port group of every standard vSwitch of a host, in order; what they share
     read once per vSwitch."""
-    by_id: dict[tuple[int, int], EffectiveTeaming] = inv.derived("network.teams.effective_by_id", dict)
+    # the effective teaming's fields by the identity of the vSwitch and port-group override (as :func:`_vss_team`
+    # looks it up): read off the model object once, not per team
+    rows: dict[tuple[int, int], tuple] = inv.derived("network.teams.rows_by_id", dict)
+    memo: dict[tuple, EffectiveTeaming] = inv.derived("network.teams.effective", dict)
     out = []
     for vname, vs in host.vswitches.items():
         uplinks, mtu, idv = tuple(vs.uplinks), vs.mtu, id(vs)
+        vs_level = None  # the vSwitch's part of :func:`_effective`'s key, read once for its port groups
         for label, pg in vs.portgroups.items():
             ids = (idv, id(pg.teaming))
-            eff = by_id.get(ids)
-            if eff is None:
-                eff = by_id[ids] = _effective(inv, vs.uplinks, vs.teaming, pg.teaming)
-            out.append((label, Team(hname, "vss", vname, label, pg.vlan, None, eff.policy, eff.active, eff.standby,
-                                    eff.unused, eff.detection, eff.notify_switches, eff.failback, None, uplinks, mtu)))
+            row = rows.get(ids)
+            if row is None:
+                if vs_level is None:
+                    vs_level = _levels_key(vs.teaming)
+                key = (uplinks, vs_level, _levels_key(pg.teaming))  # :func:`_effective`'s
+                eff = memo.get(key)
+                if eff is None:
+                    eff = memo[key] = resolve_teaming(vs.uplinks, vs.teaming, pg.teaming)
+                row = rows[ids] = (eff.policy, eff.active, eff.standby, eff.unused, eff.detection, eff.notify_switches,
+                                   eff.failback)
+            policy, active, standby, unused, detection, notify, failback = row
+            out.append((label, Team(hname, "vss", vname, label, pg.vlan, None, policy, active, standby, unused,
+                                    detection, notify, failback, None, uplinks, mtu)))
     return out
 
 
