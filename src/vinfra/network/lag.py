@@ -118,6 +118,7 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
             mlag_po[(sname, n)] = key
 
     po_names: dict[tuple[str, int], str] = {}  # (logical switch, N) -> its Po as declared, else "Po<N>"
+    members_of: dict[tuple[str, int], list[InterfaceRef]] = {}  # (switch, N) -> its group's members: found once
     for sname in switches:
         sw = inv.switches[sname]
         owner_name = sw.stack or sname
@@ -125,12 +126,17 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
             n = iface.channel_group
             if n is None:
                 continue
-            po = po_names.get((owner_name, n))
-            if po is None:
-                po = po_names[(owner_name, n)] = inv.resolve(InterfaceRef(sname, f"Po{n}")).interface
-            key = mlag_po.get((sname, n)) or f"{owner_name}:{po}"
-            g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None})
-            g["members"].append(InterfaceRef(sname, iname))
+            members = members_of.get((sname, n))
+            if members is None:
+                po = po_names.get((owner_name, n))
+                if po is None:
+                    po = po_names[(owner_name, n)] = inv.resolve(InterfaceRef(sname, f"Po{n}")).interface
+                key = mlag_po.get((sname, n)) or f"{owner_name}:{po}"
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None}
+                members = members_of[(sname, n)] = g["members"]
+            members.append(InterfaceRef(sname, iname))
     return groups
 
 

@@ -274,15 +274,15 @@ class Snapshot:
         return None
 
     # logical topology and layer-2 domains ---------------------------------------------------------------
-    def port_end(self, ref: InterfaceRef) -> PortEnd:
-        """The logical end a physical switch port belongs to: its bundled channel, or itself."""
+    def port_end(self, ref: InterfaceRef, channel: PortChannel | bool | None = False) -> PortEnd:
+        """The logical end a physical switch port belongs to: its bundled channel, or itself.  ``channel``: the
+        port's :meth:`channel_of`, when the caller has it at hand."""
         got = self._ends.get(ref)
         if got is None:
-            got = self._ends[ref] = self._port_end(ref)
+            got = self._ends[ref] = self._port_end(ref, self.channel_of(ref) if channel is False else channel)
         return got
 
-    def _port_end(self, ref: InterfaceRef) -> PortEnd:
-        ch = self.channel_of(ref)
+    def _port_end(self, ref: InterfaceRef, ch: PortChannel | None) -> PortEnd:
         sw = self.inventory.switches.get(ref.device)
         iface = sw.interfaces.get(ref.interface) if sw is not None else None
         if ch is not None and ch.member_state.get(ref) == BUNDLED:

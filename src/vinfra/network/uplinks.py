@@ -150,14 +150,14 @@ class Uplinks:
                 ch = snap.channel_of(port)
                 state = ch.member_state.get(port) if ch is not None else None
                 if state in (None, BUNDLED, STANDALONE):
-                    end = snap.port_end(port)
+                    end = snap.port_end(port, ch)
                     if end.vlans.mode != "routed":
                         if state == BUNDLED:  # its end is the channel's
                             bridges = self._bridges.get(end.name)
                             if bridges is None:
                                 bridges = self._bridges[end.name] = tuple(end_bridges(snap, end))
                         else:
-                            bridges = (snap.inventory.switches[port.device].stack or port.device,)
+                            bridges = end.bridges  # a port's own end: its switch's logical switch
                         return UplinkPort(host, vmnic, port, end, bridges, True, True, None)
         return self.build_plain(host, vmnic)
 
