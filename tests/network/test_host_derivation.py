@@ -212,9 +212,16 @@ def _agree(case: Case, teams_first: bool) -> None:
             iface = inv.switches[m.device].interfaces[m.interface]
             differs = any(getattr(iface, k) != getattr(ch.settings, k) for k in MEMBER_KEYS)
             assert differs == (ch.member_state[m] == SUSPENDED and ch.reasons[m].startswith("settings differ")), m
-    # team states: detection and failover, shared or not
+    # team states: detection and failover, shared or not (a host's all worked out with the first asked)
     for key, team in plain.items():
         assert snap.team_states.get(key) == plain_team_state(snap, team), key
+        assert snap.team_states.get(key).team is snap.team(*key)  # type: ignore[union-attr]
+    for hname in [*inv.hosts, "no-such-host"]:
+        assert snap.team_states.get((hname, "no-such-pg")) is None
+    assert list(snap.team_states) == list(plain)
+    # the whole table holds the objects asked for one by one, whichever came first
+    for key in plain:
+        assert snap.teams[key] is snap.team(*key)
 
 
 def lag_design(platform: str, switch_mode: str, lag_mode: str | None) -> dict:

@@ -26,7 +26,7 @@ from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
-from .teams import Team, build_teams, host_teams
+from .teams import Team, build_teams, host_table
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
 from .uplinks import Uplinks
@@ -57,8 +57,7 @@ class Snapshot:
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
-        self._teams: dict[tuple[str, str], Team | None] = {}
-        self._teamed_hosts: set[str] = set()  # hosts whose teams are all in ``_teams``
+        self._host_tables: dict[str, tuple[dict[str, Team], int]] = {}  # :func:`~vinfra.network.teams.host_table`
         #: link-status and LAG detection outcomes, and the Active list after failover, by (host, active,
         #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
@@ -233,27 +232,25 @@ class Snapshot:
     @cached_property
     def teams(self) -> dict[tuple[str, str], Team]:
         """Every port group's team on every host, keyed by (host, network)."""
-        return build_teams(self.inventory)
+        return build_teams(self.inventory, self._host_table)
+
+    def host_teams(self, host: str) -> dict[str, Team]:
+        """One host's teams by network: its entries of :attr:`teams` (the same objects), without the others'."""
+        got = self._host_tables.get(host)
+        return (got if got is not None else self._host_table(host))[0]
+
+    def _host_table(self, host: str) -> tuple[dict[str, Team], int]:
+        got = self._host_tables.get(host)
+        if got is None:
+            # a host's teams are built together: a walk that asks for one of them asks for the others, and they
+            # share what they read
+            got = self._host_tables[host] = host_table(self.inventory, host)
+        return got
 
     def team(self, host: str, network: str) -> Team | None:
         """One port group's team on one host (:attr:`teams` without building the others)."""
-        key = (host, network)
-        got = self._teams.get(key, False)
-        if got is False:
-            built = self.__dict__.get("teams")  # every team already built (checks ask for all): the same answer
-            if built is not None:
-                got = built.get(key)
-            elif host not in self._teamed_hosts:
-                # the host's other teams with it: a walk asks for them too, and they share what they read
-                self._teamed_hosts.add(host)
-                teams = self._teams
-                for net, team in host_teams(self.inventory, host).items():
-                    teams[(host, net)] = team
-                got = teams.get(key)
-            else:
-                got = None  # the host has no such port group
-            self._teams[key] = got
-        return got  # type: ignore[return-value]
+        got = self._host_tables.get(host)
+        return (got if got is not None else self._host_table(host))[0].get(network)
 
     def host_facing_ports(self) -> list[InterfaceRef]:
         """Physical switch ports cabled to a host vmnic (whatever their state)."""

@@ -7,7 +7,10 @@ absent), and a ``lag:<name>`` entry in the failover order expands to the LAG's v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 
 from ..model import DvSwitch, EffectiveTeaming, Host, Inventory, VlanSet
 from ..model.vswitch import TeamingOverride, resolve_teaming
@@ -73,33 +76,47 @@ class Team:
         return self.active + self.standby
 
 
-def build_teams(inv: Inventory) -> dict[tuple[str, str], Team]:
-    """Every team, keyed by (host, network) where network is a label or ``dvs/label``."""
+def build_teams(inv: Inventory,
+                tables: Callable[[str], tuple[dict[str, Team], int]] | None = None) -> dict[tuple[str, str], Team]:
+    """Every team, keyed by (host, network) where network is a label or ``dvs/label``.  ``tables``: each host's
+    :func:`host_table` (a snapshot's, so that the table holds the objects it answers one by one)."""
+    if tables is None:
+        tables = partial(host_table, inv)
     teams: dict[tuple[str, str], Team] = {}
-    for hname, host in inv.hosts.items():
-        for label, team in _vss_teams(inv, hname, host):
-            teams[(hname, label)] = team
+    hosts = inv.hosts
+    for hname in hosts:
+        mine, n_vss = tables(hname)
+        for net in islice(mine, n_vss):  # the standard port groups, in the order the vSwitches first hold them
+            teams[(hname, net)] = mine[net]
     for dname, dvs in inv.dvswitches.items():
         for hname in dvs.hosts:
-            if hname not in inv.hosts:
+            if hname not in hosts:
                 continue
-            for label, team in _vds_teams(inv, hname, dname, dvs):
-                teams[(hname, f"{dname}/{label}")] = team
+            mine = tables(hname)[0]
+            for label in dvs.portgroups:
+                net = f"{dname}/{label}"
+                teams[(hname, net)] = mine[net]
     return teams
 
 
 def host_teams(inv: Inventory, hname: str) -> dict[str, Team]:
     """One host's entries of :func:`build_teams`, by network: what :func:`build_team` answers for each of them,
     built together (a walk that asks for one of a host's teams asks for its others)."""
+    return host_table(inv, hname)[0]
+
+
+def host_table(inv: Inventory, hname: str) -> tuple[dict[str, Team], int]:
+    """:func:`host_teams`, and how many of its entries (the first) the standard vSwitches hold."""
     host = inv.hosts.get(hname)
     if host is None:
-        return {}
+        return {}, 0
     out = dict(_vss_teams(inv, hname, host))  # the last vSwitch holding a label wins, as in the full table
+    n_vss = len(out)
     for dname, dvs in inv.dvswitches.items():
         if hname in dvs.hosts:
             for label, team in _vds_teams(inv, hname, dname, dvs):
                 out[f"{dname}/{label}"] = team  # a vDS entry is written last: it wins
-    return out
+    return out, n_vss
 
 
 def _vss_teams(inv: Inventory, hname: str, host: Host) -> list[tuple[str, Team]]:
