@@ -212,7 +212,7 @@ def _agree(case: Case, teams_first: bool) -> None:
             iface = inv.switches[m.device].interfaces[m.interface]
             differs = any(getattr(iface, k) != getattr(ch.settings, k) for k in MEMBER_KEYS)
             assert differs == (ch.member_state[m] == SUSPENDED and ch.reasons[m].startswith("settings differ")), m
-    # team states: detection and failover, shared or not (a host's all worked out with the first asked)
+    # team states: detection and failover, shared or not
     for key, team in plain.items():
         assert snap.team_states.get(key) == plain_team_state(snap, team), key
         assert snap.team_states.get(key).team is snap.team(*key)  # type: ignore[union-attr]

@@ -152,7 +152,6 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self._done: dict[tuple[str, str], TeamState] = {}
-        self._hosts: set[str] = set()  # hosts whose every team's state is in ``_done``
 
     def __getitem__(self, key: tuple[str, str]) -> TeamState:
         got = self.get(key)
@@ -163,17 +162,10 @@ class TeamStates(Mapping[tuple[str, str], TeamState]):
     def get(self, key: tuple[str, str], default: TeamState | None = None) -> TeamState | None:  # type: ignore[override]
         got = self._done.get(key)  # asked per frame: skip Mapping.get's KeyError round trip
         if got is None:
-            host = key[0]
-            if host in self._hosts:
-                return default  # no such team on the host
-            # the host's other teams with it (a walk asks for them too): they share detections and uplinks
-            self._hosts.add(host)
-            snap, done = self.snap, self._done
-            for net, team in snap.host_teams(host).items():
-                done[(host, net)] = team_state(snap, team)
-            got = done.get(key)
-            if got is None:
+            team = self.snap.team(*key)
+            if team is None:
                 return default
+            got = self._done[key] = team_state(self.snap, team)
         return got
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
