@@ -31,9 +31,13 @@ MEMBER_KEYS = ("mode", "vlan", "allowed_vlans", "native_vlan")
 _REF_ORDER = attrgetter("device", "interface")
 
 
-@dataclass(frozen=True)
+@dataclass(init=False)
 class PortChannel:
-    """One logical channel and the state of each member."""
+    """One logical channel and the state of each member.
+
+    A value: never changed once built, and it compares by its fields (it holds dicts, so it has no hash, frozen or
+    not).  Not declared frozen: a frozen dataclass sets each field through ``object.__setattr__``, a good part of
+    building each of the thousands of channels of a large design."""
 
     key: str  # "sw-a:Po1", "acc-stack:Po1" or "n5k-1+n5k-2:mlag11"
     switches: tuple[str, ...]  # the switches that hold the Po (two for an MLAG channel)
@@ -45,6 +49,21 @@ class PortChannel:
     reasons: dict[InterfaceRef, str] = field(default_factory=dict)
     peer_link: bool = False
     mlag_id: int | None = None
+
+    def __init__(self, key: str, switches: tuple[str, ...], po_refs: tuple[InterfaceRef, ...],
+                 settings: SwitchInterface, declared: bool, members: tuple[InterfaceRef, ...],
+                 member_state: dict[InterfaceRef, str] | None = None, reasons: dict[InterfaceRef, str] | None = None,
+                 peer_link: bool = False, mlag_id: int | None = None) -> None:
+        self.key = key
+        self.switches = switches
+        self.po_refs = po_refs
+        self.settings = settings
+        self.declared = declared
+        self.members = members
+        self.member_state = {} if member_state is None else member_state
+        self.reasons = {} if reasons is None else reasons
+        self.peer_link = peer_link
+        self.mlag_id = mlag_id
 
     @property
     def up(self) -> bool:
@@ -105,13 +124,17 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
         sw = inv.switches[sname]
         if sw.mlag is None:
             continue
+        pair = "+".join(sorted((sname, sw.mlag.peer)))
         for iname, iface in sw.interfaces.items():
-            n = po_number(iname)
-            if n is None or iface.mlag_id is None:
+            if iface.mlag_id is None:
                 continue
-            pair = "+".join(sorted((sname, sw.mlag.peer)))
+            n = po_number(iname)
+            if n is None:
+                continue
             key = f"{pair}:mlag{iface.mlag_id}"
-            g = groups.setdefault(key, {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": iface.mlag_id})
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": iface.mlag_id}
             g["switches"].append(sname)
             g["pos"].append(InterfaceRef(sname, iname))
             g["settings"] = g["settings"] or iface
@@ -128,10 +151,12 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
                 continue
             members = members_of.get((sname, n))
             if members is None:
-                po = po_names.get((owner_name, n))
-                if po is None:
-                    po = po_names[(owner_name, n)] = inv.resolve(InterfaceRef(sname, f"Po{n}")).interface
-                key = mlag_po.get((sname, n)) or f"{owner_name}:{po}"
+                key = mlag_po.get((sname, n))  # an MLAG channel's, else the logical switch's Po (found once)
+                if not key:
+                    po = po_names.get((owner_name, n))
+                    if po is None:
+                        po = po_names[(owner_name, n)] = inv.resolve(InterfaceRef(sname, f"Po{n}")).interface
+                    key = f"{owner_name}:{po}"
                 g = groups.get(key)
                 if g is None:
                     g = groups[key] = {"switches": [], "pos": [], "settings": None, "members": [], "mlag_id": None}
