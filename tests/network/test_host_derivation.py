@@ -1,9 +1,9 @@
 """Property: the per-host network state the snapshot derives with its shortcuts (a host's teams built together, the
 vDS teams of hosts mapped alike shared, uplinks asking each question once, ports in no channel group answered
 without the channel index, link state and port VLANs read off the declaration, LAG modes from a table, failure
-detection shared by hosts whose members are all up) is what the plain, step-by-step derivation answers, on random
-designs from across topology-v1 with their failures and settings, with a twin of every host (so that hosts cabled
-alike do share the work)."""
+detection shared by hosts whose members are all up, the design's channels taken from the indexes) is what the
+plain, step-by-step derivation answers, on random designs from across topology-v1 with their failures and settings,
+with a twin of every host (so that hosts cabled alike do share the work)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from _random_design import Case, cases, sample, with_twins
 from vinfra.model import InterfaceRef, Inventory, po_number
 from vinfra.network import Snapshot
 from vinfra.network.detection import detect
-from vinfra.network.lag import BUNDLED, MEMBER_KEYS, STANDALONE, SUSPENDED, PortChannel, host_lacp_mode
+from vinfra.network.lag import BUNDLED, MEMBER_KEYS, STANDALONE, SUSPENDED, PortChannel, build_channels, host_lacp_mode
 from vinfra.network.stp import end_bridges
 from vinfra.network.teaming import TeamState, current_active, portgroup_vlan
 from vinfra.network.teams import Team, _vds_team, _vss_team, build_team, build_teams, host_teams
@@ -204,6 +204,11 @@ def _agree(case: Case, teams_first: bool) -> None:
                 assert snap.port_end(ref) == plain_port_end(snap, ref), ref
                 assert snap.forwarding(ref) == plain_forwarding(snap, ref), ref
         assert snap.cabling.link_up(ref) == plain_link_up(snap, ref), ref
+    # the whole design's channels, taken from the neighbourhoods' indexes where they are the same (here all are
+    # built), or not (a fresh snapshot)
+    for fresh in (False, True):
+        other = Snapshot(inv, fail=list(case.fail), settings=case.settings) if fresh else snap
+        assert other.channels == build_channels(inv, other.cabling.peer, other.link_up)
     for ch in snap.channels:
         assert list(ch.members) == sorted(ch.members)
         for m in ch.members:

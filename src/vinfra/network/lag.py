@@ -113,7 +113,7 @@ def _no_partner(platform: str) -> str:
     return STANDALONE if platform == "ios" else SUSPENDED
 
 
-def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
+def channel_groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
     """Channel groups held by ``switches`` (every switch of the design, or one logical switch and its
     MLAG peer: a channel's members and Pos never lie elsewhere)."""
     groups: dict[str, dict] = {}
@@ -165,10 +165,18 @@ def _groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
     return groups
 
 
+def same_group(a: dict, b: dict) -> bool:
+    """Whether two channel groups of :func:`channel_groups` (one key's, found among different switches) are one: the
+    same members, Pos, switches, settings and MLAG id, in the same order (:func:`make_channel` makes one channel of
+    them)."""
+    return (a["mlag_id"] == b["mlag_id"] and a["settings"] is b["settings"] and a["switches"] == b["switches"]
+            and a["pos"] == b["pos"] and a["members"] == b["members"])
+
+
 def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef | None],
                    link_up: Callable[[InterfaceRef], bool]) -> list[PortChannel]:
     """Every port-channel of the design with its members' state under the given link state."""
-    groups = _groups(inv, list(inv.switches))
+    groups = channel_groups(inv, list(inv.switches))
     return [make_channel(inv, key, g, peer, link_up) for key, g in sorted(groups.items())]
 
 
@@ -186,7 +194,7 @@ def neighbourhood(inv: Inventory, switch: str) -> list[str]:
 def channels_near(inv: Inventory, switch: str, peer: Callable[[InterfaceRef], InterfaceRef | None],
                   link_up: Callable[[InterfaceRef], bool]) -> dict[str, PortChannel]:
     """The channels :func:`build_channels` finds among ``switch``'s neighbourhood, by key."""
-    groups = _groups(inv, neighbourhood(inv, switch))
+    groups = channel_groups(inv, neighbourhood(inv, switch))
     return {key: make_channel(inv, key, g, peer, link_up) for key, g in sorted(groups.items())}
 
 

@@ -22,7 +22,7 @@ from .cabling import Cabling, FailureSet
 from .detection import Detection
 from .endpoints import Endpoints
 from .l3 import L3
-from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near, neighbourhood
+from .lag import BUNDLED, STANDALONE, PortChannel, channel_groups, make_channel, neighbourhood, same_group
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
@@ -69,6 +69,8 @@ class Snapshot:
         #: :func:`~vinfra.network.stp.end_bridges` by end name
         self.end_bridges: dict[str, list[str]] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
+        #: each built neighbourhood's channel groups and channels, by key
+        self._near_groups: dict[tuple[str, ...], tuple[dict[str, dict], dict[str, PortChannel]]] = {}
         self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],
                                                              dict[InterfaceRef, PortChannel]]] = {}
 
@@ -144,7 +146,19 @@ class Snapshot:
     # port-channels -----------------------------------------------------------------------------
     @cached_property
     def channels(self) -> list[PortChannel]:
-        return build_channels(self.inventory, self.cabling.peer, self.link_up)
+        """Every port-channel of the design (:func:`~vinfra.network.lag.build_channels`).  A channel a built index
+        holds, made from the same group as the whole design's, is taken from there: the same answer (and object)
+        without working out its members' state again."""
+        inv = self.inventory
+        groups = channel_groups(inv, list(inv.switches))
+        made: dict[str, PortChannel] = {}
+        for near_groups, near_channels in self._near_groups.values():
+            for key, ch in near_channels.items():
+                g = groups.get(key)
+                if g is not None and key not in made and same_group(near_groups[key], g):
+                    made[key] = ch
+        return [made.get(key) or make_channel(inv, key, g, self.cabling.peer, self.link_up)
+                for key, g in sorted(groups.items())]
 
     def _channel_index(self, switch: str) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
         """Channels by member and by Po interface, among the switches that may share one with ``switch``
@@ -157,7 +171,12 @@ class Snapshot:
             if got is None:
                 by_member: dict[InterfaceRef, PortChannel] = {}
                 by_po: dict[InterfaceRef, PortChannel] = {}
-                for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
+                # :func:`~vinfra.network.lag.channels_near`, keeping its groups for :attr:`channels`
+                groups = channel_groups(self.inventory, list(near))
+                made = {key: make_channel(self.inventory, key, g, self.cabling.peer, self.link_up)
+                        for key, g in sorted(groups.items())}
+                self._near_groups[near] = (groups, made)
+                for ch in made.values():
                     for m in ch.members:
                         by_member[m] = ch
                     for po in ch.po_refs:
