@@ -101,6 +101,9 @@ class Cabling:
             return False
         sw = self.inv.switches.get(ref.device)
         if sw is not None:
+            iface = sw.interfaces.get(ref.interface)
+            if iface is not None:  # declared on the device as spelled (every cabled port): its own owner
+                return not iface.shutdown
             owner = self.inv.interface_owner(ref)
             if owner is None or owner in self.failed.devices:
                 return False
@@ -108,12 +111,14 @@ class Cabling:
         return True
 
     def _compute_up(self, ref: InterfaceRef) -> bool:
-        other = self.peer(ref)
-        if other is None:
+        link = self._link_at.get(ref)
+        if link is None:
             return False
-        if tuple(sorted((ref, other))) in self.failed.links:
+        a, b = link.a, link.b
+        # a failed link is named with its ends in order (sorted only when there is one to find)
+        if self.failed.links and ((a, b) if a <= b else (b, a)) in self.failed.links:
             return False
-        return self.admin_up(ref) and self.admin_up(other)
+        return self.admin_up(a) and self.admin_up(b)
 
     def link_up(self, ref: InterfaceRef) -> bool:
         """Raw link state of a cabled physical interface (before link-state tracking)."""

@@ -17,15 +17,16 @@ from operator import attrgetter
 
 from ..model import FailureRef, InterfaceRef, Inventory, po_number
 from ..model.inventory import Link, failure_problem
+from ..model.physical import Switch, SwitchInterface
 from .cabling import Cabling, FailureSet
 from .detection import Detection
 from .endpoints import Endpoints
 from .l3 import L3
-from .lag import BUNDLED, STANDALONE, PortChannel, build_channels, channels_near, neighbourhood
+from .lag import BUNDLED, STANDALONE, PortChannel, channel_groups, make_channel, neighbourhood, same_group
 from .settings import DEFAULT_SETTINGS, Settings
 from .stp import ActiveTopology, SpanningTree
 from .teaming import TeamState, build_team_states
-from .teams import Team, build_team, build_teams
+from .teams import Team, build_teams, host_table
 from .topology import LogicalLink, PortEnd, UnionFind, l2_domains
 from .tracking import tracked_down
 from .uplinks import Uplinks
@@ -56,15 +57,20 @@ class Snapshot:
         self.failures: tuple[FailureRef, ...] = tuple(dict.fromkeys([*inventory.failures, *extra]))
         self._logical: dict[tuple[str, str], LogicalLink] = {}
         self._links_of: dict[str, list[LogicalLink]] = {}
-        self._teams: dict[tuple[str, str], Team | None] = {}
+        self._host_tables: dict[str, tuple[dict[str, Team], int]] = {}  # :func:`~vinfra.network.teams.host_table`
         #: link-status and LAG detection outcomes, and the Active list after failover, by (host, active,
         #: standby, LAG): shared by port groups (:func:`~vinfra.network.teaming.team_state`)
         self.detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
+        #: the outcome when every member is up, by (active, standby, LAG): shared by hosts
+        self.clean_detections: dict[tuple, tuple[Detection, tuple[str, ...]]] = {}
         self._ends: dict[InterfaceRef, PortEnd] = {}
+        self._port_vlans_by_ids: dict[tuple[int, int], PortVlans] = inventory.derived("network.port_vlans_by_ids", dict)
         self._channel_ends: dict[tuple[str, PortVlans], PortEnd] = {}
         #: :func:`~vinfra.network.stp.end_bridges` by end name
         self.end_bridges: dict[str, list[str]] = {}
         self._channels_near: dict[str, tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]] = {}
+        #: each built neighbourhood's channel groups and channels, by key
+        self._near_groups: dict[tuple[str, ...], tuple[dict[str, dict], dict[str, PortChannel]]] = {}
         self._channels_by_near: dict[tuple[str, ...], tuple[dict[InterfaceRef, PortChannel],
                                                              dict[InterfaceRef, PortChannel]]] = {}
 
@@ -140,7 +146,19 @@ class Snapshot:
     # port-channels -----------------------------------------------------------------------------
     @cached_property
     def channels(self) -> list[PortChannel]:
-        return build_channels(self.inventory, self.cabling.peer, self.link_up)
+        """Every port-channel of the design (:func:`~vinfra.network.lag.build_channels`).  A channel a built index
+        holds, made from the same group as the whole design's, is taken from there: the same answer (and object)
+        without working out its members' state again."""
+        inv = self.inventory
+        groups = channel_groups(inv, list(inv.switches))
+        made: dict[str, PortChannel] = {}
+        for near_groups, near_channels in self._near_groups.values():
+            for key, ch in near_channels.items():
+                g = groups.get(key)
+                if g is not None and key not in made and same_group(near_groups[key], g):
+                    made[key] = ch
+        return [made.get(key) or make_channel(inv, key, g, self.cabling.peer, self.link_up)
+                for key, g in sorted(groups.items())]
 
     def _channel_index(self, switch: str) -> tuple[dict[InterfaceRef, PortChannel], dict[InterfaceRef, PortChannel]]:
         """Channels by member and by Po interface, among the switches that may share one with ``switch``
@@ -153,7 +171,12 @@ class Snapshot:
             if got is None:
                 by_member: dict[InterfaceRef, PortChannel] = {}
                 by_po: dict[InterfaceRef, PortChannel] = {}
-                for ch in channels_near(self.inventory, switch, self.cabling.peer, self.link_up).values():
+                # :func:`~vinfra.network.lag.channels_near`, keeping its groups for :attr:`channels`
+                groups = channel_groups(self.inventory, list(near))
+                made = {key: make_channel(self.inventory, key, g, self.cabling.peer, self.link_up)
+                        for key, g in sorted(groups.items())}
+                self._near_groups[near] = (groups, made)
+                for ch in made.values():
                     for m in ch.members:
                         by_member[m] = ch
                     for po in ch.po_refs:
@@ -164,7 +187,13 @@ class Snapshot:
 
     def channel_of(self, ref: InterfaceRef) -> PortChannel | None:
         """The channel a physical port is a member of, or that a ``Po`` interface names."""
-        if ref.device not in self.inventory.switches:
+        sw = self.inventory.switches.get(ref.device)
+        if sw is None:
+            return None
+        iface = sw.interfaces.get(ref.interface)
+        if iface is not None and iface.channel_group is None and po_number(ref.interface) is None:
+            # a port declared in no channel group is a member of none: the index's answer, without building it
+            # (or looking it up) for each of the thousands of host-facing ports outside channels
             return None
         by_member, by_po = self._channel_index(ref.device)
         if po_number(ref.interface) is not None:
@@ -181,6 +210,12 @@ class Snapshot:
     def port_vlans(self, ref: InterfaceRef) -> PortVlans:
         """Effective VLAN settings of a switch port: a bundled member uses its channel's."""
         inv = self.inventory
+        sw = inv.switches.get(ref.device)
+        iface = sw.interfaces.get(ref.interface) if sw is not None else None
+        if iface is not None:
+            # declared as spelled on its own switch (every cabled port): what resolving and finding its owner
+            # would give back, without asking
+            return self._declared_port_vlans(ref, sw, iface, self.channel_of(ref))  # type: ignore[arg-type]
         ref = inv.resolve(ref)
         owner = inv.interface_owner(ref)
         if owner is None:
@@ -190,6 +225,20 @@ class Snapshot:
         if ch is not None and (po_number(ref.interface) is not None or ch.member_state.get(ref) == BUNDLED):
             return PortVlans.of(ch.settings, sw)
         return PortVlans.of(sw.interfaces[ref.interface], sw)
+
+    def _declared_port_vlans(self, ref: InterfaceRef, sw: Switch, iface: SwitchInterface,
+                             ch: PortChannel | None) -> PortVlans:
+        """:meth:`port_vlans` of a port ``sw`` declares as ``ref`` spells it, given its :meth:`channel_of`."""
+        if ch is not None and (ch.member_state.get(ref) == BUNDLED or po_number(ref.interface) is not None):
+            iface = ch.settings
+        # :meth:`PortVlans.of` by the identity of the settings and switch (the inventory keeps both alive): its
+        # interning compares VLAN sets field by field, per port
+        memo = self._port_vlans_by_ids
+        ids = (id(iface), id(sw))
+        got = memo.get(ids)
+        if got is None:
+            got = memo[ids] = PortVlans.of(iface, sw)
+        return got
 
     def forwarding(self, ref: InterfaceRef) -> bool:
         """Whether a physical switch port passes frames at all (up, not suspended)."""
@@ -202,16 +251,25 @@ class Snapshot:
     @cached_property
     def teams(self) -> dict[tuple[str, str], Team]:
         """Every port group's team on every host, keyed by (host, network)."""
-        return build_teams(self.inventory)
+        return build_teams(self.inventory, self._host_table)
+
+    def host_teams(self, host: str) -> dict[str, Team]:
+        """One host's teams by network: its entries of :attr:`teams` (the same objects), without the others'."""
+        got = self._host_tables.get(host)
+        return (got if got is not None else self._host_table(host))[0]
+
+    def _host_table(self, host: str) -> tuple[dict[str, Team], int]:
+        got = self._host_tables.get(host)
+        if got is None:
+            # a host's teams are built together: a walk that asks for one of them asks for the others, and they
+            # share what they read
+            got = self._host_tables[host] = host_table(self.inventory, host)
+        return got
 
     def team(self, host: str, network: str) -> Team | None:
         """One port group's team on one host (:attr:`teams` without building the others)."""
-        key = (host, network)
-        got = self._teams.get(key, False)
-        if got is False:
-            built = self.__dict__.get("teams")  # every team already built (checks ask for all): the same answer
-            got = self._teams[key] = built.get(key) if built is not None else build_team(self.inventory, host, network)
-        return got  # type: ignore[return-value]
+        got = self._host_tables.get(host)
+        return (got if got is not None else self._host_table(host))[0].get(network)
 
     def host_facing_ports(self) -> list[InterfaceRef]:
         """Physical switch ports cabled to a host vmnic (whatever their state)."""
@@ -232,19 +290,22 @@ class Snapshot:
         return None
 
     # logical topology and layer-2 domains ---------------------------------------------------------------
-    def port_end(self, ref: InterfaceRef) -> PortEnd:
-        """The logical end a physical switch port belongs to: its bundled channel, or itself."""
+    def port_end(self, ref: InterfaceRef, channel: PortChannel | bool | None = False) -> PortEnd:
+        """The logical end a physical switch port belongs to: its bundled channel, or itself.  ``channel``: the
+        port's :meth:`channel_of`, when the caller has it at hand."""
         got = self._ends.get(ref)
         if got is None:
-            got = self._ends[ref] = self._port_end(ref)
+            got = self._ends[ref] = self._port_end(ref, self.channel_of(ref) if channel is False else channel)
         return got
 
-    def _port_end(self, ref: InterfaceRef) -> PortEnd:
-        ch = self.channel_of(ref)
+    def _port_end(self, ref: InterfaceRef, ch: PortChannel | None) -> PortEnd:
+        sw = self.inventory.switches.get(ref.device)
+        iface = sw.interfaces.get(ref.interface) if sw is not None else None
         if ch is not None and ch.member_state.get(ref) == BUNDLED:
             # the members of a channel on one switch have one end (an MLAG channel's two switches may carry
             # different VLANs: one each); worked out once
-            vlans = self.port_vlans(ref)
+            vlans = (self._declared_port_vlans(ref, sw, iface, ch) if iface is not None  # type: ignore[arg-type]
+                     else self.port_vlans(ref))
             key = (ch.key, vlans)
             got = self._channel_ends.get(key)
             if got is None:
@@ -252,6 +313,9 @@ class Snapshot:
                 bridges = tuple(sorted({self.bridge_of(s) for s in ch.switches} | {self.bridge_of(m.device) for m in bundled}))
                 got = self._channel_ends[key] = PortEnd(ch.key, bridges, vlans, bundled, ch.key)
             return got
+        if iface is not None:  # a plain port (no channel, or not bundled): its own settings, its switch's bridge
+            return PortEnd(f"{ref.device}:{ref.interface}", (sw.stack or ref.device,),  # type: ignore[union-attr]
+                           self._declared_port_vlans(ref, sw, iface, ch), (ref,))  # type: ignore[arg-type]
         return PortEnd(str(ref), (self.bridge_of(ref.device),), self.port_vlans(ref), (ref,))
 
     def end_speed(self, end: PortEnd) -> int:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..model import Inventory
 from .detection import Detection, detect
 from .frames import Frame, channel_hash_index, ip_hash_index, mac_bytes
+from .lag import BUNDLED
 from .settings import Settings
 from .teams import Team
 from .vlans import PortGroupVlan
@@ -186,8 +187,7 @@ def team_state(snap: Snapshot, team: Team) -> TeamState:
         memo = snap.detections
         got = memo.get(key)
         if got is None:
-            det = detect(snap, team, pg)
-            got = memo[key] = (det, current_active(team, det, snap.settings))
+            got = memo[key] = _link_detection(snap, team, pg)
         det, active = got
     lag_hash = None
     if team.kind == "vds" and team.lag:
@@ -196,6 +196,25 @@ def team_state(snap: Snapshot, team: Team) -> TeamState:
     if team.detection == "beacon":
         active = current_active(team, det, snap.settings)
     return TeamState(team, pg, det, active, lag_hash)
+
+
+def _link_detection(snap: Snapshot, team: Team, pg: PortGroupVlan) -> tuple[Detection, tuple[str, ...]]:
+    """:func:`detect` and :func:`current_active` of a team that does not probe beacons.  When every member has link
+    (and, in a LAG, is bundled), as on most hosts, the outcome names no host or port: it is the one of every team
+    with that failover order, made once per snapshot and shared."""
+    lag = team.policy == "lag"
+    uplinks, host = snap.uplinks, team.host
+    for nic in team.active + team.standby:
+        up = uplinks(host, nic)
+        if not up.link_up or (lag and up.port is not None and snap.member_state(up.port) != BUNDLED):
+            det = detect(snap, team, pg)  # a member has failed: the reasons name it
+            return det, current_active(team, det, snap.settings)
+    key = (team.active, team.standby, lag)
+    got = snap.clean_detections.get(key)
+    if got is None:
+        det = Detection("lag" if lag else "link_status", team.active + team.standby, {})
+        got = snap.clean_detections[key] = (det, current_active(team, det, snap.settings))
+    return got
 
 
 def build_team_states(snap: Snapshot) -> TeamStates:

@@ -7,9 +7,12 @@ absent), and a ``lag:<name>`` entry in the failover order expands to the LAG's v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 
-from ..model import DvSwitch, EffectiveTeaming, Inventory, VlanSet
+from ..model import DvSwitch, EffectiveTeaming, Host, Inventory, VlanSet
 from ..model.vswitch import TeamingOverride, resolve_teaming
 
 
@@ -73,20 +76,88 @@ class Team:
         return self.active + self.standby
 
 
-def build_teams(inv: Inventory) -> dict[tuple[str, str], Team]:
-    """Every team, keyed by (host, network) where network is a label or ``dvs/label``."""
+def build_teams(inv: Inventory,
+                tables: Callable[[str], tuple[dict[str, Team], int]] | None = None) -> dict[tuple[str, str], Team]:
+    """Every team, keyed by (host, network) where network is a label or ``dvs/label``.  ``tables``: each host's
+    :func:`host_table` (a snapshot's, so that the table holds the objects it answers one by one)."""
+    if tables is None:
+        tables = partial(host_table, inv)
     teams: dict[tuple[str, str], Team] = {}
-    for hname, host in inv.hosts.items():
-        for vname, vs in host.vswitches.items():
-            for label in vs.portgroups:
-                teams[(hname, label)] = _vss_team(inv, hname, vname, label)
+    hosts = inv.hosts
+    for hname in hosts:
+        mine, n_vss = tables(hname)
+        for net in islice(mine, n_vss):  # the standard port groups, in the order the vSwitches first hold them
+            teams[(hname, net)] = mine[net]
     for dname, dvs in inv.dvswitches.items():
         for hname in dvs.hosts:
-            if hname not in inv.hosts:
+            if hname not in hosts:
                 continue
+            mine = tables(hname)[0]
             for label in dvs.portgroups:
-                teams[(hname, f"{dname}/{label}")] = _vds_team(inv, hname, dname, label)
+                net = f"{dname}/{label}"
+                teams[(hname, net)] = mine[net]
     return teams
+
+
+def host_teams(inv: Inventory, hname: str) -> dict[str, Team]:
+    """One host's entries of :func:`build_teams`, by network: what :func:`build_team` answers for each of them,
+    built together (a walk that asks for one of a host's teams asks for its others)."""
+    return host_table(inv, hname)[0]
+
+
+def host_table(inv: Inventory, hname: str) -> tuple[dict[str, Team], int]:
+    """:func:`host_teams`, and how many of its entries (the first) the standard vSwitches hold."""
+    host = inv.hosts.get(hname)
+    if host is None:
+        return {}, 0
+    out = dict(_vss_teams(inv, hname, host))  # the last vSwitch holding a label wins, as in the full table
+    n_vss = len(out)
+    for dname, dvs in inv.dvswitches.items():
+        if hname in dvs.hosts:
+            for label, team in _vds_teams(inv, hname, dname, dvs):
+                out[f"{dname}/{label}"] = team  # a vDS entry is written last: it wins
+    return out, n_vss
+
+
+def _vss_teams(inv: Inventory, hname: str, host: Host) -> list[tuple[str, Team]]:
+    """(label, :func:`_vss_team`) of every port group of every standard vSwitch of a host, in order; what they share
+    read once per vSwitch."""
+    # the effective teaming's fields by the identity of the vSwitch and port-group override (as :func:`_vss_team`
+    # looks it up): read off the model object once, not per team
+    rows: dict[tuple[int, int], tuple] = inv.derived("network.teams.rows_by_id", dict)
+    memo: dict[tuple, EffectiveTeaming] = inv.derived("network.teams.effective", dict)
+    out = []
+    for vname, vs in host.vswitches.items():
+        uplinks, mtu, idv = tuple(vs.uplinks), vs.mtu, id(vs)
+        vs_level = None  # the vSwitch's part of :func:`_effective`'s key, read once for its port groups
+        for label, pg in vs.portgroups.items():
+            ids = (idv, id(pg.teaming))
+            row = rows.get(ids)
+            if row is None:
+                if vs_level is None:
+                    vs_level = _levels_key(vs.teaming)
+                key = (uplinks, vs_level, _levels_key(pg.teaming))  # :func:`_effective`'s
+                eff = memo.get(key)
+                if eff is None:
+                    eff = memo[key] = resolve_teaming(vs.uplinks, vs.teaming, pg.teaming)
+                row = rows[ids] = (eff.policy, eff.active, eff.standby, eff.unused, eff.detection, eff.notify_switches,
+                                   eff.failback)
+            policy, active, standby, unused, detection, notify, failback = row
+            out.append((label, Team(hname, "vss", vname, label, pg.vlan, None, policy, active, standby, unused,
+                                    detection, notify, failback, None, uplinks, mtu)))
+    return out
+
+
+def _vds_teams(inv: Inventory, hname: str, dname: str, dvs: DvSwitch) -> list[tuple[str, Team]]:
+    """(label, :func:`_vds_team`) of every port group of a vDS on a host.  A team reads the host only through
+    its dvUplink-to-vmnic mapping: the hosts that map alike (most) share the rest, worked out once."""
+    mapping = dvs.hosts[hname]
+    memo: dict[tuple, list[tuple]] = inv.derived("network.teams.vds_rows", dict)
+    key = (dname, tuple(mapping.items()))
+    rows = memo.get(key)
+    if rows is None:
+        rows = memo[key] = [_vds_row(inv, dname, mapping, label) for label in dvs.portgroups]
+    return [(row[0], Team(hname, "vds", dname, *row)) for row in rows]
 
 
 def build_team(inv: Inventory, hname: str, network: str) -> Team | None:
@@ -141,8 +212,12 @@ def _vss_team(inv: Inventory, hname: str, vname: str, label: str) -> Team:
 
 
 def _vds_team(inv: Inventory, hname: str, dname: str, label: str) -> Team:
+    return Team(hname, "vds", dname, *_vds_row(inv, dname, inv.dvswitches[dname].hosts[hname], label))
+
+
+def _vds_row(inv: Inventory, dname: str, mapping: dict[str, str], label: str) -> tuple:
+    """A vDS team's fields from the port group on: what the host's dvUplink-to-vmnic ``mapping`` makes of it."""
     dvs: DvSwitch = inv.dvswitches[dname]
-    mapping = dvs.hosts[hname]
 
     def nics(entries: tuple[str, ...]) -> tuple[list[str], str | None]:
         out: list[str] = []
@@ -168,6 +243,5 @@ def _vds_team(inv: Inventory, hname: str, dname: str, label: str) -> Team:
     placed = set(active) | set(standby)
     vlan = pg.vlan_id
     trunk = None if isinstance(pg.vlan, int) else pg.vlan.trunk
-    return Team(hname, "vds", dname, label, vlan, trunk, policy, tuple(active), tuple(standby),
-                tuple(n for n in all_nics if n not in placed), eff.detection, eff.notify_switches, eff.failback,
-                lag, all_nics, dvs.mtu)
+    return (label, vlan, trunk, policy, tuple(active), tuple(standby), tuple(n for n in all_nics if n not in placed),
+            eff.detection, eff.notify_switches, eff.failback, lag, all_nics, dvs.mtu)

@@ -18,17 +18,29 @@ from ..model import InterfaceRef
 from .vlans import PortVlans
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class PortEnd:
-    """One end of a logical link: a physical port or a bundled channel."""
+    """One end of a logical link: a physical port or a bundled channel.
+
+    A value: never changed once built, and it compares and hashes by its fields as a frozen dataclass would (as
+    :class:`~vinfra.network.teams.Team`: not declared frozen, whose field-by-field ``object.__setattr__`` made
+    building the end of each of a large design's thousands of host-facing ports cost twice as much)."""
 
     name: str  # "sw-a:Gi1/0/1" or a channel key
     bridges: tuple[str, ...]  # logical switches the end belongs to (two for an MLAG channel)
     vlans: PortVlans
     members: tuple[InterfaceRef, ...]  # the physical ports (one for a plain port)
-    channel: str | None = None
+    channel: str | None
     # (its aggregate bandwidth, :meth:`Snapshot.end_speed`, is worked out where spanning tree needs it: most ends
     # face hosts, and no tree runs over them)
+
+    def __init__(self, name: str, bridges: tuple[str, ...], vlans: PortVlans, members: tuple[InterfaceRef, ...],
+                 channel: str | None = None) -> None:
+        self.name = name
+        self.bridges = bridges
+        self.vlans = vlans
+        self.members = members
+        self.channel = channel
 
 
 @dataclass(frozen=True, slots=True)

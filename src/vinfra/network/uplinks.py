@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import InterfaceRef
-from .lag import BUNDLED
+from ..model import InterfaceRef, Inventory
+from .lag import BUNDLED, STANDALONE
 from .stp import Node, end_bridges
 from .topology import PortEnd
 from .vlans import PortVlans, Tag
@@ -25,9 +25,12 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True, init=False)
 class UplinkPort:
-    """One host uplink and the switch port at its far end, under the snapshot's failures."""
+    """One host uplink and the switch port at its far end, under the snapshot's failures.
+
+    A value: never changed once built, and it compares and hashes by its fields as a frozen dataclass would (as
+    :class:`~vinfra.network.teams.Team`, not declared frozen: a large design has one per cabled vmnic)."""
 
     host: str
     vmnic: str
@@ -37,6 +40,17 @@ class UplinkPort:
     link_up: bool
     forwarding: bool  # the switch port passes frames (up, not suspended)
     reason: str | None  # why no frame passes, when that is so
+
+    def __init__(self, host: str, vmnic: str, port: InterfaceRef | None, end: PortEnd | None,
+                 bridges: tuple[str, ...], link_up: bool, forwarding: bool, reason: str | None) -> None:
+        self.host = host
+        self.vmnic = vmnic
+        self.port = port
+        self.end = end
+        self.bridges = bridges
+        self.link_up = link_up
+        self.forwarding = forwarding
+        self.reason = reason
 
     @property
     def entry_bridge(self) -> str | None:
@@ -93,12 +107,30 @@ def _mode_text(v: PortVlans) -> str:
     return "routed port"
 
 
+def host_cables(inv: Inventory) -> dict[tuple[str, str], tuple[InterfaceRef, InterfaceRef]]:
+    """``(host, vmnic)`` -> (the vmnic's reference, the switch port it is cabled to), for every vmnic cabled to a
+    switch (:meth:`Snapshot.switch_port_of` without building a reference per question)."""
+
+    def build() -> dict[tuple[str, str], tuple[InterfaceRef, InterfaceRef]]:
+        hosts, switches = inv.hosts, inv.switches
+        out: dict[tuple[str, str], tuple[InterfaceRef, InterfaceRef]] = {}
+        for link in inv.links:
+            for here, there in ((link.a, link.b), (link.b, link.a)):
+                if here.device in hosts and there.device in switches:
+                    out[(here.device, here.interface)] = (here, there)
+        return out
+
+    return inv.derived("network.host_cables", build)
+
+
 class Uplinks:
     """Lazily built :class:`UplinkPort` per (host, vmnic)."""
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self._cache: dict[tuple[str, str], UplinkPort] = {}
+        self._cables = host_cables(snap.inventory)
+        self._bridges: dict[str, tuple[str, ...]] = {}  # a bundled end's, by name (its members' uplinks share it)
 
     def __call__(self, host: str, vmnic: str) -> UplinkPort:
         key = (host, vmnic)
@@ -108,6 +140,29 @@ class Uplinks:
         return got
 
     def _build(self, host: str, vmnic: str) -> UplinkPort:
+        """Most uplinks: a live host's vmnic cabled to a switch port that is up and forwards as a switched port
+        (the answer of :meth:`build_plain`, asking each question once); anything else as there."""
+        snap = self.snap
+        cable = self._cables.get((host, vmnic))
+        if cable is not None and host not in snap.failed.devices:
+            ref, port = cable
+            if snap.link_up(ref):  # the cable is up at both ends: at the port too
+                ch = snap.channel_of(port)
+                state = ch.member_state.get(port) if ch is not None else None
+                if state in (None, BUNDLED, STANDALONE):
+                    end = snap.port_end(port, ch)
+                    if end.vlans.mode != "routed":
+                        if state == BUNDLED:  # its end is the channel's
+                            bridges = self._bridges.get(end.name)
+                            if bridges is None:
+                                bridges = self._bridges[end.name] = tuple(end_bridges(snap, end))
+                        else:
+                            bridges = end.bridges  # a port's own end: its switch's logical switch
+                        return UplinkPort(host, vmnic, port, end, bridges, True, True, None)
+        return self.build_plain(host, vmnic)
+
+    def build_plain(self, host: str, vmnic: str) -> UplinkPort:
+        """The uplink worked out step by step, each state asked of the snapshot (what :meth:`_build` answers)."""
         snap = self.snap
         ref = InterfaceRef(host, vmnic)
         if not snap.host_alive(host):
