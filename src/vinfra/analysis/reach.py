@@ -44,6 +44,7 @@ from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import MAX_ROUTED_HOPS, NO_IP, Forwarding, HostAgent, RouterAgent, Unreachable
 from ..network.frames import BROADCAST, Frame
+from ..network.teaming import TeamState
 
 MAX_LISTED_PAIRS = 5_000
 
@@ -71,6 +72,8 @@ class Reach:
         # (view number, subnet, gateway) -> the signature most ports there have, and its members
         self._plain: dict[tuple, tuple[tuple, list[Endpoint]]] = {}
         self._by_net: dict[int, tuple[object, tuple]] = {}  # id of a network object -> it, and what _subnet says
+        self._profiles: dict[str, int | None] = {}  # :meth:`_host_profile` by host
+        self._profile_ids: dict[tuple, int] = {}
         if same_signatures is not None and same_signatures._shared == self._shared:
             other = same_signatures
             self._sig = dict(other._sig)
@@ -120,10 +123,14 @@ class Reach:
         return sig
 
     def sign(self, endpoints: Iterable[Endpoint]) -> None:
-        """:meth:`signature` of each of ``endpoints``, in order, with the same answers and memos.  Most ports are
-        the second or later of their port group on a host (:attr:`Endpoint.port_key`): once one port of a port
-        key has gone the whole way, the next one's view key needs only the checks of its own (its host alive, its
-        VM on and connected) and its home uplink, and its signature is its (view, subnet, gateway)'s plain one
+        """:meth:`signature` of each of ``endpoints``, in order, with the same answers and memos.
+
+        A port's view key is its team shape and home uplink (:meth:`Forwarding.view_key`), and the shape is the
+        same for every port of one port key (:attr:`Endpoint.port_key`), and for the ports of one port group and
+        guest VLAN on hosts alike (:meth:`_host_profile`: most hosts of a large design).  So once one port of a
+        port key, or of a host alike, has gone the whole way without a problem and with a shape that does not
+        depend on the frame, the next one needs only the checks of its own (its host alive, its VM on and
+        connected) and its home uplink, and its signature is its (view, subnet, gateway)'s plain one
         (:meth:`_host_sig`).  Whatever is not that common case goes through :meth:`signature` itself."""
         fw = self.fw
         if fw.record:
@@ -133,33 +140,42 @@ class Reach:
         sigs = self._sig
         failed = self.snap.failed.devices
         vms = self.snap.inventory.vms
-        problems, view_keys, ports = fw._problems, fw._view_keys, fw._ports
+        problems, view_keys = fw._problems, fw._view_keys
         views, plain, by_net = self._views, self._plain, self._by_net
         shared = self._shared
         raced: frozenset[int] | None = None  # worked out where signature() would first ask: it asks for view keys
         gateways, special = self._addressing[2], self._addressing[3]
-        ready: set[tuple[str, str, int | None]] = set()  # port keys one port has gone the whole way for
+        # the (shape, team) of port keys one port has gone the whole way for, and of (host profile, port group,
+        # guest VLAN) likewise
+        ready: dict[tuple[str, str | None, int | None], tuple[int, TeamState]] = {}
+        alike: dict[tuple[int, str | None, int | None], tuple[int, TeamState]] = {}
+        profile = self._host_profile
         for e in endpoints:
             name = e.name
             if name in sigs:
                 continue
-            key = (e.device, e.network, e.guest_vlan)
-            if (key not in ready or e.device in failed or name in problems or name in view_keys
-                    or e.kind not in ("vm", "vmk")):
-                self._slow_sign(e, key, ready)
+            device = e.device
+            key = (device, e.network, e.guest_vlan)
+            rec = ready.get(key)
+            if rec is None and device not in failed and e.kind in ("vm", "vmk"):
+                prof = profile(device)
+                if prof is not None:
+                    rec = alike.get((prof, e.network, e.guest_vlan))
+            if rec is None or device in failed or name in problems or name in view_keys or e.kind not in ("vm", "vmk"):
+                self._slow_sign(e, key, ready, alike)
                 continue
             if e.vm is not None:
                 vm = vms[e.vm]
                 if vm.power != "on" or not vm.nics[e.nic or 0].connected:
-                    self._slow_sign(e, key, ready)
+                    self._slow_sign(e, key, ready, alike)
                     continue
-            # the port key is ready: no team-level problem, its shape is known and not frame-sensitive
-            shape, ts = ports[key]
+            # no team-level problem; the shape is known and does not depend on the frame
+            shape, ts = rec
             view = (shape, ts.home(e.port_id, e.mac), True)
             ip, gw = e.ip, e.gateway
             view_id = views.get(view)
             if ip is None or view_id is None:
-                self._slow_sign(e, key, ready)
+                self._slow_sign(e, key, ready, alike)
                 continue
             addr = int(ip)
             gateway = None
@@ -167,28 +183,30 @@ class Reach:
                 if raced is None:
                     raced = self.__dict__.get("_raced_by_frame")
                     if raced is None:
-                        self._slow_sign(e, key, ready)
+                        self._slow_sign(e, key, ready, alike)
                         continue
                 gateway = int(gw)
             net = ip.network
             known = by_net.get(id(net))
             if (known is None or known[0] is not net or known[1][2] or addr in shared or addr in gateways
-                    or (gateway is not None and gateway in raced) or e.device in special):
-                self._slow_sign(e, key, ready)
+                    or (gateway is not None and gateway in raced) or device in special):
+                self._slow_sign(e, key, ready, alike)
                 continue
             got = plain.get((view_id, known[1][0], gateway))
             if got is None:
-                self._slow_sign(e, key, ready)
+                self._slow_sign(e, key, ready, alike)
                 continue
             problems[name] = None
             view_keys[name] = view
             sigs[name] = got[0]
             got[1].append(e)
 
-    def _slow_sign(self, e: Endpoint, key: tuple[str, str, int | None], ready: set[tuple[str, str, int | None]]) -> None:
-        """:meth:`signature` of one port of :meth:`sign`, and whether its port key is ready for the others: a
-        port of it has no problem at all, so the key's team-level problem is none, and its shape is not
-        frame-sensitive."""
+    def _slow_sign(self, e: Endpoint, key: tuple[str, str | None, int | None],
+                   ready: dict[tuple[str, str | None, int | None], tuple[int, TeamState]],
+                   alike: dict[tuple[int, str | None, int | None], tuple[int, TeamState]]) -> None:
+        """:meth:`signature` of one port of :meth:`sign`, and whether its port key (and its host profile's) is
+        ready for the others: a port of it has no problem at all, so the key's team-level problem is none, and its
+        shape does not depend on the frame."""
         self.signature(e)
         if key in ready or not e.on_host:
             return
@@ -196,7 +214,52 @@ class Reach:
         if fw._problems.get(e.name, False) is None and fw._port_problems.get(key, False) is None:
             port = fw._ports.get(key)
             if port is not None and fw._sensitive.get(port[0]) is False:
-                ready.add(key)
+                ready[key] = port
+                prof = self._host_profile(e.device)
+                if prof is not None:
+                    alike.setdefault((prof, e.network, e.guest_vlan), port)
+
+    def _host_profile(self, host: str) -> int | None:
+        """What the team shape (:meth:`Forwarding.team_shape`) of every port group of ``host`` is a function of,
+        short of the host's name: per team, everything but the host (its port groups' VLAN handling, failover
+        order, policy, LAG and uplinks); per vmnic of them, what its far end does (link, forwarding and LACP
+        state, logical switches, VLAN settings, which vmnics share a logical end, and which vmnic each member of a
+        channel leads back to).  The team after detection (T10, T13, T6) and the uplinks' shape follow from
+        these, and the shape's sensitivity and home uplinks from the shape.  None (not shared): a failed host,
+        or a team probing beacons (T14), whose detection listens over the host's own paths."""
+        got = self._profiles.get(host, False)
+        if got is not False:
+            return got  # type: ignore[return-value]
+        snap = self.snap
+        prof: int | None = None
+        if snap.host_alive(host):
+            rows = []
+            nics: dict[str, None] = {}
+            for net, t in snap.host_teams(host).items():
+                if t.detection == "beacon":
+                    break
+                rows.append((net, t.kind, t.switch, t.portgroup, t.vlan, t.trunk, t.policy, t.active, t.standby,
+                             t.unused, t.detection, t.notify_switches, t.failback, t.lag, t.uplinks, t.mtu))
+                nics.update(dict.fromkeys(t.uplinks))
+                nics.update(dict.fromkeys(t.active))
+                nics.update(dict.fromkeys(t.standby))
+            else:
+                ends: dict[str, int] = {}
+                per = []
+                for u in nics:
+                    up = snap.uplinks(host, u)
+                    end = up.end
+                    state = snap.member_state(up.port) if up.port is not None else None
+                    if end is None:
+                        per.append((u, up.link_up, up.forwarding, up.reason is None, up.bridges, state))
+                        continue
+                    receivers = self.fw._receivers(host, end) if end.channel is not None else None
+                    per.append((u, up.link_up, up.forwarding, up.reason is None, up.bridges, state, end.vlans,
+                                ends.setdefault(end.name, len(ends)), receivers))
+                # numbered: a tuple does not keep its hash, and this one nests a few hundred fields
+                prof = self._profile_ids.setdefault((tuple(rows), tuple(per)), len(self._profile_ids))
+        self._profiles[host] = prof
+        return prof
 
     def _host_sig(self, e: Endpoint, view: tuple, addr: int | None,
                   gateway: int | None) -> tuple[tuple, list[Endpoint] | None]:
