@@ -734,7 +734,7 @@ class Bulk:
         self._hops: dict[tuple[str, int], tuple] = {}  # (interface ref, next hop as an int): a step
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
-        self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
+        self.rcs: list[object] = self._route_classes()
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
         known: dict[int, object] = {}
@@ -779,6 +779,40 @@ class Bulk:
             self._set(x, y, bool(ok))
         for k in range(n):
             self._set(k, k, bool(cr(sigs[k], sigs[k])))
+
+    def _route_classes(self) -> list[object]:
+        """Each class's route class: the routed prefixes holding its address (:meth:`L3.prefixes_holding`), asked
+        once per subnet of the representatives: a prefix no longer than the subnet holds all of it or none of
+        it, so the answer is the subnet's unless a prefix declared inside it is (then per address)."""
+        l3 = self.snap.l3
+        decls = l3.decls
+        coarse: dict[tuple[int, int], set[int]] = {}
+        by_subnet: dict[tuple[int, int], object] = {}
+        out: list[object] = []
+        for e, ip in zip(self.reps, self.ips, strict=True):
+            addr = int(ip)
+            if e.ip is None:
+                out.append(l3.prefixes_holding(addr))
+                continue
+            own = e.ip.network.prefixlen
+            key = (own, addr >> (32 - own))
+            got = by_subnet.get(key)
+            if got is None:
+                inner = False
+                for n in decls.lengths:
+                    if n <= own:
+                        break  # longest first
+                    cut = coarse.get((n, own))
+                    if cut is None:
+                        cut = coarse[(n, own)] = {bits >> (n - own) for m, bits in decls.by_net if m == n}
+                    if key[1] in cut:
+                        inner = True
+                        break
+                got = l3.prefixes_holding(addr)
+                if not inner:
+                    by_subnet[key] = got
+            out.append(got)
+        return out
 
     def get(self, x: tuple, y: tuple) -> bool | None:
         kx, ky = self.index.get(x), self.index.get(y)
@@ -1311,7 +1345,7 @@ class Bulk:
                 for n0, xs in n0s.items():
                     if bits:
                         keep = ~bits
-                        for x in set_bits(xs):
+                        for x in _positions(xs):
                             row[x] &= keep
                     self._spread(own, n0, xs, taken_back)
 
@@ -1356,16 +1390,21 @@ class Bulk:
             if not took:
                 continue
             if took.bit_count() * 2 <= count_xs:
-                for x in set_bits(took):
+                for x in _positions(took):
                     row[x] |= ys
             else:
                 common |= ys
-                for x in set_bits(xs ^ took):
+                for x in _positions(xs ^ took):
                     missed[x] = missed.get(x, 0) | ys
         if common:
-            for x in set_bits(xs):
+            for x in _positions(xs):
                 lost = missed.get(x)
-                row[x] |= common & ~lost if lost else common
+                if lost:
+                    row[x] |= common & ~lost
+                elif row[x]:
+                    row[x] |= common
+                else:
+                    row[x] = common  # one object for every row that has nothing else yet: ints are immutable
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
                  gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
@@ -1490,4 +1529,16 @@ def set_bits(mask: int) -> list[int]:
         low = mask & -mask
         out.append(low.bit_length() - 1)
         mask ^= low
+    return out
+
+
+def _positions(mask: int) -> list[int]:
+    """:func:`set_bits`, read off the mask's binary text: a step of set_bits costs the whole mask's length, and a
+    mask of thousands of classes has thousands of bits."""
+    text = bin(mask)[:1:-1]  # lowest bit first, without the "0b"
+    out = []
+    i = text.find("1")
+    while i >= 0:
+        out.append(i)
+        i = text.find("1", i + 1)
     return out

@@ -853,12 +853,13 @@ class Forwarding:
         ckey: object = None
         if not self.record:
             ckey = x.key if isinstance(x, RouterAgent) else self.view_key(x.ep)
-            if ckey is not None and snap.l3.is_anycast(ip):
-                ckey = None
             if ckey is not None:
+                # only a non-anycast address's answerers are kept: one found needs no anycast test
                 got = self._answerers.get((ckey, addr))
                 if got is not None:
                     return list(got)
+                if snap.l3.is_anycast(ip):
+                    ckey = None
         out = list(known[0])
         nodes: list[Node] = []
         if isinstance(x, RouterAgent):
