@@ -734,6 +734,7 @@ class Bulk:
         self._hops: dict[tuple[str, int], tuple] = {}  # (interface ref, next hop as an int): a step
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
+        self.addrs: list[int] = [int(ip) for ip in self.ips]  # as ints: an IPv4Address converts in Python code
         self.rcs: list[object] = self._route_classes()
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
@@ -789,8 +790,7 @@ class Bulk:
         coarse: dict[tuple[int, int], set[int]] = {}
         by_subnet: dict[tuple[int, int], object] = {}
         out: list[object] = []
-        for e, ip in zip(self.reps, self.ips, strict=True):
-            addr = int(ip)
+        for e, addr in zip(self.reps, self.addrs, strict=True):
             if e.ip is None:
                 out.append(l3.prefixes_holding(addr))
                 continue
@@ -854,7 +854,7 @@ class Bulk:
         def stale(key: str | None) -> bool:
             return key is not None and key.partition("@")[0] in changed
 
-        ips = [int(ip) for ip in self.ips]
+        ips = self.addrs
         gw = [int(e.gateway) if e.gateway is not None else None for e in self.reps]
         self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and k[1] not in affected}
         inherited = l3.inherited
@@ -1036,7 +1036,7 @@ class Bulk:
     def _inside(self, k: int, j: int) -> bool:
         """Whether class ``j``'s address is in host class ``k``'s subnet (its ping goes straight there)."""
         addr, bits, _ = self.reach._addr(self.reps[k])
-        return (int(self.ips[j]) ^ addr) >> bits == 0
+        return (self.addrs[j] ^ addr) >> bits == 0
 
     def _host_router(self, k: int, j: int) -> bool | None:
         """The ping from host class ``k`` to router class ``j`` whose address is in ``k``'s subnet (a pair
@@ -1080,9 +1080,11 @@ class Bulk:
             return None
         fw = self.fw
         e, ip, frm = self.reps[k], self.ips[k], self.ips[j]
+        start = self.src[j]  # a router endpoint's: (its router, 0, None), or None when its agent is unreachable
+        if not start:
+            return False
         try:
-            y = fw._agent(self.reps[j])
-            own, out = fw.at_router(y.router, ip)
+            own, out = fw.at_router(start[0], ip)
         except Unreachable:
             return False
         if own is not None:

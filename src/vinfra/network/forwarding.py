@@ -944,6 +944,8 @@ class Forwarding:
         """Whether agent ``a`` is the port of endpoint ``e`` (not another port with its address)."""
         if isinstance(a, HostAgent):
             o = a.ep
+            if o is e:  # the usual answer, without building two tuples
+                return True
             return e.on_host and (o.kind, o.device, o.vm, o.nic, o.interface) == (e.kind, e.device, e.vm, e.nic, e.interface)
         if e.kind == "vip":
             return e.ip is not None and a.ip == e.ip.ip and any(i.ref == a.iface.ref for i in self.snap.l3.owners_of(a.ip))
