@@ -1201,8 +1201,10 @@ class Bulk:
         groups = self._groups(by_rc)
         g_owners = {gk: frozenset().union(*(self.owners[y] for rc in rcs for y in by_rc[rc]))
                     for gk, rcs in groups.items()}
-        g_bits: dict[tuple, int] = {}
-        # per router, the groups it holds a subnet of or owns an address of: its walk toward them is its own
+        g_bits: dict[tuple, int] = {}  # each group's classes
+        # per group, the routers holding one of its subnets or owning one of its addresses, and per router those
+        # groups: its walk toward them is its own, not its twin class's
+        marked_groups = {gk: frozenset().union(*gk) | g_owners[gk] for gk in groups}
         marked: dict[str, list[tuple]] = {}
         for gk, rcs in groups.items():
             bits = 0
@@ -1210,7 +1212,7 @@ class Bulk:
                 for y in by_rc[rc]:
                     bits |= 1 << y
             g_bits[gk] = bits
-            for r in frozenset().union(*gk) | g_owners[gk]:
+            for r in marked_groups[gk]:
                 marked.setdefault(r, []).append(gk)
         starting: dict[str, dict[int, int]] = {}  # router -> iterations used before it -> mask of sources
         for k in range(n):
@@ -1289,8 +1291,6 @@ class Bulk:
                     bits |= g_bits[gk]
                 got = exceptions_of[r] = (list(out), bits)
             return got
-
-        marked_groups = {gk: frozenset().union(*gk) | g_owners[gk] for gk in groups}
 
         # replies: from a reply start (router, iterations already used), which sources take the reply
         class_back: dict[tuple[str, ...], dict[int, int]] = {}
