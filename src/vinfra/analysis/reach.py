@@ -898,7 +898,7 @@ class Bulk:
                 return (a.router, 0, None)
             if e.gateway is None:
                 return None
-            x = HostAgent(e)
+            x = fw.host_agent(e)
             y = fw.next_agent(x, e.gateway, x.ip, NO_IP, set())
         except Unreachable:
             return None
@@ -1155,7 +1155,7 @@ class Bulk:
             if e.gateway is None:
                 got = None
             else:
-                x = HostAgent(e)
+                x = self.fw.host_agent(e)
                 learned = {(x.key, teacher)} if teacher is not None else set()
                 try:
                     y = self.fw.next_agent(x, e.gateway, x.ip, NO_IP, learned)
