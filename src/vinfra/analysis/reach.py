@@ -35,7 +35,7 @@ unreachable pairs come from ``trace``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from ipaddress import IPv4Address
 from typing import Any
@@ -44,6 +44,7 @@ from ..network import Snapshot
 from ..network.endpoints import Endpoint
 from ..network.forwarding import MAX_ROUTED_HOPS, NO_IP, Forwarding, HostAgent, RouterAgent, Unreachable
 from ..network.frames import BROADCAST, Frame
+from ..network.l3 import L3If
 from ..network.teaming import TeamState
 
 MAX_LISTED_PAIRS = 5_000
@@ -875,7 +876,8 @@ class Bulk:
         self._hops: dict[tuple[str, int], tuple] = {}  # (interface ref, next hop as an int): a step
         self._chains: dict[tuple[str, object], tuple[tuple[str, ...], RouterAgent | None]] = {}
         self.ips: list[IPv4Address] = [e.ip.ip if e.ip is not None else NO_IP for e in reps]
-        self.rcs: list[object] = [snap.l3.prefixes_holding(int(ip)) for ip in self.ips]
+        self.addrs: list[int] = [int(ip) for ip in self.ips]  # as ints: an IPv4Address converts in Python code
+        self.rcs: list[object] = self._route_classes()
         self.owners: list[frozenset[str]] = [snap.l3.owner_routers(ip) if not e.on_host else frozenset()
                                              for e, ip in zip(reps, self.ips, strict=True)]
         known: dict[int, object] = {}
@@ -921,6 +923,39 @@ class Bulk:
         for k in range(n):
             self._set(k, k, bool(cr(sigs[k], sigs[k])))
 
+    def _route_classes(self) -> list[object]:
+        """Each class's route class: the routed prefixes holding its address (:meth:`L3.prefixes_holding`), asked
+        once per subnet of the representatives: a prefix no longer than the subnet holds all of it or none of
+        it, so the answer is the subnet's unless a prefix declared inside it is (then per address)."""
+        l3 = self.snap.l3
+        decls = l3.decls
+        coarse: dict[tuple[int, int], set[int]] = {}
+        by_subnet: dict[tuple[int, int], object] = {}
+        out: list[object] = []
+        for e, addr in zip(self.reps, self.addrs, strict=True):
+            if e.ip is None:
+                out.append(l3.prefixes_holding(addr))
+                continue
+            own = e.ip.network.prefixlen
+            key = (own, addr >> (32 - own))
+            got = by_subnet.get(key)
+            if got is None:
+                inner = False
+                for n in decls.lengths:
+                    if n <= own:
+                        break  # longest first
+                    cut = coarse.get((n, own))
+                    if cut is None:
+                        cut = coarse[(n, own)] = {bits >> (n - own) for m, bits in decls.by_net if m == n}
+                    if key[1] in cut:
+                        inner = True
+                        break
+                got = l3.prefixes_holding(addr)
+                if not inner:
+                    by_subnet[key] = got
+            out.append(got)
+        return out
+
     def get(self, x: tuple, y: tuple) -> bool | None:
         kx, ky = self.index.get(x), self.index.get(y)
         if kx is None or ky is None:
@@ -961,7 +996,7 @@ class Bulk:
         def stale(key: str | None) -> bool:
             return key is not None and key.partition("@")[0] in changed
 
-        ips = [int(ip) for ip in self.ips]
+        ips = self.addrs
         gw = [int(e.gateway) if e.gateway is not None else None for e in self.reps]
         self._hops = {k: v for k, v in parent._hops.items() if k[0] not in changed and k[1] not in affected}
         inherited = l3.inherited
@@ -1005,7 +1040,7 @@ class Bulk:
                 return (a.router, 0, None)
             if e.gateway is None:
                 return None
-            x = HostAgent(e)
+            x = fw.host_agent(e)
             y = fw.next_agent(x, e.gateway, x.ip, NO_IP, set())
         except Unreachable:
             return None
@@ -1033,19 +1068,76 @@ class Bulk:
                 elif part[0] == "connected":
                     got = ("at", fw.iface_agent(part[1]))
                 else:
-                    # the leg to a next hop is the same for every subnet routed through it
-                    hop = (part[1].ref, int(part[2]))  # an IPv4Address hashes in Python code
-                    got = self._hops.get(hop)
-                    if got is None:
-                        try:
-                            y = fw.next_agent(fw.iface_agent(part[1]), part[2], NO_IP, ip, set())
-                            got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
-                        except Unreachable:
-                            got = ("fail",)
-                        self._hops[hop] = got
+                    got = self._hop(part[1], part[2], ip)
             except Unreachable:
                 got = ("fail",)
             self._step[key] = got
+        return got
+
+    def _twins(self) -> dict[str, tuple[str, ...]]:
+        """Each router's twin class: the routers with its routing neighbours (and routing or not), in name order.
+        Two such routers are the same hops from every other router, and among their neighbours the same ones
+        are nearer any third router, so toward a subnet neither holds they learn it from the same holder through
+        the same neighbour (:meth:`L3.route_parts`; neighbourhood is symmetric, so twins are not neighbours)."""
+        l3 = self.snap.l3
+        by_key: dict[tuple[bool, frozenset[str]], list[str]] = {}
+        for r in l3.routers:
+            by_key.setdefault((r in l3.routing, frozenset(l3.neighbours_of(r))), []).append(r)
+        return {r: c for members in by_key.values() for c in (tuple(members),) for r in c}
+
+    def _class_walks(self, c: tuple[str, ...], groups: dict[tuple, list[object]], by_rc: dict[object, list[int]],
+                     marked: dict[tuple, frozenset[str]], shape: Callable[..., tuple]
+                     ) -> tuple[list[tuple], dict[str, list[tuple]]]:
+        """What twin class ``c`` sends toward each group that one of its routers holds and owns nothing of: the
+        walk (group, routers visited, egress, shape key) of such a router whose first leg reaches the neighbour
+        its route names (:meth:`_leg_to`), and, by that neighbour, the groups so walked.  A group toward which
+        the class has no route is not listed (such a walk reaches and takes nothing)."""
+        l3 = self.snap.l3
+        walked: list[tuple] = []
+        by_first: dict[str, list[tuple]] = {}
+        for gk, rcs in groups.items():
+            skip = marked[gk]
+            r0 = next((r for r in c if r not in skip), None)
+            if r0 is None:
+                continue
+            rep = rcs[0]
+            part = None
+            for net in rep:  # type: ignore[attr-defined]  # longest first: the first with a route is the match
+                part = l3.route_parts(r0, net)
+                if part is not None:
+                    break
+            if part is None:
+                continue
+            if part[0] != "learned":  # cannot be: r0 holds none of the group's subnets
+                raise AssertionError(f"{r0} has a connected route toward a group it does not hold")
+            first = part[3]
+            tail, egress = self._chain(first, rep, self.ips[by_rc[rep][0]])
+            if len(tail) > MAX_ROUTED_HOPS:  # as _chain from r0 would: one router more, the last one cut
+                tail, egress = tail[:MAX_ROUTED_HOPS], None
+            path = (r0, *tail)
+            walked.append((gk, path, egress, shape(gk, path, egress)))
+            by_first.setdefault(first, []).append(gk)
+        return walked, by_first
+
+    def _leg_to(self, r: str, first: str) -> tuple:
+        """The step of routing router ``r`` through its neighbour ``first`` (:meth:`_step_at`'s, for a learned
+        route): ("next", the router that answers), or ("fail",)."""
+        mine, nh = self.snap.l3.link_to(r, first)
+        return self._hop(mine, nh, NO_IP)
+
+    def _hop(self, iface: L3If, nh: IPv4Address, ip: IPv4Address) -> tuple:
+        """The leg from ``iface`` to next hop ``nh`` (the same for every subnet routed through it, whatever the
+        destination ``ip``): ("next", the router that answers), or ("fail",)."""
+        hop = (iface.ref, int(nh))  # an IPv4Address hashes in Python code
+        got = self._hops.get(hop)
+        if got is None:
+            fw = self.fw
+            try:
+                y = fw.next_agent(fw.iface_agent(iface), nh, NO_IP, ip, set())
+                got = ("next", y.router) if isinstance(y, RouterAgent) else ("fail",)
+            except Unreachable:
+                got = ("fail",)
+            self._hops[hop] = got
         return got
 
     def _chain(self, r: str, rc: object, ip: IPv4Address) -> tuple[tuple[str, ...], RouterAgent | None]:
@@ -1086,7 +1178,7 @@ class Bulk:
     def _inside(self, k: int, j: int) -> bool:
         """Whether class ``j``'s address is in host class ``k``'s subnet (its ping goes straight there)."""
         addr, bits, _ = self.reach._addr(self.reps[k])
-        return (int(self.ips[j]) ^ addr) >> bits == 0
+        return (self.addrs[j] ^ addr) >> bits == 0
 
     def _host_router(self, k: int, j: int) -> bool | None:
         """The ping from host class ``k`` to router class ``j`` whose address is in ``k``'s subnet (a pair
@@ -1130,9 +1222,11 @@ class Bulk:
             return None
         fw = self.fw
         e, ip, frm = self.reps[k], self.ips[k], self.ips[j]
+        start = self.src[j]  # a router endpoint's: (its router, 0, None), or None when its agent is unreachable
+        if not start:
+            return False
         try:
-            y = fw._agent(self.reps[j])
-            own, out = fw.at_router(y.router, ip)
+            own, out = fw.at_router(start[0], ip)
         except Unreachable:
             return False
         if own is not None:
@@ -1203,7 +1297,7 @@ class Bulk:
             if e.gateway is None:
                 got = None
             else:
-                x = HostAgent(e)
+                x = self.fw.host_agent(e)
                 learned = {(x.key, teacher)} if teacher is not None else set()
                 try:
                     y = self.fw.next_agent(x, e.gateway, x.ip, NO_IP, learned)
@@ -1229,10 +1323,16 @@ class Bulk:
 
     def _combine(self, src: list, regular: list[bool]) -> None:
         """Rows of the matrix for regular classes.  Destinations (and, for replies, sources) are taken a routing
-        group at a time (:meth:`_groups`): one walk per starting router and group gives the routers visited;
-        every starting router whose walk toward a group has the same shape (length, last router, where the
-        owning routers sit on it) gets the same answers, so each shape is worked out once, and the cost grows
-        with routers x groups (blocks), not routers x subnets."""
+        group at a time (:meth:`_groups`).  Routers with the same routing neighbours (:meth:`_twins`: a block's
+        distribution pair, every leaf under one spine layer) route alike toward every group none of them holds
+        nor owns anything of (the same nearest holder, the same first neighbour: see :meth:`_class_walks`), so
+        one walk per twin class and group gives what each of them sends there, from that neighbour on: the cost
+        grows with twin classes x groups plus each router's own exceptions (groups it holds or owns something
+        of, or whose first leg it takes elsewhere), not routers x groups.  A twin's answers are its class's
+        with its exceptions' destinations (bits) replaced by its own walks: every group's destinations and
+        sources are its own classes, so the bits of one group come from that group's walk alone.  Every walk
+        of the same shape (length, last router, where the owning routers sit on it) gets the same answers, so
+        each shape is worked out once."""
         n = len(self.sigs)
         hosts = [e.on_host for e in self.reps]
         gateways = [e.gateway for e in self.reps]
@@ -1243,21 +1343,38 @@ class Bulk:
         groups = self._groups(by_rc)
         g_owners = {gk: frozenset().union(*(self.owners[y] for rc in rcs for y in by_rc[rc]))
                     for gk, rcs in groups.items()}
+        g_bits: dict[tuple, int] = {}  # each group's classes
+        # per group, the routers holding one of its subnets or owning one of its addresses, and per router those
+        # groups: its walk toward them is its own, not its twin class's
+        marked_groups = {gk: frozenset().union(*gk) | g_owners[gk] for gk in groups}
+        marked: dict[str, list[tuple]] = {}
+        for gk, rcs in groups.items():
+            bits = 0
+            for rc in rcs:
+                for y in by_rc[rc]:
+                    bits |= 1 << y
+            g_bits[gk] = bits
+            for r in marked_groups[gk]:
+                marked.setdefault(r, []).append(gk)
         starting: dict[str, dict[int, int]] = {}  # router -> iterations used before it -> mask of sources
         for k in range(n):
             if regular[k] and src[k]:
                 r, n0, _ = src[k]
                 masks = starting.setdefault(r, {})
                 masks[n0] = masks.get(n0, 0) | 1 << k
+        twins = self._twins()
+
+        def shape(gk: tuple, path: tuple[str, ...], egress: RouterAgent | None) -> tuple:
+            owners = g_owners[gk]
+            where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
+            return (gk, len(path), path[-1], egress is None, where)
 
         def walk(r: str, gk: tuple) -> tuple[tuple[str, ...], RouterAgent | None, tuple]:
             """The routers visited from ``r`` toward group ``gk``, the first route class's egress, and the
             shape's key."""
             rep = groups[gk][0]
             path, egress = self._chain(r, rep, self.ips[by_rc[rep][0]])
-            owners = g_owners[gk]
-            where = tuple((i, x) for i, x in enumerate(path) if x in owners) if owners else ()
-            return path, egress, (gk, len(path), path[-1], egress is None, where)
+            return path, egress, shape(gk, path, egress)
 
         def each(gk: tuple, path: tuple[str, ...], egress: RouterAgent | None) -> Iterable[tuple[list[int], RouterAgent | None]]:
             """Each route class of the group with its own egress on the walk's last router."""
@@ -1271,27 +1388,56 @@ class Bulk:
                     raise AssertionError(f"route class {rc} leaves {path[-1]} unlike its group")
                 yield by_rc[rc], st[1] if st[0] == "at" else None
 
-        # replies: from a reply start (router, iterations already used), which sources take the reply; worked out
-        # on first use, one walk per group for each router whatever the iterations
         back_cache: dict[tuple, dict[int, int]] = {}
+        fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
+
+        def back_of(gk: tuple, path: tuple[str, ...], egress: RouterAgent | None, key: tuple) -> dict[int, int]:
+            """Iterations -> mask of the sources of group ``gk`` that take a reply walked along ``path``."""
+            got = back_cache.get(key)
+            if got is None:
+                got = back_cache[key] = {}
+                for xs, eg in each(gk, path, egress):
+                    for count, mask in self._backward(xs, path, eg, hosts, src).items():
+                        got[count] = got.get(count, 0) | mask
+            return got
+
+        def fwd_of(gk: tuple, path: tuple[str, ...], egress: RouterAgent | None,
+                   key: tuple) -> dict[tuple[str, int], dict[int, int]]:
+            """Reply start -> iterations -> mask of the destinations of group ``gk`` reached along ``path``."""
+            got = fwd_cache.get(key)
+            if got is None:
+                got = fwd_cache[key] = {}
+                for ys, eg in each(gk, path, egress):
+                    for start, by_count in self._forward(ys, path, eg, hosts, gateways, regular).items():
+                        into = got.setdefault(start, {})
+                        for count, mask in by_count.items():
+                            into[count] = into.get(count, 0) | mask
+            return got
+
+        class_walks: dict[tuple[str, ...], tuple[list[tuple], dict[str, list[tuple]]]] = {}
+        exceptions_of: dict[str, tuple[list[tuple], int]] = {}
+
+        def exceptions(r: str) -> tuple[list[tuple], int]:
+            """The groups toward which ``r`` does not walk as its twin class does, and their destinations' bits."""
+            got = exceptions_of.get(r)
+            if got is None:
+                c = twins[r]
+                if c not in class_walks:
+                    class_walks[c] = self._class_walks(c, groups, by_rc, marked_groups, shape)
+                out = dict.fromkeys(marked.get(r, ()))
+                for first, gks in class_walks[c][1].items():
+                    if self._leg_to(r, first) != ("next", first):
+                        out.update(dict.fromkeys(gks))
+                bits = 0
+                for gk in out:
+                    bits |= g_bits[gk]
+                got = exceptions_of[r] = (list(out), bits)
+            return got
+
+        # replies: from a reply start (router, iterations already used), which sources take the reply
+        class_back: dict[tuple[str, ...], dict[int, int]] = {}
         back_counts: dict[str, dict[int, int]] = {}
         back: dict[tuple[str, int], int] = {}
-        walks: dict[str, list[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]] = {}
-
-        def back_of(walked: Iterable[tuple[tuple, tuple[str, ...], RouterAgent | None, tuple]]) -> dict[int, int]:
-            """Iterations -> mask of the sources that take a reply walked from one router toward every group."""
-            by_count: dict[int, int] = {}
-            for gk, path, egress, key in walked:
-                res2 = back_cache.get(key)
-                if res2 is None:
-                    res2 = {}
-                    for xs, eg in each(gk, path, egress):
-                        for count, mask in self._backward(xs, path, eg, hosts, src).items():
-                            res2[count] = res2.get(count, 0) | mask
-                    back_cache[key] = res2
-                for count, mask in res2.items():
-                    by_count[count] = by_count.get(count, 0) | mask
-            return by_count
 
         def taken_back(start: tuple[str, int]) -> int:
             got = back.get(start)
@@ -1299,10 +1445,19 @@ class Bulk:
                 q, n0 = start
                 by_count = back_counts.get(q)
                 if by_count is None:
-                    walked = [(gk, *walk(q, gk)) for gk in groups]
-                    if q in starting:
-                        walks[q] = walked  # for its own turn as a starting router below
-                    by_count = back_counts[q] = back_of(walked)
+                    exc, bits = exceptions(q)
+                    c = twins[q]
+                    total = class_back.get(c)
+                    if total is None:
+                        total = class_back[c] = {}
+                        for walked in class_walks[c][0]:
+                            for count, mask in back_of(*walked).items():
+                                total[count] = total.get(count, 0) | mask
+                    by_count = {count: mask & ~bits for count, mask in total.items()} if bits else dict(total)
+                    for gk in exc:
+                        for count, mask in back_of(gk, *walk(q, gk)).items():
+                            by_count[count] = by_count.get(count, 0) | mask
+                    back_counts[q] = by_count
                 got = 0
                 for count, mask in by_count.items():
                     if n0 + count <= MAX_ROUTED_HOPS:
@@ -1310,58 +1465,90 @@ class Bulk:
                 back[start] = got
             return got
 
-        # forward: from each starting router, which destinations take the packet and where each reply starts;
-        # each starting router's answer is combined with the replies at once and dropped (kept for every router,
-        # the reply-start masks of a 10,000-host design took most of a gigabyte)
-        fwd_cache: dict[tuple, dict[tuple[str, int], dict[int, int]]] = {}
+        # forward: per twin class, which destinations take the packet and where each reply starts, combined with
+        # the replies for all its starting routers' sources at once; then each router's exceptions
         row = self.row
+        by_class: dict[tuple[str, ...], dict[str, dict[int, int]]] = {}
         for r, n0s in starting.items():
-            agg: dict[tuple[str, int], dict[int, int]] = {}  # every group at once: reply start -> iterations -> mask
-            copied: set[tuple[str, int]] = set()  # the starts whose agg entry is not fwd_cache's
-            walked = walks.pop(r, None) or [(gk, *walk(r, gk)) for gk in groups]
-            if r not in back_counts:
-                # the starting routers are, as a rule, where replies start too: their walks serve both ways
-                back_counts[r] = back_of(walked)
-            for gk, path, egress, key in walked:
-                res = fwd_cache.get(key)
-                if res is None:
-                    res = {}
-                    for ys, eg in each(gk, path, egress):
-                        for start, by_count in self._forward(ys, path, eg, hosts, gateways, regular).items():
-                            into = res.setdefault(start, {})
-                            for count, mask in by_count.items():
-                                into[count] = into.get(count, 0) | mask
-                    fwd_cache[key] = res
-                for start, by_count in res.items():
-                    into = agg.get(start)
-                    if into is None:
-                        agg[start] = by_count  # the cache's own: copied before anything is added to it
-                        continue
-                    if start not in copied:
-                        copied.add(start)
-                        into = agg[start] = dict(into)
-                    for count, mask in by_count.items():
-                        into[count] = into.get(count, 0) | mask
-            for n0, xs in n0s.items():
-                # a reply start that every source of this profile takes adds to all their rows at once
-                common = 0
-                for start, by_count in agg.items():
-                    ys = 0
-                    for count, mask in by_count.items():
-                        if n0 + count <= MAX_ROUTED_HOPS:
-                            ys |= mask
-                    if not ys:
-                        continue
-                    took = back.get(start)
-                    took = xs & (took if took is not None else taken_back(start))
-                    if took == xs:
-                        common |= ys
-                    elif took:
-                        for x in set_bits(took):
-                            row[x] |= ys
-                if common:
-                    for x in set_bits(xs):
-                        row[x] |= common
+            by_class.setdefault(twins[r], {})[r] = n0s
+        for c, members in by_class.items():
+            for r in members:
+                exceptions(r)  # the class's walks, and each member's exceptions, before anything is combined
+            agg = self._merged(fwd_of(*walked) for walked in class_walks[c][0])
+            xs_by_n0: dict[int, int] = {}
+            for n0s in members.values():
+                for n0, xs in n0s.items():
+                    xs_by_n0[n0] = xs_by_n0.get(n0, 0) | xs
+            for n0, xs in xs_by_n0.items():
+                self._spread(agg, n0, xs, taken_back)
+            for r, n0s in members.items():
+                exc, bits = exceptions_of[r]
+                if not exc:
+                    continue
+                own = self._merged(fwd_of(gk, *walk(r, gk)) for gk in exc)
+                for n0, xs in n0s.items():
+                    if bits:
+                        keep = ~bits
+                        for x in _positions(xs):
+                            row[x] &= keep
+                    self._spread(own, n0, xs, taken_back)
+
+    @staticmethod
+    def _merged(parts: Iterable[dict[tuple[str, int], dict[int, int]]]) -> dict[tuple[str, int], dict[int, int]]:
+        """Reply start -> iterations -> mask, over several walks' answers (the parts are memos: not changed)."""
+        agg: dict[tuple[str, int], dict[int, int]] = {}
+        copied: set[tuple[str, int]] = set()  # the starts whose agg entry is not a part's own
+        for res in parts:
+            for start, by_count in res.items():
+                into = agg.get(start)
+                if into is None:
+                    agg[start] = by_count
+                    continue
+                if start not in copied:
+                    copied.add(start)
+                    into = agg[start] = dict(into)
+                for count, mask in by_count.items():
+                    into[count] = into.get(count, 0) | mask
+        return agg
+
+    def _spread(self, agg: dict[tuple[str, int], dict[int, int]], n0: int, xs: int,
+                taken_back: Callable[[tuple[str, int]], int]) -> None:
+        """Add to the rows of sources ``xs`` (``n0`` iterations used before their starting router) the
+        destinations of ``agg`` whose reply each of them takes.  A destination sits under one reply start
+        only, so the ones a source misses are taken off what all of them get."""
+        row = self.row
+        common = 0
+        missed: dict[int, int] = {}
+        count_xs = xs.bit_count()
+        for start, by_count in agg.items():
+            ys = 0
+            for count, mask in by_count.items():
+                if n0 + count <= MAX_ROUTED_HOPS:
+                    ys |= mask
+            if not ys:
+                continue
+            took = xs & taken_back(start)
+            if took == xs:
+                common |= ys
+                continue
+            if not took:
+                continue
+            if took.bit_count() * 2 <= count_xs:
+                for x in _positions(took):
+                    row[x] |= ys
+            else:
+                common |= ys
+                for x in _positions(xs ^ took):
+                    missed[x] = missed.get(x, 0) | ys
+        if common:
+            for x in _positions(xs):
+                lost = missed.get(x)
+                if lost:
+                    row[x] |= common & ~lost
+                elif row[x]:
+                    row[x] |= common
+                else:
+                    row[x] = common  # one object for every row that has nothing else yet: ints are immutable
 
     def _forward(self, ys: list[int], path: tuple[str, ...], egress: RouterAgent | None, hosts: list[bool],
                  gateways: list, regular: list[bool]) -> dict[tuple[str, int], dict[int, int]]:
@@ -1486,4 +1673,16 @@ def set_bits(mask: int) -> list[int]:
         low = mask & -mask
         out.append(low.bit_length() - 1)
         mask ^= low
+    return out
+
+
+def _positions(mask: int) -> list[int]:
+    """:func:`set_bits`, read off the mask's binary text: a step of set_bits costs the whole mask's length, and a
+    mask of thousands of classes has thousands of bits."""
+    text = bin(mask)[:1:-1]  # lowest bit first, without the "0b"
+    out = []
+    i = text.find("1")
+    while i >= 0:
+        out.append(i)
+        i = text.find("1", i + 1)
     return out

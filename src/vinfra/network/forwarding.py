@@ -853,12 +853,13 @@ class Forwarding:
         ckey: object = None
         if not self.record:
             ckey = x.key if isinstance(x, RouterAgent) else self.view_key(x.ep)
-            if ckey is not None and snap.l3.is_anycast(ip):
-                ckey = None
             if ckey is not None:
+                # only a non-anycast address's answerers are kept: one found needs no anycast test
                 got = self._answerers.get((ckey, addr))
                 if got is not None:
                     return list(got)
+                if snap.l3.is_anycast(ip):
+                    ckey = None
         out = list(known[0])
         nodes: list[Node] = []
         if isinstance(x, RouterAgent):
@@ -943,6 +944,8 @@ class Forwarding:
         """Whether agent ``a`` is the port of endpoint ``e`` (not another port with its address)."""
         if isinstance(a, HostAgent):
             o = a.ep
+            if o is e:  # the usual answer, without building two tuples
+                return True
             return e.on_host and (o.kind, o.device, o.vm, o.nic, o.interface) == (e.kind, e.device, e.vm, e.nic, e.interface)
         if e.kind == "vip":
             return e.ip is not None and a.ip == e.ip.ip and any(i.ref == a.iface.ref for i in self.snap.l3.owners_of(a.ip))

@@ -645,14 +645,19 @@ class L3:
                     # the neighbour of r first in name order among the routers hops - 1 away from the target
                     # (reach asks every router toward every block: scan whichever of the two sets is smaller)
                     first = min(self._toward_first(r, target, hops - 1))
-                    link = self._link_to.get((r, first))
-                    if link is None:  # the same for every target reached through that neighbour
-                        mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
-                        link = self._link_to[(r, first)] = (mine, theirs.ip.ip)
-                    via = self._toward[(r, target)] = (*link, first)
+                    via = self._toward[(r, target)] = (*self.link_to(r, first), first)
                 found = ("learned", via[0], via[1], via[2], hops)
         self._parts[key] = found
         return found
+
+    def link_to(self, r: str, first: str) -> tuple[L3If, IPv4Address]:
+        """(``r``'s interface, the neighbour's address) of the link by which routing router ``r`` sends through its
+        neighbour ``first``: the lowest neighbour address, then the lowest of ``r``'s (what a learned route takes)."""
+        link = self._link_to.get((r, first))
+        if link is None:  # the same for every target reached through that neighbour
+            mine, theirs = min(self._pairs(r, first), key=lambda p: (p[1].ip.ip, p[0].ip.ip))
+            link = self._link_to[(r, first)] = (mine, theirs.ip.ip)
+        return link
 
     @property
     def tables(self) -> dict[str, list[Route]]:
