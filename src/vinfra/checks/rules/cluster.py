@@ -251,22 +251,12 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
 
 
 _DATASTORE = attrgetter("datastore")
-_NICS = attrgetter("nics")
-_NET_GUEST = attrgetter("network", "guest_vlan")
 
 
 def nic_keys(ctx: CheckContext, host: str) -> dict[tuple[str, int | None], None]:
     """The (network, guest VLAN) of the NICs of ``host``'s VMs, each once in the order met (VM by VM as the
-    inventory lists them, NIC by NIC), gathered in C; once per host and run (VN604 and VN903 both ask)."""
-    memo: dict[str, dict[tuple[str, int | None], None]] | None = ctx.cache.get("nic-keys")  # type: ignore[assignment]
-    if memo is None:
-        memo = ctx.cache["nic-keys"] = {}
-    got = memo.get(host)
-    if got is None:
-        inv = ctx.inv
-        got = memo[host] = dict.fromkeys(map(_NET_GUEST, chain.from_iterable(map(_NICS, map(inv.vms.__getitem__,
-                                                                                               inv.vms_on(host))))))
-    return got
+    inventory lists them, NIC by NIC): :meth:`CheckContext.nic_keys` (VN604 and VN903 both ask), read-only."""
+    return ctx.nic_keys(host)
 
 
 def _alike(ctx: CheckContext, hosts: list[str], network: str) -> bool:

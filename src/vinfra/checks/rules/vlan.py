@@ -416,11 +416,14 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     block_of: dict[tuple[int, int, int, int | None], tuple[list[tuple[str, int]], IPv4Network]] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     endpoint_nodes = ctx.endpoint_nodes
+    single = ctx.single_team_nodes.get  # :meth:`CheckContext.endpoint_nodes` of single-VLAN teams' ports, read inline
     for e in ctx.endpoints:
         ip = e.ip
         if ip is None:
             continue
-        nodes = endpoint_nodes(e)
+        nodes = single(e.team)  # type: ignore[arg-type]
+        if nodes is None:
+            nodes = endpoint_nodes(e)
         if not nodes:
             if e.team is not None and ctx.strays(e.team):
                 beyond[e.team].append(e)  # it reaches no switch but another host
