@@ -356,7 +356,7 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     K4
     """
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind != "vmk" or e.team is None or not MGMT_SERVICES.intersection(e.services):
             continue
         team = ctx.teams[e.team]

@@ -156,7 +156,7 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((obj, *(str(f) for _, f, _ in small)), msg, fix, path)
 
     # 2. VMkernel port MTU against its own uplinks' switch ports
-    vmks = [e for e in ctx.endpoints if e.kind == "vmk" and e.mtu is not None and e.team is not None]
+    vmks = [e for e in ctx.vmk_endpoints if e.kind == "vmk" and e.mtu is not None and e.team is not None]
     # per cabled list (shared by a host's teams that team alike, kept alive by ctx): its (vmnic, port, port MTU)
     port_mtus: dict[int, list[tuple[str, InterfaceRef, int]]] = {}
     for e in vmks:
@@ -277,7 +277,7 @@ def vmk_mtu_exceeds_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     S7
     """
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind != "vmk" or e.team is None or e.mtu is None:
             continue
         team = ctx.teams[e.team]
