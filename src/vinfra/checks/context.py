@@ -226,6 +226,7 @@ class CheckContext:
         self._unit: dict[str, str] = {}
         self._team_key: dict[tuple[str, str], tuple[str, str] | None] = {}
         self._nic_keys: dict[str, dict[tuple[str, int | None], None]] = {}  # host -> :meth:`nic_keys`, with :attr:`endpoints`
+        self._datastores: dict[str, set[str | None]] = {}  # host -> :meth:`vm_datastores`, with :attr:`endpoints`
         self._vmk_count = 0  # how many of :attr:`endpoints` are VMkernel ports (they come first)
         self._pg_vlan: dict[Hashable, PgVlan] = {}
         self._pg_vlan_of_team: dict[int, tuple[Team, PgVlan]] = {}
@@ -784,9 +785,9 @@ class CheckContext:
                                     ("hosts", hname, "vmkernel", kname), vmk.iscsi_port_binding))
         self._vmk_count = len(out)  # the VMkernel ports come first (:attr:`vmk_endpoints`)
         hosts, add = self.inv.hosts, out.append
-        # and each host's :attr:`nic_keys` on the way, while its VMs' NICs are at hand (a walk of its own was a
-        # third of a rule: 40,000 NICs spread over the heap)
-        nic_keys = self._nic_keys
+        # and each host's :meth:`nic_keys` and :meth:`vm_datastores` on the way, while its VMs are at hand (a walk of
+        # their own was a third of a rule: 40,000 VMs and NICs spread over the heap)
+        nic_keys, datastores = self._nic_keys, self._datastores
         for vname, vm in self.inv.vms.items():
             host = vm.host
             if host not in hosts:
@@ -794,6 +795,10 @@ class CheckContext:
             mine = nic_keys.get(host)
             if mine is None:
                 mine = nic_keys[host] = {}
+                stores = datastores[host] = set()
+            else:
+                stores = datastores[host]
+            stores.add(vm.datastore)
             for i, nic in enumerate(vm.nics):
                 name = vname if i == 0 else f"{vname}:nic{i}"
                 net = nic.network
@@ -809,6 +814,11 @@ class CheckContext:
         """The VMkernel and Service Console ports of :attr:`endpoints`, in its order (they lead it): for the rules
         about them alone, which would otherwise walk the 40,000 VM NICs to skip them."""
         return self.endpoints[:self._vmk_count]
+
+    def vm_datastores(self, host: str) -> set[str | None]:
+        """The datastores of ``host``'s VMs (None for a VM without one), read-only: gathered with :attr:`endpoints`."""
+        _ = self.endpoints
+        return self._datastores.get(host) or set()
 
     def nic_keys(self, host: str) -> dict[tuple[str, int | None], None]:
         """The (network, guest VLAN) of the NICs of ``host``'s VMs, each once in the order met (VM by VM as
