@@ -452,13 +452,24 @@ def cluster_spans_l3_boundary(ctx: CheckContext) -> Iterator[Issue]:
         broken = []
         beyond: list[tuple[int, list[str]]] = []  # VLANs that only hosts cabled to other hosts lack
         profiles = [(h, profile(h)) for h in hosts] if vlans else []
+        firsts: dict[frozenset[tuple[str, int]], str] = {}  # each profile's first host
+        for h, prof in profiles:
+            firsts.setdefault(prof, h)
+
+        def domains(h: str, v: int) -> set[object]:
+            """The domains of VLAN ``v`` that ``h``'s switch ports meet."""
+            return {ctx.domain(ctx.bridge(p), v) for p in host_ports[h] if v in ctx.carried(p)}
+
         for v in sorted(vlans):
-            per_host = {}
-            for h, prof in profiles:
-                # hosts cabled alike (the same port settings on the same bridges) meet the same domains
-                per_host[h] = ctx.shared("host-domains", (prof, v),
-                                         lambda h=h, v=v: {ctx.domain(ctx.bridge(p), v) for p in host_ports[h]
-                                                           if v in ctx.carried(p)})
+            # hosts cabled alike (the same port settings on the same bridges) meet the same domains: asked once per
+            # profile (its first host's ports stand for all), then handed to each host
+            if share:
+                by_prof = {prof: ctx.shared("host-domains", (prof, v), lambda h=h, v=v: domains(h, v))
+                           for prof, h in firsts.items()}
+                per_host = {h: by_prof[prof] for h, prof in profiles}
+            else:
+                per_host = {h: ctx.shared("host-domains", (prof, v), lambda h=h, v=v: domains(h, v))
+                            for h, prof in profiles}
             common = set.intersection(*per_host.values()) if per_host else set()
             if common:
                 continue
