@@ -118,7 +118,7 @@ def channel_split_across_switches(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*objs, *sorted(channels)), msg, fix, (*path, "policy"))
 
     # the switch's view: a channel whose members lead to switches of different units
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         far_units: dict[str, list[InterfaceRef]] = defaultdict(list)
         for m in ch.members:
             far = ctx.snap.cabling.peer(m)
@@ -171,7 +171,7 @@ def lacp_to_standard_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         facing = [(m, far) for m, far in _host_facing_members(ctx, ch)
                   if ctx.iface(m).channel_mode in LACP and host_lacp_mode(ctx.inv, far.device, far.interface) is None]
         if not facing:
@@ -224,7 +224,7 @@ def pagp_unsupported(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, M6
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         facing = [(m, far) for m, far in _host_facing_members(ctx, ch) if ctx.iface(m).channel_mode in PAGP]
         if not facing:
             continue
@@ -273,7 +273,7 @@ def channel_member_suspended(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, T7
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         bad = []
         for m in ch.members:
             iface = ctx.iface(m)
@@ -331,7 +331,7 @@ def lacp_without_partner(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         bad = []
         for m in ch.members:
             if ctx.iface(m).channel_mode not in LACP + PAGP:
