@@ -21,11 +21,19 @@ def _po_number(ch: PortChannel) -> int:
     return n if n is not None else 1
 
 
-def _host_facing_members(ctx: CheckContext, ch: PortChannel) -> list[tuple[InterfaceRef, InterfaceRef]]:
+def _host_facing_members(ctx: CheckContext, ch: PortChannel, modes: tuple[str, ...]) -> list[tuple[InterfaceRef, InterfaceRef]]:
+    """(member, host vmnic) of the members of ``ch`` that run one of ``modes`` and are cabled to a host, in member
+    order.  The mode is read first, from the member's own switch (:meth:`CheckContext.iface` when another declares
+    it): most channels of a design run neither mode asked about, and their members need no cable looked up."""
     out = []
+    switches, hosts, peer = ctx.inv.switches, ctx.inv.hosts, ctx.snap.cabling.peer
     for m in ch.members:
-        far = ctx.snap.cabling.peer(m)
-        if far is not None and far.device in ctx.inv.hosts:
+        sw = switches.get(m.device)
+        iface = sw.interfaces.get(m.interface) if sw is not None else None
+        if (iface if iface is not None else ctx.iface(m)).channel_mode not in modes:
+            continue
+        far = peer(m)
+        if far is not None and far.device in hosts:
             out.append((m, far))
     return out
 
@@ -172,8 +180,8 @@ def lacp_to_standard_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     T6, M5
     """
     for ch in ctx.channels:
-        facing = [(m, far) for m, far in _host_facing_members(ctx, ch)
-                  if ctx.iface(m).channel_mode in LACP and host_lacp_mode(ctx.inv, far.device, far.interface) is None]
+        facing = [(m, far) for m, far in _host_facing_members(ctx, ch, LACP)
+                  if host_lacp_mode(ctx.inv, far.device, far.interface) is None]
         if not facing:
             continue
         members = [m for m, _ in facing]
@@ -225,7 +233,7 @@ def pagp_unsupported(ctx: CheckContext) -> Iterator[Issue]:
     T3, M6
     """
     for ch in ctx.channels:
-        facing = [(m, far) for m, far in _host_facing_members(ctx, ch) if ctx.iface(m).channel_mode in PAGP]
+        facing = _host_facing_members(ctx, ch, PAGP)
         if not facing:
             continue
         members = [m for m, _ in facing]
