@@ -102,7 +102,8 @@ def gateway_missing(ctx: CheckContext) -> Iterator[Issue]:
             unknown.append((e, f"{e.name} has gateway {e.gateway} but no address, so its subnet is unknown"))
             continue
         assert e.addr is not None
-        if (gw ^ e.addr) >> (32 - ip.network.prefixlen):  # the gateway is outside the port's subnet
+        # the gateway outside the port's subnet (the prefix length as ``ipaddress`` keeps it: no property call)
+        if (gw ^ e.addr) >> (32 - ip._prefixlen):
             groups[("outside", e.gateway, ip.network)].append(e)
             continue
         nodes = single(e.team)  # type: ignore[arg-type]

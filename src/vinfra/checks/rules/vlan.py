@@ -428,13 +428,13 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
             if e.team is not None and ctx.strays(e.team):
                 beyond[e.team].append(e)  # it reaches no switch but another host
             continue
-        net = ip.network
-        length = net.prefixlen
+        # the interface's prefix length as ``ipaddress`` keeps it (its ``network.prefixlen`` is a property call)
+        length = ip._prefixlen
         bkey = (id(nodes), length, e.addr >> (32 - length), e.gw)  # type: ignore[operator]
         got = blocks.get(bkey)
         if got is None:
             got = blocks[bkey] = []
-            block_of[bkey] = (nodes, net)
+            block_of[bkey] = (nodes, ip.network)
         got.append(e)
     # (VLAN, subnet as (length, bits)) -> its blocks, each with its nodes in that VLAN; the subnet object by key.  A
     # node list is split by VLAN once (ports of teams cabled alike share it); the per-VLAN lists are interned by
