@@ -376,11 +376,22 @@ class CheckContext:
         channel_of = self.snap.channel_of
         for sname, sw in switches.items():
             mlag = sw.mlag is not None
+            # the members of one channel group of a switch are members of one channel: asked for the first one
+            # that the answer holds as a member (a Po named as a member is answered as a Po, so it does not count)
+            groups: set[int] = set()
             for iname, iface in sw.interfaces.items():
-                if iface.channel_group is not None or (mlag and iface.mlag_id is not None and po_number(iname) is not None):
-                    ch = channel_of(InterfaceRef(sname, iname))
-                    if ch is not None:
-                        found.setdefault(ch.key, ch)
+                n = iface.channel_group
+                if n is not None:
+                    if n in groups:
+                        continue
+                elif not (mlag and iface.mlag_id is not None and po_number(iname) is not None):
+                    continue
+                ref = InterfaceRef(sname, iname)
+                ch = channel_of(ref)
+                if ch is not None:
+                    found.setdefault(ch.key, ch)
+                    if n is not None and ref in ch.member_state:  # every member has a state
+                        groups.add(n)
         return [found[k] for k in sorted(found)]
 
     @cached_property
