@@ -89,9 +89,9 @@ class Endpoint:
 
 
 def synthetic_mac(seed: str, prefix: bytes) -> str:
-    digest = hashlib.sha1(seed.encode()).hexdigest()
-    text = prefix.hex() + digest[: 12 - 2 * len(prefix)]
-    return f"{text[0:2]}:{text[2:4]}:{text[4:6]}:{text[6:8]}:{text[8:10]}:{text[10:12]}"
+    """``prefix`` then the first bytes of the seed's SHA-1, six bytes in all, as ``xx:xx:xx:xx:xx:xx``."""
+    # the bytes written out in C, colons and all (a design has a synthetic MAC per port without one)
+    return (prefix + hashlib.sha1(seed.encode()).digest()[:6 - len(prefix)]).hex(":")
 
 
 #: The anycast gateway's virtual MAC, one for every anycast VIP of a design as EOS's ``ip virtual-router

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import chain
-from operator import attrgetter
 
 from ...analysis.reach import Reach
 from ...cluster.vmotion import DEFAULT_VMOTION_SETTINGS, check_network, cpu_level, evc_level, vmotion_vmk
@@ -120,10 +118,12 @@ def vmotion_vmk_unreachable(ctx: CheckContext) -> Iterator[Issue]:
         return None if reach.pair(a, b) else (reach.reason(a, b) or "no reply")
 
     endpoints = ctx.snap.endpoints
+    inv_hosts, host_alive = ctx.inv.hosts, ctx.snap.host_alive
     for cname, hosts in sorted(_members(ctx).items()):
-        with_vmk = [h for h in hosts if vmotion_vmk(ctx.inv.hosts[h]) is not None and ctx.snap.host_alive(h)]
+        vmks = {h: k for h in hosts if (k := vmotion_vmk(inv_hosts[h])) is not None and host_alive(h)}
+        with_vmk = list(vmks)
         # each port and its subnet once, not once per pair (a cluster of 32 hosts has 496 pairs)
-        port = {h: endpoints.get(f"{h}:{vmotion_vmk(ctx.inv.hosts[h])}") for h in with_vmk}
+        port = {h: endpoints.get(f"{h}:{k}") for h, k in vmks.items()}
         net = {h: (e.ip.network.prefixlen, int(e.ip.network.network_address)) if e is not None and e.ip is not None
                else None for h, e in port.items()}
         if ctx.share and _all_reach(reach, with_vmk, port, net):
@@ -250,23 +250,12 @@ def vmotion_network_missing(ctx: CheckContext) -> Iterator[Issue]:
                             ("hosts", h, "vswitches", d_team.switch, "portgroups", network, "vlan"))
 
 
-_DATASTORE = attrgetter("datastore")
-_NICS = attrgetter("nics")
-_NET_GUEST = attrgetter("network", "guest_vlan")
 
 
 def nic_keys(ctx: CheckContext, host: str) -> dict[tuple[str, int | None], None]:
     """The (network, guest VLAN) of the NICs of ``host``'s VMs, each once in the order met (VM by VM as the
-    inventory lists them, NIC by NIC), gathered in C; once per host and run (VN604 and VN903 both ask)."""
-    memo: dict[str, dict[tuple[str, int | None], None]] | None = ctx.cache.get("nic-keys")  # type: ignore[assignment]
-    if memo is None:
-        memo = ctx.cache["nic-keys"] = {}
-    got = memo.get(host)
-    if got is None:
-        inv = ctx.inv
-        got = memo[host] = dict.fromkeys(map(_NET_GUEST, chain.from_iterable(map(_NICS, map(inv.vms.__getitem__,
-                                                                                               inv.vms_on(host))))))
-    return got
+    inventory lists them, NIC by NIC): :meth:`CheckContext.nic_keys` (VN604 and VN903 both ask), read-only."""
+    return ctx.nic_keys(host)
 
 
 def _alike(ctx: CheckContext, hosts: list[str], network: str) -> bool:
@@ -277,11 +266,10 @@ def _alike(ctx: CheckContext, hosts: list[str], network: str) -> bool:
         d = ctx.inv.dvswitches.get(dvs)
         return d is not None and all(h in d.hosts for h in hosts)
     want: object = None
-    inv_hosts = ctx.inv.hosts
     teams = ctx.teams  # every team (the check's rules ask about all): one look-up each, Snapshot.team's answer
     for h in hosts:
-        if inv_hosts[h].portgroup_vswitch(network) is None:
-            return False
+        # a label without a '/' has a team exactly when one of the host's vSwitches holds it (build_teams makes
+        # one per standard port group, and every vDS key holds a '/'): what Host.portgroup_vswitch would say
         team = teams.get((h, network))
         if team is None:
             return False
@@ -328,13 +316,11 @@ def datastore_not_shared(ctx: CheckContext) -> Iterator[Issue]:
     """
     inv = ctx.inv
     members = _members(ctx)
-    # each cluster's datastores, gathered in C from the inventory's index of each host's VMs; a datastore's VMs
-    # are only listed for a finding
-    vms_of = inv.vms.__getitem__
+    # each cluster's datastores, from each host's (gathered with the context's endpoints); a datastore's VMs are
+    # only listed for a finding
     keys = []
     for cname, hosts in members.items():
-        keys.extend((cname, ds) for ds in set(map(_DATASTORE, map(vms_of, chain.from_iterable(map(inv.vms_on, hosts)))))
-                    if ds is not None)
+        keys.extend((cname, ds) for ds in set().union(*map(ctx.vm_datastores, hosts)) if ds is not None)
     for cname, ds in sorted(keys):
         hosts = members[cname]
         if all(ds in inv.hosts[h].datastores for h in hosts) and (

@@ -115,18 +115,30 @@ def _upstream(ctx: CheckContext) -> dict[str, list[InterfaceRef]]:
     return {unit: sorted(refs) for unit, refs in found.items()}
 
 
-def _exposed(ctx: CheckContext, ups: list[Uplink], partners: dict[str, set[str]]) -> list[tuple[str, InterfaceRef]] | None:
+def _exposed(ctx: CheckContext, ups: list[Uplink], partners: dict[str, set[str]],
+             by_switches: dict[tuple[str, ...], list[str] | None]) -> list[tuple[str, InterfaceRef]] | None:
     """For VN303: a team's uplinks' (unit, port) with the link up, None unless they reach two units; each unit's
-    partners (the other units of the team) are added to ``partners``."""
-    units = {ctx.unit(u.port.device) for u in ups if u.port is not None}
-    if len(ups) < 2 or len(units) < 2:
+    partners (the other units of the team) are added to ``partners``.  The units are worked out once per tuple of
+    the ports' switches, kept in ``by_switches`` (hosts cabled alike reach the same switches: their units, and the
+    partners they add, are the same)."""
+    switches = tuple(u.port.device for u in ups if u.port is not None)
+    got = by_switches.get(switches, False)
+    if got is False:
+        units = {ctx.unit(s) for s in switches}
+        if len(ups) < 2 or len(units) < 2:
+            got = None
+        else:
+            got = [ctx.unit(s) for s in switches]
+            for unit in got:
+                partners[unit] |= units - {unit}
+        by_switches[switches] = got
+    if got is None:
         return None
+    link_up = ctx.snap.link_up
     out = []
-    for u in ups:
+    for unit, u in zip(got, ups, strict=True):
         assert u.port is not None
-        unit = ctx.unit(u.port.device)
-        partners[unit] |= units - {unit}
-        if ctx.snap.link_up(u.port):
+        if link_up(u.port):
             out.append((unit, u.port))
     return out
 
@@ -179,12 +191,13 @@ def no_upstream_failure_detection(ctx: CheckContext) -> Iterator[Issue]:
     # per cabled list (a host's teams that team alike share one, kept alive by ctx): its (unit, port) pairs whose
     # link is up (None when its uplinks do not reach two units; the partners it adds are added once), and its teams
     judged: dict[int, tuple[list[tuple[str, InterfaceRef]] | None, list[Team]]] = {}
+    by_switches: dict[tuple[str, ...], list[str] | None] = {}
     for _, team, _, ups, _, _ in ctx.team_rows:
         if team.detection != "link_status":
             continue
         got = judged.get(id(ups))
         if got is None:
-            got = judged[id(ups)] = (_exposed(ctx, ups, partners), [])
+            got = judged[id(ups)] = (_exposed(ctx, ups, partners, by_switches), [])
         got[1].append(team)
     # each unit's exposed ports, each with the teams that use it (the findings only read sets of both)
     exposed: dict[str, list[tuple[list[Team], InterfaceRef]]] = defaultdict(list)
@@ -356,7 +369,7 @@ def management_single_uplink(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     K4
     """
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind != "vmk" or e.team is None or not MGMT_SERVICES.intersection(e.services):
             continue
         team = ctx.teams[e.team]

@@ -158,6 +158,7 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
         cl = inv.clusters[cname]
         if not cl.ha.enabled:
             continue
+        isolation = [str(a) for a in cl.ha.isolation_addresses]  # spelled once per cluster, not once per host
         for hname in sorted(members.get(cname, ())):
             if not ctx.snap.host_alive(hname):
                 continue
@@ -174,7 +175,7 @@ def ha_isolation_address_unreachable(ctx: CheckContext) -> Iterator[Issue]:
             why: list[str] = []
             for port in ports:
                 vmk = inv.hosts[hname].vmkernel[port]
-                addresses = [str(a) for a in cl.ha.isolation_addresses] or ([str(vmk.gateway)] if vmk.gateway else [])
+                addresses = isolation or ([str(vmk.gateway)] if vmk.gateway else [])
                 for addr in addresses:
                     tried.append(addr)
                     if reach is None:  # one reach analysis per run, shared with the other rules that ping

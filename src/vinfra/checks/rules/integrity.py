@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from ipaddress import IPv4Address
 from operator import attrgetter
 from typing import Generic, TypeVar
@@ -25,27 +25,44 @@ class _Owners(Generic[K, V]):
     def __init__(self) -> None:
         self.first: dict[K, tuple[str, V]] = {}
         self.more: dict[K, dict[str, V]] = {}
+        #: the endpoints entered in bulk (:meth:`add_endpoints`), each the first holder of its address: an entry of
+        #: ``first`` in all but form, made one only when a second name comes
+        self.ports: dict[K, Endpoint] = {}
 
     def add(self, key: K, name: str, value: V) -> None:
         """``owners[key][name] = value`` (a later value of one name replaces the earlier one in its place)."""
         got = self.first.get(key)
         if got is None:
-            self.first[key] = (name, value)
-            return
+            port = self.ports.get(key)
+            if port is None:
+                self.first[key] = (name, value)
+                return
+            got = (port.name, port)  # type: ignore[assignment]
         held = self.more.get(key)
         if held is None:
             held = self.more[key] = {got[0]: got[1]}
         held[name] = value
 
-    def add_endpoints(self, endpoints: Iterable[Endpoint], field: str) -> None:
+    def add_endpoints(self, endpoints: list[Endpoint], field: str, bulk: bool = True) -> None:
         """:meth:`add` of each endpoint under its name and its address ``field`` (``addr``, ``mac``), where that
-        is not None."""
-        first = self.first
+        is not None, the endpoint itself as the value.  ``bulk`` False: one by one (the slow path the property tests
+        compare, :attr:`CheckContext.share`)."""
         get = attrgetter(field)
+        if bulk and not self.first and not self.ports:
+            # the common case, in C: no two endpoints share an address, so each is its address's first holder (45,000
+            # ports at 2,500 hosts).  Built from the last port back, so that a shared address would keep its first
+            # holder; whether one is shared shows in the count, and then the ports are entered one by one below
+            keys = list(map(get, endpoints))
+            ports = dict(zip(reversed(keys), reversed(endpoints), strict=True))
+            ports.pop(None, None)  # type: ignore[call-overload]
+            if len(ports) == len(keys) - keys.count(None):
+                self.ports = ports
+                return
+        first = self.first
         for e in endpoints:
             key = get(e)
             if key is not None:
-                if key in first:
+                if key in first or key in self.ports:
                     self.add(key, e.name, e)  # type: ignore[arg-type]
                 else:
                     first[key] = (e.name, e)  # type: ignore[index,assignment]
@@ -92,7 +109,7 @@ def duplicate_ip(ctx: CheckContext) -> Iterator[Issue]:
     # keyed by the address as an integer (ipaddress objects hash through Python code; the order is the same)
     # a port's entry is the port itself, its design path worked out only for an address held twice (the rare case)
     owners: _Owners[int, DesignPath | Endpoint] = _Owners()
-    owners.add_endpoints(ctx.endpoints, "addr")
+    owners.add_endpoints(ctx.endpoints, "addr", ctx.share)
     # one virtual IP per layer-2 domain is one endpoint, whatever groups or protocols its routers
     # run: routers that disagree there are fhrp-inconsistent's finding, not a second owner
     # an anycast gateway is one endpoint wherever its holders are (every one is active by design), together
@@ -160,7 +177,7 @@ def duplicate_mac(ctx: CheckContext) -> Iterator[Issue]:
     """
     # a port's entry is the port itself, its design path and host worked out only for a MAC held twice
     owners: _Owners[str, tuple[DesignPath, str | None] | Endpoint] = _Owners()
-    owners.add_endpoints(ctx.endpoints, "mac")
+    owners.add_endpoints(ctx.endpoints, "mac", ctx.share)
     for hname, host in ctx.inv.hosts.items():
         for nname, nic in host.nics.items():
             if nic.mac is not None:

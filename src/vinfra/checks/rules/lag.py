@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ...model import InterfaceRef, po_number
+from ...model.physical import SwitchInterface
 from ...network.lag import BUNDLED, LACP, MEMBER_KEYS, PAGP, STANDALONE, SUSPENDED, PortChannel, host_lacp_mode
 from .. import fixes
 from ..context import CheckContext, join, plural
@@ -21,11 +22,24 @@ def _po_number(ch: PortChannel) -> int:
     return n if n is not None else 1
 
 
-def _host_facing_members(ctx: CheckContext, ch: PortChannel) -> list[tuple[InterfaceRef, InterfaceRef]]:
+def _member_iface(ctx: CheckContext, m: InterfaceRef) -> SwitchInterface:
+    """:meth:`CheckContext.iface` of a channel member, read from its own switch when it declares it (the common case,
+    where the inventory's owner would answer that switch)."""
+    sw = ctx.inv.switches.get(m.device)
+    iface = sw.interfaces.get(m.interface) if sw is not None else None
+    return iface if iface is not None else ctx.iface(m)
+
+
+def _host_facing_members(ctx: CheckContext, ch: PortChannel, modes: tuple[str, ...]) -> list[tuple[InterfaceRef, InterfaceRef]]:
+    """(member, host vmnic) of the members of ``ch`` that run one of ``modes`` and are cabled to a host, in member
+    order.  The mode is read first (:func:`_member_iface`): most channels of a design run neither mode asked about, and their members need no cable looked up."""
     out = []
+    hosts, peer = ctx.inv.hosts, ctx.snap.cabling.peer
     for m in ch.members:
-        far = ctx.snap.cabling.peer(m)
-        if far is not None and far.device in ctx.inv.hosts:
+        if _member_iface(ctx, m).channel_mode not in modes:
+            continue
+        far = peer(m)
+        if far is not None and far.device in hosts:
             out.append((m, far))
     return out
 
@@ -118,7 +132,7 @@ def channel_split_across_switches(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*objs, *sorted(channels)), msg, fix, (*path, "policy"))
 
     # the switch's view: a channel whose members lead to switches of different units
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         far_units: dict[str, list[InterfaceRef]] = defaultdict(list)
         for m in ch.members:
             far = ctx.snap.cabling.peer(m)
@@ -171,9 +185,9 @@ def lacp_to_standard_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.snap.channels:
-        facing = [(m, far) for m, far in _host_facing_members(ctx, ch)
-                  if ctx.iface(m).channel_mode in LACP and host_lacp_mode(ctx.inv, far.device, far.interface) is None]
+    for ch in ctx.channels:
+        facing = [(m, far) for m, far in _host_facing_members(ctx, ch, LACP)
+                  if host_lacp_mode(ctx.inv, far.device, far.interface) is None]
         if not facing:
             continue
         members = [m for m, _ in facing]
@@ -224,8 +238,8 @@ def pagp_unsupported(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, M6
     """
-    for ch in ctx.snap.channels:
-        facing = [(m, far) for m, far in _host_facing_members(ctx, ch) if ctx.iface(m).channel_mode in PAGP]
+    for ch in ctx.channels:
+        facing = _host_facing_members(ctx, ch, PAGP)
         if not facing:
             continue
         members = [m for m, _ in facing]
@@ -273,10 +287,10 @@ def channel_member_suspended(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, T7
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         bad = []
         for m in ch.members:
-            iface = ctx.iface(m)
+            iface = _member_iface(ctx, m)
             differing = [k for k in MEMBER_KEYS if getattr(iface, k) != getattr(ch.settings, k)]
             if differing:
                 bad.append((m, differing))
@@ -331,13 +345,13 @@ def lacp_without_partner(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.snap.channels:
+    for ch in ctx.channels:
         bad = []
         for m in ch.members:
-            if ctx.iface(m).channel_mode not in LACP + PAGP:
-                continue
-            state = ch.member_state.get(m)
+            state = ch.member_state.get(m)  # most members are bundled: the state first, then the mode
             if state not in (STANDALONE, SUSPENDED):
+                continue
+            if ctx.iface(m).channel_mode not in LACP + PAGP:
                 continue
             if any(getattr(ctx.iface(m), k) != getattr(ch.settings, k) for k in MEMBER_KEYS):
                 continue  # suspended for its settings: channel-member-suspended

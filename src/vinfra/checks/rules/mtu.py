@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
+from ipaddress import IPv4Network
 
 from ...model import InterfaceRef
 from ...network.topology import LogicalLink
@@ -156,7 +157,7 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((obj, *(str(f) for _, f, _ in small)), msg, fix, path)
 
     # 2. VMkernel port MTU against its own uplinks' switch ports
-    vmks = [e for e in ctx.endpoints if e.kind == "vmk" and e.mtu is not None and e.team is not None]
+    vmks = [e for e in ctx.vmk_endpoints if e.kind == "vmk" and e.mtu is not None and e.team is not None]
     # per cabled list (shared by a host's teams that team alike, kept alive by ctx): its (vmnic, port, port MTU)
     port_mtus: dict[int, list[tuple[str, InterfaceRef, int]]] = {}
     for e in vmks:
@@ -164,8 +165,11 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         cabled = ctx.cabled(e.team)
         mtus = port_mtus.get(id(cabled))
         if mtus is None:
-            mtus = port_mtus[id(cabled)] = [(u.vmnic, u.port, _port_mtu(ctx, u.port)) for u in cabled
-                                            if u.port is not None]
+            mtus = port_mtus[id(cabled)] = []
+            for u in cabled:
+                if u.port is not None:
+                    m = mtu_of.get(u.port)  # :func:`_port_mtu`, its memo read inline
+                    mtus.append((u.vmnic, u.port, m if m is not None else _port_mtu(ctx, u.port)))
         small = [x for x in mtus if x[2] < e.mtu]
         if e.mtu > ETHERNET_MTU and (strays := ctx.strays(e.team)):
             yield ctx.cannot_tell(ctx.teams[e.team], strays, f"whether {e.name}'s MTU {e.mtu} passes beyond",
@@ -179,11 +183,15 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
             yield Issue((e.name, *(str(p) for _, p, _ in small)), msg, fix, (*e.path, "mtu"))
 
     # 3. the hops between VMkernel ports of one VLAN and subnet
-    groups: dict[tuple[int, object], list[tuple[Endpoint, list[tuple[str, int]]]]] = defaultdict(list)
+    # by (VLAN, subnet as (prefix length, subnet bits)), the subnet itself kept aside: an IPv4Network hashes through
+    # Python code
+    by_subnet: dict[tuple[int, int, int], list[tuple[Endpoint, list[tuple[str, int]]]]] = {}
+    nets: dict[tuple[int, int, int], IPv4Network] = {}
     # a node list split by VLAN once (non-empty lists are shared and kept alive by the context; read-only here)
     split: dict[int, list[tuple[int, list[tuple[str, int]]]]] = {}
     for e in vmks:
-        if e.ip is None:
+        ip = e.ip
+        if ip is None:
             continue
         nodes = ctx.endpoint_nodes(e)
         if not nodes:
@@ -192,8 +200,16 @@ def mtu_mismatch(ctx: CheckContext) -> Iterator[Issue]:
         if per is None:
             per = split[id(nodes)] = [(vlan, [n for n in nodes if n[1] == vlan])
                                       for vlan in sorted({v for _, v in nodes})]
+        length = ip.network.prefixlen
+        bits = e.addr >> (32 - length)  # type: ignore[operator]
         for vlan, mine in per:
-            groups[(vlan, e.ip.network)].append((e, mine))
+            key = (vlan, length, bits)
+            got = by_subnet.get(key)
+            if got is None:
+                got = by_subnet[key] = []
+                nets[key] = ip.network
+            got.append((e, mine))
+    groups = {(key[0], nets[key]): members for key, members in by_subnet.items()}
     # the links carrying each VLAN of a group, in the snapshot's order: each link's VLANs (both ends') are read
     # once, range by range, for the VLANs wanted (not every link asked about every VLAN)
     wanted = sorted({vlan for vlan, _ in groups})
@@ -277,7 +293,7 @@ def vmk_mtu_exceeds_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     S7
     """
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind != "vmk" or e.team is None or e.mtu is None:
             continue
         team = ctx.teams[e.team]

@@ -416,22 +416,25 @@ def vlan_missing_on_path(ctx: CheckContext) -> Iterator[Issue]:
     block_of: dict[tuple[int, int, int, int | None], tuple[list[tuple[str, int]], IPv4Network]] = {}
     beyond: dict[tuple[str, str], list[Endpoint]] = defaultdict(list)  # endpoints reaching no switch but another host
     endpoint_nodes = ctx.endpoint_nodes
+    single = ctx.single_team_nodes.get  # :meth:`CheckContext.endpoint_nodes` of single-VLAN teams' ports, read inline
     for e in ctx.endpoints:
         ip = e.ip
         if ip is None:
             continue
-        nodes = endpoint_nodes(e)
+        nodes = single(e.team)  # type: ignore[arg-type]
+        if nodes is None:
+            nodes = endpoint_nodes(e)
         if not nodes:
             if e.team is not None and ctx.strays(e.team):
                 beyond[e.team].append(e)  # it reaches no switch but another host
             continue
-        net = ip.network
-        length = net.prefixlen
+        # the interface's prefix length as ``ipaddress`` keeps it (its ``network.prefixlen`` is a property call)
+        length = ip._prefixlen
         bkey = (id(nodes), length, e.addr >> (32 - length), e.gw)  # type: ignore[operator]
         got = blocks.get(bkey)
         if got is None:
             got = blocks[bkey] = []
-            block_of[bkey] = (nodes, net)
+            block_of[bkey] = (nodes, ip.network)
         got.append(e)
     # (VLAN, subnet as (length, bits)) -> its blocks, each with its nodes in that VLAN; the subnet object by key.  A
     # node list is split by VLAN once (ports of teams cabled alike share it); the per-VLAN lists are interned by

@@ -55,7 +55,7 @@ def iscsi_binding_invalid(ctx: CheckContext) -> Iterator[Issue]:
     K5, M18
     """
     bound_by_host: dict[str, list[Endpoint]] = defaultdict(list)
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind != "vmk" or not e.iscsi_bound or e.team is None:
             continue
         bound_by_host[e.host].append(e)
@@ -144,7 +144,7 @@ def vmk_same_subnet(ctx: CheckContext) -> Iterator[Issue]:
     # by host, then by subnet as (prefix length, subnet bits): the subnet's text (slow to write) only for a subnet
     # shared by two ports, in the order of that text as before
     by_host: dict[str, dict[tuple[int, int], list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
-    for e in ctx.endpoints:
+    for e in ctx.vmk_endpoints:
         if e.kind == "vmk" and e.ip is not None and "service_console" not in e.services:
             length = e.ip.network.prefixlen
             by_host[e.host][(length, e.addr >> (32 - length))].append(e)  # type: ignore[operator]
