@@ -110,7 +110,8 @@ def host_table(inv: Inventory, hname: str) -> tuple[dict[str, Team], int]:
     host = inv.hosts.get(hname)
     if host is None:
         return {}, 0
-    out = dict(_vss_teams(inv, hname, host))  # the last vSwitch holding a label wins, as in the full table
+    out: dict[str, Team] = {}
+    _vss_teams(inv, hname, host, out)  # the last vSwitch holding a label wins, as in the full table
     n_vss = len(out)
     for dname, dvs in inv.dvswitches.items():
         if hname in dvs.hosts:
@@ -119,14 +120,13 @@ def host_table(inv: Inventory, hname: str) -> tuple[dict[str, Team], int]:
     return out, n_vss
 
 
-def _vss_teams(inv: Inventory, hname: str, host: Host) -> list[tuple[str, Team]]:
-    """(label, :func:`_vss_team`) of every port group of every standard vSwitch of a host, in order; what they share
-    read once per vSwitch."""
+def _vss_teams(inv: Inventory, hname: str, host: Host, out: dict[str, Team]) -> None:
+    """:func:`_vss_team` of every port group of every standard vSwitch of a host, put in ``out`` by label in order;
+    what they share read once per vSwitch."""
     # the effective teaming's fields by the identity of the vSwitch and port-group override (as :func:`_vss_team`
     # looks it up): read off the model object once, not per team
     rows: dict[tuple[int, int], tuple] = inv.derived("network.teams.rows_by_id", dict)
     memo: dict[tuple, EffectiveTeaming] = inv.derived("network.teams.effective", dict)
-    out = []
     for vname, vs in host.vswitches.items():
         uplinks, mtu, idv = tuple(vs.uplinks), vs.mtu, id(vs)
         vs_level = None  # the vSwitch's part of :func:`_effective`'s key, read once for its port groups
@@ -143,9 +143,8 @@ def _vss_teams(inv: Inventory, hname: str, host: Host) -> list[tuple[str, Team]]
                 row = rows[ids] = (eff.policy, eff.active, eff.standby, eff.unused, eff.detection, eff.notify_switches,
                                    eff.failback)
             policy, active, standby, unused, detection, notify, failback = row
-            out.append((label, Team(hname, "vss", vname, label, pg.vlan, None, policy, active, standby, unused,
-                                    detection, notify, failback, None, uplinks, mtu)))
-    return out
+            out[label] = Team(hname, "vss", vname, label, pg.vlan, None, policy, active, standby, unused, detection,
+                              notify, failback, None, uplinks, mtu)
 
 
 def _vds_teams(inv: Inventory, hname: str, dname: str, dvs: DvSwitch) -> list[tuple[str, Team]]:
