@@ -348,7 +348,11 @@ class Renamer:
 
 def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric, rename: Renamer) -> bool:
     """Whether layer 3 is as in the intact design around ``bridges``: no failed router, every L3 interface of
-    their switches as up and on the same segment, the same active FHRP routers.  Routes then stay as they were."""
+    their switches as up and on the same segment, the same active FHRP routers, and no anycast gateway held by
+    two routers or more there.  Routes then stay as they were.  (A port behind an anycast gateway is routed by the
+    holder nearest where its frames enter layer 2, topology-v1 "Names and forms met in vendor configs": a change
+    of layer 2 around its holders may make another one the nearest, whatever the elections; a failed MLAG peer
+    link did, handing a0's ports to a router without their routes.)"""
     inv = base.inventory
     for d in snap.failed.devices:
         if d in inv.switches and any(i.address is not None for i in inv.switches[d].interfaces.values()):
@@ -363,7 +367,10 @@ def _l3_same(base: Baseline, snap: Snapshot, bridges: frozenset[str], ff: Fabric
             bi, fi = bl3.iface(sname, name), fl3.iface(sname, name)
             if bi.up != fi.up or bl3.segment(bi) != rename(fl3.segment(fi)):
                 return False
-    return all(base.fabric.fhrp.get(vip) == routers for vip, routers in ff.fhrp.items())
+    for vip, routers in ff.fhrp.items():
+        if base.fabric.fhrp.get(vip) != routers or (len(routers) > 1 and fl3.is_anycast(IPv4Address(vip))):
+            return False
+    return True
 
 
 # one scenario ---------------------------------------------------------------------------------------------------
