@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import itertools
 from random import Random
 from typing import Any
 
@@ -83,11 +82,18 @@ def near_twins(case: Case, seed: int, kind: str | None = None) -> Case:
             vs, label, pg = rng.choice(pgs)
             ups = list(vs.get("uplinks", []))
             team = Snapshot(vinfra.from_data(design)).team(twin, label)
-            orders = [(tuple(o[:k]), tuple(o[k:])) for o in itertools.permutations(ups) for k in range(1, len(o) + 1)]
-            # another failover order than the one the twin (and its host) has
-            orders = [o for o in orders if team is None or o != (team.active, team.standby)]
+            # another failover order than the one the twin (and its host) has, drawn (a vSwitch may have many uplinks:
+            # never every order)
+            orders = []
+            for _ in range(20):
+                order = rng.sample(ups, len(ups)) if ups else []
+                k = rng.randint(1, len(order)) if order else 0
+                o = (tuple(order[:k]), tuple(order[k:]))
+                if order and (team is None or o != (team.active, team.standby)):
+                    orders.append(o)
+                    break
             if orders:
-                active, standby = rng.choice(orders)
+                active, standby = orders[0]
                 pg["teaming"] = {"active": list(active), "standby": list(standby)}
                 if rng.random() < 0.3:
                     pg["teaming"]["policy"] = rng.choice(["port_id", "mac_hash", "explicit", "ip_hash"])
