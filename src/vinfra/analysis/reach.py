@@ -157,12 +157,13 @@ class Reach:
                 continue
             device = e.device
             key = (device, e.network, e.guest_vlan)
-            rec = ready.get(key)
-            if rec is None and device not in failed and e.kind in ("vm", "vmk"):
-                prof = profile(device)
-                if prof is not None:
-                    rec = alike.get((prof, e.network, e.guest_vlan))
-            if rec is None or device in failed or name in problems or name in view_keys or e.kind not in ("vm", "vmk"):
+            rec = None
+            if device not in failed and e.kind in ("vm", "vmk") and name not in problems and name not in view_keys:
+                rec = ready.get(key)
+                if rec is None:
+                    prof = profile(device)
+                    rec = alike.get((prof, e.network, e.guest_vlan)) if prof is not None else None
+            if rec is None:
                 self._slow_sign(e, key, ready, alike)
                 continue
             if e.vm is not None:
@@ -1489,7 +1490,7 @@ class Bulk:
                 for n0, xs in n0s.items():
                     if bits:
                         keep = ~bits
-                        for x in _positions(xs):
+                        for x in set_bits(xs):
                             row[x] &= keep
                     self._spread(own, n0, xs, taken_back)
 
@@ -1534,14 +1535,14 @@ class Bulk:
             if not took:
                 continue
             if took.bit_count() * 2 <= count_xs:
-                for x in _positions(took):
+                for x in set_bits(took):
                     row[x] |= ys
             else:
                 common |= ys
-                for x in _positions(xs ^ took):
+                for x in set_bits(xs ^ took):
                     missed[x] = missed.get(x, 0) | ys
         if common:
-            for x in _positions(xs):
+            for x in set_bits(xs):
                 lost = missed.get(x)
                 if lost:
                     row[x] |= common & ~lost
@@ -1667,18 +1668,9 @@ def _hosts_holding(first: dict[int, str | None], more: dict[int, set[str | None]
 
 
 def set_bits(mask: int) -> list[int]:
-    """The positions of the set bits of ``mask``, lowest first (class rows are bit masks)."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
-
-
-def _positions(mask: int) -> list[int]:
-    """:func:`set_bits`, read off the mask's binary text: a step of set_bits costs the whole mask's length, and a
-    mask of thousands of classes has thousands of bits."""
+    """The positions of the set bits of ``mask``, lowest first (class rows are bit masks).  Read off the mask's
+    binary text: clearing the lowest bit one at a time costs the whole mask's length per bit, and a row of
+    thousands of classes has thousands of bits."""
     text = bin(mask)[:1:-1]  # lowest bit first, without the "0b"
     out = []
     i = text.find("1")
