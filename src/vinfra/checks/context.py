@@ -359,42 +359,6 @@ class CheckContext:
         return got
 
     @cached_property
-    def channels(self) -> list[PortChannel]:
-        """:attr:`Snapshot.channels` (every port-channel, by key), gathered from the snapshot's own answers for each
-        member and MLAG Po (:meth:`Snapshot.channel_of`, whose channels the rules about host ports have built
-        already): building every channel a second time was a twentieth of a check at 2,500 hosts.
-
-        Those answers are worked out per neighbourhood (a switch's stack and MLAG peer), which holds all of a
-        channel when every MLAG peering is mutual (the loader refuses a design where one is not; should one come,
-        it gets the snapshot's list itself)."""
-        switches = self.inv.switches
-        for sw in switches.values():
-            peer = switches.get(sw.mlag.peer) if sw.mlag is not None else None
-            if sw.mlag is not None and (peer is None or peer.mlag is None or switches.get(peer.mlag.peer) is not sw):
-                return self.snap.channels
-        found: dict[str, PortChannel] = {}
-        channel_of = self.snap.channel_of
-        for sname, sw in switches.items():
-            mlag = sw.mlag is not None
-            # the members of one channel group of a switch are members of one channel: asked for the first one
-            # that the answer holds as a member (a Po named as a member is answered as a Po, so it does not count)
-            groups: set[int] = set()
-            for iname, iface in sw.interfaces.items():
-                n = iface.channel_group
-                if n is not None:
-                    if n in groups:
-                        continue
-                elif not (mlag and iface.mlag_id is not None and po_number(iname) is not None):
-                    continue
-                ref = InterfaceRef(sname, iname)
-                ch = channel_of(ref)
-                if ch is not None:
-                    found.setdefault(ch.key, ch)
-                    if n is not None and ref in ch.member_state:  # every member has a state
-                        groups.add(n)
-        return [found[k] for k in sorted(found)]
-
-    @cached_property
     def host_facing(self) -> list[tuple[InterfaceRef, InterfaceRef]]:
         """(switch port, host vmnic) for every cable between a switch and a host, sorted."""
         out = []

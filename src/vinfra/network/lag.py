@@ -165,14 +165,6 @@ def channel_groups(inv: Inventory, switches: list[str]) -> dict[str, dict]:
     return groups
 
 
-def same_group(a: dict, b: dict) -> bool:
-    """Whether two channel groups of :func:`channel_groups` (one key's, found among different switches) are one: the
-    same members, Pos, switches, settings and MLAG id, in the same order (:func:`make_channel` makes one channel of
-    them)."""
-    return (a["mlag_id"] == b["mlag_id"] and a["settings"] is b["settings"] and a["switches"] == b["switches"]
-            and a["pos"] == b["pos"] and a["members"] == b["members"])
-
-
 def build_channels(inv: Inventory, peer: Callable[[InterfaceRef], InterfaceRef | None],
                    link_up: Callable[[InterfaceRef], bool]) -> list[PortChannel]:
     """Every port-channel of the design with its members' state under the given link state."""

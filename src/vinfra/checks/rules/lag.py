@@ -132,7 +132,7 @@ def channel_split_across_switches(ctx: CheckContext) -> Iterator[Issue]:
         yield Issue((*objs, *sorted(channels)), msg, fix, (*path, "policy"))
 
     # the switch's view: a channel whose members lead to switches of different units
-    for ch in ctx.channels:
+    for ch in ctx.snap.channels:
         far_units: dict[str, list[InterfaceRef]] = defaultdict(list)
         for m in ch.members:
             far = ctx.snap.cabling.peer(m)
@@ -185,7 +185,7 @@ def lacp_to_standard_vswitch(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.channels:
+    for ch in ctx.snap.channels:
         facing = [(m, far) for m, far in _host_facing_members(ctx, ch, LACP)
                   if host_lacp_mode(ctx.inv, far.device, far.interface) is None]
         if not facing:
@@ -238,7 +238,7 @@ def pagp_unsupported(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, M6
     """
-    for ch in ctx.channels:
+    for ch in ctx.snap.channels:
         facing = _host_facing_members(ctx, ch, PAGP)
         if not facing:
             continue
@@ -287,7 +287,7 @@ def channel_member_suspended(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T3, T7
     """
-    for ch in ctx.channels:
+    for ch in ctx.snap.channels:
         bad = []
         for m in ch.members:
             iface = _member_iface(ctx, m)
@@ -345,7 +345,7 @@ def lacp_without_partner(ctx: CheckContext) -> Iterator[Issue]:
     ## Rests on
     T6, M5
     """
-    for ch in ctx.channels:
+    for ch in ctx.snap.channels:
         bad = []
         for m in ch.members:
             state = ch.member_state.get(m)  # most members are bundled: the state first, then the mode
