@@ -11,7 +11,7 @@ import pytest
 
 import vinfra
 from vinfra.io.design import resolve_merge_keys
-from vinfra.model.base import _ipv4_address, _ipv4_interface, _mac
+from vinfra.model.base import _ipv4_address, _ipv4_interface, _mac, _unicast
 from vinfra.model.physical import SwitchInterface
 from vinfra.model.vlan import VlanSet
 
@@ -49,7 +49,8 @@ def _outcome(fn: Any, value: Any) -> tuple[str, Any]:
         result = fn(value)
     except ValueError as exc:
         return "error", str(exc)
-    return "ok", (result, str(result), getattr(result, "network", None))
+    # the attributes in the constructor's order too: the fast path sets them itself
+    return "ok", (result, str(result), getattr(result, "network", None), list(vars(result).items()))
 
 
 ODD_ADDRESSES = ["10.0.0.1/24", "0.0.0.0/0", "255.255.255.255/32", "1.2.3.4/08", "01.2.3.4/8", "1.2.3.4/33",
@@ -61,6 +62,16 @@ def test_interface_addresses_match_ipaddress() -> None:
     rng = random.Random(0)
     values: list[Any] = list(ODD_ADDRESSES)
     values += [".".join(str(rng.randrange(300)) for _ in range(4)) + f"/{rng.randrange(40)}" for _ in range(3000)]
+    # the edges of what the fast path builds itself: the unicast ranges around 0/8, 127/8 and 224/4, and the
+    # first, second, next-to-last and last address of subnets of every length
+    ranges = [0x00FFFFFF, 0x01000000, 0x7EFFFFFF, 0x7F000000, 0x7FFFFFFF, 0x80000000, 0xDFFFFFFF, 0xE0000000, 0xFFFFFFFF]
+    for prefix in range(33):
+        size = 1 << (32 - prefix)
+        edges = list(ranges)
+        for base in (0x0A000000, 0xC0A80000, 0x01000000, 0xDF000000):
+            net = base & ~(size - 1)
+            edges += [net, net + 1, net + size - 2, net + size - 1]
+        values += [f"{ipaddress.IPv4Address(a & 0xFFFFFFFF)}/{prefix}" for a in edges]
     for value in values:
         assert _outcome(_ipv4_interface, value) == _outcome(_reference_interface, value), value
 
@@ -91,6 +102,22 @@ def test_macs(value: str, expected: str) -> None:
 def test_bad_macs(value: Any) -> None:
     with pytest.raises(ValueError):
         _mac(value)
+
+
+def test_canonical_macs_are_judged_as_the_unicast_rule_judges_them() -> None:
+    # the canonical spelling's fast path tells unicast and all-zeros itself; every first octet, both ways
+    for first in range(256):
+        for rest in ("00:00:00:00:00", "50:56:aa:bb:cc", "ff:ff:ff:ff:ff"):
+            mac = f"{first:02x}:{rest}"
+            try:
+                expected: tuple[str, str] = ("ok", _unicast(mac))
+            except ValueError as exc:
+                expected = ("error", str(exc))
+            try:
+                got: tuple[str, str] = ("ok", _mac(mac))
+            except ValueError as exc:
+                got = ("error", str(exc))
+            assert got == expected, mac
 
 
 def test_vlan_lists_are_parsed_once_and_bools_stay_errors() -> None:

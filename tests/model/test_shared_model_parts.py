@@ -12,8 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import _random_design
 import vinfra
+from _deep import examples
 from vinfra.io.design import _parse, load_text, problems_to_diagnostics
 from vinfra.model.base import _interface
 from vinfra.model.cluster import VmCpu, VmLoad
@@ -184,3 +188,95 @@ def test_a_design_parsed_by_sections_is_the_design_parsed_whole(monkeypatch: pyt
         assert _outcome_of(text) == whole, text[:200]
         split += design._sections(text) is not None
     assert split >= 20  # the split path was taken, not only refused
+
+
+# standard vSwitches shared between hosts by their exact spelling --------------------------------------------
+
+#: what a vSwitch setting may be written as instead: other types that compare or hash alike (1, 1.0, true,
+#: "1"; 0.0 and -0.0), nulls and what JSON cannot write (NaN, the infinities, an integer past 64 bits)
+ODD_SETTINGS: list[Any] = [1, 1.0, True, "1", 0, 0.0, -0.0, False, None, float("nan"), float("inf"), 2**70, -1, 4095,
+                           4096, 9000, 9000.0, 9000.5, "9000", [], {}, ["vmnic0"], "port_id", "lag:x", "\ud800"]
+
+
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _leaves(v, path + (k,))] or [path]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _leaves(v, path + (i,))] or [path]
+    return [path]
+
+
+def _set(node: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+
+
+@st.composite
+def _designs_with_repeated_vswitches(draw: st.DrawFn) -> dict[str, Any]:
+    """A drawn design (:mod:`_random_design`, the whole design space) whose hosts have twins with the same
+    vSwitches, then a few vSwitch settings respelled on some hosts: repeated blocks, blocks that differ from
+    their twin's only by a spelling that compares equal, and invalid blocks."""
+    case = draw(_random_design.cases())
+    if draw(st.booleans()):
+        case = _random_design.with_twins(case, seed=draw(st.integers(0, 3)))
+    design = copy.deepcopy(case.design)
+    blocks = [(h, v) for h, host in design.get("hosts", {}).items() for v in host.get("vswitches", {})]
+    for _ in range(draw(st.integers(0, 3))):
+        if not blocks:
+            break
+        host, vswitch = draw(st.sampled_from(blocks))
+        block = design["hosts"][host]["vswitches"][vswitch]
+        path = draw(st.sampled_from(_leaves(block)))
+        if path:
+            _set(block, path, draw(st.sampled_from(ODD_SETTINGS)))
+        else:
+            design["hosts"][host]["vswitches"][vswitch] = draw(st.sampled_from(ODD_SETTINGS))
+    return design
+
+
+@pytest.mark.deep
+@settings(max_examples=examples(60, 2000), deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                                 HealthCheck.data_too_large])
+@given(design=_designs_with_repeated_vswitches())
+def test_shared_vswitches_build_what_validating_each_builds(design: dict[str, Any]) -> None:
+    # the loader's path (consume=True) shares vSwitches; validating the caller's data (from_data's) does not
+    from vinfra.model import inventory
+
+    inventory._VSWITCHES.clear()
+    alone, alone_problems = build_inventory(copy.deepcopy(design))
+    for _ in range(2):  # the second time from the blocks the first one kept
+        shared, problems = build_inventory(copy.deepcopy(design), consume=True)
+        assert problems == alone_problems
+        assert shared == alone
+        if shared is None or alone is None:
+            continue
+        assert shared.model_dump_json() == alone.model_dump_json()
+        for name, host in alone.hosts.items():
+            for vname, vs in host.vswitches.items():
+                got = shared.hosts[name].vswitches[vname]
+                assert repr(got) == repr(vs) and got.model_fields_set == vs.model_fields_set
+                assert [(k, pg.model_fields_set) for k, pg in got.portgroups.items()] == [
+                    (k, pg.model_fields_set) for k, pg in vs.portgroups.items()]
+
+
+def test_repeated_vswitches_are_one_object_and_respelled_ones_are_not() -> None:
+    block = {"uplinks": ["vmnic0"], "mtu": 9000, "portgroups": {"a": {"vlan": 10}}}
+    hosts = {f"h{i}": {"nics": {"vmnic0": {}}, "vswitches": {"vSwitch0": copy.deepcopy(block)}} for i in range(3)}
+    hosts["h2"]["vswitches"]["vSwitch0"]["mtu"] = 9000.0  # the same number, another spelling
+    inv, problems = build_inventory({"name": "d", "hosts": hosts}, consume=True)
+    assert not problems and inv is not None
+    one, two, other = (inv.hosts[h].vswitches["vSwitch0"] for h in ("h0", "h1", "h2"))
+    assert one is two and other is not one and other == one
+
+
+def test_a_block_json_writes_as_another_is_not_taken_for_it() -> None:
+    # JSON writes NaN and the infinities as null: the null that validates must not stand for them
+    def host(ports: Any) -> dict[str, Any]:
+        return {"nics": {"vmnic0": {}}, "vswitches": {"vSwitch0": {"uplinks": ["vmnic0"], "ports": ports}}}
+
+    for bad in (float("nan"), float("inf"), 2**70):
+        design = {"name": "d", "hosts": {"h0": host(None), "h1": host(bad)}}
+        expected = build_inventory(copy.deepcopy(design))[1]
+        assert [p.path for p in expected] == [("hosts", "h1", "vswitches", "vSwitch0", "ports")]
+        assert build_inventory(design, consume=True)[1] == expected

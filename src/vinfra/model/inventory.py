@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
+import orjson
 from pydantic import BaseModel, PrivateAttr, ValidationError, field_validator
 
 from .base import Spec, Speed, shown
@@ -320,14 +321,15 @@ def _addresses(inv: Inventory) -> dict[str, Any]:
                 macs.add(vmk.mac)
             else:
                 unnamed.append(name)
-    # the VMs' NICs, most of a design's ports: own() written out (a call per port was a quarter of this pass)
+    # the VMs' NICs, most of a design's ports: own() written out (a call per port was a quarter of this pass), and
+    # int() of an address read as the ``_ip`` that ipaddress answers it with, without the method call
     add_mac, add_unnamed = macs.add, unnamed.append
     for vname, vm in inv.vms.items():
         for i, nic in enumerate(vm.nics):
             name = vname if i == 0 else f"{vname}:nic{i}"
             ip = nic.ip
             if ip is not None:
-                addr = int(ip)
+                addr = ip._ip
                 if addr in owner:
                     more.setdefault(addr, [owner[addr]]).append(name)
                 else:
@@ -474,25 +476,28 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
         raw = data.get(section)
         if consume and isinstance(raw, Deferred):
             raw = data[section] = raw()
-        sections[section] = {}
+        out = sections[section] = {}
         if raw is None:
             continue
         if not isinstance(raw, dict):
             problems.append(Problem((section,), f"'{section}' must be a mapping of name to settings"))
             continue
         validate = model.__pydantic_validator__.validate_python  # model_validate without its wrapper, per item
+        # V: 'vm:nic1' addresses a VM's NIC, so a VM's or template's name is a label
+        check, what = (check_name, "device name") if section in ("switches", "hosts") else (
+            (check_label, f"{section[:-1]} name") if section in ("vms", "templates") else (None, ""))
+        vms = section == "vms"
+        share_vswitches = consume and section == "hosts"  # parsed data only: see _shared_vswitches
         for item_name, item in (_taken(raw) if consume else raw.items()):
             if not isinstance(item_name, str):
                 problems.append(Problem((section, item_name), f"{section} are named by strings, got {shown(item_name)}", "key"))
                 continue
-            try:
-                if section in ("switches", "hosts"):
-                    check_name(item_name, "device name")
-                elif section in ("vms", "templates"):
-                    check_label(item_name, f"{section[:-1]} name")  # V: 'vm:nic1' addresses a VM's NIC
-            except ValueError as exc:
-                problems.append(Problem((section, item_name), str(exc), "key"))
-                continue
+            if check is not None:
+                try:
+                    check(item_name, what)
+                except ValueError as exc:
+                    problems.append(Problem((section, item_name), str(exc), "key"))
+                    continue
             if item is None:
                 item = {}
             if not isinstance(item, dict):
@@ -501,18 +506,32 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
             if "name" in item:
                 problems.append(Problem((section, item_name, "name"), "unknown key 'name' (the name is the key above)", "key"))
                 continue
+            # the name is the last key, as in a copy with it added; a consumed item is the loader's own and gets it
+            # for the validation only (a copy per item cost as much as the rest of this loop), the caller's not
+            if consume:
+                item["name"] = item_name
+            else:
+                item = {**item, "name": item_name}
+            raw_vswitches = item.get("vswitches") if share_vswitches else None
+            if type(raw_vswitches) is dict:
+                item["vswitches"] = _shared_vswitches(raw_vswitches)
             try:
-                obj = validate({**item, "name": item_name})
+                obj = validate(item)
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(model, (section, item_name), exc))
                 invalid.add(item_name)
                 continue
+            finally:
+                if consume:  # the item as parsed again: the same dict may stand for an alias elsewhere
+                    del item["name"]
+                    if type(raw_vswitches) is dict:
+                        item["vswitches"] = raw_vswitches
             if consume:
                 _share_fields_set(obj)
-                if section == "vms":
+                if vms:
                     for nic in obj.nics:  # type: ignore[attr-defined]
                         _share_fields_set(nic)
-            sections[section][item_name] = obj
+            out[item_name] = obj
 
     links: list[Link] = []
     # `is None`, not falsiness: `links: {}` or `links: 0` is a wrong type, not an empty list
@@ -523,9 +542,10 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
         problems.append(Problem(("links",), "'links' must be a list"))
         raw_links = []
     link_paths: list[Path] = []
+    validate_link = Link.__pydantic_validator__.validate_python  # model_validate without its wrapper, per link
     for i, raw in enumerate(raw_links):
         try:
-            link = Link.model_validate(_normalize_link(raw))
+            link = validate_link(_normalize_link(raw))
         except ValueError as exc:
             if isinstance(exc, ValidationError):
                 for p in _pydantic_problems(Link, ("links", i), exc):
@@ -580,6 +600,7 @@ def build_inventory(data: Any, *, consume: bool = False) -> tuple[Inventory | No
 
 
 _FIELDS_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+_LAST_FIELDS_SET: dict[type, set[str]] = {}
 
 
 def _share_fields_set(obj: BaseModel) -> None:
@@ -590,14 +611,65 @@ def _share_fields_set(obj: BaseModel) -> None:
     Sharing is safe because the models are frozen (pydantic refuses an assignment before it would add
     to the set) and ``model_copy`` copies the set before it adds the updated names."""
     own = obj.__pydantic_fields_set__
-    key = (type(obj), frozenset(own))
-    shared = _FIELDS_SETS.get(key)
-    if shared is None:
-        if len(_FIELDS_SETS) >= 4096:
-            _FIELDS_SETS.clear()  # bounded, whatever the designs a long-lived process loads
-        _FIELDS_SETS[key] = own
-    elif shared is not own:
+    cls = type(obj)
+    # the set the previous item of the class was given, first: most items of a section name the same fields,
+    # and comparing two sets costs less than making the frozenset key
+    shared = _LAST_FIELDS_SET.get(cls)
+    if shared is None or shared != own:
+        key = (cls, frozenset(own))
+        shared = _FIELDS_SETS.get(key)
+        if shared is None:
+            if len(_FIELDS_SETS) >= 4096:
+                _FIELDS_SETS.clear()  # bounded, whatever the designs a long-lived process loads
+            shared = _FIELDS_SETS[key] = own
+        _LAST_FIELDS_SET[cls] = shared
+    if shared is not own:
         object.__setattr__(obj, "__pydantic_fields_set__", shared)
+
+
+_VSWITCHES: dict[bytes, VSwitch | None] = {}
+_dumps = orjson.dumps
+_NO_LOOK_ALIKES = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _shared_vswitches(raw: dict[Any, Any]) -> dict[Any, Any]:
+    """A host's ``vswitches`` with each standard vSwitch that validates replaced by the one :class:`VSwitch` of
+    its exact spelling: the hosts of a cluster repeat the same vSwitch, port groups and teaming (at 2,500 hosts,
+    79 distinct ones), which was half the time of validating the hosts.
+
+    A vSwitch's validation reads nothing but its own block and gives a frozen object, so the same block gives an
+    equal object, as SharedSpec's blocks do.  The key is the block's JSON text, which writes ``1``, ``1.0``,
+    ``true`` and ``"1"``, or ``0.0`` and ``-0.0``, apart; that holds for parsed data only (YAML or JSON: dicts,
+    lists, strings, numbers, booleans, null), which is why only ``consume=True`` shares.  JSON cannot write
+    what else might come (an integer past 64 bits, an odd string): that raises and the block is validated as
+    before; NaN and the infinities are written ``null``, so a block with a ``null`` is not shared.  A block
+    that does not validate is left as written, for the host's validation to report where it is."""
+    out: dict[Any, Any] = {}
+    for name, block in raw.items():
+        out[name] = block
+        if type(block) is not dict:
+            continue
+        try:
+            key = _dumps(block, option=_NO_LOOK_ALIKES)
+        except TypeError:  # orjson.JSONEncodeError
+            continue
+        if b"null" in key:
+            continue
+        got = _VSWITCHES.get(key, block)
+        if got is block:
+            try:
+                got = _validate_vswitch(block)
+            except ValidationError:
+                got = None
+            if len(_VSWITCHES) >= 1024:
+                _VSWITCHES.clear()  # bounded, whatever the designs a long-lived process loads
+            _VSWITCHES[key] = got
+        if got is not None:
+            out[name] = got
+    return out
+
+
+_validate_vswitch = VSwitch.__pydantic_validator__.validate_python
 
 
 class Deferred:
@@ -899,9 +971,12 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                 if pg.teaming is not None:
                     _check_team(pg.teaming, vs.uplinks, ppath + ("teaming",), vname, add)
         for kname, vmk in host.vmkernel.items():
-            if inv.portgroup_of(hname, vmk.portgroup) is None:
+            # a label without '/' names no vDS port group: the host's map answers (Inventory.portgroup_of)
+            label = vmk.portgroup
+            found = label in first_vss if "/" not in label else inv.portgroup_of(hname, label) is not None
+            if not found:
                 add(Problem(base + ("vmkernel", kname, "portgroup"),
-                            f"{kname}: port group '{vmk.portgroup}' does not exist on {hname}"))
+                            f"{kname}: port group '{label}' does not exist on {hname}"))
 
     # distributed switches ---------------------------------------------------------------
     for dname, dvs in inv.dvswitches.items():
@@ -949,51 +1024,60 @@ def _check_references(inv: Inventory, data: dict[str, Any], link_paths: list[Pat
                     add(Problem(("clusters", cname, "rules", ri, "hosts", k), f"rule '{rule.name}': host '{h}' is not in cluster {cname}"))
 
     # VMs and templates -----------------------------------------------------------------------
-    hosts, datastores = inv.hosts, inv.datastores
+    datastores = inv.datastores
     for vname, vm in inv.vms.items():
         host_name = vm.host
-        if host_name not in hosts:
+        first_vss = vss_of.get(host_name)  # every declared host has its (maybe empty) map
+        if first_vss is None:
             add(Problem(("vms", vname, "host"), f"host '{host_name}' is not declared under 'hosts'"))
-        if vm.datastore is not None and vm.datastore not in datastores:
-            add(Problem(("vms", vname, "datastore"), f"datastore '{vm.datastore}' is not declared under 'datastores'"))
-        if host_name in hosts:
-            base = ("vms", vname)
-            first_vss = vss_of[host_name]
-            for k, nic in enumerate(vm.nics):
-                network = nic.network
-                if "/" in network:
-                    found = inv.portgroup_of(host_name, network)
-                else:
-                    vs_name = first_vss.get(network)
-                    found = None if vs_name is None else ("vss", vs_name, network)
-                if found is None:
-                    add(Problem(base + ("nics", k, "network"),
-                                f"network '{nic.network}' is not a port group on host {vm.host}"))
-                elif nic.guest_vlan is not None:
-                    msg = guest_vlan_problem(inv, vm.host, found, nic.guest_vlan)
-                    if msg:
-                        add(Problem(base + ("nics", k, "guest_vlan"), msg))
+        datastore = vm.datastore
+        if datastore is not None and datastore not in datastores:
+            add(Problem(("vms", vname, "datastore"), f"datastore '{datastore}' is not declared under 'datastores'"))
+        if first_vss is None:
+            continue
+        for k, nic in enumerate(vm.nics):
+            network, guest_vlan = nic.network, nic.guest_vlan
+            if "/" in network:
+                found = inv.portgroup_of(host_name, network)
+            else:
+                vs_name = first_vss.get(network)
+                if vs_name is not None and guest_vlan is None:
+                    continue  # most NICs: on a standard port group of the host, untagged
+                found = None if vs_name is None else ("vss", vs_name, network)
+            if found is None:
+                add(Problem(("vms", vname, "nics", k, "network"), f"network '{network}' is not a port group on host {host_name}"))
+            elif guest_vlan is not None:
+                msg = guest_vlan_problem(inv, host_name, found, guest_vlan)
+                if msg:
+                    add(Problem(("vms", vname, "nics", k, "guest_vlan"), msg))
     for tname, tpl in inv.templates.items():
         if tpl.datastore is not None and tpl.datastore not in inv.datastores:
             add(Problem(("templates", tname, "datastore"), f"datastore '{tpl.datastore}' is not declared under 'datastores'"))
 
     # links -------------------------------------------------------------------------------------
-    used: dict[InterfaceRef, Path] = {}
+    used: set[InterfaceRef] = set()
+    hosts, switches = inv.hosts, inv.switches
     for link, lpath in zip(inv.links, link_paths, strict=True):
-        raw = data["links"][lpath[1]]
-        for end_key, ref in (("a", link.a), ("b", link.b)):
-            epath = lpath + ((0 if end_key == "a" else 1),) if isinstance(raw, list) else lpath + (end_key,)
-            msg = _undeclared_interface(inv, ref)
+        ends = (0, 1) if isinstance(data["links"][lpath[1]], list) else ("a", "b")  # the keys the file wrote
+        for end, ref in zip(ends, (link.a, link.b), strict=True):
+            # the common cases of _undeclared_interface first, without the call: a host's NIC, a switch's own port
+            host = hosts.get(ref.device)
+            if host is not None:
+                declared = ref.interface in host.nics
+            else:
+                sw = switches.get(ref.device)
+                declared = sw is not None and ref.interface in sw.interfaces
+            msg = None if declared else _undeclared_interface(inv, ref)
             if msg:
-                add(Problem(epath, msg))
+                add(Problem(lpath + (end,), msg))
                 continue
             if po_number(ref.interface) is not None or svi_vlan(ref.interface) is not None:
-                add(Problem(epath, f"{ref} is a logical interface; Po and Vlan interfaces are never cabled"))
+                add(Problem(lpath + (end,), f"{ref} is a logical interface; Po and Vlan interfaces are never cabled"))
                 continue
             if ref in used:
-                add(Problem(epath, f"{ref} is already cabled (an interface is in at most one link)"))
+                add(Problem(lpath + (end,), f"{ref} is already cabled (an interface is in at most one link)"))
                 continue
-            used[ref] = epath
+            used.add(ref)
         if link.a == link.b:
             add(Problem(lpath, f"a link cannot join {link.a} to itself"))
 

@@ -21,11 +21,21 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_./-]+$")
 
 
 def check_name(name: str, what: str = "name") -> str:
+    if type(name) is str and name in _GOOD_NAMES:
+        return name
     if not NAME_RE.match(name) or "--" in name:
         raise ValueError(
             f"invalid {what} {name!r}: use letters, digits, '-', '_', '.', '/' (never '--' or ':')"
         )
+    if len(_GOOD_NAMES) >= 65536:
+        _GOOD_NAMES.clear()  # bounded, whatever the designs a long-lived process reads
+    _GOOD_NAMES.add(name)
     return name
+
+
+# names that passed: a design names each device and interface many times (every cable end, every reference),
+# and a set look-up costs a fifth of the match
+_GOOD_NAMES: set[str] = set()
 
 
 def check_label(name: str, what: str = "name") -> str:
