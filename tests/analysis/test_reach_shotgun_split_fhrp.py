@@ -1,36 +1,128 @@
-"""A reach==trace counterexample found by ``make deep-test`` at the end of a stop, **not fixed yet**; the test
-holds it as a known failure (strict: it fails once the two agree, so that the marker goes with the fix).
+"""A reach==trace counterexample found by ``make deep-test``, fixed: a port in beacon shotgun mode between
+split-brain FHRP routers.
 
 a0 and a1 are an MLAG pair whose peer link a0:Po1 has failed: each keeps its own VLANs, and both are active for
-HSRP groups 10 and 20 (split brain).  esx0 probes beacons over vmnic1 (to a1) and vmnic2 (to a0); neither hears the
-other, so it is in shotgun mode and every frame leaves on both (T14, M12).  ``trace`` has vm00's ping to a0:Vlan20
-(10.0.20.2) routed by a1, which finds no layer-2 path to 10.0.20.2, and its ping to a1:Vlan20 answered; ``reach``
-says the opposite for vm00 and esx0:vmk0 (8 ordered pairs).  The two pick different routers among the gateway's
-two answers; which one the rules mean is the open question.  The same disagreement is on the commit before the
-stop that found it (5cb3c3e)."""
+HSRP groups 10 and 20 (split brain; ``duplicate-ip`` counts two owners of 10.0.10.1 and of 10.0.20.1).  esx0
+probes beacons over vmnic1 (to a1) and vmnic2 (to a0); neither hears the other, so it is in shotgun mode and
+every frame leaves on both (T14, M12).  Its ARP for its gateway 10.0.10.1 is answered by a0 and by a1 with the
+group's one virtual MAC.  Before the fix each engine took one of the two answers (trace the first uplink's, reach
+the first component's) and they disagreed on 8 ordered pairs: vm00 and esx0:vmk0 with a0's and a1's VLAN 20
+SVIs, both ways.
+
+The rule now (:mod:`vinfra.network.forwarding`, "Split answers"; topology-v1 "Duplicate addresses"): which router
+takes the packet is a race, so the ping is walked through each; the same answer through both is the answer,
+different answers make the pair unreachable ("duplicate address").  10.0.20.2 is answered through a0 only and
+10.0.20.3 through a1 only (VLAN 20 is cut between them): those 8 pairs are unreachable.  a0:Vlan30 is reached
+through either (a1 routes to it over the routed link), and so is everything else.
+"""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
-import pytest
 import yaml_rs
 
 from _random_design import Case
-from _reach_oracle import disagreements
+from _reach_oracle import disagreements, walk
+from vinfra.analysis.reach import Reach, reach
 
 DESIGN = Path(__file__).resolve().parents[1] / "data" / "reach-trace-shotgun-split-fhrp.yaml"
+SHOTGUN_PORTS = ("vm00", "esx0:vmk0")
+SPLIT_SVIS = ("a0:Vlan20", "a1:Vlan20")
 
 
-@pytest.mark.xfail(strict=True, reason="known reach/trace disagreement: shotgun mode toward split-brain FHRP routers")
+def _design() -> dict[str, Any]:
+    return yaml_rs.loads(DESIGN.read_text(encoding="utf-8"))
+
+
+def _answers(design: dict[str, Any]) -> dict[tuple[str, str], tuple[bool, str | None]]:
+    """Every listed pair as ``reach`` answers it, with trace's reason."""
+    case = Case(design)
+    return {(p["src"], p["dst"]): (p["reachable"], p["reason"])
+            for p in reach(case.snapshot(), list_pairs=True)["pairs"]}
+
+
 def test_reach_equals_trace_with_a_shotgun_host_between_split_fhrp_routers() -> None:
-    case = Case(yaml_rs.loads(DESIGN.read_text(encoding="utf-8")))
-    wrong = disagreements(case)
+    wrong = disagreements(Case(_design()))
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_counterexample_disagrees_on_the_gateway_side_only() -> None:
-    """What the disagreement is today: vm00 and esx0:vmk0 against a0's and a1's VLAN 20 SVIs, nothing else."""
-    wrong = disagreements(Case(yaml_rs.loads(DESIGN.read_text(encoding="utf-8"))))
-    assert wrong
-    assert all(("vm00" in line or "esx0:vmk0" in line) and "Vlan20" in line for line in wrong), "\n".join(wrong)
+def test_a_pair_whose_answer_depends_on_which_router_answers_is_a_duplicate_address() -> None:
+    """The 8 pairs of the counterexample: through a0 10.0.20.2 answers and 10.0.20.3 does not, through a1 the
+    other way round, so each depends on the race (topology-v1 "Duplicate addresses")."""
+    answers = _answers(_design())
+    affected = [(a, b) for a in SHOTGUN_PORTS for b in SPLIT_SVIS] + [(b, a) for a in SHOTGUN_PORTS for b in SPLIT_SVIS]
+    assert len(affected) == 8
+    for pair in affected:
+        ok, reason = answers[pair]
+        assert not ok, pair
+        assert reason is not None and reason.startswith("duplicate address: ARP for 10.0.10.1"), (pair, reason)
+        assert "a0:Vlan10 (10.0.10.1)" in reason and "a1:Vlan10 (10.0.10.1)" in reason, reason
+
+
+def test_a_pair_answered_alike_through_either_router_keeps_its_answer() -> None:
+    """The race does not matter where both routers lead to the same answer: a0:Vlan30 is a0's own and a1 routes
+    to it over the routed link; the virtual IPs are owned by whichever router takes the packet; vm10 and esx1:vmk0 are in the host's own subnet (no gateway asked)."""
+    answers = _answers(_design())
+    for a in SHOTGUN_PORTS:
+        for b in ("a0:Vlan30", "10.0.10.1", "10.0.20.1", "a0:Vlan10", "a1:Vlan10", "vm10", "esx1:vmk0"):
+            assert answers[(a, b)] == (True, None), (a, b, answers[(a, b)])
+            assert answers[(b, a)] == (True, None), (b, a, answers[(b, a)])
+    # only the shotgun ports' pairs with the split VLAN 20 SVIs are duplicate addresses
+    raced = {pair for pair, (ok, reason) in answers.items() if reason and reason.startswith("duplicate address")}
+    assert raced == {(a, b) for a in SHOTGUN_PORTS for b in SPLIT_SVIS} | {(b, a) for a in SHOTGUN_PORTS for b in SPLIT_SVIS}
+
+
+def test_with_the_peer_link_up_there_is_one_active_router_and_no_race() -> None:
+    """Not too broad: with a0:Po1 up the pair is one layer-2 domain, esx0's beacons pass (no shotgun) and one
+    router is active for each group (topology-v1 "Layer 3"): every pair is reachable, no duplicate address."""
+    design = _design()
+    design["failures"] = []
+    snap = Case(design).snapshot()
+    assert not any(ts.shotgun for ts in snap.team_states.values())
+    answers = _answers(design)
+    assert all(ok for ok, _ in answers.values()), sorted(p for p, (ok, _) in answers.items() if not ok)
+    assert not disagreements(Case(design))
+
+
+def test_a_host_not_in_shotgun_mode_keeps_its_answers_beside_split_routers() -> None:
+    """Not too broad: the same split, but esx0 detects failures by link status (T13): its frames leave on one
+    uplink, its ARP for the gateway reaches one active router, and nothing races.  Port IDs home vm00 and
+    esx0:vmk0 on vmnic1 or vmnic2 (the first live active members, T1), so each reaches the VLAN 20 SVI on its
+    own uplink's switch only, as before the fix."""
+    design = _design()
+    design["hosts"]["esx0"]["vswitches"]["vSwitch0"]["teaming"]["detection"] = "link_status"
+    snap = Case(design).snapshot()
+    assert not any(ts.shotgun for ts in snap.team_states.values())
+    truth = walk(snap, snap.endpoints.listed())
+    assert not any(v.reason and v.reason.startswith("duplicate address") for v in truth.values())
+    for a in SHOTGUN_PORTS:
+        reached = {b for b in SPLIT_SVIS if truth[(a, b)].ok}
+        assert len(reached) == 1, (a, reached)
+    assert not disagreements(Case(design))
+
+
+def test_the_shotgun_ports_are_walked_pair_by_pair() -> None:
+    """reach gives the ports that may meet a split answer classes of their own: its bulk pieces ask for a
+    gateway once, the walk asks through each answering router."""
+    snap = Case(_design()).snapshot()
+    r = Reach(snap)
+    for e in snap.endpoints.listed():
+        sig = r.signature(e)
+        assert (sig[0] == "own") is (e.name in SHOTGUN_PORTS), (e.name, sig)
+
+
+def test_an_anycast_gateway_held_on_both_sides_is_no_race() -> None:
+    """An anycast gateway has no election: every live holder is active by design (topology-v1 "Layer 3"), and
+    ``duplicate-ip`` counts one endpoint however many switches hold it.  The same split with anycast gateways
+    is no duplicate address, and reach agrees with trace."""
+    design = copy.deepcopy(_design())
+    for sw in ("a0", "a1"):
+        for vlan, vip in (("Vlan10", "10.0.10.1/24"), ("Vlan20", "10.0.20.1/24")):
+            design["switches"][sw]["interfaces"][vlan]["fhrp"] = {"protocol": "anycast", "vip": vip}
+    snap = Case(design).snapshot()
+    truth = walk(snap, snap.endpoints.listed())
+    assert not any(v.reason and v.reason.startswith("duplicate address") for v in truth.values())
+    assert not disagreements(Case(design))

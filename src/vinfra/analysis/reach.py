@@ -115,7 +115,7 @@ class Reach:
             addr = int(ip) if ip is not None else None  # an IPv4Interface is its address
             gateway = int(e.gateway) if e.gateway is not None else None
             if (view is None or (addr is not None and addr in self._shared)
-                    or (gateway is not None and gateway in self._raced_by_frame)):
+                    or (gateway is not None and gateway in self._raced_by_frame) or self._meets_split(e)):
                 sig, members = ("own", e.name), None
             else:
                 sig, members = self._host_sig(e, view, addr, gateway)
@@ -215,11 +215,33 @@ class Reach:
         fw = self.fw
         if fw._problems.get(e.name, False) is None and fw._port_problems.get(key, False) is None:
             port = fw._ports.get(key)
-            if port is not None and fw._sensitive.get(port[0]) is False:
+            # a team in shotgun mode may meet a split answer (:meth:`_meets_split`): its ports are each signed
+            if port is not None and fw._sensitive.get(port[0]) is False and not port[1].shotgun:
                 ready[key] = port
                 prof = self._host_profile(e.device)
                 if prof is not None:
                     alike.setdefault((prof, e.network, e.guest_vlan), port)
+
+    def _meets_split(self, e: Endpoint) -> bool:
+        """Whether host port ``e`` may meet a *split answer* (:mod:`vinfra.network.forwarding`, topology-v1
+        "Duplicate addresses" with T14, M12): its team is in beacon shotgun mode with frames entering more than
+        one layer-2 component, and an address it asks ARP for (its gateway, or an FHRP virtual IP in its subnet)
+        is answered by more than one port there (the active router of each split FHRP domain).  Which of them
+        takes the packet is a race that :meth:`Forwarding.ping` walks every way, so the port is a class of its
+        own (every pair walked), and the pieces of :class:`Bulk`, which ask once, never meet it."""
+        fw = self.fw
+        ts = fw.team(e)
+        if ts is None or not ts.shotgun or e.ip is None or fw.host_problem(e) is not None:
+            return False
+        a = fw.host_agent(e)
+        probe = Frame("arp-request", e.mac, BROADCAST, a.ip, a.ip)
+        if len(fw.sends(a, probe)[0]) < 2:  # the components its frames enter (one: one answer per address)
+            return False
+        net = e.ip.network
+        asked = [IPv4Address(v) for v in self.snap.l3.decls.by_vip if IPv4Address(v) in net]
+        if e.gateway is not None:
+            asked.append(e.gateway)
+        return any(len({y.key for y in fw.agent_for(a, ip)}) > 1 for ip in asked)
 
     def _host_profile(self, host: str) -> int | None:
         """What the team shape (:meth:`Forwarding.team_shape`) of every port group of ``host`` is a function of,

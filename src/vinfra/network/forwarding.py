@@ -37,6 +37,19 @@ own address); when the sender must ARP for a next hop and ports with different M
 exchange, whichever answers first is a race and the ping is unreachable ("duplicate address"); and a
 ping is answered only by the destination port itself, not by another port holding its address.
 A MAC learned from the peer's own ARP request earlier in the ping is used without asking (no race).
+
+**Split answers** (topology-v1 "Duplicate addresses" with T14, M12): ARP answers from *different* ports that
+carry *one* MAC.  A port in beacon shotgun mode sends every frame on every member (T14), so its ARP for an FHRP
+virtual IP reaches the active router of each layer-2 domain its uplinks lead into; when those domains are
+separate (an MLAG pair whose peer link failed: each peer active, and ``duplicate-ip`` counts two owners of the
+address) two routers answer with the group's one virtual MAC.  The MAC does not say which of them takes the
+packet: whichever answers first is a race.  So the ping is walked once through each answering port (at every
+such ARP it meets, each combination); when every walk gives the same answer that is the answer (the race does
+not matter: two peers that both route toward the destination), else the ping is unreachable ("duplicate
+address": its answer depends on the race).  An anycast gateway is no race (topology-v1 "Layer 3": every live
+holder is active, the nearest one to where a frame enters takes it), nor is one router answering for an address
+that is both its own and its group's (a VRRP address owner).  ``trace`` and ``reach`` walk the same choices:
+:meth:`Forwarding.ping` for both.
 """
 
 from __future__ import annotations
@@ -182,6 +195,10 @@ class Forwarding:
         #: hosts (no F3/F10 between them); legs to any third port (a host acting as gateway, a duplicate
         #: address) are judged as they are
         self.apart: frozenset[str] = frozenset()
+        # split answers (module doc): the answering port to take at each one a walk of :meth:`ping` meets, in the
+        # order met (missing: the first), and those it met: (how many answered, the asker, the address, them)
+        self._plan: list[int] = []
+        self._met: list[tuple[int, Agent, IPv4Address, list[Agent]]] = []
 
     def inherit(self, parent: Forwarding, changed: frozenset[str]) -> None:
         """Take the memos of ``parent``, the walk of another snapshot of the same design that shares this one's
@@ -901,6 +918,55 @@ class Forwarding:
 
     # the ping ------------------------------------------------------------------------------------------------------
     def ping(self, src: Endpoint, dst: Endpoint) -> Verdict:
+        """The ping from ``src`` to ``dst`` and its reply.  Where ARP is answered by different ports with one MAC
+        (a split answer, module doc: topology-v1 "Duplicate addresses", T14, M12) it is walked once per choice of
+        the port that takes the packet, at every such ARP met: one answer for all of them is the answer (the rows
+        of the first walk), two are a race ("duplicate address")."""
+        self._plan = []
+        self._met = []
+        first = self._walk(src, dst)
+        if not self._met:
+            return first
+        splits = self._met
+        rows = self.rows
+        verdicts: list[tuple[list[int], Verdict]] = [([], first)]
+        plan: list[int] = []
+        while True:
+            # the next combination of choices, depth first: the last split met with a port left to try
+            met = self._met
+            for i in range(len(met) - 1, -1, -1):
+                choice = plan[i] if i < len(plan) else 0
+                if choice + 1 < met[i][0]:
+                    plan = [plan[j] if j < len(plan) else 0 for j in range(i)] + [choice + 1]
+                    break
+            else:
+                break
+            self._plan = plan
+            self._met = []
+            verdicts.append((plan, self._walk(src, dst)))
+        self._plan = []
+        self._met = []
+        self.rows = rows
+        answers = {v.ok for _, v in verdicts}
+        if len(answers) == 1:
+            return Verdict(first.ok, first.reason, first.rule, rows=rows)
+        _, x, nh, answering = splits[0]
+        good = next((p, v) for p, v in verdicts if v.ok)
+        bad = next((p, v) for p, v in verdicts if not v.ok)
+
+        def through(p: list[int]) -> str:
+            return str(answering[p[0] if p else 0])
+
+        who = ", ".join(str(y) for y in answering)
+        reason = (f"duplicate address: ARP for {nh} from {x} is answered by {who} with one MAC ({answering[0].mac}); "
+                  f"which takes the packet is a race, and the ping's answer depends on it: through {through(good[0])} "
+                  f"it is answered, through {through(bad[0])} not ({bad[1].reason})")
+        device = x.ep.device if isinstance(x, HostAgent) else x.router
+        self._row(device, reason, None, inp=str(x))
+        return Verdict(False, reason, None, rows=self.rows)
+
+    def _walk(self, src: Endpoint, dst: Endpoint) -> Verdict:
+        """One walk of :meth:`ping`, taking the answering port that :attr:`_plan` names at each split answer."""
         self.rows = []
         try:
             if src.ip is None or dst.ip is None:
@@ -1063,8 +1129,21 @@ class Forwarding:
                 if (x.key, y.key) in learned:  # a MAC learned from its own request: nothing to ask
                     self.leg(x, y, ip_src, ip_dst, False)
                     return y
-            if len({c.mac for c in candidates}) > 1:
-                self._race(x, nh, candidates, ip_src, ip_dst)
+            if len(candidates) > 1:
+                answering = self._race(x, nh, candidates, ip_src, ip_dst)
+                if len(answering) > 1 and not self.snap.l3.is_anycast(nh):
+                    # a split answer (module doc): the walk goes through the port its plan names
+                    k = len(self._met)
+                    choice = self._plan[k] if k < len(self._plan) else 0
+                    self._met.append((len(answering), x, nh, answering))
+                    y = answering[choice]
+                    self._row(x.ep.device if isinstance(x, HostAgent) else x.router,
+                              f"ARP who-has {nh} tell {x.ip}: answered by {', '.join(map(str, answering))} with one MAC "
+                              f"({y.mac}); which takes the packet is a race: the ping is walked through each, here {y} "
+                              f"(topology-v1 \"Duplicate addresses\")", None, inp=str(x))
+                    self.leg(x, y, ip_src, ip_dst, True)
+                    learned.add((y.key, x.key))
+                    return y
         first_error: Unreachable | None = None
         for y in candidates:
             need_arp = (x.key, y.key) not in learned
@@ -1079,8 +1158,10 @@ class Forwarding:
         assert first_error is not None
         raise first_error
 
-    def _race(self, x: Agent, nh: IPv4Address, candidates: list[Agent], ip_src: IPv4Address, ip_dst: IPv4Address) -> None:
-        """Raise "duplicate address" when ports with different MACs all complete X's ARP exchange for ``nh``."""
+    def _race(self, x: Agent, nh: IPv4Address, candidates: list[Agent], ip_src: IPv4Address,
+              ip_dst: IPv4Address) -> list[Agent]:
+        """Raise "duplicate address" when ports with different MACs all complete X's ARP exchange for ``nh``; else
+        return the ports that complete it (all with one MAC: more than one is a split answer, module doc)."""
         kept = len(self.rows)
         answering: list[Agent] = []
         for y in candidates:
@@ -1097,6 +1178,7 @@ class Forwarding:
             self._row(device, f"ARP who-has {nh} tell {x.ip}: answered by {who}", None, inp=str(x))
             raise Unreachable(f"duplicate address: ARP for {nh} from {x} is answered by {who}; which answers first is "
                               "a race")
+        return answering
 
 
 def _rule_of(text: str) -> str | None:
