@@ -25,7 +25,8 @@ from typing import Any
 import yaml_rs
 
 from _random_design import Case
-from _reach_oracle import disagreements, walk
+from _reach_oracle import disagreements, lost_by_walk, walk
+from vinfra.analysis.failures import KINDS, Baseline, elements, run_scenario
 from vinfra.analysis.reach import Reach, reach
 
 DESIGN = Path(__file__).resolve().parents[1] / "data" / "reach-trace-shotgun-split-fhrp.yaml"
@@ -126,3 +127,22 @@ def test_an_anycast_gateway_held_on_both_sides_is_no_race() -> None:
     truth = walk(snap, snap.endpoints.listed())
     assert not any(v.reason and v.reason.startswith("duplicate address") for v in truth.values())
     assert not disagreements(Case(design))
+
+
+def test_the_failure_sweep_loses_exactly_what_the_walk_loses_around_the_split() -> None:
+    """The failure sweep's shortcuts (signatures of touched hosts, inherited classes) against fresh walks of every
+    pair: from the intact pair (peer link up) failing a0:Po1 makes the split and the shotgun, and every other
+    element is failed too; from the split design, every element (a host pNIC ends the shotgun)."""
+    for intact_failures in ([], ["a0:Po1"]):
+        design = _design()
+        design["failures"] = intact_failures
+        case = Case(design)
+        inv = case.inventory()
+        base = Baseline(inv, settings=case.settings)
+        scenarios = [[x] for x in elements(inv, list(KINDS))] + ([["a0:Po1"]] if not intact_failures else [])
+        for fail in scenarios:
+            row = run_scenario(base, fail)
+            want = lost_by_walk(case, fail)
+            if fail == ["a0:Po1"]:  # the split makes the race: lost, as is a1's side from a0's
+                assert {("vm00", "a0:Vlan20"), ("vm00", "a1:Vlan20"), ("a1:Vlan20", "esx0:vmk0")} <= want
+            assert {(a, b) for a, b in row["lost"]} == want, (intact_failures, fail)

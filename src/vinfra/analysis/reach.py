@@ -12,13 +12,17 @@ lead apart, a port-channel facing a non-hashing team: M1, M2, M4), endpoints who
 endpoint holds (topology-v1 "Duplicate addresses"), and, where an address is held twice, once by such a
 frame-dependent port, the ports using it as gateway and the router port holding it (whether that port
 completes a host's ARP exchange for it, and so whether the answers race, turns on the asker's own MAC and
-address) form classes of their own; IP hash over one properly formed channel does not (every flow enters
-the same logical port).  The class-to-class matrix is then
+address), and ports in beacon shotgun mode whose ARP for an address is answered by two ports with one MAC (the
+active routers of a split FHRP group, T14, M12: the walk goes through each, :meth:`Reach._meets_split`) form
+classes of their own; IP hash over one properly formed channel does not (every flow enters the same logical
+port).  The class-to-class matrix is then
 built in bulk (:class:`Bulk`): pairs in different subnets from per-end pieces of the walk that
 ``trace`` uses (first hop, each router's step toward a subnet, last leg), combined as bit sets; pairs
 within a subnet and classes of their own by walking one representative pair, or every pair.  Pairs of
 ports on one host that talk directly are judged by the vSwitch (F3, F10).  Duplicate addresses are
-decided by the walk's own :meth:`Forwarding.next_agent` in every case.
+decided by the walk's own :meth:`Forwarding.next_agent` in every case, and split answers by its
+:meth:`Forwarding.ping` (topology-v1 "Duplicate addresses": a pair whose answer depends on which of them takes
+the packet is unreachable).
 
 What it answers.  *Classes*: groups of endpoints that all reach each other (a signature class that
 reaches itself, else its ports that share one vSwitch and VLAN on one host), each with the list of

@@ -3,6 +3,11 @@
 The rows come from :class:`vinfra.network.forwarding.Forwarding`, the same walk whose verdicts
 ``reach`` uses, so the two never disagree.  Each row: hop number, device, in and out interface,
 VLAN, tag on the wire, the frame, the decision taken and the behaviour rule behind it.
+
+Where an ARP request is answered by two ports with one MAC (a *split answer*: a port in beacon shotgun mode, T14,
+M12, whose frames reach the active router of each half of a split FHRP group) the ping is walked through each of
+them (:meth:`Forwarding.ping`); the rows are the first walk's, and when the walks disagree the pair is
+unreachable, "duplicate address" (topology-v1 "Duplicate addresses"), with a last row saying so.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ exchange, whichever answers first is a race and the ping is unreachable ("duplic
 ping is answered only by the destination port itself, not by another port holding its address.
 A MAC learned from the peer's own ARP request earlier in the ping is used without asking (no race).
 
-**Split answers** (topology-v1 "Duplicate addresses" with T14, M12): ARP answers from *different* ports that
-carry *one* MAC.  A port in beacon shotgun mode sends every frame on every member (T14), so its ARP for an FHRP
+**Split answers** (topology-v1 "Duplicate addresses" with T14, M12): ARP answers for an FHRP virtual IP from
+*different* routers, all with its *one* virtual MAC.  A port in beacon shotgun mode sends every frame on every member (T14), so its ARP for an FHRP
 virtual IP reaches the active router of each layer-2 domain its uplinks lead into; when those domains are
 separate (an MLAG pair whose peer link failed: each peer active, and ``duplicate-ip`` counts two owners of the
 address) two routers answer with the group's one virtual MAC.  The MAC does not say which of them takes the
@@ -1108,7 +1108,10 @@ class Forwarding:
 
         Duplicate addresses (topology-v1 "Duplicate addresses"), decided here for ``trace`` and ``reach`` alike:
         X never sends to its own address through the network; and when X must ask and ports with different
-        MACs complete the ARP exchange with it, which one answers first is a race: the leg is unreachable."""
+        MACs complete the ARP exchange with it, which one answers first is a race: the leg is unreachable.  When
+        several routers complete it for an FHRP virtual IP with its virtual MAC (a split answer, module doc; not an
+        anycast gateway's holders) the walk goes through the one :attr:`_plan` names, and :meth:`ping` walks the
+        others too."""
         if nh == x.ip:
             raise Unreachable(f"duplicate address: next hop {nh} is {x}'s own address, and a port never reaches its "
                               "own address through the network")
@@ -1129,10 +1132,16 @@ class Forwarding:
                 if (x.key, y.key) in learned:  # a MAC learned from its own request: nothing to ask
                     self.leg(x, y, ip_src, ip_dst, False)
                     return y
-            if len(candidates) > 1:
+            l3 = self.snap.l3
+            vmac = l3.vip_mac_of(nh) if len(candidates) > 1 else None
+            if vmac is not None and l3.is_anycast(nh):
+                vmac = None  # an anycast gateway's holders are no race (topology-v1 "Layer 3")
+            if vmac is not None or len({c.mac for c in candidates}) > 1:
                 answering = self._race(x, nh, candidates, ip_src, ip_dst)
-                if len(answering) > 1 and not self.snap.l3.is_anycast(nh):
-                    # a split answer (module doc): the walk goes through the port its plan names
+                # a split answer (module doc): routers answering for an FHRP virtual IP with its virtual MAC, the
+                # active ones of separate layer-2 domains that X's frames all enter (T14); the walk goes through
+                # the one its plan names
+                if len(answering) > 1 and all(isinstance(y, RouterAgent) and y.mac == vmac for y in answering):
                     k = len(self._met)
                     choice = self._plan[k] if k < len(self._plan) else 0
                     self._met.append((len(answering), x, nh, answering))
@@ -1161,7 +1170,7 @@ class Forwarding:
     def _race(self, x: Agent, nh: IPv4Address, candidates: list[Agent], ip_src: IPv4Address,
               ip_dst: IPv4Address) -> list[Agent]:
         """Raise "duplicate address" when ports with different MACs all complete X's ARP exchange for ``nh``; else
-        return the ports that complete it (all with one MAC: more than one is a split answer, module doc)."""
+        return the ports that complete it (all with one MAC)."""
         kept = len(self.rows)
         answering: list[Agent] = []
         for y in candidates:
