@@ -39,17 +39,17 @@ ping is answered only by the destination port itself, not by another port holdin
 A MAC learned from the peer's own ARP request earlier in the ping is used without asking (no race).
 
 **Split answers** (topology-v1 "Duplicate addresses" with T14, M12): ARP answers for an FHRP virtual IP from
-*different* routers, all with its *one* virtual MAC.  A port in beacon shotgun mode sends every frame on every member (T14), so its ARP for an FHRP
-virtual IP reaches the active router of each layer-2 domain its uplinks lead into; when those domains are
-separate (an MLAG pair whose peer link failed: each peer active, and ``duplicate-ip`` counts two owners of the
-address) two routers answer with the group's one virtual MAC.  The MAC does not say which of them takes the
-packet: whichever answers first is a race.  So the ping is walked once through each answering port (at every
-such ARP it meets, each combination); when every walk gives the same answer that is the answer (the race does
-not matter: two peers that both route toward the destination), else the ping is unreachable ("duplicate
-address": its answer depends on the race).  An anycast gateway is no race (topology-v1 "Layer 3": every live
-holder is active, the nearest one to where a frame enters takes it), nor is one router answering for an address
-that is both its own and its group's (a VRRP address owner).  ``trace`` and ``reach`` walk the same choices:
-:meth:`Forwarding.ping` for both.
+*different* routers, all with its *one* virtual MAC.  A port in beacon shotgun mode sends every frame on every
+member (T14), so its ARP for a virtual IP reaches the active router of each layer-2 domain its uplinks lead
+into; when those domains are separate (an MLAG pair whose peer link failed: each peer active, and
+``duplicate-ip`` counts two owners of the address) two routers answer with the group's one virtual MAC.  The MAC
+does not say which of them takes the packet: whichever answers first is a race.  So the ping is walked once
+through each answering router (at every such ARP it meets, each combination); when every walk gives the same
+answer that is the answer (the race does not matter: two peers that both route toward the destination), else
+the ping is unreachable ("duplicate address": its answer depends on the race).  An anycast gateway is no race
+(topology-v1 "Layer 3": every live holder is active, the nearest one to where a frame enters takes it), nor is
+one router answering for an address that is both its own and its group's (a VRRP address owner).  ``trace`` and
+``reach`` walk the same choices: :meth:`Forwarding.ping` for both.
 """
 
 from __future__ import annotations
@@ -918,10 +918,10 @@ class Forwarding:
 
     # the ping ------------------------------------------------------------------------------------------------------
     def ping(self, src: Endpoint, dst: Endpoint) -> Verdict:
-        """The ping from ``src`` to ``dst`` and its reply.  Where ARP is answered by different ports with one MAC
-        (a split answer, module doc: topology-v1 "Duplicate addresses", T14, M12) it is walked once per choice of
-        the port that takes the packet, at every such ARP met: one answer for all of them is the answer (the rows
-        of the first walk), two are a race ("duplicate address")."""
+        """The ping from ``src`` to ``dst`` and its reply.  Where ARP for an FHRP virtual IP is answered by
+        different routers with its one virtual MAC (a split answer, module doc: topology-v1 "Duplicate addresses",
+        T14, M12) it is walked once per choice of the router that takes the packet, at every such ARP met: one
+        answer for all of them is the answer (the rows of the first walk), two are a race ("duplicate address")."""
         self._plan = []
         self._met = []
         first = self._walk(src, dst)
