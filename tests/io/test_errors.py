@@ -194,3 +194,13 @@ def test_guest_vlan_only_where_a_guest_may_tag(tmp_path: Path) -> None:
         f"{path}:35:38: error: vms.range01.nics[0].guest_vlan: Input should be less than or equal to 4094 (got 4095)",
         f"{path}:36:38: error: vms.range01.nics[1].guest_vlan: Input should be greater than or equal to 1 (got 0)",
     ]
+
+
+def test_a_key_written_over_two_lines_of_a_flow_mapping_is_located_at_its_mapping(tmp_path: Path) -> None:
+    """Found by the deep fuzz test: yaml-rs reads ``{protocol: ospf, p<newline>assive_interfaces: ...}`` as the key
+    ``p assive_interfaces``, which neither the fast locator (a multi-line plain scalar in a flow collection) nor
+    ruamel.yaml (which refuses the text) can follow; the error is located at the key of the enclosing mapping."""
+    path = write(tmp_path, "d.yaml", "name: d\nswitches:\n  sw1:\n    routing: {protocol: ospf, p\n"
+                                     "assive_interfaces: [Vlan1]}\n")
+    assert errors_of(path) == [f"{path}:4:5: error: switches.sw1.routing.p assive_interfaces: "
+                               "unknown key 'p assive_interfaces'"]

@@ -228,10 +228,12 @@ def _designs_with_repeated_vswitches(draw: st.DrawFn) -> dict[str, Any]:
         host, vswitch = draw(st.sampled_from(blocks))
         block = design["hosts"][host]["vswitches"][vswitch]
         path = draw(st.sampled_from(_leaves(block)))
+        # a copy: a later respelling may write into a list or mapping it put there, and ODD_SETTINGS is shared
+        odd = copy.deepcopy(draw(st.sampled_from(ODD_SETTINGS)))
         if path:
-            _set(block, path, draw(st.sampled_from(ODD_SETTINGS)))
+            _set(block, path, odd)
         else:
-            design["hosts"][host]["vswitches"][vswitch] = draw(st.sampled_from(ODD_SETTINGS))
+            design["hosts"][host]["vswitches"][vswitch] = odd
     return design
 
 

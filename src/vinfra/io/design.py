@@ -417,11 +417,25 @@ class _Locator:
             except Exception:
                 self._slow_failed = True
         if self._slow is None:
-            return None
+            return self._nearest(path)
         try:
             return self._slow.locate(path, at)
         except RecursionError:
             return None
+
+    def _nearest(self, path: tuple[Any, ...]) -> tuple[int, int] | None:
+        """Where the deepest enclosing key of ``path`` is, when neither locator can follow the whole path (as
+        :meth:`SourceMap.locate` stops at the deepest node that exists): a key that yaml-rs read from two lines
+        of a flow mapping (``{protocol: ospf, p<newline>assive_interfaces: ...}``), which ruamel.yaml refuses
+        to parse, is reported at the key of the mapping that holds it."""
+        if self._fast is None:
+            return None
+        for end in range(len(path) - 1, 0, -1):
+            try:
+                return self._fast.locate(path[:end], "key")
+            except (Unsure, IndexError, ValueError, RecursionError):
+                continue
+        return None
 
 
 def problems_to_diagnostics(problems: list[Problem], text: str | None, source: str, data: Any = None,
