@@ -146,14 +146,9 @@ def _ipv4_interface(value: Any) -> ipaddress.IPv4Interface:
         host_bits = addr & _HOSTMASKS[prefix]
         if (0x01000000 <= addr < 0x7F000000 or 0x80000000 <= addr < _MULTICAST_AND_RESERVED) and (
                 prefix > 30 or (prefix and 0 < host_bits < _HOSTMASKS[prefix])):
-            # most addresses: a host address of a unicast subnet, none of what _host_address refuses (its
-            # checks, and the _interface call, written out: a fifth of the time of this function)
-            iface = _new_interface(_IPv4Interface)
-            iface._ip = addr
-            network = iface.network = _network(addr - host_bits, prefix)
-            iface.netmask = network.netmask
-            iface._prefixlen = prefix
-            return iface
+            # most addresses: a host address of a unicast subnet, none of what _host_address refuses, told
+            # without its checks one by one
+            return _interface(addr, prefix)
         return _host_address(addr, prefix)
     if not isinstance(value, str) or "/" not in value:
         raise ValueError(f"expected an address with prefix length like 10.0.10.2/24, got {shown(value)}")

@@ -1137,7 +1137,8 @@ class Forwarding:
             if vmac is not None and l3.is_anycast(nh):
                 vmac = None  # an anycast gateway's holders are no race (topology-v1 "Layer 3")
             if vmac is not None or len({c.mac for c in candidates}) > 1:
-                answering = self._race(x, nh, candidates, ip_src, ip_dst)
+                # one router met through several entry nodes (a shotgun port's uplinks into one domain) is one answer
+                answering = list({y.key: y for y in self._race(x, nh, candidates, ip_src, ip_dst)}.values())
                 # a split answer (module doc): routers answering for an FHRP virtual IP with its virtual MAC, the
                 # active ones of separate layer-2 domains that X's frames all enter (T14); the walk goes through
                 # the one its plan names
